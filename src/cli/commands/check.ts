@@ -1,0 +1,4 @@
+import type { Command } from '@commander-js/extra-typings';
+import type { ContextProvider } from '../main.js';
+
+export function registerCheckCommand(_program: Command<[], Record<string, unknown>>, _ctx: ContextProvider): void {}

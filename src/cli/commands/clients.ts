@@ -1,0 +1,40 @@
+import type { Command } from '@commander-js/extra-typings';
+import { ClientService, parseServices } from '../../services/client-service.js';
+import type { ContextProvider } from '../main.js';
+
+export function registerClientsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
+  const clients = program.command('clients').description('the agencies (clients) whose customers aos protects');
+
+  clients
+    .command('add')
+    .description('add a client')
+    .argument('<slug>', 'short unique name: lowercase letters, digits, dashes')
+    .option('--name <name>', 'display name (default: the slug)')
+    .option('--services <list>', 'service lines the agency sells, comma-separated (seo,ppc)')
+    .option('--exist-ok', 'succeed when the client already exists')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  $ aos clients add acme --name "Acme Digital" --services seo,ppc\n  $ aos clients add demo --exist-ok')
+    .action(async (slug, opts) => {
+      const c = ctx();
+      const service = new ClientService(await c.database());
+      const { client, created } = await service.add({ slug, name: opts.name, services: parseServices(opts.services), existOk: Boolean(opts.existOk) });
+      if (opts.json) return c.output.json({ ...client, created });
+      c.output.line(`${created ? 'added' : 'exists'} client ${client.slug} (${client.id})`);
+    });
+
+  clients
+    .command('list')
+    .description('list clients with their customer and suppression counts')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  $ aos clients list\n  $ aos clients list --json | jq -r ".[].slug"')
+    .action(async (opts) => {
+      const c = ctx();
+      const list = await new ClientService(await c.database()).list();
+      if (opts.json) return c.output.json(list);
+      if (list.length === 0) return c.output.info('no clients yet: add one with `aos clients add SLUG`');
+      c.output.table(
+        ['slug', 'name', 'services', 'customers', 'suppressions', 'id'],
+        list.map((cl) => [cl.slug, cl.name, cl.services.join(',') || '-', String(cl.customers), String(cl.suppressions), cl.id]),
+      );
+    });
+}

@@ -1,0 +1,157 @@
+// Builds the commander program and is the ONE place that maps errors to exit codes (SPEC §1).
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { readFileSync } from 'node:fs';
+import { AosError } from '../errors.js';
+import { registerCheckCommand } from './commands/check.js';
+import { registerClientsCommands } from './commands/clients.js';
+import { registerDbCommands } from './commands/db.js';
+import { registerImportCommand } from './commands/import.js';
+import { registerSignalsCommands } from './commands/signals.js';
+import { registerSuppressCommands } from './commands/suppress.js';
+import { CliContext, type GlobalOptions } from './context.js';
+import { colorWanted, Output } from './output.js';
+
+export type ContextProvider = () => CliContext;
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function buildProgram(getContext: ContextProvider) {
+  const program = new Command('aos')
+    .description('Agency OS customer & suppression CLI: import customers, manage suppressions, check targets, rebuild buyer signals.')
+    .version(VERSION, '-V, --version')
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else the embedded database)')
+    .option('--wait <seconds>', 'seconds to wait for another aos using the embedded database', '5')
+    .option('--no-color', 'disable colors (also NO_COLOR)')
+    .option('-q, --quiet', 'print results only: no progress or notes')
+    .option('--actor <name>', 'who is acting, stored in audit rows (default: $USER)')
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ aos clients add acme --name "Acme Digital" --services seo,ppc
+  $ aos import customers.csv --client acme
+  $ aos check sarah@buildright.com.au --client acme
+  $ aos suppress add competitor.com --client acme --reason competitor
+  $ aos signals top --limit 10
+
+Database: --database-url or DATABASE_URL (PostgreSQL), else the embedded database in
+$AOS_DATA_DIR (default \${XDG_DATA_HOME:-~/.local/share}/aos).
+Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 3 database error · 130 interrupted`,
+    );
+
+  registerDbCommands(program, getContext);
+  registerClientsCommands(program, getContext);
+  registerSuppressCommands(program, getContext);
+  registerCheckCommand(program, getContext);
+  registerImportCommand(program, getContext);
+  registerSignalsCommands(program, getContext);
+  return program;
+}
+
+function commandPath(cmd: { name(): string; parent: unknown }): string {
+  const names: string[] = [];
+  for (let c: { name(): string; parent: unknown } | null = cmd; c; c = c.parent as typeof c) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function configureErrors(cmd: Command<unknown[], Record<string, unknown>, Record<string, unknown>>, output: () => Output): void {
+  cmd.exitOverride();
+  cmd.configureOutput({
+    outputError: (text) => {
+      // commander's messages start with "error: " and may add "(Did you mean x?)" on a 2nd line.
+      const [first = '', ...rest] = text.trim().replace(/^error: /, '').split('\n');
+      const suggestion = rest.join(' ').match(/Did you mean (.+)\?/)?.[1];
+      const help = `see \`${commandPath(cmd)} --help\``;
+      output().error(first, suggestion ? `did you mean ${suggestion}? ${help}` : help);
+    },
+  });
+  for (const sub of cmd.commands) configureErrors(sub as never, output);
+}
+
+/** Unexpected errors that still come from the database driver are database errors (exit 3). */
+function looksLikeDatabaseFailure(e: unknown): boolean {
+  const err = e as { code?: unknown; name?: string; message?: string } | null;
+  if (!err || typeof err !== 'object') return false;
+  if (err.name === 'PostgresError') return true;
+  return typeof err.code === 'string' && /^(E[A-Z]+|CONNECTION_|CONNECT_|[0-9A-Z]{5}$)/.test(err.code);
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const debug = env.AOS_DEBUG === '1';
+  const wantsColor = !argv.includes('--no-color');
+  let output = new Output({ quiet: false, color: colorWanted(wantsColor, env) });
+  const abort = new AbortController();
+  let context: CliContext | undefined;
+
+  const fail = (e: unknown): void => {
+    if (e instanceof AosError) {
+      output.error(e.message, e.hint);
+      if (debug && e.cause) console.error(e.cause);
+      process.exitCode = e.exitCode;
+      return;
+    }
+    const err = e as Error;
+    const database = looksLikeDatabaseFailure(e);
+    output.error(
+      database ? `database error: ${err?.message ?? String(e)}` : `internal error: ${err?.message ?? String(e)}`,
+      debug ? undefined : database ? undefined : 'this is a bug in aos; rerun with AOS_DEBUG=1 for the stack trace',
+    );
+    if (debug) console.error(err?.stack ?? e);
+    process.exitCode = database ? 3 : 70;
+  };
+
+  // postgres.js can throw from a socket callback after a connection loss (porsager/postgres#1133).
+  const lastResort = (e: unknown) => {
+    fail(looksLikeDatabaseFailure(e) || (e as Error)?.name === 'TypeError' ? new AosError('database', `database connection lost: ${(e as Error)?.message ?? e}`) : e);
+    process.exit(process.exitCode ?? 70);
+  };
+  process.on('uncaughtException', lastResort);
+  process.on('unhandledRejection', lastResort);
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    abort.abort(new AosError('interrupted', 'interrupted'));
+    // A command that does not reach an abort point in time is stopped; the lock file is released
+    // by its exit handler and the server rolls back the open transaction.
+    setTimeout(() => {
+      output.error('interrupted');
+      process.exit(130);
+    }, 5000).unref();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const getContext: ContextProvider = () => {
+    if (!context) {
+      const globals = program.opts() as GlobalOptions;
+      output = new Output({ quiet: Boolean(globals.quiet), color: colorWanted(globals.color, env) });
+      context = new CliContext(globals, output, abort.signal, env);
+    }
+    return context;
+  };
+
+  const program = buildProgram(getContext);
+  configureErrors(program as never, () => output);
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+    } else {
+      fail(interrupted && !(e instanceof AosError && e.code !== 'interrupted') ? new AosError('interrupted', 'interrupted: nothing was written by the unfinished step') : e);
+    }
+  } finally {
+    try {
+      await context?.close();
+    } catch (e) {
+      if (!process.exitCode) fail(e);
+    }
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+  if (interrupted) process.exitCode = 130;
+}

@@ -1,0 +1,96 @@
+// stdout carries results only; progress, warnings and errors go to stderr (SPEC §1).
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface OutputOptions {
+  quiet: boolean;
+  color: boolean;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+}
+
+export interface Spinner {
+  update(text: string): void;
+  succeed(text?: string): void;
+  stop(): void;
+}
+
+const NO_SPINNER: Spinner = { update() {}, succeed() {}, stop() {} };
+
+export function colorWanted(flag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!flag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return Boolean(process.stdout.isTTY || process.stderr.isTTY);
+}
+
+export class Output {
+  readonly quiet: boolean;
+  readonly c: ChalkInstance;
+  private readonly stdout: NodeJS.WritableStream;
+  private readonly stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+
+  constructor(options: OutputOptions) {
+    this.quiet = options.quiet;
+    this.c = new Chalk({ level: options.color ? 1 : 0 });
+    this.stdout = options.stdout ?? process.stdout;
+    this.stderr = options.stderr ?? process.stderr;
+  }
+
+  /** A result line on stdout. */
+  line(text = ''): void {
+    this.stdout.write(`${text}\n`);
+  }
+
+  /** Raw text on stdout (already newline-terminated). */
+  write(text: string): boolean {
+    return this.stdout.write(text);
+  }
+
+  get stdoutStream(): NodeJS.WritableStream {
+    return this.stdout;
+  }
+
+  /** One JSON object (or one NDJSON record) on stdout. */
+  json(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  info(text: string): void {
+    if (!this.quiet) this.stderr.write(`${text}\n`);
+  }
+
+  warn(text: string): void {
+    this.stderr.write(`${this.c.yellow('aos: warning:')} ${text}\n`);
+  }
+
+  error(message: string, hint?: string): void {
+    this.stderr.write(`${this.c.red('aos: error:')} ${message}\n`);
+    if (hint) this.stderr.write(`${this.c.dim('hint:')} ${hint}\n`);
+  }
+
+  /** An ora spinner on stderr when it is a TTY and not quiet; otherwise a no-op. */
+  async spinner(text: string): Promise<Spinner> {
+    const stream = this.stderr as NodeJS.WriteStream;
+    if (this.quiet || !stream.isTTY) return NO_SPINNER;
+    const { default: ora } = await import('ora');
+    const s = ora({ text, stream, color: 'cyan', isEnabled: true, discardStdin: false }).start();
+    return {
+      update: (t) => {
+        s.text = t;
+      },
+      succeed: (t) => {
+        s.succeed(t);
+      },
+      stop: () => {
+        s.stop();
+      },
+    };
+  }
+
+  /** Aligned columns for human output. */
+  table(header: string[], rows: string[][]): void {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const fmt = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    this.line(this.c.bold(fmt(header)));
+    for (const row of rows) this.line(fmt(row));
+  }
+}

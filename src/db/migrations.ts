@@ -1,0 +1,42 @@
+// Migration state without loading drizzle: compares drizzle's journal with the
+// drizzle.__drizzle_migrations table that its migrator keeps (same logic: by folder timestamp).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Queryable } from './database.js';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+interface Journal {
+  entries: Array<{ idx: number; when: number; tag: string }>;
+}
+
+export interface MigrationState {
+  applied: number;
+  total: number;
+  upToDate: boolean;
+  pending: string[];
+}
+
+let journal: Journal | undefined;
+function readJournal(): Journal {
+  journal ??= JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as Journal;
+  return journal;
+}
+
+export async function migrationState(db: Queryable): Promise<MigrationState> {
+  const { entries } = readJournal();
+  const [table] = await db.query<{ exists: boolean }>(
+    `select to_regclass('drizzle.__drizzle_migrations') is not null as exists`,
+  );
+  let lastApplied = 0;
+  let applied = 0;
+  if (table?.exists) {
+    const [row] = await db.query<{ last: string | null; n: number }>(
+      'select max(created_at)::text as last, count(*)::int as n from drizzle.__drizzle_migrations',
+    );
+    lastApplied = Number(row?.last ?? 0);
+    applied = row?.n ?? 0;
+  }
+  const pending = entries.filter((e) => e.when > lastApplied).map((e) => e.tag);
+  return { applied, total: entries.length, upToDate: pending.length === 0, pending };
+}

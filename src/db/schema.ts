@@ -1,0 +1,190 @@
+// The one definition of the database. Migrations in drizzle/ are generated from this file by
+// `npm run db:generate` (drizzle-kit) and never edited by hand.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const SUPPRESSION_REASONS = [
+  'existing_customer',
+  'past_customer',
+  'competitor',
+  'partner',
+  'do_not_contact',
+  'bounced',
+  'unsubscribed',
+] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** Legal opt-outs: removing one needs --force. */
+export const OPT_OUT_REASONS: readonly SuppressionReason[] = ['unsubscribed', 'do_not_contact'];
+
+const reasonList = sql.raw(SUPPRESSION_REASONS.map((r) => `'${r}'`).join(', '));
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const clients = pgTable(
+  'clients',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique('clients_slug_key'),
+    name: text('name').notNull(),
+    services: text('services').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+  },
+  (t) => [check('clients_slug_format', sql`${t.slug} ~ '^[a-z0-9-]+$'`)],
+);
+
+export const clientCustomers = pgTable(
+  'client_customers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    companyName: text('company_name').notNull(),
+    // The registrable domain of the company (acme.com for www.shop.acme.com), so one company is
+    // one customer and signals group by company.
+    domain: text('domain'),
+    industry: text('industry'),
+    employeeCountRange: text('employee_count_range'),
+    contactEmail: text('contact_email'),
+    contactName: text('contact_name'),
+    contactTitle: text('contact_title'),
+    status: text('status').notNull().default('active'),
+    customerSince: date('customer_since'),
+    churnedAt: date('churned_at'),
+    dealValue: numeric('deal_value', { precision: 12, scale: 2 }),
+    services: text('services').array(),
+    canUseAsReference: boolean('can_use_as_reference').default(false),
+    caseStudyUrl: text('case_study_url'),
+    testimonial: text('testimonial'),
+    logoApproved: boolean('logo_approved').default(false),
+    source: text('source').notNull(),
+    externalId: text('external_id'),
+    // 'd:' + domain, else 'e:' + canonical contact email, else 'n:' + normalized company name:
+    // what makes re-importing the same customer an update rather than a duplicate. It also
+    // implies the seed's UNIQUE (client_id, domain), which is therefore not indexed twice.
+    naturalKey: text('natural_key').notNull(),
+    importedAt: timestamp('imported_at', { withTimezone: true }).defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('client_customers_client_natural_key').on(t.clientId, t.naturalKey),
+    index('client_customers_domain_idx').on(t.domain),
+    check('client_customers_status_check', sql`${t.status} in ('active', 'churned')`),
+  ],
+);
+
+export const suppressionList = pgTable(
+  'suppression_list',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    domain: text('domain'),
+    email: text('email'),
+    companyName: text('company_name'),
+    reason: text('reason').notNull(),
+    source: text('source'),
+    customerId: uuid('customer_id').references(() => clientCustomers.id, { onDelete: 'set null' }),
+    notes: text('notes'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // These two unique indexes are also the lookup indexes of `check` (client_id, domain = ANY).
+    unique('suppression_list_client_domain_key').on(t.clientId, t.domain),
+    unique('suppression_list_client_email_key').on(t.clientId, t.email),
+    check('suppression_list_reason_check', sql`${t.reason} in (${reasonList})`),
+    check('suppression_list_target_check', sql`${t.domain} is not null or ${t.email} is not null`),
+  ],
+);
+
+export const suppressionEvents = pgTable(
+  'suppression_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    target: text('target').notNull(),
+    kind: text('kind').notNull(),
+    action: text('action').notNull(),
+    reasonBefore: text('reason_before'),
+    reasonAfter: text('reason_after'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    notes: text('notes'),
+    actor: text('actor').notNull(),
+    source: text('source').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('suppression_events_client_target_idx').on(t.clientId, t.target),
+    check('suppression_events_action_check', sql`${t.action} in ('add', 'update', 'remove')`),
+    check('suppression_events_source_check', sql`${t.source} in ('manual', 'import')`),
+    check('suppression_events_kind_check', sql`${t.kind} in ('domain', 'email')`),
+  ],
+);
+
+export const importRuns = pgTable(
+  'import_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    fileName: text('file_name').notNull(),
+    sha256: text('sha256').notNull(),
+    // Normalized header list joined by '\u001f': the key of the remembered mapping.
+    headerKey: text('header_key').notNull(),
+    mapping: jsonb('mapping').notNull(),
+    counts: jsonb('counts').notNull(),
+    actor: text('actor').notNull(),
+    status: text('status').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('import_runs_client_header_idx').on(t.clientId, t.headerKey, t.finishedAt)],
+);
+
+// Platform-wide and anonymous: no client id, contact name, email or any client-private column.
+export const platformBuyerSignals = pgTable('platform_buyer_signals', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  domain: text('domain').notNull().unique('platform_buyer_signals_domain_key'),
+  companyName: text('company_name'),
+  industry: text('industry'),
+  employeeCountRange: text('employee_count_range'),
+  timesBought: integer('times_bought').default(1),
+  totalValue: numeric('total_value', { precision: 12, scale: 2 }),
+  avgDealValue: numeric('avg_deal_value', { precision: 12, scale: 2 }),
+  servicesBought: text('services_bought').array(),
+  buyerScore: integer('buyer_score').default(50),
+  firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).defaultNow(),
+  lastConvertedAt: timestamp('last_converted_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).defaultNow(),
+});
+
+export type Client = typeof clients.$inferSelect;
+export type ClientCustomer = typeof clientCustomers.$inferSelect;
+export type SuppressionEntry = typeof suppressionList.$inferSelect;
+export type SuppressionEvent = typeof suppressionEvents.$inferSelect;
+export type ImportRun = typeof importRuns.$inferSelect;
+export type BuyerSignal = typeof platformBuyerSignals.$inferSelect;

@@ -1,0 +1,195 @@
+// The one place where user input becomes a suppression target (SPEC §2).
+import { createRequire } from 'node:module';
+import { domainToASCII } from 'node:url';
+import { parse as parseDomain } from 'tldts';
+import { AosError } from '../errors.js';
+
+export type TargetKind = 'domain' | 'email';
+
+export interface Target {
+  kind: TargetKind;
+  /** What the user typed, untouched. */
+  input: string;
+  /** The normalized form: hostname for a domain, canonical address for an email. */
+  value: string;
+  /** Hostname of the domain, or the (canonical) domain part of the email. */
+  hostname: string;
+  /** The company-level domain under the public suffix (acme.co.uk, acme.github.io). */
+  registrableDomain: string;
+  /** A personal mailbox provider (gmail.com, outlook.com…): never a company. */
+  freeMail: boolean;
+}
+
+export type TargetResult = { ok: true; target: Target } | { ok: false; input: string; error: string };
+
+const require = createRequire(import.meta.url);
+let freeMailDomains: ReadonlySet<string> | undefined;
+
+/** Free-mail providers from the maintained `email-providers` list (loaded on first use). */
+export function isFreeMailDomain(hostname: string): boolean {
+  freeMailDomains ??= new Set<string>(require('email-providers/all.json') as string[]);
+  if (freeMailDomains.has(hostname)) return true;
+  const registrable = registrableDomain(hostname);
+  return registrable !== null && freeMailDomains.has(registrable);
+}
+
+const TLDTS_OPTIONS = { allowPrivateDomains: true, extractHostname: false } as const;
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//;
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const EMAIL_LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/;
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+/** The registrable domain of an already normalized hostname, or null for suffixes, IPs, junk. */
+export function registrableDomain(hostname: string): string | null {
+  const info = parseDomain(hostname, TLDTS_OPTIONS);
+  if (info.isIp || !(info.isIcann || info.isPrivate)) return null;
+  return info.domain;
+}
+
+type HostResult = { ok: true; hostname: string; registrable: string } | { ok: false; error: string };
+
+/** Validates and normalizes a bare hostname (already lowercased, no scheme or path). */
+function normalizeHostname(raw: string): HostResult {
+  let host = raw.endsWith('.') ? raw.slice(0, -1) : raw;
+  if (host === '') return { ok: false, error: 'empty domain' };
+  if (/^\[.*\]$/.test(host) || /^[0-9.]+$/.test(host)) {
+    return { ok: false, error: 'IP addresses are not domains' };
+  }
+  // WHATWG IDNA: Unicode labels become punycode; returns '' when the name cannot be encoded.
+  const ascii = domainToASCII(host);
+  if (ascii === '') return { ok: false, error: 'not a valid domain name' };
+  host = ascii;
+  if (host.length > 253 || !host.split('.').every((label) => LABEL.test(label))) {
+    return { ok: false, error: 'not a valid domain name' };
+  }
+  if (host === 'localhost' || host.endsWith('.localhost')) {
+    return { ok: false, error: 'localhost is not a company domain' };
+  }
+  const info = parseDomain(host, TLDTS_OPTIONS);
+  if (info.isIp) return { ok: false, error: 'IP addresses are not domains' };
+  if (!(info.isIcann || info.isPrivate)) {
+    return { ok: false, error: `unknown public suffix ".${info.publicSuffix ?? host}"` };
+  }
+  if (!info.domain) {
+    return { ok: false, error: `"${host}" is a public suffix, not a company domain` };
+  }
+  if (host.startsWith('www.')) {
+    const rest = host.slice(4);
+    if (registrableDomain(rest) !== null) host = rest;
+  }
+  return { ok: true, hostname: host, registrable: registrableDomain(host) ?? info.domain };
+}
+
+function hostFromUrl(input: string): { ok: true; host: string } | { ok: false; error: string } {
+  try {
+    const url = new URL(SCHEME.test(input) ? input : `http://${input}`);
+    if (url.hostname === '') return { ok: false, error: 'URL has no host name' };
+    return { ok: true, host: url.hostname };
+  } catch {
+    return { ok: false, error: 'not a valid domain or URL' };
+  }
+}
+
+/** Lowercased, `+tag` removed; for Gmail dots in the local part are ignored and googlemail is gmail. */
+export function canonicalEmail(local: string, domain: string): string {
+  let user = local.toLowerCase();
+  const plus = user.indexOf('+');
+  if (plus > 0) user = user.slice(0, plus);
+  let host = domain;
+  if (GMAIL_DOMAINS.has(host)) {
+    host = 'gmail.com';
+    user = user.replaceAll('.', '');
+  }
+  return `${user}@${host}`;
+}
+
+function parseEmail(input: string, text: string): TargetResult {
+  const address = text.startsWith('mailto:') ? text.slice('mailto:'.length) : text;
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  const domainPart = address.slice(at + 1);
+  if (local === '' || !EMAIL_LOCAL.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+    return { ok: false, input, error: 'not a valid email address' };
+  }
+  if (domainPart === '') return { ok: false, input, error: 'email address has no domain' };
+  const host = normalizeHostname(domainPart);
+  if (!host.ok) return { ok: false, input, error: `email domain: ${host.error}` };
+  const value = canonicalEmail(local, host.hostname);
+  const hostname = value.slice(value.lastIndexOf('@') + 1);
+  return {
+    ok: true,
+    target: {
+      kind: 'email',
+      input,
+      value,
+      hostname,
+      registrableDomain: registrableDomain(hostname) ?? host.registrable,
+      freeMail: isFreeMailDomain(hostname),
+    },
+  };
+}
+
+/** Like normalizeTarget, but returns the reason instead of throwing (for bulk input). */
+export function parseTarget(input: string): TargetResult {
+  const text = input.trim().toLowerCase();
+  if (text === '') return { ok: false, input, error: 'empty target' };
+  if (text.length > 2048) return { ok: false, input, error: 'target is too long' };
+  if (/[\s\u0000-\u001f\u007f]/.test(text)) {
+    return { ok: false, input, error: 'target contains spaces or control characters' };
+  }
+  const isUrl = SCHEME.test(text);
+  if (!isUrl && text.includes('@')) return parseEmail(input, text);
+
+  const looksLikeUrl = isUrl || /[/:?#]/.test(text);
+  let host = text;
+  if (looksLikeUrl) {
+    const fromUrl = hostFromUrl(text);
+    if (!fromUrl.ok) return { ok: false, input, error: fromUrl.error };
+    host = fromUrl.host;
+  }
+  const normalized = normalizeHostname(host);
+  if (!normalized.ok) return { ok: false, input, error: normalized.error };
+  return {
+    ok: true,
+    target: {
+      kind: 'domain',
+      input,
+      value: normalized.hostname,
+      hostname: normalized.hostname,
+      registrableDomain: normalized.registrable,
+      freeMail: isFreeMailDomain(normalized.hostname),
+    },
+  };
+}
+
+/** Turns a domain, URL or email into a Target; throws AosError('input') saying why it is invalid. */
+export function normalizeTarget(input: string): Target {
+  const result = parseTarget(input);
+  if (!result.ok) throw new AosError('input', `invalid target "${printable(input)}": ${result.error}`);
+  return result.target;
+}
+
+/**
+ * The domain entries that can cover a target: its hostname and every parent down to the
+ * registrable domain. An email at a free-mail provider has none: only email entries match it.
+ */
+export function coveringDomains(target: Target): string[] {
+  if (target.kind === 'email' && target.freeMail) return [];
+  const domains: string[] = [];
+  let host = target.hostname;
+  for (;;) {
+    domains.push(host);
+    if (host === target.registrableDomain) break;
+    const dot = host.indexOf('.');
+    if (dot < 0 || host.length <= target.registrableDomain.length) break;
+    host = host.slice(dot + 1);
+  }
+  return domains;
+}
+
+/** Keeps hostile input printable in one line of an error message. */
+export function printable(text: string, max = 80): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { coveringDomains, normalizeTarget, parseTarget } from '../../src/domain/targets.js';
+
+// [input, kind, normalized value, registrable domain, free-mail]
+const valid: Array<[string, 'domain' | 'email', string, string, boolean]> = [
+  ['bigcorp.com', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['BigCorp.COM', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['  bigcorp.com  ', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['www.bigcorp.com', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['WWW.BigCorp.com.', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['bigcorp.com.', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['www.www.bigcorp.com', 'domain', 'www.bigcorp.com', 'bigcorp.com', false],
+  ['www.com', 'domain', 'www.com', 'www.com', true], // www.com is a mail provider too
+  ['www.co.uk', 'domain', 'www.co.uk', 'www.co.uk', false],
+  ['shop.bigcorp.com', 'domain', 'shop.bigcorp.com', 'bigcorp.com', false],
+  ['a.b.c.bigcorp.com', 'domain', 'a.b.c.bigcorp.com', 'bigcorp.com', false],
+  ['https://bigcorp.com', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['http://www.bigcorp.com/about?x=1#top', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['HTTPS://Shop.BigCorp.com:8443/path', 'domain', 'shop.bigcorp.com', 'bigcorp.com', false],
+  ['bigcorp.com/contact', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['bigcorp.com:8080', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['www.bigcorp.com?utm_source=x', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['https://user@bigcorp.com/x', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  ['buildright.com.au', 'domain', 'buildright.com.au', 'buildright.com.au', false],
+  ['www.buildright.com.au', 'domain', 'buildright.com.au', 'buildright.com.au', false],
+  ['eu.buildright.com.au', 'domain', 'eu.buildright.com.au', 'buildright.com.au', false],
+  ['acme.co.uk', 'domain', 'acme.co.uk', 'acme.co.uk', false],
+  ['shop.acme.co.uk', 'domain', 'shop.acme.co.uk', 'acme.co.uk', false],
+  ['acme.github.io', 'domain', 'acme.github.io', 'acme.github.io', false],
+  ['docs.acme.github.io', 'domain', 'docs.acme.github.io', 'acme.github.io', false],
+  ['acme.herokuapp.com', 'domain', 'acme.herokuapp.com', 'acme.herokuapp.com', false],
+  ['acme.myshopify.com', 'domain', 'acme.myshopify.com', 'acme.myshopify.com', false],
+  ['münchen.de', 'domain', 'xn--mnchen-3ya.de', 'xn--mnchen-3ya.de', false],
+  ['https://www.MÜNCHEN.de/', 'domain', 'xn--mnchen-3ya.de', 'xn--mnchen-3ya.de', false],
+  ['xn--mnchen-3ya.de', 'domain', 'xn--mnchen-3ya.de', 'xn--mnchen-3ya.de', false],
+  ['例え.jp', 'domain', 'xn--r8jz45g.jp', 'xn--r8jz45g.jp', false],
+  ['my-company.io', 'domain', 'my-company.io', 'my-company.io', false],
+  ['123.com', 'domain', '123.com', '123.com', true],
+  ['123abc.com', 'domain', '123abc.com', '123abc.com', false],
+  ['www.github.io', 'domain', 'www.github.io', 'www.github.io', false],
+  ['gmail.com', 'domain', 'gmail.com', 'gmail.com', true],
+  ['outlook.com', 'domain', 'outlook.com', 'outlook.com', true],
+  ['yahoo.co.uk', 'domain', 'yahoo.co.uk', 'yahoo.co.uk', true],
+  ['sarah@buildright.com.au', 'email', 'sarah@buildright.com.au', 'buildright.com.au', false],
+  ['Sarah@BuildRight.com.au', 'email', 'sarah@buildright.com.au', 'buildright.com.au', false],
+  ['sarah+crm@buildright.com.au', 'email', 'sarah@buildright.com.au', 'buildright.com.au', false],
+  ['sarah.chen@buildright.com.au', 'email', 'sarah.chen@buildright.com.au', 'buildright.com.au', false],
+  ['sarah@eu.bigcorp.com', 'email', 'sarah@eu.bigcorp.com', 'bigcorp.com', false],
+  ['sarah@www.bigcorp.com', 'email', 'sarah@bigcorp.com', 'bigcorp.com', false],
+  ['mailto:sarah@bigcorp.com', 'email', 'sarah@bigcorp.com', 'bigcorp.com', false],
+  ['j.o.h.n@gmail.com', 'email', 'john@gmail.com', 'gmail.com', true],
+  ['John.Smith+news@Gmail.com', 'email', 'johnsmith@gmail.com', 'gmail.com', true],
+  ['john.smith@googlemail.com', 'email', 'johnsmith@gmail.com', 'gmail.com', true],
+  ['john.smith@outlook.com', 'email', 'john.smith@outlook.com', 'outlook.com', true],
+  ['jane+x@yahoo.com.au', 'email', 'jane@yahoo.com.au', 'yahoo.com.au', true],
+  ['jane@icloud.com', 'email', 'jane@icloud.com', 'icloud.com', true],
+  ['o\'brien@acme.ie', 'email', 'o\'brien@acme.ie', 'acme.ie', false],
+  ['user@münchen.de', 'email', 'user@xn--mnchen-3ya.de', 'xn--mnchen-3ya.de', false],
+  ['ops@acme.github.io', 'email', 'ops@acme.github.io', 'acme.github.io', false],
+];
+
+// [input, fragment of the reason]
+const invalid: Array<[string, string]> = [
+  ['', 'empty'],
+  ['   ', 'empty'],
+  ['localhost', 'localhost'],
+  ['http://localhost:3000', 'localhost'],
+  ['api.localhost', 'localhost'],
+  ['127.0.0.1', 'IP'],
+  ['http://10.0.0.1/admin', 'IP'],
+  ['[::1]', 'IP'],
+  ['http://[2001:db8::1]/', 'IP'],
+  ['com', 'public suffix'],
+  ['com.au', 'public suffix'],
+  ['co.uk', 'public suffix'],
+  ['github.io', 'public suffix'],
+  ['herokuapp.com', 'public suffix'],
+  ['bigcorp.invalidtld', 'unknown public suffix'],
+  ['bigcorp', 'unknown public suffix'],
+  ['big corp.com', 'spaces'],
+  ['bigcorp.com\u0000', 'control'],
+  ['a..b.com', 'not a valid domain'],
+  ['-bigcorp.com', 'not a valid domain'],
+  ['bigcorp-.com', 'not a valid domain'],
+  ['big_corp.com', 'not a valid domain'],
+  ['bigcorp.com;drop table clients', 'spaces'],
+  ['bigcorp.com;--', 'not a valid'],
+  ["' or 1=1 --", 'spaces'],
+  ['@bigcorp.com', 'not a valid email'],
+  ['sarah@', 'no domain'],
+  ['sarah@@bigcorp.com', 'not a valid email'],
+  ['sa rah@bigcorp.com', 'spaces'],
+  ['sarah@localhost', 'localhost'],
+  ['sarah@127.0.0.1', 'IP'],
+  ['sarah@com.au', 'public suffix'],
+  ['.sarah@bigcorp.com', 'not a valid email'],
+  ['sarah..chen@bigcorp.com', 'not a valid email'],
+  ['<script>@x.com', 'not a valid email'],
+  ['http://', 'not a valid'],
+  ['x'.repeat(64) + '.com', 'not a valid domain'],
+  ['a'.repeat(3000) + '.com', 'too long'],
+];
+
+describe('normalizeTarget: valid inputs', () => {
+  it.each(valid)('%j → %s %s', (input, kind, value, registrable, freeMail) => {
+    const target = normalizeTarget(input);
+    expect(target).toMatchObject({ kind, value, registrableDomain: registrable, freeMail, input });
+  });
+});
+
+describe('normalizeTarget: invalid inputs', () => {
+  it.each(invalid)('%j is rejected (%s)', (input, reason) => {
+    const result = parseTarget(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toContain(reason);
+    expect(() => normalizeTarget(input)).toThrow(/invalid target/);
+  });
+});
+
+describe('coveringDomains', () => {
+  const cases: Array<[string, string[]]> = [
+    ['bigcorp.com', ['bigcorp.com']],
+    ['shop.bigcorp.com', ['shop.bigcorp.com', 'bigcorp.com']],
+    ['a.b.bigcorp.co.uk', ['a.b.bigcorp.co.uk', 'b.bigcorp.co.uk', 'bigcorp.co.uk']],
+    ['sarah@eu.bigcorp.com', ['eu.bigcorp.com', 'bigcorp.com']],
+    ['docs.acme.github.io', ['docs.acme.github.io', 'acme.github.io']],
+    ['sarah@gmail.com', []],
+    ['sarah@mail.yahoo.com', []],
+    ['gmail.com', ['gmail.com']],
+  ];
+  it.each(cases)('%s is covered by domain entries %j', (input, expected) => {
+    expect(coveringDomains(normalizeTarget(input))).toEqual(expected);
+  });
+});
