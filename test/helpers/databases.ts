@@ -1,0 +1,73 @@
+// The same service suite runs on the embedded database and on the PostgreSQL server, each test
+// file on its own fresh database.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { openDatabase, runMigrations } from '../../src/db/open.js';
+import { createServerDatabase } from './server.js';
+
+export type Engine = 'embedded' | 'postgres';
+
+export interface FreshDatabase {
+  db: Database;
+  /** What a subprocess needs to open the same database (after db is closed, for embedded). */
+  env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+/** A copy of the migrated template data directory (embedded) or a new database (server). */
+export async function freshDatabase(engine: Engine, options: { migrate?: boolean } = {}): Promise<FreshDatabase> {
+  if (engine === 'embedded') {
+    const dir = mkdtempSync(join(tmpdir(), 'aos-db-'));
+    const dataDir = join(dir, 'data');
+    cpSync(inject('embeddedTemplate'), dataDir, { recursive: true });
+    const db = await openDatabase({ dataDir });
+    return {
+      db,
+      env: { AOS_DATA_DIR: dataDir, DATABASE_URL: '' },
+      dispose: async () => {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const server = await createServerDatabase();
+  const db = await openDatabase({ url: server.url, migrations: 'skip' });
+  if (options.migrate !== false) await runMigrations(db);
+  return {
+    db,
+    env: { DATABASE_URL: server.url },
+    dispose: async () => {
+      await db.close();
+      await server.drop();
+    },
+  };
+}
+
+export function enginesUnderTest(): Engine[] {
+  return inject('postgresAvailable') ? ['embedded', 'postgres'] : ['embedded'];
+}
+
+/** describe() once per engine, with a fresh database for the block: `const t = eachDatabase(...)`. */
+export function describeEachDatabase(name: string, body: (ctx: { db: () => Database; engine: Engine }) => void): void {
+  for (const engine of enginesUnderTest()) {
+    describe(`${name} [${engine}]`, () => {
+      let fresh: FreshDatabase | undefined;
+      beforeAll(async () => {
+        fresh = await freshDatabase(engine);
+      });
+      afterAll(async () => {
+        await fresh?.dispose();
+      });
+      body({
+        engine,
+        db: () => {
+          if (!fresh) throw new Error('database not open yet');
+          return fresh.db;
+        },
+      });
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { expect, it } from 'vitest';
+import { ClientService } from '../../src/services/client-service.js';
+import { databaseStatus } from '../../src/services/status-service.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+
+describeEachDatabase('ClientService', ({ db }) => {
+  it('adds a client with services and lists it with zero counts', async () => {
+    const service = new ClientService(db());
+    const { client, created } = await service.add({ slug: 'acme', name: 'Acme Digital', services: ['ppc', 'seo'] });
+    expect(created).toBe(true);
+    expect(client).toMatchObject({ slug: 'acme', name: 'Acme Digital', services: ['ppc', 'seo'] });
+    const list = await service.list();
+    expect(list.find((c) => c.slug === 'acme')).toMatchObject({ customers: 0, suppressions: 0 });
+  });
+
+  it('refuses a duplicate slug unless existOk', async () => {
+    const service = new ClientService(db());
+    await service.add({ slug: 'dupe' });
+    await expect(service.add({ slug: 'dupe' })).rejects.toMatchObject({ code: 'input' });
+    await expect(service.add({ slug: 'dupe', existOk: true })).resolves.toMatchObject({ created: false });
+  });
+
+  it.each(['Bad Slug!', 'UPPER', '', 'a_b', 'ünï'])('refuses the invalid slug %j', async (slug) => {
+    await expect(new ClientService(db()).add({ slug })).rejects.toMatchObject({ code: 'input' });
+  });
+
+  it('resolves by slug or id and suggests a near slug for a typo', async () => {
+    const service = new ClientService(db());
+    const { client } = await service.add({ slug: 'buildright-agency' });
+    await expect(service.resolve('buildright-agency')).resolves.toMatchObject({ id: client.id });
+    await expect(service.resolve(client.id)).resolves.toMatchObject({ slug: 'buildright-agency' });
+    await expect(service.resolve('buildrite-agency')).rejects.toMatchObject({ code: 'input', hint: 'did you mean "buildright-agency"?' });
+  });
+
+  it('the database enforces the slug format even past the service', async () => {
+    await expect(db().query(`insert into clients (slug, name) values ('Not Valid', 'x')`)).rejects.toMatchObject({ code: 'database' });
+  });
+
+  it('reports status with migrations applied and row counts', async () => {
+    const status = await databaseStatus(db());
+    expect(status.migrations.upToDate).toBe(true);
+    expect(status.tables?.clients).toBeGreaterThanOrEqual(1);
+  });
+});
