@@ -1,0 +1,93 @@
+import { Readable } from 'node:stream';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { decodeStream, detectEncoding } from '../../src/csv/decode.js';
+import { detectDelimiter } from '../../src/csv/delimiter.js';
+import { readCsv, type CsvRecord } from '../../src/csv/records.js';
+
+async function records(bytes: Buffer | string, options: { delimiter?: string; keepRaw?: boolean; encoding?: string; chunk?: number } = {}) {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+  const size = options.chunk ?? 7;
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += size) chunks.push(buf.subarray(i, i + size));
+  const decoded = await decodeStream(Readable.from(chunks), options.encoding);
+  const csv = await readCsv(decoded.text, options);
+  const out: CsvRecord[] = [];
+  for await (const r of csv.records) out.push(r);
+  return { encoding: decoded.encoding, delimiter: csv.delimiter, records: out };
+}
+
+describe('detectDelimiter', () => {
+  const cases: Array<[string, string]> = [
+    ['Company,Website,Deal Size\nBuildRight,buildright.com.au,15000\n', ','],
+    ['Company;Website;Deal Size\nBuildRight;buildright.com.au;15.000,00\n', ';'],
+    ['Company\tWebsite\nBuildRight\tbuildright.com.au\n', '\t'],
+    ['Company|Website\nBuildRight|buildright.com.au\n', '|'],
+    ['"Name, Inc";Website\n"A, B";a.com\n', ';'],
+    ['domain\nbigcorp.com\nshop.bigcorp.com\n', ','],
+    ['a,b;c\n1,2;3\n4,5;6\n', ','],
+  ];
+  it.each(cases)('%j → %j', (sample, expected) => expect(detectDelimiter(sample)).toBe(expected));
+});
+
+describe('detectEncoding', () => {
+  const cases: Array<[string, Buffer, string]> = [
+    ['UTF-8 with BOM', Buffer.from('\ufeffCompany\nCafé\n'), 'utf-8'],
+    ['UTF-8 without BOM', Buffer.from('Company\nCafé\n'), 'utf-8'],
+    ['UTF-16LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Company\nCafé\n', 'utf16le')]), 'utf-16le'],
+    ['UTF-16BE with BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('Company\n', 'utf16le').swap16()]), 'utf-16be'],
+    ['UTF-16LE without BOM', Buffer.from('Company,Website\nAcme,acme.com\n', 'utf16le'), 'utf-16le'],
+    ['Windows-1252', iconv.encode('Company\nSociété Générale – “quoted”\n', 'windows-1252'), 'windows-1252'],
+    ['plain ASCII', Buffer.from('a,b\n'), 'utf-8'],
+  ];
+  it.each(cases)('%s', (_name, bytes, expected) => expect(detectEncoding(bytes, true)).toBe(expected));
+
+  it('refuses binary input with NUL bytes', () => {
+    expect(() => detectEncoding(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0x41, 0x00, 0x00, 0x00]), true)).toThrow(/binary/);
+  });
+});
+
+describe('readCsv', () => {
+  it('decodes Windows-1252 and UTF-16 to the same records as UTF-8', async () => {
+    const text = 'Company,City\nSociété Générale,Paris\n“Smart” Ltd,London\n';
+    const expected = [['Company', 'City'], ['Société Générale', 'Paris'], ['“Smart” Ltd', 'London']];
+    for (const bytes of [Buffer.from(text), Buffer.from(`\ufeff${text}`), iconv.encode(text, 'windows-1252'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])]) {
+      const { records: rs } = await records(bytes);
+      expect(rs.map((r) => r.fields)).toEqual(expected);
+    }
+  });
+
+  it('keeps quoted commas and newlines inside one field and counts lines', async () => {
+    const { records: rs } = await records('name,note\n"Acme, Inc","line one\nline two"\nBeta,x\n');
+    expect(rs.map((r) => r.fields)).toEqual([['name', 'note'], ['Acme, Inc', 'line one\nline two'], ['Beta', 'x']]);
+    expect(rs.map((r) => r.line)).toEqual([1, 3, 4]);
+  });
+
+  it('gives each record its exact original bytes, across chunk boundaries and CRLF', async () => {
+    const text = 'name,domain\r\n"Acme, Inc",acme.com\r\n"Multi\r\nline",x.com\r\nZürich AG,zuerich.ch';
+    for (const chunk of [1, 3, 7, 1024]) {
+      const { records: rs } = await records(text, { keepRaw: true, chunk });
+      expect(rs.map((r) => r.raw?.toString('utf8')).join('')).toBe(text);
+      expect(rs[1]?.raw?.toString()).toBe('"Acme, Inc",acme.com\r\n');
+    }
+  });
+
+  it('reports an unclosed quote as an input error', async () => {
+    await expect(records('a,b\n"open,1\n2,3\n')).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('malformed CSV') });
+  });
+
+  it('reports invalid UTF-8 after the sniffed prefix as an input error with a hint', async () => {
+    const bytes = Buffer.concat([Buffer.from('a,b\n' + 'x,y\n'.repeat(20000)), Buffer.from([0x41, 0xff, 0xfe, 0x0a])]);
+    await expect(records(bytes, { chunk: 65536 })).rejects.toMatchObject({ code: 'input', hint: expect.stringContaining('windows-1252') });
+  });
+
+  it('refuses a record larger than the limit', async () => {
+    await expect(readAll('x'.repeat(200), 100)).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('longer than') });
+  });
+});
+
+async function readAll(text: string, maxRecordSize: number) {
+  const decoded = await decodeStream(Readable.from([Buffer.from(text)]));
+  const csv = await readCsv(decoded.text, { maxRecordSize });
+  for await (const _ of csv.records) void _;
+}
