@@ -16,20 +16,9 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { SUPPRESSION_REASONS } from './schema-constants.js';
 
-export const SUPPRESSION_REASONS = [
-  'existing_customer',
-  'past_customer',
-  'competitor',
-  'partner',
-  'do_not_contact',
-  'bounced',
-  'unsubscribed',
-] as const;
-export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
-
-/** Legal opt-outs: removing one needs --force. */
-export const OPT_OUT_REASONS: readonly SuppressionReason[] = ['unsubscribed', 'do_not_contact'];
+export { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from './schema-constants.js';
 
 const reasonList = sql.raw(SUPPRESSION_REASONS.map((r) => `'${r}'`).join(', '));
 

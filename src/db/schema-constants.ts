@@ -1,0 +1,18 @@
+// Values the schema constrains, kept apart from schema.ts so that runtime code can use them
+// without loading drizzle (schema.ts is for drizzle-kit and types).
+export const SUPPRESSION_REASONS = [
+  'existing_customer',
+  'past_customer',
+  'competitor',
+  'partner',
+  'do_not_contact',
+  'bounced',
+  'unsubscribed',
+] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** Legal opt-outs: removing one needs --force. */
+export const OPT_OUT_REASONS: readonly SuppressionReason[] = ['unsubscribed', 'do_not_contact'];
+
+export const CUSTOMER_STATUSES = ['active', 'churned'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];

@@ -1,0 +1,401 @@
+// SuppressionService: the safety-critical lookup (SPEC §2, §6) and the audited manual changes (§5).
+import type { Database, Queryable } from '../db/database.js';
+import { isoTimestamp } from '../db/database.js';
+import { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
+import { didYouMean } from '../domain/suggest.js';
+import { coveringDomains, parseTarget, printable, type Target, type TargetKind } from '../domain/targets.js';
+import { AosError } from '../errors.js';
+import { ClientService, type ClientRef } from './client-service.js';
+
+/** The §6 JSON shape of one checked target. */
+export interface CheckResult {
+  input: string;
+  target: string;
+  kind: TargetKind;
+  suppressed: boolean;
+  reason: SuppressionReason | null;
+  match: string | null;
+  expires_at: string | null;
+}
+export interface InvalidTarget {
+  input: string;
+  error: string;
+}
+export type CheckOutcome = CheckResult | InvalidTarget;
+
+export const isInvalid = (o: CheckOutcome): o is InvalidTarget => 'error' in o;
+
+export interface TargetInput {
+  value: string;
+  /** Where it came from, for error messages (a line number of a file). */
+  line?: number;
+}
+
+export interface SuppressionEntryView {
+  kind: TargetKind;
+  target: string;
+  reason: SuppressionReason;
+  source: string | null;
+  notes: string | null;
+  expires_at: string | null;
+  company_name: string | null;
+  customer_id: string | null;
+  created_by: string | null;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface SuppressionEventView {
+  id: number;
+  at: string | null;
+  action: 'add' | 'update' | 'remove';
+  kind: TargetKind;
+  target: string;
+  reason_before: string | null;
+  reason_after: string | null;
+  expires_at: string | null;
+  notes: string | null;
+  actor: string;
+  source: 'manual' | 'import';
+}
+
+export interface AddResult {
+  client: string;
+  added: number;
+  updated: number;
+  unchanged: number;
+  targets: string[];
+}
+
+export interface RemoveResult {
+  client: string;
+  removed: SuppressionEntryView[];
+  notFound: string[];
+  /** Removed entries that came from an imported customer: the next import brings them back. */
+  fromImport: string[];
+  /** Removed targets that a remaining entry (a parent domain) still suppresses. */
+  stillSuppressed: CheckResult[];
+}
+
+export interface SuppressionServiceOptions {
+  db: Database;
+  now?: () => Date;
+  actor?: string;
+}
+
+/** Targets looked up per round trip: one query per batch, never one per target. */
+export const CHECK_BATCH_SIZE = 5000;
+
+const MAX_LISTED_ERRORS = 20;
+
+export function parseReason(text: string): SuppressionReason {
+  const reason = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  if ((SUPPRESSION_REASONS as readonly string[]).includes(reason)) return reason as SuppressionReason;
+  const suggestion = didYouMean(reason, SUPPRESSION_REASONS);
+  throw new AosError('usage', `invalid reason "${printable(text)}"`, `${suggestion ? `did you mean ${suggestion}? ` : ''}reasons: ${SUPPRESSION_REASONS.join(', ')}`);
+}
+
+function describeLine(item: TargetInput): string {
+  return item.line !== undefined ? `line ${item.line}: ` : '';
+}
+
+/** Parses every input first: one invalid target fails the whole call, naming each bad line. */
+export function parseAllTargets(items: readonly TargetInput[]): Target[] {
+  const targets: Target[] = [];
+  const errors: string[] = [];
+  for (const item of items) {
+    const result = parseTarget(item.value);
+    if (result.ok) targets.push(result.target);
+    else errors.push(`${describeLine(item)}"${printable(item.value)}": ${result.error}`);
+  }
+  if (errors.length > 0) {
+    const shown = errors.slice(0, MAX_LISTED_ERRORS).join('; ');
+    const more = errors.length > MAX_LISTED_ERRORS ? ` (and ${errors.length - MAX_LISTED_ERRORS} more)` : '';
+    throw new AosError('input', `${errors.length} invalid target${errors.length === 1 ? '' : 's'}, nothing written: ${shown}${more}`);
+  }
+  return targets;
+}
+
+interface EntryRow {
+  domain: string | null;
+  email: string | null;
+  reason: SuppressionReason;
+  expires_at: unknown;
+}
+
+function entryView(r: Record<string, unknown>): SuppressionEntryView {
+  const domain = r.domain as string | null;
+  return {
+    kind: domain !== null ? 'domain' : 'email',
+    target: (domain ?? r.email) as string,
+    reason: r.reason as SuppressionReason,
+    source: r.source as string | null,
+    notes: r.notes as string | null,
+    expires_at: isoTimestamp(r.expires_at),
+    company_name: (r.company_name as string | null) ?? null,
+    customer_id: (r.customer_id as string | null) ?? null,
+    created_by: r.created_by as string | null,
+    created_at: isoTimestamp(r.created_at),
+    updated_at: isoTimestamp(r.updated_at),
+  };
+}
+
+const ENTRY_COLUMNS = 'domain, email, reason, source, notes, expires_at, company_name, customer_id, created_by, created_at, updated_at';
+
+export class SuppressionService {
+  private readonly db: Database;
+  private readonly now: () => Date;
+  private readonly actor: string;
+  private readonly clients: ClientService;
+  private readonly clientCache = new Map<string, ClientRef>();
+
+  constructor(options: SuppressionServiceOptions) {
+    this.db = options.db;
+    this.now = options.now ?? (() => new Date());
+    this.actor = options.actor ?? 'library';
+    this.clients = new ClientService(options.db);
+  }
+
+  async resolveClient(client: string): Promise<ClientRef> {
+    const cached = this.clientCache.get(client);
+    if (cached) return cached;
+    const ref = await this.clients.resolve(client);
+    this.clientCache.set(client, ref);
+    return ref;
+  }
+
+  /** Is one domain, URL or email suppressed for the client? Invalid input → `{ input, error }`. */
+  async isSuppressed(client: string, target: string): Promise<CheckOutcome> {
+    const [outcome] = await this.checkMany(client, [target]);
+    return outcome as CheckOutcome;
+  }
+
+  /** Checks many targets with one query per CHECK_BATCH_SIZE; results in input order. */
+  async checkMany(client: string, inputs: readonly string[]): Promise<CheckOutcome[]> {
+    const ref = await this.resolveClient(client);
+    const out: CheckOutcome[] = [];
+    for (let i = 0; i < inputs.length; i += CHECK_BATCH_SIZE) {
+      out.push(...(await this.checkBatch(ref.id, inputs.slice(i, i + CHECK_BATCH_SIZE), this.db)));
+    }
+    return out;
+  }
+
+  /** One round trip for a batch of raw inputs, against a given executor (for consistent reads). */
+  async checkBatch(clientId: string, inputs: readonly string[], db: Queryable = this.db): Promise<CheckOutcome[]> {
+    const parsed = inputs.map((input) => parseTarget(input));
+    const domains = new Set<string>();
+    const emails = new Set<string>();
+    for (const p of parsed) {
+      if (!p.ok) continue;
+      if (p.target.kind === 'email') emails.add(p.target.value);
+      for (const d of coveringDomains(p.target)) domains.add(d);
+    }
+    const byDomain = new Map<string, EntryRow>();
+    const byEmail = new Map<string, EntryRow>();
+    if (domains.size > 0 || emails.size > 0) {
+      const rows = await db.query<EntryRow>(
+        `select domain, email, reason, expires_at from suppression_list
+          where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)
+            and (domain = any($3::text[]) or email = any($4::text[]))`,
+        [clientId, this.now().toISOString(), [...domains], [...emails]],
+      );
+      for (const row of rows) {
+        if (row.domain !== null) byDomain.set(row.domain, row);
+        if (row.email !== null) byEmail.set(row.email, row);
+      }
+    }
+    return parsed.map((p, i): CheckOutcome => {
+      if (!p.ok) return { input: inputs[i] as string, error: p.error };
+      const t = p.target;
+      // The most specific entry wins: the exact email, then the hostname, then each parent.
+      let entry: EntryRow | undefined;
+      let match: string | null = null;
+      if (t.kind === 'email' && byEmail.has(t.value)) {
+        entry = byEmail.get(t.value);
+        match = t.value;
+      } else {
+        for (const d of coveringDomains(t)) {
+          entry = byDomain.get(d);
+          if (entry) {
+            match = d;
+            break;
+          }
+        }
+      }
+      return {
+        input: t.input,
+        target: t.value,
+        kind: t.kind,
+        suppressed: entry !== undefined,
+        reason: entry?.reason ?? null,
+        match,
+        expires_at: entry ? isoTimestamp(entry.expires_at) : null,
+      };
+    });
+  }
+
+  async add(options: {
+    client: string;
+    targets: readonly TargetInput[];
+    reason: string;
+    expiresAt?: Date | null | undefined;
+    note?: string | undefined;
+    force?: boolean | undefined;
+  }): Promise<AddResult> {
+    const reason = parseReason(options.reason);
+    const ref = await this.resolveClient(options.client);
+    if (options.targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, or --file PATH');
+    const targets = parseAllTargets(options.targets);
+    const freeMail = targets.filter((t) => t.kind === 'domain' && t.freeMail).map((t) => t.value);
+    if (freeMail.length > 0 && !options.force) {
+      throw new AosError(
+        'input',
+        `refusing to suppress free-mail domain${freeMail.length === 1 ? '' : 's'} ${[...new Set(freeMail)].join(', ')} as a whole: that would block every person who uses it`,
+        'suppress the person\'s email address instead, or pass --force if you really mean the whole domain',
+      );
+    }
+    const note = options.note?.trim() || null;
+    const expiresAt = options.expiresAt ? options.expiresAt.toISOString() : null;
+    const now = this.now().toISOString();
+    const byKind = (kind: TargetKind) => [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.value))];
+    const counts = await this.db.transaction(async (tx) => {
+      let added = 0;
+      let updated = 0;
+      for (const kind of ['domain', 'email'] as const) {
+        const values = byKind(kind);
+        if (values.length === 0) continue;
+        const rows = await tx.query<{ action: string; n: number }>(upsertManualSql(kind), [ref.id, values, reason, note, expiresAt, this.actor, now]);
+        for (const r of rows) {
+          if (r.action === 'add') added += r.n;
+          else updated += r.n;
+        }
+      }
+      return { added, updated };
+    });
+    const distinct = byKind('domain').length + byKind('email').length;
+    return { client: ref.slug, ...counts, unchanged: distinct - counts.added - counts.updated, targets: [...byKind('domain'), ...byKind('email')] };
+  }
+
+  async remove(options: { client: string; targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<RemoveResult> {
+    const ref = await this.resolveClient(options.client);
+    if (options.targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, or --file PATH');
+    const targets = parseAllTargets(options.targets);
+    const domains = [...new Set(targets.filter((t) => t.kind === 'domain').map((t) => t.value))];
+    const emails = [...new Set(targets.filter((t) => t.kind === 'email').map((t) => t.value))];
+    const now = this.now().toISOString();
+    const removed = await this.db.transaction(async (tx) => {
+      const rows = await tx.query(
+        `select ${ENTRY_COLUMNS} from suppression_list
+          where client_id = $1 and (domain = any($2::text[]) or email = any($3::text[])) for update`,
+        [ref.id, domains, emails],
+      );
+      const entries = rows.map(entryView);
+      const optOuts = entries.filter((e) => OPT_OUT_REASONS.includes(e.reason));
+      if (optOuts.length > 0 && !options.force) {
+        throw new AosError(
+          'input',
+          `refusing to remove legal opt-out${optOuts.length === 1 ? '' : 's'}: ${optOuts.map((e) => `${e.target} (${e.reason})`).join(', ')}; nothing removed`,
+          'a person asked not to be contacted; pass --force only if that request was withdrawn',
+        );
+      }
+      if (entries.length === 0) return entries;
+      await tx.query(
+        `with gone as (
+           delete from suppression_list where client_id = $1 and (domain = any($2::text[]) or email = any($3::text[]))
+           returning domain, email, reason, expires_at, notes)
+         insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, expires_at, notes, actor, source, at)
+         select $1, coalesce(domain, email), case when domain is not null then 'domain' else 'email' end,
+                'remove', reason, null, expires_at, notes, $4, 'manual', $5::timestamptz from gone`,
+        [ref.id, domains, emails, this.actor, now],
+      );
+      return entries;
+    });
+    const found = new Set(removed.map((e) => e.target));
+    const stillSuppressed = removed.length
+      ? (await this.checkMany(ref.id, removed.map((e) => e.target))).filter((o): o is CheckResult => !isInvalid(o) && o.suppressed)
+      : [];
+    return {
+      client: ref.slug,
+      removed,
+      notFound: [...domains, ...emails].filter((t) => !found.has(t)),
+      fromImport: removed.filter((e) => e.source === 'import' || e.customer_id !== null).map((e) => e.target),
+      stillSuppressed,
+    };
+  }
+
+  /** Entries of a client, streamed in pages (keyset pagination keeps memory flat). */
+  async *list(options: { client: string; reason?: string | undefined; includeExpired?: boolean }): AsyncGenerator<SuppressionEntryView> {
+    const ref = await this.resolveClient(options.client);
+    const reason = options.reason !== undefined ? parseReason(options.reason) : null;
+    const now = this.now().toISOString();
+    let after = '';
+    for (;;) {
+      const rows = await this.db.query<Record<string, unknown> & { sort_key: string }>(
+        `select ${ENTRY_COLUMNS}, coalesce(domain, '') || chr(1) || coalesce(email, '') as sort_key
+           from suppression_list
+          where client_id = $1 and ($2::text is null or reason = $2)
+            and ($3::boolean or expires_at is null or expires_at > $4::timestamptz)
+            and coalesce(domain, '') || chr(1) || coalesce(email, '') > $5
+          order by sort_key limit 5000`,
+        [ref.id, reason, options.includeExpired ?? false, now, after],
+      );
+      for (const row of rows) yield entryView(row);
+      if (rows.length < 5000) return;
+      after = (rows[rows.length - 1] as { sort_key: string }).sort_key;
+    }
+  }
+
+  async history(options: { client: string; target?: string | undefined; limit?: number }): Promise<SuppressionEventView[]> {
+    const ref = await this.resolveClient(options.client);
+    let value: string | null = null;
+    if (options.target !== undefined) value = (parseAllTargets([{ value: options.target }])[0] as Target).value;
+    const rows = await this.db.query<Record<string, unknown>>(
+      `select id::text as id, at, action, kind, target, reason_before, reason_after, expires_at, notes, actor, source
+         from suppression_events where client_id = $1 and ($2::text is null or target = $2)
+        order by id limit $3`,
+      [ref.id, value, options.limit ?? 100_000],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: isoTimestamp(r.at),
+      action: r.action as SuppressionEventView['action'],
+      kind: r.kind as TargetKind,
+      target: r.target as string,
+      reason_before: r.reason_before as string | null,
+      reason_after: r.reason_after as string | null,
+      expires_at: isoTimestamp(r.expires_at),
+      notes: r.notes as string | null,
+      actor: r.actor as string,
+      source: r.source as SuppressionEventView['source'],
+    }));
+  }
+}
+
+/**
+ * Upsert manual entries of one kind and write an audit event for each row that changed, in one
+ * statement. `before` reads the snapshot the insert started from, so reason_before is exact.
+ */
+function upsertManualSql(kind: TargetKind): string {
+  const col = kind === 'domain' ? 'domain' : 'email';
+  return `
+    with input(value) as (select distinct unnest($2::text[])),
+    before as (
+      select s.${col} as value, s.reason from suppression_list s
+       where s.client_id = $1 and s.${col} = any($2::text[])),
+    upserted as (
+      insert into suppression_list as s (client_id, ${col}, reason, source, notes, expires_at, created_by, created_at, updated_at)
+      select $1, value, $3, 'manual', $4, $5::timestamptz, $6, $7::timestamptz, $7::timestamptz from input
+      on conflict (client_id, ${col}) do update
+         set reason = excluded.reason, source = 'manual', expires_at = excluded.expires_at,
+             notes = coalesce(excluded.notes, s.notes), updated_at = excluded.updated_at
+       where (s.reason, s.source, s.expires_at) is distinct from (excluded.reason, 'manual', excluded.expires_at)
+          or (excluded.notes is not null and excluded.notes is distinct from s.notes)
+      returning s.${col} as value),
+    events as (
+      insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, expires_at, notes, actor, source, at)
+      select $1, u.value, '${kind}', case when b.value is null then 'add' else 'update' end,
+             b.reason, $3, $5::timestamptz, $4, $6, 'manual', $7::timestamptz
+        from upserted u left join before b on b.value = u.value
+      returning action)
+    select action, count(*)::int as n from events group by action`;
+}
