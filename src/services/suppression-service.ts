@@ -180,6 +180,27 @@ export class SuppressionService {
     return out;
   }
 
+  /**
+   * Streams a check over any number of rows: reads CHECK_BATCH_SIZE rows, looks them up in one
+   * query, yields the batch with its outcomes, and only then reads on (memory stays flat).
+   */
+  async *checkStream<T extends { value: string }>(client: string, rows: AsyncIterable<T>, signal?: AbortSignal): AsyncGenerator<Array<{ row: T; outcome: CheckOutcome }>> {
+    const ref = await this.resolveClient(client);
+    let batch: T[] = [];
+    const flush = async () => {
+      signal?.throwIfAborted();
+      const outcomes = await this.checkBatch(ref.id, batch.map((r) => r.value));
+      const out = batch.map((row, i) => ({ row, outcome: outcomes[i] as CheckOutcome }));
+      batch = [];
+      return out;
+    };
+    for await (const row of rows) {
+      batch.push(row);
+      if (batch.length >= CHECK_BATCH_SIZE) yield await flush();
+    }
+    if (batch.length > 0) yield await flush();
+  }
+
   /** One round trip for a batch of raw inputs, against a given executor (for consistent reads). */
   async checkBatch(clientId: string, inputs: readonly string[], db: Queryable = this.db): Promise<CheckOutcome[]> {
     const parsed = inputs.map((input) => parseTarget(input));

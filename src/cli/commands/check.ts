@@ -1,4 +1,116 @@
 import type { Command } from '@commander-js/extra-typings';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { CheckOutcome } from '../../services/suppression-service.js';
+import { AosError } from '../../errors.js';
+import { openInput } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
+import type { Output } from '../output.js';
 
-export function registerCheckCommand(_program: Command<[], Record<string, unknown>>, _ctx: ContextProvider): void {}
+function describeOutcome(o: CheckOutcome, out: Output): string {
+  if ('error' in o) return `${out.c.yellow('invalid   ')}  ${o.input}: ${o.error}`;
+  if (!o.suppressed) return `${out.c.green('allowed   ')}  ${o.target}`;
+  const expiry = o.expires_at ? `, until ${o.expires_at}` : '';
+  return `${out.c.red('suppressed')}  ${o.target}  ${o.reason} (entry ${o.match}${expiry})`;
+}
+
+export function registerCheckCommand(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
+  program
+    .command('check')
+    .description('is a domain, URL or email suppressed for a client? (exit 0 allowed, 1 suppressed, 2 invalid, 3 error)')
+    .argument('[targets...]', 'domains, URLs or emails; "-" reads one a line (or a CSV) from stdin')
+    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('--file <path>', 'read targets from a file: one a line, or a CSV column')
+    .option('--column <name>', 'CSV column holding the targets (default: the first that holds emails or domains)')
+    .option('--filter', 'write only the allowed input lines (CSV: header and allowed rows, unchanged) to stdout')
+    .option('--rejected <path>', 'with --filter: write the other rows there, with a reason column')
+    .option('--encoding <name>', 'input encoding (default: detected)')
+    .option('--json', 'one JSON object per target (NDJSON)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ aos check sarah@buildright.com.au --client acme
+  $ aos check https://shop.bigcorp.com/pricing bigcorp.co.uk --client acme --json
+  $ cut -d, -f3 leads.csv | aos check - --client acme --json > verdicts.ndjson
+  $ aos check --file leads.csv --column Website --client acme --filter --rejected blocked.csv > safe.csv
+  $ if aos check "$EMAIL" --client acme -q; then send_mail "$EMAIL"; fi
+
+Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad usage · 3 database error.
+With --filter: 0 unless an error happens (invalid rows go to --rejected, never to stdout).`,
+    )
+    .action(async (targets, opts) => {
+      const c = ctx();
+      const out = c.output;
+      if (opts.rejected && !opts.filter) throw new AosError('usage', '--rejected needs --filter');
+      if (opts.filter && opts.json) throw new AosError('usage', '--filter writes the input rows; it cannot be combined with --json');
+      const fromStdin = targets.length === 1 && targets[0] === '-';
+      if (opts.file && targets.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
+      if (!opts.file && targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, "-" for stdin, or --file PATH');
+      if (!opts.file && !fromStdin && (opts.filter || opts.column)) throw new AosError('usage', '--filter and --column work on --file or "-" input');
+
+      const { SuppressionService } = await import('../../services/suppression-service.js');
+      const service = new SuppressionService({ db: await c.database(), actor: c.actor });
+      let suppressed = 0;
+      let invalid = 0;
+      let allowed = 0;
+
+      if (!opts.file && !fromStdin) {
+        for (const o of await service.checkMany(opts.client, targets)) {
+          if ('error' in o) invalid++;
+          else if (o.suppressed) suppressed++;
+          else allowed++;
+          if (opts.json) out.json(o);
+          else out.line(describeOutcome(o, out));
+        }
+      } else {
+        const { readTargetRows } = await import('../../csv/target-rows.js');
+        const input = openInput(opts.file ?? '-');
+        const source = await readTargetRows(input.stream, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding });
+        const stdout = out.stdoutStream;
+        const write = async (data: string | Buffer) => {
+          if (!stdout.write(data)) await once(stdout, 'drain');
+        };
+        let rejected: import('csv-stringify').Stringifier | undefined;
+        let rejectedDone: Promise<unknown> | undefined;
+        if (opts.rejected) {
+          const { stringify } = await import('csv-stringify');
+          rejected = stringify({ delimiter: source.delimiter });
+          const file = createWriteStream(opts.rejected);
+          rejected.pipe(file);
+          rejectedDone = once(file, 'close');
+          if (source.header) rejected.write([...source.header.fields, 'reason']);
+        }
+        if (opts.filter && source.header?.raw) await write(source.header.raw);
+        // Resolve the client before reading stdin, so a typo fails at once.
+        await service.resolveClient(opts.client);
+        for await (const batch of service.checkStream(opts.client, source.rows, c.signal)) {
+          const chunks: Array<string | Buffer> = [];
+          for (const { row, outcome } of batch) {
+            const isInvalid = 'error' in outcome;
+            if (isInvalid) invalid++;
+            else if (outcome.suppressed) suppressed++;
+            else allowed++;
+            if (opts.filter) {
+              if (!isInvalid && !outcome.suppressed) chunks.push(row.raw ?? '');
+              else rejected?.write([...row.fields, isInvalid ? `invalid: ${outcome.error}` : `${outcome.reason} (${outcome.match})`]);
+            } else if (opts.json) {
+              chunks.push(`${JSON.stringify(outcome)}\n`);
+            } else {
+              chunks.push(`${describeOutcome(outcome, out)}\n`);
+            }
+          }
+          // Each batch goes out as one write: a million lines must not mean a million syscalls.
+          if (chunks.length > 0) await write(chunks.every((x) => typeof x === 'string') ? chunks.join('') : Buffer.concat(chunks.map((x) => (typeof x === 'string' ? Buffer.from(x) : x))));
+        }
+        if (rejected) {
+          rejected.end();
+          await rejectedDone;
+        }
+        const total = allowed + suppressed + invalid;
+        out.info(`checked ${total}: ${allowed} allowed, ${suppressed} suppressed, ${invalid} invalid`);
+        if (opts.filter) return;
+      }
+      process.exitCode = invalid > 0 ? 2 : suppressed > 0 ? 1 : 0;
+    });
+}

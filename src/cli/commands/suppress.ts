@@ -1,4 +1,141 @@
 import type { Command } from '@commander-js/extra-typings';
+import { resolveExpiry } from '../../domain/expiry.js';
+import { AosError } from '../../errors.js';
+import type { TargetInput } from '../../services/suppression-service.js';
+import { openInput } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 
-export function registerSuppressCommands(_program: Command<[], Record<string, unknown>>, _ctx: ContextProvider): void {}
+const REASONS = 'existing_customer, past_customer, competitor, partner, do_not_contact, bounced, unsubscribed';
+
+/** Spreadsheets run cells that start with = + - @ (or tab/CR) as formulas: make them text. */
+export function neutralizeFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+async function collectTargets(args: string[], opts: { file?: string | undefined; column?: string | undefined }): Promise<TargetInput[]> {
+  if (opts.file && args.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
+  if (!opts.file) return args.map((value) => ({ value }));
+  const { readTargetRows } = await import('../../csv/target-rows.js');
+  const input = openInput(opts.file);
+  const source = await readTargetRows(input.stream, { name: input.name, column: opts.column });
+  const items: TargetInput[] = [];
+  for await (const row of source.rows) items.push({ value: row.value, line: row.line });
+  if (items.length === 0) throw new AosError('input', `${input.name} holds no targets`);
+  return items;
+}
+
+export function registerSuppressCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
+  const suppress = program.command('suppress').description('add, remove, list and audit suppression entries by hand');
+
+  const service = async () => {
+    const c = ctx();
+    const { SuppressionService } = await import('../../services/suppression-service.js');
+    return { c, service: new SuppressionService({ db: await c.database(), actor: c.actor }) };
+  };
+
+  suppress
+    .command('add')
+    .description('suppress domains, URLs or emails for a client (adding an existing entry updates it)')
+    .argument('[targets...]', 'domains, URLs (reduced to their hostname) or emails')
+    .requiredOption('-c, --client <client>', 'client slug or id')
+    .requiredOption('-r, --reason <reason>', REASONS)
+    .option('--expires <date>', 'expiry date (2027-03-31) or ISO timestamp')
+    .option('--for <duration>', 'expire after a duration: 36h, 90d, 12w, 6m, 1y')
+    .option('--note <text>', 'why, for the audit trail')
+    .option('--file <path>', 'read targets from a file: one a line, or a CSV column (all lines validated first)')
+    .option('--column <name>', 'CSV column holding the targets')
+    .option('--force', 'allow suppressing a whole free-mail domain (gmail.com…)')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ aos suppress add rival-agency.com --client acme --reason competitor --note "direct competitor"
+  $ aos suppress add jane@bigcorp.com --client acme --reason unsubscribed
+  $ aos suppress add partner.io --client acme --reason partner --for 90d
+  $ aos suppress add --file bounces.csv --column Email --client acme --reason bounced`,
+    )
+    .action(async (targets, opts) => {
+      const { c, service: s } = await service();
+      const items = await collectTargets(targets, opts);
+      const result = await s.add({ client: opts.client, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
+      if (opts.json) return c.output.json(result);
+      c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged`);
+    });
+
+  suppress
+    .command('remove')
+    .description('remove suppression entries (legal opt-outs need --force)')
+    .argument('[targets...]', 'domains, URLs or emails')
+    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('--file <path>', 'read targets from a file')
+    .option('--column <name>', 'CSV column holding the targets')
+    .option('--force', 'also remove unsubscribed / do_not_contact entries')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  $ aos suppress remove rival-agency.com --client acme\n  $ aos suppress remove jane@bigcorp.com --client acme --force   # an unsubscribed entry')
+    .action(async (targets, opts) => {
+      const { c, service: s } = await service();
+      const result = await s.remove({ client: opts.client, targets: await collectTargets(targets, opts), force: Boolean(opts.force) });
+      if (opts.json) return c.output.json(result);
+      for (const e of result.removed) c.output.line(`removed ${e.target} (${e.reason})`);
+      for (const t of result.notFound) c.output.line(`not suppressed: ${t} (nothing to remove)`);
+      if (result.fromImport.length > 0) {
+        c.output.warn(`${result.fromImport.join(', ')} came from imported customers: the next import of those customers suppresses them again`);
+      }
+      for (const o of result.stillSuppressed) c.output.warn(`${o.target} is still suppressed by the entry ${o.match} (${o.reason})`);
+    });
+
+  suppress
+    .command('list')
+    .description("list a client's suppression entries")
+    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('-r, --reason <reason>', 'only this reason')
+    .option('--all', 'include expired entries')
+    .option('--json', 'NDJSON, one entry a line')
+    .option('--csv', 'CSV (spreadsheet formulas neutralized)')
+    .addHelpText('after', '\nExamples:\n  $ aos suppress list --client acme\n  $ aos suppress list --client acme --reason unsubscribed --csv > optouts.csv')
+    .action(async (opts) => {
+      const { c, service: s } = await service();
+      if (opts.json && opts.csv) throw new AosError('usage', 'choose --json or --csv, not both');
+      const entries = s.list({ client: opts.client, reason: opts.reason, includeExpired: Boolean(opts.all) });
+      if (opts.csv) {
+        const { stringify } = await import('csv-stringify');
+        const columns = ['kind', 'target', 'reason', 'source', 'expires_at', 'notes', 'company_name', 'created_by', 'created_at', 'updated_at'] as const;
+        const csv = stringify({ header: true, columns: [...columns] });
+        csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);
+        for await (const e of entries) csv.write(columns.map((k) => neutralizeFormula(String(e[k] ?? ''))));
+        csv.end();
+        await new Promise((resolve) => csv.on('end', resolve));
+        return;
+      }
+      let n = 0;
+      const rows: string[][] = [];
+      for await (const e of entries) {
+        n++;
+        if (opts.json) c.output.json(e);
+        else rows.push([e.target, e.reason, e.source ?? '', e.expires_at ?? '-', e.notes ?? '']);
+      }
+      if (!opts.json) {
+        if (n === 0) return c.output.info('no entries');
+        c.output.table(['target', 'reason', 'source', 'expires', 'notes'], rows);
+      }
+    });
+
+  suppress
+    .command('history')
+    .description('the audit trail of suppression changes')
+    .argument('[target]', 'only this domain or email')
+    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('--json', 'NDJSON, one event a line')
+    .addHelpText('after', '\nExamples:\n  $ aos suppress history --client acme\n  $ aos suppress history jane@bigcorp.com --client acme --json')
+    .action(async (target, opts) => {
+      const { c, service: s } = await service();
+      const events = await s.history({ client: opts.client, target });
+      if (opts.json) return events.forEach((e) => c.output.json(e));
+      if (events.length === 0) return c.output.info('no changes recorded');
+      c.output.table(
+        ['at', 'action', 'target', 'reason', 'actor', 'source'],
+        events.map((e) => [e.at ?? '', e.action, e.target, e.action === 'update' ? `${e.reason_before} → ${e.reason_after}` : (e.reason_after ?? e.reason_before ?? ''), e.actor, e.source]),
+      );
+    });
+}

@@ -1,0 +1,21 @@
+// Where a command's bytes come from: a file path, or stdin for "-".
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { AosError } from '../errors.js';
+
+export interface InputSource {
+  name: string;
+  stream: AsyncIterable<Buffer>;
+}
+
+export function openInput(path: string): InputSource {
+  if (path === '-') return { name: 'stdin', stream: process.stdin };
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new AosError('usage', `${path} is a directory, not a file`);
+  } catch (e) {
+    if (e instanceof AosError) throw e;
+    throw new AosError('usage', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  return { name: basename(path), stream: createReadStream(path) };
+}

@@ -1,0 +1,94 @@
+// Rows of targets from a list or a CSV: one target a line, or a column of a CSV (named by
+// --column, else the first column that holds emails or domains).
+import { parseTarget, printable } from '../domain/targets.js';
+import { AosError } from '../errors.js';
+import { decodeStream } from './decode.js';
+import { readCsv, type CsvRecord } from './records.js';
+
+export interface TargetRow {
+  value: string;
+  line: number;
+  fields: string[];
+  raw?: Buffer;
+}
+
+export interface TargetRows {
+  /** The header record, when the input has one. */
+  header: CsvRecord | null;
+  column: number;
+  delimiter: string;
+  rows: AsyncGenerator<TargetRow>;
+}
+
+export interface ReadTargetRowsOptions {
+  column?: string | undefined;
+  keepRaw?: boolean;
+  encoding?: string | undefined;
+  delimiter?: string | undefined;
+  /** For messages: the file name or "stdin". */
+  name: string;
+}
+
+const SAMPLE_ROWS = 50;
+
+const looksLikeTarget = (value: string | undefined) => value !== undefined && value.trim() !== '' && parseTarget(value).ok;
+
+/** The first column where most sampled values are valid targets, or -1. */
+export function pickTargetColumn(sample: readonly string[][]): number {
+  const width = Math.max(0, ...sample.map((r) => r.length));
+  for (let col = 0; col < width; col++) {
+    const values = sample.map((r) => r[col]).filter((v): v is string => v !== undefined && v.trim() !== '');
+    if (values.length === 0) continue;
+    const valid = values.filter((v) => looksLikeTarget(v)).length;
+    if (valid / values.length >= 0.5) return col;
+  }
+  return -1;
+}
+
+export async function readTargetRows(source: AsyncIterable<Buffer | string>, options: ReadTargetRowsOptions): Promise<TargetRows> {
+  const decoded = await decodeStream(source, options.encoding);
+  const csv = await readCsv(decoded.text, { keepRaw: options.keepRaw ?? false, delimiter: options.delimiter });
+  const iterator = csv.records;
+  const buffered: CsvRecord[] = [];
+  while (buffered.length < SAMPLE_ROWS) {
+    const next = await iterator.next();
+    if (next.done) break;
+    buffered.push(next.value);
+  }
+  const first = buffered[0];
+  let header: CsvRecord | null = null;
+  let column: number;
+  if (options.column !== undefined) {
+    if (!first) throw new AosError('input', `${options.name} is empty: there is no column "${options.column}"`);
+    header = buffered.shift() as CsvRecord;
+    const wanted = options.column.trim().toLowerCase();
+    column = header.fields.findIndex((h) => h.trim().toLowerCase() === wanted);
+    if (column < 0) {
+      throw new AosError('usage', `${options.name} has no column "${printable(options.column)}"`, `its columns are: ${header.fields.map((h) => printable(h, 40)).join(', ')}`);
+    }
+  } else if (first && first.fields.some((f) => looksLikeTarget(f))) {
+    column = first.fields.findIndex((f) => looksLikeTarget(f)); // no header: data from line 1
+  } else {
+    header = buffered.shift() ?? null;
+    column = pickTargetColumn(buffered.map((r) => r.fields));
+    if (column < 0 && buffered.length > 0) {
+      throw new AosError(
+        'input',
+        `no column of ${options.name} holds emails or domains`,
+        header ? `name the column with --column (columns: ${header.fields.map((h) => printable(h, 40)).join(', ')})` : 'give one domain, URL or email a line',
+      );
+    }
+    column = Math.max(column, 0);
+  }
+
+  async function* rows(): AsyncGenerator<TargetRow> {
+    const toRow = (r: CsvRecord): TargetRow => {
+      const row: TargetRow = { value: r.fields[column] ?? '', line: r.line, fields: r.fields };
+      if (r.raw) row.raw = r.raw;
+      return row;
+    };
+    for (const r of buffered) yield toRow(r);
+    for await (const r of iterator) yield toRow(r);
+  }
+  return { header, column, delimiter: csv.delimiter, rows: rows() };
+}

@@ -1,0 +1,152 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { ndjson, runAos } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aos-cli-'));
+
+for (const engine of enginesUnderTest()) {
+  describe(`aos suppress and aos check [${engine}]`, () => {
+    let fresh: FreshDatabase;
+    const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });
+
+    beforeAll(async () => {
+      fresh = await freshDatabase(engine);
+      await fresh.db.close();
+      expect((await aos(['clients', 'add', 'acme'])).code).toBe(0);
+      expect((await aos(['clients', 'add', 'other'])).code).toBe(0);
+      const add = await aos(['suppress', 'add', 'bigcorp.com', 'jane@smallco.io', '--client', 'acme', '--reason', 'existing_customer']);
+      expect(add.stderr).toBe('');
+      expect(add.stdout).toBe('acme: 2 added, 0 updated, 0 unchanged\n');
+    });
+    afterAll(async () => fresh.dispose());
+
+    it('exit 0 when every target is allowed', async () => {
+      const r = await aos(['check', 'allowed.com', 'tom@smallco.io', '--client', 'acme']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('allowed     allowed.com\nallowed     tom@smallco.io\n');
+    });
+
+    it('exit 1 with the reason and matching entry when any is suppressed', async () => {
+      const r = await aos(['check', 'allowed.com', 'https://Shop.BigCorp.com/x', '--client', 'acme']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('suppressed  shop.bigcorp.com  existing_customer (entry bigcorp.com)');
+    });
+
+    it('exit 2 when any target is invalid, even next to a suppressed one', async () => {
+      const r = await aos(['check', 'bigcorp.com', 'co.uk', '--client', 'acme', '--json']);
+      expect(r.code).toBe(2);
+      expect(ndjson(r.stdout)).toEqual([
+        { input: 'bigcorp.com', target: 'bigcorp.com', kind: 'domain', suppressed: true, reason: 'existing_customer', match: 'bigcorp.com', expires_at: null },
+        { input: 'co.uk', error: expect.stringContaining('public suffix') },
+      ]);
+    });
+
+    it('exit 2 for an unknown client, with a did-you-mean', async () => {
+      const r = await aos(['check', 'bigcorp.com', '--client', 'acmee']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('did you mean "acme"?');
+    });
+
+    it('exit 3, never 0, when the database is unreachable', async () => {
+      const r = await runAos(['check', 'allowed.com', '--client', 'acme'], { env: { DATABASE_URL: 'postgres://x@127.0.0.1:1/none' } });
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('');
+    });
+
+    it('other clients are not affected by acme entries', async () => {
+      const r = await aos(['check', 'bigcorp.com', '--client', 'other']);
+      expect(r.code).toBe(0);
+    });
+
+    it('bulk from stdin: NDJSON in input order, mixed results → exit 2', async () => {
+      const r = await aos(['check', '-', '--client', 'acme', '--json'], 'bigcorp.com\nallowed.com\nnot a domain\njane+x@SmallCo.io\n');
+      expect(r.code).toBe(2);
+      const out = ndjson(r.stdout);
+      expect(out.map((o) => ('error' in o ? 'invalid' : o.suppressed ? 'suppressed' : 'allowed'))).toEqual(['suppressed', 'allowed', 'invalid', 'suppressed']);
+      expect(r.stderr).toContain('checked 4: 1 allowed, 2 suppressed, 1 invalid');
+    });
+
+    it('--filter passes allowed CSV rows through byte for byte and writes the rest to --rejected', async () => {
+      const csv = 'Name,Website,Notes\r\n"Big, Corp",https://www.bigcorp.com,"line1\nline2"\r\n"Fine, Ltd",fine.com,"a ""quoted"" note"\r\nBroken,not-a-domain,x\r\nSmall,jane@smallco.io,\r\n';
+      const file = join(dir, `leads-${engine}.csv`);
+      const rejected = join(dir, `rejected-${engine}.csv`);
+      writeFileSync(file, csv);
+      const r = await aos(['check', '--file', file, '--column', 'website', '--client', 'acme', '--filter', '--rejected', rejected]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('Name,Website,Notes\r\n"Fine, Ltd",fine.com,"a ""quoted"" note"\r\n');
+      const rej = readFileSync(rejected, 'utf8');
+      expect(rej).toContain('Name,Website,Notes,reason');
+      expect(rej).toContain('existing_customer (bigcorp.com)');
+      expect(rej).toContain('invalid: ');
+      expect(rej.split('\n').filter(Boolean)).toHaveLength(5); // header + 3 rows, one with an embedded newline
+    });
+
+    it('--file without --column finds the first column that holds domains or emails', async () => {
+      const file = join(dir, `auto-${engine}.csv`);
+      writeFileSync(file, 'Company,Contact\nBigCorp,sam@bigcorp.com\nOther,x@allowed.com\n');
+      const r = await aos(['check', '--file', file, '--client', 'acme', '--json']);
+      expect(r.code).toBe(1);
+      expect(ndjson(r.stdout).map((o) => o.target)).toEqual(['sam@bigcorp.com', 'x@allowed.com']);
+    });
+
+    it('suppress add refuses a free-mail domain without --force and a public suffix always', async () => {
+      const free = await aos(['suppress', 'add', 'gmail.com', '--client', 'acme', '--reason', 'competitor']);
+      expect(free.code).toBe(2);
+      expect(free.stderr).toContain('--force');
+      const suffix = await aos(['suppress', 'add', 'com.au', '--client', 'acme', '--reason', 'competitor', '--force']);
+      expect(suffix.code).toBe(2);
+      expect(suffix.stderr).toContain('public suffix');
+    });
+
+    it('suppress add --file validates every line first: exit 2 naming lines, nothing written', async () => {
+      const file = join(dir, `bad-${engine}.txt`);
+      writeFileSync(file, 'good-one.com\nlocalhost\ngood-two.com\n127.0.0.1\n');
+      const r = await aos(['suppress', 'add', '--file', file, '--client', 'acme', '--reason', 'bounced']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/line 2.*line 4/);
+      expect((await aos(['check', 'good-one.com', '--client', 'acme'])).code).toBe(0);
+    });
+
+    it('expiry with --for, list --json, opt-out protection and history with the actor', async () => {
+      expect((await aos(['suppress', 'add', 'optout@person.com', '--client', 'acme', '--reason', 'unsubscribed', '--for', '30d'])).code).toBe(0);
+      const list = ndjson((await aos(['suppress', 'list', '--client', 'acme', '--json'])).stdout);
+      const entry = list.find((e) => e.target === 'optout@person.com');
+      expect(entry?.reason).toBe('unsubscribed');
+      expect(new Date(String(entry?.expires_at)).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+      const refuse = await aos(['suppress', 'remove', 'optout@person.com', '--client', 'acme']);
+      expect(refuse.code).toBe(2);
+      const forced = await aos(['suppress', 'remove', 'optout@person.com', '--client', 'acme', '--force']);
+      expect(forced.code).toBe(0);
+      expect(forced.stdout).toBe('removed optout@person.com (unsubscribed)\n');
+      const missing = await aos(['suppress', 'remove', 'never.com', '--client', 'acme']);
+      expect(missing.code).toBe(0);
+      expect(missing.stdout).toContain('nothing to remove');
+      const history = ndjson((await aos(['suppress', 'history', 'optout@person.com', '--client', 'acme', '--json'])).stdout);
+      expect(history.map((e) => [e.action, e.actor])).toEqual([['add', 'ops-anna'], ['remove', 'ops-anna']]);
+    });
+
+    it('list --csv neutralizes spreadsheet formulas', async () => {
+      await aos(['suppress', 'add', 'formula.com', '--client', 'acme', '--reason', 'competitor', '--note', '=HYPERLINK("http://evil","x")']);
+      const r = await aos(['suppress', 'list', '--client', 'acme', '--csv']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`"'=HYPERLINK(""http://evil"",""x"")"`);
+      expect(r.stdout).not.toMatch(/,=HYPERLINK/);
+    });
+
+    it('usage errors: bad reason, bad --for, both --expires and --for', async () => {
+      for (const args of [
+        ['--reason', 'nope'],
+        ['--reason', 'competitor', '--for', '10x'],
+        ['--reason', 'competitor', '--for', '1d', '--expires', '2099-01-01'],
+        ['--reason', 'competitor', '--expires', '2001-01-01'],
+      ]) {
+        const r = await aos(['suppress', 'add', 'x-corp.com', '--client', 'acme', ...args]);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toMatch(/^aos: error: /);
+      }
+    });
+  });
+}
