@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { didYouMean } from '../domain/suggest.js';
+export { parseServices } from '../domain/values.js';
 import { AosError } from '../errors.js';
 
 export interface ClientSummary {
@@ -23,16 +24,6 @@ export interface ClientRef {
 const SLUG = /^[a-z0-9-]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SERVICE = /^[a-z0-9][a-z0-9_-]*$/;
-
-/** `SEO; PPC` / `seo,ppc` → ['ppc', 'seo']: lowercased, deduplicated, sorted. */
-export function parseServices(text: string | undefined | null): string[] {
-  if (!text) return [];
-  const items = text
-    .split(/[,;|/]/)
-    .map((s) => s.trim().toLowerCase().replace(/\s+/g, '-'))
-    .filter((s) => s !== '');
-  return [...new Set(items)].sort();
-}
 
 export class ClientService {
   constructor(private readonly db: Database) {}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { autoMapColumns, findHeader, mappingByName, missingRequired, normalizeHeader } from '../../src/domain/column-mapping.js';
+
+// [header row, expected field → header name]
+const headerSets: Array<[string, string[], Record<string, string>]> = [
+  [
+    'the seed example',
+    ['Company', 'Website', 'Contact Email', 'Contact Name', 'Industry', 'Deal Size'],
+    { company_name: 'Company', domain: 'Website', contact_email: 'Contact Email', contact_name: 'Contact Name', industry: 'Industry', deal_value: 'Deal Size' },
+  ],
+  [
+    'HubSpot companies export',
+    ['Record ID', 'Company name', 'Company Domain Name', 'Website URL', 'Industry', 'Number of Employees', 'Lifecycle Stage', 'Became a Customer Date', 'Annual Revenue'],
+    { external_id: 'Record ID', company_name: 'Company name', domain: 'Company Domain Name', industry: 'Industry', employee_count_range: 'Number of Employees', status: 'Lifecycle Stage', customer_since: 'Became a Customer Date' },
+  ],
+  [
+    'HubSpot contacts export',
+    ['Record ID', 'First Name', 'Last Name', 'Email', 'Job Title', 'Associated Company', 'Lifecycle Stage'],
+    { external_id: 'Record ID', contact_email: 'Email', contact_title: 'Job Title', company_name: 'Associated Company', status: 'Lifecycle Stage' },
+  ],
+  [
+    'Salesforce accounts report',
+    ['Account ID', 'Account Name', 'Website', 'Industry', 'Type', 'Employees', 'Billing Country', 'Account Owner'],
+    { external_id: 'Account ID', company_name: 'Account Name', domain: 'Website', industry: 'Industry', status: 'Type', employee_count_range: 'Employees' },
+  ],
+  [
+    'Pipedrive deals export',
+    ['Deal - ID', 'Deal - Title', 'Deal - Value', 'Deal - Won time', 'Organization - Name', 'Organization - Website', 'Person - Name', 'Person - Email', 'Deal - Status'],
+    { deal_value: 'Deal - Value', customer_since: 'Deal - Won time', company_name: 'Organization - Name', domain: 'Organization - Website', contact_name: 'Person - Name', contact_email: 'Person - Email' },
+  ],
+  [
+    'a spreadsheet with odd spacing and case',
+    ['  COMPANY NAME ', 'web-site', 'E-mail Address', 'deal_value', 'Customer Since', 'Churn Date', 'Services'],
+    { company_name: '  COMPANY NAME ', domain: 'web-site', contact_email: 'E-mail Address', deal_value: 'deal_value', customer_since: 'Customer Since', churned_at: 'Churn Date', services: 'Services' },
+  ],
+  [
+    'typos',
+    ['Compnay', 'Webiste', 'Emial Address', 'Industy'],
+    { company_name: 'Compnay', domain: 'Webiste', contact_email: 'Emial Address', industry: 'Industy' },
+  ],
+  [
+    'keywords inside longer headers',
+    ['Customer Company', 'Primary Website URL (main)', 'Contact work e-mail', 'Total deal value (AUD)'],
+    { domain: 'Primary Website URL (main)', contact_email: 'Contact work e-mail', deal_value: 'Total deal value (AUD)', company_name: 'Customer Company' },
+  ],
+  [
+    'a domain-only list',
+    ['domain'],
+    { domain: 'domain' },
+  ],
+  [
+    'nothing recognizable',
+    ['foo', 'bar', 'baz'],
+    {},
+  ],
+];
+
+describe('autoMapColumns', () => {
+  it.each(headerSets)('maps %s', (_name, headers, expected) => {
+    const mapping = mappingByName(autoMapColumns(headers), headers);
+    for (const [field, header] of Object.entries(expected)) expect(mapping[field as keyof typeof mapping], field).toBe(header);
+  });
+
+  it('never maps one header to two fields', () => {
+    for (const [, headers] of headerSets) {
+      const indexes = Object.values(autoMapColumns(headers)).filter((i) => i !== null);
+      expect(new Set(indexes).size).toBe(indexes.length);
+    }
+  });
+
+  it('a mapping with neither company name nor domain is missing a required field', () => {
+    expect(missingRequired(autoMapColumns(['foo', 'bar']))).toEqual(['company_name']);
+    expect(missingRequired(autoMapColumns(['Website']))).toEqual([]);
+  });
+});
+
+describe('normalizeHeader / findHeader', () => {
+  it.each([
+    ['Contact E-mail ', 'contactemail'],
+    ['Société', 'societe'],
+    ['Deal - Value', 'dealvalue'],
+    ['', ''],
+  ])('%j → %j', (input, expected) => expect(normalizeHeader(input)).toBe(expected));
+
+  it('finds headers exactly first, then ignoring case and punctuation', () => {
+    const headers = ['Website', 'contact email', 'Contact-Email'];
+    expect(findHeader(headers, 'Contact-Email')).toBe(2);
+    expect(findHeader(headers, 'CONTACT EMAIL')).toBe(1);
+    expect(findHeader(headers, 'website')).toBe(0);
+    expect(findHeader(headers, 'nope')).toBe(-1);
+  });
+});

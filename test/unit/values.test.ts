@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, parseStatus } from '../../src/domain/values.js';
+
+describe('parseDealValue', () => {
+  const ok: Array<[string, string | null]> = [
+    ['15000', '15000.00'],
+    ['$15,000.00', '15000.00'],
+    ['AUD 15000', '15000.00'],
+    ['15000 AUD', '15000.00'],
+    ['A$1,234.5', '1234.50'],
+    ['€ 1.234,56', '1234.56'],
+    ['1.234.567', '1234567.00'],
+    ['15 000', '15000.00'],
+    ['£2,500', '2500.00'],
+    ['1,500,000', '1500000.00'],
+    ['15,5', '15.50'],
+    ['0', '0.00'],
+    ['', null],
+    ['  ', null],
+    ['-', null],
+  ];
+  it.each(ok)('%j → %j', (input, expected) => expect(parseDealValue(input)).toBe(expected));
+  it.each(['abc', '-500', '(500)', '12e5', '99999999999', '$', '1.2.3,4,5'])('%j is rejected', (input) => expect(() => parseDealValue(input)).toThrow());
+});
+
+describe('dates', () => {
+  const iso = makeDateParser();
+  it.each([
+    ['2024-03-01', '2024-03-01'],
+    ['2024-03-01T10:00:00Z', '2024-03-01'],
+    ['2024-03-01 10:00', '2024-03-01'],
+    ['', null],
+  ])('ISO %j → %j', (input, expected) => expect(iso(input)).toBe(expected));
+  it.each(['01/03/2024', '2024-02-30', '2024-13-01', 'yesterday'])('ISO rejects %j', (input) => expect(() => iso(input)).toThrow());
+
+  it.each([
+    ['DD/MM/YYYY', '01/03/2024', '2024-03-01'],
+    ['MM/DD/YYYY', '01/03/2024', '2024-01-03'],
+    ['D.M.YYYY', '1.3.2024', '2024-03-01'],
+    ['DD/MM/YY', '31/12/99', '1999-12-31'],
+    ['DD/MM/YY', '31/12/23', '2023-12-31'],
+    ['YYYY/MM/DD', '2024/03/01', '2024-03-01'],
+  ])('%s parses %j → %j', (format, input, expected) => expect(makeDateParser(format)(input)).toBe(expected));
+  it('rejects an impossible date in a custom format', () => expect(() => makeDateParser('DD/MM/YYYY')('31/02/2024')).toThrow(/not a valid date/));
+  it('rejects a format without all parts', () => expect(() => makeDateParser('MM/YYYY')).toThrow(/--date-format/));
+});
+
+describe('parseStatus', () => {
+  it.each([
+    ['Active', 'active'], ['current', 'active'], ['Customer', 'active'], ['Closed Won', 'active'], ['won', 'active'],
+    ['churned', 'churned'], ['Former', 'churned'], ['past', 'churned'], ['Cancelled', 'churned'], ['lost', 'churned'], ['INACTIVE', 'churned'],
+    ['', null],
+  ])('%j → %j', (input, expected) => expect(parseStatus(input)).toBe(expected));
+  it('rejects an unknown word', () => expect(() => parseStatus('prospect')).toThrow(/neither active/));
+});
+
+describe('other values', () => {
+  it.each([
+    ['SEO; PPC', ['ppc', 'seo']],
+    ['seo,ppc,SEO', ['ppc', 'seo']],
+    ['Web Design | SEO', ['seo', 'web-design']],
+    ['', []],
+  ])('services %j → %j', (input, expected) => expect(parseServices(input)).toEqual(expected));
+  it.each([['yes', true], ['N', false], ['TRUE', true], ['0', false], ['', null]])('boolean %j → %j', (input, expected) => expect(parseBoolean(input)).toBe(expected));
+  it.each([
+    ['BuildRight Pty. Ltd.', 'buildright pty ltd'],
+    ['  Acme,  Inc ', 'acme inc'],
+    ['Ｆｕｌｌwidth', 'fullwidth'],
+  ])('company name %j → %j', (input, expected) => expect(normalizeCompanyName(input)).toBe(expected));
+});
