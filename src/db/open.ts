@@ -86,10 +86,16 @@ async function openPostgres(url: string): Promise<WithRaw> {
     location,
     query: base.query,
     async transaction(fn) {
+      let bodyDone = false;
       try {
-        return (await sql.begin((tx) => fn(wrapQueryable((text, params) => tx.unsafe(text, params as never[]), location)))) as never;
+        return (await sql.begin(async (tx) => {
+          const result = await fn(wrapQueryable((text, params) => tx.unsafe(text, params as never[]), location));
+          bodyDone = true;
+          return result;
+        })) as never;
       } catch (e) {
-        throw databaseError(location, e);
+        // The body's own errors (already AosErrors when they came from a query) pass unchanged.
+        throw bodyDone ? databaseError(location, e) : e;
       }
     },
     async close() {
@@ -122,10 +128,15 @@ async function openEmbedded(dataDir: string, waitSeconds: number): Promise<WithR
     location: dataDir,
     query: base.query,
     async transaction(fn) {
+      let bodyDone = false;
       try {
-        return await pg.transaction((tx) => fn(wrapQueryable(async (text, params) => (await tx.query<Row>(text, params as unknown[])).rows, dataDir)));
+        return await pg.transaction(async (tx) => {
+          const result = await fn(wrapQueryable(async (text, params) => (await tx.query<Row>(text, params as unknown[])).rows, dataDir));
+          bodyDone = true;
+          return result;
+        });
       } catch (e) {
-        throw databaseError(dataDir, e);
+        throw bodyDone ? databaseError(dataDir, e) : e;
       }
     },
     async close() {

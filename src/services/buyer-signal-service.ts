@@ -1,0 +1,168 @@
+// BuyerSignalService: platform-wide, anonymous buyer signals per company domain (SPEC §8).
+// Rebuilds and refreshes are set-based SQL; nothing client-private ever leaves client_customers.
+import type { Database, Queryable } from '../db/database.js';
+import { isoTimestamp } from '../db/database.js';
+import { buyerScoreSql, scoreBoost } from '../domain/buyer-score.js';
+import { parseTarget, printable } from '../domain/targets.js';
+import { AosError } from '../errors.js';
+
+export interface BuyerSignalView {
+  domain: string;
+  company_name: string | null;
+  industry: string | null;
+  employee_count_range: string | null;
+  times_bought: number;
+  services_bought: string[];
+  total_value: string | null;
+  avg_deal_value: string | null;
+  buyer_score: number;
+  buyer_boost: number;
+  first_seen_at: string | null;
+  last_converted_at: string | null;
+}
+
+export interface RebuildResult {
+  domains: number;
+  /** buyer_score → number of domains. */
+  distribution: Record<string, number>;
+  seconds: number;
+}
+
+/**
+ * Which domains to recompute: all, an explicit list, or the rows of a query that returns a
+ * `domain` column (the import passes its staging table, so a million domains never travel).
+ */
+export type DomainScope = { all: true } | { domains: readonly string[] } | { query: string };
+
+function scopeFilter(scope: DomainScope, param: number): { where: string; params: unknown[] } {
+  if ('all' in scope) return { where: 'domain is not null', params: [] };
+  if ('domains' in scope) return { where: `domain = any($${param}::text[])`, params: [[...scope.domains]] };
+  return { where: `domain in (${scope.query})`, params: [] };
+}
+
+// One row per registrable domain over the customers of all clients. Customers' own services,
+// else their client's services; the most frequent value wins (mode(), ties: alphabetical first).
+function aggregateSql(where: string): string {
+  return `
+    with c as (
+      select cc.domain, cc.client_id, cc.company_name, cc.industry, cc.employee_count_range,
+             cc.deal_value, cc.customer_since, cc.created_at,
+             coalesce(nullif(cc.services, '{}'::text[]), cl.services) as services
+        from client_customers cc join clients cl on cl.id = cc.client_id
+       where cc.domain is not null and cc.${where}),
+    agg as (
+      select domain,
+             mode() within group (order by company_name) as company_name,
+             mode() within group (order by industry) as industry,
+             mode() within group (order by employee_count_range) as employee_count_range,
+             count(distinct client_id)::int as times_bought,
+             sum(deal_value) as total_value,
+             round(sum(deal_value) / nullif(count(deal_value), 0), 2) as avg_deal_value,
+             min(created_at) as first_seen_at,
+             max(customer_since)::timestamptz as last_converted_at
+        from c group by domain),
+    svc as (
+      select domain, array_agg(distinct s order by s) as services_bought
+        from c cross join lateral unnest(c.services) as s group by domain)
+    select agg.*, coalesce(svc.services_bought, '{}'::text[]) as services_bought
+      from agg left join svc using (domain)`;
+}
+
+function insertSql(where: string): string {
+  return `
+    insert into platform_buyer_signals (domain, company_name, industry, employee_count_range, times_bought,
+        total_value, avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
+    select domain, company_name, industry, employee_count_range, times_bought, total_value, avg_deal_value,
+           services_bought,
+           ${buyerScoreSql('times_bought', 'cardinality(services_bought)', 'avg_deal_value')},
+           first_seen_at, last_converted_at, now()
+      from (${aggregateSql(where)}) s`;
+}
+
+function signalView(r: Record<string, unknown>): BuyerSignalView {
+  const score = Number(r.buyer_score);
+  return {
+    domain: r.domain as string,
+    company_name: r.company_name as string | null,
+    industry: r.industry as string | null,
+    employee_count_range: r.employee_count_range as string | null,
+    times_bought: Number(r.times_bought),
+    services_bought: (r.services_bought as string[] | null) ?? [],
+    total_value: r.total_value as string | null,
+    avg_deal_value: r.avg_deal_value as string | null,
+    buyer_score: score,
+    buyer_boost: scoreBoost(score),
+    first_seen_at: isoTimestamp(r.first_seen_at),
+    last_converted_at: isoTimestamp(r.last_converted_at),
+  };
+}
+
+const SIGNAL_COLUMNS = `domain, company_name, industry, employee_count_range, times_bought, total_value::text as total_value,
+  avg_deal_value::text as avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at`;
+
+export class BuyerSignalService {
+  constructor(private readonly options: { db: Database; now?: () => Date }) {}
+
+  /** Recomputes the signals of the domains in scope, inside the caller's transaction. */
+  static async refresh(tx: Queryable, scope: DomainScope): Promise<number> {
+    const del = scopeFilter(scope, 1);
+    await tx.query(`delete from platform_buyer_signals where ${del.where}`, del.params);
+    const ins = scopeFilter(scope, 1);
+    const rows = await tx.query<{ n: number }>(`with ins as (${insertSql(ins.where)} returning 1) select count(*)::int as n from ins`, ins.params);
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Recomputes the whole table in one transaction: readers see the old table until commit. */
+  async rebuild(): Promise<RebuildResult> {
+    const started = performance.now();
+    const domains = await this.options.db.transaction((tx) => BuyerSignalService.refresh(tx, { all: true }));
+    const dist = await this.options.db.query<{ buyer_score: number; n: number }>(
+      'select buyer_score, count(*)::int as n from platform_buyer_signals group by buyer_score order by buyer_score',
+    );
+    return {
+      domains,
+      distribution: Object.fromEntries(dist.map((d) => [String(d.buyer_score), d.n])),
+      seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+    };
+  }
+
+  /** Signals of the registrable domains of the given domains, URLs or emails. */
+  async show(inputs: readonly string[]): Promise<Array<BuyerSignalView | { input: string; domain: string | null; signal: null; error?: string }>> {
+    const keys = inputs.map((input) => {
+      const p = parseTarget(input);
+      if (!p.ok) return { input, domain: null, error: p.error };
+      return { input, domain: p.target.freeMail && p.target.kind === 'email' ? null : p.target.registrableDomain };
+    });
+    const domains = keys.map((k) => k.domain).filter((d): d is string => d !== null);
+    const rows = domains.length
+      ? await this.options.db.query(`select ${SIGNAL_COLUMNS} from platform_buyer_signals where domain = any($1::text[])`, [domains])
+      : [];
+    const byDomain = new Map(rows.map((r) => [r.domain as string, signalView(r)]));
+    return keys.map((k) => (k.domain && byDomain.get(k.domain)) || { input: k.input, domain: k.domain, signal: null, ...('error' in k ? { error: k.error } : {}) });
+  }
+
+  async top(limit = 20): Promise<BuyerSignalView[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new AosError('usage', `invalid --limit "${limit}": expected a positive whole number`);
+    const rows = await this.options.db.query(
+      `select ${SIGNAL_COLUMNS} from platform_buyer_signals order by buyer_score desc, times_bought desc, domain limit $1`,
+      [limit],
+    );
+    return rows.map(signalView);
+  }
+
+  /** Lead-score boost (0-15) for a domain, URL or email; 0 without a signal or for free-mail. */
+  async getScoreBoost(target: string): Promise<number> {
+    const p = parseTarget(target);
+    if (!p.ok) throw new AosError('input', `invalid target "${printable(target)}": ${p.error}`);
+    if (p.target.kind === 'email' && p.target.freeMail) return 0;
+    const rows = await this.options.db.query<{ buyer_score: number }>('select buyer_score from platform_buyer_signals where domain = $1', [p.target.registrableDomain]);
+    return scoreBoost(rows[0]?.buyer_score);
+  }
+
+  /** Scores for many inputs in one query per batch: registrable domain → buyer score. */
+  async scores(domains: readonly string[], db: Queryable = this.options.db): Promise<Map<string, number>> {
+    if (domains.length === 0) return new Map();
+    const rows = await db.query<{ domain: string; buyer_score: number }>('select domain, buyer_score from platform_buyer_signals where domain = any($1::text[])', [[...new Set(domains)]]);
+    return new Map(rows.map((r) => [r.domain, Number(r.buyer_score)]));
+  }
+}

@@ -1,0 +1,431 @@
+// CustomerImportService: a client's customers from a CSV into client_customers, the suppression
+// list and the platform signals, all-or-nothing (SPEC §7).
+import { createHash } from 'node:crypto';
+import type { Database, Queryable } from '../db/database.js';
+import type { CustomerStatus } from '../db/schema-constants.js';
+import { decodeStream } from '../csv/decode.js';
+import { readCsv, type CsvRecord } from '../csv/records.js';
+import {
+  autoMapColumns,
+  findHeader,
+  headerKey,
+  IMPORT_FIELDS,
+  isImportField,
+  mappingByName,
+  missingRequired,
+  type ColumnMapping,
+  type ImportField,
+} from '../domain/column-mapping.js';
+import { normalizeCustomerRow, type CustomerRecord } from '../domain/customer-row.js';
+import { printable } from '../domain/targets.js';
+import { makeDateParser, ValueError } from '../domain/values.js';
+import { AosError } from '../errors.js';
+import { BuyerSignalService } from './buyer-signal-service.js';
+import { ClientService, type ClientRef } from './client-service.js';
+
+export type MappingOrigin = 'explicit' | 'remembered' | 'auto' | 'none';
+
+export interface MappingProposal {
+  headers: string[];
+  mapping: ColumnMapping;
+  origin: Record<ImportField, MappingOrigin>;
+  /** The first data rows, for showing sample values next to each column. */
+  samples: string[][];
+  remembered: boolean;
+}
+
+export interface ImportReject {
+  line: number;
+  fields: string[];
+  error: string;
+}
+
+export interface ImportSummary {
+  client: string;
+  file: string;
+  dry_run: boolean;
+  encoding: string;
+  delimiter: string;
+  mapping: Partial<Record<ImportField, string>>;
+  rows_read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  merged: number;
+  rejected: number;
+  suppressions_added: number;
+  suppressions_updated: number;
+  /** Customers with neither domain nor email: nothing to suppress them by. */
+  without_target: number;
+  signals_refreshed: number;
+  import_run_id: string | null;
+  seconds: number;
+}
+
+export interface ImportRequest {
+  client: string;
+  input: AsyncIterable<Buffer | string>;
+  fileName: string;
+  /** --map / --mapping-file: field → header name, or null to skip the field. */
+  mapOverrides?: Record<string, string | null>;
+  delimiter?: string | undefined;
+  encoding?: string | undefined;
+  dateFormat?: string | undefined;
+  defaultStatus?: CustomerStatus | undefined;
+  sourceName?: string | undefined;
+  dryRun?: boolean;
+  strict?: boolean;
+  onReject?: (reject: ImportReject, headers: string[]) => void | Promise<void>;
+  /** Interactive: shown the proposal, returns the mapping to use. */
+  confirmMapping?: (proposal: MappingProposal) => Promise<ColumnMapping>;
+  /** Interactive: shown the would-be summary before commit; false rolls back. */
+  confirmWrite?: (preview: ImportSummary) => Promise<boolean>;
+  onProgress?: (rowsRead: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ImportServiceOptions {
+  db: Database;
+  actor?: string;
+  now?: () => Date;
+}
+
+/** Rows sent to the staging table per statement (one array parameter per column). */
+export const IMPORT_BATCH_SIZE = 10_000;
+const SAMPLE_ROWS = 5;
+
+class Rollback extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super('rollback');
+  }
+}
+
+const STAGING_COLUMNS: Array<[string, string]> = [
+  ['line', 'int'],
+  ['natural_key', 'text'],
+  ['company_name', 'text'],
+  ['domain', 'text'],
+  ['industry', 'text'],
+  ['employee_count_range', 'text'],
+  ['contact_email', 'text'],
+  ['contact_name', 'text'],
+  ['contact_title', 'text'],
+  ['status', 'text'],
+  ['customer_since', 'date'],
+  ['churned_at', 'date'],
+  ['deal_value', 'numeric(12,2)'],
+  ['services', 'text'],
+  ['external_id', 'text'],
+  ['can_use_as_reference', 'boolean'],
+  ['case_study_url', 'text'],
+  ['testimonial', 'text'],
+  ['logo_approved', 'boolean'],
+];
+
+function stagingRow(line: number, r: CustomerRecord): unknown[] {
+  return [
+    line, r.naturalKey, r.companyName, r.domain, r.industry, r.employeeCountRange, r.contactEmail, r.contactName,
+    r.contactTitle, r.status, r.customerSince, r.churnedAt, r.dealValue,
+    // Ragged text[] values cannot travel in one 2-D array: joined by U+001F, split in SQL.
+    r.services === null ? null : r.services.join('\u001f'),
+    r.externalId, r.canUseAsReference === null ? null : String(r.canUseAsReference), r.caseStudyUrl, r.testimonial,
+    r.logoApproved === null ? null : String(r.logoApproved),
+  ];
+}
+
+const STAGING_INSERT = `insert into aos_import_rows (${STAGING_COLUMNS.map(([c]) => c).join(', ')})
+  select ${STAGING_COLUMNS.map(([c, t]) => (t === 'text' ? c : `${c}::${t}`)).join(', ')}
+    from unnest(${STAGING_COLUMNS.map(([, t], i) => `$${i + 1}::${t === 'int' ? 'int' : 'text'}[]`).join(', ')})
+      as u(${STAGING_COLUMNS.map(([c]) => c).join(', ')})`;
+
+// Rows of one natural key merge into one customer: the first non-empty value of each field.
+const MERGED_FIELDS = STAGING_COLUMNS.map(([c]) => c).filter((c) => c !== 'line' && c !== 'natural_key');
+const MERGE_SQL = `
+  create temp table aos_import_merged on commit drop as
+  select natural_key, count(*)::int as rows_merged,
+         ${MERGED_FIELDS.map((c) => `(array_agg(${c} order by line) filter (where ${c} is not null))[1] as ${c}`).join(',\n         ')}
+    from aos_import_rows group by natural_key`;
+
+// New values win where the file has them; fields the file lacks keep what is stored.
+const KEPT_IF_MISSING = ['industry', 'employee_count_range', 'contact_email', 'contact_name', 'contact_title', 'customer_since', 'churned_at', 'deal_value', 'services', 'external_id', 'can_use_as_reference', 'case_study_url', 'testimonial', 'logo_approved'];
+const REPLACED = ['company_name', 'domain', 'status', 'source'];
+const UPSERT_CUSTOMERS_SQL = `
+  with up as (
+    insert into client_customers as c (client_id, natural_key, ${[...REPLACED, ...KEPT_IF_MISSING].join(', ')}, imported_at, created_at, updated_at)
+    select $1, natural_key, company_name, domain, status, $2, ${KEPT_IF_MISSING.map((c) => (c === 'services' ? `string_to_array(services, chr(31))` : c)).join(', ')}, $3::timestamptz, $3::timestamptz, $3::timestamptz
+      from aos_import_merged
+    on conflict (client_id, natural_key) do update set
+      ${REPLACED.map((c) => `${c} = excluded.${c}`).join(', ')},
+      ${KEPT_IF_MISSING.map((c) => `${c} = coalesce(excluded.${c}, c.${c})`).join(', ')},
+      imported_at = excluded.imported_at, updated_at = excluded.updated_at
+    where (${[...REPLACED, ...KEPT_IF_MISSING].map((c) => `c.${c}`).join(', ')})
+          is distinct from (${[...REPLACED.map((c) => `excluded.${c}`), ...KEPT_IF_MISSING.map((c) => `coalesce(excluded.${c}, c.${c})`)].join(', ')})
+    returning (xmax = 0) as inserted)
+  select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from up`;
+
+/**
+ * Each customer of the import gets a suppression entry by its domain (or, without one, its
+ * email). A manual entry keeps its reason, unless it has expired: then the import takes it over,
+ * because a customer must stay suppressed.
+ */
+function upsertCustomerSuppressionsSql(kind: 'domain' | 'email'): string {
+  const col = kind;
+  const prefix = kind === 'domain' ? 'd:' : 'e:';
+  const takeOver = `(s.source = 'import' or (s.expires_at is not null and s.expires_at <= $3::timestamptz))`;
+  return `
+    with cust as (
+      select c.id, c.company_name, substr(c.natural_key, 3) as target,
+             case when c.status = 'churned' then 'past_customer' else 'existing_customer' end as reason
+        from client_customers c
+       where c.client_id = $1 and c.natural_key in (select natural_key from aos_import_merged where natural_key like '${prefix}%')),
+    before as (
+      select s.${col} as value, s.reason from suppression_list s
+       where s.client_id = $1 and s.${col} in (select target from cust)),
+    up as (
+      insert into suppression_list as s (client_id, ${col}, company_name, reason, source, customer_id, created_by, created_at, updated_at)
+      select $1, target, company_name, reason, 'import', id, $2, $3::timestamptz, $3::timestamptz from cust
+      on conflict (client_id, ${col}) do update set
+        reason = case when ${takeOver} then excluded.reason else s.reason end,
+        source = case when ${takeOver} then 'import' else s.source end,
+        expires_at = case when ${takeOver} then null else s.expires_at end,
+        customer_id = excluded.customer_id,
+        company_name = coalesce(s.company_name, excluded.company_name),
+        updated_at = excluded.updated_at
+      where (${takeOver} and (s.reason, s.source) is distinct from (excluded.reason, 'import'))
+         or (${takeOver} and s.expires_at is not null)
+         or s.customer_id is distinct from excluded.customer_id
+      returning s.${col} as value, s.reason),
+    events as (
+      insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, actor, source, at)
+      select $1, u.value, '${kind}', case when b.value is null then 'add' else 'update' end, b.reason, u.reason, $2, 'import', $3::timestamptz
+        from up u left join before b on b.value = u.value
+       where b.value is null or b.reason is distinct from u.reason
+      returning action)
+    select count(*) filter (where action = 'add')::int as added, count(*) filter (where action = 'update')::int as updated from events`;
+}
+
+function parseStatusOption(value: string | undefined): CustomerStatus | null {
+  if (value === undefined) return null;
+  const v = value.trim().toLowerCase();
+  if (v === 'active' || v === 'churned') return v;
+  throw new AosError('usage', `invalid --status "${value}": use active or churned`);
+}
+
+export class CustomerImportService {
+  private readonly db: Database;
+  private readonly actor: string;
+  private readonly now: () => Date;
+
+  constructor(options: ImportServiceOptions) {
+    this.db = options.db;
+    this.actor = options.actor ?? 'library';
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The mapping confirmed by the last import of this client with the same header set. */
+  async rememberedMapping(clientId: string, headers: readonly string[]): Promise<Partial<Record<ImportField, string>> | null> {
+    const rows = await this.db.query<{ mapping: Record<string, string> }>(
+      `select mapping from import_runs where client_id = $1 and header_key = $2 and status = 'completed' order by finished_at desc limit 1`,
+      [clientId, headerKey(headers)],
+    );
+    return rows[0]?.mapping ?? null;
+  }
+
+  async proposeMapping(client: ClientRef, headers: string[], samples: string[][], overrides: Record<string, string | null> = {}): Promise<MappingProposal> {
+    const mapping = autoMapColumns(headers);
+    const origin = Object.fromEntries(IMPORT_FIELDS.map((f) => [f, mapping[f] === null ? 'none' : 'auto'])) as Record<ImportField, MappingOrigin>;
+    const remembered = await this.rememberedMapping(client.id, headers);
+    if (remembered) {
+      for (const field of IMPORT_FIELDS) {
+        const name = remembered[field];
+        const index = name === undefined ? -1 : findHeader(headers, name);
+        mapping[field] = index >= 0 ? index : null;
+        origin[field] = index >= 0 ? 'remembered' : 'none';
+      }
+    }
+    for (const [field, header] of Object.entries(overrides)) {
+      if (!isImportField(field)) {
+        throw new AosError('usage', `unknown field "${printable(field)}" in the mapping`, `fields: ${IMPORT_FIELDS.join(', ')}`);
+      }
+      if (header === null || header === '') {
+        mapping[field] = null;
+        origin[field] = 'explicit';
+        continue;
+      }
+      const index = findHeader(headers, header);
+      if (index < 0) {
+        throw new AosError('usage', `the file has no column "${printable(header)}" (for ${field})`, `its columns are: ${headers.map((h) => printable(h, 40)).join(', ')}`);
+      }
+      // A header feeds one field: an explicit choice takes it away from any other field.
+      for (const other of IMPORT_FIELDS) if (mapping[other] === index && origin[other] !== 'explicit') mapping[other] = null;
+      mapping[field] = index;
+      origin[field] = 'explicit';
+    }
+    return { headers, mapping, origin, samples, remembered: remembered !== null };
+  }
+
+  async import(request: ImportRequest): Promise<ImportSummary> {
+    const started = performance.now();
+    const startedAt = this.now();
+    const client = await new ClientService(this.db).resolve(request.client);
+    const defaultStatus = parseStatusOption(request.defaultStatus);
+    let parseDate: ReturnType<typeof makeDateParser>;
+    try {
+      parseDate = makeDateParser(request.dateFormat);
+    } catch (e) {
+      throw new AosError('usage', (e as Error).message, 'use tokens YYYY, YY, MM, M, DD, D, e.g. --date-format DD/MM/YYYY');
+    }
+    const sourceName = request.sourceName?.trim() || 'csv';
+
+    const hash = createHash('sha256');
+    const input = request.input;
+    async function* hashed(): AsyncGenerator<Buffer> {
+      for await (const chunk of input) {
+        const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        hash.update(buffer);
+        yield buffer;
+      }
+    }
+    const decoded = await decodeStream(hashed(), request.encoding);
+    const csv = await readCsv(decoded.text, { delimiter: request.delimiter });
+    const records = csv.records;
+    const first = await records.next();
+    if (first.done) throw new AosError('input', `${request.fileName} is empty: expected a header row and customer rows`);
+    const headers = first.value.fields.map((h) => h.trim());
+    const buffered: CsvRecord[] = [];
+    while (buffered.length < SAMPLE_ROWS) {
+      const next = await records.next();
+      if (next.done) break;
+      buffered.push(next.value);
+    }
+
+    let proposal = await this.proposeMapping(client, headers, buffered.map((r) => r.fields), request.mapOverrides);
+    const mapping = request.confirmMapping ? await request.confirmMapping(proposal) : proposal.mapping;
+    proposal = { ...proposal, mapping };
+    if (missingRequired(mapping).length > 0) {
+      throw new AosError(
+        'input',
+        `no column is mapped to company_name or domain (one is required); the file's columns are: ${headers.map((h) => `"${printable(h, 40)}"`).join(', ')}`,
+        'map one with --map company_name="Column Name" (or --map domain="Website"), or --mapping-file mapping.json',
+      );
+    }
+
+    const summary: ImportSummary = {
+      client: client.slug,
+      file: request.fileName,
+      dry_run: Boolean(request.dryRun),
+      encoding: decoded.encoding,
+      delimiter: csv.delimiter,
+      mapping: mappingByName(mapping, headers),
+      rows_read: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      merged: 0,
+      rejected: 0,
+      suppressions_added: 0,
+      suppressions_updated: 0,
+      without_target: 0,
+      signals_refreshed: 0,
+      import_run_id: null,
+      seconds: 0,
+    };
+    const checkAbort = () => {
+      if (request.signal?.aborted) throw new AosError('interrupted', 'import interrupted: rolled back, nothing was written');
+    };
+
+    const run = async (tx: Queryable): Promise<ImportSummary> => {
+      // Imports of one client run one after another; other clients' imports are not blocked.
+      await tx.query(`select pg_advisory_xact_lock(hashtext('aos:import:' || $1::text))`, [client.id]);
+      await tx.query(`create temp table aos_import_rows (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`);
+
+      let batch: unknown[][] = STAGING_COLUMNS.map(() => []);
+      let batchRows = 0;
+      const flush = async () => {
+        if (batchRows === 0) return;
+        checkAbort();
+        await tx.query(STAGING_INSERT, batch);
+        batch = STAGING_COLUMNS.map(() => []);
+        batchRows = 0;
+        request.onProgress?.(summary.rows_read);
+      };
+      const handle = async (record: CsvRecord) => {
+        summary.rows_read++;
+        let customer: CustomerRecord;
+        try {
+          customer = normalizeCustomerRow(record.fields, mapping, { parseDate, defaultStatus });
+        } catch (e) {
+          if (!(e instanceof ValueError)) throw e;
+          summary.rejected++;
+          if (request.strict) {
+            throw new AosError('input', `line ${record.line}: ${e.message}; --strict: import aborted, nothing written`, 'fix that row, or drop --strict to skip rejected rows (--rejects PATH keeps them)');
+          }
+          await request.onReject?.({ line: record.line, fields: record.fields, error: e.message }, headers);
+          return;
+        }
+        stagingRow(record.line, customer).forEach((v, i) => (batch[i] as unknown[]).push(v));
+        if (++batchRows >= IMPORT_BATCH_SIZE) await flush();
+      };
+      for (const record of buffered) await handle(record);
+      for await (const record of records) await handle(record);
+      await flush();
+      checkAbort();
+
+      await tx.query(MERGE_SQL);
+      const [keys] = await tx.query<{ customers: number; rows: number; without_target: number }>(
+        `select count(*)::int as customers, coalesce(sum(rows_merged), 0)::int as rows,
+                count(*) filter (where natural_key like 'n:%')::int as without_target from aos_import_merged`,
+      );
+      summary.merged = (keys?.rows ?? 0) - (keys?.customers ?? 0);
+      summary.without_target = keys?.without_target ?? 0;
+      const now = this.now().toISOString();
+      const [written] = await tx.query<{ inserted: number; updated: number }>(UPSERT_CUSTOMERS_SQL, [client.id, sourceName, now]);
+      summary.inserted = written?.inserted ?? 0;
+      summary.updated = written?.updated ?? 0;
+      summary.unchanged = (keys?.customers ?? 0) - summary.inserted - summary.updated;
+      for (const kind of ['domain', 'email'] as const) {
+        const [s] = await tx.query<{ added: number; updated: number }>(upsertCustomerSuppressionsSql(kind), [client.id, this.actor, now]);
+        summary.suppressions_added += s?.added ?? 0;
+        summary.suppressions_updated += s?.updated ?? 0;
+      }
+      summary.signals_refreshed = await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' });
+      summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+      checkAbort();
+      if (request.dryRun) throw new Rollback(summary);
+      if (request.confirmWrite && !(await request.confirmWrite({ ...summary }))) {
+        throw new AosError('interrupted', 'import cancelled: nothing was written');
+      }
+      checkAbort();
+      const [runRow] = await tx.query<{ id: string }>(
+        `insert into import_runs (client_id, file_name, sha256, header_key, mapping, counts, actor, status, started_at)
+         values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, 'completed', $8::timestamptz) returning id`,
+        [client.id, request.fileName, hash.digest('hex'), headerKey(headers), JSON.stringify(summary.mapping), JSON.stringify(countsOf(summary)), this.actor, startedAt.toISOString()],
+      );
+      summary.import_run_id = runRow?.id ?? null;
+      return summary;
+    };
+
+    try {
+      const result = await this.db.transaction(run);
+      result.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+      return result;
+    } catch (e) {
+      if (e instanceof Rollback) return { ...e.summary, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) };
+      throw e;
+    }
+  }
+}
+
+function countsOf(s: ImportSummary) {
+  return {
+    rows_read: s.rows_read,
+    inserted: s.inserted,
+    updated: s.updated,
+    unchanged: s.unchanged,
+    merged: s.merged,
+    rejected: s.rejected,
+    suppressions_added: s.suppressions_added,
+    suppressions_updated: s.suppressions_updated,
+    signals_refreshed: s.signals_refreshed,
+  };
+}
