@@ -1,0 +1,184 @@
+import { Readable } from 'node:stream';
+import iconv from 'iconv-lite';
+import { beforeAll, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { ClientService } from '../../src/services/client-service.js';
+import { CustomerImportService, type ImportRequest, type ImportReject } from '../../src/services/customer-import-service.js';
+import { SuppressionService } from '../../src/services/suppression-service.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { customerCsv } from '../helpers/generate.js';
+
+const SEED_CSV = `Company,Website,Contact Email,Contact Name,Industry,Deal Size
+BuildRight,buildright.com.au,sarah@buildright.com.au,Sarah Chen,Construction,15000
+`;
+
+async function counts(db: Database, client: string) {
+  const [row] = await db.query<{ customers: number; suppressions: number; runs: number; events: number }>(
+    `select (select count(*)::int from client_customers where client_id = c.id) as customers,
+            (select count(*)::int from suppression_list where client_id = c.id) as suppressions,
+            (select count(*)::int from import_runs where client_id = c.id) as runs,
+            (select count(*)::int from suppression_events where client_id = c.id) as events
+       from clients c where slug = $1`,
+    [client],
+  );
+  return row;
+}
+
+describeEachDatabase('CustomerImportService', ({ db }) => {
+  let service: CustomerImportService;
+  let checker: SuppressionService;
+  const run = (client: string, csv: string | Buffer, extra: Partial<ImportRequest> = {}) =>
+    service.import({ client, input: Readable.from([typeof csv === 'string' ? Buffer.from(csv) : csv]), fileName: 'test.csv', ...extra });
+
+  beforeAll(async () => {
+    const clients = new ClientService(db());
+    for (const slug of ['seed', 'dupes', 'status', 'manual', 'strict', 'big', 'enc', 'remember', 'dry', 'lines']) await clients.add({ slug, services: ['seo'] });
+    service = new CustomerImportService({ db: db(), actor: 'importer' });
+    checker = new SuppressionService({ db: db() });
+  });
+
+  it('imports the seed example: customer, suppression entry, signal, import run', async () => {
+    const summary = await run('seed', SEED_CSV);
+    expect(summary).toMatchObject({ rows_read: 1, inserted: 1, updated: 0, unchanged: 0, merged: 0, rejected: 0, suppressions_added: 1, signals_refreshed: 1 });
+    expect(summary.mapping).toEqual({ company_name: 'Company', domain: 'Website', contact_email: 'Contact Email', contact_name: 'Contact Name', industry: 'Industry', deal_value: 'Deal Size' });
+    const [customer] = await db().query<Record<string, unknown>>(`select company_name, domain, deal_value::text as deal_value, status, source, natural_key from client_customers where company_name = 'BuildRight'`);
+    expect(customer).toEqual({ company_name: 'BuildRight', domain: 'buildright.com.au', deal_value: '15000.00', status: 'active', source: 'csv', natural_key: 'd:buildright.com.au' });
+    expect(await checker.isSuppressed('seed', 'https://shop.buildright.com.au')).toMatchObject({ suppressed: true, reason: 'existing_customer' });
+    expect(await counts(db(), 'seed')).toMatchObject({ customers: 1, suppressions: 1, runs: 1, events: 1 });
+    const [signal] = await db().query<Record<string, unknown>>(`select domain, times_bought, buyer_score from platform_buyer_signals where domain = 'buildright.com.au'`);
+    expect(signal).toMatchObject({ times_bought: 1, buyer_score: 70 });
+  });
+
+  it('re-importing the same file changes nothing', async () => {
+    const again = await run('seed', SEED_CSV);
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, suppressions_added: 0, suppressions_updated: 0 });
+    expect(await counts(db(), 'seed')).toMatchObject({ customers: 1, suppressions: 1, runs: 2, events: 1 });
+  });
+
+  it('merges rows with the same natural key, first non-empty value per field', async () => {
+    const csv = `Company,Website,Contact Email,Industry,Deal Size
+Acme,acme.com,,,
+Acme Pty Ltd,www.acme.com,jo@acme.com,Retail,500
+Solo,,solo@gmail.com,Legal,
+Solo Again,,SOLO+x@gmail.com,,900
+Named Only,,,,
+named only,,,Trades,
+`;
+    const summary = await run('dupes', csv);
+    expect(summary).toMatchObject({ rows_read: 6, inserted: 3, merged: 3, without_target: 1 });
+    const rows = await db().query<Record<string, unknown>>(
+      `select natural_key, company_name, contact_email, industry, deal_value::text as deal_value from client_customers c join clients cl on cl.id = c.client_id where cl.slug = 'dupes' order by natural_key`,
+    );
+    expect(rows).toEqual([
+      { natural_key: 'd:acme.com', company_name: 'Acme', contact_email: 'jo@acme.com', industry: 'Retail', deal_value: '500.00' },
+      { natural_key: 'e:solo@gmail.com', company_name: 'Solo', contact_email: 'solo@gmail.com', industry: 'Legal', deal_value: '900.00' },
+      { natural_key: 'n:named only', company_name: 'Named Only', contact_email: null, industry: 'Trades', deal_value: null },
+    ]);
+    // The gmail customer is suppressed by email only, never the whole of gmail.com.
+    expect(await checker.isSuppressed('dupes', 'solo@gmail.com')).toMatchObject({ suppressed: true, match: 'solo@gmail.com' });
+    expect(await checker.isSuppressed('dupes', 'other@gmail.com')).toMatchObject({ suppressed: false });
+  });
+
+  it('maps status to the suppression reason, and a status change updates it', async () => {
+    const csv = (s1: string, s2: string) => `Company,Website,Status\nOne,one.com,${s1}\nTwo,two.com,${s2}\nThree,three.com,\n`;
+    await run('status', csv('active', 'Former'), { defaultStatus: 'churned' });
+    expect(await checker.checkMany('status', ['one.com', 'two.com', 'three.com'])).toMatchObject([
+      { reason: 'existing_customer' },
+      { reason: 'past_customer' },
+      { reason: 'past_customer' },
+    ]);
+    const second = await run('status', csv('cancelled', 'won'), { defaultStatus: 'churned' });
+    expect(second).toMatchObject({ updated: 2, unchanged: 1, suppressions_updated: 2 });
+    expect(await checker.checkMany('status', ['one.com', 'two.com'])).toMatchObject([{ reason: 'past_customer' }, { reason: 'existing_customer' }]);
+  });
+
+  it('never overwrites the reason of a manual entry, but links the customer', async () => {
+    const manual = new SuppressionService({ db: db(), actor: 'ops' });
+    await manual.add({ client: 'manual', targets: [{ value: 'partner.com' }], reason: 'partner' });
+    await manual.add({ client: 'manual', targets: [{ value: 'optout.com' }], reason: 'do_not_contact' });
+    const summary = await run('manual', 'Company,Website\nPartner,partner.com\nOpt,optout.com\nNew,new.com\n');
+    expect(summary.suppressions_added).toBe(1);
+    expect(await checker.checkMany('manual', ['partner.com', 'optout.com', 'new.com'])).toMatchObject([
+      { reason: 'partner' },
+      { reason: 'do_not_contact' },
+      { reason: 'existing_customer' },
+    ]);
+    const [linked] = await db().query<{ n: number }>(`select count(*)::int as n from suppression_list where customer_id is not null and domain in ('partner.com', 'optout.com')`);
+    expect(linked?.n).toBe(2);
+  });
+
+  it('--strict aborts on the first bad row and writes nothing', async () => {
+    const csv = 'Company,Website,Deal Size\nGood,good.com,100\nBad,bad.com,lots\nAlso good,also.com,5\n';
+    await expect(run('strict', csv, { strict: true })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('line 3') });
+    expect(await counts(db(), 'strict')).toMatchObject({ customers: 0, suppressions: 0, runs: 0, events: 0 });
+    const rejects: ImportReject[] = [];
+    const lenient = await run('strict', csv, { onReject: (r) => void rejects.push(r) });
+    expect(lenient).toMatchObject({ inserted: 2, rejected: 1 });
+    expect(rejects).toEqual([{ line: 3, fields: ['Bad', 'bad.com', 'lots'], error: 'deal value "lots" is not a number' }]);
+  });
+
+  it('a missing required field is an input error that lists the columns', async () => {
+    await expect(run('strict', 'Foo,Bar\n1,2\n')).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('"Foo", "Bar"'), hint: expect.stringContaining('--map company_name=') });
+  });
+
+  it('--map overrides and unknown fields or columns are usage errors', async () => {
+    await expect(run('strict', 'Foo,Bar\nx,y.com\n', { mapOverrides: { nope: 'Foo' } })).rejects.toMatchObject({ code: 'usage' });
+    await expect(run('strict', 'Foo,Bar\nx,y.com\n', { mapOverrides: { domain: 'Baz' } })).rejects.toMatchObject({ code: 'usage', hint: expect.stringContaining('Foo, Bar') });
+    const ok = await run('strict', 'Foo,Bar\nx,mapped.com\n', { mapOverrides: { company_name: 'Foo', domain: 'Bar' }, dryRun: true });
+    expect(ok).toMatchObject({ inserted: 1, dry_run: true });
+  });
+
+  it('dry run counts everything and writes nothing', async () => {
+    const summary = await run('dry', SEED_CSV, { dryRun: true });
+    expect(summary).toMatchObject({ dry_run: true, inserted: 1, suppressions_added: 1, import_run_id: null });
+    expect(await counts(db(), 'dry')).toMatchObject({ customers: 0, suppressions: 0, runs: 0, events: 0 });
+  });
+
+  it('reads Windows-1252 with semicolons, UTF-16 with tabs, quoted newlines, European decimals', async () => {
+    const text = 'Société;Site web;Valeur\n"Café ""Crème""\nParis";cafe-creme.fr;"1.234,50 €"\nMüller GmbH;mueller.de;2000\n';
+    const win = await run('enc', iconv.encode(text, 'windows-1252'), { mapOverrides: { company_name: 'Société', domain: 'Site web', deal_value: 'Valeur' } });
+    expect(win).toMatchObject({ encoding: 'windows-1252', delimiter: ';', inserted: 2, rejected: 0 });
+    const [cafe] = await db().query<Record<string, unknown>>(`select company_name, deal_value::text as v from client_customers where domain = 'cafe-creme.fr'`);
+    expect(cafe).toEqual({ company_name: 'Café "Crème"\nParis', v: '1234.50' });
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Company\tWebsite\nZürich AG\tzuerich.ch\n', 'utf16le')]);
+    expect(await run('enc', utf16)).toMatchObject({ encoding: 'utf-16le', delimiter: '\t', inserted: 1 });
+  });
+
+  it('remembers a confirmed mapping for the same header set', async () => {
+    const csv = 'Org,Web\nAlpha,alpha.io\n';
+    await run('remember', csv, { mapOverrides: { company_name: 'Org', domain: 'Web' } });
+    const proposal = await service.proposeMapping(await new ClientService(db()).resolve('remember'), ['Org', 'Web'], []);
+    expect(proposal.remembered).toBe(true);
+    expect(proposal.mapping).toMatchObject({ company_name: 0, domain: 1 });
+    expect(proposal.origin.company_name).toBe('remembered');
+  });
+
+  it('imports a generated 50k-row file with duplicates and bad rows, then re-imports idempotently', async () => {
+    const csv = customerCsv(50_000, { duplicateEvery: 50, badEvery: 100 });
+    const first = await run('big', csv);
+    expect(first.rows_read).toBe(50_000);
+    expect(first.rejected).toBe(500);
+    expect(first.merged).toBeGreaterThan(0);
+    expect(first.inserted + first.merged + first.rejected).toBe(50_000);
+    const c = await counts(db(), 'big');
+    expect(c?.customers).toBe(first.inserted);
+    expect(c?.suppressions).toBe(first.inserted);
+    const second = await run('big', csv);
+    expect(second).toMatchObject({ inserted: 0, updated: 0, unchanged: first.inserted, suppressions_added: 0, suppressions_updated: 0 });
+  });
+
+  it('an aborted import (Ctrl-C) rolls back everything', async () => {
+    const controller = new AbortController();
+    let batches = 0;
+    const csv = customerCsv(30_000);
+    await expect(
+      run('lines', csv, {
+        signal: controller.signal,
+        onProgress: () => {
+          if (++batches === 2) controller.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'interrupted' });
+    expect(await counts(db(), 'lines')).toMatchObject({ customers: 0, suppressions: 0, runs: 0, events: 0 });
+  });
+});
