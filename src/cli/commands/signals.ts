@@ -1,4 +1,122 @@
 import type { Command } from '@commander-js/extra-typings';
+import { once } from 'node:events';
+import { scoreBoost } from '../../domain/buyer-score.js';
+import { parseTarget } from '../../domain/targets.js';
+import { AosError } from '../../errors.js';
+import { openInput } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 
-export function registerSignalsCommands(_program: Command<[], Record<string, unknown>>, _ctx: ContextProvider): void {}
+/** The registrable domain a lead's target scores by; null for free-mail people and junk. */
+function scoringDomain(value: string): string | null {
+  const p = parseTarget(value);
+  if (!p.ok || (p.target.kind === 'email' && p.target.freeMail)) return null;
+  return p.target.registrableDomain;
+}
+
+export function registerSignalsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
+  const signals = program.command('signals').description('anonymous platform-wide buyer signals per company domain');
+  const service = async () => {
+    const c = ctx();
+    const { BuyerSignalService } = await import('../../services/buyer-signal-service.js');
+    return { c, service: new BuyerSignalService({ db: await c.database() }) };
+  };
+
+  signals
+    .command('rebuild')
+    .description('recompute every signal from all customers of all clients, in one transaction')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  $ aos signals rebuild\n  $ aos signals rebuild --json | jq .distribution')
+    .action(async (opts) => {
+      const { c, service: s } = await service();
+      const spinner = await c.output.spinner('rebuilding buyer signals…');
+      const result = await s.rebuild();
+      spinner.stop();
+      if (opts.json) return c.output.json(result);
+      c.output.line(`rebuilt ${result.domains} domain signals in ${result.seconds}s`);
+      c.output.table(['buyer_score', 'domains'], Object.entries(result.distribution).map(([score, n]) => [score, String(n)]));
+    });
+
+  signals
+    .command('show')
+    .description('the signal of each domain (URLs and emails are reduced to their company domain)')
+    .argument('<targets...>', 'domains, URLs or emails')
+    .option('--json', 'NDJSON, one object per target')
+    .addHelpText('after', '\nExamples:\n  $ aos signals show buildright.com.au\n  $ aos signals show https://www.bigcorp.com sarah@acme.co.uk --json')
+    .action(async (targets, opts) => {
+      const { c, service: s } = await service();
+      for (const sig of await s.show(targets)) {
+        if (opts.json) c.output.json(sig);
+        else if ('signal' in sig) c.output.line(`${sig.input}: ${sig.error ? `invalid (${sig.error})` : 'no signal'}`);
+        else {
+          c.output.line(`${sig.domain}  score ${sig.buyer_score}  boost +${sig.buyer_boost}`);
+          c.output.line(`  bought from ${sig.times_bought} agenc${sig.times_bought === 1 ? 'y' : 'ies'}; services: ${sig.services_bought.join(', ') || '-'}; avg deal ${sig.avg_deal_value ?? '-'}`);
+          c.output.line(`  ${[sig.company_name, sig.industry, sig.employee_count_range].filter(Boolean).join(' · ')}`);
+        }
+      }
+    });
+
+  signals
+    .command('top')
+    .description('the strongest buyer signals')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'NDJSON, one signal a line')
+    .addHelpText('after', '\nExamples:\n  $ aos signals top --limit 10')
+    .action(async (opts) => {
+      const { c, service: s } = await service();
+      const top = await s.top(Number(opts.limit));
+      if (opts.json) return top.forEach((sig) => c.output.json(sig));
+      if (top.length === 0) return c.output.info('no signals yet: import customers or run `aos signals rebuild`');
+      c.output.table(
+        ['domain', 'score', 'boost', 'bought', 'services', 'avg deal', 'industry'],
+        top.map((sig) => [sig.domain, String(sig.buyer_score), `+${sig.buyer_boost}`, `${sig.times_bought}x`, sig.services_bought.join(',') || '-', sig.avg_deal_value ?? '-', sig.industry ?? '-']),
+      );
+    });
+
+  signals
+    .command('boost')
+    .description('lead-score boost (0-15) per target; for a leads CSV, the same CSV with buyer_score and buyer_boost appended')
+    .argument('[targets...]', 'domains, URLs or emails')
+    .option('--file <path>', 'leads CSV (or - for stdin)')
+    .option('--column <name>', 'column holding the domain, URL or email (default: the first that holds them)')
+    .option('--json', 'NDJSON for targets given as arguments')
+    .addHelpText('after', '\nExamples:\n  $ aos signals boost buildright.com.au\n  $ aos signals boost --file leads.csv --column Website > scored-leads.csv')
+    .action(async (targets, opts) => {
+      const { c, service: s } = await service();
+      if (opts.file && targets.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
+      if (!opts.file) {
+        if (targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, or --file leads.csv');
+        const domains = targets.map(scoringDomain);
+        const scores = await s.scores(domains.filter((d): d is string => d !== null));
+        targets.forEach((t, i) => {
+          const score = domains[i] ? (scores.get(domains[i] as string) ?? null) : null;
+          const row = { input: t, domain: domains[i] ?? null, buyer_score: score, buyer_boost: scoreBoost(score) };
+          if (opts.json) c.output.json(row);
+          else c.output.line(`${t}\t${score ?? '-'}\t+${row.buyer_boost}`);
+        });
+        return;
+      }
+      const { readTargetRows } = await import('../../csv/target-rows.js');
+      const { stringify } = await import('csv-stringify');
+      const input = openInput(opts.file);
+      const source = await readTargetRows(input.stream, { name: input.name, column: opts.column });
+      const csv = stringify({ delimiter: source.delimiter });
+      csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);
+      if (source.header) csv.write([...source.header.fields, 'buyer_score', 'buyer_boost']);
+      let batch: Array<{ fields: string[]; domain: string | null }> = [];
+      const flush = async () => {
+        const scores = await s.scores(batch.map((r) => r.domain).filter((d): d is string => d !== null));
+        for (const r of batch) {
+          const score = r.domain ? (scores.get(r.domain) ?? null) : null;
+          if (!csv.write([...r.fields, score === null ? '' : String(score), String(scoreBoost(score))])) await once(csv, 'drain');
+        }
+        batch = [];
+      };
+      for await (const row of source.rows) {
+        batch.push({ fields: row.fields, domain: scoringDomain(row.value) });
+        if (batch.length >= 5000) await flush();
+      }
+      await flush();
+      csv.end();
+      await once(csv, 'end');
+    });
+}
