@@ -1,6 +1,6 @@
 // Streaming CSV records with their line number and, on request, their exact original bytes
 // (so `check --filter` can pass allowed rows through untouched).
-import { parse, type CsvError, type Options as CsvParseOptions } from 'csv-parse';
+import { CsvError, parse, type Options as CsvParseOptions } from 'csv-parse';
 import { once } from 'node:events';
 import { AosError } from '../errors.js';
 import type { TextChunks } from './decode.js';
@@ -35,7 +35,7 @@ function csvError(e: unknown): AosError {
   if (err.code === 'CSV_MAX_RECORD_SIZE') {
     return new AosError('input', `malformed CSV: a record near line ${err.lines ?? '?'} is longer than ${MAX_RECORD_SIZE / 1024 / 1024} MB`, 'is this really a CSV file? check its line endings and quotes');
   }
-  if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
+  if (e instanceof CsvError) {
     return new AosError('input', `malformed CSV: ${err.message}`, 'fix the quoting on that line, or pass --delimiter if the columns are split wrongly');
   }
   return new AosError('input', `cannot read CSV: ${(e as Error).message ?? String(e)}`);
@@ -95,6 +95,9 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   const parseOptions: CsvParseOptions = {
     delimiter,
     relax_column_count: true,
+    // A stray quote inside an unquoted field (Bob "The Builder" Ltd) is kept as text, as
+    // spreadsheets do; an unclosed quoted field is still an error.
+    relax_quotes: true,
     skip_empty_lines: true,
     max_record_size: options.maxRecordSize ?? MAX_RECORD_SIZE,
     on_record: (fields, context) => {

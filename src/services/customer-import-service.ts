@@ -228,7 +228,9 @@ export class CustomerImportService {
       `select mapping from import_runs where client_id = $1 and header_key = $2 and status = 'completed' order by finished_at desc limit 1`,
       [clientId, headerKey(headers)],
     );
-    return rows[0]?.mapping ?? null;
+    const mapping = rows[0]?.mapping;
+    // Rows written before text-cast parameters held a JSON string inside the jsonb.
+    return typeof mapping === 'string' ? (JSON.parse(mapping) as Record<string, string>) : (mapping ?? null);
   }
 
   async proposeMapping(client: ClientRef, headers: string[], samples: string[][], overrides: Record<string, string | null> = {}): Promise<MappingProposal> {
@@ -398,7 +400,7 @@ export class CustomerImportService {
       checkAbort();
       const [runRow] = await tx.query<{ id: string }>(
         `insert into import_runs (client_id, file_name, sha256, header_key, mapping, counts, actor, status, started_at)
-         values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, 'completed', $8::timestamptz) returning id`,
+         values ($1, $2, $3, $4, ($5::text)::jsonb, ($6::text)::jsonb, $7, 'completed', $8::timestamptz) returning id`,
         [client.id, request.fileName, hash.digest('hex'), headerKey(headers), JSON.stringify(summary.mapping), JSON.stringify(countsOf(summary)), this.actor, startedAt.toISOString()],
       );
       summary.import_run_id = runRow?.id ?? null;

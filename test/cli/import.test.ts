@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runAos } from '../helpers/cli.js';
+import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { customerCsvLines } from '../helpers/generate.js';
+import { KEYS, runOnPty } from '../helpers/pty.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aos-import-'));
+const EXAMPLE = new URL('../../examples/customers.csv', import.meta.url).pathname;
+
+for (const engine of enginesUnderTest()) {
+  describe(`aos import [${engine}]`, () => {
+    let fresh: FreshDatabase;
+    const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });
+    const count = async (table: string, client: string) => {
+      const r = await aos(['clients', 'list', '--json']);
+      const c = (JSON.parse(r.stdout) as Array<Record<string, unknown>>).find((x) => x.slug === client);
+      return table === 'customers' ? c?.customers : c?.suppressions;
+    };
+
+    beforeAll(async () => {
+      fresh = await freshDatabase(engine);
+      await fresh.db.close();
+      for (const slug of ['demo', 'strict', 'tty', 'sigint', 'bad']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+    });
+    afterAll(async () => fresh.dispose());
+
+    it('imports the example file with --yes and prints the summary; JSON on re-import shows nothing changed', async () => {
+      const r = await aos(['import', EXAMPLE, '--client', 'demo', '--yes']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/customers inserted\s+7/);
+      expect(r.stdout).toMatch(/merged duplicates\s+1/);
+      const again = await aos(['import', EXAMPLE, '--client', 'demo', '--yes', '--json']);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ rows_read: 8, inserted: 0, updated: 0, unchanged: 7, suppressions_added: 0 });
+      const check = await aos(['check', 'sarah@buildright.com.au', '--client', 'demo']);
+      expect(check.code).toBe(1);
+    });
+
+    it('without a mappable company column: exit 2 listing the headers and the --map syntax', async () => {
+      const file = join(dir, `unmapped-${engine}.csv`);
+      writeFileSync(file, 'foo,bar\n1,2\n');
+      const r = await aos(['import', file, '--client', 'bad', '--yes']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('"foo", "bar"');
+      expect(r.stderr).toContain('--map company_name=');
+      const mapped = await aos(['import', file, '--client', 'bad', '--yes', '--map', 'company_name=foo', '--dry-run', '--json']);
+      expect(mapped.code).toBe(0);
+      expect(JSON.parse(mapped.stdout)).toMatchObject({ dry_run: true, inserted: 1 });
+    });
+
+    it('writes rejects with _line and _error; --strict aborts with exit 2 and writes nothing', async () => {
+      const file = join(dir, `mixed-${engine}.csv`);
+      const rejects = join(dir, `rejects-${engine}.csv`);
+      writeFileSync(file, 'Company,Website,Deal Size\nGood,good.com,100\n=HYPERLINK("http://x"),localhost,5\nAlso,also.com,abc\n');
+      const strict = await aos(['import', file, '--client', 'strict', '--yes', '--strict']);
+      expect(strict.code).toBe(2);
+      expect(strict.stderr).toMatch(/line 3/);
+      expect(await count('customers', 'strict')).toBe(0);
+      const lenient = await aos(['import', file, '--client', 'strict', '--yes', '--rejects', rejects]);
+      expect(lenient.code).toBe(0);
+      expect(lenient.stderr).toContain('2 row(s) rejected');
+      const lines = readFileSync(rejects, 'utf8').trim().split('\n');
+      expect(lines[0]).toBe('Company,Website,Deal Size,_line,_error');
+      expect(lines[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/x""\)",localhost,5,3,/);
+      expect(lines[2]).toContain('4,"deal value ""abc"" is not a number"');
+      expect(await count('customers', 'strict')).toBe(1);
+    });
+
+    it('bad input files: empty, binary, unknown client — exit 2, one line, no stack', async () => {
+      const empty = join(dir, 'empty.csv');
+      writeFileSync(empty, '');
+      const binary = join(dir, 'binary.csv');
+      writeFileSync(binary, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x21, 0x00]));
+      for (const [file, client, message] of [
+        [empty, 'bad', 'empty'],
+        [binary, 'bad', 'binary'],
+        [EXAMPLE, 'nobody', 'unknown client'],
+        [join(dir, 'missing.csv'), 'bad', 'no such file'],
+      ] as const) {
+        const r = await aos(['import', file, '--client', client, '--yes']);
+        expect(r.code, file).toBe(2);
+        expect(r.stderr).toContain(message);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    });
+
+    it('SIGINT mid-import rolls back and exits 130, leaving no customer, suppression or run', async () => {
+      const runs = async () => (JSON.parse((await aos(['db', 'status', '--json'])).stdout) as { tables: Record<string, number> }).tables.import_runs;
+      const runsBefore = await runs();
+      const child = spawn(process.execPath, [BIN, 'import', '-', '--client', 'sigint', '--yes'], { env: { ...process.env, ...fresh.env } });
+      let stderr = '';
+      child.stdin.on('error', () => {}); // the child may exit before it reads all we wrote
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const lines = customerCsvLines(200_000);
+      let sent = 0;
+      // Feed rows until well past the first staging batch, then interrupt while stdin is still open.
+      await new Promise<void>((resolve) => {
+        const pump = () => {
+          for (let i = 0; i < 2000; i++) {
+            const next = lines.next();
+            if (next.done) return resolve();
+            sent++;
+            child.stdin.write(`${next.value}\n`);
+          }
+          if (sent > 40_000) return resolve();
+          setImmediate(pump);
+        };
+        pump();
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(130);
+      expect(stderr).toContain('interrupted');
+      expect(await count('customers', 'sigint')).toBe(0);
+      expect(await count('suppressions', 'sigint')).toBe(0);
+      expect(await runs()).toBe(runsBefore);
+    });
+
+    it('interactive on a terminal: shows the mapping, changes a field, confirms, and remembers it', async () => {
+      const file = join(dir, `tty-${engine}.csv`);
+      writeFileSync(file, 'Org,Web,Mail\nAlpha Co,alpha.io,jo@alpha.io\nBeta Co,beta.io,al@beta.io\n');
+      const session = runOnPty(['import', file, '--client', 'tty'], fresh.env);
+      await session.waitFor('Use this mapping?');
+      expect(session.output()).toMatch(/contact_email\s+"Mail"\s+jo@alpha\.io \| al@beta\.io/);
+      session.type(KEYS.down.repeat(3) + KEYS.enter); // "Change contact_email"
+      await session.waitFor('Column for contact_email');
+      session.type(KEYS.up.repeat(3) + KEYS.enter); // from "Mail" up to "(skip this field)"
+      await session.waitFor('Proposed mapping', 2);
+      await session.waitFor('navigate', 6);
+      session.type(KEYS.enter);
+      await session.waitFor('Write these changes?');
+      expect(session.output()).toMatch(/customers inserted\s+2/);
+      session.type('y' + KEYS.enter);
+      const { code, output } = await session.done();
+      expect(code, output).toBe(0);
+      expect(await count('customers', 'tty')).toBe(2);
+      // The confirmed mapping (contact_email skipped) is proposed first next time.
+      const again = await aos(['import', file, '--client', 'tty', '--yes', '--json']);
+      expect(JSON.parse(again.stdout).mapping).toEqual({ company_name: 'Org', domain: 'Web' });
+    });
+  });
+}
