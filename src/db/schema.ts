@@ -76,6 +76,9 @@ export const clientCustomers = pgTable(
     unique('client_customers_client_natural_key').on(t.clientId, t.naturalKey),
     index('client_customers_domain_idx').on(t.domain),
     check('client_customers_status_check', sql`${t.status} in ('active', 'churned')`),
+    // A customer with a domain is keyed by it: one customer per client and domain, which the
+    // signals rely on to count distinct clients with count(*).
+    check('client_customers_domain_key_check', sql`${t.domain} is null or ${t.naturalKey} = 'd:' || ${t.domain}`),
   ],
 );
 
@@ -91,7 +94,9 @@ export const suppressionList = pgTable(
     companyName: text('company_name'),
     reason: text('reason').notNull(),
     source: text('source'),
-    customerId: uuid('customer_id').references(() => clientCustomers.id, { onDelete: 'set null' }),
+    // The imported customer behind the entry. No foreign key: the link is informational (it says
+    // "the next import brings this back"), and the check cost ~6 µs per imported row (BENCHMARKS.md).
+    customerId: uuid('customer_id'),
     notes: text('notes'),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     createdBy: text('created_by'),
@@ -111,9 +116,8 @@ export const suppressionEvents = pgTable(
   'suppression_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => clients.id, { onDelete: 'cascade' }),
+    // No foreign key on purpose: the audit trail is append-only and must outlive what it audits.
+    clientId: uuid('client_id').notNull(),
     target: text('target').notNull(),
     kind: text('kind').notNull(),
     action: text('action').notNull(),

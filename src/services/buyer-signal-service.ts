@@ -40,34 +40,11 @@ function scopeFilter(scope: DomainScope, param: number): { where: string; params
   return { where: `domain in (${scope.query})`, params: [] };
 }
 
-// One row per registrable domain over the customers of all clients. Customers' own services,
-// else their client's services; the most frequent value wins (mode(), ties: alphabetical first).
-function aggregateSql(where: string): string {
-  return `
-    with c as (
-      select cc.domain, cc.client_id, cc.company_name, cc.industry, cc.employee_count_range,
-             cc.deal_value, cc.customer_since, cc.created_at,
-             coalesce(nullif(cc.services, '{}'::text[]), cl.services) as services
-        from client_customers cc join clients cl on cl.id = cc.client_id
-       where cc.domain is not null and cc.${where}),
-    agg as (
-      select domain,
-             mode() within group (order by company_name) as company_name,
-             mode() within group (order by industry) as industry,
-             mode() within group (order by employee_count_range) as employee_count_range,
-             count(distinct client_id)::int as times_bought,
-             sum(deal_value) as total_value,
-             round(sum(deal_value) / nullif(count(deal_value), 0), 2) as avg_deal_value,
-             min(created_at) as first_seen_at,
-             max(customer_since)::timestamptz as last_converted_at
-        from c group by domain),
-    svc as (
-      select domain, array_agg(distinct s order by s) as services_bought
-        from c cross join lateral unnest(c.services) as s group by domain)
-    select agg.*, coalesce(svc.services_bought, '{}'::text[]) as services_bought
-      from agg left join svc using (domain)`;
-}
-
+// One row per registrable domain over the customers of all clients, in one pass. A client has at
+// most one customer per domain (client_customers_domain_key_check), so count(*) is the number of
+// distinct clients. Customers' own services, else their client's; service names never hold a
+// comma (src/domain/values.ts), so they travel through one string per group. The most frequent
+// value wins (mode(), which takes the first in sort order on a tie: alphabetical).
 function insertSql(where: string): string {
   return `
     insert into platform_buyer_signals (domain, company_name, industry, employee_count_range, times_bought,
@@ -76,7 +53,22 @@ function insertSql(where: string): string {
            services_bought,
            ${buyerScoreSql('times_bought', 'cardinality(services_bought)', 'avg_deal_value')},
            first_seen_at, last_converted_at, now()
-      from (${aggregateSql(where)}) s`;
+      from (
+        select cc.domain,
+               mode() within group (order by cc.company_name) as company_name,
+               mode() within group (order by cc.industry) as industry,
+               mode() within group (order by cc.employee_count_range) as employee_count_range,
+               count(*)::int as times_bought,
+               sum(cc.deal_value) as total_value,
+               round(sum(cc.deal_value) / nullif(count(cc.deal_value), 0), 2) as avg_deal_value,
+               array(select distinct x from unnest(string_to_array(string_agg(
+                   array_to_string(coalesce(nullif(cc.services, '{}'::text[]), cl.services), ','), ','), ',')) as x
+                  where x <> '' order by 1) as services_bought,
+               min(cc.created_at) as first_seen_at,
+               max(cc.customer_since)::timestamptz as last_converted_at
+          from client_customers cc join clients cl on cl.id = cc.client_id
+         where cc.domain is not null and cc.${where}
+         group by cc.domain) s`;
 }
 
 function signalView(r: Record<string, unknown>): BuyerSignalView {

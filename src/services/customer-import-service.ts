@@ -139,16 +139,25 @@ const STAGING_INSERT = `insert into aos_import_rows (${STAGING_COLUMNS.map(([c])
       as u(${STAGING_COLUMNS.map(([c]) => c).join(', ')})`;
 
 // Rows of one natural key merge into one customer: the first non-empty value of each field.
+// Most keys occur once and are copied as they are; only repeated keys pay for the aggregation.
 const MERGED_FIELDS = STAGING_COLUMNS.map(([c]) => c).filter((c) => c !== 'line' && c !== 'natural_key');
 const MERGE_SQL = `
   create temp table aos_import_merged on commit drop as
+  with repeated as materialized (
+    select natural_key from aos_import_rows group by natural_key having count(*) > 1)
+  select natural_key, 1 as rows_merged, ${MERGED_FIELDS.join(', ')}
+    from aos_import_rows r where not exists (select 1 from repeated d where d.natural_key = r.natural_key)
+  union all
   select natural_key, count(*)::int as rows_merged,
          ${MERGED_FIELDS.map((c) => `(array_agg(${c} order by line) filter (where ${c} is not null))[1] as ${c}`).join(',\n         ')}
-    from aos_import_rows group by natural_key`;
+    from aos_import_rows where natural_key in (select natural_key from repeated)
+   group by natural_key`;
 
 // New values win where the file has them; fields the file lacks keep what is stored.
 const KEPT_IF_MISSING = ['industry', 'employee_count_range', 'contact_email', 'contact_name', 'contact_title', 'customer_since', 'churned_at', 'deal_value', 'services', 'external_id', 'can_use_as_reference', 'case_study_url', 'testimonial', 'logo_approved'];
 const REPLACED = ['company_name', 'domain', 'status', 'source'];
+// The customers this import touches land in aos_import_customers with their ids: the changed ones
+// from RETURNING, the unchanged ones looked up after (none on a first import).
 const UPSERT_CUSTOMERS_SQL = `
   with up as (
     insert into client_customers as c (client_id, natural_key, ${[...REPLACED, ...KEPT_IF_MISSING].join(', ')}, imported_at, created_at, updated_at)
@@ -160,8 +169,14 @@ const UPSERT_CUSTOMERS_SQL = `
       imported_at = excluded.imported_at, updated_at = excluded.updated_at
     where (${[...REPLACED, ...KEPT_IF_MISSING].map((c) => `c.${c}`).join(', ')})
           is distinct from (${[...REPLACED.map((c) => `excluded.${c}`), ...KEPT_IF_MISSING.map((c) => `coalesce(excluded.${c}, c.${c})`)].join(', ')})
-    returning (xmax = 0) as inserted)
-  select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from up`;
+    returning c.id, c.natural_key, c.status, c.company_name, (xmax = 0) as inserted)
+  insert into aos_import_customers select id, natural_key, status, company_name, inserted from up`;
+
+const UNCHANGED_CUSTOMERS_SQL = `
+  insert into aos_import_customers
+  select c.id, c.natural_key, c.status, c.company_name, null
+    from aos_import_merged m join client_customers c on c.client_id = $1 and c.natural_key = m.natural_key
+   where not exists (select 1 from aos_import_customers x where x.natural_key = m.natural_key)`;
 
 /**
  * Each customer of the import gets a suppression entry by its domain (or, without one, its
@@ -174,10 +189,9 @@ function upsertCustomerSuppressionsSql(kind: 'domain' | 'email'): string {
   const takeOver = `(s.source = 'import' or (s.expires_at is not null and s.expires_at <= $3::timestamptz))`;
   return `
     with cust as (
-      select c.id, c.company_name, substr(c.natural_key, 3) as target,
-             case when c.status = 'churned' then 'past_customer' else 'existing_customer' end as reason
-        from client_customers c
-       where c.client_id = $1 and c.natural_key in (select natural_key from aos_import_merged where natural_key like '${prefix}%')),
+      select id, company_name, substr(natural_key, 3) as target,
+             case when status = 'churned' then 'past_customer' else 'existing_customer' end as reason
+        from aos_import_customers where natural_key like '${prefix}%'),
     before as (
       select s.${col} as value, s.reason from suppression_list s
        where s.client_id = $1 and s.${col} in (select target from cust)),
@@ -339,14 +353,20 @@ export class CustomerImportService {
     const run = async (tx: Queryable): Promise<ImportSummary> => {
       // Imports of one client run one after another; other clients' imports are not blocked.
       await tx.query(`select pg_advisory_xact_lock(hashtext('aos:import:' || $1::text))`, [client.id]);
+      // The merge and the signal aggregates sort and hash whole files: keep that in memory.
+      await tx.query(`set local work_mem = '64MB'`);
       await tx.query(`create temp table aos_import_rows (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`);
 
       let batch: unknown[][] = STAGING_COLUMNS.map(() => []);
       let batchRows = 0;
+      // One batch is written while the next is parsed: the server works while Node parses.
+      let inflight: Promise<unknown> = Promise.resolve();
       const flush = async () => {
         if (batchRows === 0) return;
         checkAbort();
-        await tx.query(STAGING_INSERT, batch);
+        await inflight;
+        inflight = tx.query(STAGING_INSERT, batch);
+        inflight.catch(() => {}); // awaited (and thrown) at the next flush or at the end
         batch = STAGING_COLUMNS.map(() => []);
         batchRows = 0;
         request.onProgress?.(summary.rows_read);
@@ -371,6 +391,7 @@ export class CustomerImportService {
       for (const record of buffered) await handle(record);
       for await (const record of records) await handle(record);
       await flush();
+      await inflight;
       checkAbort();
 
       await tx.query(MERGE_SQL);
@@ -381,7 +402,12 @@ export class CustomerImportService {
       summary.merged = (keys?.rows ?? 0) - (keys?.customers ?? 0);
       summary.without_target = keys?.without_target ?? 0;
       const now = this.now().toISOString();
-      const [written] = await tx.query<{ inserted: number; updated: number }>(UPSERT_CUSTOMERS_SQL, [client.id, sourceName, now]);
+      await tx.query('create temp table aos_import_customers (id uuid, natural_key text, status text, company_name text, inserted boolean) on commit drop');
+      await tx.query(UPSERT_CUSTOMERS_SQL, [client.id, sourceName, now]);
+      await tx.query(UNCHANGED_CUSTOMERS_SQL, [client.id]);
+      const [written] = await tx.query<{ inserted: number; updated: number }>(
+        'select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from aos_import_customers',
+      );
       summary.inserted = written?.inserted ?? 0;
       summary.updated = written?.updated ?? 0;
       summary.unchanged = (keys?.customers ?? 0) - summary.inserted - summary.updated;

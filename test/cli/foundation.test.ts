@@ -49,7 +49,7 @@ describe('a server database behind on migrations', () => {
       expect(before.stderr).toContain('run `aos db migrate`');
       const migrate = await runAos(['db', 'migrate'], { env });
       expect(migrate.code).toBe(0);
-      expect(migrate.stdout).toContain('applied 1 migration');
+      expect(migrate.stdout).toMatch(/applied \d+ migration/);
       const again = await runAos(['db', 'migrate'], { env });
       expect(again.stdout).toContain('already up to date');
       const after = await runAos(['clients', 'add', 'demo'], { env });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runAos } from '../helpers/cli.js';
 import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
-import { customerCsvLines } from '../helpers/generate.js';
+import { customerCsvLines } from '../../bench/generate.js';
 import { KEYS, runOnPty } from '../helpers/pty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-import-'));

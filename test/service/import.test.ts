@@ -6,7 +6,7 @@ import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService, type ImportRequest, type ImportReject } from '../../src/services/customer-import-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { customerCsv } from '../helpers/generate.js';
+import { customerCsv } from '../../bench/generate.js';
 
 const SEED_CSV = `Company,Website,Contact Email,Contact Name,Industry,Deal Size
 BuildRight,buildright.com.au,sarah@buildright.com.au,Sarah Chen,Construction,15000

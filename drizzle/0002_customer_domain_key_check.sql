@@ -1,0 +1,1 @@
+ALTER TABLE "client_customers" ADD CONSTRAINT "client_customers_domain_key_check" CHECK ("client_customers"."domain" is null or "client_customers"."natural_key" = 'd:' || "client_customers"."domain");
