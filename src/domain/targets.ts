@@ -27,10 +27,12 @@ let freeMailDomains: ReadonlySet<string> | undefined;
 
 /** Free-mail providers from the maintained `email-providers` list (loaded on first use). */
 export function isFreeMailDomain(hostname: string): boolean {
+  return isFreeMail(hostname, registrableDomain(hostname));
+}
+
+function isFreeMail(hostname: string, registrable: string | null): boolean {
   freeMailDomains ??= new Set<string>(require('email-providers/all.json') as string[]);
-  if (freeMailDomains.has(hostname)) return true;
-  const registrable = registrableDomain(hostname);
-  return registrable !== null && freeMailDomains.has(registrable);
+  return freeMailDomains.has(hostname) || (registrable !== null && freeMailDomains.has(registrable));
 }
 
 const TLDTS_OPTIONS = { allowPrivateDomains: true, extractHostname: false } as const;
@@ -55,10 +57,13 @@ function normalizeHostname(raw: string): HostResult {
   if (/^\[.*\]$/.test(host) || /^[0-9.]+$/.test(host)) {
     return { ok: false, error: 'IP addresses are not domains' };
   }
-  // WHATWG IDNA: Unicode labels become punycode; returns '' when the name cannot be encoded.
-  const ascii = domainToASCII(host);
-  if (ascii === '') return { ok: false, error: 'not a valid domain name' };
-  host = ascii;
+  // WHATWG IDNA: Unicode labels become punycode ('' when they cannot be); plain ASCII names are
+  // checked by LABEL below, so the (costly) conversion is skipped for them.
+  if (!/^[a-z0-9.-]*$/.test(host)) {
+    const ascii = domainToASCII(host);
+    if (ascii === '') return { ok: false, error: 'not a valid domain name' };
+    host = ascii;
+  }
   if (host.length > 253 || !host.split('.').every((label) => LABEL.test(label))) {
     return { ok: false, error: 'not a valid domain name' };
   }
@@ -73,11 +78,9 @@ function normalizeHostname(raw: string): HostResult {
   if (!info.domain) {
     return { ok: false, error: `"${host}" is a public suffix, not a company domain` };
   }
-  if (host.startsWith('www.')) {
-    const rest = host.slice(4);
-    if (registrableDomain(rest) !== null) host = rest;
-  }
-  return { ok: true, hostname: host, registrable: registrableDomain(host) ?? info.domain };
+  // `www.` goes when it is a subdomain label: `www.com` and `www.github.io` are companies.
+  if (host.startsWith('www.') && info.subdomain) host = host.slice(4);
+  return { ok: true, hostname: host, registrable: info.domain };
 }
 
 function hostFromUrl(input: string): { ok: true; host: string } | { ok: false; error: string } {
@@ -116,16 +119,11 @@ function parseEmail(input: string, text: string): TargetResult {
   if (!host.ok) return { ok: false, input, error: `email domain: ${host.error}` };
   const value = canonicalEmail(local, host.hostname);
   const hostname = value.slice(value.lastIndexOf('@') + 1);
+  // canonicalEmail only ever renames googlemail.com to gmail.com, a registrable domain itself.
+  const registrable = hostname === host.hostname ? host.registrable : hostname;
   return {
     ok: true,
-    target: {
-      kind: 'email',
-      input,
-      value,
-      hostname,
-      registrableDomain: registrableDomain(hostname) ?? host.registrable,
-      freeMail: isFreeMailDomain(hostname),
-    },
+    target: { kind: 'email', input, value, hostname, registrableDomain: registrable, freeMail: isFreeMail(hostname, registrable) },
   };
 }
 
@@ -157,7 +155,7 @@ export function parseTarget(input: string): TargetResult {
       value: normalized.hostname,
       hostname: normalized.hostname,
       registrableDomain: normalized.registrable,
-      freeMail: isFreeMailDomain(normalized.hostname),
+      freeMail: isFreeMail(normalized.hostname, normalized.registrable),
     },
   };
 }

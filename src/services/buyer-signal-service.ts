@@ -40,35 +40,54 @@ function scopeFilter(scope: DomainScope, param: number): { where: string; params
   return { where: `domain in (${scope.query})`, params: [] };
 }
 
-// One row per registrable domain over the customers of all clients, in one pass. A client has at
-// most one customer per domain (client_customers_domain_key_check), so count(*) is the number of
-// distinct clients. Customers' own services, else their client's; service names never hold a
-// comma (src/domain/values.ts), so they travel through one string per group. The most frequent
-// value wins (mode(), which takes the first in sort order on a tie: alphabetical).
+// One row per registrable domain over the customers of all clients, in one scan of them. A client
+// has at most one customer per domain (client_customers_domain_key_check), so count(*) counts
+// distinct clients. The scan keeps min() of each value, which is the value itself for the many
+// domains with one customer; only shared domains pay for mode() (the most frequent value, the
+// first in sort order on a tie) in a second pass over their few rows. Services: the customer's
+// own, else its client's (both kept sorted and distinct); names never hold a comma
+// (src/domain/values.ts), so a group's services travel as one string.
 function insertSql(where: string): string {
+  const services = `array_to_string(coalesce(nullif(cc.services, '{}'::text[]), cl.services, '{}'::text[]), ',')`;
   return `
-    insert into platform_buyer_signals (domain, company_name, industry, employee_count_range, times_bought,
-        total_value, avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
-    select domain, company_name, industry, employee_count_range, times_bought, total_value, avg_deal_value,
-           services_bought,
-           ${buyerScoreSql('times_bought', 'cardinality(services_bought)', 'avg_deal_value')},
-           first_seen_at, last_converted_at, now()
-      from (
-        select cc.domain,
-               mode() within group (order by cc.company_name) as company_name,
-               mode() within group (order by cc.industry) as industry,
-               mode() within group (order by cc.employee_count_range) as employee_count_range,
-               count(*)::int as times_bought,
-               sum(cc.deal_value) as total_value,
-               round(sum(cc.deal_value) / nullif(count(cc.deal_value), 0), 2) as avg_deal_value,
-               array(select distinct x from unnest(string_to_array(string_agg(
-                   array_to_string(coalesce(nullif(cc.services, '{}'::text[]), cl.services), ','), ','), ',')) as x
-                  where x <> '' order by 1) as services_bought,
-               min(cc.created_at) as first_seen_at,
-               max(cc.customer_since)::timestamptz as last_converted_at
-          from client_customers cc join clients cl on cl.id = cc.client_id
-         where cc.domain is not null and cc.${where}
-         group by cc.domain) s`;
+    with g as materialized (
+      select cc.domain, count(*)::int as n,
+             min(cc.company_name) as company_name, min(cc.industry) as industry,
+             min(cc.employee_count_range) as employee_count_range,
+             sum(cc.deal_value) as total_value, count(cc.deal_value) as deals,
+             string_agg(${services}, ',') as services,
+             min(cc.created_at) as first_seen_at, max(cc.customer_since)::timestamptz as last_converted_at
+        from client_customers cc join clients cl on cl.id = cc.client_id
+       where cc.domain is not null and cc.${where}
+       group by cc.domain),
+    shared as (
+      select cc.domain,
+             mode() within group (order by cc.company_name) as company_name,
+             mode() within group (order by cc.industry) as industry,
+             mode() within group (order by cc.employee_count_range) as employee_count_range
+        from client_customers cc where cc.domain in (select domain from g where n > 1)
+       group by cc.domain),
+    s as (
+      select g.domain, g.n as times_bought, g.total_value,
+             round(g.total_value / nullif(g.deals, 0), 2) as avg_deal_value,
+             case when g.n = 1 then g.company_name else sh.company_name end as company_name,
+             case when g.n = 1 then g.industry else sh.industry end as industry,
+             case when g.n = 1 then g.employee_count_range else sh.employee_count_range end as employee_count_range,
+             case when g.n = 1 then string_to_array(nullif(g.services, ''), ',')
+                  else array(select distinct x from unnest(string_to_array(g.services, ',')) as x where x <> '' order by 1) end
+               as services_bought,
+             g.first_seen_at, g.last_converted_at
+        from g left join shared sh on sh.domain = g.domain),
+    ins as (
+      insert into platform_buyer_signals (domain, company_name, industry, employee_count_range, times_bought,
+          total_value, avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
+      select domain, company_name, industry, employee_count_range, times_bought, total_value, avg_deal_value,
+             coalesce(services_bought, '{}'::text[]),
+             ${buyerScoreSql('times_bought', 'coalesce(cardinality(services_bought), 0)', 'avg_deal_value')},
+             first_seen_at, last_converted_at, now()
+        from s
+      returning 1)
+    select count(*)::int as n from ins`;
 }
 
 function signalView(r: Record<string, unknown>): BuyerSignalView {
@@ -100,7 +119,7 @@ export class BuyerSignalService {
     const del = scopeFilter(scope, 1);
     await tx.query(`delete from platform_buyer_signals where ${del.where}`, del.params);
     const ins = scopeFilter(scope, 1);
-    const rows = await tx.query<{ n: number }>(`with ins as (${insertSql(ins.where)} returning 1) select count(*)::int as n from ins`, ins.params);
+    const rows = await tx.query<{ n: number }>(insertSql(ins.where), ins.params);
     return rows[0]?.n ?? 0;
   }
 

@@ -33,7 +33,8 @@ export class ClientService {
     if (!SLUG.test(slug) || slug.length > 63) {
       throw new AosError('input', `invalid client slug "${slug}": use lowercase letters, digits and dashes`, 'for example: aos clients add acme-digital --name "Acme Digital"');
     }
-    const services = input.services ?? [];
+    // Kept sorted and distinct: the signals use a client's services as they are.
+    const services = [...new Set(input.services ?? [])].sort();
     const bad = services.find((s) => !SERVICE.test(s));
     if (bad !== undefined) throw new AosError('input', `invalid service "${bad}": use lowercase words like seo, ppc, web-design`);
     const rows = await this.db.query<{ id: string; slug: string; name: string; services: string[] }>(

@@ -357,40 +357,45 @@ export class CustomerImportService {
       await tx.query(`set local work_mem = '64MB'`);
       await tx.query(`create temp table aos_import_rows (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`);
 
-      let batch: unknown[][] = STAGING_COLUMNS.map(() => []);
-      let batchRows = 0;
+      // Valid rows in batches; rejects are counted and reported as they pass.
+      const parsedBatches = async function* (): AsyncGenerator<unknown[][]> {
+        let batch: unknown[][] = [];
+        const handle = async (record: CsvRecord) => {
+          summary.rows_read++;
+          try {
+            batch.push(stagingRow(record.line, normalizeCustomerRow(record.fields, mapping, { parseDate, defaultStatus })));
+          } catch (e) {
+            if (!(e instanceof ValueError)) throw e;
+            summary.rejected++;
+            if (request.strict) {
+              throw new AosError('input', `line ${record.line}: ${e.message}; --strict: import aborted, nothing written`, 'fix that row, or drop --strict to skip rejected rows (--rejects PATH keeps them)');
+            }
+            await request.onReject?.({ line: record.line, fields: record.fields, error: e.message }, headers);
+          }
+        };
+        const flush = () => {
+          checkAbort();
+          request.onProgress?.(summary.rows_read);
+          const out = batch;
+          batch = [];
+          return out;
+        };
+        for (const record of buffered) await handle(record);
+        for await (const record of records) {
+          await handle(record);
+          if (batch.length >= IMPORT_BATCH_SIZE) yield flush();
+        }
+        if (batch.length > 0) yield flush();
+        checkAbort();
+      };
+
       // One batch is written while the next is parsed: the server works while Node parses.
       let inflight: Promise<unknown> = Promise.resolve();
-      const flush = async () => {
-        if (batchRows === 0) return;
-        checkAbort();
+      for await (const rows of parsedBatches()) {
         await inflight;
-        inflight = tx.query(STAGING_INSERT, batch);
-        inflight.catch(() => {}); // awaited (and thrown) at the next flush or at the end
-        batch = STAGING_COLUMNS.map(() => []);
-        batchRows = 0;
-        request.onProgress?.(summary.rows_read);
-      };
-      const handle = async (record: CsvRecord) => {
-        summary.rows_read++;
-        let customer: CustomerRecord;
-        try {
-          customer = normalizeCustomerRow(record.fields, mapping, { parseDate, defaultStatus });
-        } catch (e) {
-          if (!(e instanceof ValueError)) throw e;
-          summary.rejected++;
-          if (request.strict) {
-            throw new AosError('input', `line ${record.line}: ${e.message}; --strict: import aborted, nothing written`, 'fix that row, or drop --strict to skip rejected rows (--rejects PATH keeps them)');
-          }
-          await request.onReject?.({ line: record.line, fields: record.fields, error: e.message }, headers);
-          return;
-        }
-        stagingRow(record.line, customer).forEach((v, i) => (batch[i] as unknown[]).push(v));
-        if (++batchRows >= IMPORT_BATCH_SIZE) await flush();
-      };
-      for (const record of buffered) await handle(record);
-      for await (const record of records) await handle(record);
-      await flush();
+        inflight = tx.query(STAGING_INSERT, STAGING_COLUMNS.map((_, i) => rows.map((r) => r[i])));
+        inflight.catch(() => {}); // awaited, and thrown, at the next batch or just below
+      }
       await inflight;
       checkAbort();
 
@@ -404,12 +409,13 @@ export class CustomerImportService {
       const now = this.now().toISOString();
       await tx.query('create temp table aos_import_customers (id uuid, natural_key text, status text, company_name text, inserted boolean) on commit drop');
       await tx.query(UPSERT_CUSTOMERS_SQL, [client.id, sourceName, now]);
-      await tx.query(UNCHANGED_CUSTOMERS_SQL, [client.id]);
       const [written] = await tx.query<{ inserted: number; updated: number }>(
         'select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from aos_import_customers',
       );
       summary.inserted = written?.inserted ?? 0;
       summary.updated = written?.updated ?? 0;
+      // Unchanged customers are not in RETURNING: look them up, unless every one was written.
+      if (summary.inserted + summary.updated < (keys?.customers ?? 0)) await tx.query(UNCHANGED_CUSTOMERS_SQL, [client.id]);
       summary.unchanged = (keys?.customers ?? 0) - summary.inserted - summary.updated;
       for (const kind of ['domain', 'email'] as const) {
         const [s] = await tx.query<{ added: number; updated: number }>(upsertCustomerSuppressionsSql(kind), [client.id, this.actor, now]);

@@ -1,0 +1,339 @@
+// `npm run bench [-- --quick] [-- --runs N] [-- --sizes 10000,100000,1000000] [-- --out FILE]`
+// Measures aos against physical floors on the PostgreSQL server and the embedded database and
+// writes the figures to BENCHMARKS.md. The bench is not part of `npm test`; its --quick smoke
+// run is (test/cli/bench.test.ts), so it cannot rot.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir, release } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { checkTargetLines, customerCsvLines } from './generate.js';
+import { naiveImport } from './naive.js';
+
+const ROOT = fileURLToPath(new URL(existsSync(new URL('../package.json', import.meta.url)) ? '..' : '../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'aos.js');
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface BenchOptions {
+  quick: boolean;
+  runs: number;
+  sizes: number[];
+  out: string;
+  log: (line: string) => void;
+}
+
+interface Timed {
+  seconds: number;
+  maxRssMb: number | null;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const fmt = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
+const HAS_GNU_TIME = existsSync('/usr/bin/time');
+
+/** Runs a command; wall time from here, peak RSS from GNU time when the machine has it. */
+async function timed(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; stdinFile?: string; stdoutFile?: string } = {}): Promise<Timed> {
+  const rssFile = join(tmpdir(), `aos-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const [cmd, argv] = HAS_GNU_TIME ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const started = performance.now();
+  const child = spawn(cmd, argv, { env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  if (options.stdoutFile) child.stdout.pipe(createWriteStream(options.stdoutFile));
+  else child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  if (options.stdinFile) {
+    const { createReadStream } = await import('node:fs');
+    createReadStream(options.stdinFile).pipe(child.stdin);
+  } else child.stdin.end();
+  const [code] = (await once(child, 'close')) as [number | null];
+  const seconds = (performance.now() - started) / 1000;
+  let maxRssMb: number | null = null;
+  if (HAS_GNU_TIME && existsSync(rssFile)) {
+    const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    maxRssMb = Number.isFinite(kb) ? kb / 1024 : null;
+    rmSync(rssFile, { force: true });
+  }
+  return { seconds, maxRssMb, code, stdout, stderr };
+}
+
+function psql(url: string, script: string): number {
+  const started = performance.now();
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url], { input: script, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+  return (performance.now() - started) / 1000;
+}
+
+async function withServerDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `aos_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end({ timeout: 5 });
+  }
+}
+
+async function aos(args: string[], env: NodeJS.ProcessEnv, extra: Parameters<typeof timed>[2] = {}): Promise<Timed> {
+  const r = await timed(process.execPath, [BIN, ...args], { ...extra, env: { ...env, ...extra.env } });
+  if (r.code !== 0 && r.code !== 1) throw new Error(`aos ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r;
+}
+
+async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
+  const out = createWriteStream(file);
+  let chunk: string[] = [];
+  for (const line of lines) {
+    chunk.push(line);
+    if (chunk.length >= 10_000) {
+      if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
+      chunk = [];
+    }
+  }
+  if (chunk.length) out.write(`${chunk.join('\n')}\n`);
+  out.end();
+  await once(out, 'close');
+}
+
+const WRITTEN_TABLES = ['client_customers', 'suppression_list', 'suppression_events', 'platform_buyer_signals', 'import_runs'];
+
+interface ImportFigures {
+  size: number;
+  server: number[];
+  serverRss: number[];
+  floorRaw: number[];
+  floorWrite: number[];
+  naive: number | null;
+  embedded: number[];
+  embeddedRss: number[];
+  rows: number;
+}
+
+async function benchImport(size: number, file: string, opts: BenchOptions, work: string): Promise<ImportFigures> {
+  const f: ImportFigures = { size, server: [], serverRss: [], floorRaw: [], floorWrite: [], naive: null, embedded: [], embeddedRss: [], rows: 0 };
+  for (let run = 0; run < opts.runs; run++) {
+    await withServerDatabase(async (url) => {
+      const env = { DATABASE_URL: url };
+      await aos(['db', 'migrate'], env);
+      await aos(['clients', 'add', 'bench', '--services', 'seo,ppc'], env);
+      const r = await aos(['import', file, '--client', 'bench', '--yes', '--json'], env);
+      const summary = JSON.parse(r.stdout) as { inserted: number };
+      f.rows = summary.inserted;
+      f.server.push(r.seconds);
+      if (r.maxRssMb !== null) f.serverRss.push(r.maxRssMb);
+      // (b) the write floor: exactly the rows the import wrote, copied back into the empty tables.
+      const dump = join(work, 'dump');
+      psql(url, WRITTEN_TABLES.map((t) => `\\copy ${t} to '${dump}-${t}.csv' csv`).join('\n'));
+      psql(url, `truncate ${WRITTEN_TABLES.join(', ')};`);
+      f.floorWrite.push(psql(url, WRITTEN_TABLES.map((t) => `\\copy ${t} from '${dump}-${t}.csv' csv`).join('\n')));
+      // (a) the raw file into a bare unindexed table.
+      psql(url, 'create table bare_raw (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text);');
+      f.floorRaw.push(psql(url, `\\copy bare_raw from '${file}' csv header`));
+      if (run === 0 && size <= 10_000) {
+        psql(url, `truncate ${WRITTEN_TABLES.join(', ')};`);
+        const started = performance.now();
+        await naiveImport(url, file, 'bench');
+        f.naive = (performance.now() - started) / 1000;
+      }
+    });
+    if (size <= 100_000) {
+      const dir = mkdtempSync(join(work, 'embedded-'));
+      const data = join(dir, 'data');
+      cpSync(join(work, 'embedded-template'), data, { recursive: true });
+      const env = { AOS_DATA_DIR: data, DATABASE_URL: '' };
+      const r = await aos(['import', file, '--client', 'bench', '--yes', '--json'], env);
+      f.embedded.push(r.seconds);
+      if (r.maxRssMb !== null) f.embeddedRss.push(r.maxRssMb);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    opts.log(`  import ${size}: run ${run + 1}/${opts.runs} server ${fmt(f.server.at(-1))}s, write floor ${fmt(f.floorWrite.at(-1))}s${f.embedded.length ? `, embedded ${fmt(f.embedded.at(-1))}s` : ''}`);
+  }
+  return f;
+}
+
+interface CheckFigures {
+  targets: number;
+  entries: number;
+  bulk: number[];
+  bulkRss: number[];
+  cold: number[];
+  node: number[];
+}
+
+async function benchCheck(opts: BenchOptions, work: string): Promise<CheckFigures> {
+  const entries = opts.quick ? 2_000 : 100_000;
+  const targets = opts.quick ? 10_000 : 1_000_000;
+  const file = join(work, `targets-${targets}.txt`);
+  await writeLines(file, checkTargetLines(targets, entries));
+  const f: CheckFigures = { targets, entries, bulk: [], bulkRss: [], cold: [], node: [] };
+  await withServerDatabase(async (url) => {
+    const env = { DATABASE_URL: url };
+    await aos(['db', 'migrate'], env);
+    await aos(['clients', 'add', 'bench'], env);
+    psql(
+      url,
+      `insert into suppression_list (client_id, domain, reason, source)
+       select c.id, 'company' || n || '.' || (array['com','com.au','co.uk','io','co.nz'])[n % 5 + 1], 'competitor', 'manual'
+         from clients c, generate_series(0, ${entries - 1}) n where c.slug = 'bench';`,
+    );
+    for (let run = 0; run < opts.runs; run++) {
+      const r = await aos(['check', '--file', file, '--client', 'bench', '--json'], env, { stdoutFile: '/dev/null' });
+      f.bulk.push(r.seconds);
+      if (r.maxRssMb !== null) f.bulkRss.push(r.maxRssMb);
+      opts.log(`  bulk check ${targets}: run ${run + 1}/${opts.runs} ${fmt(r.seconds)}s`);
+    }
+    const coldRuns = opts.quick ? 3 : 15;
+    for (let i = 0; i < coldRuns; i++) {
+      f.cold.push((await aos(['check', 'lead@somewhere-else.com', '--client', 'bench'], env)).seconds);
+      f.node.push((await timed(process.execPath, ['-e', ''])).seconds);
+    }
+  });
+  return f;
+}
+
+interface SignalFigures {
+  customers: number;
+  rebuild: number[];
+  bare: number[];
+}
+
+async function benchSignals(opts: BenchOptions, file: string, customers: number): Promise<SignalFigures> {
+  const f: SignalFigures = { customers, rebuild: [], bare: [] };
+  await withServerDatabase(async (url) => {
+    const env = { DATABASE_URL: url };
+    await aos(['db', 'migrate'], env);
+    await aos(['clients', 'add', 'bench', '--services', 'seo,ppc'], env);
+    await aos(['import', file, '--client', 'bench', '--yes', '--json'], env);
+    // The bare query: the same columns from one GROUP BY into an unindexed table.
+    psql(url, 'create table bare_signals as select * from platform_buyer_signals with no data;');
+    for (let run = 0; run < opts.runs; run++) {
+      const sql = postgres(url, { max: 1, onnotice: () => {} });
+      let started = performance.now();
+      await sql.unsafe(`insert into bare_signals (domain, company_name, industry, employee_count_range, times_bought, total_value, avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at)
+        select cc.domain, mode() within group (order by cc.company_name), mode() within group (order by cc.industry),
+               mode() within group (order by cc.employee_count_range), count(distinct cc.client_id), sum(cc.deal_value),
+               round(avg(cc.deal_value), 2), array_agg(distinct cl.services[1]), 50, min(cc.created_at), max(cc.customer_since)
+          from client_customers cc join clients cl on cl.id = cc.client_id where cc.domain is not null group by cc.domain`);
+      f.bare.push((performance.now() - started) / 1000);
+      await sql.unsafe('truncate bare_signals');
+      await sql.end({ timeout: 5 });
+      // The service's own timing: the rebuild transaction, without process start-up.
+      const r = await aos(['signals', 'rebuild', '--json'], env);
+      f.rebuild.push((JSON.parse(r.stdout) as { seconds: number }).seconds);
+      opts.log(`  signals rebuild over ${customers}: run ${run + 1}/${opts.runs} ${fmt(f.rebuild.at(-1))}s vs bare ${fmt(f.bare.at(-1))}s`);
+    }
+  });
+  return f;
+}
+
+function machine(): string[] {
+  const pg = spawnSync('psql', ['-X', '-At', '-c', 'show server_version', ADMIN_URL], { encoding: 'utf8' }).stdout.trim();
+  const cpu = cpus();
+  return [
+    `- machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}`,
+    `- Node ${process.version}; PostgreSQL server ${pg || 'unknown'} on 127.0.0.1; embedded: PGlite (@electric-sql/pglite)`,
+  ];
+}
+
+export async function runBenchmarks(opts: BenchOptions): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), 'aos-bench-'));
+  try {
+    opts.log(`aos benchmarks (${opts.quick ? 'quick' : 'full'}): sizes ${opts.sizes.join(', ')}, ${opts.runs} run(s) each`);
+    // One migrated embedded database to copy for every embedded run (initdb is not what we measure).
+    const template = join(work, 'embedded-template');
+    await aos(['clients', 'add', 'bench', '--services', 'seo,ppc'], { AOS_DATA_DIR: template, DATABASE_URL: '' });
+    rmSync(`${template}.lock`, { force: true });
+
+    const imports: ImportFigures[] = [];
+    let largest = '';
+    for (const size of opts.sizes) {
+      const file = join(work, `customers-${size}.csv`);
+      await writeLines(file, customerCsvLines(size, { duplicateEvery: 50, badEvery: 100, seed: size }));
+      largest = file;
+      imports.push(await benchImport(size, file, opts, work));
+    }
+    const check = await benchCheck(opts, work);
+    const top = imports.at(-1) as ImportFigures;
+    const signals = await benchSignals(opts, largest, top.rows);
+
+    const lines: string[] = [];
+    const command = `npm run bench${opts.quick ? ' -- --quick' : ''}`;
+    lines.push('# Benchmarks', '', `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` (${opts.runs} run(s) per figure, medians).`, '', ...machine(), '');
+    lines.push(
+      '## Import',
+      '',
+      'Generated CRM exports (bench/generate.ts: mixed-case URLs, www/shop subdomains, free-mail contacts, quoted commas, currency values, 2% duplicates, 1% bad rows).',
+      'Floors: (a) `psql \\copy` of the raw file into a bare unindexed table; (b) the write floor: `psql \\copy` of exactly the rows the import wrote',
+      '(customers, suppressions, audit events, signals, import run), exported after the run, back into the same empty tables with their indexes and constraints.',
+      '',
+      '| rows | server import s | rows/s | vs write floor (b) | write floor s | raw copy (a) s | vs raw copy | peak RSS MB | embedded import s | embedded RSS MB | naive row-at-a-time s | speed-up vs naive |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const f of imports) {
+      const server = median(f.server);
+      lines.push(
+        `| ${f.size.toLocaleString('en')} | ${fmt(server)} | ${Math.round(f.size / server).toLocaleString('en')} | ${fmt(server / median(f.floorWrite))}× | ${fmt(median(f.floorWrite))} | ${fmt(median(f.floorRaw))} | ${fmt(server / median(f.floorRaw), 1)}× | ${fmt(median(f.serverRss), 0)} | ${f.embedded.length ? fmt(median(f.embedded)) : '–'} | ${f.embeddedRss.length ? fmt(median(f.embeddedRss), 0) : '–'} | ${f.naive !== null ? fmt(f.naive) : '–'} | ${f.naive !== null ? `${fmt(f.naive / server, 1)}×` : '–'} |`,
+      );
+    }
+    lines.push(
+      '',
+      '## Check',
+      '',
+      `| what | figure |`,
+      `| --- | ---: |`,
+      `| bulk \`aos check --file\` of ${check.targets.toLocaleString('en')} targets against ${check.entries.toLocaleString('en')} entries (server, NDJSON to /dev/null) | ${fmt(median(check.bulk))} s (${Math.round(check.targets / median(check.bulk)).toLocaleString('en')} targets/s), peak RSS ${fmt(median(check.bulkRss), 0)} MB |`,
+      `| cold single \`aos check\` (server) | ${fmt(median(check.cold) * 1000, 0)} ms |`,
+      `| \`node -e ''\` | ${fmt(median(check.node) * 1000, 0)} ms |`,
+      `| ratio | ${fmt(median(check.cold) / median(check.node), 1)}× |`,
+      '',
+      '## Signals',
+      '',
+      `| what | figure |`,
+      `| --- | ---: |`,
+      `| \`aos signals rebuild\` over ${signals.customers.toLocaleString('en')} customers (server, whole command) | ${fmt(median(signals.rebuild))} s |`,
+      `| bare \`INSERT … SELECT … GROUP BY\` of the same columns into an unindexed table | ${fmt(median(signals.bare))} s |`,
+      `| ratio | ${fmt(median(signals.rebuild) / median(signals.bare))}× |`,
+      '',
+    );
+    const text = lines.join('\n');
+    writeFileSync(opts.out, `${text}\n`);
+    opts.log(`wrote ${opts.out}`);
+    return text;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function parseArgs(argv: string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    quick,
+    runs: Number(value('--runs') ?? (quick ? 1 : 3)),
+    sizes: (value('--sizes') ?? (quick ? '2000' : '10000,100000,1000000')).split(',').map(Number),
+    out: value('--out') ?? (quick ? join(tmpdir(), 'aos-bench-quick.md') : join(ROOT, 'BENCHMARKS.md')),
+    log: (line) => console.error(line),
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runBenchmarks(parseArgs(process.argv.slice(2))).catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
