@@ -25,17 +25,19 @@ function readJournal(): Journal {
 
 export async function migrationState(db: Queryable): Promise<MigrationState> {
   const { entries } = readJournal();
-  const [table] = await db.query<{ exists: boolean }>(
-    `select to_regclass('drizzle.__drizzle_migrations') is not null as exists`,
-  );
   let lastApplied = 0;
   let applied = 0;
-  if (table?.exists) {
+  try {
+    // One round trip on every start: this sits on the path of each `aos check`.
     const [row] = await db.query<{ last: string | null; n: number }>(
       'select max(created_at)::text as last, count(*)::int as n from drizzle.__drizzle_migrations',
     );
     lastApplied = Number(row?.last ?? 0);
     applied = row?.n ?? 0;
+  } catch (e) {
+    // A database never migrated has no drizzle schema (42P01 undefined_table, 3F000 no schema).
+    const sqlState = ((e as { cause?: { code?: string } }).cause ?? (e as { code?: string }))?.code;
+    if (sqlState !== '42P01' && sqlState !== '3F000') throw e;
   }
   const pending = entries.filter((e) => e.when > lastApplied).map((e) => e.tag);
   return { applied, total: entries.length, upToDate: pending.length === 0, pending };
