@@ -1,6 +1,6 @@
 // Streaming CSV records with their line number and, on request, their exact original bytes
 // (so `check --filter` can pass allowed rows through untouched).
-import { CsvError, parse, type Options as CsvParseOptions } from 'csv-parse';
+import { CsvError, Parser, type Options as CsvParseOptions } from 'csv-parse';
 import { once } from 'node:events';
 import { AosError } from '../errors.js';
 import type { TextChunks } from './decode.js';
@@ -100,13 +100,19 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
     relax_quotes: true,
     skip_empty_lines: true,
     max_record_size: options.maxRecordSize ?? MAX_RECORD_SIZE,
-    on_record: (fields, context) => {
-      const record: CsvRecord = { fields: fields as string[], line: context.lines };
-      if (keepRaw) record.raw = takeRaw(context.bytes);
-      return record as unknown as string[];
-    },
   };
-  const parser = parse(parseOptions);
+  // csv-parse pushes each record the moment it ends, when its public `info` (lines, bytes) is
+  // exactly at that record. Reading it there costs nothing, where an on_record context copies
+  // the whole info object per record and halves the parser's speed.
+  class LocatedRecords extends Parser {
+    override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+      if (chunk === null) return super.push(chunk, encoding);
+      const record: CsvRecord = { fields: chunk as string[], line: this.info.lines };
+      if (keepRaw) record.raw = takeRaw(this.info.bytes);
+      return super.push(record, encoding);
+    }
+  }
+  const parser = new LocatedRecords(parseOptions);
 
   const feed = async () => {
     const write = async (text: string) => {

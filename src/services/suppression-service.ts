@@ -84,7 +84,7 @@ export interface SuppressionServiceOptions {
 }
 
 /** Targets looked up per round trip: one query per batch, never one per target. */
-export const CHECK_BATCH_SIZE = 5000;
+export const CHECK_BATCH_SIZE = 10_000;
 
 const MAX_LISTED_ERRORS = 20;
 
@@ -186,19 +186,27 @@ export class SuppressionService {
    */
   async *checkStream<T extends { value: string }>(client: string, rows: AsyncIterable<T>, signal?: AbortSignal): AsyncGenerator<Array<{ row: T; outcome: CheckOutcome }>> {
     const ref = await this.resolveClient(client);
-    let batch: T[] = [];
-    const flush = async () => {
+    // The lookup of one batch runs while the next is read and parsed.
+    const lookup = (batch: T[]) => {
       signal?.throwIfAborted();
-      const outcomes = await this.checkBatch(ref.id, batch.map((r) => r.value));
-      const out = batch.map((row, i) => ({ row, outcome: outcomes[i] as CheckOutcome }));
-      batch = [];
-      return out;
+      const pending = this.checkBatch(ref.id, batch.map((r) => r.value)).then((outcomes) => batch.map((row, i) => ({ row, outcome: outcomes[i] as CheckOutcome })));
+      pending.catch(() => {}); // awaited, and thrown, when its turn comes
+      return pending;
     };
+    let inflight: ReturnType<typeof lookup> | undefined;
+    let batch: T[] = [];
     for await (const row of rows) {
       batch.push(row);
-      if (batch.length >= CHECK_BATCH_SIZE) yield await flush();
+      if (batch.length >= CHECK_BATCH_SIZE) {
+        const next = lookup(batch);
+        batch = [];
+        if (inflight) yield await inflight;
+        inflight = next;
+      }
     }
-    if (batch.length > 0) yield await flush();
+    const last = batch.length > 0 ? lookup(batch) : undefined;
+    if (inflight) yield await inflight;
+    if (last) yield await last;
   }
 
   /** One round trip for a batch of raw inputs, against a given executor (for consistent reads). */
