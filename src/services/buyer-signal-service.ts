@@ -47,7 +47,11 @@ function scopeFilter(scope: DomainScope, param: number): { where: string; params
 // first in sort order on a tie) in a second pass over their few rows. Services: the customer's
 // own, else its client's (both kept sorted and distinct); names never hold a comma
 // (src/domain/values.ts), so a group's services travel as one string.
-function insertSql(where: string): string {
+const CHANGING = ['company_name', 'industry', 'employee_count_range', 'times_bought', 'total_value', 'avg_deal_value', 'services_bought', 'buyer_score', 'first_seen_at', 'last_converted_at'];
+
+// Signals are upserted, and those whose domain lost its last customer deleted, in one statement:
+// a rebuild that changes little writes little, ids stay, and no dead rows pile up in the index.
+function refreshSql(where: string): string {
   const services = `array_to_string(coalesce(nullif(cc.services, '{}'::text[]), cl.services, '{}'::text[]), ',')`;
   return `
     with g as materialized (
@@ -78,16 +82,25 @@ function insertSql(where: string): string {
                as services_bought,
              g.first_seen_at, g.last_converted_at
         from g left join shared sh on sh.domain = g.domain),
-    ins as (
-      insert into platform_buyer_signals (domain, company_name, industry, employee_count_range, times_bought,
+    upserted as (
+      insert into platform_buyer_signals as p (domain, company_name, industry, employee_count_range, times_bought,
           total_value, avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
       select domain, company_name, industry, employee_count_range, times_bought, total_value, avg_deal_value,
              coalesce(services_bought, '{}'::text[]),
              ${buyerScoreSql('times_bought', 'coalesce(cardinality(services_bought), 0)', 'avg_deal_value')},
              first_seen_at, last_converted_at, now()
         from s
+      on conflict (domain) do update set
+        ${CHANGING.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = excluded.updated_at
+      where (${CHANGING.map((c) => `p.${c}`).join(', ')}) is distinct from (${CHANGING.map((c) => `excluded.${c}`).join(', ')})
+      returning 1),
+    removed as (
+      delete from platform_buyer_signals p
+       where p.${where} and not exists (select 1 from g where g.domain = p.domain)
       returning 1)
-    select count(*)::int as n from ins`;
+    select (select count(*)::int from g) as n,
+           (select count(*)::int from upserted) as changed,
+           (select count(*)::int from removed) as removed`;
 }
 
 function signalView(r: Record<string, unknown>): BuyerSignalView {
@@ -116,10 +129,8 @@ export class BuyerSignalService {
 
   /** Recomputes the signals of the domains in scope, inside the caller's transaction. */
   static async refresh(tx: Queryable, scope: DomainScope): Promise<number> {
-    const del = scopeFilter(scope, 1);
-    await tx.query(`delete from platform_buyer_signals where ${del.where}`, del.params);
-    const ins = scopeFilter(scope, 1);
-    const rows = await tx.query<{ n: number }>(insertSql(ins.where), ins.params);
+    const filter = scopeFilter(scope, 1);
+    const rows = await tx.query<{ n: number }>(refreshSql(filter.where), filter.params);
     return rows[0]?.n ?? 0;
   }
 

@@ -75,6 +75,15 @@ BuildRight,buildright.com.au,Building,,SEO; Social,2021-03-03
     expect(await table()).toEqual(incremental);
   });
 
+  it('a domain that lost its last customer loses its signal on rebuild', async () => {
+    await db().query(`insert into client_customers (client_id, natural_key, company_name, domain, source) select id, 'd:gone.io', 'Gone', 'gone.io', 'test' from clients where slug = 'agency-c'`);
+    await signals.rebuild();
+    expect(await signals.show(['gone.io'])).toMatchObject([{ domain: 'gone.io', times_bought: 1 }]);
+    await db().query(`delete from client_customers where domain = 'gone.io'`);
+    await signals.rebuild();
+    expect(await signals.show(['gone.io'])).toMatchObject([{ signal: null }]);
+  });
+
   it('the SQL score and the TypeScript score agree on every boundary case', async () => {
     const rows = await db().query<{ i: number; score: number }>(
       `select i, ${buyerScoreSql('t', 's', 'a::numeric')} as score

@@ -49,13 +49,15 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
       if (!opts.file && targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, "-" for stdin, or --file PATH');
       if (!opts.file && !fromStdin && (opts.filter || opts.column)) throw new AosError('usage', '--filter and --column work on --file or "-" input');
 
+      // The input is opened before the database, so a wrong path is a usage error (exit 2).
+      const input = opts.file || fromStdin ? openInput(opts.file ?? '-') : undefined;
       const { SuppressionService } = await import('../../services/suppression-service.js');
       const service = new SuppressionService({ db: await c.database(), actor: c.actor });
       let suppressed = 0;
       let invalid = 0;
       let allowed = 0;
 
-      if (!opts.file && !fromStdin) {
+      if (!input) {
         for (const o of await service.checkMany(opts.client, targets)) {
           if ('error' in o) invalid++;
           else if (o.suppressed) suppressed++;
@@ -65,7 +67,6 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
         }
       } else {
         const { readTargetRows } = await import('../../csv/target-rows.js');
-        const input = openInput(opts.file ?? '-');
         const source = await readTargetRows(input.stream, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding });
         const stdout = out.stdoutStream;
         const write = async (data: string | Buffer) => {

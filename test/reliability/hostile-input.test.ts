@@ -1,0 +1,112 @@
+// Every file of the hostile corpus: a clear error (exit 2) or clean per-row rejects (exit 0);
+// never a stack trace, never a partial write; hostile values stored and exported inert.
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAos } from '../helpers/cli.js';
+import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+
+const CORPUS = fileURLToPath(new URL('../fixtures/bad/', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'aos-hostile-'));
+
+// file → expected exit code and, for exit 0, customers inserted and rows rejected.
+const EXPECTED: Record<string, { exit: 0 | 2; inserted?: number; rejected?: number; error?: RegExp }> = {
+  '01-unbalanced-quote.csv': { exit: 2, error: /malformed CSV/ },
+  '02-ragged-rows.csv': { exit: 0, inserted: 3, rejected: 0 },
+  '03-nul-bytes.csv': { exit: 2, error: /NUL bytes/ },
+  '04-binary-junk.csv': { exit: 2, error: /binary/ },
+  '05-empty.csv': { exit: 2, error: /empty/ },
+  '06-header-only.csv': { exit: 0, inserted: 0, rejected: 0 },
+  '07-duplicate-headers.csv': { exit: 0, inserted: 1, rejected: 0 },
+  '08-mixed-line-endings.csv': { exit: 0 },
+  '09-invalid-utf8.csv': { exit: 0, inserted: 2, rejected: 0 },
+  '10-utf16-no-bom.csv': { exit: 0, inserted: 1, rejected: 0 },
+  '11-formula-injection.csv': { exit: 0, inserted: 4, rejected: 0 },
+  '12-sql-injection.csv': { exit: 0, inserted: 3, rejected: 0 },
+  '13-emoji-idn.csv': { exit: 0, inserted: 3, rejected: 0 },
+  '14-only-garbage-domains.csv': { exit: 0, inserted: 0, rejected: 4 },
+  '15-no-usable-columns.csv': { exit: 2, error: /no column is mapped/ },
+  '16-semicolon-bom.csv': { exit: 0, inserted: 1, rejected: 0 },
+  '17-tabs-windows1252.csv': { exit: 0, inserted: 2, rejected: 0 },
+  '18-whitespace-everywhere.csv': { exit: 0, inserted: 1, rejected: 1 },
+  '19-blank-lines.csv': { exit: 0, inserted: 1, rejected: 0 },
+  '20-quoted-newlines.csv': { exit: 0, inserted: 1, rejected: 0 },
+  '21-bad-dates.csv': { exit: 0, inserted: 1, rejected: 1 },
+  '22-bad-deal-values.csv': { exit: 0, inserted: 1, rejected: 3 },
+  '23-unknown-status.csv': { exit: 0, inserted: 1, rejected: 1 },
+  '24-free-mail-website.csv': { exit: 0, inserted: 1, rejected: 0 },
+  '25-ip-and-localhost.csv': { exit: 0, inserted: 0, rejected: 2 },
+  '26-very-long-domain.csv': { exit: 0, inserted: 0, rejected: 1 },
+  '27-control-characters.csv': { exit: 0, inserted: 2, rejected: 0 },
+  '28-html-script.csv': { exit: 0, inserted: 1, rejected: 0 },
+  '29-only-delimiters.csv': { exit: 2, error: /no column is mapped/ },
+  '30-unclosed-quote-at-eof.csv': { exit: 2, error: /malformed CSV/ },
+  '31-single-column-no-header.csv': { exit: 2, error: /no column is mapped/ },
+  '32-bom-utf16be.csv': { exit: 0, inserted: 1, rejected: 0 },
+  'generated-10mb-single-line.csv': { exit: 2, error: /longer than/ },
+  'generated-100k-char-field.csv': { exit: 0, inserted: 1, rejected: 1 },
+};
+
+function generated(): string[] {
+  const big = join(work, 'generated-10mb-single-line.csv');
+  writeFileSync(big, `Company,Website\n${'x'.repeat(10 * 1024 * 1024)}`);
+  const field = join(work, 'generated-100k-char-field.csv');
+  writeFileSync(field, `Company,Website\n${'A'.repeat(100_000)},long-field.com\nShort Co,short-field.com\n`);
+  return [big, field];
+}
+
+const engine = enginesUnderTest().at(-1) ?? 'embedded';
+
+describe(`hostile input corpus [${engine}]`, () => {
+  let fresh: FreshDatabase;
+  const files = [...readdirSync(CORPUS).filter((f) => f.endsWith('.csv')).map((f) => join(CORPUS, f)), ...generated()];
+  const aos = (args: string[]) => runAos(args, { env: fresh.env });
+
+  beforeAll(async () => {
+    fresh = await freshDatabase(engine);
+    await fresh.db.close();
+  });
+  afterAll(async () => fresh.dispose());
+
+  it('has at least 30 files, each with an expectation', () => {
+    expect(files.length).toBeGreaterThanOrEqual(30);
+    for (const f of files) expect(EXPECTED[f.split('/').pop() as string], f).toBeDefined();
+  });
+
+  it.each(files.map((f, i) => [f.split('/').pop() as string, f, i] as const))('%s', async (name, file, i) => {
+    const expected = EXPECTED[name] as (typeof EXPECTED)[string];
+    const client = `hostile-${i}`;
+    expect((await aos(['clients', 'add', client])).code).toBe(0);
+    const r = await aos(['import', file, '--client', client, '--yes', '--json', '--rejects', join(work, `${name}.rejects.csv`)]);
+    expect(r.stderr, 'no stack trace').not.toMatch(/\n\s+at /);
+    expect(r.code, r.stderr).toBe(expected.exit);
+    const list = JSON.parse((await aos(['clients', 'list', '--json'])).stdout) as Array<{ slug: string; customers: number; suppressions: number }>;
+    const counts = list.find((c) => c.slug === client);
+    if (expected.exit === 2) {
+      expect(r.stderr).toMatch(/^aos: error: /);
+      if (expected.error) expect(r.stderr).toMatch(expected.error);
+      expect(r.stdout).toBe('');
+      expect(counts).toMatchObject({ customers: 0, suppressions: 0 }); // nothing partial
+      return;
+    }
+    const summary = JSON.parse(r.stdout) as { inserted: number; rejected: number; rows_read: number };
+    if (expected.inserted !== undefined) expect(summary.inserted).toBe(expected.inserted);
+    if (expected.rejected !== undefined) expect(summary.rejected).toBe(expected.rejected);
+    expect(counts?.customers).toBe(summary.inserted);
+  });
+
+  it('stores injection strings literally and exports formulas inert', async () => {
+    const formulas = await aos(['suppress', 'list', '--client', 'hostile-10', '--csv']);
+    expect(formulas.code).toBe(0);
+    for (const line of formulas.stdout.split('\n').slice(1).filter(Boolean)) {
+      for (const cell of line.split(',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/);
+    }
+    expect(formulas.stdout).toContain(`'=HYPERLINK`);
+    const sql = await aos(['clients', 'list', '--json']);
+    expect(sql.code).toBe(0); // the clients table survived "DROP TABLE clients"
+    const check = await aos(['check', 'bob@bobby.com', '--client', 'hostile-11', '--json']);
+    expect(JSON.parse(check.stdout)).toMatchObject({ suppressed: true });
+  });
+});
