@@ -18,7 +18,7 @@ export async function naiveImport(url: string, file: string, clientSlug: string)
     let mapping: ReturnType<typeof autoMapColumns> | undefined;
     let written = 0;
     await sql.begin(async (tx) => {
-      for await (const record of csv.records) {
+      for await (const records of csv.reader.batches()) for (const record of records) {
         if (!mapping) {
           mapping = autoMapColumns(record.fields);
           continue;

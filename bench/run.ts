@@ -310,8 +310,12 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
       `| ratio | ${fmt(median(signals.rebuild) / median(signals.bare))}× |`,
       '',
     );
-    const text = lines.join('\n');
-    writeFileSync(opts.out, `${text}\n`);
+    // Hand-written findings below the marker survive a new run.
+    const MARKER = '<!-- analysis: kept by npm run bench -->';
+    const previous = existsSync(opts.out) ? readFileSync(opts.out, 'utf8') : '';
+    const kept = previous.includes(MARKER) ? previous.slice(previous.indexOf(MARKER)) : '';
+    const text = [lines.join('\n'), kept].filter(Boolean).join('\n');
+    writeFileSync(opts.out, `${text.trimEnd()}\n`);
     opts.log(`wrote ${opts.out}`);
     return text;
   } finally {

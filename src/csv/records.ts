@@ -23,8 +23,37 @@ export interface ReadCsvOptions {
 
 export interface CsvStream {
   delimiter: string;
-  records: AsyncGenerator<CsvRecord>;
+  reader: CsvReader;
 }
+
+/** Records in batches: one await per batch, not per record, on paths that see millions. */
+export class CsvReader {
+  private pending: CsvRecord[] = [];
+
+  constructor(private readonly source: AsyncGenerator<CsvRecord[]>) {}
+
+  /** Up to n records from the front of what is left. */
+  async take(n: number): Promise<CsvRecord[]> {
+    while (this.pending.length < n) {
+      const next = await this.source.next();
+      if (next.done) break;
+      this.pending.push(...next.value);
+    }
+    return this.pending.splice(0, n);
+  }
+
+  /** Everything left, in batches of up to BATCH_RECORDS. */
+  async *batches(): AsyncGenerator<CsvRecord[]> {
+    if (this.pending.length > 0) {
+      const first = this.pending;
+      this.pending = [];
+      yield first;
+    }
+    yield* this.source;
+  }
+}
+
+const BATCH_RECORDS = 2000;
 
 const SNIFF_CHARS = 16 * 1024;
 export const MAX_RECORD_SIZE = 4 * 1024 * 1024;
@@ -49,6 +78,17 @@ export function parseDelimiterOption(value: string | undefined): string | undefi
     throw new AosError('usage', `invalid --delimiter "${value}": use one character, or tab/comma/semicolon/pipe`);
   }
   return d;
+}
+
+/** Waits for 'drain' or 'close', whichever comes first, and leaves no listener behind. */
+async function drainedOrClosed(stream: NodeJS.EventEmitter): Promise<void> {
+  const stop = new AbortController();
+  const wait = (event: string) => once(stream, event, { signal: stop.signal }).then(() => undefined, () => undefined);
+  try {
+    await Promise.race([wait('drain'), wait('close')]);
+  } finally {
+    stop.abort();
+  }
 }
 
 /** Text chunks → CSV records, detecting the delimiter from the first 16 KB unless given. */
@@ -114,31 +154,81 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   }
   const parser = new LocatedRecords(parseOptions);
 
+  // The parser's errors surface through the reading loop below, never as an unhandled event.
+  let parserError: Error | undefined;
+  parser.on('error', (e: Error) => {
+    parserError ??= e;
+  });
+
   const feed = async () => {
     const write = async (text: string) => {
       const buffer = Buffer.from(text, 'utf8');
       if (keepRaw) window.push(buffer);
-      if (!parser.write(buffer)) await once(parser, 'drain');
+      // A parser that failed or was closed never drains: stop feeding it then.
+      if (!parser.write(buffer)) await drainedOrClosed(parser);
     };
-    for (const text of head) await write(text);
-    if (!ended) {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) break;
-        await write(next.value);
+    try {
+      for (const text of head) {
+        if (parser.destroyed) return;
+        await write(text);
       }
+      if (!ended) {
+        for (;;) {
+          if (parser.destroyed) return;
+          const next = await iterator.next();
+          if (next.done) break;
+          await write(next.value);
+        }
+      }
+      if (!parser.destroyed) parser.end();
+    } finally {
+      if (parser.destroyed) await iterator.return?.(undefined);
     }
-    parser.end();
   };
 
-  async function* records(): AsyncGenerator<CsvRecord> {
+  // Waits until the parser has records again, has ended, or failed.
+  const settled = () =>
+    new Promise<void>((resolve, reject) => {
+      const done = () => {
+        cleanup();
+        resolve();
+      };
+      const fail = (e: Error) => {
+        cleanup();
+        reject(e);
+      };
+      const cleanup = () => {
+        parser.off('readable', done);
+        parser.off('end', done);
+        parser.off('close', done);
+        parser.off('error', fail);
+      };
+      parser.on('readable', done);
+      parser.on('end', done);
+      parser.on('close', done);
+      parser.on('error', fail);
+    });
+
+  async function* batches(): AsyncGenerator<CsvRecord[]> {
     let failure: unknown;
     const feeding = feed().catch((e: unknown) => {
       failure = e;
       parser.destroy(e as Error);
     });
     try {
-      for await (const record of parser) yield record as CsvRecord;
+      for (;;) {
+        const batch: CsvRecord[] = [];
+        let record: CsvRecord | null;
+        while (batch.length < BATCH_RECORDS && (record = parser.read() as CsvRecord | null) !== null) batch.push(record);
+        if (batch.length > 0) {
+          yield batch;
+          continue;
+        }
+        const error = parserError ?? parser.errored; // errored is set at once, the event comes a tick later
+        if (error) throw error;
+        if (parser.readableEnded || parser.destroyed) break;
+        await settled();
+      }
     } catch (e) {
       throw csvError(failure ?? e);
     } finally {
@@ -148,5 +238,5 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
     if (failure) throw csvError(failure);
   }
 
-  return { delimiter, records: records() };
+  return { delimiter, reader: new CsvReader(batches()) };
 }

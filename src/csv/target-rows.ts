@@ -17,7 +17,8 @@ export interface TargetRows {
   header: CsvRecord | null;
   column: number;
   delimiter: string;
-  rows: AsyncGenerator<TargetRow>;
+  /** The rows in batches (one await per batch). */
+  rows: AsyncGenerator<TargetRow[]>;
 }
 
 export interface ReadTargetRowsOptions {
@@ -48,13 +49,7 @@ export function pickTargetColumn(sample: readonly string[][]): number {
 export async function readTargetRows(source: AsyncIterable<Buffer | string>, options: ReadTargetRowsOptions): Promise<TargetRows> {
   const decoded = await decodeStream(source, options.encoding);
   const csv = await readCsv(decoded.text, { keepRaw: options.keepRaw ?? false, delimiter: options.delimiter });
-  const iterator = csv.records;
-  const buffered: CsvRecord[] = [];
-  while (buffered.length < SAMPLE_ROWS) {
-    const next = await iterator.next();
-    if (next.done) break;
-    buffered.push(next.value);
-  }
+  const buffered: CsvRecord[] = await csv.reader.take(SAMPLE_ROWS);
   const first = buffered[0];
   let header: CsvRecord | null = null;
   let column: number;
@@ -81,14 +76,14 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
     column = Math.max(column, 0);
   }
 
-  async function* rows(): AsyncGenerator<TargetRow> {
+  async function* rows(): AsyncGenerator<TargetRow[]> {
     const toRow = (r: CsvRecord): TargetRow => {
       const row: TargetRow = { value: r.fields[column] ?? '', line: r.line, fields: r.fields };
       if (r.raw) row.raw = r.raw;
       return row;
     };
-    for (const r of buffered) yield toRow(r);
-    for await (const r of iterator) yield toRow(r);
+    if (buffered.length > 0) yield buffered.map(toRow);
+    for await (const batch of csv.reader.batches()) yield batch.map(toRow);
   }
   return { header, column, delimiter: csv.delimiter, rows: rows() };
 }

@@ -304,16 +304,10 @@ export class CustomerImportService {
     }
     const decoded = await decodeStream(hashed(), request.encoding);
     const csv = await readCsv(decoded.text, { delimiter: request.delimiter });
-    const records = csv.records;
-    const first = await records.next();
-    if (first.done) throw new AosError('input', `${request.fileName} is empty: expected a header row and customer rows`);
-    const headers = first.value.fields.map((h) => h.trim());
-    const buffered: CsvRecord[] = [];
-    while (buffered.length < SAMPLE_ROWS) {
-      const next = await records.next();
-      if (next.done) break;
-      buffered.push(next.value);
-    }
+    const [first] = await csv.reader.take(1);
+    if (!first) throw new AosError('input', `${request.fileName} is empty: expected a header row and customer rows`);
+    const headers = first.fields.map((h) => h.trim());
+    const buffered: CsvRecord[] = await csv.reader.take(SAMPLE_ROWS);
 
     let proposal = await this.proposeMapping(client, headers, buffered.map((r) => r.fields), request.mapOverrides);
     const mapping = request.confirmMapping ? await request.confirmMapping(proposal) : proposal.mapping;
@@ -381,8 +375,8 @@ export class CustomerImportService {
           return out;
         };
         for (const record of buffered) await handle(record);
-        for await (const record of records) {
-          await handle(record);
+        for await (const records of csv.reader.batches()) {
+          for (const record of records) await handle(record);
           if (batch.length >= IMPORT_BATCH_SIZE) yield flush();
         }
         if (batch.length > 0) yield flush();

@@ -181,10 +181,11 @@ export class SuppressionService {
   }
 
   /**
-   * Streams a check over any number of rows: reads CHECK_BATCH_SIZE rows, looks them up in one
-   * query, yields the batch with its outcomes, and only then reads on (memory stays flat).
+   * Streams a check over any number of rows (given in chunks of any size): looks them up
+   * CHECK_BATCH_SIZE at a time in one query each, yielding each batch with its outcomes; one
+   * lookup runs while the next batch is read, so memory stays flat.
    */
-  async *checkStream<T extends { value: string }>(client: string, rows: AsyncIterable<T>, signal?: AbortSignal): AsyncGenerator<Array<{ row: T; outcome: CheckOutcome }>> {
+  async *checkStream<T extends { value: string }>(client: string, rows: AsyncIterable<T[]>, signal?: AbortSignal): AsyncGenerator<Array<{ row: T; outcome: CheckOutcome }>> {
     const ref = await this.resolveClient(client);
     // The lookup of one batch runs while the next is read and parsed.
     const lookup = (batch: T[]) => {
@@ -195,8 +196,8 @@ export class SuppressionService {
     };
     let inflight: ReturnType<typeof lookup> | undefined;
     let batch: T[] = [];
-    for await (const row of rows) {
-      batch.push(row);
+    for await (const chunk of rows) {
+      for (const row of chunk) batch.push(row);
       if (batch.length >= CHECK_BATCH_SIZE) {
         const next = lookup(batch);
         batch = [];

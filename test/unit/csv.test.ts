@@ -13,7 +13,7 @@ async function records(bytes: Buffer | string, options: { delimiter?: string; ke
   const decoded = await decodeStream(Readable.from(chunks), options.encoding);
   const csv = await readCsv(decoded.text, options);
   const out: CsvRecord[] = [];
-  for await (const r of csv.records) out.push(r);
+  for await (const batch of csv.reader.batches()) out.push(...batch);
   return { encoding: decoded.encoding, delimiter: csv.delimiter, records: out };
 }
 
@@ -89,5 +89,5 @@ describe('readCsv', () => {
 async function readAll(text: string, maxRecordSize: number) {
   const decoded = await decodeStream(Readable.from([Buffer.from(text)]));
   const csv = await readCsv(decoded.text, { maxRecordSize });
-  for await (const _ of csv.records) void _;
+  for await (const _ of csv.reader.batches()) void _;
 }

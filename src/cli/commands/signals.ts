@@ -117,8 +117,8 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
         }
         batch = [];
       };
-      for await (const row of source.rows) {
-        batch.push({ fields: row.fields, domain: scoringDomain(row.value) });
+      for await (const rows of source.rows) {
+        for (const row of rows) batch.push({ fields: row.fields, domain: scoringDomain(row.value) });
         if (batch.length >= 5000) await flush();
       }
       await flush();

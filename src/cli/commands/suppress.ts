@@ -19,7 +19,7 @@ async function collectTargets(args: string[], opts: { file?: string | undefined;
   const input = openInput(opts.file);
   const source = await readTargetRows(input.stream, { name: input.name, column: opts.column });
   const items: TargetInput[] = [];
-  for await (const row of source.rows) items.push({ value: row.value, line: row.line });
+  for await (const rows of source.rows) for (const row of rows) items.push({ value: row.value, line: row.line });
   if (items.length === 0) throw new AosError('input', `${input.name} holds no targets`);
   return items;
 }

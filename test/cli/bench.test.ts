@@ -1,0 +1,17 @@
+// A quick smoke run of `npm run bench`, so the benchmark cannot rot (the full run is not a test).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { runBenchmarks } from '../../bench/run.js';
+
+describe.runIf(inject('postgresAvailable'))('npm run bench -- --quick', () => {
+  it('measures every section and writes the report', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'aos-bench-smoke-')), 'BENCHMARKS.md');
+    await runBenchmarks({ quick: true, runs: 1, sizes: [1000], out, log: () => {} });
+    const report = readFileSync(out, 'utf8');
+    for (const section of ['## Import', '## Check', '## Signals']) expect(report).toContain(section);
+    expect(report).toMatch(/\| 1,000 \| \d+\.\d\d \|/); // a measured import row
+    expect(report).toMatch(/cold single `aos check` \(server\) \| \d+ ms/);
+  }, 180_000);
+});
