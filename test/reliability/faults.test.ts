@@ -100,7 +100,7 @@ describe.runIf(inject('postgresAvailable'))('faults on the server', () => {
       expect(await state(url, client)).toMatchObject({ customers: full.customers, suppressions: full.suppressions, customersWithoutSignal: 0 });
     }
     console.info(`fault points: ${outcomes.join(', ')}`);
-  });
+  }, STRESS ? 1_200_000 : 240_000);
 });
 
 describe.runIf(inject('postgresAvailable') && clusterAvailable())('a server restarted or stopped mid-work (own test cluster)', () => {
