@@ -27,4 +27,3 @@ export class AosError extends Error {
   }
 }
 
-export const isAosError = (e: unknown): e is AosError => e instanceof AosError;

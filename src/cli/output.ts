@@ -40,11 +40,6 @@ export class Output {
     this.stdout.write(`${text}\n`);
   }
 
-  /** Raw text on stdout (already newline-terminated). */
-  write(text: string): boolean {
-    return this.stdout.write(text);
-  }
-
   get stdoutStream(): NodeJS.WritableStream {
     return this.stdout;
   }
