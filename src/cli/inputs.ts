@@ -1,5 +1,5 @@
 // Where a command's bytes come from: a file path, or stdin for "-".
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import { AosError } from '../errors.js';
 
@@ -18,4 +18,15 @@ export function openInput(path: string): InputSource {
     throw new AosError('usage', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   return { name: basename(path), stream: createReadStream(path) };
+}
+
+/** Opens an output file (--rejects, --rejected) at once, so a bad path fails before any work. */
+export function openOutputFile(path: string, flag: string): WriteStream {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new AosError('usage', `cannot write ${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+  }
+  return createWriteStream(path, { fd });
 }

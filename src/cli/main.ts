@@ -74,7 +74,8 @@ function looksLikeDatabaseFailure(e: unknown): boolean {
   const err = e as { code?: unknown; name?: string; message?: string } | null;
   if (!err || typeof err !== 'object') return false;
   if (err.name === 'PostgresError') return true;
-  return typeof err.code === 'string' && /^(E[A-Z]+|CONNECTION_|CONNECT_|[0-9A-Z]{5}$)/.test(err.code);
+  const network = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
+  return typeof err.code === 'string' && (network.includes(err.code) || /^(CONNECTION_|CONNECT_)/.test(err.code));
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -100,6 +101,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (debug) console.error(err?.stack ?? e);
     process.exitCode = database ? 3 : 70;
   };
+
+  // A reader that went away (`aos … | head`) ends the command quietly with 141, as SIGPIPE does
+  // to Unix tools: not 0, since the work (a check, say) did not finish.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(141);
+    });
+  }
 
   // postgres.js can throw from a socket callback after a connection loss (porsager/postgres#1133).
   const lastResort = (e: unknown) => {

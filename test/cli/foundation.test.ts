@@ -98,3 +98,26 @@ for (const engine of enginesUnderTest()) {
     });
   });
 }
+
+describe('output to a closed pipe', () => {
+  it('stops quietly with 141 (never 0) when the reader goes away (aos … | head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/cli.js');
+    const fresh = await freshDatabase('embedded');
+    await fresh.db.close();
+    try {
+      expect((await runAos(['clients', 'add', 'pipe'], { env: fresh.env })).code).toBe(0);
+      const child = spawn(process.execPath, [BIN, 'check', '-', '--client', 'pipe', '--json'], { env: { ...process.env, ...fresh.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.stdin.on('error', () => {});
+      child.stdin.end(Array.from({ length: 50_000 }, (_, i) => `lead${i}.example-corp.com`).join('\n'));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(141);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+});

@@ -87,6 +87,9 @@ for (const engine of enginesUnderTest()) {
         expect(r.stderr).toContain(message);
         expect(r.stderr).not.toMatch(/\n\s+at /);
       }
+      const badRejects = await aos(['import', EXAMPLE, '--client', 'bad', '--yes', '--rejects', join(dir, 'no-such-dir', 'r.csv')]);
+      expect(badRejects.code).toBe(2);
+      expect(badRejects.stderr).toContain('cannot write --rejects');
     });
 
     it('SIGINT mid-import rolls back and exits 130, leaving no customer, suppression or run', async () => {

@@ -1,9 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { CheckOutcome } from '../../services/suppression-service.js';
 import { AosError } from '../../errors.js';
-import { openInput } from '../inputs.js';
+import { openInput, openOutputFile } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 import type { Output } from '../output.js';
 
@@ -77,7 +76,7 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
         if (opts.rejected) {
           const { stringify } = await import('csv-stringify');
           rejected = stringify({ delimiter: source.delimiter });
-          const file = createWriteStream(opts.rejected);
+          const file = openOutputFile(opts.rejected, '--rejected');
           rejected.pipe(file);
           rejectedDone = once(file, 'close');
           if (source.header) rejected.write([...source.header.fields, 'reason']);

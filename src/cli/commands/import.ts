@@ -1,8 +1,8 @@
 import { Option, type Command } from '@commander-js/extra-typings';
-import { readFileSync, createWriteStream } from 'node:fs';
+import { readFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { AosError } from '../../errors.js';
-import { openInput } from '../inputs.js';
+import { openInput, openOutputFile } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 import { neutralizeFormula } from './suppress.js';
 
@@ -75,14 +75,15 @@ Examples:
       const input = openInput(file);
       const interactive = !opts.yes && file !== '-' && Boolean(process.stdin.isTTY && process.stdout.isTTY);
 
+      const rejectsFile: WriteStream | undefined = opts.rejects ? openOutputFile(opts.rejects, '--rejects') : undefined;
       let rejects: import('csv-stringify').Stringifier | undefined;
       let rejectsClosed: Promise<unknown> | undefined;
       const onReject = async (reject: { line: number; fields: string[]; error: string }, headers: string[]) => {
-        if (!opts.rejects) return;
+        if (!rejectsFile) return;
         if (!rejects) {
           const { stringify } = await import('csv-stringify');
           rejects = stringify();
-          const stream = createWriteStream(opts.rejects);
+          const stream = rejectsFile;
           rejects.pipe(stream);
           rejectsClosed = once(stream, 'close');
           rejects.write([...headers, '_line', '_error'].map(neutralizeFormula));
@@ -129,7 +130,7 @@ Examples:
         if (rejects) {
           rejects.end();
           await rejectsClosed;
-        }
+        } else rejectsFile?.end();
       }
     });
 }
