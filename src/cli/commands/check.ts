@@ -50,8 +50,9 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
 
       // The input is opened before the database, so a wrong path is a usage error (exit 2).
       const input = opts.file || fromStdin ? openInput(opts.file ?? '-') : undefined;
-      const { SuppressionService } = await import('../../services/suppression-service.js');
-      const service = new SuppressionService({ db: await c.database(), actor: c.actor });
+      // Connecting waits on the network while the service module loads: do both at once.
+      const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database()]);
+      const service = new SuppressionService({ db, actor: c.actor });
       let suppressed = 0;
       let invalid = 0;
       let allowed = 0;
