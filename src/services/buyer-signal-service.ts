@@ -3,7 +3,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { buyerScoreSql, scoreBoost } from '../domain/buyer-score.js';
-import { parseTarget, printable } from '../domain/targets.js';
+import { parseTarget, printable, type Target } from '../domain/targets.js';
 import { AosError } from '../errors.js';
 
 export interface BuyerSignalView {
@@ -103,6 +103,17 @@ function refreshSql(where: string): string {
            (select count(*)::int from removed) as removed`;
 }
 
+/** The company domain a target scores by: its registrable domain; none for a free-mail person. */
+export function scoringDomain(target: Target): string | null {
+  return target.kind === 'email' && target.freeMail ? null : target.registrableDomain;
+}
+
+/** scoringDomain of raw input; null when it is not a valid target. */
+export function scoringDomainOf(input: string): string | null {
+  const p = parseTarget(input);
+  return p.ok ? scoringDomain(p.target) : null;
+}
+
 function signalView(r: Record<string, unknown>): BuyerSignalView {
   const score = Number(r.buyer_score);
   return {
@@ -153,7 +164,7 @@ export class BuyerSignalService {
     const keys = inputs.map((input) => {
       const p = parseTarget(input);
       if (!p.ok) return { input, domain: null, error: p.error };
-      return { input, domain: p.target.freeMail && p.target.kind === 'email' ? null : p.target.registrableDomain };
+      return { input, domain: scoringDomain(p.target) };
     });
     const domains = keys.map((k) => k.domain).filter((d): d is string => d !== null);
     const rows = domains.length
@@ -176,8 +187,9 @@ export class BuyerSignalService {
   async getScoreBoost(target: string): Promise<number> {
     const p = parseTarget(target);
     if (!p.ok) throw new AosError('input', `invalid target "${printable(target)}": ${p.error}`);
-    if (p.target.kind === 'email' && p.target.freeMail) return 0;
-    const rows = await this.options.db.query<{ buyer_score: number }>('select buyer_score from platform_buyer_signals where domain = $1', [p.target.registrableDomain]);
+    const domain = scoringDomain(p.target);
+    if (domain === null) return 0;
+    const rows = await this.options.db.query<{ buyer_score: number }>('select buyer_score from platform_buyer_signals where domain = $1', [domain]);
     return scoreBoost(rows[0]?.buyer_score);
   }
 

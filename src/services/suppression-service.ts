@@ -213,13 +213,11 @@ export class SuppressionService {
   /** One round trip for a batch of raw inputs, against a given executor (for consistent reads). */
   async checkBatch(clientId: string, inputs: readonly string[], db: Queryable = this.db): Promise<CheckOutcome[]> {
     const parsed = inputs.map((input) => parseTarget(input));
-    const domains = new Set<string>();
+    // Each target's covering domains, computed once: they build the query and then the match.
+    const covering = parsed.map((p) => (p.ok ? coveringDomains(p.target) : []));
+    const domains = new Set<string>(covering.flat());
     const emails = new Set<string>();
-    for (const p of parsed) {
-      if (!p.ok) continue;
-      if (p.target.kind === 'email') emails.add(p.target.value);
-      for (const d of coveringDomains(p.target)) domains.add(d);
-    }
+    for (const p of parsed) if (p.ok && p.target.kind === 'email') emails.add(p.target.value);
     const byDomain = new Map<string, EntryRow>();
     const byEmail = new Map<string, EntryRow>();
     if (domains.size > 0 || emails.size > 0) {
@@ -244,7 +242,7 @@ export class SuppressionService {
         entry = byEmail.get(t.value);
         match = t.value;
       } else {
-        for (const d of coveringDomains(t)) {
+        for (const d of covering[i] as string[]) {
           entry = byDomain.get(d);
           if (entry) {
             match = d;

@@ -56,12 +56,15 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
       let suppressed = 0;
       let invalid = 0;
       let allowed = 0;
+      const tally = (o: CheckOutcome) => {
+        if ('error' in o) invalid++;
+        else if (o.suppressed) suppressed++;
+        else allowed++;
+      };
 
       if (!input) {
         for (const o of await service.checkMany(opts.client, targets)) {
-          if ('error' in o) invalid++;
-          else if (o.suppressed) suppressed++;
-          else allowed++;
+          tally(o);
           if (opts.json) out.json(o);
           else out.line(describeOutcome(o, out));
         }
@@ -88,10 +91,8 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
         for await (const batch of service.checkStream(opts.client, source.rows, c.signal)) {
           const chunks: Array<string | Buffer> = [];
           for (const { row, outcome } of batch) {
+            tally(outcome);
             const isInvalid = 'error' in outcome;
-            if (isInvalid) invalid++;
-            else if (outcome.suppressed) suppressed++;
-            else allowed++;
             if (opts.filter) {
               if (!isInvalid && !outcome.suppressed) chunks.push(row.raw ?? '');
               else rejected?.write([...row.fields, isInvalid ? `invalid: ${outcome.error}` : `${outcome.reason} (${outcome.match})`]);

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { AosError } from '../../errors.js';
 import { openInput, openOutputFile } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
-import { neutralizeFormula } from './suppress.js';
+import { neutralizeFormula } from '../../csv/neutralize.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

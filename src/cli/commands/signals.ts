@@ -1,29 +1,15 @@
 import type { Command } from '@commander-js/extra-typings';
 import { once } from 'node:events';
-import type { scoreBoost as ScoreBoost } from '../../domain/buyer-score.js';
 import { AosError } from '../../errors.js';
 import { openInput } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
-
-/** The registrable domain a lead's target scores by; null for free-mail people and junk. */
-async function scoring(): Promise<{ scoringDomain: (value: string) => string | null; scoreBoost: typeof ScoreBoost }> {
-  const [{ parseTarget }, { scoreBoost }] = await Promise.all([import('../../domain/targets.js'), import('../../domain/buyer-score.js')]);
-  return {
-    scoreBoost,
-    scoringDomain: (value) => {
-      const p = parseTarget(value);
-      if (!p.ok || (p.target.kind === 'email' && p.target.freeMail)) return null;
-      return p.target.registrableDomain;
-    },
-  };
-}
 
 export function registerSignalsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const signals = program.command('signals').description('anonymous platform-wide buyer signals per company domain');
   const service = async () => {
     const c = ctx();
-    const { BuyerSignalService } = await import('../../services/buyer-signal-service.js');
-    return { c, service: new BuyerSignalService({ db: await c.database() }) };
+    const { BuyerSignalService, scoringDomainOf } = await import('../../services/buyer-signal-service.js');
+    return { c, service: new BuyerSignalService({ db: await c.database() }), scoringDomainOf };
   };
 
   signals
@@ -86,8 +72,8 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .option('--json', 'NDJSON for targets given as arguments')
     .addHelpText('after', '\nExamples:\n  $ aos signals boost buildright.com.au\n  $ aos signals boost --file leads.csv --column Website > scored-leads.csv')
     .action(async (targets, opts) => {
-      const { c, service: s } = await service();
-      const { scoringDomain, scoreBoost } = await scoring();
+      const { c, service: s, scoringDomainOf: scoringDomain } = await service();
+      const { scoreBoost } = await import('../../domain/buyer-score.js');
       if (opts.file && targets.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
       if (!opts.file) {
         if (targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, or --file leads.csv');

@@ -1,4 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
+import { neutralizeFormula } from '../../csv/neutralize.js';
 import { resolveExpiry } from '../../domain/expiry.js';
 import { AosError } from '../../errors.js';
 import type { TargetInput } from '../../services/suppression-service.js';
@@ -7,10 +8,6 @@ import type { ContextProvider } from '../main.js';
 
 const REASONS = 'existing_customer, past_customer, competitor, partner, do_not_contact, bounced, unsubscribed';
 
-/** Spreadsheets run cells that start with = + - @ (or tab/CR) as formulas: make them text. */
-export function neutralizeFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-}
 
 async function collectTargets(args: string[], opts: { file?: string | undefined; column?: string | undefined }): Promise<TargetInput[]> {
   if (opts.file && args.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
