@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/main.js';
+import { run } from '../dist/cli/main.bundle.js';
 await run(process.argv);

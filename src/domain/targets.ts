@@ -22,7 +22,7 @@ export interface Target {
 
 export type TargetResult = { ok: true; target: Target } | { ok: false; input: string; error: string };
 
-const require = createRequire(import.meta.url);
+const requireFromHere = createRequire(import.meta.url);
 let freeMailDomains: ReadonlySet<string> | undefined;
 
 /** Free-mail providers from the maintained `email-providers` list (loaded on first use). */
@@ -31,13 +31,19 @@ export function isFreeMailDomain(hostname: string): boolean {
 }
 
 function isFreeMail(hostname: string, registrable: string | null): boolean {
-  freeMailDomains ??= new Set<string>(require('email-providers/all.json') as string[]);
-  return freeMailDomains.has(hostname) || (registrable !== null && freeMailDomains.has(registrable));
+  freeMailDomains ??= new Set<string>(requireFromHere('email-providers/all.json') as string[]);
+  return (registrable !== null && freeMailDomains.has(registrable)) || (hostname !== registrable && freeMailDomains.has(hostname));
 }
 
 const TLDTS_OPTIONS = { allowPrivateDomains: true, extractHostname: false } as const;
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//;
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+// Dot-separated labels of 1-63 letters, digits and inner hyphens (labels hold no dot, so the
+// expression cannot backtrack).
+const ASCII_HOSTNAME = /^(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)*(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+// The usual http(s)://host/… with a host the WHATWG parser returns unchanged: ASCII labels, the
+// last one starting with a letter (never an IPv4 form), no port, userinfo or escapes. Anything
+// else goes through new URL().
+const SIMPLE_URL_HOST = /^(?:https?:\/\/)?((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\.?)(?=[/?#]|$)/;
 const EMAIL_LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/;
 const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
 
@@ -48,7 +54,7 @@ export function registrableDomain(hostname: string): string | null {
   return info.domain;
 }
 
-type HostResult = { ok: true; hostname: string; registrable: string } | { ok: false; error: string };
+type HostResult = { ok: true; hostname: string; registrable: string; freeMail: boolean } | { ok: false; error: string };
 
 /** Validates and normalizes a bare hostname (already lowercased, no scheme or path). */
 function normalizeHostname(raw: string): HostResult {
@@ -57,16 +63,14 @@ function normalizeHostname(raw: string): HostResult {
   if (/^\[.*\]$/.test(host) || /^[0-9.]+$/.test(host)) {
     return { ok: false, error: 'IP addresses are not domains' };
   }
-  // WHATWG IDNA: Unicode labels become punycode ('' when they cannot be); plain ASCII names are
-  // checked by LABEL below, so the (costly) conversion is skipped for them.
+  // WHATWG IDNA: Unicode labels become punycode ('' when they cannot be); plain ASCII names skip
+  // the (costly) conversion.
   if (!/^[a-z0-9.-]*$/.test(host)) {
     const ascii = domainToASCII(host);
     if (ascii === '') return { ok: false, error: 'not a valid domain name' };
     host = ascii;
   }
-  if (host.length > 253 || !host.split('.').every((label) => LABEL.test(label))) {
-    return { ok: false, error: 'not a valid domain name' };
-  }
+  if (host.length > 253 || !ASCII_HOSTNAME.test(host)) return { ok: false, error: 'not a valid domain name' };
   if (host === 'localhost' || host.endsWith('.localhost')) {
     return { ok: false, error: 'localhost is not a company domain' };
   }
@@ -80,10 +84,12 @@ function normalizeHostname(raw: string): HostResult {
   }
   // `www.` goes when it is a subdomain label: `www.com` and `www.github.io` are companies.
   if (host.startsWith('www.') && info.subdomain) host = host.slice(4);
-  return { ok: true, hostname: host, registrable: info.domain };
+  return { ok: true, hostname: host, registrable: info.domain, freeMail: isFreeMail(host, info.domain) };
 }
 
 function hostFromUrl(input: string): { ok: true; host: string } | { ok: false; error: string } {
+  const simple = SIMPLE_URL_HOST.exec(input);
+  if (simple) return { ok: true, host: simple[1] as string };
   try {
     const url = new URL(SCHEME.test(input) ? input : `http://${input}`);
     if (url.hostname === '') return { ok: false, error: 'URL has no host name' };
@@ -120,10 +126,11 @@ function parseEmail(input: string, text: string): TargetResult {
   const value = canonicalEmail(local, host.hostname);
   const hostname = value.slice(value.lastIndexOf('@') + 1);
   // canonicalEmail only ever renames googlemail.com to gmail.com, a registrable domain itself.
-  const registrable = hostname === host.hostname ? host.registrable : hostname;
+  const same = hostname === host.hostname;
+  const registrable = same ? host.registrable : hostname;
   return {
     ok: true,
-    target: { kind: 'email', input, value, hostname, registrableDomain: registrable, freeMail: isFreeMail(hostname, registrable) },
+    target: { kind: 'email', input, value, hostname, registrableDomain: registrable, freeMail: same ? host.freeMail : isFreeMail(hostname, registrable) },
   };
 }
 
@@ -155,7 +162,7 @@ export function parseTarget(input: string): TargetResult {
       value: normalized.hostname,
       hostname: normalized.hostname,
       registrableDomain: normalized.registrable,
-      freeMail: isFreeMail(normalized.hostname, normalized.registrable),
+      freeMail: normalized.freeMail,
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
 import { didYouMean } from '../domain/suggest.js';
-import { coveringDomains, parseTarget, printable, type Target, type TargetKind } from '../domain/targets.js';
+import { coveringDomains, parseTarget, printable, type Target, type TargetKind, type TargetResult } from '../domain/targets.js';
 import { AosError } from '../errors.js';
 import { ClientService, type ClientRef } from './client-service.js';
 
@@ -215,9 +215,14 @@ export class SuppressionService {
     const parsed = inputs.map((input) => parseTarget(input));
     // Each target's covering domains, computed once: they build the query and then the match.
     const covering = parsed.map((p) => (p.ok ? coveringDomains(p.target) : []));
-    const domains = new Set<string>(covering.flat());
+    const domains = new Set<string>();
     const emails = new Set<string>();
-    for (const p of parsed) if (p.ok && p.target.kind === 'email') emails.add(p.target.value);
+    for (let i = 0; i < parsed.length; i++) {
+      const p = parsed[i] as TargetResult;
+      if (!p.ok) continue;
+      for (const d of covering[i] as string[]) domains.add(d);
+      if (p.target.kind === 'email') emails.add(p.target.value);
+    }
     const byDomain = new Map<string, EntryRow>();
     const byEmail = new Map<string, EntryRow>();
     if (domains.size > 0 || emails.size > 0) {

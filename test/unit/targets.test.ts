@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { coveringDomains, normalizeTarget, parseTarget } from '../../src/domain/targets.js';
 
 // [input, kind, normalized value, registrable domain, free-mail]
@@ -130,5 +131,31 @@ describe('coveringDomains', () => {
   ];
   it.each(cases)('%s is covered by domain entries %j', (input, expected) => {
     expect(coveringDomains(normalizeTarget(input))).toEqual(expected);
+  });
+});
+
+// parseTarget reads the host of plain http(s) URLs without new URL(): on any URL-ish input it
+// must agree with the WHATWG parser's hostname run through the same normalization.
+describe('URL hosts agree with the WHATWG parser', () => {
+  const piece = fc.constantFrom('a', 'acme', 'co', 'uk', 'com', '0', '12', '0x7f', 'xn--bcher-kva', '-', '.', '..', '/', ':', ':80', '?', '#', '@', '\\', '%41', 'WWW', 'ü', '[', ']');
+  const url = fc.tuple(fc.constantFrom('http://', 'https://', 'HTTPS://', 'ftp://', ''), fc.array(piece, { minLength: 1, maxLength: 8 })).map(([s, p]) => s + p.join(''));
+  it('same verdict and value as host-of-new-URL', () => {
+    fc.assert(
+      fc.property(url, (input) => {
+        const text = input.toLowerCase();
+        let viaUrl: string | null;
+        try {
+          viaUrl = new URL(/^[a-z][a-z0-9+.-]*:\/\//.test(text) ? text : `http://${text}`).hostname;
+        } catch {
+          viaUrl = null;
+        }
+        const direct = parseTarget(input);
+        if (!/[/:?#]/.test(text) || text.includes('@') && !/^[a-z][a-z0-9+.-]*:\/\//.test(text)) return; // not read as a URL
+        const oracle = viaUrl ? parseTarget(viaUrl) : null;
+        expect(direct.ok).toBe(oracle?.ok ?? false);
+        if (direct.ok && oracle?.ok) expect(direct.target.value).toBe(oracle.target.value);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
