@@ -49,8 +49,11 @@ function scopeFilter(scope: DomainScope, param: number): { where: string; params
 // (src/domain/values.ts), so a group's services travel as one string.
 const CHANGING = ['company_name', 'industry', 'employee_count_range', 'times_bought', 'total_value', 'avg_deal_value', 'services_bought', 'buyer_score', 'first_seen_at', 'last_converted_at'];
 
-// Signals are upserted, and those whose domain lost its last customer deleted, in one statement:
-// a rebuild that changes little writes little, ids stay, and no dead rows pile up in the index.
+// The fresh signals are compared with the stored ones in one full join: only new and changed
+// domains are written and domains that lost their last customer deleted, so a rebuild that
+// changes little writes (and locks) little, ids stay, and no dead rows pile up in the index.
+// Comparing against this statement's snapshot also means a signal refreshed meanwhile by a
+// concurrent import from newer customers is not overwritten by older figures.
 function refreshSql(where: string): string {
   const services = `array_to_string(coalesce(nullif(cc.services, '{}'::text[]), cl.services, '{}'::text[]), ',')`;
   return `
@@ -71,32 +74,34 @@ function refreshSql(where: string): string {
              mode() within group (order by cc.employee_count_range) as employee_count_range
         from client_customers cc where cc.domain in (select domain from g where n > 1)
        group by cc.domain),
-    s as (
-      select g.domain, g.n as times_bought, g.total_value,
-             round(g.total_value / nullif(g.deals, 0), 2) as avg_deal_value,
-             case when g.n = 1 then g.company_name else sh.company_name end as company_name,
-             case when g.n = 1 then g.industry else sh.industry end as industry,
-             case when g.n = 1 then g.employee_count_range else sh.employee_count_range end as employee_count_range,
-             case when g.n = 1 then string_to_array(nullif(g.services, ''), ',')
-                  else array(select distinct x from unnest(string_to_array(g.services, ',')) as x where x <> '' order by 1) end
-               as services_bought,
+    s0 as (
+      select domain, n as times_bought, total_value, round(total_value / nullif(deals, 0), 2) as avg_deal_value,
+             company_name, industry, employee_count_range,
+             coalesce(string_to_array(nullif(services, ''), ','), '{}'::text[]) as services_bought,
+             first_seen_at, last_converted_at
+        from g where n = 1
+      union all
+      select g.domain, g.n, g.total_value, round(g.total_value / nullif(g.deals, 0), 2),
+             sh.company_name, sh.industry, sh.employee_count_range,
+             array(select distinct x from unnest(string_to_array(g.services, ',')) as x where x <> '' order by 1),
              g.first_seen_at, g.last_converted_at
-        from g left join shared sh on sh.domain = g.domain),
+        from g join shared sh on sh.domain = g.domain where g.n > 1),
+    s as (
+      select s0.*, ${buyerScoreSql('times_bought', 'cardinality(services_bought)', 'avg_deal_value')} as buyer_score from s0),
+    diff as materialized (
+      select s.*, p.domain as stored_domain
+        from s full join (select * from platform_buyer_signals where ${where}) p on p.domain = s.domain
+       where s.domain is null or p.domain is null
+          or (${CHANGING.map((c) => `p.${c}`).join(', ')}) is distinct from (${CHANGING.map((c) => `s.${c}`).join(', ')})),
     upserted as (
-      insert into platform_buyer_signals as p (domain, company_name, industry, employee_count_range, times_bought,
-          total_value, avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
-      select domain, company_name, industry, employee_count_range, times_bought, total_value, avg_deal_value,
-             coalesce(services_bought, '{}'::text[]),
-             ${buyerScoreSql('times_bought', 'coalesce(cardinality(services_bought), 0)', 'avg_deal_value')},
-             first_seen_at, last_converted_at, now()
-        from s
+      insert into platform_buyer_signals as p (domain, ${CHANGING.join(', ')}, updated_at)
+      select domain, ${CHANGING.join(', ')}, now() from diff where domain is not null
       on conflict (domain) do update set
         ${CHANGING.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = excluded.updated_at
-      where (${CHANGING.map((c) => `p.${c}`).join(', ')}) is distinct from (${CHANGING.map((c) => `excluded.${c}`).join(', ')})
       returning 1),
     removed as (
       delete from platform_buyer_signals p
-       where p.${where} and not exists (select 1 from g where g.domain = p.domain)
+       using diff d where d.domain is null and p.domain = d.stored_domain
       returning 1)
     select (select count(*)::int from g) as n,
            (select count(*)::int from upserted) as changed,

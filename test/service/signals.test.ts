@@ -75,6 +75,22 @@ BuildRight,buildright.com.au,Building,,SEO; Social,2021-03-03
     expect(await table()).toEqual(incremental);
   });
 
+  it('a rebuild rewrites only the signals whose figures changed', async () => {
+    await signals.rebuild();
+    const versions = async () => new Map((await db().query<{ domain: string; v: string }>('select domain, xmin::text as v from platform_buyer_signals')).map((r) => [r.domain, r.v]));
+    const before = await versions();
+    await signals.rebuild();
+    expect(await versions()).toEqual(before); // nothing changed: no row version written
+    await db().query(`update client_customers set deal_value = 99999 where domain = 'solo.io'`);
+    await signals.rebuild();
+    const after = await versions();
+    expect(after.get('solo.io')).not.toBe(before.get('solo.io'));
+    for (const [domain, v] of before) if (domain !== 'solo.io') expect(after.get(domain)).toBe(v);
+    expect(await signals.show(['solo.io'])).toMatchObject([{ total_value: '99999.00' }]);
+    await db().query(`update client_customers set deal_value = null where domain = 'solo.io'`);
+    await signals.rebuild();
+  });
+
   it('a domain that lost its last customer loses its signal on rebuild', async () => {
     await db().query(`insert into client_customers (client_id, natural_key, company_name, domain, source) select id, 'd:gone.io', 'Gone', 'gone.io', 'test' from clients where slug = 'agency-c'`);
     await signals.rebuild();
