@@ -40,7 +40,7 @@ describe.runIf(inject('postgresAvailable'))('concurrency on the server', () => {
     ({ url, drop } = await createServerDatabase());
     sql = postgres(url, { max: 2, onnotice: () => {} });
     expect((await runAos(['db', 'migrate'], { env: env() })).code).toBe(0);
-    for (const c of ['same', 'seq-ab', 'seq-ba', 'one', 'two', 'watched']) expect((await runAos(['clients', 'add', c], { env: env() })).code).toBe(0);
+    for (const c of ['same', 'seq-ab', 'seq-ba', 'one', 'two', 'watched', 'overlap-a', 'overlap-b']) expect((await runAos(['clients', 'add', c], { env: env() })).code).toBe(0);
   });
   afterAll(async () => {
     await sql?.end({ timeout: 5 });
@@ -68,6 +68,21 @@ describe.runIf(inject('postgresAvailable'))('concurrency on the server', () => {
     expect(smallRun.code, smallRun.stderr).toBe(0);
     expect(bigDone.code, bigDone.stderr).toBe(0);
     expect(smallRun.at).toBeLessThan(bigDone.at);
+  });
+
+  it('imports of different clients that share domains at once: both land, signals as a rebuild makes them', async () => {
+    const [a, b] = await Promise.all([
+      start(env(), ['import', fileA, '--client', 'overlap-a', '--yes', '-q']),
+      start(env(), ['import', fileB, '--client', 'overlap-b', '--yes', '-q']),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const signals = () => sql`select domain, times_bought, industry, total_value::text as total_value, buyer_score from platform_buyer_signals where domain like 'shared%' order by domain`;
+    const incremental = await signals();
+    const [{ n }] = await sql`select count(distinct client_id)::int as n from client_customers where domain = 'shared2000.com'`;
+    expect(incremental.find((r) => r.domain === 'shared2000.com')).toMatchObject({ times_bought: n });
+    expect((await runAos(['signals', 'rebuild', '-q'], { env: env() })).code).toBe(0);
+    expect(await signals()).toEqual(incremental);
   });
 
   it('readers during an import see all of it or none of it', async () => {
