@@ -185,12 +185,12 @@ export class SuppressionService {
    * CHECK_BATCH_SIZE at a time in one query each, yielding each batch with its outcomes; one
    * lookup runs while the next batch is read, so memory stays flat.
    */
-  async *checkStream<T extends { value: string }>(client: string, rows: AsyncIterable<T[]>, signal?: AbortSignal): AsyncGenerator<Array<{ row: T; outcome: CheckOutcome }>> {
+  async *checkStream<T extends { value: string }>(client: string, rows: AsyncIterable<T[]>, signal?: AbortSignal): AsyncGenerator<{ rows: T[]; outcomes: CheckOutcome[] }> {
     const ref = await this.resolveClient(client);
     // The lookup of one batch runs while the next is read and parsed.
     const lookup = (batch: T[]) => {
       signal?.throwIfAborted();
-      const pending = this.checkBatch(ref.id, batch.map((r) => r.value)).then((outcomes) => batch.map((row, i) => ({ row, outcome: outcomes[i] as CheckOutcome })));
+      const pending = this.checkBatch(ref.id, batch.map((r) => r.value)).then((outcomes) => ({ rows: batch, outcomes }));
       pending.catch(() => {}); // awaited, and thrown, when its turn comes
       return pending;
     };
@@ -229,8 +229,10 @@ export class SuppressionService {
       const rows = await db.query<EntryRow>(
         `select domain, email, reason, expires_at from suppression_list
           where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)
-            and (domain = any($3::text[]) or email = any($4::text[]))`,
-        [clientId, this.now().toISOString(), [...domains], [...emails]],
+            and (domain = any(string_to_array($3, E'\\n')) or email = any(string_to_array($4, E'\\n')))`,
+        // Normalized domains and emails hold no newline: one joined string each is far cheaper for
+        // the driver to send than a text[] of thousands of escaped elements.
+        [clientId, this.now().toISOString(), [...domains].join('\n'), [...emails].join('\n')],
       );
       for (const row of rows) {
         if (row.domain !== null) byDomain.set(row.domain, row);

@@ -79,8 +79,8 @@ describe.runIf(inject('postgresAvailable'))('concurrency on the server', () => {
     expect(b.code, b.stderr).toBe(0);
     const signals = () => sql`select domain, times_bought, industry, total_value::text as total_value, buyer_score from platform_buyer_signals where domain like 'shared%' order by domain`;
     const incremental = await signals();
-    const [{ n }] = await sql`select count(distinct client_id)::int as n from client_customers where domain = 'shared2000.com'`;
-    expect(incremental.find((r) => r.domain === 'shared2000.com')).toMatchObject({ times_bought: n });
+    const [clients] = await sql<{ n: number }[]>`select count(distinct client_id)::int as n from client_customers where domain = 'shared2000.com'`;
+    expect(incremental.find((r) => r.domain === 'shared2000.com')).toMatchObject({ times_bought: clients?.n });
     expect((await runAos(['signals', 'rebuild', '-q'], { env: env() })).code).toBe(0);
     expect(await signals()).toEqual(incremental);
   });

@@ -88,13 +88,15 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
         if (opts.filter && source.header?.raw) await write(source.header.raw);
         // Resolve the client before reading stdin, so a typo fails at once.
         await service.resolveClient(opts.client);
-        for await (const batch of service.checkStream(opts.client, source.rows, c.signal)) {
+        for await (const { rows, outcomes } of service.checkStream(opts.client, source.rows, c.signal)) {
           const chunks: Array<string | Buffer> = [];
-          for (const { row, outcome } of batch) {
+          for (let i = 0; i < rows.length; i++) {
+            const row = rows[i] as (typeof rows)[number];
+            const outcome = outcomes[i] as CheckOutcome;
             tally(outcome);
             const isInvalid = 'error' in outcome;
             if (opts.filter) {
-              if (!isInvalid && !outcome.suppressed) chunks.push(row.raw ?? '');
+              if (!isInvalid && !outcome.suppressed) chunks.push(row.raw ?? Buffer.alloc(0));
               else rejected?.write([...row.fields, isInvalid ? `invalid: ${outcome.error}` : `${outcome.reason} (${outcome.match})`]);
             } else if (opts.json) {
               chunks.push(`${JSON.stringify(outcome)}\n`);
@@ -103,7 +105,7 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
             }
           }
           // Each batch goes out as one write: a million lines must not mean a million syscalls.
-          if (chunks.length > 0) await write(chunks.every((x) => typeof x === 'string') ? chunks.join('') : Buffer.concat(chunks.map((x) => (typeof x === 'string' ? Buffer.from(x) : x))));
+          if (chunks.length > 0) await write(opts.filter ? Buffer.concat(chunks as Buffer[]) : chunks.join(''));
         }
         if (rejected) {
           rejected.end();
