@@ -9,10 +9,10 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli`;
-for (const f of readdirSync(outdir)) if (f.startsWith('bundle-') || f.startsWith('main.bundle.')) rmSync(`${outdir}/${f}`);
+for (const f of readdirSync(outdir)) if (f.startsWith('bundle-') || f.includes('.bundle.')) rmSync(`${outdir}/${f}`);
 
 await build({
-  entryPoints: [`${root}src/cli/main.ts`],
+  entryPoints: [`${root}src/cli/main.ts`, `${root}src/cli/target-rows-worker.ts`],
   outdir,
   entryNames: '[name].bundle',
   chunkNames: 'bundle-[name]-[hash]',

@@ -5,6 +5,8 @@ import { AosError } from '../errors.js';
 
 export interface InputSource {
   name: string;
+  /** The file's path; none for stdin. */
+  path?: string;
   stream: AsyncIterable<Buffer>;
 }
 
@@ -17,7 +19,7 @@ export function openInput(path: string): InputSource {
     if (e instanceof AosError) throw e;
     throw new AosError('usage', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  return { name: basename(path), stream: createReadStream(path) };
+  return { name: basename(path), path, stream: createReadStream(path) };
 }
 
 /** Opens an output file (--rejects, --rejected) at once, so a bad path fails before any work. */

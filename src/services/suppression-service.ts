@@ -81,10 +81,15 @@ export interface SuppressionServiceOptions {
   db: Database;
   now?: () => Date;
   actor?: string;
+  /** Largest client list checkStream reads whole for a large input (default PRELOAD_MAX_ENTRIES). */
+  preloadMaxEntries?: number;
 }
 
 /** Targets looked up per round trip: one query per batch, never one per target. */
 export const CHECK_BATCH_SIZE = 10_000;
+
+/** A client list up to this size is read whole for a large streamed check (~15 MB of memory). */
+export const PRELOAD_MAX_ENTRIES = 250_000;
 
 const MAX_LISTED_ERRORS = 20;
 
@@ -123,6 +128,59 @@ interface EntryRow {
   expires_at: unknown;
 }
 
+/** Live entries by domain and by email. */
+interface EntryLookup {
+  byDomain: Map<string, EntryRow>;
+  byEmail: Map<string, EntryRow>;
+}
+
+function entryLookup(rows: readonly EntryRow[]): EntryLookup {
+  const byDomain = new Map<string, EntryRow>();
+  const byEmail = new Map<string, EntryRow>();
+  for (const row of rows) {
+    if (row.domain !== null) byDomain.set(row.domain, row);
+    if (row.email !== null) byEmail.set(row.email, row);
+  }
+  return { byDomain, byEmail };
+}
+
+/** The verdict of each input against the given entries (see matchParsed). */
+function matchTargets(inputs: readonly string[], entries: EntryLookup): CheckOutcome[] {
+  const parsed = inputs.map((input) => parseTarget(input));
+  return matchParsed(inputs, parsed, parsed.map((p) => (p.ok ? coveringDomains(p.target) : [])), entries);
+}
+
+/** The most specific entry wins: the exact email, then the hostname, then each parent domain. */
+function matchParsed(inputs: readonly string[], parsed: readonly TargetResult[], covering: ReadonlyArray<readonly string[]>, { byDomain, byEmail }: EntryLookup): CheckOutcome[] {
+  return parsed.map((p, i): CheckOutcome => {
+    if (!p.ok) return { input: inputs[i] as string, error: p.error };
+    const t = p.target;
+    let entry: EntryRow | undefined;
+    let match: string | null = null;
+    if (t.kind === 'email' && byEmail.has(t.value)) {
+      entry = byEmail.get(t.value);
+      match = t.value;
+    } else {
+      for (const d of covering[i] as string[]) {
+        entry = byDomain.get(d);
+        if (entry) {
+          match = d;
+          break;
+        }
+      }
+    }
+    return {
+      input: t.input,
+      target: t.value,
+      kind: t.kind,
+      suppressed: entry !== undefined,
+      reason: entry?.reason ?? null,
+      match,
+      expires_at: entry ? isoTimestamp(entry.expires_at) : null,
+    };
+  });
+}
+
 function entryView(r: Record<string, unknown>): SuppressionEntryView {
   const domain = r.domain as string | null;
   return {
@@ -148,12 +206,14 @@ export class SuppressionService {
   private readonly actor: string;
   private readonly clients: ClientService;
   private readonly clientCache = new Map<string, ClientRef>();
+  private readonly preloadMaxEntries: number;
 
   constructor(options: SuppressionServiceOptions) {
     this.db = options.db;
     this.now = options.now ?? (() => new Date());
     this.actor = options.actor ?? 'library';
     this.clients = new ClientService(options.db);
+    this.preloadMaxEntries = options.preloadMaxEntries ?? PRELOAD_MAX_ENTRIES;
   }
 
   async resolveClient(client: string): Promise<ClientRef> {
@@ -181,16 +241,23 @@ export class SuppressionService {
   }
 
   /**
-   * Streams a check over any number of rows (given in chunks of any size): looks them up
-   * CHECK_BATCH_SIZE at a time in one query each, yielding each batch with its outcomes; one
-   * lookup runs while the next batch is read, so memory stays flat.
+   * Streams a check over any number of rows (given in chunks of any size), yielding them in
+   * batches of CHECK_BATCH_SIZE with their outcomes; memory stays flat. Each batch is looked up in
+   * one query, run while the next batch is read. With `large: true` (a caller that knows a big
+   * input is coming) and a client list of at most PRELOAD_MAX_ENTRIES, the live entries are read
+   * once at the start instead: a million targets then cost the server one scan, not a hundred.
    */
-  async *checkStream<T extends { value: string }>(client: string, rows: AsyncIterable<T[]>, signal?: AbortSignal): AsyncGenerator<{ rows: T[]; outcomes: CheckOutcome[] }> {
+  async *checkStream<T extends { value: string }>(
+    client: string,
+    rows: AsyncIterable<T[]>,
+    options: { signal?: AbortSignal | undefined; large?: boolean } = {},
+  ): AsyncGenerator<{ rows: T[]; outcomes: CheckOutcome[] }> {
     const ref = await this.resolveClient(client);
-    // The lookup of one batch runs while the next is read and parsed.
+    const preloaded = options.large ? await this.preloadEntries(ref.id) : null;
     const lookup = (batch: T[]) => {
-      signal?.throwIfAborted();
-      const pending = this.checkBatch(ref.id, batch.map((r) => r.value)).then((outcomes) => ({ rows: batch, outcomes }));
+      options.signal?.throwIfAborted();
+      const inputs = batch.map((r) => r.value);
+      const pending = (preloaded ? Promise.resolve(matchTargets(inputs, preloaded)) : this.checkBatch(ref.id, inputs)).then((outcomes) => ({ rows: batch, outcomes }));
       pending.catch(() => {}); // awaited, and thrown, when its turn comes
       return pending;
     };
@@ -210,6 +277,22 @@ export class SuppressionService {
     if (last) yield await last;
   }
 
+  /** All live entries of a client, when there are at most preloadMaxEntries; else null. */
+  private async preloadEntries(clientId: string): Promise<EntryLookup | null> {
+    return this.db.transaction(async (tx) => {
+      // One snapshot for the count and the rows (repeatable read): no entry slips in between.
+      await tx.query('set transaction isolation level repeatable read, read only');
+      const [count] = await tx.query<{ n: number }>('select count(*)::int as n from suppression_list where client_id = $1', [clientId]);
+      if ((count?.n ?? 0) > this.preloadMaxEntries) return null;
+      const rows = await tx.query<EntryRow>(
+        `select domain, email, reason, expires_at from suppression_list
+          where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)`,
+        [clientId, this.now().toISOString()],
+      );
+      return entryLookup(rows);
+    });
+  }
+
   /** One round trip for a batch of raw inputs, against a given executor (for consistent reads). */
   async checkBatch(clientId: string, inputs: readonly string[], db: Queryable = this.db): Promise<CheckOutcome[]> {
     const parsed = inputs.map((input) => parseTarget(input));
@@ -223,10 +306,9 @@ export class SuppressionService {
       for (const d of covering[i] as string[]) domains.add(d);
       if (p.target.kind === 'email') emails.add(p.target.value);
     }
-    const byDomain = new Map<string, EntryRow>();
-    const byEmail = new Map<string, EntryRow>();
+    let rows: EntryRow[] = [];
     if (domains.size > 0 || emails.size > 0) {
-      const rows = await db.query<EntryRow>(
+      rows = await db.query<EntryRow>(
         `select domain, email, reason, expires_at from suppression_list
           where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)
             and (domain = any(string_to_array($3, E'\\n')) or email = any(string_to_array($4, E'\\n')))`,
@@ -234,39 +316,8 @@ export class SuppressionService {
         // the driver to send than a text[] of thousands of escaped elements.
         [clientId, this.now().toISOString(), [...domains].join('\n'), [...emails].join('\n')],
       );
-      for (const row of rows) {
-        if (row.domain !== null) byDomain.set(row.domain, row);
-        if (row.email !== null) byEmail.set(row.email, row);
-      }
     }
-    return parsed.map((p, i): CheckOutcome => {
-      if (!p.ok) return { input: inputs[i] as string, error: p.error };
-      const t = p.target;
-      // The most specific entry wins: the exact email, then the hostname, then each parent.
-      let entry: EntryRow | undefined;
-      let match: string | null = null;
-      if (t.kind === 'email' && byEmail.has(t.value)) {
-        entry = byEmail.get(t.value);
-        match = t.value;
-      } else {
-        for (const d of covering[i] as string[]) {
-          entry = byDomain.get(d);
-          if (entry) {
-            match = d;
-            break;
-          }
-        }
-      }
-      return {
-        input: t.input,
-        target: t.value,
-        kind: t.kind,
-        suppressed: entry !== undefined,
-        reason: entry?.reason ?? null,
-        match,
-        expires_at: entry ? isoTimestamp(entry.expires_at) : null,
-      };
-    });
+    return matchParsed(inputs, parsed, covering, entryLookup(rows));
   }
 
   async add(options: {

@@ -124,6 +124,26 @@ describeEachDatabase('SuppressionService matching', ({ db }) => {
     expect(out.filter((o) => !isInvalid(o) && o.suppressed)).toHaveLength(4000);
   });
 
+  it('checkStream gives checkMany\'s answers, with the list read whole (large) or looked up per batch', async () => {
+    const targets = [...cases.map(([t]) => t), ...Array.from({ length: 25_000 }, (_, i) => (i % 4 === 0 ? `x${i}.shop.smallco.com` : `lead${i}@free${i % 97}.example.com`))];
+    const expected = await service.checkMany('acme', targets);
+    const stream = async (svc: SuppressionService, large: boolean) => {
+      const rows = (async function* () {
+        for (let i = 0; i < targets.length; i += 3_000) yield targets.slice(i, i + 3_000).map((value) => ({ value }));
+      })();
+      const out: unknown[] = [];
+      for await (const batch of svc.checkStream('acme', rows, { large })) {
+        expect(batch.outcomes).toHaveLength(batch.rows.length);
+        out.push(...batch.outcomes);
+      }
+      return out;
+    };
+    expect(await stream(service, true)).toEqual(expected);
+    expect(await stream(service, false)).toEqual(expected);
+    // A list longer than the preload limit is looked up per batch, with the same answers.
+    expect(await stream(new SuppressionService({ db: db(), now: () => NOW, preloadMaxEntries: 1 }), true)).toEqual(expected);
+  });
+
   it('an unknown client is an input error', async () => {
     await expect(service.isSuppressed('acmee', 'bigcorp.com')).rejects.toMatchObject({ code: 'input', hint: 'did you mean "acme"?' });
   });

@@ -69,47 +69,51 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
           else out.line(describeOutcome(o, out));
         }
       } else {
-        const { readTargetRows } = await import('../../csv/target-rows.js');
-        const source = await readTargetRows(input.stream, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding });
-        const stdout = out.stdoutStream;
-        const write = async (data: string | Buffer) => {
-          if (!stdout.write(data)) await once(stdout, 'drain');
-        };
-        let rejected: import('csv-stringify').Stringifier | undefined;
-        let rejectedDone: Promise<unknown> | undefined;
-        if (opts.rejected) {
-          const { stringify } = await import('csv-stringify');
-          rejected = stringify({ delimiter: source.delimiter });
-          const file = openOutputFile(opts.rejected, '--rejected');
-          rejected.pipe(file);
-          rejectedDone = once(file, 'close');
-          if (source.header) rejected.write([...source.header.fields, 'reason']);
-        }
-        if (opts.filter && source.header?.raw) await write(source.header.raw);
-        // Resolve the client before reading stdin, so a typo fails at once.
-        await service.resolveClient(opts.client);
-        for await (const { rows, outcomes } of service.checkStream(opts.client, source.rows, c.signal)) {
-          const chunks: Array<string | Buffer> = [];
-          for (let i = 0; i < rows.length; i++) {
-            const row = rows[i] as (typeof rows)[number];
-            const outcome = outcomes[i] as CheckOutcome;
-            tally(outcome);
-            const isInvalid = 'error' in outcome;
-            if (opts.filter) {
-              if (!isInvalid && !outcome.suppressed) chunks.push(row.raw ?? Buffer.alloc(0));
-              else rejected?.write([...row.fields, isInvalid ? `invalid: ${outcome.error}` : `${outcome.reason} (${outcome.match})`]);
-            } else if (opts.json) {
-              chunks.push(`${JSON.stringify(outcome)}\n`);
-            } else {
-              chunks.push(`${describeOutcome(outcome, out)}\n`);
-            }
+        const { openTargetRows } = await import('../target-rows-thread.js');
+        const source = await openTargetRows(input, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding }, Boolean(opts.rejected));
+        try {
+          const stdout = out.stdoutStream;
+          const write = async (data: string | Buffer) => {
+            if (!stdout.write(data)) await once(stdout, 'drain');
+          };
+          let rejected: import('csv-stringify').Stringifier | undefined;
+          let rejectedDone: Promise<unknown> | undefined;
+          if (opts.rejected) {
+            const { stringify } = await import('csv-stringify');
+            rejected = stringify({ delimiter: source.delimiter });
+            const file = openOutputFile(opts.rejected, '--rejected');
+            rejected.pipe(file);
+            rejectedDone = once(file, 'close');
+            if (source.header) rejected.write([...source.header.fields, 'reason']);
           }
-          // Each batch goes out as one write: a million lines must not mean a million syscalls.
-          if (chunks.length > 0) await write(opts.filter ? Buffer.concat(chunks as Buffer[]) : chunks.join(''));
-        }
-        if (rejected) {
-          rejected.end();
-          await rejectedDone;
+          if (opts.filter && source.header?.raw) await write(source.header.raw);
+          // Resolve the client before reading stdin, so a typo fails at once.
+          await service.resolveClient(opts.client);
+          for await (const { rows, outcomes } of service.checkStream(opts.client, source.rows, { signal: c.signal, large: source.large })) {
+            const chunks: Array<string | Buffer> = [];
+            for (let i = 0; i < rows.length; i++) {
+              const row = rows[i] as (typeof rows)[number];
+              const outcome = outcomes[i] as CheckOutcome;
+              tally(outcome);
+              const isInvalid = 'error' in outcome;
+              if (opts.filter) {
+                if (!isInvalid && !outcome.suppressed) chunks.push(row.raw ?? Buffer.alloc(0));
+                else rejected?.write([...row.fields, isInvalid ? `invalid: ${outcome.error}` : `${outcome.reason} (${outcome.match})`]);
+              } else if (opts.json) {
+                chunks.push(`${JSON.stringify(outcome)}\n`);
+              } else {
+                chunks.push(`${describeOutcome(outcome, out)}\n`);
+              }
+            }
+            // Each batch goes out as one write: a million lines must not mean a million syscalls.
+            if (chunks.length > 0) await write(opts.filter ? Buffer.concat(chunks as Buffer[]) : chunks.join(''));
+          }
+          if (rejected) {
+            rejected.end();
+            await rejectedDone;
+          }
+        } finally {
+          await source.close();
         }
         const total = allowed + suppressed + invalid;
         out.info(`checked ${total}: ${allowed} allowed, ${suppressed} suppressed, ${invalid} invalid`);

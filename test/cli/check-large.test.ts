@@ -1,0 +1,76 @@
+// A large --file (WORKER_MIN_BYTES or more) is read in a worker thread and checked against the
+// client's list read whole: the answers, --filter bytes, --rejected rows and errors must be the
+// same as the in-thread path gives for the same content on stdin.
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKER_MIN_BYTES } from '../../src/cli/target-rows-thread.js';
+import { runAos } from '../helpers/cli.js';
+import { freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aos-check-large-'));
+const ROWS = 150_000;
+
+// Leads with a quoted, comma-holding name column: some on suppressed domains, an email entry,
+// a few invalid targets, and non-ASCII names that must pass through byte for byte.
+const leads = [
+  'Name,Email,Note',
+  ...Array.from({ length: ROWS }, (_, i) => {
+    const email = i % 1000 === 7 ? 'not an email' : i % 10 === 0 ? `lead${i}@bigcorp.com` : i === 5 ? 'jane@smallco.io' : `lead${i}@company${i % 5000}.com.au`;
+    return `"Lead ${i}, Søren",${email},${i % 3 === 0 ? 'x' : ''}`;
+  }),
+].join('\r\n');
+const file = join(dir, 'leads.csv');
+writeFileSync(file, leads);
+
+describe('aos check on a large file [embedded]', () => {
+  let fresh: FreshDatabase;
+  const aos = (args: string[], input?: string) => runAos(args, { env: fresh.env, input, timeoutMs: 120_000 });
+
+  beforeAll(async () => {
+    expect(statSync(file).size).toBeGreaterThanOrEqual(WORKER_MIN_BYTES);
+    expect(existsSync(new URL('../../dist/cli/target-rows-worker.bundle.js', import.meta.url))).toBe(true); // else it falls back to in-thread
+    fresh = await freshDatabase('embedded');
+    await fresh.db.close();
+    expect((await aos(['clients', 'add', 'acme'])).code).toBe(0);
+    expect((await aos(['suppress', 'add', 'bigcorp.com', 'jane@smallco.io', 'company42.com.au', '--client', 'acme', '--reason', 'existing_customer'])).code).toBe(0);
+  });
+  afterAll(async () => fresh.dispose());
+
+  it('--json: the same verdicts, in the same order, as the same rows on stdin', async () => {
+    const big = await aos(['check', '--file', file, '--client', 'acme', '--json']);
+    const piped = await aos(['check', '-', '--client', 'acme', '--json'], leads);
+    expect(big.code).toBe(2); // some targets are invalid
+    expect(big.stderr).toContain(`checked ${ROWS}:`);
+    expect(big.stdout).toBe(piped.stdout);
+    const lines = big.stdout.trim().split('\n');
+    expect(lines).toHaveLength(ROWS);
+    expect(JSON.parse(lines[10] as string)).toMatchObject({ input: 'lead10@bigcorp.com', suppressed: true, match: 'bigcorp.com' });
+    expect(JSON.parse(lines[5] as string)).toMatchObject({ input: 'jane@smallco.io', suppressed: true, match: 'jane@smallco.io' });
+  });
+
+  it('--filter and --rejected: allowed rows byte for byte, the rest with reasons, as on stdin', async () => {
+    const rejectedBig = join(dir, 'rejected-big.csv');
+    const rejectedPiped = join(dir, 'rejected-piped.csv');
+    const big = await aos(['check', '--file', file, '--client', 'acme', '--filter', '--rejected', rejectedBig]);
+    const piped = await aos(['check', '-', '--client', 'acme', '--filter', '--rejected', rejectedPiped], leads);
+    expect(big.code).toBe(0);
+    expect(big.stdout).toBe(piped.stdout);
+    expect(big.stdout.startsWith('Name,Email,Note\r\n"Lead 1, Søren",lead1@company1.com.au,\r\n')).toBe(true);
+    expect(big.stdout).not.toContain('bigcorp.com');
+    expect(readFileSync(rejectedBig, 'utf8')).toBe(readFileSync(rejectedPiped, 'utf8'));
+    expect(readFileSync(rejectedBig, 'utf8')).toContain('"Lead 42, Søren",lead42@company42.com.au,x,existing_customer (company42.com.au)');
+  });
+
+  it('a malformed row deep in the file: exit 2 with the line, as on stdin', async () => {
+    const broken = join(dir, 'broken.csv');
+    const text = `${leads}\r\n"unclosed,lead@x.com,\r\n`;
+    writeFileSync(broken, text);
+    const big = await aos(['check', '--file', broken, '--client', 'acme', '--json']);
+    const piped = await aos(['check', '-', '--client', 'acme', '--json'], text);
+    expect(big.code).toBe(2);
+    expect(big.stderr).toMatch(/malformed CSV/);
+    expect(big.stderr).toBe(piped.stderr);
+  });
+});
