@@ -42,12 +42,21 @@ function workerScript(): URL | null {
   return null;
 }
 
+/** 0 when it cannot be read: the in-thread reader then reports the problem as usual. */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
 function fromMessage(m: Extract<WorkerMessage, { type: 'error' }>): Error {
   return m.code ? new AosError(m.code, m.message, m.hint) : new Error(m.message);
 }
 
 export async function openTargetRows(input: InputSource, options: ReadTargetRowsOptions, withFields: boolean): Promise<OpenedTargetRows> {
-  const large = input.path !== undefined && statSync(input.path).size >= WORKER_MIN_BYTES;
+  const large = input.path !== undefined && fileSize(input.path) >= WORKER_MIN_BYTES;
   const script = large ? workerScript() : null;
   if (!script || input.path === undefined) {
     const rows = await readTargetRows(input.stream, options);
