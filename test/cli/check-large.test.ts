@@ -4,9 +4,10 @@
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKER_MIN_BYTES } from '../../src/cli/target-rows-thread.js';
-import { runAos } from '../helpers/cli.js';
+import { BIN, runAos } from '../helpers/cli.js';
 import { freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-check-large-'));
@@ -72,5 +73,16 @@ describe('aos check on a large file [embedded]', () => {
     expect(big.code).toBe(2);
     expect(big.stderr).toMatch(/malformed CSV/);
     expect(big.stderr).toBe(piped.stderr);
+  });
+
+  it('Ctrl-C in the middle: exit 130, the reader thread stopped with the process', async () => {
+    const child = spawn(process.execPath, [BIN, 'check', '--file', file, '--client', 'acme', '--json'], { env: { ...process.env, ...fresh.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.once('data', () => child.kill('SIGINT'));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted');
   });
 });
