@@ -1,8 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { once } from 'node:events';
-import type { CheckOutcome } from '../../services/suppression-service.js';
+import type { CheckOutcome, SuppressionService } from '../../services/suppression-service.js';
 import { AosError } from '../../errors.js';
-import { openInput, openOutputFile } from '../inputs.js';
+import { openInput, openOutputFile, type InputSource } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 import type { Output } from '../output.js';
 
@@ -11,6 +11,78 @@ function describeOutcome(o: CheckOutcome, out: Output): string {
   if (!o.suppressed) return `${out.c.green('allowed   ')}  ${o.target}`;
   const expiry = o.expires_at ? `, until ${o.expires_at}` : '';
   return `${out.c.red('suppressed')}  ${o.target}  ${o.reason} (entry ${o.match}${expiry})`;
+}
+
+interface Tally {
+  allowed: number;
+  suppressed: number;
+  invalid: number;
+}
+
+function count(tally: Tally, o: CheckOutcome): void {
+  if ('error' in o) tally.invalid++;
+  else if (o.suppressed) tally.suppressed++;
+  else tally.allowed++;
+}
+
+/**
+ * A file or stdin, streamed: one line of output per target (NDJSON or text), or with --filter the
+ * allowed input rows byte for byte and the others to --rejected with a reason column.
+ */
+async function checkInput(
+  input: InputSource,
+  service: SuppressionService,
+  opts: { client: string; column?: string | undefined; encoding?: string | undefined; filter?: true | undefined; rejected?: string | undefined; json?: true | undefined },
+  signal: AbortSignal,
+  out: Output,
+  tally: Tally,
+): Promise<void> {
+  const { openTargetRows } = await import('../target-rows-thread.js');
+  const source = await openTargetRows(input, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding }, Boolean(opts.rejected));
+  try {
+    const stdout = out.stdoutStream;
+    const write = async (data: string | Buffer) => {
+      if (!stdout.write(data)) await once(stdout, 'drain');
+    };
+    let rejected: import('csv-stringify').Stringifier | undefined;
+    let rejectedDone: Promise<unknown> | undefined;
+    if (opts.rejected) {
+      const { stringify } = await import('csv-stringify');
+      rejected = stringify({ delimiter: source.delimiter });
+      const file = openOutputFile(opts.rejected, '--rejected');
+      rejected.pipe(file);
+      rejectedDone = once(file, 'close');
+      if (source.header) rejected.write([...source.header.fields, 'reason']);
+    }
+    if (opts.filter && source.header?.raw) await write(source.header.raw);
+    // Resolve the client before reading stdin, so a typo fails at once.
+    await service.resolveClient(opts.client);
+    for await (const { rows, outcomes } of service.checkStream(opts.client, source.rows, { signal, large: source.large })) {
+      const chunks: Array<string | Buffer> = [];
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as (typeof rows)[number];
+        const outcome = outcomes[i] as CheckOutcome;
+        count(tally, outcome);
+        const isInvalid = 'error' in outcome;
+        if (opts.filter) {
+          if (!isInvalid && !outcome.suppressed) chunks.push(row.raw ?? Buffer.alloc(0));
+          else rejected?.write([...row.fields, isInvalid ? `invalid: ${outcome.error}` : `${outcome.reason} (${outcome.match})`]);
+        } else if (opts.json) {
+          chunks.push(`${JSON.stringify(outcome)}\n`);
+        } else {
+          chunks.push(`${describeOutcome(outcome, out)}\n`);
+        }
+      }
+      // Each batch goes out as one write: a million lines must not mean a million syscalls.
+      if (chunks.length > 0) await write(opts.filter ? Buffer.concat(chunks as Buffer[]) : chunks.join(''));
+    }
+    if (rejected) {
+      rejected.end();
+      await rejectedDone;
+    }
+  } finally {
+    await source.close();
+  }
 }
 
 export function registerCheckCommand(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
@@ -53,72 +125,18 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
       // Connecting waits on the network while the service module loads: do both at once.
       const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database()]);
       const service = new SuppressionService({ db, actor: c.actor });
-      let suppressed = 0;
-      let invalid = 0;
-      let allowed = 0;
-      const tally = (o: CheckOutcome) => {
-        if ('error' in o) invalid++;
-        else if (o.suppressed) suppressed++;
-        else allowed++;
-      };
-
+      const tally = { allowed: 0, suppressed: 0, invalid: 0 };
       if (!input) {
         for (const o of await service.checkMany(opts.client, targets)) {
-          tally(o);
+          count(tally, o);
           if (opts.json) out.json(o);
           else out.line(describeOutcome(o, out));
         }
       } else {
-        const { openTargetRows } = await import('../target-rows-thread.js');
-        const source = await openTargetRows(input, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding }, Boolean(opts.rejected));
-        try {
-          const stdout = out.stdoutStream;
-          const write = async (data: string | Buffer) => {
-            if (!stdout.write(data)) await once(stdout, 'drain');
-          };
-          let rejected: import('csv-stringify').Stringifier | undefined;
-          let rejectedDone: Promise<unknown> | undefined;
-          if (opts.rejected) {
-            const { stringify } = await import('csv-stringify');
-            rejected = stringify({ delimiter: source.delimiter });
-            const file = openOutputFile(opts.rejected, '--rejected');
-            rejected.pipe(file);
-            rejectedDone = once(file, 'close');
-            if (source.header) rejected.write([...source.header.fields, 'reason']);
-          }
-          if (opts.filter && source.header?.raw) await write(source.header.raw);
-          // Resolve the client before reading stdin, so a typo fails at once.
-          await service.resolveClient(opts.client);
-          for await (const { rows, outcomes } of service.checkStream(opts.client, source.rows, { signal: c.signal, large: source.large })) {
-            const chunks: Array<string | Buffer> = [];
-            for (let i = 0; i < rows.length; i++) {
-              const row = rows[i] as (typeof rows)[number];
-              const outcome = outcomes[i] as CheckOutcome;
-              tally(outcome);
-              const isInvalid = 'error' in outcome;
-              if (opts.filter) {
-                if (!isInvalid && !outcome.suppressed) chunks.push(row.raw ?? Buffer.alloc(0));
-                else rejected?.write([...row.fields, isInvalid ? `invalid: ${outcome.error}` : `${outcome.reason} (${outcome.match})`]);
-              } else if (opts.json) {
-                chunks.push(`${JSON.stringify(outcome)}\n`);
-              } else {
-                chunks.push(`${describeOutcome(outcome, out)}\n`);
-              }
-            }
-            // Each batch goes out as one write: a million lines must not mean a million syscalls.
-            if (chunks.length > 0) await write(opts.filter ? Buffer.concat(chunks as Buffer[]) : chunks.join(''));
-          }
-          if (rejected) {
-            rejected.end();
-            await rejectedDone;
-          }
-        } finally {
-          await source.close();
-        }
-        const total = allowed + suppressed + invalid;
-        out.info(`checked ${total}: ${allowed} allowed, ${suppressed} suppressed, ${invalid} invalid`);
+        await checkInput(input, service, opts, c.signal, out, tally);
+        out.info(`checked ${tally.allowed + tally.suppressed + tally.invalid}: ${tally.allowed} allowed, ${tally.suppressed} suppressed, ${tally.invalid} invalid`);
         if (opts.filter) return;
       }
-      process.exitCode = invalid > 0 ? 2 : suppressed > 0 ? 1 : 0;
+      process.exitCode = tally.invalid > 0 ? 2 : tally.suppressed > 0 ? 1 : 0;
     });
 }
