@@ -12,7 +12,7 @@ const outdir = `${root}dist/cli`;
 for (const f of readdirSync(outdir)) if (f.startsWith('bundle-') || f.includes('.bundle.')) rmSync(`${outdir}/${f}`);
 
 await build({
-  entryPoints: [`${root}src/cli/main.ts`, `${root}src/cli/target-rows-worker.ts`],
+  entryPoints: [`${root}src/cli/main.ts`, `${root}src/cli/workers/target-rows-worker.ts`],
   outdir,
   entryNames: '[name].bundle',
   chunkNames: 'bundle-[name]-[hash]',

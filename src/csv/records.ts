@@ -51,6 +51,12 @@ export class CsvReader {
     }
     yield* this.source;
   }
+
+  /** Stops the parser and releases the input, whether or not everything was read. */
+  async close(): Promise<void> {
+    this.pending = [];
+    await this.source.return(undefined);
+  }
 }
 
 const BATCH_RECORDS = 2000;

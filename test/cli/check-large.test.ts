@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKER_MIN_BYTES } from '../../src/cli/target-rows-thread.js';
+import { WORKER_MIN_BYTES } from '../../src/cli/workers/size.js';
 import { BIN, runAos } from '../helpers/cli.js';
 import { freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 

@@ -37,7 +37,7 @@ async function checkInput(
   out: Output,
   tally: Tally,
 ): Promise<void> {
-  const { openTargetRows } = await import('../target-rows-thread.js');
+  const { openTargetRows } = await import('../workers/target-rows.js');
   const source = await openTargetRows(input, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding }, Boolean(opts.rejected));
   try {
     const stdout = out.stdoutStream;

@@ -1,0 +1,50 @@
+// An import's input as CSV records, with what the import run records about the bytes: the
+// encoding found, the delimiter, and the SHA-256 of the input.
+import { createHash } from 'node:crypto';
+import { decodeStream } from './decode.js';
+import { readCsv, type CsvRecord } from './records.js';
+
+export interface CsvRecords {
+  /** Up to n records from the front of what is left. */
+  take(n: number): Promise<CsvRecord[]>;
+  /** Everything left, in batches. */
+  batches(): AsyncGenerator<CsvRecord[]>;
+  close(): Promise<void>;
+}
+
+export interface CsvSource {
+  encoding: string;
+  delimiter: string;
+  reader: CsvRecords;
+  /** SHA-256 (hex) of the input bytes; known once every record has been read. */
+  sha256(): string;
+  /** Stops reading; safe to call at any time, more than once. */
+  close(): Promise<void>;
+}
+
+export interface OpenCsvOptions {
+  encoding?: string | undefined;
+  delimiter?: string | undefined;
+}
+
+/** Decodes and parses the input in this thread, hashing the bytes as they pass. */
+export async function openCsvSource(input: AsyncIterable<Buffer | string>, options: OpenCsvOptions = {}): Promise<CsvSource> {
+  const hash = createHash('sha256');
+  let digest: string | undefined;
+  async function* hashed(): AsyncGenerator<Buffer> {
+    for await (const chunk of input) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      hash.update(buffer);
+      yield buffer;
+    }
+  }
+  const decoded = await decodeStream(hashed(), options.encoding);
+  const csv = await readCsv(decoded.text, { delimiter: options.delimiter });
+  return {
+    encoding: decoded.encoding,
+    delimiter: csv.delimiter,
+    reader: csv.reader,
+    sha256: () => (digest ??= hash.digest('hex')),
+    close: () => csv.reader.close(),
+  };
+}
