@@ -17,7 +17,7 @@ import {
 } from '../domain/column-mapping.js';
 import { normalizeCustomerRow, type CustomerRecord } from '../domain/customer-row.js';
 import { printable } from '../domain/targets.js';
-import { makeDateParser, ValueError } from '../domain/values.js';
+import { makeDateParser, ValueError, type DateParser } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { ClientService, type ClientRef } from './client-service.js';
@@ -93,6 +93,16 @@ export interface ImportServiceOptions {
 export const IMPORT_BATCH_SIZE = 10_000;
 const SAMPLE_ROWS = 5;
 
+/** What import() settles before reading any record. */
+interface ImportSetup {
+  started: number;
+  startedAt: Date;
+  client: ClientRef;
+  defaultStatus: CustomerStatus | null;
+  parseDate: DateParser;
+  sourceName: string;
+}
+
 class Rollback extends Error {
   constructor(readonly summary: ImportSummary) {
     super('rollback');
@@ -125,7 +135,7 @@ function stagingRow(line: number, r: CustomerRecord): unknown[] {
   return [
     line, r.naturalKey, r.companyName, r.domain, r.industry, r.employeeCountRange, r.contactEmail, r.contactName,
     r.contactTitle, r.status, r.customerSince, r.churnedAt, r.dealValue,
-    // Ragged text[] values cannot travel in one 2-D array: joined by U+001F, split in SQL.
+    // Services stay one text value while staged: joined by U+001F, split when the customer is written.
     r.services === null ? null : r.services.join('\u001f'),
     r.externalId, r.canUseAsReference === null ? null : String(r.canUseAsReference), r.caseStudyUrl, r.testimonial,
     r.logoApproved === null ? null : String(r.logoApproved),
@@ -301,11 +311,8 @@ export class CustomerImportService {
     }
   }
 
-  private async importRecords(
-    request: ImportRequest,
-    csv: CsvSource,
-    { started, startedAt, client, defaultStatus, parseDate, sourceName }: { started: number; startedAt: Date; client: ClientRef; defaultStatus: CustomerStatus | null; parseDate: ReturnType<typeof makeDateParser>; sourceName: string },
-  ): Promise<ImportSummary> {
+  private async importRecords(request: ImportRequest, csv: CsvSource, setup: ImportSetup): Promise<ImportSummary> {
+    const { started, startedAt, client, defaultStatus, parseDate, sourceName } = setup;
     const [first] = await csv.reader.take(1);
     if (!first) throw new AosError('input', `${request.fileName} is empty: expected a header row and customer rows`);
     const headers = first.fields.map((h) => h.trim());
