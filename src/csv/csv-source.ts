@@ -2,24 +2,14 @@
 // encoding found, the delimiter, and the SHA-256 of the input.
 import { createHash } from 'node:crypto';
 import { decodeStream } from './decode.js';
-import { readCsv, type CsvRecord } from './records.js';
-
-export interface CsvRecords {
-  /** Up to n records from the front of what is left. */
-  take(n: number): Promise<CsvRecord[]>;
-  /** Everything left, in batches. */
-  batches(): AsyncGenerator<CsvRecord[]>;
-  close(): Promise<void>;
-}
+import { readCsv, type CsvReader } from './records.js';
 
 export interface CsvSource {
   encoding: string;
   delimiter: string;
-  reader: CsvRecords;
+  reader: CsvReader;
   /** SHA-256 (hex) of the input bytes; known once every record has been read. */
   sha256(): string;
-  /** Stops reading; safe to call at any time, more than once. */
-  close(): Promise<void>;
 }
 
 export interface OpenCsvOptions {
@@ -45,6 +35,5 @@ export async function openCsvSource(input: AsyncIterable<Buffer | string>, optio
     delimiter: csv.delimiter,
     reader: csv.reader,
     sha256: () => (digest ??= hash.digest('hex')),
-    close: () => csv.reader.close(),
   };
 }

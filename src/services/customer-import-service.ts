@@ -307,7 +307,7 @@ export class CustomerImportService {
     try {
       return await this.importRecords(request, csv, { started, startedAt, client, defaultStatus, parseDate, sourceName });
     } finally {
-      await csv.close();
+      await csv.reader.close();
     }
   }
 

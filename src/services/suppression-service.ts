@@ -144,14 +144,20 @@ function entryLookup(rows: readonly EntryRow[]): EntryLookup {
   return { byDomain, byEmail };
 }
 
-/** The verdict of each input against the given entries (see matchParsed). */
-function matchTargets(inputs: readonly string[], entries: EntryLookup): CheckOutcome[] {
+/** Raw inputs parsed, with each valid target's covering domains, computed once per input. */
+interface ParsedInputs {
+  inputs: readonly string[];
+  parsed: TargetResult[];
+  covering: string[][];
+}
+
+function parseInputs(inputs: readonly string[]): ParsedInputs {
   const parsed = inputs.map((input) => parseTarget(input));
-  return matchParsed(inputs, parsed, parsed.map((p) => (p.ok ? coveringDomains(p.target) : [])), entries);
+  return { inputs, parsed, covering: parsed.map((p) => (p.ok ? coveringDomains(p.target) : [])) };
 }
 
 /** The most specific entry wins: the exact email, then the hostname, then each parent domain. */
-function matchParsed(inputs: readonly string[], parsed: readonly TargetResult[], covering: ReadonlyArray<readonly string[]>, { byDomain, byEmail }: EntryLookup): CheckOutcome[] {
+function matchTargets({ inputs, parsed, covering }: ParsedInputs, { byDomain, byEmail }: EntryLookup): CheckOutcome[] {
   return parsed.map((p, i): CheckOutcome => {
     if (!p.ok) return { input: inputs[i] as string, error: p.error };
     const t = p.target;
@@ -257,7 +263,7 @@ export class SuppressionService {
     const lookup = (batch: T[]) => {
       options.signal?.throwIfAborted();
       const inputs = batch.map((r) => r.value);
-      const pending = (preloaded ? Promise.resolve(matchTargets(inputs, preloaded)) : this.checkBatch(ref.id, inputs)).then((outcomes) => ({ rows: batch, outcomes }));
+      const pending = (preloaded ? Promise.resolve(matchTargets(parseInputs(inputs), preloaded)) : this.checkBatch(ref.id, inputs)).then((outcomes) => ({ rows: batch, outcomes }));
       pending.catch(() => {}); // awaited, and thrown, when its turn comes
       return pending;
     };
@@ -295,9 +301,9 @@ export class SuppressionService {
 
   /** One round trip for a batch of raw inputs, against a given executor (for consistent reads). */
   async checkBatch(clientId: string, inputs: readonly string[], db: Queryable = this.db): Promise<CheckOutcome[]> {
-    const parsed = inputs.map((input) => parseTarget(input));
     // Each target's covering domains, computed once: they build the query and then the match.
-    const covering = parsed.map((p) => (p.ok ? coveringDomains(p.target) : []));
+    const targets = parseInputs(inputs);
+    const { parsed, covering } = targets;
     const domains = new Set<string>();
     const emails = new Set<string>();
     for (let i = 0; i < parsed.length; i++) {
@@ -317,7 +323,7 @@ export class SuppressionService {
         [clientId, this.now().toISOString(), [...domains].join('\n'), [...emails].join('\n')],
       );
     }
-    return matchParsed(inputs, parsed, covering, entryLookup(rows));
+    return matchTargets(targets, entryLookup(rows));
   }
 
   async add(options: {
