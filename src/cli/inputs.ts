@@ -1,13 +1,14 @@
 // Where a command's bytes come from: a file path, or stdin for "-".
 import { createReadStream, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
 import { AosError } from '../errors.js';
 
 export interface InputSource {
   name: string;
   /** The file's path; none for stdin. */
   path?: string;
-  stream: AsyncIterable<Buffer>;
+  stream: Readable & AsyncIterable<Buffer>;
 }
 
 export function openInput(path: string): InputSource {

@@ -118,6 +118,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   process.on('uncaughtException', lastResort);
   process.on('unhandledRejection', lastResort);
 
+  const INTERRUPTED = 'interrupted: nothing was written by the unfinished step';
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130);
@@ -126,7 +127,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     // A command that does not reach an abort point in time is stopped; the lock file is released
     // by its exit handler and the server rolls back the open transaction.
     setTimeout(() => {
-      output.error('interrupted');
+      output.error(INTERRUPTED);
       process.exit(130);
     }, 5000).unref();
   };
@@ -151,7 +152,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
     } else {
-      fail(interrupted && !(e instanceof AosError && e.code !== 'interrupted') ? new AosError('interrupted', 'interrupted: nothing was written by the unfinished step') : e);
+      // After Ctrl-C, any failure is the interruption's doing (an aborted read, a cancelled
+      // query); a command that says what its interruption left (import, check) is heard.
+      const said = e instanceof AosError && e.code === 'interrupted' && e.message !== 'interrupted';
+      fail(interrupted && !said ? new AosError('interrupted', INTERRUPTED) : e);
     }
   } finally {
     try {

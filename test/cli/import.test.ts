@@ -119,10 +119,26 @@ for (const engine of enginesUnderTest()) {
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(code).toBe(130);
-      expect(stderr).toContain('interrupted');
+      expect(stderr).toContain('nothing was written');
       expect(await count('customers', 'sigint')).toBe(0);
       expect(await count('suppressions', 'sigint')).toBe(0);
       expect(await runs()).toBe(runsBefore);
+    });
+
+    it('SIGINT while waiting on a silent pipe stops the read at once (not the 5 s fallback)', async () => {
+      const child = spawn(process.execPath, [BIN, 'import', '-', '--client', 'sigint', '--yes'], { env: { ...process.env, ...fresh.env } });
+      let stderr = '';
+      child.stdin.on('error', () => {});
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdin.write('Company,Website\nAlpha Co,alpha.io\n'); // and then nothing more, the pipe left open
+      await new Promise((r) => setTimeout(r, 800));
+      const interruptedAt = performance.now();
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(130);
+      expect(stderr).toContain('nothing was written');
+      expect(performance.now() - interruptedAt).toBeLessThan(4000);
+      expect(await count('customers', 'sigint')).toBe(0);
     });
 
     it('interactive on a terminal: shows the mapping, changes a field, confirms, and remembers it', async () => {

@@ -133,7 +133,16 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
           else out.line(describeOutcome(o, out));
         }
       } else {
-        await checkInput(input, service, opts, c.signal, out, tally);
+        try {
+          await checkInput(input, service, opts, c.signal, out, tally);
+        } catch (e) {
+          // A check writes nothing: what an interrupted one leaves is its output so far.
+          if (c.signal.aborted) {
+            const done = tally.allowed + tally.suppressed + tally.invalid;
+            throw new AosError('interrupted', `check interrupted after ${done} target(s): the lines printed so far are complete, the rest were not checked`);
+          }
+          throw e;
+        }
         out.info(`checked ${tally.allowed + tally.suppressed + tally.invalid}: ${tally.allowed} allowed, ${tally.suppressed} suppressed, ${tally.invalid} invalid`);
         if (opts.filter) return;
       }

@@ -2,7 +2,6 @@
 // parsing and the garbage it leaves). For big files that runs in a worker thread, a batch or two
 // ahead, while the main thread looks targets up and writes results. Rows and errors are the same
 // as readTargetRows gives in-thread, which small files, stdin and the library keep using.
-import type { ReadStream } from 'node:fs';
 import type { CsvRecord } from '../../csv/records.js';
 import { readTargetRows, type ReadTargetRowsOptions, type TargetRow, type TargetRows } from '../../csv/target-rows.js';
 import type { InputSource } from '../inputs.js';
@@ -35,7 +34,7 @@ export async function openTargetRows(input: InputSource, options: ReadTargetRows
     const rows = await readTargetRows(input.stream, options);
     return { ...rows, large, close: async () => void (await rows.rows.return(undefined)) };
   }
-  (input.stream as ReadStream).destroy(); // the worker opens the file itself
+  input.stream.destroy(); // the worker opens the file itself
 
   const request: TargetRowsRequest = { path: input.path, options, withFields };
   const inbox = startWorker<TargetRowsMessage>(script, request);
