@@ -1,7 +1,7 @@
 // Where a command's bytes come from: a file path, or stdin for "-".
 import { createReadStream, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
-import type { Readable } from 'node:stream';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { AosError } from '../errors.js';
 
 export interface InputSource {
@@ -11,8 +11,9 @@ export interface InputSource {
   stream: Readable & AsyncIterable<Buffer>;
 }
 
-export function openInput(path: string): InputSource {
-  if (path === '-') return { name: 'stdin', stream: process.stdin };
+/** signal (Ctrl-C) ends a read at once, also one waiting on a pipe that sends nothing. */
+export function openInput(path: string, signal: AbortSignal): InputSource {
+  if (path === '-') return { name: 'stdin', stream: addAbortSignal(signal, process.stdin) };
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) throw new AosError('usage', `${path} is a directory, not a file`);
@@ -20,7 +21,7 @@ export function openInput(path: string): InputSource {
     if (e instanceof AosError) throw e;
     throw new AosError('usage', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  return { name: basename(path), path, stream: createReadStream(path) };
+  return { name: basename(path), path, stream: addAbortSignal(signal, createReadStream(path)) };
 }
 
 /** Opens an output file (--rejects, --rejected) at once, so a bad path fails before any work. */

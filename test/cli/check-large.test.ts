@@ -87,4 +87,22 @@ describe('aos check on a large file [embedded]', () => {
     expect(stderr).toMatch(/check interrupted after \d+ target\(s\): the lines printed so far are complete/);
     expect(stderr).not.toContain('nothing was written');
   });
+
+  it('Ctrl-C while stdin sends nothing: stops the read at once (not the 5 s fallback), exit 130', async () => {
+    const child = spawn(process.execPath, [BIN, 'check', '--client', 'acme', '--file', '-', '--json'], { env: { ...process.env, ...fresh.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => {});
+    child.stdin.write('bigcorp.com\n'); // one line, then the pipe stays open and silent
+    await new Promise((r) => setTimeout(r, 1500));
+    const interruptedAt = performance.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(performance.now() - interruptedAt).toBeLessThan(4000);
+    expect(stderr).toMatch(/check interrupted after \d+ target\(s\)/);
+    expect(stdout).not.toContain('"suppressed":false'); // nothing reported as allowed
+  });
 });

@@ -121,7 +121,7 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
       if (!opts.file && !fromStdin && (opts.filter || opts.column)) throw new AosError('usage', '--filter and --column work on --file or "-" input');
 
       // The input is opened before the database, so a wrong path is a usage error (exit 2).
-      const input = opts.file || fromStdin ? openInput(opts.file ?? '-') : undefined;
+      const input = opts.file || fromStdin ? openInput(opts.file ?? '-', c.signal) : undefined;
       // Connecting waits on the network while the service module loads: do both at once.
       const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database()]);
       const service = new SuppressionService({ db, actor: c.actor });

@@ -1,7 +1,6 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import { readFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { addAbortSignal } from 'node:stream';
 import { AosError } from '../../errors.js';
 import { openInput, openOutputFile } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
@@ -73,9 +72,7 @@ Examples:
       const overrides = mappingOverrides(opts.map, opts.mappingFile);
       const { parseDelimiterOption } = await import('../../csv/records.js');
       const delimiter = parseDelimiterOption(opts.delimiter);
-      const input = openInput(file);
-      // Ctrl-C while the import waits for input (a stalled pipe) ends the read at once.
-      addAbortSignal(c.signal, input.stream);
+      const input = openInput(file, c.signal);
       const interactive = !opts.yes && file !== '-' && Boolean(process.stdin.isTTY && process.stdout.isTTY);
 
       const rejectsFile: WriteStream | undefined = opts.rejects ? openOutputFile(opts.rejects, '--rejects') : undefined;

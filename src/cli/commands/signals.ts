@@ -89,7 +89,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       }
       const { readTargetRows } = await import('../../csv/target-rows.js');
       const { stringify } = await import('csv-stringify');
-      const input = openInput(opts.file);
+      const input = openInput(opts.file, c.signal);
       const source = await readTargetRows(input.stream, { name: input.name, column: opts.column });
       const csv = stringify({ delimiter: source.delimiter });
       csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);

@@ -9,11 +9,11 @@ import type { ContextProvider } from '../main.js';
 const REASONS = 'existing_customer, past_customer, competitor, partner, do_not_contact, bounced, unsubscribed';
 
 
-async function collectTargets(args: string[], opts: { file?: string | undefined; column?: string | undefined }): Promise<TargetInput[]> {
+async function collectTargets(args: string[], opts: { file?: string | undefined; column?: string | undefined }, signal: AbortSignal): Promise<TargetInput[]> {
   if (opts.file && args.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
   if (!opts.file) return args.map((value) => ({ value }));
   const { readTargetRows } = await import('../../csv/target-rows.js');
-  const input = openInput(opts.file);
+  const input = openInput(opts.file, signal);
   const source = await readTargetRows(input.stream, { name: input.name, column: opts.column });
   const items: TargetInput[] = [];
   for await (const rows of source.rows) for (const row of rows) items.push({ value: row.value, line: row.line });
@@ -54,7 +54,7 @@ Examples:
     )
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
-      const items = await collectTargets(targets, opts);
+      const items = await collectTargets(targets, opts, c.signal);
       const result = await s.add({ client: opts.client, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
       if (opts.json) return c.output.json(result);
       c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged`);
@@ -72,7 +72,7 @@ Examples:
     .addHelpText('after', '\nExamples:\n  $ aos suppress remove rival-agency.com --client acme\n  $ aos suppress remove jane@bigcorp.com --client acme --force   # an unsubscribed entry')
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
-      const result = await s.remove({ client: opts.client, targets: await collectTargets(targets, opts), force: Boolean(opts.force) });
+      const result = await s.remove({ client: opts.client, targets: await collectTargets(targets, opts, c.signal), force: Boolean(opts.force) });
       if (opts.json) return c.output.json(result);
       for (const e of result.removed) c.output.line(`removed ${e.target} (${e.reason})`);
       for (const t of result.notFound) c.output.line(`not suppressed: ${t} (nothing to remove)`);
