@@ -63,9 +63,9 @@ function normalizeHostname(raw: string): HostResult {
   if (/^\[.*\]$/.test(host) || /^[0-9.]+$/.test(host)) {
     return { ok: false, error: 'IP addresses are not domains' };
   }
-  // WHATWG IDNA: Unicode labels become punycode ('' when they cannot be); plain ASCII names skip
-  // the (costly) conversion.
-  if (!/^[a-z0-9.-]*$/.test(host)) {
+  // WHATWG IDNA: Unicode labels become punycode ('' when they cannot be) and punycode labels are
+  // checked (xn--bcher-kva0 does not decode); other ASCII names skip the (costly) conversion.
+  if (!/^[a-z0-9.-]*$/.test(host) || host.includes('xn--')) {
     const ascii = domainToASCII(host);
     if (ascii === '') return { ok: false, error: 'not a valid domain name' };
     host = ascii;
