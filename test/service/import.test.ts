@@ -32,7 +32,7 @@ describeEachDatabase('CustomerImportService', ({ db }) => {
 
   beforeAll(async () => {
     const clients = new ClientService(db());
-    for (const slug of ['seed', 'dupes', 'status', 'manual', 'strict', 'big', 'enc', 'remember', 'dry', 'lines']) await clients.add({ slug, services: ['seo'] });
+    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines']) await clients.add({ slug, services: ['seo'] });
     service = new CustomerImportService({ db: db(), actor: 'importer' });
     checker = new SuppressionService({ db: db() });
   });
@@ -105,6 +105,26 @@ named only,,,Trades,
     ]);
     const [linked] = await db().query<{ n: number }>(`select count(*)::int as n from suppression_list where customer_id is not null and domain in ('partner.com', 'optout.com')`);
     expect(linked?.n).toBe(2);
+  });
+
+  it('takes over an expired manual entry (a customer must stay suppressed), and audits it', async () => {
+    // Expired entries are written directly: the service refuses past expiry dates.
+    await db().query(
+      `insert into suppression_list (client_id, domain, reason, source, expires_at)
+       select id, 'lapsed.com', 'competitor', 'manual', '2020-01-01T00:00:00Z' from clients where slug = 'expired'`,
+    );
+    expect(await checker.checkMany('expired', ['lapsed.com'])).toMatchObject([{ suppressed: false }]);
+    const summary = await run('expired', 'Company,Website\nLapsed,lapsed.com\n');
+    expect(summary).toMatchObject({ inserted: 1, suppressions_added: 0, suppressions_updated: 1 });
+    expect(await checker.checkMany('expired', ['lapsed.com'])).toMatchObject([{ suppressed: true, reason: 'existing_customer', expires_at: null }]);
+    const [entry] = await db().query<{ source: string; linked: boolean }>(
+      `select source, customer_id is not null as linked from suppression_list s join clients c on c.id = s.client_id where c.slug = 'expired'`,
+    );
+    expect(entry).toEqual({ source: 'import', linked: true });
+    const events = await db().query<{ action: string; reason_before: string; reason_after: string }>(
+      `select action, reason_before, reason_after from suppression_events e join clients c on c.id = e.client_id where c.slug = 'expired' and e.source = 'import'`,
+    );
+    expect(events).toEqual([{ action: 'update', reason_before: 'competitor', reason_after: 'existing_customer' }]);
   });
 
   it('--strict aborts on the first bad row and writes nothing', async () => {
