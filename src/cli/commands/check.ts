@@ -19,6 +19,10 @@ interface Tally {
   invalid: number;
 }
 
+function checked(tally: Tally): number {
+  return tally.allowed + tally.suppressed + tally.invalid;
+}
+
 function count(tally: Tally, o: CheckOutcome): void {
   if ('error' in o) tally.invalid++;
   else if (o.suppressed) tally.suppressed++;
@@ -138,12 +142,11 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
         } catch (e) {
           // A check writes nothing: what an interrupted one leaves is its output so far.
           if (c.signal.aborted) {
-            const done = tally.allowed + tally.suppressed + tally.invalid;
-            throw new AosError('interrupted', `check interrupted after ${done} target(s): the lines printed so far are complete, the rest were not checked`);
+            throw new AosError('interrupted', `check interrupted after ${checked(tally)} target(s): the lines printed so far are complete, the rest were not checked`);
           }
           throw e;
         }
-        out.info(`checked ${tally.allowed + tally.suppressed + tally.invalid}: ${tally.allowed} allowed, ${tally.suppressed} suppressed, ${tally.invalid} invalid`);
+        out.info(`checked ${checked(tally)}: ${tally.allowed} allowed, ${tally.suppressed} suppressed, ${tally.invalid} invalid`);
         if (opts.filter) return;
       }
       process.exitCode = tally.invalid > 0 ? 2 : tally.suppressed > 0 ? 1 : 0;

@@ -8,7 +8,6 @@ import type { ContextProvider } from '../main.js';
 
 const REASONS = 'existing_customer, past_customer, competitor, partner, do_not_contact, bounced, unsubscribed';
 
-
 async function collectTargets(args: string[], opts: { file?: string | undefined; column?: string | undefined }, signal: AbortSignal): Promise<TargetInput[]> {
   if (opts.file && args.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
   if (!opts.file) return args.map((value) => ({ value }));
