@@ -8,6 +8,7 @@ import { cpus, totalmem, tmpdir, release } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { checkTargetLines, customerCsvLines } from './generate.js';
 import { naiveImport } from './naive.js';
@@ -37,6 +38,7 @@ const median = (xs: number[]) => {
   return s.length === 0 ? Number.NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 const fmt = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
+const perSecond = (count: number, seconds: number[]) => Math.round(count / median(seconds)).toLocaleString('en');
 const HAS_GNU_TIME = existsSync('/usr/bin/time');
 
 /** Runs a command; wall time from here, peak RSS from GNU time when the machine has it. */
@@ -107,6 +109,9 @@ async function writeLines(file: string, lines: Iterable<string>): Promise<void> 
   await once(out, 'close');
 }
 
+/** The embedded database keeps its whole working set in this process; 1M rows would be minutes of a 1 GB+ process. */
+const EMBEDDED_MAX_ROWS = 100_000;
+
 const WRITTEN_TABLES = ['client_customers', 'suppression_list', 'suppression_events', 'platform_buyer_signals', 'import_runs'];
 
 interface ImportFigures {
@@ -151,15 +156,15 @@ async function benchImport(size: number, file: string, opts: BenchOptions, work:
         f.naive = (performance.now() - started) / 1000;
       }
     });
-    if (size <= 100_000) {
-      const dir = mkdtempSync(join(work, 'embedded-'));
-      const data = join(dir, 'data');
-      cpSync(join(work, 'embedded-template'), data, { recursive: true });
-      const env = { AOS_DATA_DIR: data, DATABASE_URL: '' };
-      const r = await aos(['import', file, '--client', 'bench', '--yes', '--json'], env);
-      f.embedded.push(r.seconds);
-      if (r.maxRssMb !== null) f.embeddedRss.push(r.maxRssMb);
-      rmSync(dir, { recursive: true, force: true });
+    if (size <= EMBEDDED_MAX_ROWS) {
+      const embedded = embeddedCopy(work);
+      try {
+        const r = await aos(['import', file, '--client', 'bench', '--yes', '--json'], embedded.env);
+        f.embedded.push(r.seconds);
+        if (r.maxRssMb !== null) f.embeddedRss.push(r.maxRssMb);
+      } finally {
+        embedded.remove();
+      }
     }
     opts.log(`  import ${size}: run ${run + 1}/${opts.runs} server ${fmt(f.server.at(-1))}s, write floor ${fmt(f.floorWrite.at(-1))}s${f.embedded.length ? `, embedded ${fmt(f.embedded.at(-1))}s` : ''}`);
   }
@@ -173,36 +178,70 @@ interface CheckFigures {
   bulkRss: number[];
   cold: number[];
   node: number[];
+  embeddedBulk: number[];
+  embeddedBulkRss: number[];
+  embeddedCold: number[];
 }
+
+/** A copy of the migrated embedded template (client `bench`) in its own directory. */
+function embeddedCopy(work: string): { data: string; env: NodeJS.ProcessEnv; remove: () => void } {
+  const dir = mkdtempSync(join(work, 'embedded-'));
+  const data = join(dir, 'data');
+  cpSync(join(work, 'embedded-template'), data, { recursive: true });
+  return { data, env: { AOS_DATA_DIR: data, DATABASE_URL: '' }, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs SQL on an embedded data directory in this process (aos is not running on it meanwhile). */
+async function onEmbedded<T>(data: string, fn: (pg: PGlite) => Promise<T>): Promise<T> {
+  const pg = new PGlite(data);
+  try {
+    return await fn(pg);
+  } finally {
+    await pg.close();
+  }
+}
+
+const seedEntriesSql = (entries: number) =>
+  `insert into suppression_list (client_id, domain, reason, source)
+   select c.id, 'company' || n || '.' || (array['com','com.au','co.uk','io','co.nz'])[n % 5 + 1], 'competitor', 'manual'
+     from clients c, generate_series(0, ${entries - 1}) n where c.slug = 'bench';`;
 
 async function benchCheck(opts: BenchOptions, work: string): Promise<CheckFigures> {
   const entries = opts.quick ? 2_000 : 100_000;
   const targets = opts.quick ? 10_000 : 1_000_000;
   const file = join(work, `targets-${targets}.txt`);
   await writeLines(file, checkTargetLines(targets, entries));
-  const f: CheckFigures = { targets, entries, bulk: [], bulkRss: [], cold: [], node: [] };
+  const f: CheckFigures = { targets, entries, bulk: [], bulkRss: [], cold: [], node: [], embeddedBulk: [], embeddedBulkRss: [], embeddedCold: [] };
+  const coldRuns = opts.quick ? 3 : 15;
   await withServerDatabase(async (url) => {
     const env = { DATABASE_URL: url };
     await aos(['db', 'migrate'], env);
     await aos(['clients', 'add', 'bench'], env);
-    psql(
-      url,
-      `insert into suppression_list (client_id, domain, reason, source)
-       select c.id, 'company' || n || '.' || (array['com','com.au','co.uk','io','co.nz'])[n % 5 + 1], 'competitor', 'manual'
-         from clients c, generate_series(0, ${entries - 1}) n where c.slug = 'bench';`,
-    );
+    psql(url, seedEntriesSql(entries));
     for (let run = 0; run < opts.runs; run++) {
       const r = await aos(['check', '--file', file, '--client', 'bench', '--json'], env, { stdoutFile: '/dev/null' });
       f.bulk.push(r.seconds);
       if (r.maxRssMb !== null) f.bulkRss.push(r.maxRssMb);
       opts.log(`  bulk check ${targets}: run ${run + 1}/${opts.runs} ${fmt(r.seconds)}s`);
     }
-    const coldRuns = opts.quick ? 3 : 15;
     for (let i = 0; i < coldRuns; i++) {
       f.cold.push((await aos(['check', 'lead@somewhere-else.com', '--client', 'bench'], env)).seconds);
       f.node.push((await timed(process.execPath, ['-e', ''])).seconds);
     }
   });
+  const embedded = embeddedCopy(work);
+  try {
+    await onEmbedded(embedded.data, (pg) => pg.exec(seedEntriesSql(entries)));
+    for (let run = 0; run < opts.runs; run++) {
+      const r = await aos(['check', '--file', file, '--client', 'bench', '--json'], embedded.env, { stdoutFile: '/dev/null' });
+      f.embeddedBulk.push(r.seconds);
+      if (r.maxRssMb !== null) f.embeddedBulkRss.push(r.maxRssMb);
+      opts.log(`  bulk check ${targets} (embedded): run ${run + 1}/${opts.runs} ${fmt(r.seconds)}s`);
+    }
+    for (let i = 0; i < coldRuns; i++) f.embeddedCold.push((await aos(['check', 'lead@somewhere-else.com', '--client', 'bench'], embedded.env)).seconds);
+  } finally {
+    embedded.remove();
+  }
   return f;
 }
 
@@ -210,25 +249,32 @@ interface SignalFigures {
   customers: number;
   rebuild: number[];
   bare: number[];
+  embeddedCustomers: number;
+  embeddedRebuild: number[];
+  embeddedBare: number[];
 }
 
-async function benchSignals(opts: BenchOptions, file: string, customers: number): Promise<SignalFigures> {
-  const f: SignalFigures = { customers, rebuild: [], bare: [] };
+// The bare query: the same columns from one GROUP BY into an unindexed table.
+const BARE_SIGNALS_TABLE = 'create table bare_signals as select * from platform_buyer_signals with no data;';
+const BARE_SIGNALS_SQL = `insert into bare_signals (domain, company_name, industry, employee_count_range, times_bought, total_value, avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at)
+  select cc.domain, mode() within group (order by cc.company_name), mode() within group (order by cc.industry),
+         mode() within group (order by cc.employee_count_range), count(distinct cc.client_id), sum(cc.deal_value),
+         round(avg(cc.deal_value), 2), array_agg(distinct cl.services[1]), 50, min(cc.created_at), max(cc.customer_since)
+    from client_customers cc join clients cl on cl.id = cc.client_id where cc.domain is not null group by cc.domain`;
+
+/** Rebuild over the largest server import, and over the largest embedded one. */
+async function benchSignals(opts: BenchOptions, work: string, file: string, customers: number, embeddedFile: string | null): Promise<SignalFigures> {
+  const f: SignalFigures = { customers, rebuild: [], bare: [], embeddedCustomers: 0, embeddedRebuild: [], embeddedBare: [] };
   await withServerDatabase(async (url) => {
     const env = { DATABASE_URL: url };
     await aos(['db', 'migrate'], env);
     await aos(['clients', 'add', 'bench', '--services', 'seo,ppc'], env);
     await aos(['import', file, '--client', 'bench', '--yes', '--json'], env);
-    // The bare query: the same columns from one GROUP BY into an unindexed table.
-    psql(url, 'create table bare_signals as select * from platform_buyer_signals with no data;');
+    psql(url, BARE_SIGNALS_TABLE);
     for (let run = 0; run < opts.runs; run++) {
       const sql = postgres(url, { max: 1, onnotice: () => {} });
-      let started = performance.now();
-      await sql.unsafe(`insert into bare_signals (domain, company_name, industry, employee_count_range, times_bought, total_value, avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at)
-        select cc.domain, mode() within group (order by cc.company_name), mode() within group (order by cc.industry),
-               mode() within group (order by cc.employee_count_range), count(distinct cc.client_id), sum(cc.deal_value),
-               round(avg(cc.deal_value), 2), array_agg(distinct cl.services[1]), 50, min(cc.created_at), max(cc.customer_since)
-          from client_customers cc join clients cl on cl.id = cc.client_id where cc.domain is not null group by cc.domain`);
+      const started = performance.now();
+      await sql.unsafe(BARE_SIGNALS_SQL);
       f.bare.push((performance.now() - started) / 1000);
       await sql.unsafe('truncate bare_signals');
       await sql.end({ timeout: 5 });
@@ -238,6 +284,31 @@ async function benchSignals(opts: BenchOptions, file: string, customers: number)
       opts.log(`  signals rebuild over ${customers}: run ${run + 1}/${opts.runs} ${fmt(f.rebuild.at(-1))}s vs bare ${fmt(f.bare.at(-1))}s`);
     }
   });
+  if (embeddedFile === null) return f;
+  const embedded = embeddedCopy(work);
+  try {
+    const imported = await aos(['import', embeddedFile, '--client', 'bench', '--yes', '--json'], embedded.env);
+    f.embeddedCustomers = (JSON.parse(imported.stdout) as { inserted: number }).inserted;
+    await onEmbedded(embedded.data, (pg) => pg.exec(BARE_SIGNALS_TABLE));
+    for (let run = 0; run < opts.runs; run++) {
+      f.embeddedBare.push(
+        await onEmbedded(embedded.data, async (pg) => {
+          // A fresh PGlite's first statements load its catalog caches; aos's rebuild runs after its own start-up queries too.
+          await pg.query('select count(*) from client_customers cc join clients cl on cl.id = cc.client_id');
+          const started = performance.now();
+          await pg.exec(BARE_SIGNALS_SQL);
+          const seconds = (performance.now() - started) / 1000;
+          await pg.exec('truncate bare_signals');
+          return seconds;
+        }),
+      );
+      const r = await aos(['signals', 'rebuild', '--json'], embedded.env);
+      f.embeddedRebuild.push((JSON.parse(r.stdout) as { seconds: number }).seconds);
+      opts.log(`  signals rebuild over ${f.embeddedCustomers} (embedded): run ${run + 1}/${opts.runs} ${fmt(f.embeddedRebuild.at(-1))}s vs bare ${fmt(f.embeddedBare.at(-1))}s`);
+    }
+  } finally {
+    embedded.remove();
+  }
   return f;
 }
 
@@ -261,15 +332,17 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
 
     const imports: ImportFigures[] = [];
     let largest = '';
+    let largestEmbedded: string | null = null;
     for (const size of opts.sizes) {
       const file = join(work, `customers-${size}.csv`);
       await writeLines(file, customerCsvLines(size, { duplicateEvery: 50, badEvery: 100, seed: size }));
       largest = file;
+      if (size <= EMBEDDED_MAX_ROWS) largestEmbedded = file;
       imports.push(await benchImport(size, file, opts, work));
     }
     const check = await benchCheck(opts, work);
     const top = imports.at(-1) as ImportFigures;
-    const signals = await benchSignals(opts, largest, top.rows);
+    const signals = await benchSignals(opts, work, largest, top.rows, largestEmbedded);
 
     const lines: string[] = [];
     const command = `npm run bench${opts.quick ? ' -- --quick' : ''}`;
@@ -294,20 +367,27 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
       '',
       '## Check',
       '',
-      `| what | figure |`,
-      `| --- | ---: |`,
-      `| bulk \`aos check --file\` of ${check.targets.toLocaleString('en')} targets against ${check.entries.toLocaleString('en')} entries (server, NDJSON to /dev/null) | ${fmt(median(check.bulk))} s (${Math.round(check.targets / median(check.bulk)).toLocaleString('en')} targets/s), peak RSS ${fmt(median(check.bulkRss), 0)} MB |`,
-      `| cold single \`aos check\` (server) | ${fmt(median(check.cold) * 1000, 0)} ms |`,
-      `| \`node -e ''\` | ${fmt(median(check.node) * 1000, 0)} ms |`,
-      `| ratio | ${fmt(median(check.cold) / median(check.node), 1)}× |`,
+      `Bulk: \`aos check --file\` of ${check.targets.toLocaleString('en')} targets against ${check.entries.toLocaleString('en')} suppression entries, NDJSON to /dev/null. Cold: one \`aos check\` in a new process.`,
+      '',
+      '| what | server | embedded |',
+      '| --- | ---: | ---: |',
+      `| bulk check | ${fmt(median(check.bulk))} s (${perSecond(check.targets, check.bulk)} targets/s) | ${fmt(median(check.embeddedBulk))} s (${perSecond(check.targets, check.embeddedBulk)} targets/s) |`,
+      `| bulk check peak RSS | ${fmt(median(check.bulkRss), 0)} MB | ${fmt(median(check.embeddedBulkRss), 0)} MB |`,
+      `| cold single \`aos check\` | ${fmt(median(check.cold) * 1000, 0)} ms | ${fmt(median(check.embeddedCold) * 1000, 0)} ms |`,
+      `| \`node -e ''\` | ${fmt(median(check.node) * 1000, 0)} ms | ${fmt(median(check.node) * 1000, 0)} ms |`,
+      `| cold check vs \`node -e ''\` | ${fmt(median(check.cold) / median(check.node), 1)}× | ${fmt(median(check.embeddedCold) / median(check.node), 1)}× |`,
       '',
       '## Signals',
       '',
-      `| what | figure |`,
-      `| --- | ---: |`,
-      `| \`aos signals rebuild\` over ${signals.customers.toLocaleString('en')} customers (server; the rebuild transaction as the command reports it) | ${fmt(median(signals.rebuild))} s |`,
-      `| bare \`INSERT … SELECT … GROUP BY\` of the same columns into an unindexed table | ${fmt(median(signals.bare))} s |`,
-      `| ratio | ${fmt(median(signals.rebuild) / median(signals.bare))}× |`,
+      '`aos signals rebuild` (the rebuild transaction as the command reports it) against the bare `INSERT … SELECT … GROUP BY` of the same columns into an unindexed table,',
+      `over the largest import of each database (embedded imports stop at ${EMBEDDED_MAX_ROWS.toLocaleString('en')} rows).`,
+      '',
+      '| what | server | embedded |',
+      '| --- | ---: | ---: |',
+      `| customers | ${signals.customers.toLocaleString('en')} | ${signals.embeddedCustomers ? signals.embeddedCustomers.toLocaleString('en') : '–'} |`,
+      `| \`aos signals rebuild\` | ${fmt(median(signals.rebuild))} s | ${fmt(median(signals.embeddedRebuild))} s |`,
+      `| bare query | ${fmt(median(signals.bare))} s | ${fmt(median(signals.embeddedBare))} s |`,
+      `| ratio | ${fmt(median(signals.rebuild) / median(signals.bare))}× | ${fmt(median(signals.embeddedRebuild) / median(signals.embeddedBare))}× |`,
       '',
     );
     // Hand-written findings below the marker survive a new run.
