@@ -6,9 +6,11 @@ export class ValueError extends Error {}
 
 const CURRENCY = /(?:[A-Z]{3}|[$€£¥₹₩₽₪₫฿₱₦]|A\$|AU\$|C\$|CA\$|NZ\$|US\$|S\$|HK\$|R\$|kr|Fr\.?|zł)/gi;
 const MAX_DEAL = 9_999_999_999.99; // numeric(12,2)
+const GROUPED_BY_COMMA = /^[1-9]\d{0,2}(,\d{3})+$/;
+const GROUPED_BY_DOT = /^[1-9]\d{0,2}(\.\d{3})+$/;
 
 /**
- * `$15,000.00`, `AUD 15000`, `15.000,00 €`, `15 000`, `(blank)` → "15000.00" (a string, exact
+ * `$15,000.00`, `AUD 15000`, `15.000,00 €`, `EUR 15.000`, `15 000`, `(blank)` → "15000.00" (a string, exact
  * for numeric(12,2)); null for an empty cell.
  */
 export function parseDealValue(text: string): string | null {
@@ -25,11 +27,12 @@ export function parseDealValue(text: string): string | null {
     const decimal = lastDot > lastComma ? '.' : ',';
     const thousands = decimal === '.' ? ',' : '.';
     normalized = s.split(thousands).join('').replace(decimal, '.');
-  } else if (lastComma >= 0) {
-    // 15,000 and 1,500,000 are thousands; 15,5 and 15,50 are decimals.
-    normalized = /^\d{1,3}(,\d{3})+$/.test(s) ? s.replaceAll(',', '') : s.replace(',', '.');
   } else {
-    normalized = /^\d{1,3}(\.\d{3}){2,}$/.test(s) ? s.replaceAll('.', '') : s;
+    // One kind of separator: groups of three after a non-zero lead are thousands, for ',' and '.'
+    // alike (15,000 and 15.000 are fifteen thousand: money has two decimals, and "EUR 1.200" in a
+    // European export is 1200, not 1.20); anything else is a decimal point (15,5 and 15.50).
+    const [sep, grouped] = lastComma >= 0 ? [',', GROUPED_BY_COMMA] : ['.', GROUPED_BY_DOT];
+    normalized = grouped.test(s) ? s.replaceAll(sep, '') : s.replace(sep, '.');
   }
   if (!/^\d+(\.\d+)?$/.test(normalized)) throw new ValueError(`deal value "${text}" is not a number`);
   const value = Number(normalized);
