@@ -1,5 +1,6 @@
 // stdout carries results only; progress, warnings and errors go to stderr (SPEC §1).
 import { Chalk, type ChalkInstance } from 'chalk';
+import { withoutControls } from '../domain/printable.js';
 
 export interface OutputOptions {
   quiet: boolean;
@@ -53,13 +54,14 @@ export class Output {
     if (!this.quiet) this.stderr.write(`${text}\n`);
   }
 
+  // Warnings and errors quote file cells and arguments: one line each, never terminal controls.
   warn(text: string): void {
-    this.stderr.write(`${this.c.yellow('aos: warning:')} ${text}\n`);
+    this.stderr.write(`${this.c.yellow('aos: warning:')} ${withoutControls(text)}\n`);
   }
 
   error(message: string, hint?: string): void {
-    this.stderr.write(`${this.c.red('aos: error:')} ${message}\n`);
-    if (hint) this.stderr.write(`${this.c.dim('hint:')} ${hint}\n`);
+    this.stderr.write(`${this.c.red('aos: error:')} ${withoutControls(message)}\n`);
+    if (hint) this.stderr.write(`${this.c.dim('hint:')} ${withoutControls(hint)}\n`);
   }
 
   /** An ora spinner on stderr when it is a TTY and not quiet; otherwise a no-op. */
@@ -81,8 +83,9 @@ export class Output {
     };
   }
 
-  /** Aligned columns for human output. */
-  table(header: string[], rows: string[][]): void {
+  /** Aligned columns for human output; cells are data, shown without control characters. */
+  table(header: string[], dataRows: string[][]): void {
+    const rows = dataRows.map((r) => r.map(withoutControls));
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const fmt = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
     this.line(this.c.bold(fmt(header)));

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
 import { AosError } from '../errors.js';
+import { printable } from './printable.js';
+
+export { printable, withoutControls } from './printable.js';
 
 export type TargetKind = 'domain' | 'email';
 
@@ -190,11 +193,4 @@ export function coveringDomains(target: Target): string[] {
     host = host.slice(dot + 1);
   }
   return domains;
-}
-
-/** Keeps hostile input printable in one line of an error message. */
-export function printable(text: string, max = 80): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

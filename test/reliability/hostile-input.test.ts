@@ -109,4 +109,35 @@ describe(`hostile input corpus [${engine}]`, () => {
     const check = await aos(['check', 'bob@bobby.com', '--client', 'hostile-11', '--json']);
     expect(JSON.parse(check.stdout)).toMatchObject({ suppressed: true });
   });
+
+  it('shows stored and typed control characters inert on the terminal', async () => {
+    const terminalControl = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    const client = `hostile-${files.findIndex((f) => f.endsWith('27-control-characters.csv'))}`;
+    const shown = await aos(['signals', 'show', 'esc.com', 'bell.com']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('Esc?[31mRed');
+    expect(shown.stdout).toContain('Bell?Co');
+    expect(shown.stdout).not.toMatch(terminalControl);
+
+    const note = await aos(['suppress', 'add', 'noted.com', '--client', client, '--reason', 'partner', '--note', 'a\u001b]0;owned\u0007b', '--actor', 'ops\u001b[2J']);
+    expect(note.code, note.stderr).toBe(0);
+    for (const args of [['suppress', 'list', '--client', client], ['suppress', 'history', '--client', client, 'noted.com']]) {
+      const r = await aos(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, args.join(' ')).not.toMatch(terminalControl);
+    }
+
+    const check = await aos(['check', 'x\u001b[31m.com', '', '--client', client]);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain('invalid     x?[31m.com:');
+    expect(check.stdout).toContain('invalid     (empty): empty target');
+    expect(check.stdout + check.stderr).not.toMatch(terminalControl);
+
+    const file = join(work, 'control-in-email.csv');
+    writeFileSync(file, 'Company,Email\nX,"a\u001b[2J@b.com"\n');
+    const strict = await aos(['import', file, '--client', client, '--yes', '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('contact email "a?[2J@b.com"');
+    expect(strict.stderr).not.toMatch(terminalControl);
+  });
 });

@@ -2,12 +2,13 @@ import type { Command } from '@commander-js/extra-typings';
 import { once } from 'node:events';
 import type { CheckOutcome, SuppressionService } from '../../services/suppression-service.js';
 import { AosError } from '../../errors.js';
+import { withoutControls } from '../../domain/printable.js';
 import { openInput, openOutputFile, type InputSource } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 import type { Output } from '../output.js';
 
 function describeOutcome(o: CheckOutcome, out: Output): string {
-  if ('error' in o) return `${out.c.yellow('invalid   ')}  ${o.input}: ${o.error}`;
+  if ('error' in o) return `${out.c.yellow('invalid   ')}  ${o.input === '' ? '(empty)' : withoutControls(o.input)}: ${o.error}`;
   if (!o.suppressed) return `${out.c.green('allowed   ')}  ${o.target}`;
   const expiry = o.expires_at ? `, until ${o.expires_at}` : '';
   return `${out.c.red('suppressed')}  ${o.target}  ${o.reason} (entry ${o.match}${expiry})`;

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { once } from 'node:events';
 import { AosError } from '../../errors.js';
+import { withoutControls } from '../../domain/printable.js';
 import { openInput } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 
@@ -37,11 +38,13 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       const { c, service: s } = await service();
       for (const sig of await s.show(targets)) {
         if (opts.json) c.output.json(sig);
-        else if ('signal' in sig) c.output.line(`${sig.input}: ${sig.error ? `invalid (${sig.error})` : 'no signal'}`);
+        else if ('signal' in sig) c.output.line(`${withoutControls(sig.input)}: ${sig.error ? `invalid (${sig.error})` : 'no signal'}`);
         else {
           c.output.line(`${sig.domain}  score ${sig.buyer_score}  boost +${sig.buyer_boost}`);
-          c.output.line(`  bought from ${sig.times_bought} agenc${sig.times_bought === 1 ? 'y' : 'ies'}; services: ${sig.services_bought.join(', ') || '-'}; avg deal ${sig.avg_deal_value ?? '-'}`);
-          c.output.line(`  ${[sig.company_name, sig.industry, sig.employee_count_range].filter(Boolean).join(' · ')}`);
+          // Names, industries and services come from clients' files: shown, never interpreted.
+          const services = sig.services_bought.map(withoutControls).join(', ') || '-';
+          c.output.line(`  bought from ${sig.times_bought} agenc${sig.times_bought === 1 ? 'y' : 'ies'}; services: ${services}; avg deal ${sig.avg_deal_value ?? '-'}`);
+          c.output.line(`  ${[sig.company_name, sig.industry, sig.employee_count_range].filter(Boolean).map((v) => withoutControls(v as string)).join(' · ')}`);
         }
       }
     });
@@ -83,7 +86,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
           const score = domains[i] ? (scores.get(domains[i] as string) ?? null) : null;
           const row = { input: t, domain: domains[i] ?? null, buyer_score: score, buyer_boost: scoreBoost(score) };
           if (opts.json) c.output.json(row);
-          else c.output.line(`${t}\t${score ?? '-'}\t+${row.buyer_boost}`);
+          else c.output.line(`${withoutControls(t)}\t${score ?? '-'}\t+${row.buyer_boost}`);
         });
         return;
       }
