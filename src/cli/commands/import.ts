@@ -2,6 +2,7 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import { readFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { AosError } from '../../errors.js';
+import { withoutControls } from '../../domain/printable.js';
 import { openInput, openOutputFile } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 import { neutralizeFormula } from '../../csv/neutralize.js';
@@ -121,7 +122,7 @@ Examples:
         spinner?.stop();
         if (opts.json) return out.json(summary);
         const { describeSummary } = prompts ?? (await import('../../prompts/mapping.js'));
-        out.line(`${summary.dry_run ? 'dry run (nothing written): ' : ''}${summary.file} → ${summary.client} in ${summary.seconds}s`);
+        out.line(`${summary.dry_run ? 'dry run (nothing written): ' : ''}${withoutControls(summary.file)} → ${summary.client} in ${summary.seconds}s`);
         out.line(describeSummary(summary));
         if (summary.rejected > 0) out.warn(`${summary.rejected} row(s) rejected${opts.rejects ? `: see ${opts.rejects}` : ': pass --rejects PATH to see them'}`);
         if (summary.without_target > 0) out.warn(`${summary.without_target} customer(s) have neither domain nor email, so nothing can suppress them`);
