@@ -97,12 +97,24 @@ export function makeDateParser(format?: string): DateParser {
 const ACTIVE_WORDS = new Set(['active', 'current', 'customer', 'won', 'closedwon', 'live', 'yes', 'paying', 'existing', 'existingcustomer', 'activecustomer']);
 const CHURNED_WORDS = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'lost', 'closedlost', 'inactive', 'formercustomer', 'pastcustomer', 'ex', 'excustomer', 'ended', 'no']);
 
+// CRM picklists put the status word in a phrase ("Customer - Direct", "Former Customer",
+// "Closed Lost"): a churn word there wins over an active one; a negation makes it unreadable.
+const CHURN_IN_PHRASE = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'lost', 'inactive', 'ended', 'expired', 'terminated']);
+const ACTIVE_IN_PHRASE = new Set(['active', 'current', 'customer', 'client', 'won', 'live', 'paying', 'existing']);
+const NEGATIONS = new Set(['not', 'non', 'no', 'never']);
+
 /** Status words → active/churned; null for an empty cell; anything else is an error. */
 export function parseStatus(text: string): CustomerStatus | null {
-  const word = text.trim().toLowerCase().replace(/[^a-z]/g, '');
+  const lower = text.trim().toLowerCase();
+  const word = lower.replace(/[^a-z]/g, '');
   if (word === '') return null;
   if (ACTIVE_WORDS.has(word)) return 'active';
   if (CHURNED_WORDS.has(word)) return 'churned';
+  const words = lower.split(/[^a-z]+/).filter(Boolean);
+  if (!words.some((w) => NEGATIONS.has(w))) {
+    if (words.some((w) => CHURN_IN_PHRASE.has(w))) return 'churned';
+    if (words.some((w) => ACTIVE_IN_PHRASE.has(w))) return 'active';
+  }
   throw new ValueError(`status "${text}" is neither active (active, current, customer, won) nor churned (churned, former, past, cancelled, lost, inactive)`);
 }
 

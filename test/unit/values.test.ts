@@ -61,8 +61,13 @@ describe('parseStatus', () => {
     ['Active', 'active'], ['current', 'active'], ['Customer', 'active'], ['Closed Won', 'active'], ['won', 'active'],
     ['churned', 'churned'], ['Former', 'churned'], ['past', 'churned'], ['Cancelled', 'churned'], ['lost', 'churned'], ['INACTIVE', 'churned'],
     ['', null],
+    // CRM picklist phrases (Salesforce Account Type, HubSpot and Pipedrive stages).
+    ['Customer - Direct', 'active'], ['Customer - Channel', 'active'], ['Active client', 'active'], ['Closed - Won', 'active'],
+    ['Former Customer', 'churned'], ['Customer (churned)', 'churned'], ['Closed - Lost', 'churned'], ['Contract ended', 'churned'],
   ])('%j → %j', (input, expected) => expect(parseStatus(input)).toBe(expected));
-  it('rejects an unknown word', () => expect(() => parseStatus('prospect')).toThrow(/neither active/));
+  it.each(['prospect', 'Channel Partner / Reseller', 'Not a customer', 'Non-paying', 'never won', 'Lead'])('rejects %j', (input) =>
+    expect(() => parseStatus(input)).toThrow(/neither active/),
+  );
 });
 
 describe('other values', () => {
