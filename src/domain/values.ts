@@ -94,7 +94,8 @@ export function makeDateParser(format?: string): DateParser {
   };
 }
 
-const ACTIVE_WORDS = new Set(['active', 'current', 'customer', 'won', 'closedwon', 'live', 'yes', 'paying', 'existing', 'existingcustomer', 'activecustomer']);
+// 'evangelist' is HubSpot's lifecycle stage after 'customer': a customer who promotes you.
+const ACTIVE_WORDS = new Set(['active', 'current', 'customer', 'won', 'closedwon', 'live', 'yes', 'paying', 'existing', 'existingcustomer', 'activecustomer', 'evangelist']);
 const CHURNED_WORDS = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'lost', 'closedlost', 'inactive', 'formercustomer', 'pastcustomer', 'ex', 'excustomer', 'ended', 'no']);
 
 // CRM picklists put the status word in a phrase ("Customer - Direct", "Former Customer",

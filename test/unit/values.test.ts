@@ -62,7 +62,7 @@ describe('parseStatus', () => {
     ['churned', 'churned'], ['Former', 'churned'], ['past', 'churned'], ['Cancelled', 'churned'], ['lost', 'churned'], ['INACTIVE', 'churned'],
     ['', null],
     // CRM picklist phrases (Salesforce Account Type, HubSpot and Pipedrive stages).
-    ['Customer - Direct', 'active'], ['Customer - Channel', 'active'], ['Active client', 'active'], ['Closed - Won', 'active'],
+    ['Customer - Direct', 'active'], ['Evangelist', 'active'], ['Customer - Channel', 'active'], ['Active client', 'active'], ['Closed - Won', 'active'],
     ['Former Customer', 'churned'], ['Customer (churned)', 'churned'], ['Closed - Lost', 'churned'], ['Contract ended', 'churned'],
   ])('%j → %j', (input, expected) => expect(parseStatus(input)).toBe(expected));
   it.each(['prospect', 'Channel Partner / Reseller', 'Not a customer', 'Non-paying', 'never won', 'Lead'])('rejects %j', (input) =>
