@@ -53,7 +53,8 @@ function validDate(y: number, m: number, d: number, text: string): string {
 export type DateParser = (text: string) => string | null;
 
 /**
- * ISO 8601 by default; with a format like `DD/MM/YYYY`, `MM/DD/YY` or `D.M.YYYY`, that format.
+ * ISO 8601 by default; with a format like `DD/MM/YYYY`, `MM/DD/YY` or `D.M.YYYY`, that format
+ * and ISO 8601.
  * Two-digit years are 2000-2069 / 1970-1999.
  */
 export function makeDateParser(format?: string): DateParser {
@@ -83,7 +84,13 @@ export function makeDateParser(format?: string): DateParser {
     const s = text.trim();
     if (s === '') return null;
     const m = regex.exec(s);
-    if (!m) throw new ValueError(`date "${text}" does not match --date-format ${format}`);
+    if (!m) {
+      // ISO 8601 cannot be mistaken for another order, and CRMs mix it into other formats'
+      // columns (a date typed by hand beside system timestamps): it stays accepted.
+      const iso = ISO_DATE.exec(s);
+      if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]), text);
+      throw new ValueError(`date "${text}" matches neither --date-format ${format} nor ISO 8601 (YYYY-MM-DD)`);
+    }
     const parts: Record<string, number> = {};
     order.forEach((k, i) => {
       parts[k] = Number(m[i + 1]);

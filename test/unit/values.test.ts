@@ -51,8 +51,16 @@ describe('dates', () => {
     ['DD/MM/YY', '31/12/99', '1999-12-31'],
     ['DD/MM/YY', '31/12/23', '2023-12-31'],
     ['YYYY/MM/DD', '2024/03/01', '2024-03-01'],
+    // ISO 8601 stays readable beside any format: it cannot be mistaken for another order.
+    ['DD/MM/YYYY', '2024-03-01', '2024-03-01'],
+    ['MM/DD/YY', '2024-03-01T09:15:00Z', '2024-03-01'],
   ])('%s parses %j → %j', (format, input, expected) => expect(makeDateParser(format)(input)).toBe(expected));
   it('rejects an impossible date in a custom format', () => expect(() => makeDateParser('DD/MM/YYYY')('31/02/2024')).toThrow(/not a valid date/));
+  it.each([
+    ['DD/MM/YYYY', '3/1/21'],
+    ['DD/MM/YYYY', '2024-02-30'],
+    ['MM/DD/YYYY', '13/01/2024'],
+  ])('%s rejects %j', (format, input) => expect(() => makeDateParser(format)(input)).toThrow());
   it('rejects a format without all parts', () => expect(() => makeDateParser('MM/YYYY')).toThrow(/--date-format/));
 });
 

@@ -49,7 +49,7 @@ export function registerImportCommand(program: Command<[], Record<string, unknow
     .option('--source <name>', 'where the customers came from (stored on each customer)', 'csv')
     .option('--delimiter <char>', 'field delimiter (default: detected among , ; tab |)')
     .option('--encoding <name>', 'file encoding (default: detected: UTF-8, UTF-16, Windows-1252)')
-    .option('--date-format <format>', 'date format of date columns, e.g. DD/MM/YYYY (default: ISO 8601)')
+    .option('--date-format <format>', 'date format of date columns, e.g. DD/MM/YYYY (ISO 8601 dates are read either way)')
     .option('--rejects <path>', 'write rejected rows there (original columns + _line + _error)')
     .option('--strict', 'abort the whole import on the first rejected row')
     .option('--json', 'print the summary as JSON')
