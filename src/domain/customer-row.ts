@@ -1,7 +1,7 @@
 // One CSV row → one clean customer record, or a ValueError saying what is wrong with it.
 import type { CustomerStatus } from '../db/schema-constants.js';
 import type { ColumnMapping, ImportField } from './column-mapping.js';
-import { parseTarget } from './targets.js';
+import { mailboxAddress, parseTarget } from './targets.js';
 import { normalizeCompanyName, parseBoolean, parseDealValue, parseServices, parseStatus, ValueError, type DateParser } from './values.js';
 
 export interface CustomerRecord {
@@ -63,7 +63,7 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   if (rawEmail !== null) {
     const p = parseTarget(rawEmail);
     if (!p.ok || p.target.kind !== 'email') throw new ValueError(`contact email "${rawEmail}" is not a valid email address${p.ok ? '' : ` (${p.error})`}`);
-    contactEmail = rawEmail.toLowerCase();
+    contactEmail = mailboxAddress(rawEmail).toLowerCase();
     emailKey = p.target.value;
     if (!p.target.freeMail) emailDomain = p.target.registrableDomain;
   }

@@ -137,11 +137,25 @@ function parseEmail(input: string, text: string): TargetResult {
   };
 }
 
+const NAME_ADDR = /^[^<>]*<([^<>]*)>$/;
+
+/**
+ * "Sarah Lee <sarah@acme.com>" → "sarah@acme.com": a mailbox with its display name, as mail
+ * clients and CRMs export it, stands for its address. Other text comes back trimmed.
+ */
+export function mailboxAddress(text: string): string {
+  const t = text.trim();
+  if (!t.endsWith('>') || /[\u0000-\u001f\u007f]/.test(t)) return t;
+  const inner = NAME_ADDR.exec(t)?.[1];
+  return inner?.includes('@') ? inner.trim() : t;
+}
+
 /** Like normalizeTarget, but returns the reason instead of throwing (for bulk input). */
 export function parseTarget(input: string): TargetResult {
-  const text = input.trim().toLowerCase();
+  let text = input.trim().toLowerCase();
   if (text === '') return { ok: false, input, error: 'empty target' };
   if (text.length > 2048) return { ok: false, input, error: 'target is too long' };
+  if (text.endsWith('>')) text = mailboxAddress(text);
   if (/[\s\u0000-\u001f\u007f]/.test(text)) {
     return { ok: false, input, error: 'target contains spaces or control characters' };
   }

@@ -32,7 +32,7 @@ describeEachDatabase('CustomerImportService', ({ db }) => {
 
   beforeAll(async () => {
     const clients = new ClientService(db());
-    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines']) await clients.add({ slug, services: ['seo'] });
+    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines', 'mailbox']) await clients.add({ slug, services: ['seo'] });
     service = new CustomerImportService({ db: db(), actor: 'importer' });
     checker = new SuppressionService({ db: db() });
   });
@@ -53,6 +53,22 @@ describeEachDatabase('CustomerImportService', ({ db }) => {
     const again = await run('seed', SEED_CSV);
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, suppressions_added: 0, suppressions_updated: 0 });
     expect(await counts(db(), 'seed')).toMatchObject({ customers: 1, suppressions: 1, runs: 2, events: 1 });
+  });
+
+  it('reads a contact email written with its display name as the address', async () => {
+    const csv = `Company,Contact Email
+Hooli,"Gavin Belson <Gavin@Hooli.com>"
+Solo,"""Doe, Jane"" <jane.doe+crm@gmail.com>"
+`;
+    expect(await run('mailbox', csv)).toMatchObject({ inserted: 2, rejected: 0 });
+    const rows = await db().query<{ natural_key: string; domain: string | null; contact_email: string }>(
+      `select natural_key, domain, contact_email from client_customers c join clients cl on cl.id = c.client_id where cl.slug = 'mailbox' order by natural_key`,
+    );
+    expect(rows).toEqual([
+      { natural_key: 'd:hooli.com', domain: 'hooli.com', contact_email: 'gavin@hooli.com' },
+      { natural_key: 'e:janedoe@gmail.com', domain: null, contact_email: 'jane.doe+crm@gmail.com' },
+    ]);
+    expect(await checker.isSuppressed('mailbox', 'Jane Doe <janedoe@gmail.com>')).toMatchObject({ suppressed: true, target: 'janedoe@gmail.com' });
   });
 
   it('merges rows with the same natural key, first non-empty value per field', async () => {

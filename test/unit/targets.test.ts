@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { coveringDomains, normalizeTarget, parseTarget } from '../../src/domain/targets.js';
+import { coveringDomains, mailboxAddress, normalizeTarget, parseTarget } from '../../src/domain/targets.js';
 
 // [input, kind, normalized value, registrable domain, free-mail]
 const valid: Array<[string, 'domain' | 'email', string, string, boolean]> = [
@@ -49,6 +49,10 @@ const valid: Array<[string, 'domain' | 'email', string, string, boolean]> = [
   ['sarah@eu.bigcorp.com', 'email', 'sarah@eu.bigcorp.com', 'bigcorp.com', false],
   ['sarah@www.bigcorp.com', 'email', 'sarah@bigcorp.com', 'bigcorp.com', false],
   ['mailto:sarah@bigcorp.com', 'email', 'sarah@bigcorp.com', 'bigcorp.com', false],
+  // A mailbox with its display name, as mail clients and CRMs export it.
+  ['Sarah Lee <Sarah@BigCorp.com>', 'email', 'sarah@bigcorp.com', 'bigcorp.com', false],
+  ['"Lee, Sarah" <sarah+crm@eu.bigcorp.com>', 'email', 'sarah@eu.bigcorp.com', 'bigcorp.com', false],
+  ['<sarah@bigcorp.com>', 'email', 'sarah@bigcorp.com', 'bigcorp.com', false],
   ['j.o.h.n@gmail.com', 'email', 'john@gmail.com', 'gmail.com', true],
   ['John.Smith+news@Gmail.com', 'email', 'johnsmith@gmail.com', 'gmail.com', true],
   ['john.smith@googlemail.com', 'email', 'johnsmith@gmail.com', 'gmail.com', true],
@@ -100,10 +104,24 @@ const invalid: Array<[string, string]> = [
   ['.sarah@bigcorp.com', 'not a valid email'],
   ['sarah..chen@bigcorp.com', 'not a valid email'],
   ['<script>@x.com', 'not a valid email'],
+  ['Sarah <bigcorp.com>', 'spaces'],
+  ['Sarah <sarah@big corp.com>', 'spaces'],
+  ['Sa\u001brah <sarah@bigcorp.com>', 'control'],
+  ['<a@b.com> <c@d.com>', 'spaces'],
   ['http://', 'not a valid'],
   ['x'.repeat(64) + '.com', 'not a valid domain'],
   ['a'.repeat(3000) + '.com', 'too long'],
 ];
+
+describe('mailboxAddress', () => {
+  it.each([
+    ['Sarah Lee <sarah@acme.com>', 'sarah@acme.com'],
+    ['  <Sarah@Acme.com>  ', 'Sarah@Acme.com'],
+    ['sarah@acme.com', 'sarah@acme.com'],
+    ['Sarah <acme.com>', 'Sarah <acme.com>'],
+    ['Sa\u001brah <s@acme.com>', 'Sa\u001brah <s@acme.com>'],
+  ])('%j → %j', (input, expected) => expect(mailboxAddress(input)).toBe(expected));
+});
 
 describe('normalizeTarget: valid inputs', () => {
   it.each(valid)('%j → %s %s', (input, kind, value, registrable, freeMail) => {
