@@ -31,3 +31,19 @@ describe('normalizeCustomerRow: placeholder cells read as empty', () => {
     expect(row(['Unknown Worlds', 'na.com', '', '', '', '']).naturalKey).toBe('d:na.com');
   });
 });
+
+describe('normalizeCustomerRow: a page on a platform is not the company domain', () => {
+  it.each([
+    ['https://www.facebook.com/joesplumbing', 'joe@joesplumbing.com.au', 'd:joesplumbing.com.au'],
+    ['linkedin.com/company/acme', 'ops@acme.io', 'd:acme.io'],
+    ['https://m.facebook.com/pages/Joe?ref=1', 'joe@gmail.com', 'e:joe@gmail.com'],
+    ['instagram.com/acme', '', 'n:acme'],
+    ['https://sites.google.com/view/acme-plumbing', 'a@acmeplumbing.com', 'd:acmeplumbing.com'],
+    ['bit.ly/3xyz', 'a@acme.com', 'd:acme.com'],
+    // The platform itself, as a customer: no page, so its own domain.
+    ['https://www.linkedin.com/', 'buyer@linkedin.com', 'd:linkedin.com'],
+    ['youtube.com', '', 'd:youtube.com'],
+  ])('%j with %j → %s', (website, email, naturalKey) => {
+    expect(row(['Acme', website, email, '', '', '']).naturalKey).toBe(naturalKey);
+  });
+});
