@@ -62,6 +62,7 @@ export class CsvReader {
 const BATCH_RECORDS = 2000;
 
 const SNIFF_CHARS = 16 * 1024;
+const SEP_DIRECTIVE = /^sep=([^"\r\n])(?:\r\n|\n|\r)/i;
 export const MAX_RECORD_SIZE = 4 * 1024 * 1024;
 
 function csvError(e: unknown): AosError {
@@ -116,7 +117,16 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   } catch (e) {
     throw csvError(e);
   }
-  const delimiter = options.delimiter ?? detectDelimiter(head.join(''));
+  // Excel's "sep=;" first line names the delimiter; it is not a row, so it is not parsed.
+  let skippedLines = 0;
+  let directive: string | undefined;
+  const sep = SEP_DIRECTIVE.exec(head.join(''));
+  if (sep) {
+    head.splice(0, head.length, head.join('').slice(sep[0].length));
+    directive = sep[1];
+    skippedLines = 1;
+  }
+  const delimiter = options.delimiter ?? directive ?? detectDelimiter(head.join(''));
   const keepRaw = options.keepRaw ?? false;
 
   // Raw text: the bytes fed to the parser, kept until the record that ends in them is out.
@@ -153,7 +163,7 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   class LocatedRecords extends Parser {
     override push(chunk: unknown, encoding?: BufferEncoding): boolean {
       if (chunk === null) return super.push(chunk, encoding);
-      const record: CsvRecord = { fields: chunk as string[], line: this.info.lines };
+      const record: CsvRecord = { fields: chunk as string[], line: this.info.lines + skippedLines };
       if (keepRaw) record.raw = takeRaw(this.info.bytes);
       return super.push(record, encoding);
     }

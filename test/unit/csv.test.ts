@@ -72,6 +72,19 @@ describe('readCsv', () => {
     }
   });
 
+  it("honours Excel's sep= first line: its delimiter, not a row, line numbers kept", async () => {
+    for (const text of ['sep=;\r\nCompany;Website\r\nSepCo, Ltd;sepco.com\r\n', '\ufeffSEP=;\nCompany;Website\nSepCo, Ltd;sepco.com\n']) {
+      const { records: rs, delimiter } = await records(text, { keepRaw: true, chunk: 3 });
+      expect(delimiter).toBe(';');
+      expect(rs.map((r) => r.fields)).toEqual([['Company', 'Website'], ['SepCo, Ltd', 'sepco.com']]);
+      expect(rs.map((r) => r.line)).toEqual([2, 3]);
+      expect(rs[0]?.raw?.toString()).toMatch(/^Company;Website\r?\n$/);
+    }
+    // Without the directive, "sep=" is just a header cell.
+    const { records: plain } = await records('sep=,x\n1,2\n');
+    expect(plain[0]?.fields).toEqual(['sep=', 'x']);
+  });
+
   it('reports an unclosed quote as an input error', async () => {
     await expect(records('a,b\n"open,1\n2,3\n')).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('malformed CSV') });
   });
