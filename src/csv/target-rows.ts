@@ -1,5 +1,6 @@
 // Rows of targets from a list or a CSV: one target a line, or a column of a CSV (named by
-// --column, else the first column that holds emails or domains).
+// --column, else the first column that holds emails or domains; with preferEmail, the first that
+// holds emails if one does).
 import { parseTarget, printable } from '../domain/targets.js';
 import { AosError } from '../errors.js';
 import { decodeStream } from './decode.js';
@@ -16,6 +17,8 @@ export interface TargetRows {
   /** The header record, when the input has one. */
   header: CsvRecord | null;
   column: number;
+  /** Other columns that hold targets too, when the column was picked rather than named. */
+  otherColumns: number[];
   delimiter: string;
   /** The rows in batches (one await per batch). */
   rows: AsyncGenerator<TargetRow[]>;
@@ -28,22 +31,36 @@ export interface ReadTargetRowsOptions {
   delimiter?: string | undefined;
   /** For messages: the file name or "stdin". */
   name: string;
+  /**
+   * Pick an email column before a domain column: who a lead's row reaches is its email, and the
+   * email's domain is checked too, where a website column can differ from it.
+   */
+  preferEmail?: boolean;
 }
 
 const SAMPLE_ROWS = 50;
 
 const looksLikeTarget = (value: string | undefined) => value !== undefined && value.trim() !== '' && parseTarget(value).ok;
+const looksLikeEmail = (value: string | undefined) => {
+  if (value === undefined || value.trim() === '') return false;
+  const p = parseTarget(value);
+  return p.ok && p.target.kind === 'email';
+};
 
-/** The first column where most sampled values are valid targets, or -1. */
-export function pickTargetColumn(sample: readonly string[][]): number {
+/** The columns where most sampled values pass the test, in order. */
+function columnsWhere(sample: readonly string[][], test: (value: string) => boolean): number[] {
   const width = Math.max(0, ...sample.map((r) => r.length));
+  const columns: number[] = [];
   for (let col = 0; col < width; col++) {
     const values = sample.map((r) => r[col]).filter((v): v is string => v !== undefined && v.trim() !== '');
-    if (values.length === 0) continue;
-    const valid = values.filter((v) => looksLikeTarget(v)).length;
-    if (valid / values.length >= 0.5) return col;
+    if (values.length > 0 && values.filter(test).length / values.length >= 0.5) columns.push(col);
   }
-  return -1;
+  return columns;
+}
+
+/** The first column where most sampled values are valid targets (emails first with preferEmail), or -1. */
+export function pickTargetColumn(sample: readonly string[][], preferEmail = false): number {
+  return (preferEmail ? columnsWhere(sample, looksLikeEmail)[0] : undefined) ?? columnsWhere(sample, looksLikeTarget)[0] ?? -1;
 }
 
 export async function readTargetRows(source: AsyncIterable<Buffer | string>, options: ReadTargetRowsOptions): Promise<TargetRows> {
@@ -53,6 +70,7 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
   const first = buffered[0];
   let header: CsvRecord | null = null;
   let column: number;
+  let otherColumns: number[] = [];
   if (options.column !== undefined) {
     if (!first) throw new AosError('input', `${options.name} is empty: there is no column "${options.column}"`);
     header = buffered.shift() as CsvRecord;
@@ -62,10 +80,15 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
       throw new AosError('usage', `${options.name} has no column "${printable(options.column)}"`, `its columns are: ${header.fields.map((h) => printable(h, 40)).join(', ')}`);
     }
   } else if (first && first.fields.some((f) => looksLikeTarget(f))) {
-    column = first.fields.findIndex((f) => looksLikeTarget(f)); // no header: data from line 1
+    // No header: data from line 1.
+    const email = options.preferEmail ? first.fields.findIndex((f) => looksLikeEmail(f)) : -1;
+    column = email >= 0 ? email : first.fields.findIndex((f) => looksLikeTarget(f));
+    otherColumns = columnsWhere([first.fields], looksLikeTarget).filter((c) => c !== column);
   } else {
     header = buffered.shift() ?? null;
-    column = pickTargetColumn(buffered.map((r) => r.fields));
+    const sample = buffered.map((r) => r.fields);
+    column = pickTargetColumn(sample, options.preferEmail);
+    otherColumns = columnsWhere(sample, looksLikeTarget).filter((c) => c !== column);
     if (column < 0 && buffered.length > 0) {
       throw new AosError(
         'input',
@@ -85,5 +108,5 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
     if (buffered.length > 0) yield buffered.map(toRow);
     for await (const batch of csv.reader.batches()) yield batch.map(toRow);
   }
-  return { header, column, delimiter: csv.delimiter, rows: rows() };
+  return { header, column, otherColumns, delimiter: csv.delimiter, rows: rows() };
 }

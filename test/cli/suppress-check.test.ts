@@ -92,6 +92,21 @@ for (const engine of enginesUnderTest()) {
       expect(ndjson(r.stdout).map((o) => o.target)).toEqual(['sam@bigcorp.com', 'x@allowed.com']);
     });
 
+    it('--file without --column checks the email column before a website column, and says which', async () => {
+      // The lead's website is not the customer's domain, but the email is who gets the mail.
+      const file = join(dir, `email-first-${engine}.csv`);
+      writeFileSync(file, 'Company,Website,Email\nBigCorp Shop,bigcorp-shop.com,sam@bigcorp.com\nUnsub,smallco-group.com,jane@smallco.io\nFine,fine.com,ok@fine.com\n');
+      const r = await aos(['check', '--file', file, '--client', 'acme', '--json']);
+      expect(r.code).toBe(1);
+      expect(ndjson(r.stdout).map((o) => [o.target, o.suppressed])).toEqual([['sam@bigcorp.com', true], ['jane@smallco.io', true], ['ok@fine.com', false]]);
+      expect(r.stderr).toContain('checking column "Email"; "Website" also holds targets (--column to check another)');
+      const website = await aos(['check', '--file', file, '--client', 'acme', '--column', 'Website', '--json']);
+      expect(website.code).toBe(0);
+      expect(website.stderr).not.toContain('checking column');
+      const quiet = await aos(['check', '--file', file, '--client', 'acme', '-q']);
+      expect(quiet.stderr).toBe('');
+    });
+
     it('suppress add refuses a free-mail domain without --force and a public suffix always', async () => {
       const free = await aos(['suppress', 'add', 'gmail.com', '--client', 'acme', '--reason', 'competitor']);
       expect(free.code).toBe(2);

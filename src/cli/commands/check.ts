@@ -43,8 +43,12 @@ async function checkInput(
   tally: Tally,
 ): Promise<void> {
   const { openTargetRows } = await import('../workers/target-rows.js');
-  const source = await openTargetRows(input, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding }, Boolean(opts.rejected));
+  const source = await openTargetRows(input, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding, preferEmail: true }, Boolean(opts.rejected));
   try {
+    if (source.header && source.otherColumns.length > 0) {
+      const name = (i: number) => `"${withoutControls(source.header?.fields[i]?.trim() ?? String(i + 1))}"`;
+      out.info(`checking column ${name(source.column)}; ${source.otherColumns.map(name).join(', ')} also hold${source.otherColumns.length === 1 ? 's' : ''} targets (--column to check another)`);
+    }
     const stdout = out.stdoutStream;
     const write = async (data: string | Buffer) => {
       if (!stdout.write(data)) await once(stdout, 'drain');
@@ -97,7 +101,7 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
     .argument('[targets...]', 'domains, URLs or emails; "-" reads one a line (or a CSV) from stdin')
     .requiredOption('-c, --client <client>', 'client slug or id')
     .option('--file <path>', 'read targets from a file: one a line, or a CSV column')
-    .option('--column <name>', 'CSV column holding the targets (default: the first that holds emails or domains)')
+    .option('--column <name>', 'CSV column holding the targets (default: the first that holds emails, else domains)')
     .option('--filter', 'write only the allowed input lines (CSV: header and allowed rows, unchanged) to stdout')
     .option('--rejected <path>', 'with --filter: write the other rows there, with a reason column')
     .option('--encoding <name>', 'input encoding (default: detected)')

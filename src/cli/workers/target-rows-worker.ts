@@ -12,7 +12,7 @@ const out = outbox<TargetRowsMessage>(parentPort);
 async function main(): Promise<void> {
   const source = await readTargetRows(createReadStream(request.path), request.options);
   const header = source.header && { ...source.header, ...(source.header.raw ? { raw: Buffer.from(source.header.raw) } : {}) };
-  await out.send({ type: 'meta', header, column: source.column, delimiter: source.delimiter }, false);
+  await out.send({ type: 'meta', header, column: source.column, otherColumns: source.otherColumns, delimiter: source.delimiter }, false);
   const keepRaw = Boolean(request.options.keepRaw);
   let values: string[] = [];
   let lines: number[] = [];

@@ -16,7 +16,7 @@ export interface TargetRowsRequest {
 }
 
 export type TargetRowsMessage =
-  | { type: 'meta'; header: CsvRecord | null; column: number; delimiter: string }
+  | { type: 'meta'; header: CsvRecord | null; column: number; otherColumns: number[]; delimiter: string }
   | { type: 'rows'; values: string[]; lines: number[]; fields: string[][] | null; raw: Buffer | null; rawEnds: number[] | null }
   | { type: 'end' };
 
@@ -70,5 +70,5 @@ export async function openTargetRows(input: InputSource, options: ReadTargetRows
       await inbox.close();
     }
   }
-  return { header: first.header, column: first.column, delimiter: first.delimiter, rows: rows(), large, close: () => inbox.close() };
+  return { header: first.header, column: first.column, otherColumns: first.otherColumns, delimiter: first.delimiter, rows: rows(), large, close: () => inbox.close() };
 }
