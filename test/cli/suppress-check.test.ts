@@ -116,6 +116,19 @@ for (const engine of enginesUnderTest()) {
       expect(suffix.stderr).toContain('public suffix');
     });
 
+    it('suppress remove --file answers with a summary, and long warnings name a few and count the rest', async () => {
+      const file = join(dir, `bulk-remove-${engine}.txt`);
+      const targets = Array.from({ length: 30 }, (_, i) => `sub${i}.bigcorp.com`);
+      writeFileSync(file, `${targets.join('\n')}\n`);
+      expect((await aos(['suppress', 'add', '--file', file, '--client', 'acme', '--reason', 'partner'])).stdout).toBe('acme: 30 added, 0 updated, 0 unchanged\n');
+      writeFileSync(file, `${targets.join('\n')}\nnever-added.com\n`);
+      const r = await aos(['suppress', 'remove', '--file', file, '--client', 'acme']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('acme: 30 removed, 1 not suppressed (nothing to remove)\n');
+      // bigcorp.com still covers every one of them: one warning, not thirty.
+      expect(r.stderr).toMatch(/^aos: warning: 30 removed targets are still suppressed by a parent domain entry, e\.g\. sub\d+\.bigcorp\.com by bigcorp\.com\n$/);
+    });
+
     it('suppress add --file validates every line first: exit 2 naming lines, nothing written', async () => {
       const file = join(dir, `bad-${engine}.txt`);
       writeFileSync(file, 'good-one.com\nlocalhost\ngood-two.com\n127.0.0.1\n');

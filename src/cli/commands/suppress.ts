@@ -6,6 +6,14 @@ import type { TargetInput } from '../../services/suppression-service.js';
 import { openInput } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 
+const WARN_EACH_MAX = 10;
+
+/** A long list in one warning line: the first few, then how many more. */
+function someOf(items: readonly string[]): string {
+  const shown = items.slice(0, WARN_EACH_MAX).join(', ');
+  return items.length > WARN_EACH_MAX ? `${shown} and ${items.length - WARN_EACH_MAX} more` : shown;
+}
+
 const REASONS = 'existing_customer, past_customer, competitor, partner, do_not_contact, bounced, unsubscribed';
 
 async function collectTargets(args: string[], opts: { file?: string | undefined; column?: string | undefined }, signal: AbortSignal): Promise<TargetInput[]> {
@@ -73,12 +81,20 @@ Examples:
       const { c, service: s } = await service();
       const result = await s.remove({ client: opts.client, targets: await collectTargets(targets, opts, c.signal), force: Boolean(opts.force) });
       if (opts.json) return c.output.json(result);
-      for (const e of result.removed) c.output.line(`removed ${e.target} (${e.reason})`);
-      for (const t of result.notFound) c.output.line(`not suppressed: ${t} (nothing to remove)`);
-      if (result.fromImport.length > 0) {
-        c.output.warn(`${result.fromImport.join(', ')} came from imported customers: the next import of those customers suppresses them again`);
+      // Targets typed one by one get a line each; a file's thousands get a summary, like add.
+      if (opts.file) {
+        c.output.line(`${result.client}: ${result.removed.length} removed, ${result.notFound.length} not suppressed (nothing to remove)`);
+      } else {
+        for (const e of result.removed) c.output.line(`removed ${e.target} (${e.reason})`);
+        for (const t of result.notFound) c.output.line(`not suppressed: ${t} (nothing to remove)`);
       }
-      for (const o of result.stillSuppressed) c.output.warn(`${o.target} is still suppressed by the entry ${o.match} (${o.reason})`);
+      if (result.fromImport.length > 0) {
+        c.output.warn(`${someOf(result.fromImport)} came from imported customers: the next import of those customers suppresses them again`);
+      }
+      const still = result.stillSuppressed;
+      if (opts.file && still.length > WARN_EACH_MAX) {
+        c.output.warn(`${still.length} removed targets are still suppressed by a parent domain entry, e.g. ${still[0]?.target} by ${still[0]?.match}`);
+      } else for (const o of still) c.output.warn(`${o.target} is still suppressed by the entry ${o.match} (${o.reason})`);
     });
 
   suppress
