@@ -17,7 +17,7 @@ export interface TargetRows {
   /** The header record, when the input has one. */
   header: CsvRecord | null;
   column: number;
-  /** Other columns that hold targets too, when the column was picked rather than named. */
+  /** Other columns that hold targets too, when the column was picked under a header. */
   otherColumns: number[];
   delimiter: string;
   /** The rows in batches (one await per batch). */
@@ -83,7 +83,6 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
     // No header: data from line 1.
     const email = options.preferEmail ? first.fields.findIndex((f) => looksLikeEmail(f)) : -1;
     column = email >= 0 ? email : first.fields.findIndex((f) => looksLikeTarget(f));
-    otherColumns = columnsWhere([first.fields], looksLikeTarget).filter((c) => c !== column);
   } else {
     header = buffered.shift() ?? null;
     const sample = buffered.map((r) => r.fields);

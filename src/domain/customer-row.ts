@@ -32,13 +32,14 @@ export interface RowContext {
 }
 
 const MAX_TEXT = 1000;
+const MAX_LONG_TEXT = 10_000;
+
 // What CRM exports and spreadsheets put in an empty cell. Read as empty, so "Website: N/A" beside a
 // valid email is a customer suppressed by that email, not a rejected row.
 const PLACEHOLDER = /^(?:-+|—|–|n\/?a|n\.a\.?|#n\/a|none|null|nil|unknown|tb[ad]|\?+|not (?:available|applicable)|\((?:blank|none|empty)\))$/i;
 const PLACEHOLDER_STARTS = new Set(['-', '—', '–', 'n', 'N', '#', 'u', 'U', 't', 'T', '?', '(']);
 // Every cell of a million-row import passes here: most are ruled out by length or first character.
 const isPlaceholder = (value: string) => value.length <= 14 && PLACEHOLDER_STARTS.has(value[0] as string) && PLACEHOLDER.test(value);
-const MAX_LONG_TEXT = 10_000;
 
 function cell(fields: readonly string[], mapping: ColumnMapping, field: ImportField, max = MAX_TEXT): string | null {
   const index = mapping[field];
