@@ -10,8 +10,8 @@ const GROUPED_BY_COMMA = /^[1-9]\d{0,2}(,\d{3})+$/;
 const GROUPED_BY_DOT = /^[1-9]\d{0,2}(\.\d{3})+$/;
 
 /**
- * `$15,000.00`, `AUD 15000`, `15.000,00 €`, `EUR 15.000`, `15 000`, `(blank)` → "15000.00" (a string, exact
- * for numeric(12,2)); null for an empty cell.
+ * `$15,000.00`, `AUD 15000`, `15.000,00 €`, `EUR 15.000`, `15 000` → "15000.00" (a string,
+ * exact for numeric(12,2)); null for an empty cell or `-`.
  */
 export function parseDealValue(text: string): string | null {
   let s = text.trim();
