@@ -47,20 +47,25 @@ const looksLikeEmail = (value: string | undefined) => {
   return p.ok && p.target.kind === 'email';
 };
 
-/** The columns where most sampled values pass the test, in order. */
-function columnsWhere(sample: readonly string[][], test: (value: string) => boolean): number[] {
+/** The columns where most sampled values pass the test (and, with minFilled, that share of rows has a value), in order. */
+function columnsWhere(sample: readonly string[][], test: (value: string) => boolean, minFilled = 0): number[] {
   const width = Math.max(0, ...sample.map((r) => r.length));
   const columns: number[] = [];
   for (let col = 0; col < width; col++) {
     const values = sample.map((r) => r[col]).filter((v): v is string => v !== undefined && v.trim() !== '');
-    if (values.length > 0 && values.filter(test).length / values.length >= 0.5) columns.push(col);
+    if (values.length === 0 || values.length < minFilled * sample.length) continue;
+    if (values.filter(test).length / values.length >= 0.5) columns.push(col);
   }
   return columns;
 }
 
-/** The first column where most sampled values are valid targets (emails first with preferEmail), or -1. */
+/**
+ * The first column where most sampled values are valid targets, or -1. With preferEmail, a column
+ * of emails comes first, if most rows have one: a sparse "Email 2" column would leave most rows
+ * with nothing to check.
+ */
 export function pickTargetColumn(sample: readonly string[][], preferEmail = false): number {
-  return (preferEmail ? columnsWhere(sample, looksLikeEmail)[0] : undefined) ?? columnsWhere(sample, looksLikeTarget)[0] ?? -1;
+  return (preferEmail ? columnsWhere(sample, looksLikeEmail, 0.5)[0] : undefined) ?? columnsWhere(sample, looksLikeTarget)[0] ?? -1;
 }
 
 export async function readTargetRows(source: AsyncIterable<Buffer | string>, options: ReadTargetRowsOptions): Promise<TargetRows> {

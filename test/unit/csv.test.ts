@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeStream, detectEncoding } from '../../src/csv/decode.js';
 import { detectDelimiter } from '../../src/csv/delimiter.js';
 import { readCsv, type CsvRecord } from '../../src/csv/records.js';
+import { pickTargetColumn } from '../../src/csv/target-rows.js';
 
 async function records(bytes: Buffer | string, options: { delimiter?: string; keepRaw?: boolean; encoding?: string; chunk?: number } = {}) {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
@@ -104,3 +105,14 @@ async function readAll(text: string, maxRecordSize: number) {
   const csv = await readCsv(decoded.text, { maxRecordSize });
   for await (const _ of csv.reader.batches()) void _;
 }
+
+describe('pickTargetColumn', () => {
+  const rows = (...r: string[][]) => r;
+  it.each([
+    ['the first target column', rows(['Acme', 'acme.com', 'jo@acme.com'], ['Beta', 'beta.io', 'al@beta.io']), false, 1],
+    ['emails first when preferred', rows(['Acme', 'acme.com', 'jo@acme.com'], ['Beta', 'beta.io', 'al@beta.io']), true, 2],
+    ['a sparse email column is passed over', rows(['acme.com', ''], ['beta.io', ''], ['gamma.com', 'x@gamma.com']), true, 0],
+    ['domains when no column holds emails', rows(['x', 'acme.com'], ['y', 'beta.io']), true, 1],
+    ['none', rows(['x', 'y'], ['z', 'w']), true, -1],
+  ])('%s', (_, sample, preferEmail, expected) => expect(pickTargetColumn(sample, preferEmail)).toBe(expected));
+});
