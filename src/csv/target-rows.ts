@@ -32,8 +32,9 @@ export interface ReadTargetRowsOptions {
   /** For messages: the file name or "stdin". */
   name: string;
   /**
-   * Pick an email column before a domain column: who a lead's row reaches is its email, and the
-   * email's domain is checked too, where a website column can differ from it.
+   * For leads: pick an email column before a domain column (who a row reaches is its email, and
+   * the email's domain is checked too, where a website column can differ from it), and check a row
+   * whose picked cell is empty by its next column that holds targets.
    */
   preferEmail?: boolean;
 }
@@ -104,8 +105,17 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
   }
 
   async function* rows(): AsyncGenerator<TargetRow[]> {
+    // A lead without an email is still checked by its website: an empty cell of the picked
+    // column falls back to the next column that holds targets.
+    const fallback = options.preferEmail ? otherColumns : [];
+    const valueOf = (fields: string[]): string => {
+      const value = fields[column] ?? '';
+      if (fallback.length === 0 || value.trim() !== '') return value;
+      for (const c of fallback) if ((fields[c] ?? '').trim() !== '') return fields[c] as string;
+      return value;
+    };
     const toRow = (r: CsvRecord): TargetRow => {
-      const row: TargetRow = { value: r.fields[column] ?? '', line: r.line, fields: r.fields };
+      const row: TargetRow = { value: valueOf(r.fields), line: r.line, fields: r.fields };
       if (r.raw) row.raw = r.raw;
       return row;
     };

@@ -92,16 +92,18 @@ for (const engine of enginesUnderTest()) {
       expect(ndjson(r.stdout).map((o) => o.target)).toEqual(['sam@bigcorp.com', 'x@allowed.com']);
     });
 
-    it('--file without --column checks the email column before a website column, and says which', async () => {
+    it('--file without --column checks the email column, else the website, and says so', async () => {
       // The lead's website is not the customer's domain, but the email is who gets the mail.
       const file = join(dir, `email-first-${engine}.csv`);
-      writeFileSync(file, 'Company,Website,Email\nBigCorp Shop,bigcorp-shop.com,sam@bigcorp.com\nUnsub,smallco-group.com,jane@smallco.io\nFine,fine.com,ok@fine.com\n');
+      writeFileSync(file, 'Company,Website,Email\nBigCorp Shop,bigcorp-shop.com,sam@bigcorp.com\nUnsub,smallco-group.com,jane@smallco.io\nFine,fine.com,ok@fine.com\nNo Email,www.bigcorp.com,\n');
       const r = await aos(['check', '--file', file, '--client', 'acme', '--json']);
       expect(r.code).toBe(1);
-      expect(ndjson(r.stdout).map((o) => [o.target, o.suppressed])).toEqual([['sam@bigcorp.com', true], ['jane@smallco.io', true], ['ok@fine.com', false]]);
-      expect(r.stderr).toContain('checking column "Email"; "Website" also holds targets (--column to check another)');
+      // A row without an email is checked by its website.
+      expect(ndjson(r.stdout).map((o) => [o.target, o.suppressed])).toEqual([['sam@bigcorp.com', true], ['jane@smallco.io', true], ['ok@fine.com', false], ['bigcorp.com', true]]);
+      expect(r.stderr).toContain('checking column "Email", else "Website" where it is empty (--column to check one column)');
       const website = await aos(['check', '--file', file, '--client', 'acme', '--column', 'Website', '--json']);
-      expect(website.code).toBe(0);
+      expect(website.code).toBe(1); // only the last row's website is suppressed
+      expect(ndjson(website.stdout).filter((o) => o.suppressed).map((o) => o.target)).toEqual(['bigcorp.com']);
       expect(website.stderr).not.toContain('checking column');
       const quiet = await aos(['check', '--file', file, '--client', 'acme', '-q']);
       expect(quiet.stderr).toBe('');

@@ -47,7 +47,7 @@ async function checkInput(
   try {
     if (source.header && source.otherColumns.length > 0) {
       const name = (i: number) => `"${withoutControls(source.header?.fields[i]?.trim() ?? String(i + 1))}"`;
-      out.info(`checking column ${name(source.column)}; ${source.otherColumns.map(name).join(', ')} also hold${source.otherColumns.length === 1 ? 's' : ''} targets (--column to check another)`);
+      out.info(`checking column ${name(source.column)}, else ${source.otherColumns.map(name).join(', else ')} where it is empty (--column to check one column)`);
     }
     const stdout = out.stdoutStream;
     const write = async (data: string | Buffer) => {
