@@ -8,6 +8,8 @@ import { readCsv, type CsvRecord } from './records.js';
 
 export interface TargetRow {
   value: string;
+  /** The row's other targets (a lead's website beside its email), checked where value is allowed. */
+  others?: string[];
   line: number;
   fields: string[];
   raw?: Buffer;
@@ -33,8 +35,8 @@ export interface ReadTargetRowsOptions {
   name: string;
   /**
    * For leads: pick an email column before a domain column (who a row reaches is its email, and
-   * the email's domain is checked too, where a website column can differ from it), and check a row
-   * whose picked cell is empty by its next column that holds targets.
+   * the email's domain is checked too), fall back to the next column that holds targets where the
+   * picked cell is empty, and give each row its other targets (`others`) to check as well.
    */
   preferEmail?: boolean;
 }
@@ -105,8 +107,8 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
   }
 
   async function* rows(): AsyncGenerator<TargetRow[]> {
-    // A lead without an email is still checked by its website: an empty cell of the picked
-    // column falls back to the next column that holds targets.
+    // A lead is checked by every column that holds targets: its email, and its website where the
+    // email is allowed (or, where the email cell is empty, by the website alone).
     const fallback = options.preferEmail ? otherColumns : [];
     const valueOf = (fields: string[]): string => {
       const value = fields[column] ?? '';
@@ -114,8 +116,18 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
       for (const c of fallback) if ((fields[c] ?? '').trim() !== '') return fields[c] as string;
       return value;
     };
+    const othersOf = (fields: string[], value: string): string[] => {
+      const out: string[] = [];
+      for (const c of fallback) {
+        const v = fields[c] ?? '';
+        if (v.trim() !== '' && v !== value) out.push(v);
+      }
+      return out;
+    };
     const toRow = (r: CsvRecord): TargetRow => {
-      const row: TargetRow = { value: valueOf(r.fields), line: r.line, fields: r.fields };
+      const value = valueOf(r.fields);
+      const row: TargetRow = { value, line: r.line, fields: r.fields };
+      if (fallback.length > 0) row.others = othersOf(r.fields, value);
       if (r.raw) row.raw = r.raw;
       return row;
     };

@@ -206,6 +206,32 @@ function entryView(r: Record<string, unknown>): SuppressionEntryView {
 
 const ENTRY_COLUMNS = 'domain, email, reason, source, notes, expires_at, company_name, customer_id, created_by, created_at, updated_at';
 
+/** Where a row's value is allowed, its other targets decide: the first suppressed one wins. Invalid others are not the row's target and are ignored. */
+async function suppressedByOthers(
+  rows: ReadonlyArray<{ others?: readonly string[] | undefined }>,
+  outcomes: CheckOutcome[],
+  check: (inputs: string[]) => Promise<CheckOutcome[]>,
+): Promise<CheckOutcome[]> {
+  const owners: number[] = [];
+  const values: string[] = [];
+  rows.forEach((row, i) => {
+    const o = outcomes[i] as CheckOutcome;
+    if (!row.others || 'error' in o || o.suppressed) return;
+    for (const v of row.others) {
+      owners.push(i);
+      values.push(v);
+    }
+  });
+  if (values.length === 0) return outcomes;
+  const others = await check(values);
+  others.forEach((o, k) => {
+    const i = owners[k] as number;
+    const current = outcomes[i] as CheckOutcome;
+    if (!('error' in o) && o.suppressed && !('error' in current) && !current.suppressed) outcomes[i] = o;
+  });
+  return outcomes;
+}
+
 export class SuppressionService {
   private readonly db: Database;
   private readonly now: () => Date;
@@ -252,18 +278,22 @@ export class SuppressionService {
    * one query, run while the next batch is read. With `large: true` (a caller that knows a big
    * input is coming) and a client list of at most PRELOAD_MAX_ENTRIES, the live entries are read
    * once at the start instead: a million targets then cost the server one scan, not a hundred.
+   * A row's `others` (say, a lead's website beside its email) are checked too where its value is
+   * allowed: a row is suppressed when any of its targets is, and reports that target.
    */
-  async *checkStream<T extends { value: string }>(
+  async *checkStream<T extends { value: string; others?: readonly string[] | undefined }>(
     client: string,
     rows: AsyncIterable<T[]>,
     options: { signal?: AbortSignal | undefined; large?: boolean } = {},
   ): AsyncGenerator<{ rows: T[]; outcomes: CheckOutcome[] }> {
     const ref = await this.resolveClient(client);
     const preloaded = options.large ? await this.preloadEntries(ref.id) : null;
+    const check = (inputs: string[]) => (preloaded ? Promise.resolve(matchTargets(parseInputs(inputs), preloaded)) : this.checkBatch(ref.id, inputs));
     const lookup = (batch: T[]) => {
       options.signal?.throwIfAborted();
-      const inputs = batch.map((r) => r.value);
-      const pending = (preloaded ? Promise.resolve(matchTargets(parseInputs(inputs), preloaded)) : this.checkBatch(ref.id, inputs)).then((outcomes) => ({ rows: batch, outcomes }));
+      const pending = check(batch.map((r) => r.value))
+        .then((outcomes) => suppressedByOthers(batch, outcomes, check))
+        .then((outcomes) => ({ rows: batch, outcomes }));
       pending.catch(() => {}); // awaited, and thrown, when its turn comes
       return pending;
     };

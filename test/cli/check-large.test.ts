@@ -64,6 +64,26 @@ describe('aos check on a large file [embedded]', () => {
     expect(readFileSync(rejectedBig, 'utf8')).toContain('"Lead 42, Søren",lead42@company42.com.au,x,existing_customer (company42.com.au)');
   });
 
+  it('a second target column (websites): read in the worker too, a row suppressed by it as on stdin', async () => {
+    // Every 7th lead has an allowed email but a website on a suppressed domain.
+    const withSites = [
+      'Name,Email,Website',
+      ...Array.from({ length: ROWS }, (_, i) => `"Lead ${i}",lead${i}@company${i % 5000}.io,${i % 7 === 3 ? `https://shop.bigcorp.com/${i}` : `www.site${i}.io`}`),
+    ].join('\n');
+    const sites = join(dir, 'sites.csv');
+    writeFileSync(sites, withSites);
+    expect(statSync(sites).size).toBeGreaterThanOrEqual(WORKER_MIN_BYTES);
+    const big = await aos(['check', '--file', sites, '--client', 'acme', '--json']);
+    const piped = await aos(['check', '-', '--client', 'acme', '--json'], withSites);
+    expect(big.code).toBe(1);
+    expect(big.stdout).toBe(piped.stdout);
+    expect(big.stderr).toContain('checking column "Email" and, where it is allowed or empty, "Website"');
+    const lines = big.stdout.trim().split('\n').map((l) => JSON.parse(l) as { input: string; suppressed: boolean });
+    expect(lines[3]).toMatchObject({ input: 'https://shop.bigcorp.com/3', suppressed: true });
+    expect(lines[4]).toMatchObject({ input: 'lead4@company4.io', suppressed: false });
+    expect(lines.filter((o) => o.suppressed)).toHaveLength(Math.ceil((ROWS - 3) / 7));
+  });
+
   it('a malformed row deep in the file: exit 2 with the line, as on stdin', async () => {
     const broken = join(dir, 'broken.csv');
     const text = `${leads}\r\n"unclosed,lead@x.com,\r\n`;

@@ -92,18 +92,29 @@ for (const engine of enginesUnderTest()) {
       expect(ndjson(r.stdout).map((o) => o.target)).toEqual(['sam@bigcorp.com', 'x@allowed.com']);
     });
 
-    it('--file without --column checks the email column, else the website, and says so', async () => {
+    it('--file without --column checks the email column and the website, and says so', async () => {
       // The lead's website is not the customer's domain, but the email is who gets the mail.
       const file = join(dir, `email-first-${engine}.csv`);
-      writeFileSync(file, 'Company,Website,Email\nBigCorp Shop,bigcorp-shop.com,sam@bigcorp.com\nUnsub,smallco-group.com,jane@smallco.io\nFine,fine.com,ok@fine.com\nNo Email,www.bigcorp.com,\n');
+      writeFileSync(
+        file,
+        'Company,Website,Email\nBigCorp Shop,bigcorp-shop.com,sam@bigcorp.com\nUnsub,smallco-group.com,jane@smallco.io\nFine,fine.com,ok@fine.com\nNo Email,www.bigcorp.com,\nPersonal,https://shop.bigcorp.com/x,sam.personal@gmail.com\nJunk Site,not a site,ok2@fine.com\n',
+      );
       const r = await aos(['check', '--file', file, '--client', 'acme', '--json']);
       expect(r.code).toBe(1);
-      // A row without an email is checked by its website.
-      expect(ndjson(r.stdout).map((o) => [o.target, o.suppressed])).toEqual([['sam@bigcorp.com', true], ['jane@smallco.io', true], ['ok@fine.com', false], ['bigcorp.com', true]]);
-      expect(r.stderr).toContain('checking column "Email", else "Website" where it is empty (--column to check one column)');
+      // A row without an email is checked by its website; a row whose email is allowed is still
+      // suppressed by its website, which the answer names; a junk website does not make it invalid.
+      expect(ndjson(r.stdout).map((o) => [o.input, o.suppressed])).toEqual([
+        ['sam@bigcorp.com', true],
+        ['jane@smallco.io', true],
+        ['ok@fine.com', false],
+        ['www.bigcorp.com', true],
+        ['https://shop.bigcorp.com/x', true],
+        ['ok2@fine.com', false],
+      ]);
+      expect(r.stderr).toContain('checking column "Email" and, where it is allowed or empty, "Website" (--column to check one column)');
       const website = await aos(['check', '--file', file, '--client', 'acme', '--column', 'Website', '--json']);
-      expect(website.code).toBe(1); // only the last row's website is suppressed
-      expect(ndjson(website.stdout).filter((o) => o.suppressed).map((o) => o.target)).toEqual(['bigcorp.com']);
+      expect(website.code).toBe(2); // one column, as named: "not a site" is invalid there
+      expect(ndjson(website.stdout).filter((o) => o.suppressed).map((o) => o.input)).toEqual(['www.bigcorp.com', 'https://shop.bigcorp.com/x']);
       expect(website.stderr).not.toContain('checking column');
       const quiet = await aos(['check', '--file', file, '--client', 'acme', '-q']);
       expect(quiet.stderr).toBe('');

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { ClientService } from '../../src/services/client-service.js';
-import { isInvalid, SuppressionService, type CheckResult } from '../../src/services/suppression-service.js';
+import { isInvalid, SuppressionService, type CheckOutcome, type CheckResult } from '../../src/services/suppression-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -142,6 +142,25 @@ describeEachDatabase('SuppressionService matching', ({ db }) => {
     expect(await stream(service, false)).toEqual(expected);
     // A list longer than the preload limit is looked up per batch, with the same answers.
     expect(await stream(new SuppressionService({ db: db(), now: () => NOW, preloadMaxEntries: 1 }), true)).toEqual(expected);
+  });
+
+  it('checkStream: a row whose value is allowed is suppressed by any of its others, which it then reports', async () => {
+    const rows = [
+      { value: 'lead@free1.example.com', others: ['https://shop.smallco.com/x'] }, // allowed email, suppressed website
+      { value: 'lead@free2.example.com', others: ['not a site', 'fine.example.com'] }, // invalid and allowed others
+      { value: 'not an email', others: ['shop.smallco.com'] }, // an invalid value stays invalid
+      { value: 'x.shop.smallco.com' }, // no others
+    ];
+    for (const large of [true, false]) {
+      const out: CheckOutcome[] = [];
+      for await (const batch of service.checkStream('acme', (async function* () { yield rows; })(), { large })) out.push(...batch.outcomes);
+      expect(out.map((o) => (isInvalid(o) ? 'invalid' : o.suppressed ? `suppressed by ${o.input}` : 'allowed'))).toEqual([
+        'suppressed by https://shop.smallco.com/x',
+        'allowed',
+        'invalid',
+        'suppressed by x.shop.smallco.com',
+      ]);
+    }
   });
 
   it('an unknown client is an input error', async () => {

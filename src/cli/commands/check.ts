@@ -47,7 +47,7 @@ async function checkInput(
   try {
     if (source.header && source.otherColumns.length > 0) {
       const name = (i: number) => `"${withoutControls(source.header?.fields[i]?.trim() ?? String(i + 1))}"`;
-      out.info(`checking column ${name(source.column)}, else ${source.otherColumns.map(name).join(', else ')} where it is empty (--column to check one column)`);
+      out.info(`checking column ${name(source.column)} and, where it is allowed or empty, ${source.otherColumns.map(name).join(', ')} (--column to check one column)`);
     }
     const stdout = out.stdoutStream;
     const write = async (data: string | Buffer) => {

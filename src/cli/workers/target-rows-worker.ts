@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const header = source.header && { ...source.header, ...(source.header.raw ? { raw: Buffer.from(source.header.raw) } : {}) };
   await out.send({ type: 'meta', header, column: source.column, otherColumns: source.otherColumns, delimiter: source.delimiter }, false);
   const keepRaw = Boolean(request.options.keepRaw);
+  const withOthers = Boolean(request.options.preferEmail) && source.otherColumns.length > 0;
   let values: string[] = [];
+  let others: string[][] = [];
   let lines: number[] = [];
   let fields: string[][] = [];
   let raws: Buffer[] = [];
@@ -28,8 +30,9 @@ async function main(): Promise<void> {
       let end = 0;
       for (const r of raws) rawEnds.push((end += r.length));
     }
-    await out.send({ type: 'rows', values, lines, fields: request.withFields ? fields : null, raw, rawEnds }, true);
+    await out.send({ type: 'rows', values, others: withOthers ? others : null, lines, fields: request.withFields ? fields : null, raw, rawEnds }, true);
     values = [];
+    others = [];
     lines = [];
     fields = [];
     raws = [];
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
   for await (const batch of source.rows) {
     for (const row of batch) {
       values.push(row.value);
+      if (withOthers) others.push(row.others ?? []);
       lines.push(row.line);
       if (request.withFields) fields.push(row.fields);
       if (keepRaw) raws.push(row.raw ?? Buffer.alloc(0));

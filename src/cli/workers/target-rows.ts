@@ -17,7 +17,7 @@ export interface TargetRowsRequest {
 
 export type TargetRowsMessage =
   | { type: 'meta'; header: CsvRecord | null; column: number; otherColumns: number[]; delimiter: string }
-  | { type: 'rows'; values: string[]; lines: number[]; fields: string[][] | null; raw: Buffer | null; rawEnds: number[] | null }
+  | { type: 'rows'; values: string[]; others: string[][] | null; lines: number[]; fields: string[][] | null; raw: Buffer | null; rawEnds: number[] | null }
   | { type: 'end' };
 
 export interface OpenedTargetRows extends TargetRows {
@@ -57,6 +57,7 @@ export async function openTargetRows(input: InputSource, options: ReadTargetRows
         for (let i = 0; i < m.values.length; i++) {
           const value = m.values[i] as string;
           const row: TargetRow = { value, line: m.lines[i] as number, fields: m.fields?.[i] ?? [value] };
+          if (m.others) row.others = m.others[i] as string[];
           if (m.raw && m.rawEnds) {
             const end = m.rawEnds[i] as number;
             row.raw = m.raw.subarray(start, end);
