@@ -109,16 +109,16 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
   async function* rows(): AsyncGenerator<TargetRow[]> {
     // A lead is checked by every column that holds targets: its email, and its website where the
     // email is allowed (or, where the email cell is empty, by the website alone).
-    const fallback = options.preferEmail ? otherColumns : [];
+    const alsoChecked = options.preferEmail ? otherColumns : [];
     const valueOf = (fields: string[]): string => {
       const value = fields[column] ?? '';
-      if (fallback.length === 0 || value.trim() !== '') return value;
-      for (const c of fallback) if ((fields[c] ?? '').trim() !== '') return fields[c] as string;
+      if (alsoChecked.length === 0 || value.trim() !== '') return value;
+      for (const c of alsoChecked) if ((fields[c] ?? '').trim() !== '') return fields[c] as string;
       return value;
     };
     const othersOf = (fields: string[], value: string): string[] => {
       const out: string[] = [];
-      for (const c of fallback) {
+      for (const c of alsoChecked) {
         const v = fields[c] ?? '';
         if (v.trim() !== '' && v !== value) out.push(v);
       }
@@ -127,7 +127,7 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
     const toRow = (r: CsvRecord): TargetRow => {
       const value = valueOf(r.fields);
       const row: TargetRow = { value, line: r.line, fields: r.fields };
-      if (fallback.length > 0) row.others = othersOf(r.fields, value);
+      if (alsoChecked.length > 0) row.others = othersOf(r.fields, value);
       if (r.raw) row.raw = r.raw;
       return row;
     };
