@@ -119,11 +119,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   process.on('unhandledRejection', lastResort);
 
   const INTERRUPTED = 'interrupted: nothing was written by the unfinished step';
+  // What aborted reads and queries throw after Ctrl-C; a command's own account of it is another error.
+  const abortReason = new AosError('interrupted', 'interrupted');
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
-    abort.abort(new AosError('interrupted', 'interrupted'));
+    abort.abort(abortReason);
     // A command that does not reach an abort point in time is stopped; the lock file is released
     // by its exit handler and the server rolls back the open transaction.
     setTimeout(() => {
@@ -154,7 +156,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     } else {
       // After Ctrl-C, any failure is the interruption's doing (an aborted read, a cancelled
       // query); a command that says what its interruption left (import, check) is heard.
-      const said = e instanceof AosError && e.code === 'interrupted' && e.message !== 'interrupted';
+      const said = e instanceof AosError && e.code === 'interrupted' && e !== abortReason;
       fail(interrupted && !said ? new AosError('interrupted', INTERRUPTED) : e);
     }
   } finally {
