@@ -51,27 +51,13 @@ function cell(fields: readonly string[], mapping: ColumnMapping, field: ImportFi
   return value;
 }
 
-// Platforms whose pages small companies give as their website ("facebook.com/joesplumbing").
-const PLATFORMS = new Set([
-  'facebook.com', 'fb.com', 'fb.me', 'instagram.com', 'linkedin.com', 'lnkd.in', 'twitter.com', 'x.com', 't.co',
-  'youtube.com', 'youtu.be', 'tiktok.com', 'pinterest.com', 'yelp.com', 'google.com', 'goo.gl', 'g.page',
-  'bit.ly', 'linktr.ee', 'wa.me', 't.me',
-]);
-
-/** A page on a platform (a path after the host), as opposed to the platform's own domain. */
-function isPlatformPage(text: string, registrable: string): boolean {
-  if (!PLATFORMS.has(registrable)) return false;
-  const rest = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  const pathAt = rest.search(/[/?#]/);
-  return pathAt >= 0 && /[^/?#]/.test(rest.slice(pathAt));
-}
-
 function companyDomain(text: string): string | null {
   const p = parseTarget(text);
   if (!p.ok) throw new ValueError(`domain "${text.length > 60 ? `${text.slice(0, 60)}…` : text}": ${p.error}`);
   // A website at gmail.com, or a page on facebook.com, says nothing of the company's own domain:
-  // the row falls back to its email. (facebook.com itself, without a page, is Facebook.)
-  if (p.target.freeMail || isPlatformPage(text, p.target.registrableDomain)) return null;
+  // the row falls back to its email. (facebook.com itself, without a page, is Facebook, and
+  // telstra.com, a mail provider that is also a company, is Telstra's website.)
+  if (p.target.webmail || p.target.platformPage) return null;
   return p.target.registrableDomain;
 }
 

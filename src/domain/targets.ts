@@ -1,8 +1,9 @@
 // The one place where user input becomes a suppression target (SPEC §2).
-import { createRequire } from 'node:module';
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
 import { AosError } from '../errors.js';
+import { type MailProviderTier, mailProviderTier } from './mail-providers.js';
+import { isPlatformPage } from './platforms.js';
 import { printable } from './printable.js';
 
 export { printable, withoutControls } from './printable.js';
@@ -19,23 +20,29 @@ export interface Target {
   hostname: string;
   /** The company-level domain under the public suffix (acme.co.uk, acme.github.io). */
   registrableDomain: string;
-  /** A personal mailbox provider (gmail.com, outlook.com…): never a company. */
+  /**
+   * A mail provider (either tier): an address there is a personal mailbox, so the domain part says
+   * nothing of the person's company.
+   */
   freeMail: boolean;
+  /** Webmail (gmail.com, outlook.com…): never a company, not even as an explicit website. */
+  webmail: boolean;
+  /** A page on a platform (`linkedin.com/company/acme`): names a page, not a company (SPEC §2). */
+  platformPage: boolean;
 }
 
 export type TargetResult = { ok: true; target: Target } | { ok: false; input: string; error: string };
 
-const requireFromHere = createRequire(import.meta.url);
-let freeMailDomains: ReadonlySet<string> | undefined;
-
-/** Free-mail providers from the maintained `email-providers` list (loaded on first use). */
+/** A mail provider of either tier (gmail.com, telstra.com…), from the registrable domain. */
 export function isFreeMailDomain(hostname: string): boolean {
-  return isFreeMail(hostname, registrableDomain(hostname));
+  return mailTierOf(hostname) !== null;
 }
 
-function isFreeMail(hostname: string, registrable: string | null): boolean {
-  freeMailDomains ??= new Set<string>(requireFromHere('email-providers/all.json') as string[]);
-  return (registrable !== null && freeMailDomains.has(registrable)) || (hostname !== registrable && freeMailDomains.has(hostname));
+/** The mail-provider tier of a hostname's registrable domain, or null (SPEC §2 provider tiers). */
+export function mailTierOf(hostname: string): MailProviderTier | null {
+  const info = parseDomain(hostname, TLDTS_OPTIONS);
+  if (!info.domain || info.isIp) return null;
+  return mailProviderTier(info.domain, info.domainWithoutSuffix ?? '');
 }
 
 const TLDTS_OPTIONS = { allowPrivateDomains: true, extractHostname: false } as const;
@@ -57,7 +64,7 @@ export function registrableDomain(hostname: string): string | null {
   return info.domain;
 }
 
-type HostResult = { ok: true; hostname: string; registrable: string; freeMail: boolean } | { ok: false; error: string };
+type HostResult = { ok: true; hostname: string; registrable: string; tier: MailProviderTier | null } | { ok: false; error: string };
 
 /** Validates and normalizes a bare hostname (already lowercased, no scheme or path). */
 function normalizeHostname(raw: string): HostResult {
@@ -66,6 +73,8 @@ function normalizeHostname(raw: string): HostResult {
   if (/^\[.*\]$/.test(host) || /^[0-9.]+$/.test(host)) {
     return { ok: false, error: 'IP addresses are not domains' };
   }
+  // domainToASCII reads its input as a URL host and would drop a path (`x.com/a` → `x.com`).
+  if (/[/?#:@\\%\[\]]/.test(host)) return { ok: false, error: 'not a valid domain name' };
   // WHATWG IDNA: Unicode labels become punycode ('' when they cannot be) and punycode labels are
   // checked (xn--bcher-kva0 does not decode); other ASCII names skip the (costly) conversion.
   if (!/^[a-z0-9.-]*$/.test(host) || host.includes('xn--')) {
@@ -87,7 +96,7 @@ function normalizeHostname(raw: string): HostResult {
   }
   // `www.` goes when it is a subdomain label: `www.com` and `www.github.io` are companies.
   if (host.startsWith('www.') && info.subdomain) host = host.slice(4);
-  return { ok: true, hostname: host, registrable: info.domain, freeMail: isFreeMail(host, info.domain) };
+  return { ok: true, hostname: host, registrable: info.domain, tier: mailProviderTier(info.domain, info.domainWithoutSuffix ?? '') };
 }
 
 function hostFromUrl(input: string): { ok: true; host: string } | { ok: false; error: string } {
@@ -128,12 +137,14 @@ function parseEmail(input: string, text: string): TargetResult {
   if (!host.ok) return { ok: false, input, error: `email domain: ${host.error}` };
   const value = canonicalEmail(local, host.hostname);
   const hostname = value.slice(value.lastIndexOf('@') + 1);
-  // canonicalEmail only ever renames googlemail.com to gmail.com, a registrable domain itself.
-  const same = hostname === host.hostname;
-  const registrable = same ? host.registrable : hostname;
+  // canonicalEmail only ever renames googlemail.com to gmail.com: webmail both, and registrable.
+  const registrable = hostname === host.hostname ? host.registrable : hostname;
   return {
     ok: true,
-    target: { kind: 'email', input, value, hostname, registrableDomain: registrable, freeMail: same ? host.freeMail : isFreeMail(hostname, registrable) },
+    target: {
+      kind: 'email', input, value, hostname, registrableDomain: registrable,
+      freeMail: host.tier !== null, webmail: host.tier === 'webmail', platformPage: false,
+    },
   };
 }
 
@@ -160,7 +171,13 @@ export function parseTarget(input: string): TargetResult {
     return { ok: false, input, error: 'target contains spaces or control characters' };
   }
   const isUrl = SCHEME.test(text);
-  if (!isUrl && text.includes('@')) return parseEmail(input, text);
+  // Without a scheme, a `/`, `?` or `#` before any `@` makes a URL (`acme.com/?ref=bob@x.com` is
+  // acme.com); an email is local@domain with nothing after the domain, checked by parseEmail.
+  const at = text.indexOf('@');
+  if (!isUrl && at >= 0) {
+    const pathAt = text.search(/[/?#]/);
+    if (pathAt < 0 || pathAt > at) return parseEmail(input, text);
+  }
 
   const looksLikeUrl = isUrl || /[/:?#]/.test(text);
   let host = text;
@@ -179,7 +196,9 @@ export function parseTarget(input: string): TargetResult {
       value: normalized.hostname,
       hostname: normalized.hostname,
       registrableDomain: normalized.registrable,
-      freeMail: normalized.freeMail,
+      freeMail: normalized.tier !== null,
+      webmail: normalized.tier === 'webmail',
+      platformPage: looksLikeUrl && isPlatformPage(text, normalized.registrable),
     },
   };
 }
@@ -193,10 +212,12 @@ export function normalizeTarget(input: string): Target {
 
 /**
  * The domain entries that can cover a target: its hostname and every parent down to the
- * registrable domain. An email at a free-mail provider has none: only email entries match it.
+ * registrable domain. An email at webmail has none: only email entries match it. An email at a
+ * provider that is also a company (telstra.com) is covered by that company's domain entry, which
+ * only an explicit website or `suppress add` creates.
  */
 export function coveringDomains(target: Target): string[] {
-  if (target.kind === 'email' && target.freeMail) return [];
+  if (target.kind === 'email' && target.webmail) return [];
   const domains: string[] = [];
   let host = target.hostname;
   for (;;) {

@@ -65,6 +65,8 @@ export interface AddResult {
   updated: number;
   unchanged: number;
   targets: string[];
+  /** Domains of mail providers that are also companies: their customers' mailboxes are suppressed too. */
+  mail_provider_domains: string[];
 }
 
 export interface RemoveResult {
@@ -368,7 +370,15 @@ export class SuppressionService {
     const ref = await this.resolveClient(options.client);
     if (options.targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, or --file PATH');
     const targets = parseAllTargets(options.targets);
-    const freeMail = targets.filter((t) => t.kind === 'domain' && t.freeMail).map((t) => t.value);
+    const pages = targets.filter((t) => t.platformPage).map((t) => t.input);
+    if (pages.length > 0) {
+      throw new AosError(
+        'input',
+        `refusing to suppress ${pages.slice(0, MAX_LISTED_ERRORS).map((p) => `"${printable(p)}"`).join(', ')}: a page on a platform names a page, not a company; nothing written`,
+        'suppress the company\'s own domain (its website) or its email address instead',
+      );
+    }
+    const freeMail = targets.filter((t) => t.kind === 'domain' && t.webmail).map((t) => t.value);
     if (freeMail.length > 0 && !options.force) {
       throw new AosError(
         'input',
@@ -395,7 +405,11 @@ export class SuppressionService {
       return { added, updated };
     });
     const distinct = byKind('domain').length + byKind('email').length;
-    return { client: ref.slug, ...counts, unchanged: distinct - counts.added - counts.updated, targets: [...byKind('domain'), ...byKind('email')] };
+    const providers = [...new Set(targets.filter((t) => t.kind === 'domain' && t.freeMail && !t.webmail).map((t) => t.value))];
+    return {
+      client: ref.slug, ...counts, unchanged: distinct - counts.added - counts.updated, targets: [...byKind('domain'), ...byKind('email')],
+      mail_provider_domains: providers,
+    };
   }
 
   async remove(options: { client: string; targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<RemoveResult> {

@@ -109,9 +109,77 @@ const invalid: Array<[string, string]> = [
   ['Sa\u001brah <sarah@bigcorp.com>', 'control'],
   ['<a@b.com> <c@d.com>', 'spaces'],
   ['http://', 'not a valid'],
+  // An email is local@domain with nothing after the domain.
+  ['bob@partner.com/x', 'not a valid domain'],
+  ['bob@partner.com?x=1', 'not a valid domain'],
   ['x'.repeat(64) + '.com', 'not a valid domain'],
   ['a'.repeat(3000) + '.com', 'too long'],
 ];
+
+// Without a scheme, a `/`, `?` or `#` before any `@` makes a URL: its host is the target (SPEC §2).
+describe('URL or email: whichever comes first', () => {
+  it.each([
+    ['buildright.com.au/?ref=bob@partner.com', 'domain', 'buildright.com.au'],
+    ['buildright.com.au/contact@gmail.com', 'domain', 'buildright.com.au'],
+    ['buildright.com.au#bob@partner.com', 'domain', 'buildright.com.au'],
+    ['www.buildright.com.au?mail=a@b.com', 'domain', 'buildright.com.au'],
+    ['https://acme.com/?ref=bob@partner.com', 'domain', 'acme.com'],
+    ['bob@partner.com', 'email', 'bob@partner.com'],
+  ])('%j is a %s: %s', (input, kind, value) => {
+    expect(normalizeTarget(input)).toMatchObject({ kind, value });
+  });
+});
+
+// [input, freeMail (a mailbox provider of either tier), webmail (never a company)]
+describe('mail provider tiers', () => {
+  it.each([
+    ['gmail.com', true, true],
+    ['jane@googlemail.com', true, true],
+    ['yahoo.co.uk', true, true],
+    ['yahoo.co.nz', true, true],
+    ['hotmail.fr', true, true],
+    ['outlook.com', true, true],
+    ['gmx.de', true, true],
+    ['mail.ru', true, true],
+    ['qq.com', true, true],
+    ['icloud.com', true, true],
+    ['me.com', true, true],
+    ['proton.me', true, true],
+    ['jane@yandex.ru', true, true],
+    ['telstra.com', true, false],
+    ['https://www.telstra.com/', true, false],
+    ['jane@bigpond.com', true, false],
+    ['sky.com', true, false],
+    ['bt.com', true, false],
+    ['orange.fr', true, false],
+    ['web.de', true, false],
+    ['zoho.com', true, false],
+    ['bigcorp.com', false, false],
+    ['jane@bigcorp.com', false, false],
+  ])('%s: provider %s, webmail %s', (input, freeMail, webmail) => {
+    expect(normalizeTarget(input)).toMatchObject({ freeMail, webmail });
+  });
+});
+
+describe('platform pages', () => {
+  it.each([
+    ['linkedin.com/company/acme', true],
+    ['https://www.linkedin.com/in/jane-doe', true],
+    ['http://www.facebook.com/joesplumbing', true],
+    ['facebook.com/profile.php?id=123', true],
+    ['bit.ly/3xYz', true],
+    ['linktr.ee/acme', true],
+    ['google.com/maps/place/Acme', true],
+    ['https://twitter.com/acme', true],
+    ['x.com/acme', true],
+    ['linkedin.com', false],
+    ['https://www.facebook.com/', false],
+    ['acme.com/about', false],
+    ['jane@linkedin.com', false],
+  ])('%s is a platform page: %s', (input, page) => {
+    expect(normalizeTarget(input).platformPage).toBe(page);
+  });
+});
 
 describe('mailboxAddress', () => {
   it.each([
@@ -148,6 +216,9 @@ describe('coveringDomains', () => {
     ['docs.acme.github.io', ['docs.acme.github.io', 'acme.github.io']],
     ['sarah@gmail.com', []],
     ['sarah@mail.yahoo.com', []],
+    // A provider that is also a company: its own domain entry covers its mailboxes (SPEC §2).
+    ['jane@telstra.com', ['telstra.com']],
+    ['jane@sky.com', ['sky.com']],
     ['gmail.com', ['gmail.com']],
   ];
   it.each(cases)('%s is covered by domain entries %j', (input, expected) => {
@@ -171,7 +242,11 @@ describe('URL hosts agree with the WHATWG parser', () => {
           viaUrl = null;
         }
         const direct = parseTarget(input);
-        if (!/[/:?#]/.test(text) || text.includes('@') && !/^[a-z][a-z0-9+.-]*:\/\//.test(text)) return; // not read as a URL
+        const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//.test(text);
+        const at = text.indexOf('@');
+        const pathAt = text.search(/[/?#]/);
+        const readAsEmail = !hasScheme && at >= 0 && (pathAt < 0 || pathAt > at);
+        if (!/[/:?#]/.test(text) || readAsEmail) return; // not read as a URL
         const oracle = viaUrl ? parseTarget(viaUrl) : null;
         expect(direct.ok).toBe(oracle?.ok ?? false);
         if (direct.ok && oracle?.ok) expect(direct.target.value).toBe(oracle.target.value);

@@ -64,6 +64,9 @@ Examples:
       const items = await collectTargets(targets, opts, c.signal);
       const result = await s.add({ client: opts.client, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
       if (opts.json) return c.output.json(result);
+      if (result.mail_provider_domains.length > 0) {
+        c.output.warn(`${someOf(result.mail_provider_domains)}: a mail provider that is also a company, so its customers' mailboxes there are suppressed too`);
+      }
       c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged`);
     });
 
