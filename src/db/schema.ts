@@ -11,6 +11,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -37,10 +38,12 @@ export const clients = pgTable(
   (t) => [check('clients_slug_format', sql`${t.slug} ~ '^[a-z0-9-]+$'`)],
 );
 
+// Every client-scoped table's primary and unique keys lead with client_id, so each can be
+// distributed by client on Citus (README "Growing past one machine"); clients is a reference table.
 export const clientCustomers = pgTable(
   'client_customers',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     clientId: uuid('client_id')
       .notNull()
       .references(() => clients.id, { onDelete: 'cascade' }),
@@ -73,6 +76,7 @@ export const clientCustomers = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ name: 'client_customers_pkey', columns: [t.clientId, t.id] }),
     unique('client_customers_client_natural_key').on(t.clientId, t.naturalKey),
     index('client_customers_domain_idx').on(t.domain),
     check('client_customers_status_check', sql`${t.status} in ('active', 'churned')`),
@@ -85,7 +89,7 @@ export const clientCustomers = pgTable(
 export const suppressionList = pgTable(
   'suppression_list',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     clientId: uuid('client_id')
       .notNull()
       .references(() => clients.id, { onDelete: 'cascade' }),
@@ -104,6 +108,7 @@ export const suppressionList = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ name: 'suppression_list_pkey', columns: [t.clientId, t.id] }),
     // These two unique indexes are also the lookup indexes of `check` (client_id, domain = ANY).
     unique('suppression_list_client_domain_key').on(t.clientId, t.domain),
     unique('suppression_list_client_email_key').on(t.clientId, t.email),
@@ -115,7 +120,7 @@ export const suppressionList = pgTable(
 export const suppressionEvents = pgTable(
   'suppression_events',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     // No foreign key on purpose: the audit trail is append-only and must outlive what it audits.
     clientId: uuid('client_id').notNull(),
     target: text('target').notNull(),
@@ -130,6 +135,7 @@ export const suppressionEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'suppression_events_pkey', columns: [t.clientId, t.id] }),
     index('suppression_events_client_target_idx').on(t.clientId, t.target),
     check('suppression_events_action_check', sql`${t.action} in ('add', 'update', 'remove')`),
     check('suppression_events_source_check', sql`${t.source} in ('manual', 'import')`),
@@ -140,7 +146,7 @@ export const suppressionEvents = pgTable(
 export const importRuns = pgTable(
   'import_runs',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     clientId: uuid('client_id')
       .notNull()
       .references(() => clients.id, { onDelete: 'cascade' }),
@@ -155,7 +161,10 @@ export const importRuns = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('import_runs_client_header_idx').on(t.clientId, t.headerKey, t.finishedAt)],
+  (t) => [
+    primaryKey({ name: 'import_runs_pkey', columns: [t.clientId, t.id] }),
+    index('import_runs_client_header_idx').on(t.clientId, t.headerKey, t.finishedAt),
+  ],
 );
 
 // Platform-wide and anonymous: no client id, contact name, email or any client-private column.

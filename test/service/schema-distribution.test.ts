@@ -1,0 +1,42 @@
+// Ready to shard by client (Citus): a unique or primary key of a table distributed by client_id
+// must include client_id, or the cluster cannot enforce it. This reads the live catalog after the
+// migrations, so a new table or key that forgets client_id fails here, not in production.
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from '../helpers/databases.js';
+
+// Tables that are platform-wide by design: a reference table and one distributed by domain.
+const NOT_CLIENT_SCOPED: Record<string, string> = {
+  clients: 'reference table',
+  platform_buyer_signals: 'distributed by domain',
+};
+
+describeEachDatabase('schema: client-scoped keys', ({ db }) => {
+  it('every table is either client-scoped (has client_id) or listed as platform-wide', async () => {
+    const tables = await db().query<{ table_name: string; has_client_id: boolean }>(
+      `select t.table_name,
+              exists (select 1 from information_schema.columns c
+                       where c.table_schema = t.table_schema and c.table_name = t.table_name and c.column_name = 'client_id') as has_client_id
+         from information_schema.tables t
+        where t.table_schema = current_schema() and t.table_type = 'BASE TABLE'`,
+    );
+    const stray = tables.filter((t) => !t.has_client_id && !(t.table_name in NOT_CLIENT_SCOPED)).map((t) => t.table_name);
+    expect(stray).toEqual([]);
+    expect(tables.length).toBeGreaterThan(Object.keys(NOT_CLIENT_SCOPED).length);
+  });
+
+  it('every primary and unique key of a client-scoped table includes client_id', async () => {
+    const keys = await db().query<{ table_name: string; index_name: string; columns: string[] }>(
+      `select tc.relname as table_name, ic.relname as index_name,
+              array(select a.attname::text from unnest(ix.indkey) k join pg_attribute a on a.attrelid = tc.oid and a.attnum = k) as columns
+         from pg_index ix
+         join pg_class ic on ic.oid = ix.indexrelid
+         join pg_class tc on tc.oid = ix.indrelid
+         join pg_namespace n on n.oid = tc.relnamespace
+        where n.nspname = current_schema() and (ix.indisunique or ix.indisprimary)
+          and exists (select 1 from pg_attribute a where a.attrelid = tc.oid and a.attname = 'client_id' and not a.attisdropped)`,
+    );
+    expect(keys.length).toBeGreaterThanOrEqual(4);
+    const missing = keys.filter((k) => !k.columns.includes('client_id')).map((k) => `${k.table_name}.${k.index_name} (${k.columns.join(', ')})`);
+    expect(missing).toEqual([]);
+  });
+});
