@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runAos } from '../helpers/cli.js';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 import { customerCsvLines } from '../../bench/generate.js';
 import { KEYS, runOnPty } from '../helpers/pty.js';
 
@@ -13,7 +13,7 @@ const EXAMPLE = new URL('../../examples/customers.csv', import.meta.url).pathnam
 
 for (const engine of enginesUnderTest()) {
   describe(`aos import [${engine}]`, () => {
-    let fresh: FreshDatabase;
+    let fresh: CliDatabase;
     const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });
     const count = async (table: string, client: string) => {
       const r = await aos(['clients', 'list', '--json']);
@@ -22,9 +22,7 @@ for (const engine of enginesUnderTest()) {
     };
 
     beforeAll(async () => {
-      fresh = await freshDatabase(engine);
-      await fresh.db.close();
-      for (const slug of ['demo', 'strict', 'tty', 'sigint', 'bad']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+      fresh = await freshCliDatabase(engine, (db) => addClients(db, ['demo', 'strict', 'tty', 'sigint', 'bad']));
     });
     afterAll(async () => fresh.dispose());
 
