@@ -4,6 +4,7 @@ import type { Database, Queryable } from '../db/database.js';
 import type { CustomerStatus } from '../db/schema-constants.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
+import { betterDelimiter, delimiterName } from '../csv/delimiter.js';
 import {
   autoMapColumns,
   findHeader,
@@ -318,14 +319,31 @@ export class CustomerImportService {
     const headers = first.fields.map((h) => h.trim());
     const buffered: CsvRecord[] = await csv.reader.take(SAMPLE_ROWS);
 
-    let proposal = await this.proposeMapping(client, headers, buffered.map((r) => r.fields), request.mapOverrides);
+    // A header read as one long column usually means the wrong delimiter: say which one splits it.
+    const split = headers.length === 1 ? betterDelimiter(first.fields[0] ?? '', csv.delimiter) : null;
+    const wrongDelimiter = (e: AosError) =>
+      split
+        ? new AosError(
+            e.code,
+            `${e.message} — the delimiter "${delimiterName(csv.delimiter)}" looks wrong: the header is one column`,
+            `--delimiter "${delimiterName(split.delimiter)}" would split it into ${split.columns} columns`,
+          )
+        : e;
+    let proposal: MappingProposal;
+    try {
+      proposal = await this.proposeMapping(client, headers, buffered.map((r) => r.fields), request.mapOverrides);
+    } catch (e) {
+      throw e instanceof AosError ? wrongDelimiter(e) : e;
+    }
     const mapping = request.confirmMapping ? await request.confirmMapping(proposal) : proposal.mapping;
     proposal = { ...proposal, mapping };
     if (missingRequired(mapping).length > 0) {
-      throw new AosError(
-        'input',
-        `no column is mapped to company_name or domain (one is required); the file's columns are: ${headers.map((h) => `"${printable(h, 40)}"`).join(', ')}`,
-        'map one with --map company_name="Column Name" (or --map domain="Website"), or --mapping-file mapping.json',
+      throw wrongDelimiter(
+        new AosError(
+          'input',
+          `no column is mapped to company_name or domain (one is required); the file's columns are: ${headers.map((h) => `"${printable(h, 40)}"`).join(', ')}`,
+          'map one with --map company_name="Column Name" (or --map domain="Website"), or --mapping-file mapping.json',
+        ),
       );
     }
 

@@ -1,17 +1,20 @@
 import type { Command } from '@commander-js/extra-typings';
 import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import type { CheckOutcome, SuppressionService } from '../../services/suppression-service.js';
 import { AosError } from '../../errors.js';
 import { withoutControls } from '../../domain/printable.js';
+import { displayTarget, targetAsTyped } from '../../domain/display.js';
 import { openInput, openOutputFile, type InputSource } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 import type { Output } from '../output.js';
 
 function describeOutcome(o: CheckOutcome, out: Output): string {
   if ('error' in o) return `${out.c.yellow('invalid   ')}  ${o.input === '' ? '(empty)' : withoutControls(o.input)}: ${o.error}`;
-  if (!o.suppressed) return `${out.c.green('allowed   ')}  ${o.target}`;
+  const target = withoutControls(targetAsTyped(o.target, o.input));
+  if (!o.suppressed) return `${out.c.green('allowed   ')}  ${target}`;
   const expiry = o.expires_at ? `, until ${o.expires_at}` : '';
-  return `${out.c.red('suppressed')}  ${o.target}  ${o.reason} (entry ${o.match}${expiry})`;
+  return `${out.c.red('suppressed')}  ${target}  ${o.reason} (entry ${displayTarget(o.match ?? '')}${expiry})`;
 }
 
 interface Tally {
@@ -94,6 +97,14 @@ async function checkInput(
   }
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export function registerCheckCommand(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   program
     .command('check')
@@ -136,11 +147,15 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
       const service = new SuppressionService({ db, actor: c.actor });
       const tally = { allowed: 0, suppressed: 0, invalid: 0 };
       if (!input) {
-        for (const o of await service.checkMany(opts.client, targets)) {
+        const outcomes = await service.checkMany(opts.client, targets);
+        for (const o of outcomes) {
           count(tally, o);
           if (opts.json) out.json(o);
           else out.line(describeOutcome(o, out));
         }
+        // `aos check leads.csv` reads the name as a domain (".csv" is no public suffix).
+        const file = targets.find((t, i) => 'error' in (outcomes[i] ?? {}) && isFile(t));
+        if (file !== undefined) out.hint(`${file} is a file: to check the targets in it, use --file ${file}`);
       } else {
         try {
           await checkInput(input, service, opts, c.signal, out, tally);

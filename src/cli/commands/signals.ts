@@ -2,11 +2,15 @@ import type { Command } from '@commander-js/extra-typings';
 import { once } from 'node:events';
 import { AosError } from '../../errors.js';
 import { withoutControls } from '../../domain/printable.js';
+import { displayTarget, targetAsTyped } from '../../domain/display.js';
 import { openInput } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 
 export function registerSignalsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
-  const signals = program.command('signals').description('anonymous platform-wide buyer signals per company domain');
+  const signals = program
+    .command('signals')
+    .description('anonymous platform-wide buyer signals per company domain')
+    .addHelpText('after', '\nExamples:\n  $ aos signals rebuild\n  $ aos signals show buildright.com.au\n  $ aos signals top --limit 10\n  $ aos signals boost --file leads.csv > scored-leads.csv');
   const service = async () => {
     const c = ctx();
     const { BuyerSignalService, scoringDomainOf } = await import('../../services/buyer-signal-service.js');
@@ -36,11 +40,11 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .addHelpText('after', '\nExamples:\n  $ aos signals show buildright.com.au\n  $ aos signals show https://www.bigcorp.com sarah@acme.co.uk --json')
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
-      for (const sig of await s.show(targets)) {
+      for (const [i, sig] of (await s.show(targets)).entries()) {
         if (opts.json) c.output.json(sig);
         else if ('signal' in sig) c.output.line(`${withoutControls(sig.input)}: ${sig.error ? `invalid (${sig.error})` : 'no signal'}`);
         else {
-          c.output.line(`${sig.domain}  score ${sig.buyer_score}  boost +${sig.buyer_boost}`);
+          c.output.line(`${withoutControls(targetAsTyped(sig.domain, targets[i] ?? sig.domain))}  score ${sig.buyer_score}  boost +${sig.buyer_boost}`);
           // Names, industries and services come from clients' files: shown, never interpreted.
           const services = sig.services_bought.map(withoutControls).join(', ') || '-';
           c.output.line(`  bought from ${sig.times_bought} agenc${sig.times_bought === 1 ? 'y' : 'ies'}; services: ${services}; avg deal ${sig.avg_deal_value ?? '-'}`);
@@ -62,7 +66,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       if (top.length === 0) return c.output.info('no signals yet: import customers or run `aos signals rebuild`');
       c.output.table(
         ['domain', 'score', 'boost', 'bought', 'services', 'avg deal', 'industry'],
-        top.map((sig) => [sig.domain, String(sig.buyer_score), `+${sig.buyer_boost}`, `${sig.times_bought}x`, sig.services_bought.join(',') || '-', sig.avg_deal_value ?? '-', sig.industry ?? '-']),
+        top.map((sig) => [displayTarget(sig.domain), String(sig.buyer_score), `+${sig.buyer_boost}`, `${sig.times_bought}x`, sig.services_bought.join(',') || '-', sig.avg_deal_value ?? '-', sig.industry ?? '-']),
       );
     });
 
