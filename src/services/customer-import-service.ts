@@ -75,7 +75,8 @@ export interface ImportRequest {
   sourceName?: string | undefined;
   dryRun?: boolean;
   strict?: boolean;
-  onReject?: (reject: ImportReject, headers: string[]) => void | Promise<void>;
+  /** `delimiter`: the file's, so a rejects file reads like its input. */
+  onReject?: (reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>;
   /** Interactive: shown the proposal, returns the mapping to use. */
   confirmMapping?: (proposal: MappingProposal) => Promise<ColumnMapping>;
   /** Interactive: shown the would-be summary before commit; false rolls back. */
@@ -391,7 +392,7 @@ export class CustomerImportService {
             if (request.strict) {
               throw new AosError('input', `line ${record.line}: ${e.message}; --strict: import aborted, nothing written`, 'fix that row, or drop --strict to skip rejected rows (--rejects PATH keeps them)');
             }
-            await request.onReject?.({ line: record.line, fields: record.fields, error: e.message }, headers);
+            await request.onReject?.({ line: record.line, fields: record.fields, error: e.message }, headers, csv.delimiter);
           }
         };
         const flush = () => {

@@ -6,6 +6,7 @@ import { AosError } from '../../errors.js';
 import { withoutControls } from '../../domain/printable.js';
 import { displayTarget, targetAsTyped } from '../../domain/display.js';
 import { openInput, openOutputFile, type InputSource } from '../inputs.js';
+import { NO_BOM_HELP } from '../../csv/people-csv.js';
 import type { ContextProvider } from '../main.js';
 import type { Output } from '../output.js';
 
@@ -40,7 +41,7 @@ function count(tally: Tally, o: CheckOutcome): void {
 async function checkInput(
   input: InputSource,
   service: SuppressionService,
-  opts: { client: string; column?: string | undefined; encoding?: string | undefined; filter?: true | undefined; rejected?: string | undefined; json?: true | undefined },
+  opts: { client: string; column?: string | undefined; encoding?: string | undefined; filter?: true | undefined; rejected?: string | undefined; json?: true | undefined; bom: boolean },
   signal: AbortSignal,
   out: Output,
   tally: Tally,
@@ -59,11 +60,10 @@ async function checkInput(
     let rejected: import('csv-stringify').Stringifier | undefined;
     let rejectedDone: Promise<unknown> | undefined;
     if (opts.rejected) {
-      const { stringify } = await import('csv-stringify');
-      rejected = stringify({ delimiter: source.delimiter });
+      const { peopleCsv } = await import('../../csv/people-csv.js');
       const file = openOutputFile(opts.rejected, '--rejected');
-      rejected.pipe(file);
       rejectedDone = once(file, 'close');
+      rejected = await peopleCsv(file, { delimiter: source.delimiter, bom: opts.bom });
       if (source.header) rejected.write([...source.header.fields, 'reason']);
     }
     if (opts.filter && source.header?.raw) await write(source.header.raw);
@@ -115,6 +115,7 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
     .option('--column <name>', 'CSV column holding the targets (default: the first that holds emails, else domains)')
     .option('--filter', 'write only the allowed input lines (CSV: header and allowed rows, unchanged) to stdout')
     .option('--rejected <path>', 'with --filter: write the other rows there, with a reason column')
+    .option('--no-bom', NO_BOM_HELP)
     .option('--encoding <name>', 'input encoding (default: detected)')
     .option('--json', 'one JSON object per target (NDJSON)')
     .addHelpText(

@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { neutralizeFormula } from '../../csv/neutralize.js';
+import { BOM_HELP } from '../../csv/people-csv.js';
 import { resolveExpiry } from '../../domain/expiry.js';
 import { displayTarget } from '../../domain/display.js';
 import { AosError } from '../../errors.js';
@@ -117,16 +118,18 @@ Examples:
     .option('--all', 'include expired entries')
     .option('--json', 'NDJSON, one entry a line')
     .option('--csv', 'CSV (spreadsheet formulas neutralized)')
+    .option('--bom', BOM_HELP)
     .addHelpText('after', '\nExamples:\n  $ aos suppress list --client acme\n  $ aos suppress list --client acme --reason unsubscribed --csv > optouts.csv')
     .action(async (opts) => {
       const { c, service: s } = await service();
       if (opts.json && opts.csv) throw new AosError('usage', 'choose --json or --csv, not both');
+      if (opts.bom && !opts.csv) throw new AosError('usage', '--bom goes with --csv');
       const entries = s.list({ client: opts.client, reason: opts.reason, includeExpired: Boolean(opts.all) });
       if (opts.csv) {
-        const { stringify } = await import('csv-stringify');
+        const { peopleCsv } = await import('../../csv/people-csv.js');
         const columns = ['kind', 'target', 'reason', 'source', 'expires_at', 'notes', 'company_name', 'created_by', 'created_at', 'updated_at'] as const;
-        const csv = stringify({ header: true, columns: [...columns] });
-        csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);
+        const csv = await peopleCsv(c.output.stdoutStream, { bom: Boolean(opts.bom) });
+        csv.write([...columns]);
         // A spreadsheet is for people: IDN targets in Unicode (--json keeps the ASCII form).
         for await (const e of entries) csv.write(columns.map((k) => neutralizeFormula(k === 'target' ? displayTarget(e.target) : String(e[k] ?? ''))));
         csv.end();
