@@ -444,7 +444,7 @@ export class CustomerImportService {
         summary.suppressions_added += s?.added ?? 0;
         summary.suppressions_updated += s?.updated ?? 0;
       }
-      summary.signals_refreshed = await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' });
+      summary.signals_refreshed = (await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' })).changed;
       summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
       checkAbort();
       if (request.dryRun) throw new Rollback(summary);

@@ -28,7 +28,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       const result = await s.rebuild();
       spinner.stop();
       if (opts.json) return c.output.json(result);
-      c.output.line(`rebuilt ${result.domains} domain signals in ${result.seconds}s`);
+      c.output.line(`rebuilt ${result.domains} domain signals in ${result.seconds}s: ${result.changed === 0 ? 'nothing changed' : `${result.changed} changed`}`);
       c.output.table(['buyer_score', 'domains'], Object.entries(result.distribution).map(([score, n]) => [score, String(n)]));
     });
 
