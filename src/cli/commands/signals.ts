@@ -97,21 +97,22 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       const { readTargetRows } = await import('../../csv/target-rows.js');
       const { stringify } = await import('csv-stringify');
       const input = openInput(opts.file, c.signal);
-      const source = await readTargetRows(input.stream, { name: input.name, column: opts.column });
+      // As check reads a lead (SPEC §8): its email first, then its website where the email gives no signal.
+      const source = await readTargetRows(input.stream, { name: input.name, column: opts.column, preferEmail: true });
       const csv = stringify({ delimiter: source.delimiter });
       csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);
       if (source.header) csv.write([...source.header.fields, 'buyer_score', 'buyer_boost']);
-      let batch: Array<{ fields: string[]; domain: string | null }> = [];
+      let batch: Array<{ fields: string[]; domains: string[] }> = [];
       const flush = async () => {
-        const scores = await s.scores(batch.map((r) => r.domain).filter((d): d is string => d !== null));
+        const scores = await s.scores(batch.flatMap((r) => r.domains));
         for (const r of batch) {
-          const score = r.domain ? (scores.get(r.domain) ?? null) : null;
+          const score = r.domains.map((d) => scores.get(d)).find((x) => x !== undefined) ?? null;
           if (!csv.write([...r.fields, score === null ? '' : String(score), String(scoreBoost(score))])) await once(csv, 'drain');
         }
         batch = [];
       };
       for await (const rows of source.rows) {
-        for (const row of rows) batch.push({ fields: row.fields, domain: scoringDomain(row.value) });
+        for (const row of rows) batch.push({ fields: row.fields, domains: [row.value, ...(row.others ?? [])].map(scoringDomain).filter((d): d is string => d !== null) });
         if (batch.length >= 5000) await flush();
       }
       await flush();
