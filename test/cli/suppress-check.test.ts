@@ -29,7 +29,8 @@ for (const engine of enginesUnderTest()) {
     it('exit 1 with the reason and matching entry when any is suppressed', async () => {
       const r = await aos(['check', 'allowed.com', 'https://Shop.BigCorp.com/x', '--client', 'acme']);
       expect(r.code).toBe(1);
-      expect(r.stdout).toContain('suppressed  shop.bigcorp.com  existing_customer (entry bigcorp.com)');
+      // What was typed is shown beside the target it reduces to (issue 17).
+      expect(r.stdout).toContain('suppressed  shop.bigcorp.com  ← https://Shop.BigCorp.com/x  existing_customer (entry bigcorp.com)');
     });
 
     it('exit 2 when any target is invalid, even next to a suppressed one', async () => {
