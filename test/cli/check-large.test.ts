@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKER_MIN_BYTES } from '../../src/cli/workers/size.js';
-import { BIN, runAos, aosConnected } from '../helpers/cli.js';
+import { BIN, runAos, aosConnected, untilIdle } from '../helpers/cli.js';
 import { addClients, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-check-large-'));
@@ -116,7 +116,7 @@ describe('aos check on a large file [embedded]', () => {
     child.stdin.on('error', () => {});
     child.stdin.write('bigcorp.com\n'); // one line, then the pipe stays open and silent
     await aosConnected(child.pid, fresh.env);
-    await new Promise((r) => setTimeout(r, 300)); // on to the read
+    await untilIdle(child.pid); // started, and waiting on the pipe
     const interruptedAt = performance.now();
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

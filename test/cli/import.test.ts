@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runAos, aosConnected } from '../helpers/cli.js';
+import { BIN, runAos, aosConnected, untilIdle } from '../helpers/cli.js';
 import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 import { customerCsvLines } from '../../bench/generate.js';
 import { KEYS, runOnPty } from '../helpers/pty.js';
@@ -132,7 +132,7 @@ for (const engine of enginesUnderTest()) {
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.stdin.write('Company,Website\nAlpha Co,alpha.io\n'); // and then nothing more, the pipe left open
       await aosConnected(child.pid, fresh.env);
-      await new Promise((r) => setTimeout(r, 300)); // on to the read
+      await untilIdle(child.pid); // started, and waiting on the pipe
       const interruptedAt = performance.now();
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

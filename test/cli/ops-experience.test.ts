@@ -1,13 +1,15 @@
 // What a new user meets (issue 17): help pages, messages that name the fix, CSV files that open
 // in a spreadsheet, output that shows what was typed, and a first run that says what it does.
-// The CLI layer behaves the same on both databases: these run on the embedded one.
+// The CLI layer behaves the same on both databases: these run once, on the server when it answers
+// (a process start there costs no PGlite start-up), else on the embedded one; the first run is
+// the embedded database's own.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuppressionService } from '../../src/services/suppression-service.js';
 import { ndjson, runAos } from '../helpers/cli.js';
-import { addClients, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
+import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-ops-'));
 const BOM = '\uFEFF';
@@ -35,12 +37,14 @@ describe('help pages', () => {
   });
 });
 
-describe('ops experience [embedded]', () => {
+const engine = enginesUnderTest().at(-1) ?? 'embedded';
+
+describe(`ops experience [${engine}]`, () => {
   let fresh: CliDatabase;
   const aos = (args: string[], input?: string) => runAos(args, { env: fresh.env, input, cwd: dir });
 
   beforeAll(async () => {
-    fresh = await freshCliDatabase('embedded', async (db) => {
+    fresh = await freshCliDatabase(engine, async (db) => {
       await addClients(db, ['acme', 'beta', 'gamma']);
       await new SuppressionService({ db }).add({ client: 'acme', targets: [{ value: 'bücher.de' }, { value: 'bigcorp.com' }], reason: 'competitor' });
     });

@@ -75,3 +75,29 @@ export async function aosConnected(pid: number | undefined, env: Record<string, 
     await sql?.end({ timeout: 1 });
   }
 }
+
+/**
+ * Resolves once the process has used no CPU for `quietMs` (Linux /proc): it is blocked, e.g. on a
+ * pipe that sends nothing — after PGlite's start-up, which no Ctrl-C interrupts.
+ */
+export async function untilIdle(pid: number | undefined, quietMs = 300, timeoutMs = 30_000): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const ticks = () => {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const deadline = Date.now() + timeoutMs;
+  let last = ticks();
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < quietMs) {
+    if (Date.now() > deadline) throw new Error(`pid ${pid} never went idle`);
+    await new Promise((r) => setTimeout(r, 50));
+    const now = ticks();
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    }
+  }
+}
