@@ -130,6 +130,7 @@ describe(`ops experience [${engine}]`, () => {
     const r = await aos(['signals', 'boost', '--file', 'boost.csv']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('Name,Email,Website,buyer_score,buyer_boost\nAnn,ann@gmail.com,https://www.acme.com/,60,9\nBob,bob@nobody.io,,,0\n');
+    expect((await aos(['signals', 'boost', '--file', 'boost.csv', '--bom'])).stdout).toBe(`${BOM}${r.stdout}`);
   });
 });
 

@@ -4,6 +4,7 @@ import { AosError } from '../../errors.js';
 import { withoutControls } from '../../domain/printable.js';
 import { displayTarget, targetAsTyped } from '../../domain/display.js';
 import { openInput } from '../inputs.js';
+import { BOM_HELP } from '../../csv/people-csv.js';
 import type { ContextProvider } from '../main.js';
 
 export function registerSignalsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
@@ -77,6 +78,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .option('--file <path>', 'leads CSV (or - for stdin)')
     .option('--column <name>', 'column holding the domain, URL or email (default: the first that holds them)')
     .option('--json', 'NDJSON for targets given as arguments')
+    .option('--bom', BOM_HELP)
     .addHelpText('after', '\nExamples:\n  $ aos signals boost buildright.com.au\n  $ aos signals boost --file leads.csv --column Website > scored-leads.csv')
     .action(async (targets, opts) => {
       const { c, service: s, scoringDomainOf: scoringDomain } = await service();
@@ -95,12 +97,11 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
         return;
       }
       const { readTargetRows } = await import('../../csv/target-rows.js');
-      const { stringify } = await import('csv-stringify');
+      const { peopleCsv } = await import('../../csv/people-csv.js');
       const input = openInput(opts.file, c.signal);
       // As check reads a lead (SPEC §8): its email first, then its website where the email gives no signal.
       const source = await readTargetRows(input.stream, { name: input.name, column: opts.column, preferEmail: true });
-      const csv = stringify({ delimiter: source.delimiter });
-      csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);
+      const csv = await peopleCsv(c.output.stdoutStream, { delimiter: source.delimiter, bom: Boolean(opts.bom) });
       if (source.header) csv.write([...source.header.fields, 'buyer_score', 'buyer_boost']);
       let batch: Array<{ fields: string[]; domains: string[] }> = [];
       const flush = async () => {
