@@ -128,7 +128,8 @@ Examples:
   $ aos check --file leads.csv --column Website --client acme --filter --rejected blocked.csv > safe.csv
   $ if aos check "$EMAIL" --client acme -q; then send_mail "$EMAIL"; fi
 
-Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad usage · 3 database error.
+Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad usage · 3 database error ·
+  70 internal error (a bug in aos) · 130 interrupted · 141 the reader of stdout went away.
 With --filter: 0 unless an error happens (invalid rows go to --rejected, never to stdout).`,
     )
     .action(async (targets, opts) => {
