@@ -23,6 +23,10 @@ export interface BenchOptions {
   sizes: number[];
   out: string;
   log: (line: string) => void;
+  /** A migrated embedded data directory to copy instead of creating one (initdb is not measured; the test suite has one). */
+  embeddedTemplate?: string | undefined;
+  /** Cold single checks per database (default 3 quick, 15 full). */
+  coldRuns?: number | undefined;
 }
 
 interface Timed {
@@ -212,7 +216,7 @@ async function benchCheck(opts: BenchOptions, work: string): Promise<CheckFigure
   const file = join(work, `targets-${targets}.txt`);
   await writeLines(file, checkTargetLines(targets, entries));
   const f: CheckFigures = { targets, entries, bulk: [], bulkRss: [], cold: [], node: [], embeddedBulk: [], embeddedBulkRss: [], embeddedCold: [] };
-  const coldRuns = opts.quick ? 3 : 15;
+  const coldRuns = opts.coldRuns ?? (opts.quick ? 3 : 15);
   await withServerDatabase(async (url) => {
     const env = { DATABASE_URL: url };
     await aos(['db', 'migrate'], env);
@@ -327,6 +331,7 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
     opts.log(`aos benchmarks (${opts.quick ? 'quick' : 'full'}): sizes ${opts.sizes.join(', ')}, ${opts.runs} run(s) each`);
     // One migrated embedded database to copy for every embedded run (initdb is not what we measure).
     const template = join(work, 'embedded-template');
+    if (opts.embeddedTemplate) cpSync(opts.embeddedTemplate, template, { recursive: true });
     await aos(['clients', 'add', 'bench', '--services', 'seo,ppc'], { AOS_DATA_DIR: template, DATABASE_URL: '' });
     rmSync(`${template}.lock`, { force: true });
 

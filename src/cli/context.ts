@@ -44,6 +44,8 @@ export class CliContext {
       dataDir: undefined,
       waitSeconds: this.waitSeconds(),
       migrations,
+      // initdb takes seconds: a first run that says nothing looks hung.
+      onCreate: (dir) => this.output.info(`creating the embedded database at ${dir} (first run, a few seconds)…`),
     });
     return this.db;
   }

@@ -1,5 +1,5 @@
 // Builds the commander program and is the ONE place that maps errors to exit codes (SPEC §1).
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError, type Option } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
 import { AosError } from '../errors.js';
 import { registerCheckCommand } from './commands/check.js';
@@ -15,6 +15,19 @@ export type ContextProvider = () => CliContext;
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/**
+ * An option's help line with its default as a person types it: `(default: 5)`, not commander's
+ * JSON `"5"`, and no `(default: [])` for a repeatable flag that starts empty.
+ */
+function describeOption(option: Option): string {
+  const extra: string[] = [];
+  if (option.argChoices) extra.push(`choices: ${option.argChoices.join(', ')}`);
+  const value: unknown = option.defaultValue;
+  const shown = option.defaultValueDescription ?? (Array.isArray(value) ? (value.length > 0 ? value.join(',') : undefined) : typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+  if ((option.required || option.optional) && shown !== undefined) extra.push(`default: ${shown}`);
+  return extra.length > 0 ? `${option.description} (${extra.join(', ')})`.trim() : option.description;
+}
+
 export function buildProgram(getContext: ContextProvider) {
   const program = new Command('aos')
     .description('Agency OS customer & suppression CLI: import customers, manage suppressions, check targets, rebuild buyer signals.')
@@ -25,6 +38,8 @@ export function buildProgram(getContext: ContextProvider) {
     .option('-q, --quiet', 'print results only: no progress or notes')
     .option('--actor <name>', 'who is acting, stored in audit rows (default: $USER)')
     .showSuggestionAfterError(true)
+    // Set before the subcommands are made, which inherit it.
+    .configureHelp({ optionDescription: describeOption })
     .addHelpText(
       'after',
       `
@@ -37,7 +52,8 @@ Examples:
 
 Database: --database-url or DATABASE_URL (PostgreSQL), else the embedded database in
 $AOS_DATA_DIR (default \${XDG_DATA_HOME:-~/.local/share}/aos).
-Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 3 database error · 130 interrupted`,
+Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 3 database error ·
+  70 internal error (a bug in aos) · 130 interrupted (Ctrl-C) · 141 the reader of stdout went away (aos … | head)`,
     );
 
   registerDbCommands(program, getContext);
@@ -66,6 +82,16 @@ function configureErrors(cmd: Command<unknown[], Record<string, unknown>, Record
       output().error(first, suggestion ? `did you mean ${suggestion}? ${help}` : help);
     },
   });
+  // commander reports a missing required option before an unknown one, so `--clinet acme` said
+  // "--client is missing"; the typo is the better answer (with its did-you-mean). Options it
+  // knows are consumed by now: a dash-word left among the arguments is the unknown option.
+  const internals = cmd as unknown as { args: string[]; missingMandatoryOptionValue(o: unknown): void; unknownOption(flag: string): void };
+  const reportMissing = internals.missingMandatoryOptionValue.bind(cmd);
+  internals.missingMandatoryOptionValue = (option) => {
+    const unknown = internals.args.find((a) => a.length > 1 && a.startsWith('-'));
+    if (unknown) internals.unknownOption(unknown.split('=')[0] as string);
+    reportMissing(option);
+  };
   for (const sub of cmd.commands) configureErrors(sub as never, output);
 }
 

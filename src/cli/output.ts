@@ -59,6 +59,11 @@ export class Output {
     this.stderr.write(`${this.c.yellow('aos: warning:')} ${withoutControls(text)}\n`);
   }
 
+  /** A next step after a result (not an error): stderr, and not with -q. */
+  hint(text: string): void {
+    if (!this.quiet) this.stderr.write(`${this.c.dim('hint:')} ${withoutControls(text)}\n`);
+  }
+
   error(message: string, hint?: string): void {
     this.stderr.write(`${this.c.red('aos: error:')} ${withoutControls(message)}\n`);
     if (hint) this.stderr.write(`${this.c.dim('hint:')} ${withoutControls(hint)}\n`);

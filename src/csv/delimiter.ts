@@ -40,3 +40,22 @@ export function detectDelimiter(sample: string, maxLines = 20): string {
   }
   return best;
 }
+
+/** How a delimiter is written on the command line. */
+export function delimiterName(d: string): string {
+  return d === '\t' ? 'tab' : d;
+}
+
+/**
+ * A header that came out as one column, read with `used`: the candidate that would split it into
+ * the most columns, or null when none appears (a one-column file is not a wrong delimiter).
+ */
+export function betterDelimiter(header: string, used: string): { delimiter: string; columns: number } | null {
+  let best: { delimiter: string; columns: number } | null = null;
+  for (const d of DELIMITERS) {
+    if (d === used) continue;
+    const columns = header.split(d).length;
+    if (columns > 1 && (!best || columns > best.columns)) best = { delimiter: d, columns };
+  }
+  return best;
+}

@@ -1,5 +1,5 @@
 // openDatabase: postgres.js for a server URL, else embedded PGlite in the data directory (SPEC §1).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { AosError } from '../errors.js';
@@ -23,6 +23,8 @@ export interface OpenDatabaseOptions {
    * migrated automatically. 'skip': open as is (for `db migrate` and `db status`).
    */
   migrations?: 'require' | 'skip';
+  /** Called before the embedded database is created (initdb: a few seconds, once per data directory). */
+  onCreate?: ((dataDir: string) => void) | undefined;
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -104,7 +106,7 @@ async function openPostgres(url: string): Promise<WithRaw> {
   };
 }
 
-async function openEmbedded(dataDir: string, waitSeconds: number): Promise<WithRaw> {
+async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void): Promise<WithRaw> {
   try {
     mkdirSync(dirname(dataDir), { recursive: true });
   } catch (e) {
@@ -114,6 +116,8 @@ async function openEmbedded(dataDir: string, waitSeconds: number): Promise<WithR
   let pg: import('@electric-sql/pglite').PGlite;
   try {
     const { PGlite } = await import('@electric-sql/pglite');
+    // Under the lock, so only the process that will create it says so.
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) onCreate?.(dataDir);
     pg = new PGlite(dataDir);
     await pg.waitReady;
   } catch (e) {
@@ -179,7 +183,7 @@ export async function runMigrations(db: Database): Promise<void> {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const db = options.url
     ? await openPostgres(options.url)
-    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5);
+    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate);
   if (options.migrations === 'skip') return db;
   try {
     const state = await migrationState(db);

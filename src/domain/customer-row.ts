@@ -71,7 +71,11 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   let contactEmail: string | null = null;
   if (rawEmail !== null) {
     const p = parseTarget(rawEmail);
-    if (!p.ok || p.target.kind !== 'email') throw new ValueError(`contact email "${rawEmail}" is not a valid email address${p.ok ? '' : ` (${p.error})`}`);
+    if (!p.ok || p.target.kind !== 'email') {
+      // The parser's reason, unless it only says the same again.
+      const why = p.ok || p.error === 'not a valid email address' ? '' : ` (${p.error})`;
+      throw new ValueError(`contact email "${rawEmail}" is not a valid email address${why}`);
+    }
     contactEmail = mailboxAddress(rawEmail).toLowerCase();
     emailKey = p.target.value;
     if (!p.target.freeMail) emailDomain = p.target.registrableDomain;

@@ -23,6 +23,8 @@ export interface BuyerSignalView {
 
 export interface RebuildResult {
   domains: number;
+  /** Signals written or deleted: 0 when the customers had not changed since the last refresh. */
+  changed: number;
   /** buyer_score → number of domains. */
   distribution: Record<string, number>;
   seconds: number;
@@ -145,26 +147,30 @@ const SIGNAL_COLUMNS = `domain, company_name, industry, employee_count_range, ti
 export class BuyerSignalService {
   constructor(private readonly options: { db: Database; now?: () => Date }) {}
 
-  /** Recomputes the signals of the domains in scope, inside the caller's transaction. */
-  static async refresh(tx: Queryable, scope: DomainScope): Promise<number> {
+  /**
+   * Recomputes the signals of the domains in scope, inside the caller's transaction: how many
+   * domains it looked at, and how many signals it wrote or deleted (what people ask "refreshed").
+   */
+  static async refresh(tx: Queryable, scope: DomainScope): Promise<{ domains: number; changed: number }> {
     // One refresh at a time, platform-wide, held to commit: imports of different clients can
     // share domains, and each refresh must start from the customers the previous one committed.
     // It is the last step of an import, so the wait is one commit.
     await tx.query(`select pg_advisory_xact_lock(hashtext('aos:signals'))`);
     const filter = scopeFilter(scope, 1);
-    const rows = await tx.query<{ n: number }>(refreshSql(filter.where), filter.params);
-    return rows[0]?.n ?? 0;
+    const rows = await tx.query<{ n: number; changed: number; removed: number }>(refreshSql(filter.where), filter.params);
+    return { domains: rows[0]?.n ?? 0, changed: (rows[0]?.changed ?? 0) + (rows[0]?.removed ?? 0) };
   }
 
   /** Recomputes the whole table in one transaction: readers see the old table until commit. */
   async rebuild(): Promise<RebuildResult> {
     const started = performance.now();
-    const domains = await this.options.db.transaction((tx) => BuyerSignalService.refresh(tx, { all: true }));
+    const { domains, changed } = await this.options.db.transaction((tx) => BuyerSignalService.refresh(tx, { all: true }));
     const dist = await this.options.db.query<{ buyer_score: number; n: number }>(
       'select buyer_score, count(*)::int as n from platform_buyer_signals group by buyer_score order by buyer_score',
     );
     return {
       domains,
+      changed,
       distribution: Object.fromEntries(dist.map((d) => [String(d.buyer_score), d.n])),
       seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
     };

@@ -4,6 +4,7 @@ import type { Database, Queryable } from '../db/database.js';
 import type { CustomerStatus } from '../db/schema-constants.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
+import { betterDelimiter, delimiterName } from '../csv/delimiter.js';
 import {
   autoMapColumns,
   findHeader,
@@ -74,7 +75,8 @@ export interface ImportRequest {
   sourceName?: string | undefined;
   dryRun?: boolean;
   strict?: boolean;
-  onReject?: (reject: ImportReject, headers: string[]) => void | Promise<void>;
+  /** `delimiter`: the file's, so a rejects file reads like its input. */
+  onReject?: (reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>;
   /** Interactive: shown the proposal, returns the mapping to use. */
   confirmMapping?: (proposal: MappingProposal) => Promise<ColumnMapping>;
   /** Interactive: shown the would-be summary before commit; false rolls back. */
@@ -318,14 +320,31 @@ export class CustomerImportService {
     const headers = first.fields.map((h) => h.trim());
     const buffered: CsvRecord[] = await csv.reader.take(SAMPLE_ROWS);
 
-    let proposal = await this.proposeMapping(client, headers, buffered.map((r) => r.fields), request.mapOverrides);
+    // A header read as one long column usually means the wrong delimiter: say which one splits it.
+    const split = headers.length === 1 ? betterDelimiter(first.fields[0] ?? '', csv.delimiter) : null;
+    const wrongDelimiter = (e: AosError) =>
+      split
+        ? new AosError(
+            e.code,
+            `${e.message} — the delimiter "${delimiterName(csv.delimiter)}" looks wrong: the header is one column`,
+            `--delimiter "${delimiterName(split.delimiter)}" would split it into ${split.columns} columns`,
+          )
+        : e;
+    let proposal: MappingProposal;
+    try {
+      proposal = await this.proposeMapping(client, headers, buffered.map((r) => r.fields), request.mapOverrides);
+    } catch (e) {
+      throw e instanceof AosError ? wrongDelimiter(e) : e;
+    }
     const mapping = request.confirmMapping ? await request.confirmMapping(proposal) : proposal.mapping;
     proposal = { ...proposal, mapping };
     if (missingRequired(mapping).length > 0) {
-      throw new AosError(
-        'input',
-        `no column is mapped to company_name or domain (one is required); the file's columns are: ${headers.map((h) => `"${printable(h, 40)}"`).join(', ')}`,
-        'map one with --map company_name="Column Name" (or --map domain="Website"), or --mapping-file mapping.json',
+      throw wrongDelimiter(
+        new AosError(
+          'input',
+          `no column is mapped to company_name or domain (one is required); the file's columns are: ${headers.map((h) => `"${printable(h, 40)}"`).join(', ')}`,
+          'map one with --map company_name="Column Name" (or --map domain="Website"), or --mapping-file mapping.json',
+        ),
       );
     }
 
@@ -373,7 +392,7 @@ export class CustomerImportService {
             if (request.strict) {
               throw new AosError('input', `line ${record.line}: ${e.message}; --strict: import aborted, nothing written`, 'fix that row, or drop --strict to skip rejected rows (--rejects PATH keeps them)');
             }
-            await request.onReject?.({ line: record.line, fields: record.fields, error: e.message }, headers);
+            await request.onReject?.({ line: record.line, fields: record.fields, error: e.message }, headers, csv.delimiter);
           }
         };
         const flush = () => {
@@ -425,7 +444,7 @@ export class CustomerImportService {
         summary.suppressions_added += s?.added ?? 0;
         summary.suppressions_updated += s?.updated ?? 0;
       }
-      summary.signals_refreshed = await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' });
+      summary.signals_refreshed = (await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' })).changed;
       summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
       checkAbort();
       if (request.dryRun) throw new Rollback(summary);

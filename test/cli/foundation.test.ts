@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { addClients, enginesUnderTest, freshCliDatabase, freshDatabase, type CliDatabase } from '../helpers/databases.js';
 import { createServerDatabase } from '../helpers/server.js';
 import { inject } from 'vitest';
 import { runAos } from '../helpers/cli.js';
@@ -62,10 +62,9 @@ describe('a server database behind on migrations', () => {
 
 for (const engine of enginesUnderTest()) {
   describe(`aos clients [${engine}]`, () => {
-    let fresh: FreshDatabase;
+    let fresh: CliDatabase;
     beforeAll(async () => {
-      fresh = await freshDatabase(engine);
-      await fresh.db.close(); // the subprocess opens it (the embedded one is single-process)
+      fresh = await freshCliDatabase(engine);
     });
     afterAll(async () => fresh.dispose());
 
@@ -103,10 +102,8 @@ describe('output to a closed pipe', () => {
   it('stops quietly with 141 (never 0) when the reader goes away (aos … | head)', async () => {
     const { spawn } = await import('node:child_process');
     const { BIN } = await import('../helpers/cli.js');
-    const fresh = await freshDatabase('embedded');
-    await fresh.db.close();
+    const fresh = await freshCliDatabase('embedded', (db) => addClients(db, ['pipe']));
     try {
-      expect((await runAos(['clients', 'add', 'pipe'], { env: fresh.env })).code).toBe(0);
       const child = spawn(process.execPath, [BIN, 'check', '-', '--client', 'pipe', '--json'], { env: { ...process.env, ...fresh.env }, stdio: ['pipe', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runAos } from '../helpers/cli.js';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { BIN, runAos, aosConnected, untilIdle } from '../helpers/cli.js';
+import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 import { customerCsvLines } from '../../bench/generate.js';
 import { KEYS, runOnPty } from '../helpers/pty.js';
 
@@ -13,7 +13,7 @@ const EXAMPLE = new URL('../../examples/customers.csv', import.meta.url).pathnam
 
 for (const engine of enginesUnderTest()) {
   describe(`aos import [${engine}]`, () => {
-    let fresh: FreshDatabase;
+    let fresh: CliDatabase;
     const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });
     const count = async (table: string, client: string) => {
       const r = await aos(['clients', 'list', '--json']);
@@ -22,9 +22,7 @@ for (const engine of enginesUnderTest()) {
     };
 
     beforeAll(async () => {
-      fresh = await freshDatabase(engine);
-      await fresh.db.close();
-      for (const slug of ['demo', 'strict', 'tty', 'sigint', 'bad']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+      fresh = await freshCliDatabase(engine, (db) => addClients(db, ['demo', 'strict', 'tty', 'sigint', 'bad']));
     });
     afterAll(async () => fresh.dispose());
 
@@ -64,7 +62,9 @@ for (const engine of enginesUnderTest()) {
       const lenient = await aos(['import', file, '--client', 'strict', '--yes', '--rejects', rejects]);
       expect(lenient.code).toBe(0);
       expect(lenient.stderr).toContain('2 row(s) rejected');
-      const lines = readFileSync(rejects, 'utf8').trim().split('\n');
+      const text = readFileSync(rejects, 'utf8');
+      expect(text.startsWith('\uFEFF')).toBe(true); // a file for a spreadsheet starts with a BOM (trim() drops it)
+      const lines = text.trim().split('\n');
       expect(lines[0]).toBe('Company,Website,Deal Size,_line,_error');
       expect(lines[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/x""\)",localhost,5,3,/);
       expect(lines[2]).toContain('4,"deal value ""abc"" is not a number"');
@@ -131,7 +131,8 @@ for (const engine of enginesUnderTest()) {
       child.stdin.on('error', () => {});
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.stdin.write('Company,Website\nAlpha Co,alpha.io\n'); // and then nothing more, the pipe left open
-      await new Promise((r) => setTimeout(r, 800));
+      await aosConnected(child.pid, fresh.env);
+      await untilIdle(child.pid); // started, and waiting on the pipe
       const interruptedAt = performance.now();
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

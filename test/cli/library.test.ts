@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,10 +32,9 @@ try {
 
 for (const engine of enginesUnderTest()) {
   describe(`the package as a library [${engine}]`, () => {
-    let fresh: FreshDatabase;
+    let fresh: CliDatabase;
     beforeAll(async () => {
-      fresh = await freshDatabase(engine);
-      await fresh.db.close();
+      fresh = await freshCliDatabase(engine);
     });
     afterAll(async () => fresh.dispose());
 

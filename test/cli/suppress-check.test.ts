@@ -2,21 +2,18 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 import { ndjson, runAos } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-cli-'));
 
 for (const engine of enginesUnderTest()) {
   describe(`aos suppress and aos check [${engine}]`, () => {
-    let fresh: FreshDatabase;
+    let fresh: CliDatabase;
     const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });
 
     beforeAll(async () => {
-      fresh = await freshDatabase(engine);
-      await fresh.db.close();
-      expect((await aos(['clients', 'add', 'acme'])).code).toBe(0);
-      expect((await aos(['clients', 'add', 'other'])).code).toBe(0);
+      fresh = await freshCliDatabase(engine, (db) => addClients(db, ['acme', 'other']));
       const add = await aos(['suppress', 'add', 'bigcorp.com', 'jane@smallco.io', '--client', 'acme', '--reason', 'existing_customer']);
       expect(add.stderr).toBe('');
       expect(add.stdout).toBe('acme: 2 added, 0 updated, 0 unchanged\n');
@@ -32,7 +29,8 @@ for (const engine of enginesUnderTest()) {
     it('exit 1 with the reason and matching entry when any is suppressed', async () => {
       const r = await aos(['check', 'allowed.com', 'https://Shop.BigCorp.com/x', '--client', 'acme']);
       expect(r.code).toBe(1);
-      expect(r.stdout).toContain('suppressed  shop.bigcorp.com  existing_customer (entry bigcorp.com)');
+      // What was typed is shown beside the target it reduces to (issue 17).
+      expect(r.stdout).toContain('suppressed  shop.bigcorp.com  ← https://Shop.BigCorp.com/x  existing_customer (entry bigcorp.com)');
     });
 
     it('exit 2 when any target is invalid, even next to a suppressed one', async () => {

@@ -46,6 +46,36 @@ export async function freshDatabase(engine: Engine, options: { migrate?: boolean
   };
 }
 
+export type CliDatabase = Omit<FreshDatabase, 'db'>;
+
+/**
+ * A fresh database for the built binary to open: `seed` runs in this process first (a client
+ * added here costs a query; through `aos clients add` it costs a process start and, embedded,
+ * PGlite's ~1 s start-up), then this process lets go of it (the embedded one is single-process).
+ * Embedded without a seed, the copy is never opened here at all.
+ */
+export async function freshCliDatabase(engine: Engine, seed?: (db: Database) => Promise<void>): Promise<CliDatabase> {
+  if (engine === 'embedded' && !seed) {
+    const dir = mkdtempSync(join(tmpdir(), 'aos-db-'));
+    const dataDir = join(dir, 'data');
+    cpSync(inject('embeddedTemplate'), dataDir, { recursive: true });
+    return { env: { AOS_DATA_DIR: dataDir, DATABASE_URL: '' }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const fresh = await freshDatabase(engine);
+  try {
+    await seed?.(fresh.db);
+  } finally {
+    await fresh.db.close();
+  }
+  return { env: fresh.env, dispose: fresh.dispose };
+}
+
+/** Adds clients by slug (test setup, not what is under test). */
+export async function addClients(db: Database, slugs: string[]): Promise<void> {
+  const { ClientService } = await import('../../src/services/client-service.js');
+  for (const slug of slugs) await new ClientService(db).add({ slug });
+}
+
 export function enginesUnderTest(): Engine[] {
   return inject('postgresAvailable') ? ['embedded', 'postgres'] : ['embedded'];
 }

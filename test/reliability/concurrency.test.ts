@@ -8,7 +8,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { customerCsv } from '../../bench/generate.js';
 import { BIN, runAos } from '../helpers/cli.js';
-import { createServerDatabase } from '../helpers/server.js';
+import { addClients, freshCliDatabase } from '../helpers/databases.js';
 
 const work = mkdtempSync(join(tmpdir(), 'aos-concurrency-'));
 const big = join(work, 'big.csv');
@@ -37,10 +37,11 @@ describe.runIf(inject('postgresAvailable'))('concurrency on the server', () => {
     sql`select natural_key, industry, deal_value::text as deal_value from client_customers c join clients k on k.id = c.client_id where k.slug = ${client} order by natural_key`;
 
   beforeAll(async () => {
-    ({ url, drop } = await createServerDatabase());
+    // Migrated and seeded in this process: setup, not what is under test.
+    const fresh = await freshCliDatabase('postgres', (db) => addClients(db, ['same', 'seq-ab', 'seq-ba', 'one', 'two', 'watched', 'overlap-a', 'overlap-b']));
+    url = fresh.env.DATABASE_URL as string;
+    drop = fresh.dispose;
     sql = postgres(url, { max: 2, onnotice: () => {} });
-    expect((await runAos(['db', 'migrate'], { env: env() })).code).toBe(0);
-    for (const c of ['same', 'seq-ab', 'seq-ba', 'one', 'two', 'watched', 'overlap-a', 'overlap-b']) expect((await runAos(['clients', 'add', c], { env: env() })).code).toBe(0);
   });
   afterAll(async () => {
     await sql?.end({ timeout: 5 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAos } from '../helpers/cli.js';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/bad/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'aos-hostile-'));
@@ -60,13 +60,12 @@ function generated(): string[] {
 const engine = enginesUnderTest().at(-1) ?? 'embedded';
 
 describe(`hostile input corpus [${engine}]`, () => {
-  let fresh: FreshDatabase;
+  let fresh: CliDatabase;
   const files = [...readdirSync(CORPUS).filter((f) => f.endsWith('.csv')).map((f) => join(CORPUS, f)), ...generated()];
   const aos = (args: string[]) => runAos(args, { env: fresh.env });
 
   beforeAll(async () => {
-    fresh = await freshDatabase(engine);
-    await fresh.db.close();
+    fresh = await freshCliDatabase(engine, (db) => addClients(db, files.map((_, i) => `hostile-${i}`)));
   });
   afterAll(async () => fresh.dispose());
 
@@ -78,7 +77,6 @@ describe(`hostile input corpus [${engine}]`, () => {
   it.each(files.map((f, i) => [f.split('/').pop() as string, f, i] as const))('%s', async (name, file, i) => {
     const expected = EXPECTED[name] as (typeof EXPECTED)[string];
     const client = `hostile-${i}`;
-    expect((await aos(['clients', 'add', client])).code).toBe(0);
     const r = await aos(['import', file, '--client', client, '--yes', '--json', '--rejects', join(work, `${name}.rejects.csv`)]);
     expect(r.stderr, 'no stack trace').not.toMatch(/\n\s+at /);
     expect(r.code, r.stderr).toBe(expected.exit);

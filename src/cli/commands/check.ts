@@ -1,17 +1,21 @@
 import type { Command } from '@commander-js/extra-typings';
 import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import type { CheckOutcome, SuppressionService } from '../../services/suppression-service.js';
 import { AosError } from '../../errors.js';
 import { withoutControls } from '../../domain/printable.js';
+import { displayTarget, targetAsTyped } from '../../domain/display.js';
 import { openInput, openOutputFile, type InputSource } from '../inputs.js';
+import { NO_BOM_HELP } from '../../csv/people-csv.js';
 import type { ContextProvider } from '../main.js';
 import type { Output } from '../output.js';
 
 function describeOutcome(o: CheckOutcome, out: Output): string {
   if ('error' in o) return `${out.c.yellow('invalid   ')}  ${o.input === '' ? '(empty)' : withoutControls(o.input)}: ${o.error}`;
-  if (!o.suppressed) return `${out.c.green('allowed   ')}  ${o.target}`;
+  const target = withoutControls(targetAsTyped(o.target, o.input));
+  if (!o.suppressed) return `${out.c.green('allowed   ')}  ${target}`;
   const expiry = o.expires_at ? `, until ${o.expires_at}` : '';
-  return `${out.c.red('suppressed')}  ${o.target}  ${o.reason} (entry ${o.match}${expiry})`;
+  return `${out.c.red('suppressed')}  ${target}  ${o.reason} (entry ${displayTarget(o.match ?? '')}${expiry})`;
 }
 
 interface Tally {
@@ -37,7 +41,7 @@ function count(tally: Tally, o: CheckOutcome): void {
 async function checkInput(
   input: InputSource,
   service: SuppressionService,
-  opts: { client: string; column?: string | undefined; encoding?: string | undefined; filter?: true | undefined; rejected?: string | undefined; json?: true | undefined },
+  opts: { client: string; column?: string | undefined; encoding?: string | undefined; filter?: true | undefined; rejected?: string | undefined; json?: true | undefined; bom: boolean },
   signal: AbortSignal,
   out: Output,
   tally: Tally,
@@ -56,11 +60,10 @@ async function checkInput(
     let rejected: import('csv-stringify').Stringifier | undefined;
     let rejectedDone: Promise<unknown> | undefined;
     if (opts.rejected) {
-      const { stringify } = await import('csv-stringify');
-      rejected = stringify({ delimiter: source.delimiter });
+      const { peopleCsv } = await import('../../csv/people-csv.js');
       const file = openOutputFile(opts.rejected, '--rejected');
-      rejected.pipe(file);
       rejectedDone = once(file, 'close');
+      rejected = await peopleCsv(file, { delimiter: source.delimiter, bom: opts.bom });
       if (source.header) rejected.write([...source.header.fields, 'reason']);
     }
     if (opts.filter && source.header?.raw) await write(source.header.raw);
@@ -94,6 +97,14 @@ async function checkInput(
   }
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export function registerCheckCommand(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   program
     .command('check')
@@ -104,6 +115,7 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
     .option('--column <name>', 'CSV column holding the targets (default: the first that holds emails, else domains)')
     .option('--filter', 'write only the allowed input lines (CSV: header and allowed rows, unchanged) to stdout')
     .option('--rejected <path>', 'with --filter: write the other rows there, with a reason column')
+    .option('--no-bom', NO_BOM_HELP)
     .option('--encoding <name>', 'input encoding (default: detected)')
     .option('--json', 'one JSON object per target (NDJSON)')
     .addHelpText(
@@ -116,7 +128,8 @@ Examples:
   $ aos check --file leads.csv --column Website --client acme --filter --rejected blocked.csv > safe.csv
   $ if aos check "$EMAIL" --client acme -q; then send_mail "$EMAIL"; fi
 
-Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad usage · 3 database error.
+Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad usage · 3 database error ·
+  70 internal error (a bug in aos) · 130 interrupted · 141 the reader of stdout went away.
 With --filter: 0 unless an error happens (invalid rows go to --rejected, never to stdout).`,
     )
     .action(async (targets, opts) => {
@@ -136,11 +149,15 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
       const service = new SuppressionService({ db, actor: c.actor });
       const tally = { allowed: 0, suppressed: 0, invalid: 0 };
       if (!input) {
-        for (const o of await service.checkMany(opts.client, targets)) {
+        const outcomes = await service.checkMany(opts.client, targets);
+        for (const o of outcomes) {
           count(tally, o);
           if (opts.json) out.json(o);
           else out.line(describeOutcome(o, out));
         }
+        // `aos check leads.csv` reads the name as a domain (".csv" is no public suffix).
+        const file = targets.find((t, i) => 'error' in (outcomes[i] ?? {}) && isFile(t));
+        if (file !== undefined) out.hint(`${file} is a file: to check the targets in it, use --file ${file}`);
       } else {
         try {
           await checkInput(input, service, opts, c.signal, out, tally);

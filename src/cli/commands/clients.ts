@@ -3,7 +3,10 @@ import { ClientService, parseServices } from '../../services/client-service.js';
 import type { ContextProvider } from '../main.js';
 
 export function registerClientsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
-  const clients = program.command('clients').description('the agencies (clients) whose customers aos protects');
+  const clients = program
+    .command('clients')
+    .description('the agencies (clients) whose customers aos protects')
+    .addHelpText('after', '\nExamples:\n  $ aos clients add acme --name "Acme Digital" --services seo,ppc\n  $ aos clients list\n  $ aos clients list --json');
 
   clients
     .command('add')

@@ -2,7 +2,10 @@ import type { Command } from '@commander-js/extra-typings';
 import type { ContextProvider } from '../main.js';
 
 export function registerDbCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
-  const db = program.command('db').description('database migrations and status');
+  const db = program
+    .command('db')
+    .description('database migrations and status')
+    .addHelpText('after', '\nExamples:\n  $ aos db status\n  $ aos db migrate\n  $ aos db status --database-url postgres://ops@db.internal/agencyos --json');
 
   db.command('migrate')
     .description('apply pending migrations (idempotent)')

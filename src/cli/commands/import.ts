@@ -6,6 +6,7 @@ import { withoutControls } from '../../domain/printable.js';
 import { openInput, openOutputFile } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
 import { neutralizeFormula } from '../../csv/neutralize.js';
+import { NO_BOM_HELP } from '../../csv/people-csv.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -51,6 +52,7 @@ export function registerImportCommand(program: Command<[], Record<string, unknow
     .option('--encoding <name>', 'file encoding (default: detected: UTF-8, UTF-16, Windows-1252)')
     .option('--date-format <format>', 'date format of date columns, e.g. DD/MM/YYYY (ISO 8601 dates are read either way)')
     .option('--rejects <path>', 'write rejected rows there (original columns + _line + _error)')
+    .option('--no-bom', NO_BOM_HELP)
     .option('--strict', 'abort the whole import on the first rejected row')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -79,14 +81,13 @@ Examples:
       const rejectsFile: WriteStream | undefined = opts.rejects ? openOutputFile(opts.rejects, '--rejects') : undefined;
       let rejects: import('csv-stringify').Stringifier | undefined;
       let rejectsClosed: Promise<unknown> | undefined;
-      const onReject = async (reject: { line: number; fields: string[]; error: string }, headers: string[]) => {
+      const onReject = async (reject: { line: number; fields: string[]; error: string }, headers: string[], delimiter: string) => {
         if (!rejectsFile) return;
         if (!rejects) {
-          const { stringify } = await import('csv-stringify');
-          rejects = stringify();
+          const { peopleCsv } = await import('../../csv/people-csv.js');
           const stream = rejectsFile;
-          rejects.pipe(stream);
           rejectsClosed = once(stream, 'close');
+          rejects = await peopleCsv(stream, { delimiter, bom: opts.bom });
           rejects.write([...headers, '_line', '_error'].map(neutralizeFormula));
         }
         rejects.write([...reject.fields.map(neutralizeFormula), String(reject.line), reject.error]);

@@ -2,11 +2,16 @@ import type { Command } from '@commander-js/extra-typings';
 import { once } from 'node:events';
 import { AosError } from '../../errors.js';
 import { withoutControls } from '../../domain/printable.js';
+import { displayTarget, targetAsTyped } from '../../domain/display.js';
 import { openInput } from '../inputs.js';
+import { BOM_HELP } from '../../csv/people-csv.js';
 import type { ContextProvider } from '../main.js';
 
 export function registerSignalsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
-  const signals = program.command('signals').description('anonymous platform-wide buyer signals per company domain');
+  const signals = program
+    .command('signals')
+    .description('anonymous platform-wide buyer signals per company domain')
+    .addHelpText('after', '\nExamples:\n  $ aos signals rebuild\n  $ aos signals show buildright.com.au\n  $ aos signals top --limit 10\n  $ aos signals boost --file leads.csv > scored-leads.csv');
   const service = async () => {
     const c = ctx();
     const { BuyerSignalService, scoringDomainOf } = await import('../../services/buyer-signal-service.js');
@@ -24,7 +29,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       const result = await s.rebuild();
       spinner.stop();
       if (opts.json) return c.output.json(result);
-      c.output.line(`rebuilt ${result.domains} domain signals in ${result.seconds}s`);
+      c.output.line(`rebuilt ${result.domains} domain signals in ${result.seconds}s: ${result.changed === 0 ? 'nothing changed' : `${result.changed} changed`}`);
       c.output.table(['buyer_score', 'domains'], Object.entries(result.distribution).map(([score, n]) => [score, String(n)]));
     });
 
@@ -36,11 +41,11 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .addHelpText('after', '\nExamples:\n  $ aos signals show buildright.com.au\n  $ aos signals show https://www.bigcorp.com sarah@acme.co.uk --json')
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
-      for (const sig of await s.show(targets)) {
+      for (const [i, sig] of (await s.show(targets)).entries()) {
         if (opts.json) c.output.json(sig);
         else if ('signal' in sig) c.output.line(`${withoutControls(sig.input)}: ${sig.error ? `invalid (${sig.error})` : 'no signal'}`);
         else {
-          c.output.line(`${sig.domain}  score ${sig.buyer_score}  boost +${sig.buyer_boost}`);
+          c.output.line(`${withoutControls(targetAsTyped(sig.domain, targets[i] ?? sig.domain))}  score ${sig.buyer_score}  boost +${sig.buyer_boost}`);
           // Names, industries and services come from clients' files: shown, never interpreted.
           const services = sig.services_bought.map(withoutControls).join(', ') || '-';
           c.output.line(`  bought from ${sig.times_bought} agenc${sig.times_bought === 1 ? 'y' : 'ies'}; services: ${services}; avg deal ${sig.avg_deal_value ?? '-'}`);
@@ -62,7 +67,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       if (top.length === 0) return c.output.info('no signals yet: import customers or run `aos signals rebuild`');
       c.output.table(
         ['domain', 'score', 'boost', 'bought', 'services', 'avg deal', 'industry'],
-        top.map((sig) => [sig.domain, String(sig.buyer_score), `+${sig.buyer_boost}`, `${sig.times_bought}x`, sig.services_bought.join(',') || '-', sig.avg_deal_value ?? '-', sig.industry ?? '-']),
+        top.map((sig) => [displayTarget(sig.domain), String(sig.buyer_score), `+${sig.buyer_boost}`, `${sig.times_bought}x`, sig.services_bought.join(',') || '-', sig.avg_deal_value ?? '-', sig.industry ?? '-']),
       );
     });
 
@@ -73,6 +78,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .option('--file <path>', 'leads CSV (or - for stdin)')
     .option('--column <name>', 'column holding the domain, URL or email (default: the first that holds them)')
     .option('--json', 'NDJSON for targets given as arguments')
+    .option('--bom', BOM_HELP)
     .addHelpText('after', '\nExamples:\n  $ aos signals boost buildright.com.au\n  $ aos signals boost --file leads.csv --column Website > scored-leads.csv')
     .action(async (targets, opts) => {
       const { c, service: s, scoringDomainOf: scoringDomain } = await service();
@@ -91,23 +97,23 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
         return;
       }
       const { readTargetRows } = await import('../../csv/target-rows.js');
-      const { stringify } = await import('csv-stringify');
+      const { peopleCsv } = await import('../../csv/people-csv.js');
       const input = openInput(opts.file, c.signal);
-      const source = await readTargetRows(input.stream, { name: input.name, column: opts.column });
-      const csv = stringify({ delimiter: source.delimiter });
-      csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);
+      // As check reads a lead (SPEC §8): its email first, then its website where the email gives no signal.
+      const source = await readTargetRows(input.stream, { name: input.name, column: opts.column, preferEmail: true });
+      const csv = await peopleCsv(c.output.stdoutStream, { delimiter: source.delimiter, bom: Boolean(opts.bom) });
       if (source.header) csv.write([...source.header.fields, 'buyer_score', 'buyer_boost']);
-      let batch: Array<{ fields: string[]; domain: string | null }> = [];
+      let batch: Array<{ fields: string[]; domains: string[] }> = [];
       const flush = async () => {
-        const scores = await s.scores(batch.map((r) => r.domain).filter((d): d is string => d !== null));
+        const scores = await s.scores(batch.flatMap((r) => r.domains));
         for (const r of batch) {
-          const score = r.domain ? (scores.get(r.domain) ?? null) : null;
+          const score = r.domains.map((d) => scores.get(d)).find((x) => x !== undefined) ?? null;
           if (!csv.write([...r.fields, score === null ? '' : String(score), String(scoreBoost(score))])) await once(csv, 'drain');
         }
         batch = [];
       };
       for await (const rows of source.rows) {
-        for (const row of rows) batch.push({ fields: row.fields, domain: scoringDomain(row.value) });
+        for (const row of rows) batch.push({ fields: row.fields, domains: [row.value, ...(row.others ?? [])].map(scoringDomain).filter((d): d is string => d !== null) });
         if (batch.length >= 5000) await flush();
       }
       await flush();

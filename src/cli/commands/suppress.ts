@@ -1,6 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { neutralizeFormula } from '../../csv/neutralize.js';
+import { BOM_HELP } from '../../csv/people-csv.js';
 import { resolveExpiry } from '../../domain/expiry.js';
+import { displayTarget } from '../../domain/display.js';
 import { AosError } from '../../errors.js';
 import type { TargetInput } from '../../services/suppression-service.js';
 import { openInput } from '../inputs.js';
@@ -29,7 +31,18 @@ async function collectTargets(args: string[], opts: { file?: string | undefined;
 }
 
 export function registerSuppressCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
-  const suppress = program.command('suppress').description('add, remove, list and audit suppression entries by hand');
+  const suppress = program
+    .command('suppress')
+    .description('add, remove, list and audit suppression entries by hand')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ aos suppress add rival-agency.com --client acme --reason competitor
+  $ aos suppress remove rival-agency.com --client acme
+  $ aos suppress list --client acme --csv > suppressions.csv
+  $ aos suppress history --client acme jane@bigcorp.com`,
+    );
 
   const service = async () => {
     const c = ctx();
@@ -88,8 +101,8 @@ Examples:
       if (opts.file) {
         c.output.line(`${result.client}: ${result.removed.length} removed, ${result.notFound.length} not suppressed (nothing to remove)`);
       } else {
-        for (const e of result.removed) c.output.line(`removed ${e.target} (${e.reason})`);
-        for (const t of result.notFound) c.output.line(`not suppressed: ${t} (nothing to remove)`);
+        for (const e of result.removed) c.output.line(`removed ${displayTarget(e.target)} (${e.reason})`);
+        for (const t of result.notFound) c.output.line(`not suppressed: ${displayTarget(t)} (nothing to remove)`);
       }
       if (result.fromImport.length > 0) {
         c.output.warn(`${someOf(result.fromImport)} came from imported customers: the next import of those customers suppresses them again`);
@@ -108,17 +121,20 @@ Examples:
     .option('--all', 'include expired entries')
     .option('--json', 'NDJSON, one entry a line')
     .option('--csv', 'CSV (spreadsheet formulas neutralized)')
+    .option('--bom', BOM_HELP)
     .addHelpText('after', '\nExamples:\n  $ aos suppress list --client acme\n  $ aos suppress list --client acme --reason unsubscribed --csv > optouts.csv')
     .action(async (opts) => {
       const { c, service: s } = await service();
       if (opts.json && opts.csv) throw new AosError('usage', 'choose --json or --csv, not both');
+      if (opts.bom && !opts.csv) throw new AosError('usage', '--bom goes with --csv');
       const entries = s.list({ client: opts.client, reason: opts.reason, includeExpired: Boolean(opts.all) });
       if (opts.csv) {
-        const { stringify } = await import('csv-stringify');
+        const { peopleCsv } = await import('../../csv/people-csv.js');
         const columns = ['kind', 'target', 'reason', 'source', 'expires_at', 'notes', 'company_name', 'created_by', 'created_at', 'updated_at'] as const;
-        const csv = stringify({ header: true, columns: [...columns] });
-        csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);
-        for await (const e of entries) csv.write(columns.map((k) => neutralizeFormula(String(e[k] ?? ''))));
+        const csv = await peopleCsv(c.output.stdoutStream, { bom: Boolean(opts.bom) });
+        csv.write([...columns]);
+        // A spreadsheet is for people: IDN targets in Unicode (--json keeps the ASCII form).
+        for await (const e of entries) csv.write(columns.map((k) => neutralizeFormula(k === 'target' ? displayTarget(e.target) : String(e[k] ?? ''))));
         csv.end();
         await new Promise((resolve) => csv.on('end', resolve));
         return;
@@ -128,7 +144,7 @@ Examples:
       for await (const e of entries) {
         n++;
         if (opts.json) c.output.json(e);
-        else rows.push([e.target, e.reason, e.source ?? '', e.expires_at ?? '-', e.notes ?? '']);
+        else rows.push([displayTarget(e.target), e.reason, e.source ?? '', e.expires_at ?? '-', e.notes ?? '']);
       }
       if (!opts.json) {
         if (n === 0) return c.output.info('no entries');
@@ -150,7 +166,7 @@ Examples:
       if (events.length === 0) return c.output.info('no changes recorded');
       c.output.table(
         ['at', 'action', 'target', 'reason', 'actor', 'source'],
-        events.map((e) => [e.at ?? '', e.action, e.target, e.action === 'update' ? `${e.reason_before} → ${e.reason_after}` : (e.reason_after ?? e.reason_before ?? ''), e.actor, e.source]),
+        events.map((e) => [e.at ?? '', e.action, displayTarget(e.target), e.action === 'update' ? `${e.reason_before} → ${e.reason_after}` : (e.reason_after ?? e.reason_before ?? ''), e.actor, e.source]),
       );
     });
 }
