@@ -226,10 +226,16 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   // csv-parse pushes each record the moment it ends, when its public `info` (lines, bytes) is
   // exactly at that record. Reading it there costs nothing, where an on_record context copies
   // the whole info object per record and halves the parser's speed.
+  // csv-parse counts a CRLF inside a quoted field as two lines: `overcount` takes them back.
+  let overcount = 0;
   class LocatedRecords extends Parser {
     override push(chunk: unknown, encoding?: BufferEncoding): boolean {
       if (chunk === null) return super.push(chunk, encoding);
-      const record: CsvRecord = { fields: chunk as string[], line: this.info.lines + skippedLines };
+      const fields = chunk as string[];
+      for (const f of fields) {
+        for (let at = f.indexOf('\r\n'); at >= 0; at = f.indexOf('\r\n', at + 2)) overcount++;
+      }
+      const record: CsvRecord = { fields, line: this.info.lines + skippedLines - overcount };
       if (original) record.raw = original.map(takeRaw(this.info.bytes));
       return super.push(record, encoding);
     }

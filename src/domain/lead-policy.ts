@@ -83,6 +83,18 @@ export function headerMeaning(name: string): HeaderMeaning {
   return null;
 }
 
+// Words of a plain list's header line: a list's first line is a header only when it is a known
+// name ("email", "Company Domain", "E-mail Address"), never any line that ends in "domain".
+const LIST_HEADER_WORDS = new Set([
+  ...EMAIL_WORDS, ...SITE_WORDS, 'address', 'name', 'company', 'work', 'business', 'contact', 'primary', 'personal', 'lead', 'customer', 'account', 'main', 'official',
+]);
+
+/** A plain list's header: a known header name, every word of it known. */
+function isListHeader(cell: string): boolean {
+  const meaning = headerMeaning(cell);
+  return (meaning === 'email' || meaning === 'website') && headerWords(cell).every((w) => LIST_HEADER_WORDS.has(w) || /^\d+$/.test(w)) && !looksLikeData(cell);
+}
+
 const isBlank = (cell: string | undefined) => cell === undefined || cell.trim() === '';
 
 /**
@@ -102,7 +114,7 @@ function looksLikeData(cell: string): boolean {
  * that line is a known header name: any other line is a lead, valid or not.
  */
 export function isHeaderRecord(first: readonly string[], list: boolean): boolean {
-  if (list) return first.length > 0 && headerMeaning(first[0] as string) !== null && !looksLikeData(first[0] as string);
+  if (list) return first.length > 0 && isListHeader(first[0] as string);
   if (first.every(isBlank)) return false;
   return first.every((cell) => isBlank(cell) || (headerMeaning(cell) !== null && !cell.includes('@')) || !looksLikeData(cell));
 }
