@@ -13,7 +13,8 @@ import { parseTarget, printable, type Target } from './targets.js';
  * target: every non-empty cell must be a target (else the row is invalid).
  * loose: a cell that is a target is checked; other text is not an error (columns whose role
  * the file does not say: never filled in the sample, or mixed text and targets).
- * ignore: never read (names, phone numbers, platform pages).
+ * ignore: never read: --column's other columns; under a header that names target columns, the
+ * columns it does not name, unless they mostly hold targets.
  */
 export type ColumnRole = 'target' | 'loose' | 'ignore';
 
@@ -109,14 +110,18 @@ function looksLikeData(cell: string): boolean {
 }
 
 /**
- * A header is told from data by its cells being names: every non-empty cell names a column
- * we know (`Contact.Email`, although `.email` is a TLD) or is text that does not read as data. A list (one value a line) has a header only when
+ * A header is told from data by its cells being names: a cell names a column we know
+ * (`Contact.Email`, although `.email` is a TLD) and no other cell reads as data; or, without a
+ * known name, every cell is filled with text that does not read as data. A list (one value a line) has a header only when
  * that line is a known header name: any other line is a lead, valid or not.
  */
 export function isHeaderRecord(first: readonly string[], list: boolean): boolean {
   if (list) return first.length > 0 && isListHeader(first[0] as string);
   if (first.every(isBlank)) return false;
-  return first.every((cell) => isBlank(cell) || (headerMeaning(cell) !== null && !cell.includes('@')) || !looksLikeData(cell));
+  const named = (cell: string) => headerMeaning(cell) !== null && !cell.includes('@');
+  if (first.some((cell) => !isBlank(cell) && named(cell))) return first.every((cell) => isBlank(cell) || named(cell) || !looksLikeData(cell));
+  // Without a known name, every column must have one: a row with empty cells is data.
+  return first.every((cell) => !isBlank(cell) && !looksLikeData(cell));
 }
 
 interface ColumnContent {
@@ -156,7 +161,7 @@ export interface PlanOptions {
  * - otherwise (no header, or one without target names): columns whose sampled cells are mostly
  *   targets are target columns; every other column but platform pages is read loosely, so a
  *   column empty in the sample still has its targets checked further down.
- * A column of platform pages (by name or content) is never a target column.
+ * A column of platform pages (by name or content) is never a target column, only read loosely.
  */
 export function planLeads(sample: readonly (readonly string[])[], options: PlanOptions): LeadLayout {
   const first = sample[0];
@@ -188,7 +193,9 @@ export function planLeads(sample: readonly (readonly string[])[], options: PlanO
     const c = columnContent(data, col);
     const platform = meaning === 'platform' || (c.pages > 0 && c.pages * 2 >= c.filled);
     const mostlyTargets = c.filled > 0 && c.targets * 2 >= c.filled;
-    if (platform) roles.push('ignore');
+    // Platform pages are no target, so such a column is read loosely: its pages are skipped, and
+    // a company's own domain misplaced there still counts.
+    if (platform) roles.push('loose');
     else if (mostlyTargets) roles.push(named ? 'loose' : 'target');
     else roles.push(named ? 'ignore' : 'loose');
   }

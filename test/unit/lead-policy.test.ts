@@ -158,6 +158,8 @@ describe('header names', () => {
     [['Jane', 'buildright.com.au (HQ)'], false, false],
     [['Jane', 'https://buildright.com.au/about us'], false, false],
     [['', ''], false, false],
+    [['met at expo', '', ''], false, false], // no known name and empty cells: data
+    [['Name', '', 'Email'], false, true],
     [['email'], true, true],
     [['Contact.Email'], true, false], // in a list, a line that is a valid domain is a lead
     [['https://buildright.com.au/about us'], true, false],
