@@ -217,6 +217,14 @@ export interface LeadCells {
 
 /** A row's cells by role; null for a row with no content at all (a blank line, or only delimiters). */
 export function leadCells(layout: LeadLayout, fields: readonly string[]): LeadCells | null {
+  // One value a line (the usual bulk list): arrays of their exact size. An array grown by push
+  // from [] reserves 16 slots, which for a million rows is most of a check's garbage.
+  if (fields.length === 1) {
+    const value = fields[0] as string;
+    if (value.trim() === '') return null;
+    const role = layout.roles[0] ?? layout.beyond;
+    return role === 'target' ? { cells: [value] } : role === 'loose' ? { cells: [], loose: [value] } : { cells: [] };
+  }
   const cells: string[] = [];
   let loose: string[] | undefined;
   let content = false;
@@ -232,7 +240,16 @@ export function leadCells(layout: LeadLayout, fields: readonly string[]): LeadCe
   return loose ? { cells, loose } : { cells };
 }
 
-export type LeadTargets = { ok: true; targets: Target[] } | { ok: false; input: string; error: string };
+/** Why a row is invalid: the cell that could not be read (or '' when there was none) and why. */
+export interface LeadInvalid {
+  input: string;
+  error: string;
+}
+
+/** A row's targets, or why it is invalid. (No wrapper object: a million rows make a million of these.) */
+export type LeadTargets = Target[] | LeadInvalid;
+
+export const isLeadInvalid = (lead: LeadTargets): lead is LeadInvalid => !Array.isArray(lead);
 
 /** Cheap test before parsing a loosely read cell: a target has a dot and no inner space. */
 const MAYBE_TARGET = /^\s*[^\s]*\.[^\s]*\s*$/;
@@ -244,11 +261,17 @@ const MAYBE_TARGET = /^\s*[^\s]*\.[^\s]*\s*$/;
  * first: who a lead reaches is its address.
  */
 export function leadTargets(cells: readonly string[], loose?: readonly string[]): LeadTargets {
+  if (cells.length === 1 && (loose === undefined || loose.length === 0)) {
+    // The usual bulk row (see leadCells): its one target in an array of one.
+    const p = parseTarget(cells[0] as string);
+    if (!p.ok) return { input: p.input, error: p.error };
+    if (!p.target.platformPage) return [p.target];
+  }
   const targets: Target[] = [];
   let page: string | undefined;
   for (const cell of cells) {
     const p = parseTarget(cell);
-    if (!p.ok) return { ok: false, input: cell, error: p.error };
+    if (!p.ok) return { input: cell, error: p.error };
     if (p.target.platformPage) page ??= cell;
     else targets.push(p.target);
   }
@@ -261,22 +284,23 @@ export function leadTargets(cells: readonly string[], loose?: readonly string[])
   }
   if (targets.length === 0) {
     return page !== undefined
-      ? { ok: false, input: page, error: 'a page on a platform names a page, not a company, and the row has no other email or website' }
-      : { ok: false, input: '', error: 'the row has no email, website or domain to check' };
+      ? { input: page, error: 'a page on a platform names a page, not a company, and the row has no other email or website' }
+      : { input: '', error: 'the row has no email, website or domain to check' };
   }
   if (targets.length > 1 && targets[0]?.kind !== 'email' && targets.some((t) => t.kind === 'email')) {
-    return { ok: true, targets: [...targets.filter((t) => t.kind === 'email'), ...targets.filter((t) => t.kind !== 'email')] };
+    return [...targets.filter((t) => t.kind === 'email'), ...targets.filter((t) => t.kind !== 'email')];
   }
-  return { ok: true, targets };
+  return targets;
 }
 
 /**
- * The row's answer from its targets' answers (in the order of lead.targets): the first
- * suppressed target decides; a row of allowed targets answers with its first one.
+ * The row's answer from its targets' answers (answers[from…], in the order of its targets): the
+ * first suppressed target decides; a row of allowed targets answers with its first one.
  */
-export function decideLead<R extends { suppressed: boolean }>(lead: LeadTargets, answers: readonly R[]): R | { input: string; error: string } {
-  if (!lead.ok) return { input: lead.input, error: lead.error };
-  if (answers.length !== lead.targets.length || answers.length === 0) throw new Error('decideLead: one answer per target expected');
-  for (const a of answers) if (a.suppressed) return a;
-  return answers[0] as R;
+export function decideLead<R extends { suppressed: boolean }>(lead: LeadTargets, answers: readonly R[], from = 0): R | LeadInvalid {
+  if (isLeadInvalid(lead)) return lead;
+  const end = from + lead.length;
+  if (lead.length === 0 || end > answers.length) throw new Error('decideLead: one answer per target expected');
+  for (let i = from; i < end; i++) if ((answers[i] as R).suppressed) return answers[i] as R;
+  return answers[from] as R;
 }

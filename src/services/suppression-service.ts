@@ -2,7 +2,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
-import { decideLead, leadTargets, type LeadCells } from '../domain/lead-policy.js';
+import { decideLead, isLeadInvalid, leadTargets, type LeadCells } from '../domain/lead-policy.js';
 import { didYouMean } from '../domain/suggest.js';
 import { coveringDomains, parseTarget, printable, type Target, type TargetKind, type TargetResult } from '../domain/targets.js';
 import { AosError } from '../errors.js';
@@ -323,15 +323,15 @@ export class SuppressionService {
   private async checkLeads(clientId: string, batch: readonly LeadCells[], preloaded: EntryLookup | null): Promise<CheckOutcome[]> {
     const leads = batch.map((row) => leadTargets(row.cells, row.loose));
     const targets: Target[] = [];
-    for (const lead of leads) if (lead.ok) for (const t of lead.targets) targets.push(t);
+    for (const lead of leads) if (!isLeadInvalid(lead)) for (const t of lead) targets.push(t);
     const l = lookups(targets);
     const entries = preloaded ?? entryLookup(await liveEntries(this.db, clientId, this.now(), wanted(l)));
     const matched = matchTargets(l, entries);
     let k = 0;
     return leads.map((lead) => {
-      const n = lead.ok ? lead.targets.length : 0;
-      const answers = matched.slice(k, (k += n));
-      return decideLead(lead, answers);
+      const outcome = decideLead(lead, matched, k);
+      if (!isLeadInvalid(lead)) k += lead.length;
+      return outcome;
     });
   }
 

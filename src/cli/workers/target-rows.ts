@@ -74,7 +74,7 @@ export async function openLeadRows(input: InputSource, options: ReadLeadRowsOpti
         let start = 0;
         for (let i = 0; i < m.lines.length; i++) {
           const n = m.cellCounts ? (m.cellCounts[i] as number) : 1;
-          const cells = m.cells.slice(cell, (cell += n));
+          const cells = n === 1 ? [m.cells[cell++] as string] : m.cells.slice(cell, (cell += n));
           const row: LeadRow = { cells, line: m.lines[i] as number, fields: m.fields?.[i] ?? cells };
           const l = m.looseCounts ? (m.looseCounts[i] as number) : 0;
           if (l > 0 && m.loose) row.loose = m.loose.slice(loose, (loose += l));
