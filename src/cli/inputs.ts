@@ -1,5 +1,5 @@
 // Where a command's bytes come from: a file path, or stdin for "-".
-import { createReadStream, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, fstatSync, openSync, statSync, type Stats, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { AosError } from '../errors.js';
@@ -33,4 +33,25 @@ export function openOutputFile(path: string, flag: string): WriteStream {
     throw new AosError('usage', `cannot write ${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
   }
   return createWriteStream(path, { fd });
+}
+
+/**
+ * Refuses an output (a path, or a file descriptor such as 1 for stdout) that is the input itself,
+ * however it is spelled (relative, `./`, a symlink, a hard link): the same device and inode.
+ */
+export function refuseOverwritingInput(output: string | number, flag: string, input: InputSource): void {
+  const stat = (f: () => Stats): Stats | null => {
+    try {
+      return f();
+    } catch {
+      return null; // an output that does not exist yet cannot be the input
+    }
+  };
+  const out = stat(() => (typeof output === 'number' ? fstatSync(output) : statSync(output)));
+  const from = stat(() => (input.path !== undefined ? statSync(input.path) : fstatSync(0)));
+  if (!out || !from || !out.isFile() || !from.isFile()) return;
+  if (out.dev === from.dev && out.ino === from.ino) {
+    const name = typeof output === 'number' ? flag : `${flag} ${output}`;
+    throw new AosError('usage', `${name} is the input file ${input.path ?? '(stdin)'}: writing it would destroy what is being read`, 'write the output to another file');
+  }
 }

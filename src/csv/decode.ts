@@ -9,6 +9,8 @@ const SNIFF_BYTES = 64 * 1024;
 
 export interface Decoded {
   encoding: string;
+  /** The byte-order mark the decoder dropped from the text (empty if none). */
+  bom: Buffer;
   text: TextChunks;
 }
 
@@ -143,5 +145,6 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
     const tail = decoder.end();
     if (tail) yield tail;
   }
-  return { encoding, text: text() };
+  const bomLength = hasBom(head) === encoding ? (encoding === 'utf-8' ? 3 : 2) : 0;
+  return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: text() };
 }

@@ -1,6 +1,7 @@
 // Streaming CSV records with their line number and, on request, their exact original bytes
-// (so `check --filter` can pass allowed rows through untouched).
+// (so `check --filter` can pass allowed rows through untouched, in the input's own encoding).
 import { CsvError, Parser, type Options as CsvParseOptions } from 'csv-parse';
+import iconv from 'iconv-lite';
 import { once } from 'node:events';
 import { AosError } from '../errors.js';
 import type { TextChunks } from './decode.js';
@@ -10,13 +11,71 @@ export interface CsvRecord {
   fields: string[];
   /** Line of the input where the record ends (1-based). */
   line: number;
-  /** The record's original text as UTF-8, with its line ending; only with keepRaw. */
+  /**
+   * The record's original bytes, with its line ending (blank lines before it left out); only with
+   * keepRaw. In the input's encoding when `original` was given, else as UTF-8.
+   */
   raw?: Buffer;
+}
+
+/**
+ * The input bytes as they arrive, kept until the records made of them are out: the decoder reads
+ * them, this keeps them, so a record's raw bytes are the input's own (Windows-1252, UTF-16).
+ */
+export class ByteWindow {
+  private chunks: Buffer[] = [];
+  private start = 0;
+  private end = 0;
+  private holding = true;
+
+  /** Passes the source through, keeping each chunk. */
+  async *tee(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      if (this.holding) this.chunks.push(buffer);
+      this.end += buffer.length;
+      yield buffer;
+    }
+  }
+
+  /** Not needed after all (UTF-8 records are their own bytes): keep nothing. */
+  release(): void {
+    this.holding = false;
+    this.chunks = [];
+  }
+
+  /** Bytes [from, to) of the input; everything before `to` is released. */
+  take(from: number, to: number): Buffer {
+    if (from < this.start || to > this.end) throw new Error(`raw bytes ${from}-${to} are not held (held: ${this.start}-${this.end})`);
+    const parts: Buffer[] = [];
+    let offset = this.start;
+    for (const chunk of this.chunks) {
+      const chunkEnd = offset + chunk.length;
+      const a = Math.max(from, offset);
+      const b = Math.min(to, chunkEnd);
+      if (b > a) parts.push(chunk.subarray(a - offset, b - offset));
+      offset = chunkEnd;
+      if (offset >= to) break;
+    }
+    while (this.chunks.length > 0 && this.start + (this.chunks[0] as Buffer).length <= to) this.start += (this.chunks.shift() as Buffer).length;
+    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  }
+}
+
+/** The input as bytes, for raw records in its own encoding. */
+export interface OriginalBytes {
+  /** The encoding the text was decoded from (decodeStream's answer). */
+  encoding: string;
+  /** The byte-order mark the decoder dropped (empty if none). */
+  bom: Buffer;
+  window: ByteWindow;
 }
 
 export interface ReadCsvOptions {
   delimiter?: string | undefined;
   keepRaw?: boolean;
+  /** With keepRaw: give raw records (and the preamble) in the input's own bytes. */
+  original?: OriginalBytes | undefined;
   /** Longest record accepted, in characters (protects memory from a file with no line breaks). */
   maxRecordSize?: number;
 }
@@ -24,6 +83,11 @@ export interface ReadCsvOptions {
 export interface CsvStream {
   delimiter: string;
   reader: CsvReader;
+  /**
+   * With keepRaw: what comes before the first record and is no record (the BOM, Excel's `sep=`
+   * line), as bytes; `--filter` writes it first.
+   */
+  preamble: Buffer;
 }
 
 /** Records in batches: one await per batch, not per record, on paths that see millions. */
@@ -128,6 +192,8 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   }
   const delimiter = options.delimiter ?? directive ?? detectDelimiter(head.join(''));
   const keepRaw = options.keepRaw ?? false;
+  const directiveText = sep ? sep[0] : '';
+  const original = keepRaw ? rawMapper(options.original, directiveText) : null;
 
   // Raw text: the bytes fed to the parser, kept until the record that ends in them is out.
   const window: Buffer[] = [];
@@ -160,11 +226,17 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   // csv-parse pushes each record the moment it ends, when its public `info` (lines, bytes) is
   // exactly at that record. Reading it there costs nothing, where an on_record context copies
   // the whole info object per record and halves the parser's speed.
+  // csv-parse counts a CRLF inside a quoted field as two lines: `overcount` takes them back.
+  let overcount = 0;
   class LocatedRecords extends Parser {
     override push(chunk: unknown, encoding?: BufferEncoding): boolean {
       if (chunk === null) return super.push(chunk, encoding);
-      const record: CsvRecord = { fields: chunk as string[], line: this.info.lines + skippedLines };
-      if (keepRaw) record.raw = takeRaw(this.info.bytes);
+      const fields = chunk as string[];
+      for (const f of fields) {
+        for (let at = f.indexOf('\r\n'); at >= 0; at = f.indexOf('\r\n', at + 2)) overcount++;
+      }
+      const record: CsvRecord = { fields, line: this.info.lines + skippedLines - overcount };
+      if (original) record.raw = original.map(takeRaw(this.info.bytes));
       return super.push(record, encoding);
     }
   }
@@ -254,5 +326,56 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
     if (failure) throw csvError(failure);
   }
 
-  return { delimiter, reader: new CsvReader(batches()) };
+  return { delimiter, reader: new CsvReader(batches()), preamble: original?.preamble ?? Buffer.alloc(0) };
+}
+
+/** Blank lines before a record (csv-parse skips them): their line breaks, counted in characters. */
+function leadingBreaks(utf8: Buffer): number {
+  let n = 0;
+  while (n < utf8.length && (utf8[n] === 0x0a || utf8[n] === 0x0d)) n++;
+  return n;
+}
+
+/** Encodings of one byte per character (Windows-1252, Latin-1…): offsets carry over. */
+function isSingleByte(encoding: string): boolean {
+  if (encoding.startsWith('utf')) return false;
+  try {
+    return iconv.decode(Buffer.from(Array.from({ length: 256 }, (_, i) => i)), encoding).length === 256;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Turns each record's UTF-8 text (the parser's bytes) into the input's own bytes. UTF-8 is itself;
+ * UTF-16 and single-byte encodings map character offsets to byte offsets (2 or 1 per UTF-16 code
+ * unit, after the BOM) and slice the input, so even a byte the decoder could not name comes out
+ * as it came in; any other encoding (given with --encoding) is encoded back.
+ */
+function rawMapper(original: OriginalBytes | undefined, directive: string): { map(utf8: Buffer): Buffer; preamble: Buffer } {
+  const encoding = original?.encoding ?? 'utf-8';
+  const bom = original?.bom ?? Buffer.alloc(0);
+  if (!original || encoding === 'utf-8') {
+    original?.window.release();
+    return { map: (utf8) => utf8.subarray(leadingBreaks(utf8)), preamble: Buffer.concat([bom, Buffer.from(directive, 'utf8')]) };
+  }
+  const unit = encoding === 'utf-16le' || encoding === 'utf-16be' ? 2 : isSingleByte(encoding) ? 1 : 0;
+  if (unit === 0) {
+    return {
+      map: (utf8) => iconv.encode(utf8.subarray(leadingBreaks(utf8)).toString('utf8'), encoding),
+      preamble: Buffer.concat([bom, iconv.encode(directive, encoding)]),
+    };
+  }
+  const window = original.window;
+  let chars = directive.length;
+  const preamble = window.take(0, bom.length + chars * unit);
+  return {
+    map(utf8) {
+      const length = utf8.toString('utf8').length;
+      const from = bom.length + (chars + leadingBreaks(utf8)) * unit;
+      chars += length;
+      return window.take(from, bom.length + chars * unit);
+    },
+    preamble,
+  };
 }

@@ -2,6 +2,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
+import { decideLead, isLeadInvalid, leadTargets, type LeadCells } from '../domain/lead-policy.js';
 import { didYouMean } from '../domain/suggest.js';
 import { coveringDomains, parseTarget, printable, type Target, type TargetKind, type TargetResult } from '../domain/targets.js';
 import { AosError } from '../errors.js';
@@ -146,23 +147,47 @@ function entryLookup(rows: readonly EntryRow[]): EntryLookup {
   return { byDomain, byEmail };
 }
 
-/** Raw inputs parsed, with each valid target's covering domains, computed once per input. */
-interface ParsedInputs {
-  inputs: readonly string[];
-  parsed: TargetResult[];
+/**
+ * The one lookup of live entries (SPEC §2 matching): a client's unexpired entries, all of them
+ * (`only` null: a list read whole) or those equal to one of the given domains or emails.
+ */
+async function liveEntries(db: Queryable, clientId: string, now: Date, only: { domains: Set<string>; emails: Set<string> } | null): Promise<EntryRow[]> {
+  const live = `select domain, email, reason, expires_at from suppression_list
+    where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)`;
+  if (only === null) return db.query<EntryRow>(live, [clientId, now.toISOString()]);
+  if (only.domains.size === 0 && only.emails.size === 0) return [];
+  return db.query<EntryRow>(
+    `${live} and (domain = any(string_to_array($3, E'\\n')) or email = any(string_to_array($4, E'\\n')))`,
+    // Normalized domains and emails hold no newline: one joined string each is far cheaper for
+    // the driver to send than a text[] of thousands of escaped elements.
+    [clientId, now.toISOString(), [...only.domains].join('\n'), [...only.emails].join('\n')],
+  );
+}
+
+/** Targets with their covering domains (computed once: they build the query and then the match). */
+interface Lookups {
+  targets: Target[];
   covering: string[][];
 }
 
-function parseInputs(inputs: readonly string[]): ParsedInputs {
-  const parsed = inputs.map((input) => parseTarget(input));
-  return { inputs, parsed, covering: parsed.map((p) => (p.ok ? coveringDomains(p.target) : [])) };
+function lookups(targets: Target[]): Lookups {
+  return { targets, covering: targets.map(coveringDomains) };
+}
+
+function wanted({ targets, covering }: Lookups): { domains: Set<string>; emails: Set<string> } {
+  const domains = new Set<string>();
+  const emails = new Set<string>();
+  for (let i = 0; i < targets.length; i++) {
+    for (const d of covering[i] as string[]) domains.add(d);
+    const t = targets[i] as Target;
+    if (t.kind === 'email') emails.add(t.value);
+  }
+  return { domains, emails };
 }
 
 /** The most specific entry wins: the exact email, then the hostname, then each parent domain. */
-function matchTargets({ inputs, parsed, covering }: ParsedInputs, { byDomain, byEmail }: EntryLookup): CheckOutcome[] {
-  return parsed.map((p, i): CheckOutcome => {
-    if (!p.ok) return { input: inputs[i] as string, error: p.error };
-    const t = p.target;
+function matchTargets({ targets, covering }: Lookups, { byDomain, byEmail }: EntryLookup): CheckResult[] {
+  return targets.map((t, i): CheckResult => {
     let entry: EntryRow | undefined;
     let match: string | null = null;
     if (t.kind === 'email' && byEmail.has(t.value)) {
@@ -189,6 +214,12 @@ function matchTargets({ inputs, parsed, covering }: ParsedInputs, { byDomain, by
   });
 }
 
+/** One answer per input, in order: invalid inputs as `{ input, error }`, the rest matched. */
+function answerInputs(parsed: readonly TargetResult[], matched: readonly CheckResult[]): CheckOutcome[] {
+  let k = 0;
+  return parsed.map((p) => (p.ok ? (matched[k++] as CheckResult) : { input: p.input, error: p.error }));
+}
+
 function entryView(r: Record<string, unknown>): SuppressionEntryView {
   const domain = r.domain as string | null;
   return {
@@ -207,32 +238,6 @@ function entryView(r: Record<string, unknown>): SuppressionEntryView {
 }
 
 const ENTRY_COLUMNS = 'domain, email, reason, source, notes, expires_at, company_name, customer_id, created_by, created_at, updated_at';
-
-/** Where a row's value is allowed, its other targets decide: the first suppressed one wins. Invalid others are not the row's target and are ignored. */
-async function suppressedByOthers(
-  rows: ReadonlyArray<{ others?: readonly string[] | undefined }>,
-  outcomes: CheckOutcome[],
-  check: (inputs: string[]) => Promise<CheckOutcome[]>,
-): Promise<CheckOutcome[]> {
-  const owners: number[] = [];
-  const values: string[] = [];
-  rows.forEach((row, i) => {
-    const o = outcomes[i] as CheckOutcome;
-    if (!row.others || 'error' in o || o.suppressed) return;
-    for (const v of row.others) {
-      owners.push(i);
-      values.push(v);
-    }
-  });
-  if (values.length === 0) return outcomes;
-  const others = await check(values);
-  others.forEach((o, k) => {
-    const i = owners[k] as number;
-    const current = outcomes[i] as CheckOutcome;
-    if (!('error' in o) && o.suppressed && !('error' in current) && !current.suppressed) outcomes[i] = o;
-  });
-  return outcomes;
-}
 
 export class SuppressionService {
   private readonly db: Database;
@@ -255,6 +260,7 @@ export class SuppressionService {
     if (cached) return cached;
     const ref = await this.clients.resolve(client);
     this.clientCache.set(client, ref);
+    this.clientCache.set(ref.id, ref);
     return ref;
   }
 
@@ -269,33 +275,31 @@ export class SuppressionService {
     const ref = await this.resolveClient(client);
     const out: CheckOutcome[] = [];
     for (let i = 0; i < inputs.length; i += CHECK_BATCH_SIZE) {
-      out.push(...(await this.checkBatch(ref.id, inputs.slice(i, i + CHECK_BATCH_SIZE), this.db)));
+      out.push(...(await this.lookupBatch(ref.id, inputs.slice(i, i + CHECK_BATCH_SIZE), this.db)));
     }
     return out;
   }
 
   /**
-   * Streams a check over any number of rows (given in chunks of any size), yielding them in
-   * batches of CHECK_BATCH_SIZE with their outcomes; memory stays flat. Each batch is looked up in
-   * one query, run while the next batch is read. With `large: true` (a caller that knows a big
-   * input is coming) and a client list of at most PRELOAD_MAX_ENTRIES, the live entries are read
-   * once at the start instead: a million targets then cost the server one scan, not a hundred.
-   * A row's `others` (say, a lead's website beside its email) are checked too where its value is
-   * allowed: a row is suppressed when any of its targets is, and reports that target.
+   * Streams a check of leads (given in chunks of any size), yielding them in batches of
+   * CHECK_BATCH_SIZE with one answer each; memory stays flat. A lead is a row's cells by the lead
+   * policy (src/domain/lead-policy.ts: `cells` must all be targets, `loose` count where they are
+   * targets): it is suppressed when any of its targets is, invalid when a cell cannot be read or
+   * it has no target, and allowed only otherwise. Each batch is looked up in one query, run while
+   * the next is read. With `large: true` (a caller that knows a big input is coming) and a client
+   * list of at most PRELOAD_MAX_ENTRIES, the live entries are read once at the start instead: a
+   * million targets then cost the server one scan, not a hundred.
    */
-  async *checkStream<T extends { value: string; others?: readonly string[] | undefined }>(
+  async *checkStream<T extends LeadCells>(
     client: string,
     rows: AsyncIterable<T[]>,
     options: { signal?: AbortSignal | undefined; large?: boolean } = {},
   ): AsyncGenerator<{ rows: T[]; outcomes: CheckOutcome[] }> {
     const ref = await this.resolveClient(client);
     const preloaded = options.large ? await this.preloadEntries(ref.id) : null;
-    const check = (inputs: string[]) => (preloaded ? Promise.resolve(matchTargets(parseInputs(inputs), preloaded)) : this.checkBatch(ref.id, inputs));
     const lookup = (batch: T[]) => {
       options.signal?.throwIfAborted();
-      const pending = check(batch.map((r) => r.value))
-        .then((outcomes) => suppressedByOthers(batch, outcomes, check))
-        .then((outcomes) => ({ rows: batch, outcomes }));
+      const pending = this.checkLeads(ref.id, batch, preloaded).then((outcomes) => ({ rows: batch, outcomes }));
       pending.catch(() => {}); // awaited, and thrown, when its turn comes
       return pending;
     };
@@ -315,6 +319,22 @@ export class SuppressionService {
     if (last) yield await last;
   }
 
+  /** One batch of leads: every target of every lead looked up at once, then each lead decided. */
+  private async checkLeads(clientId: string, batch: readonly LeadCells[], preloaded: EntryLookup | null): Promise<CheckOutcome[]> {
+    const leads = batch.map((row) => leadTargets(row.cells, row.loose));
+    const targets: Target[] = [];
+    for (const lead of leads) if (!isLeadInvalid(lead)) for (const t of lead) targets.push(t);
+    const l = lookups(targets);
+    const entries = preloaded ?? entryLookup(await liveEntries(this.db, clientId, this.now(), wanted(l)));
+    const matched = matchTargets(l, entries);
+    let k = 0;
+    return leads.map((lead) => {
+      const outcome = decideLead(lead, matched, k);
+      if (!isLeadInvalid(lead)) k += lead.length;
+      return outcome;
+    });
+  }
+
   /** All live entries of a client, when there are at most preloadMaxEntries; else null. */
   private async preloadEntries(clientId: string): Promise<EntryLookup | null> {
     return this.db.transaction(async (tx) => {
@@ -322,40 +342,25 @@ export class SuppressionService {
       await tx.query('set transaction isolation level repeatable read, read only');
       const [count] = await tx.query<{ n: number }>('select count(*)::int as n from suppression_list where client_id = $1', [clientId]);
       if ((count?.n ?? 0) > this.preloadMaxEntries) return null;
-      const rows = await tx.query<EntryRow>(
-        `select domain, email, reason, expires_at from suppression_list
-          where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)`,
-        [clientId, this.now().toISOString()],
-      );
-      return entryLookup(rows);
+      return entryLookup(await liveEntries(tx, clientId, this.now(), null));
     });
   }
 
-  /** One round trip for a batch of raw inputs, against a given executor (for consistent reads). */
-  async checkBatch(clientId: string, inputs: readonly string[], db: Queryable = this.db): Promise<CheckOutcome[]> {
-    // Each target's covering domains, computed once: they build the query and then the match.
-    const targets = parseInputs(inputs);
-    const { parsed, covering } = targets;
-    const domains = new Set<string>();
-    const emails = new Set<string>();
-    for (let i = 0; i < parsed.length; i++) {
-      const p = parsed[i] as TargetResult;
-      if (!p.ok) continue;
-      for (const d of covering[i] as string[]) domains.add(d);
-      if (p.target.kind === 'email') emails.add(p.target.value);
-    }
-    let rows: EntryRow[] = [];
-    if (domains.size > 0 || emails.size > 0) {
-      rows = await db.query<EntryRow>(
-        `select domain, email, reason, expires_at from suppression_list
-          where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)
-            and (domain = any(string_to_array($3, E'\\n')) or email = any(string_to_array($4, E'\\n')))`,
-        // Normalized domains and emails hold no newline: one joined string each is far cheaper for
-        // the driver to send than a text[] of thousands of escaped elements.
-        [clientId, this.now().toISOString(), [...domains].join('\n'), [...emails].join('\n')],
-      );
-    }
-    return matchTargets(targets, entryLookup(rows));
+  /**
+   * One round trip for a batch of raw inputs (one answer each), against a given executor (for
+   * consistent reads). The client is a slug or id like everywhere else: an unknown one throws,
+   * never answers "allowed".
+   */
+  async checkBatch(client: string, inputs: readonly string[], db: Queryable = this.db): Promise<CheckOutcome[]> {
+    const ref = await this.resolveClient(client);
+    return this.lookupBatch(ref.id, inputs, db);
+  }
+
+  private async lookupBatch(clientId: string, inputs: readonly string[], db: Queryable): Promise<CheckOutcome[]> {
+    const parsed = inputs.map((input) => parseTarget(input));
+    const l = lookups(parsed.flatMap((p) => (p.ok ? [p.target] : [])));
+    const entries = entryLookup(await liveEntries(db, clientId, this.now(), wanted(l)));
+    return answerInputs(parsed, matchTargets(l, entries));
   }
 
   async add(options: {

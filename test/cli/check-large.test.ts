@@ -55,7 +55,8 @@ describe('aos check on a large file [embedded]', () => {
     const rejectedPiped = join(dir, 'rejected-piped.csv');
     const big = await aos(['check', '--file', file, '--client', 'acme', '--filter', '--rejected', rejectedBig]);
     const piped = await aos(['check', '-', '--client', 'acme', '--filter', '--rejected', rejectedPiped], leads);
-    expect(big.code).toBe(0);
+    expect(big.code).toBe(2); // issue 13: invalid rows ("not an email") make --filter exit 2 (was 0)
+    expect(piped.code).toBe(2);
     expect(big.stdout).toBe(piped.stdout);
     expect(big.stdout.startsWith('Name,Email,Note\r\n"Lead 1, Søren",lead1@company1.com.au,\r\n')).toBe(true);
     expect(big.stdout).not.toContain('bigcorp.com');
@@ -76,7 +77,7 @@ describe('aos check on a large file [embedded]', () => {
     const piped = await aos(['check', '-', '--client', 'acme', '--json'], withSites);
     expect(big.code).toBe(1);
     expect(big.stdout).toBe(piped.stdout);
-    expect(big.stderr).toContain('checking column "Email" and, where it is allowed or empty, "Website"');
+    expect(big.stderr).toContain('checking columns "Email", "Website"');
     const lines = big.stdout.trim().split('\n').map((l) => JSON.parse(l) as { input: string; suppressed: boolean });
     expect(lines[3]).toMatchObject({ input: 'https://shop.bigcorp.com/3', suppressed: true });
     expect(lines[4]).toMatchObject({ input: 'lead4@company4.io', suppressed: false });

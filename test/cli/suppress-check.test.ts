@@ -73,7 +73,7 @@ for (const engine of enginesUnderTest()) {
       const rejected = join(dir, `rejected-${engine}.csv`);
       writeFileSync(file, csv);
       const r = await aos(['check', '--file', file, '--column', 'website', '--client', 'acme', '--filter', '--rejected', rejected]);
-      expect(r.code).toBe(0);
+      expect(r.code).toBe(2); // issue 13: an invalid row ("not-a-domain") is exit 2 under --filter too (was 0)
       expect(r.stdout).toBe('Name,Website,Notes\r\n"Fine, Ltd",fine.com,"a ""quoted"" note"\r\n');
       const rej = readFileSync(rejected, 'utf8');
       expect(rej).toContain('Name,Website,Notes,reason');
@@ -98,18 +98,19 @@ for (const engine of enginesUnderTest()) {
         'Company,Website,Email\nBigCorp Shop,bigcorp-shop.com,sam@bigcorp.com\nUnsub,smallco-group.com,jane@smallco.io\nFine,fine.com,ok@fine.com\nNo Email,www.bigcorp.com,\nPersonal,https://shop.bigcorp.com/x,sam.personal@gmail.com\nJunk Site,not a site,ok2@fine.com\n',
       );
       const r = await aos(['check', '--file', file, '--client', 'acme', '--json']);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       // A row without an email is checked by its website; a row whose email is allowed is still
-      // suppressed by its website, which the answer names; a junk website does not make it invalid.
-      expect(ndjson(r.stdout).map((o) => [o.input, o.suppressed])).toEqual([
-        ['sam@bigcorp.com', true],
-        ['jane@smallco.io', true],
-        ['ok@fine.com', false],
-        ['www.bigcorp.com', true],
-        ['https://shop.bigcorp.com/x', true],
-        ['ok2@fine.com', false],
+      // suppressed by its website, which the answer names. Issue 13: a junk website makes the row
+      // invalid (it was skipped, and the row allowed by its email).
+      expect(ndjson(r.stdout).map((o) => [o.input, o.suppressed ?? 'invalid', o.line])).toEqual([
+        ['sam@bigcorp.com', true, 2],
+        ['jane@smallco.io', true, 3],
+        ['ok@fine.com', false, 4],
+        ['www.bigcorp.com', true, 5],
+        ['https://shop.bigcorp.com/x', true, 6],
+        ['not a site', 'invalid', 7],
       ]);
-      expect(r.stderr).toContain('checking column "Email" and, where it is allowed or empty, "Website" (--column to check one column)');
+      expect(r.stderr).toContain('checking columns "Website", "Email" (--column to check one column)');
       const website = await aos(['check', '--file', file, '--client', 'acme', '--column', 'Website', '--json']);
       expect(website.code).toBe(2); // one column, as named: "not a site" is invalid there
       expect(ndjson(website.stdout).filter((o) => o.suppressed).map((o) => o.input)).toEqual(['www.bigcorp.com', 'https://shop.bigcorp.com/x']);

@@ -129,7 +129,7 @@ describeEachDatabase('SuppressionService matching', ({ db }) => {
     const expected = await service.checkMany('acme', targets);
     const stream = async (svc: SuppressionService, large: boolean) => {
       const rows = (async function* () {
-        for (let i = 0; i < targets.length; i += 3_000) yield targets.slice(i, i + 3_000).map((value) => ({ value }));
+        for (let i = 0; i < targets.length; i += 3_000) yield targets.slice(i, i + 3_000).map((value) => ({ cells: [value] }));
       })();
       const out: unknown[] = [];
       for await (const batch of svc.checkStream('acme', rows, { large })) {
@@ -144,23 +144,50 @@ describeEachDatabase('SuppressionService matching', ({ db }) => {
     expect(await stream(new SuppressionService({ db: db(), now: () => NOW, preloadMaxEntries: 1 }), true)).toEqual(expected);
   });
 
-  it('checkStream: a row whose value is allowed is suppressed by any of its others, which it then reports', async () => {
-    const rows = [
-      { value: 'lead@free1.example.com', others: ['https://shop.smallco.com/x'] }, // allowed email, suppressed website
-      { value: 'lead@free2.example.com', others: ['not a site', 'fine.example.com'] }, // invalid and allowed others
-      { value: 'not an email', others: ['shop.smallco.com'] }, // an invalid value stays invalid
-      { value: 'x.shop.smallco.com' }, // no others
+  it('checkStream decides each lead by the lead policy: any suppressed target suppresses it, any unreadable cell or no target makes it invalid', async () => {
+    // Changed with issue 13: a row's other target cells are no longer "checked where the first is
+    // allowed, and ignored when invalid": every cell of a target column must read, and counts.
+    const rows: Array<{ cells: string[]; loose?: string[] }> = [
+      { cells: ['lead@free1.example.com', 'https://shop.smallco.com/x'] }, // allowed email, suppressed website
+      { cells: ['lead@free2.example.com', 'not a site', 'fine.example.com'] }, // an unreadable cell: invalid
+      { cells: ['lead@free2.example.com'], loose: ['not a site', 'fine.example.com'] }, // loose junk is no error
+      { cells: ['lead@free3.example.com'], loose: ['Acme Pty', 'eu.shop.smallco.com'] }, // a loose target counts
+      { cells: ['not an email', 'shop.smallco.com'] }, // invalid even beside a suppressed one
+      { cells: ['x.shop.smallco.com'] },
+      { cells: [] }, // nothing to check: invalid, never allowed
+      { cells: ['linkedin.com/company/smallco'] }, // a platform page alone: no target
+      { cells: ['linkedin.com/company/x', 'shop.smallco.com'] }, // the page is skipped, the website decides
+      { cells: ['fine.example.com', 'boss@shop.smallco.com'] }, // the email answers first
     ];
     for (const large of [true, false]) {
       const out: CheckOutcome[] = [];
       for await (const batch of service.checkStream('acme', (async function* () { yield rows; })(), { large })) out.push(...batch.outcomes);
-      expect(out.map((o) => (isInvalid(o) ? 'invalid' : o.suppressed ? `suppressed by ${o.input}` : 'allowed'))).toEqual([
+      expect(out.map((o) => (isInvalid(o) ? `invalid ${o.input}` : o.suppressed ? `suppressed by ${o.input}` : `allowed ${o.input}`))).toEqual([
         'suppressed by https://shop.smallco.com/x',
-        'allowed',
-        'invalid',
+        'invalid not a site',
+        'allowed lead@free2.example.com',
+        'suppressed by eu.shop.smallco.com',
+        'invalid not an email',
         'suppressed by x.shop.smallco.com',
+        'invalid ',
+        'invalid linkedin.com/company/smallco',
+        'suppressed by shop.smallco.com',
+        'suppressed by boss@shop.smallco.com',
       ]);
     }
+  });
+
+  it('every lookup resolves the client: an unknown slug or id throws, never answers allowed', async () => {
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+    await expect(service.checkBatch(unknownId, ['bigcorp.com'])).rejects.toMatchObject({ code: 'input' });
+    await expect(service.checkBatch('acmee', ['bigcorp.com'])).rejects.toMatchObject({ code: 'input' });
+    await expect(service.checkMany(unknownId, ['bigcorp.com'])).rejects.toMatchObject({ code: 'input' });
+    await expect(service.isSuppressed(unknownId, 'bigcorp.com')).rejects.toMatchObject({ code: 'input' });
+    const stream = service.checkStream(unknownId, (async function* () { yield [{ cells: ['bigcorp.com'] }]; })());
+    await expect(stream.next()).rejects.toMatchObject({ code: 'input' });
+    // The client's id works like its slug.
+    const [row] = await db().query<{ id: string }>(`select id from clients where slug = 'acme'`);
+    expect(await service.checkBatch(row?.id as string, ['bigcorp.com'])).toMatchObject([{ suppressed: true }]);
   });
 
   it('an unknown client is an input error', async () => {

@@ -109,10 +109,8 @@ async function readAll(text: string, maxRecordSize: number) {
 describe('pickTargetColumn', () => {
   const rows = (...r: string[][]) => r;
   it.each([
-    ['the first target column', rows(['Acme', 'acme.com', 'jo@acme.com'], ['Beta', 'beta.io', 'al@beta.io']), false, 1],
-    ['emails first when preferred', rows(['Acme', 'acme.com', 'jo@acme.com'], ['Beta', 'beta.io', 'al@beta.io']), true, 2],
-    ['a sparse email column is passed over', rows(['acme.com', ''], ['beta.io', ''], ['gamma.com', 'x@gamma.com']), true, 0],
-    ['domains when no column holds emails', rows(['x', 'acme.com'], ['y', 'beta.io']), true, 1],
-    ['none', rows(['x', 'y'], ['z', 'w']), true, -1],
-  ])('%s', (_, sample, preferEmail, expected) => expect(pickTargetColumn(sample, preferEmail)).toBe(expected));
+    ['the first target column', rows(['Acme', 'acme.com', 'jo@acme.com'], ['Beta', 'beta.io', 'al@beta.io']), 1],
+    ['domains when no column holds emails', rows(['x', 'acme.com'], ['y', 'beta.io']), 1],
+    ['none', rows(['x', 'y'], ['z', 'w']), -1],
+  ])('%s', (_, sample, expected) => expect(pickTargetColumn(sample)).toBe(expected));
 });

@@ -96,11 +96,12 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
         });
         return;
       }
-      const { readTargetRows } = await import('../../csv/target-rows.js');
+      const { readLeadRows } = await import('../../csv/target-rows.js');
+      const { leadTargets, isLeadInvalid } = await import('../../domain/lead-policy.js');
       const { peopleCsv } = await import('../../csv/people-csv.js');
       const input = openInput(opts.file, c.signal);
       // As check reads a lead (SPEC §8): its email first, then its website where the email gives no signal.
-      const source = await readTargetRows(input.stream, { name: input.name, column: opts.column, preferEmail: true });
+      const source = await readLeadRows(input.stream, { name: input.name, column: opts.column });
       const csv = await peopleCsv(c.output.stdoutStream, { delimiter: source.delimiter, bom: Boolean(opts.bom) });
       if (source.header) csv.write([...source.header.fields, 'buyer_score', 'buyer_boost']);
       let batch: Array<{ fields: string[]; domains: string[] }> = [];
@@ -113,7 +114,12 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
         batch = [];
       };
       for await (const rows of source.rows) {
-        for (const row of rows) batch.push({ fields: row.fields, domains: [row.value, ...(row.others ?? [])].map(scoringDomain).filter((d): d is string => d !== null) });
+        for (const row of rows) {
+          // The row's targets in check's order (emails first): an invalid row scores nothing.
+          const lead = leadTargets(row.cells, row.loose);
+          const domains = isLeadInvalid(lead) ? [] : lead.map((t) => scoringDomain(t.input)).filter((d): d is string => d !== null);
+          batch.push({ fields: row.fields, domains });
+        }
         if (batch.length >= 5000) await flush();
       }
       await flush();

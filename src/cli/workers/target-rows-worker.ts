@@ -1,7 +1,7 @@
-// Worker thread of target-rows.ts: reads and parses the file and posts the rows in batches.
+// Worker thread of target-rows.ts: reads and parses the file and posts the leads in batches.
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readTargetRows } from '../../csv/target-rows.js';
+import { readLeadRows } from '../../csv/target-rows.js';
 import { outbox } from './channel.js';
 import type { TargetRowsMessage, TargetRowsRequest } from './target-rows.js';
 
@@ -10,44 +10,59 @@ const request = workerData as TargetRowsRequest;
 const out = outbox<TargetRowsMessage>(parentPort);
 
 async function main(): Promise<void> {
-  const source = await readTargetRows(createReadStream(request.path), request.options);
+  const source = await readLeadRows(createReadStream(request.path), request.options);
+  // Buffers cross as copies of their bytes: a view would drag its whole pooled chunk through the clone.
   const header = source.header && { ...source.header, ...(source.header.raw ? { raw: Buffer.from(source.header.raw) } : {}) };
-  await out.send({ type: 'meta', header, column: source.column, otherColumns: source.otherColumns, delimiter: source.delimiter }, false);
+  await out.send({ type: 'meta', layout: source.layout, header, delimiter: source.delimiter, preamble: Buffer.from(source.preamble) }, false);
   const keepRaw = Boolean(request.options.keepRaw);
-  const withOthers = Boolean(request.options.preferEmail) && source.otherColumns.length > 0;
-  let values: string[] = [];
-  let others: string[][] = [];
   let lines: number[] = [];
+  let cells: string[] = [];
+  let cellCounts: number[] = [];
+  let single = true; // every row so far has exactly one cell: no counts to send
+  let loose: string[] = [];
+  let looseCounts: number[] = [];
   let fields: string[][] = [];
   let raws: Buffer[] = [];
   const flush = async () => {
     let raw: Buffer | null = null;
     let rawEnds: number[] | null = null;
     if (keepRaw) {
-      // One buffer per batch: a Buffer view would drag its whole pooled chunk through the clone.
       raw = Buffer.concat(raws);
       rawEnds = [];
       let end = 0;
       for (const r of raws) rawEnds.push((end += r.length));
     }
-    await out.send({ type: 'rows', values, others: withOthers ? others : null, lines, fields: request.withFields ? fields : null, raw, rawEnds }, true);
-    values = [];
-    others = [];
+    const anyLoose = loose.length > 0;
+    await out.send(
+      {
+        type: 'rows', lines, cells, cellCounts: single ? null : cellCounts, loose: anyLoose ? loose : null, looseCounts: anyLoose ? looseCounts : null,
+        fields: request.withFields ? fields : null, raw, rawEnds,
+      },
+      true,
+    );
     lines = [];
+    cells = [];
+    cellCounts = [];
+    single = true;
+    loose = [];
+    looseCounts = [];
     fields = [];
     raws = [];
   };
   for await (const batch of source.rows) {
     for (const row of batch) {
-      values.push(row.value);
-      if (withOthers) others.push(row.others ?? []);
       lines.push(row.line);
+      for (const c of row.cells) cells.push(c);
+      cellCounts.push(row.cells.length);
+      if (row.cells.length !== 1) single = false;
+      looseCounts.push(row.loose?.length ?? 0);
+      if (row.loose) for (const c of row.loose) loose.push(c);
       if (request.withFields) fields.push(row.fields);
       if (keepRaw) raws.push(row.raw ?? Buffer.alloc(0));
     }
-    if (values.length >= BATCH) await flush();
+    if (lines.length >= BATCH) await flush();
   }
-  if (values.length > 0) await flush();
+  if (lines.length > 0) await flush();
   await out.send({ type: 'end' }, false);
 }
 

@@ -1,37 +1,53 @@
 // A bulk check spends about a sixth of its one thread reading and parsing the leads file (CSV
 // parsing and the garbage it leaves). For big files that runs in a worker thread, a batch or two
 // ahead, while the main thread looks targets up and writes results. Rows and errors are the same
-// as readTargetRows gives in-thread, which small files, stdin and the library keep using.
+// as readLeadRows gives in-thread (the same lead policy decides them), which small files, stdin
+// and the library keep using.
+import type { LeadLayout } from '../../domain/lead-policy.js';
 import type { CsvRecord } from '../../csv/records.js';
-import { readTargetRows, type ReadTargetRowsOptions, type TargetRow, type TargetRows } from '../../csv/target-rows.js';
+import { readLeadRows, type LeadRow, type LeadRows, type ReadLeadRowsOptions } from '../../csv/target-rows.js';
 import type { InputSource } from '../inputs.js';
 import { errorFrom, startWorker, workerScript } from './channel.js';
 import { isLargeFile } from './size.js';
 
 export interface TargetRowsRequest {
   path: string;
-  options: ReadTargetRowsOptions;
-  /** Send every row's fields (for --rejected); otherwise only the target value. */
+  options: ReadLeadRowsOptions;
+  /** Send every row's fields (for --rejected); otherwise only the cells to check. */
   withFields: boolean;
 }
 
+/**
+ * A batch of rows as flat arrays (one structured clone of a few arrays, not of 10,000 objects):
+ * row i has cellCounts[i] cells (1 each when null), looseCounts[i] loose cells (none when null).
+ */
 export type TargetRowsMessage =
-  | { type: 'meta'; header: CsvRecord | null; column: number; otherColumns: number[]; delimiter: string }
-  | { type: 'rows'; values: string[]; others: string[][] | null; lines: number[]; fields: string[][] | null; raw: Buffer | null; rawEnds: number[] | null }
+  | { type: 'meta'; layout: LeadLayout; header: CsvRecord | null; delimiter: string; preamble: Buffer }
+  | {
+      type: 'rows';
+      lines: number[];
+      cells: string[];
+      cellCounts: number[] | null;
+      loose: string[] | null;
+      looseCounts: number[] | null;
+      fields: string[][] | null;
+      raw: Buffer | null;
+      rawEnds: number[] | null;
+    }
   | { type: 'end' };
 
-export interface OpenedTargetRows extends TargetRows {
+export interface OpenedLeadRows extends LeadRows {
   /** A big file: many targets are coming. */
   large: boolean;
   /** Stops the reader; safe to call at any time, more than once. */
   close(): Promise<void>;
 }
 
-export async function openTargetRows(input: InputSource, options: ReadTargetRowsOptions, withFields: boolean): Promise<OpenedTargetRows> {
+export async function openLeadRows(input: InputSource, options: ReadLeadRowsOptions, withFields: boolean): Promise<OpenedLeadRows> {
   const large = isLargeFile(input.path);
   const script = large ? workerScript('target-rows-worker', import.meta.url) : null;
   if (!script || input.path === undefined) {
-    const rows = await readTargetRows(input.stream, options);
+    const rows = await readLeadRows(input.stream, options);
     return { ...rows, large, close: async () => void (await rows.rows.return(undefined)) };
   }
   input.stream.destroy(); // the worker opens the file itself
@@ -44,7 +60,7 @@ export async function openTargetRows(input: InputSource, options: ReadTargetRows
     throw first.type === 'error' ? errorFrom(first) : new Error('target reader sent rows before its header');
   }
 
-  async function* rows(): AsyncGenerator<TargetRow[]> {
+  async function* rows(): AsyncGenerator<LeadRow[]> {
     try {
       for (;;) {
         const m = await inbox.next();
@@ -52,12 +68,16 @@ export async function openTargetRows(input: InputSource, options: ReadTargetRows
         if (m.type === 'error') throw errorFrom(m);
         if (m.type !== 'rows') continue;
         inbox.ack();
-        const batch: TargetRow[] = new Array(m.values.length);
+        const batch: LeadRow[] = new Array(m.lines.length);
+        let cell = 0;
+        let loose = 0;
         let start = 0;
-        for (let i = 0; i < m.values.length; i++) {
-          const value = m.values[i] as string;
-          const row: TargetRow = { value, line: m.lines[i] as number, fields: m.fields?.[i] ?? [value] };
-          if (m.others) row.others = m.others[i] as string[];
+        for (let i = 0; i < m.lines.length; i++) {
+          const n = m.cellCounts ? (m.cellCounts[i] as number) : 1;
+          const cells = n === 1 ? [m.cells[cell++] as string] : m.cells.slice(cell, (cell += n));
+          const row: LeadRow = { cells, line: m.lines[i] as number, fields: m.fields?.[i] ?? cells };
+          const l = m.looseCounts ? (m.looseCounts[i] as number) : 0;
+          if (l > 0 && m.loose) row.loose = m.loose.slice(loose, (loose += l));
           if (m.raw && m.rawEnds) {
             const end = m.rawEnds[i] as number;
             row.raw = m.raw.subarray(start, end);
@@ -71,5 +91,6 @@ export async function openTargetRows(input: InputSource, options: ReadTargetRows
       await inbox.close();
     }
   }
-  return { header: first.header, column: first.column, otherColumns: first.otherColumns, delimiter: first.delimiter, rows: rows(), large, close: () => inbox.close() };
+  const preamble = Buffer.from(first.preamble.buffer, first.preamble.byteOffset, first.preamble.byteLength);
+  return { layout: first.layout, header: first.header, delimiter: first.delimiter, preamble, rows: rows(), large, close: () => inbox.close() };
 }
