@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { once } from 'node:events';
 import { AosError } from '../../errors.js';
+import { parsePositiveInteger } from '../../domain/numbers.js';
 import { withoutControls } from '../../domain/printable.js';
 import { openInput } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
@@ -36,7 +37,9 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .addHelpText('after', '\nExamples:\n  $ aos signals show buildright.com.au\n  $ aos signals show https://www.bigcorp.com sarah@acme.co.uk --json')
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
+      let invalid = 0;
       for (const sig of await s.show(targets)) {
+        if ('signal' in sig && sig.error) invalid++;
         if (opts.json) c.output.json(sig);
         else if ('signal' in sig) c.output.line(`${withoutControls(sig.input)}: ${sig.error ? `invalid (${sig.error})` : 'no signal'}`);
         else {
@@ -47,6 +50,8 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
           c.output.line(`  ${[sig.company_name, sig.industry, sig.employee_count_range].filter(Boolean).map((v) => withoutControls(v as string)).join(' · ')}`);
         }
       }
+      // Every target is answered first; an invalid one then fails the command, as in `check`.
+      if (invalid > 0) throw new AosError('input', `${invalid} invalid target${invalid === 1 ? '' : 's'}`, 'give domains, URLs or emails');
     });
 
   signals
@@ -57,7 +62,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .addHelpText('after', '\nExamples:\n  $ aos signals top --limit 10')
     .action(async (opts) => {
       const { c, service: s } = await service();
-      const top = await s.top(Number(opts.limit));
+      const top = await s.top(parsePositiveInteger('--limit', opts.limit));
       if (opts.json) return top.forEach((sig) => c.output.json(sig));
       if (top.length === 0) return c.output.info('no signals yet: import customers or run `aos signals rebuild`');
       c.output.table(
@@ -80,14 +85,25 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       if (opts.file && targets.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
       if (!opts.file) {
         if (targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, or --file leads.csv');
+        const { parseTarget } = await import('../../domain/targets.js');
+        const parsed = targets.map((t) => parseTarget(t));
         const domains = targets.map(scoringDomain);
         const scores = await s.scores(domains.filter((d): d is string => d !== null));
+        let invalid = 0;
         targets.forEach((t, i) => {
+          const p = parsed[i];
+          if (p && !p.ok) {
+            invalid++;
+            if (opts.json) c.output.json({ input: t, error: p.error });
+            else c.output.line(`${withoutControls(t)}\tinvalid (${p.error})`);
+            return;
+          }
           const score = domains[i] ? (scores.get(domains[i] as string) ?? null) : null;
           const row = { input: t, domain: domains[i] ?? null, buyer_score: score, buyer_boost: scoreBoost(score) };
           if (opts.json) c.output.json(row);
           else c.output.line(`${withoutControls(t)}\t${score ?? '-'}\t+${row.buyer_boost}`);
         });
+        if (invalid > 0) throw new AosError('input', `${invalid} invalid target${invalid === 1 ? '' : 's'}`, 'give domains, URLs or emails');
         return;
       }
       const { readTargetRows } = await import('../../csv/target-rows.js');
