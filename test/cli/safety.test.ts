@@ -62,6 +62,24 @@ for (const engine of enginesUnderTest()) {
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     });
 
+    it('signals top/show --json: below k only the four fields, months only; AOS_SIGNALS_K sets k', async () => {
+      const csv = join(dir, `customers-${engine}.csv`);
+      writeFileSync(csv, 'Company,Website,Industry,Deal Size,Customer Since\nSecret Co,secret-co.com,Falconry,12345,2024-03-17\n');
+      expect((await aos(['import', csv, '--client', 'demo', '--yes'])).code).toBe(0);
+      const top = ndjson((await aos(['signals', 'top', '--json'])).stdout);
+      const secret = top.find((s) => s.domain === 'secret-co.com');
+      expect(secret && Object.keys(secret).sort()).toEqual(['buyer_boost', 'buyer_score', 'domain', 'times_bought']);
+      const human = await aos(['signals', 'show', 'secret-co.com']);
+      expect(human.stdout).not.toMatch(/Falconry|12345|Secret Co/);
+      expect(human.stdout).toContain('withheld');
+      const k1 = await runAos(['signals', 'show', 'secret-co.com', '--json'], { env: { ...fresh.env, AOS_SIGNALS_K: '1' } });
+      expect(ndjson(k1.stdout)[0]).toMatchObject({ industry: 'Falconry', first_seen_at: expect.stringMatching(/^\d{4}-\d{2}-01T00:00:00\.000Z$/), last_converted_at: '2024-03-01T00:00:00.000Z' });
+      expect(ndjson(k1.stdout)[0]?.buyer_boost).toBe(secret?.buyer_boost);
+      const bad = await runAos(['signals', 'top'], { env: { ...fresh.env, AOS_SIGNALS_K: 'three' } });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('invalid AOS_SIGNALS_K "three"');
+    });
+
     it.each([
       [['suppress', 'add', 'x-corp.com', '--client', 'demo', '--reason', 'competitor', '--expires', '2027-13-45'], /invalid --expires "2027-13-45"/],
       [['suppress', 'add', 'x-corp.com', '--client', 'demo', '--reason', 'competitor', '--expires', '2027-02-30'], /invalid --expires "2027-02-30"/],

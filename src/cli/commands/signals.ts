@@ -5,13 +5,22 @@ import { parsePositiveInteger } from '../../domain/numbers.js';
 import { withoutControls } from '../../domain/printable.js';
 import { openInput } from '../inputs.js';
 import type { ContextProvider } from '../main.js';
+import type { BuyerSignalView, SignalView } from '../../services/buyer-signal-service.js';
+
+/** Full signal or the anonymous four fields (the service's isFullSignal, without loading it here). */
+const isFullSignal = (v: SignalView): v is BuyerSignalView => 'company_name' in v;
 
 export function registerSignalsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const signals = program.command('signals').description('anonymous platform-wide buyer signals per company domain');
+  // k of SPEC §8 "Anonymity" is the deployment's setting (AOS_SIGNALS_K), not a per-command flag,
+  // so that no script lowers it by accident.
+  let minClients = 0;
   const service = async () => {
     const c = ctx();
-    const { BuyerSignalService, scoringDomainOf } = await import('../../services/buyer-signal-service.js');
-    return { c, service: new BuyerSignalService({ db: await c.database() }), scoringDomainOf };
+    const { BuyerSignalService, scoringDomainOf, DEFAULT_MIN_CLIENTS } = await import('../../services/buyer-signal-service.js');
+    const k = process.env.AOS_SIGNALS_K;
+    minClients = k === undefined || k.trim() === '' ? DEFAULT_MIN_CLIENTS : parsePositiveInteger('AOS_SIGNALS_K', k);
+    return { c, service: new BuyerSignalService({ db: await c.database(), minClients }), scoringDomainOf };
   };
 
   signals
@@ -44,9 +53,14 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
         else if ('signal' in sig) c.output.line(`${withoutControls(sig.input)}: ${sig.error ? `invalid (${sig.error})` : 'no signal'}`);
         else {
           c.output.line(`${sig.domain}  score ${sig.buyer_score}  boost +${sig.buyer_boost}`);
+          const bought = `bought from ${sig.times_bought} agenc${sig.times_bought === 1 ? 'y' : 'ies'}`;
+          if (!isFullSignal(sig)) {
+            c.output.line(`  ${bought}; details withheld (shown from ${minClients} agencies, to keep clients anonymous)`);
+            continue;
+          }
           // Names, industries and services come from clients' files: shown, never interpreted.
           const services = sig.services_bought.map(withoutControls).join(', ') || '-';
-          c.output.line(`  bought from ${sig.times_bought} agenc${sig.times_bought === 1 ? 'y' : 'ies'}; services: ${services}; avg deal ${sig.avg_deal_value ?? '-'}`);
+          c.output.line(`  ${bought}; services: ${services}; avg deal ${sig.avg_deal_value ?? '-'}`);
           c.output.line(`  ${[sig.company_name, sig.industry, sig.employee_count_range].filter(Boolean).map((v) => withoutControls(v as string)).join(' · ')}`);
         }
       }
@@ -65,10 +79,16 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       const top = await s.top(parsePositiveInteger('--limit', opts.limit));
       if (opts.json) return top.forEach((sig) => c.output.json(sig));
       if (top.length === 0) return c.output.info('no signals yet: import customers or run `aos signals rebuild`');
+      const withheld = '(withheld)';
       c.output.table(
         ['domain', 'score', 'boost', 'bought', 'services', 'avg deal', 'industry'],
-        top.map((sig) => [sig.domain, String(sig.buyer_score), `+${sig.buyer_boost}`, `${sig.times_bought}x`, sig.services_bought.join(',') || '-', sig.avg_deal_value ?? '-', sig.industry ?? '-']),
+        top.map((sig) =>
+          isFullSignal(sig)
+            ? [sig.domain, String(sig.buyer_score), `+${sig.buyer_boost}`, `${sig.times_bought}x`, sig.services_bought.map(withoutControls).join(',') || '-', sig.avg_deal_value ?? '-', sig.industry ? withoutControls(sig.industry) : '-']
+            : [sig.domain, String(sig.buyer_score), `+${sig.buyer_boost}`, `${sig.times_bought}x`, withheld, withheld, withheld],
+        ),
       );
+      if (top.some((sig) => !isFullSignal(sig))) c.output.info(`details of domains fewer than ${minClients} agencies bought are withheld, to keep clients anonymous`);
     });
 
   signals
