@@ -193,7 +193,7 @@ for (const engine of enginesUnderTest()) {
             const ref = refs[pick % refs.length] as string;
             const key = ref.trim().toLowerCase();
             const named = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key) ? clients.find((c) => c.id === key) : clients.find((c) => c.slug === key);
-            const target = `t${++n}.example.com`;
+            const target = `t${++n}.target-co.com`;
             try {
               await service.add({ client: ref, targets: [{ value: target }], reason: 'competitor' });
             } catch (e) {
