@@ -2,6 +2,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
+import { MAX_COUNT } from '../domain/numbers.js';
 import { didYouMean } from '../domain/suggest.js';
 import { coveringDomains, parseTarget, printable, type Target, type TargetKind, type TargetResult } from '../domain/targets.js';
 import { AosError } from '../errors.js';
@@ -497,6 +498,9 @@ export class SuppressionService {
 
   async history(options: { client: string; target?: string | undefined; limit?: number }): Promise<SuppressionEventView[]> {
     const ref = await this.resolveClient(options.client);
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_COUNT)) {
+      throw new AosError('usage', `invalid limit ${String(options.limit)}: expected a whole number from 1 to ${MAX_COUNT}`);
+    }
     let value: string | null = null;
     if (options.target !== undefined) value = (parseAllTargets([{ value: options.target }])[0] as Target).value;
     const rows = await this.db.query<Record<string, unknown>>(
