@@ -112,7 +112,7 @@ describe('embedded database faults', () => {
         const data = join(tight?.dir ?? mkdtempSync(join(work, 'import-')), 'data');
         cpSync(inject('embeddedTemplate'), data, { recursive: true });
         expect((await runAos(['clients', 'add', 'demo'], { env: env(data) })).code).toBe(0);
-        const full = tight ? env(data) : simulatedFull(data, 4_000_000);
+        const full = tight ? env(data) : simulatedFull(data, 1_000_000);
         const r = await runAos(['import', big, '--client', 'demo', '--yes'], { env: full, timeoutMs: 120_000 });
         expect(r.code).toBe(3);
         oneClearLine(r);
