@@ -15,5 +15,14 @@ export {
   type SuppressionEventView,
 } from './services/suppression-service.js';
 export { CustomerImportService, type ImportRequest, type ImportSummary, type MappingProposal } from './services/customer-import-service.js';
-export { BuyerSignalService, type BuyerSignalView, type RebuildResult } from './services/buyer-signal-service.js';
+export {
+  BuyerSignalService,
+  DEFAULT_MIN_CLIENTS,
+  isFullSignal,
+  type AnonymousSignalView,
+  type BuyerSignalServiceOptions,
+  type BuyerSignalView,
+  type RebuildResult,
+  type SignalView,
+} from './services/buyer-signal-service.js';
 export { ClientService, type ClientRef, type ClientSummary } from './services/client-service.js';

@@ -250,6 +250,10 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
 
   const feed = async () => {
     const write = async (text: string) => {
+      // Destroyed while the next chunk was read (the consumer stopped: an error, a closed
+      // reader): its 'close' has passed, so waiting for it would wait forever, and Node would
+      // exit with code 13 and not a word.
+      if (parser.destroyed) return;
       const buffer = Buffer.from(text, 'utf8');
       if (keepRaw) window.push(buffer);
       // A parser that failed or was closed never drains: stop feeding it then.

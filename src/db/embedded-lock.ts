@@ -1,8 +1,21 @@
 // PGlite has no cross-process lock and two processes on one data directory corrupt it, so aos
 // holds its own exclusive lock file beside the directory for as long as the database is open.
+//
+// The file says who holds it: the pid on the first line (what older versions read), then the
+// process's start time (from /proc, where there is one) and a random token. A pid alone is not
+// enough: after a crash and a reboot the same pid can belong to any other process, and the lock
+// would be held forever. The start time tells the holder from a later process with its pid.
+import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AosError } from '../errors.js';
+
+export interface LockOwner {
+  pid: number;
+  /** Start time of the process in clock ticks since boot (Linux /proc/PID/stat field 22). */
+  start: string | null;
+  token: string | null;
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -13,30 +26,77 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function readOwner(lockPath: string): number | null {
+/** The start time of a process, or null where /proc cannot tell (not Linux, or it is gone). */
+export function processStartTime(pid: number): string | null {
   try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
   } catch {
     return null;
   }
 }
 
+function commandLine(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return null;
+  }
+}
+
+export function readOwner(lockPath: string): LockOwner | null {
+  let text: string;
+  try {
+    text = readFileSync(lockPath, 'utf8');
+  } catch {
+    return null;
+  }
+  const [first = '', ...rest] = text.split('\n');
+  const pid = Number.parseInt(first.trim(), 10);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const field = (name: string) => rest.find((l) => l.startsWith(`${name} `))?.slice(name.length + 1).trim() || null;
+  return { pid, start: field('start'), token: field('token') };
+}
+
+/**
+ * Is the lock's owner still the process that took it? 'yes' and 'no' are known; 'unsure' when
+ * the pid is alive but /proc cannot say whether it is the same process (then only a person can).
+ */
+export function ownerStatus(owner: LockOwner): 'yes' | 'no' | 'unsure' {
+  if (!isAlive(owner.pid)) return 'no';
+  const start = processStartTime(owner.pid);
+  if (owner.start !== null && start !== null) return start === owner.start ? 'yes' : 'no';
+  // A lock without a start time (an older aos), or no /proc: judge by the command line.
+  const cmd = commandLine(owner.pid);
+  if (cmd === null) return 'unsure';
+  return /node|aos/i.test(cmd) ? 'unsure' : 'no';
+}
+
 /** Takes the lock, waiting up to waitSeconds; returns the function that releases it. */
 export async function acquireEmbeddedLock(lockPath: string, waitSeconds: number): Promise<() => void> {
   const deadline = Date.now() + waitSeconds * 1000;
+  const token = randomBytes(8).toString('hex');
+  const start = processStartTime(process.pid);
   for (;;) {
     try {
-      writeFileSync(lockPath, `${process.pid}\n`, { flag: 'wx' });
+      writeFileSync(lockPath, `${process.pid}\n${start !== null ? `start ${start}\n` : ''}token ${token}\n`, { flag: 'wx' });
       const release = () => {
-        if (readOwner(lockPath) === process.pid) unlinkSync(lockPath);
         process.off('exit', release);
+        try {
+          if (readOwner(lockPath)?.token === token) unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
       };
       process.on('exit', release);
       return release;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new AosError('database', `cannot create lock file ${lockPath}: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'EISDIR' ? 'a directory has its name' : ((e as Error).message || code || 'unknown error');
+        throw new AosError('database', `cannot create lock file ${lockPath}: ${why}`, 'set AOS_DATA_DIR to a directory on a writable disk with free space');
       }
     }
     let owner = readOwner(lockPath);
@@ -45,7 +105,8 @@ export async function acquireEmbeddedLock(lockPath: string, waitSeconds: number)
       await sleep(50);
       owner = readOwner(lockPath);
     }
-    if (owner === null || !isAlive(owner)) {
+    const status = owner === null ? 'no' : ownerStatus(owner);
+    if (status === 'no') {
       // Stale lock of a dead process: move it aside atomically so only one waiter takes over.
       try {
         renameSync(lockPath, `${lockPath}.stale-${process.pid}`);
@@ -56,10 +117,13 @@ export async function acquireEmbeddedLock(lockPath: string, waitSeconds: number)
       continue;
     }
     if (Date.now() >= deadline) {
+      const pid = (owner as LockOwner).pid;
       throw new AosError(
         'database',
-        `embedded database in use by pid ${owner}`,
-        'wait for that aos to finish, or pass --wait SECONDS to wait longer',
+        `embedded database in use by pid ${pid}`,
+        status === 'yes'
+          ? `wait for that aos to finish, or pass --wait SECONDS to wait longer; if it hangs, stop it (kill ${pid})`
+          : `wait for that aos to finish, or pass --wait SECONDS; if pid ${pid} is not an aos (ps -p ${pid}), the lock is left over: remove ${lockPath}`,
       );
     }
     await sleep(100);

@@ -1,5 +1,5 @@
 // openDatabase: postgres.js for a server URL, else embedded PGlite in the data directory (SPEC §1).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { AosError } from '../errors.js';
@@ -43,14 +43,55 @@ export function redactUrl(url: string): string {
   }
 }
 
+// PGlite's file system (Emscripten) throws ErrnoError { errno } with no message: its numbers, in words.
+const EMSCRIPTEN_ERRNO: Record<number, string> = {
+  2: 'permission denied',
+  19: 'disk quota exceeded',
+  20: 'a file is in the way',
+  29: 'input/output error',
+  31: 'is a directory',
+  44: 'a file is missing',
+  51: 'no space left on device',
+  54: 'not a directory',
+  55: 'directory not empty',
+  63: 'operation not permitted',
+  69: 'read-only file system',
+};
+
+/** What went wrong, in words: never "undefined", "[object Object]" or an empty string. */
+export function describeFailure(e: unknown): string {
+  if (e instanceof AosError) return e.message;
+  if (e === null || e === undefined) return 'unknown error';
+  if (typeof e !== 'object') return String(e) || 'unknown error';
+  const err = e as { message?: unknown; code?: unknown; errno?: unknown; name?: unknown };
+  if (typeof err.message === 'string' && err.message.trim() !== '') return err.message.trim();
+  if (err.name === 'ErrnoError' && typeof err.errno === 'number') return EMSCRIPTEN_ERRNO[err.errno] ?? `file-system error ${err.errno}`;
+  if (typeof err.code === 'string' && err.code !== '') return err.code;
+  const text = String(e);
+  return text && text !== '[object Object]' ? text : 'unknown error';
+}
+
+/** A full disk, however the driver, PGlite or Node says it. */
+export function isDiskFull(e: unknown): boolean {
+  const err = e as { code?: unknown; errno?: unknown; name?: unknown; cause?: unknown } | null;
+  if (!err || typeof err !== 'object') return false;
+  if (err.code === '53100' || err.code === 'ENOSPC' || err.code === 'EDQUOT') return true;
+  if (err.name === 'ErrnoError' && (err.errno === 51 || err.errno === 19)) return true;
+  if (/no space left on device|disk quota exceeded/i.test(describeFailure(e))) return true;
+  return err.cause !== undefined && err.cause !== e && isDiskFull(err.cause);
+}
+
 /** Driver and connection failures become exit-3 errors that name the database, never stacks. */
 export function databaseError(location: string, e: unknown): AosError {
   if (e instanceof AosError) return e;
   const err = e as { code?: string; message?: string };
-  const detail = err.message || err.code || String(e);
+  const detail = describeFailure(e);
   const unreachable = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'EHOSTUNREACH', 'ECONNRESET'];
-  if (err.code && unreachable.includes(err.code)) {
+  if (err?.code && unreachable.includes(err.code)) {
     return new AosError('database', `cannot reach database ${location}: ${detail}`, 'check --database-url / DATABASE_URL and that the server is running', { cause: e });
+  }
+  if (isDiskFull(e)) {
+    return new AosError('database', `database error: the disk is full (${detail})`, `free disk space where ${location} is stored, then run the command again: the failed change was not written`, { cause: e });
   }
   return new AosError('database', `database error: ${detail}`, undefined, { cause: e });
 }
@@ -106,49 +147,239 @@ async function openPostgres(url: string): Promise<WithRaw> {
   };
 }
 
+/** Free bytes on the disk holding path (or its nearest existing parent); null when unknown. */
+function freeBytes(path: string): number | null {
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      const st = statfsSync(p);
+      return st.bavail * st.bsize;
+    } catch {
+      if (dirname(p) === p) return null;
+    }
+  }
+}
+
+/** Below this much free space PGlite cannot start (it writes a WAL segment of 16 MB). */
+const LOW_SPACE_BYTES = 32 * 1024 * 1024;
+
+/** The error of a data directory that cannot be opened: what is wrong and how to recover. */
+function openFailure(dataDir: string, e: unknown, created: boolean): AosError {
+  const detail = describeFailure(e);
+  const free = freeBytes(dataDir);
+  const full = isDiskFull(e) || (free !== null && free < LOW_SPACE_BYTES);
+  const space = free !== null ? ` (${Math.floor(free / (1024 * 1024))} MB free)` : '';
+  if (created) {
+    // Nothing of the user's was in it: the half-made directory was removed, a rerun starts afresh.
+    return new AosError(
+      'database',
+      `cannot create embedded database ${dataDir}: ${full ? `the disk is full${space}` : detail}`,
+      full ? 'free disk space (it needs about 50 MB), then run the command again' : 'set AOS_DATA_DIR to a directory on a writable disk with about 50 MB free, then run the command again',
+      { cause: e },
+    );
+  }
+  if (full) {
+    return new AosError('database', `cannot open embedded database ${dataDir}: the disk is full${space}`, 'free disk space, then run the command again', { cause: e });
+  }
+  // PGlite does not say why it could not start ("Aborted()"): a disk that filled up meanwhile, or
+  // a directory a full disk or a crash left half-written. The hint covers both.
+  return new AosError(
+    'database',
+    `cannot open embedded database ${dataDir}: the data directory may be damaged (${detail})`,
+    `if its disk is full, free space and run the command again; otherwise move it aside (mv "${dataDir}" "${dataDir}.broken") and run again to start an empty database, or restore it from a backup`,
+    { cause: e },
+  );
+}
+
+/** A statement that never finished: what to do about it. */
+function stalledError(dataDir: string, e: AosError): AosError {
+  const free = freeBytes(dataDir);
+  const full = free !== null && free < LOW_SPACE_BYTES;
+  return new AosError(
+    'database',
+    `${e.message}${full ? ': the disk is full' : ''} (${dataDir}); the unfinished change was not written`,
+    full ? 'free disk space, then run the command again' : 'run the command again; if it stops again, check that the disk has free space',
+    { cause: e },
+  );
+}
+
+/** Is the error one of the engine itself (a file-system, resource or internal failure), not of SQL? */
+function isEngineFailure(e: unknown): boolean {
+  const err = e as { code?: unknown; name?: unknown; severity?: unknown } | null;
+  if (!err || typeof err !== 'object') return true;
+  if (isDiskFull(e)) return true;
+  if (typeof err.code === 'string' && /^(53|58|XX)/.test(err.code)) return true;
+  if (err.severity === 'PANIC' || err.severity === 'FATAL') return true;
+  // A query's own error from PostgreSQL is a DatabaseError with a SQLSTATE; anything else (an
+  // ErrnoError, a TypeError from the WebAssembly glue) means the engine itself failed.
+  return typeof err.code !== 'string' || err.name === 'ErrnoError';
+}
+
 async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void): Promise<WithRaw> {
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(dataDir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new AosError('usage', `cannot use data directory ${dataDir}: ${describeFailure(e)}`, 'set AOS_DATA_DIR to a directory (it is created when missing)');
+    }
+  }
+  if (existing && !existing.isDirectory()) {
+    throw new AosError('usage', `the embedded data directory ${dataDir} is a file, not a directory`, 'set AOS_DATA_DIR to a directory (it is created when missing), or move that file away');
+  }
+  // PGlite would create a database inside any directory without PG_VERSION, among whatever it
+  // holds (AOS_DATA_DIR=$HOME by mistake): only a missing or empty directory becomes a database.
+  if (existing && !existsSync(join(dataDir, 'PG_VERSION')) && readdirSync(dataDir).length > 0) {
+    throw new AosError('usage', `${dataDir} is not an embedded aos database and not empty`, 'set AOS_DATA_DIR to an empty or missing directory, or to an existing aos data directory');
+  }
   try {
     mkdirSync(dirname(dataDir), { recursive: true });
   } catch (e) {
-    throw new AosError('database', `cannot create data directory ${dataDir}: ${(e as Error).message}`, 'set AOS_DATA_DIR to a writable directory');
+    throw new AosError('database', `cannot create data directory ${dataDir}: ${describeFailure(e)}`, 'set AOS_DATA_DIR to a writable directory');
   }
   const release = await acquireEmbeddedLock(`${dataDir}.lock`, waitSeconds);
-  let pg: import('@electric-sql/pglite').PGlite;
+  // Whether this open creates the database: only then may a failure remove what it left behind.
+  let created = false;
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
+    created = !existsSync(dataDir) || readdirSync(dataDir).length === 0;
     // Under the lock, so only the process that will create it says so.
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) onCreate?.(dataDir);
-    pg = new PGlite(dataDir);
-    await pg.waitReady;
+    if (created) onCreate?.(dataDir);
   } catch (e) {
     release();
-    throw new AosError('database', `cannot open embedded database ${dataDir}: ${(e as Error).message}`, undefined, { cause: e });
+    throw new AosError('usage', `cannot read data directory ${dataDir}: ${describeFailure(e)}`, 'set AOS_DATA_DIR to a directory you can read and write');
   }
-  const base = wrapQueryable(async (text, params) => (await pg.query<Row>(text, params as unknown[])).rows, dataDir);
+  const { PGlite } = await import('@electric-sql/pglite');
+  const start = async (): Promise<import('@electric-sql/pglite').PGlite> => {
+    let instance: import('@electric-sql/pglite').PGlite | undefined;
+    try {
+      instance = new PGlite(dataDir);
+      await instance.waitReady;
+      return instance;
+    } catch (e) {
+      await instance?.close().catch(() => {});
+      throw e;
+    }
+  };
+  let pg: import('@electric-sql/pglite').PGlite;
+  try {
+    pg = await start();
+  } catch (e) {
+    // A first run that fails (a full disk during initdb) leaves a directory no later run can open.
+    const failure = openFailure(dataDir, e, created);
+    if (created) rmSync(dataDir, { recursive: true, force: true });
+    release();
+    throw failure;
+  }
+  // PGlite can stop for good in the middle of a statement (an abort inside its WebAssembly after a
+  // failed write): the statement's promise then never settles, and Node, with nothing left to
+  // do, would exit with code 13 and not a word. When the event loop runs dry while statements are
+  // pending, they fail instead, as an engine failure.
+  const pending = new Set<(e: unknown) => void>();
+  const onDry = () => {
+    const stalled = new AosError('database', 'the embedded database stopped in the middle of a statement');
+    for (const reject of [...pending]) reject(stalled);
+    pending.clear();
+  };
+  process.on('beforeExit', onDry);
+  const settles = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const fail = (e: unknown) => {
+        pending.delete(fail);
+        reject(e);
+      };
+      pending.add(fail);
+      work.then(
+        (v) => {
+          pending.delete(fail);
+          resolve(v);
+        },
+        fail,
+      );
+    });
+  // After an engine failure (a full disk mid-write) PGlite's state cannot be trusted: reusing it
+  // gave "cannot drop active portal". The instance is closed and the next statement reopens the
+  // directory; if that fails, it says what is wrong with it.
+  let broken = false;
+  const healthy = async () => {
+    if (!broken) return pg;
+    await pg.close().catch(() => {});
+    try {
+      pg = await start();
+    } catch (e) {
+      throw openFailure(dataDir, e, false);
+    }
+    broken = false;
+    return pg;
+  };
+  const failed = (e: unknown): AosError => {
+    if (e instanceof AosError) {
+      if (e.message.startsWith('the embedded database stopped')) {
+        broken = true;
+        return stalledError(dataDir, e);
+      }
+      return e;
+    }
+    if (isEngineFailure(e)) broken = true;
+    return databaseError(dataDir, e);
+  };
+  const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) => {
+    const db = await healthy();
+    try {
+      return (await settles(db.query<Row>(text, params as unknown[]))).rows as T[];
+    } catch (e) {
+      throw failed(e);
+    }
+  };
   let closed = false;
   return {
-    [RAW]: pg,
+    // The migrator needs the instance itself: the current one, should a failure have replaced it.
+    get [RAW]() {
+      return pg;
+    },
     kind: 'embedded',
     location: dataDir,
-    query: base.query,
+    query,
     async transaction(fn) {
-      let bodyDone = false;
+      const db = await healthy();
+      let bodyError: { error: unknown } | undefined;
       try {
-        return await pg.transaction(async (tx) => {
-          const result = await fn(wrapQueryable(async (text, params) => (await tx.query<Row>(text, params as unknown[])).rows, dataDir));
-          bodyDone = true;
-          return result;
-        });
+        return await settles(db.transaction(async (tx) => {
+          try {
+            return await fn({
+              async query<T extends object>(text: string, params: readonly unknown[] = []) {
+                try {
+                  return (await settles(tx.query<Row>(text, params as unknown[]))).rows as T[];
+                } catch (e) {
+                  throw failed(e);
+                }
+              },
+            });
+          } catch (e) {
+            bodyError = { error: e };
+            throw e;
+          }
+        }));
       } catch (e) {
-        throw bodyDone ? databaseError(dataDir, e) : e;
+        if (bodyError === undefined) throw failed(e); // COMMIT failed
+        if (e !== bodyError.error) {
+          // The rollback itself failed: the instance is unusable, and the body's error is the news.
+          broken = true;
+          throw bodyError.error instanceof AosError ? bodyError.error : failed(bodyError.error);
+        }
+        throw e;
       }
     },
     async close() {
       if (closed) return;
       closed = true;
       try {
-        await pg.close();
+        // A broken instance may never finish closing: it is left as it is, and the directory
+        // reopens next time (PostgreSQL recovers it from its write-ahead log, without the
+        // uncommitted change).
+        if (!broken) await settles(pg.close());
+      } catch (e) {
+        if (!broken) throw databaseError(dataDir, e);
       } finally {
+        process.off('beforeExit', onDry);
         release();
       }
     },

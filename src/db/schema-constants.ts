@@ -11,8 +11,8 @@ export const SUPPRESSION_REASONS = [
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
-/** Legal opt-outs: removing one needs --force. */
-export const OPT_OUT_REASONS: readonly SuppressionReason[] = ['unsubscribed', 'do_not_contact'];
+/** Opt-outs (a person or a mail server said no): removing one or changing its reason needs --force. */
+export const OPT_OUT_REASONS: readonly SuppressionReason[] = ['unsubscribed', 'do_not_contact', 'bounced'];
 
 export const CUSTOMER_STATUSES = ['active', 'churned'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];

@@ -35,7 +35,11 @@ export const clients = pgTable(
     services: text('services').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
-  (t) => [check('clients_slug_format', sql`${t.slug} ~ '^[a-z0-9-]+$'`)],
+  (t) => [
+    check('clients_slug_format', sql`${t.slug} ~ '^[a-z0-9-]+$'`),
+    // A slug PostgreSQL would read as a uuid could be taken for another client's id (SPEC §2).
+    check('clients_slug_not_uuid', sql`replace(${t.slug}, '-', '') !~ '^[0-9a-f]{32}$'`),
+  ],
 );
 
 // Every client-scoped table's primary and unique keys lead with client_id, so each can be

@@ -26,7 +26,8 @@ export function expiryFromDate(text: string, now: Date): Date {
   let at: Date;
   if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) {
     at = new Date(`${trimmed}T23:59:59.999Z`);
-    if (at.toISOString().slice(0, 10) !== trimmed) at = new Date(Number.NaN);
+    // Month 13 is no date at all (toISOString would throw); Feb 30 rolls over to March: both invalid.
+    if (Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== trimmed) at = new Date(Number.NaN);
   } else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(trimmed)) {
     at = new Date(trimmed.replace(' ', 'T'));
   } else {

@@ -3,9 +3,23 @@
 import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { buyerScoreSql, scoreBoost } from '../domain/buyer-score.js';
+import { MAX_COUNT } from '../domain/numbers.js';
 import { parseTarget, printable, type Target } from '../domain/targets.js';
 import { AosError } from '../errors.js';
 
+/**
+ * What `show`, `top` and their JSON give for a domain that fewer than k clients have as a customer
+ * (SPEC §8 "Anonymity"): a name, industry, service list, value or date of such a domain could
+ * name the client it came from, or tie it to that client's other customers.
+ */
+export interface AnonymousSignalView {
+  domain: string;
+  times_bought: number;
+  buyer_score: number;
+  buyer_boost: number;
+}
+
+/** A domain's signal in full: only for a domain at least k clients have as a customer. */
 export interface BuyerSignalView {
   domain: string;
   company_name: string | null;
@@ -19,6 +33,21 @@ export interface BuyerSignalView {
   buyer_boost: number;
   first_seen_at: string | null;
   last_converted_at: string | null;
+}
+
+export type SignalView = BuyerSignalView | AnonymousSignalView;
+
+/** Full signal or the anonymous four fields? */
+export const isFullSignal = (v: SignalView): v is BuyerSignalView => 'company_name' in v;
+
+/** k: a domain fewer clients than this have shows only its domain, times bought, score and boost. */
+export const DEFAULT_MIN_CLIENTS = 3;
+
+export interface BuyerSignalServiceOptions {
+  db: Database;
+  now?: () => Date;
+  /** k of SPEC §8 "Anonymity" (default DEFAULT_MIN_CLIENTS); the score and boost never depend on it. */
+  minClients?: number | undefined;
 }
 
 export interface RebuildResult {
@@ -51,6 +80,9 @@ function scopeFilter(scope: DomainScope, param: number): { where: string; params
 // (src/domain/values.ts), so a group's services travel as one string.
 const CHANGING = ['company_name', 'industry', 'employee_count_range', 'times_bought', 'total_value', 'avg_deal_value', 'services_bought', 'buyer_score', 'first_seen_at', 'last_converted_at'];
 
+// updated_at too is a month: the signals one import refreshes would otherwise share an instant.
+const MONTH_NOW = `date_trunc('month', now(), 'UTC')`;
+
 // The fresh signals are compared with the stored ones in one full join: only new and changed
 // domains are written and domains that lost their last customer deleted, so a rebuild that
 // changes little writes (and locks) little, ids stay, and no dead rows pile up in the index.
@@ -65,7 +97,10 @@ function refreshSql(where: string): string {
              min(cc.employee_count_range) as employee_count_range,
              sum(cc.deal_value) as total_value, count(cc.deal_value) as deals,
              string_agg(${services}, ',') as services,
-             min(cc.created_at) as first_seen_at, max(cc.customer_since)::timestamptz as last_converted_at
+             -- Months, not instants: one import's rows share their created_at to the microsecond,
+             -- which would tie every domain of a client's file together.
+             date_trunc('month', min(cc.created_at), 'UTC') as first_seen_at,
+             date_trunc('month', max(cc.customer_since)::timestamp) at time zone 'UTC' as last_converted_at
         from client_customers cc join clients cl on cl.id = cc.client_id
        where cc.domain is not null and cc.${where}
        group by cc.domain),
@@ -97,10 +132,10 @@ function refreshSql(where: string): string {
           or (${CHANGING.map((c) => `p.${c}`).join(', ')}) is distinct from (${CHANGING.map((c) => `s.${c}`).join(', ')})),
     inserted as (
       insert into platform_buyer_signals (domain, ${CHANGING.join(', ')}, updated_at)
-      select domain, ${CHANGING.join(', ')}, now() from diff where stored_domain is null
+      select domain, ${CHANGING.join(', ')}, ${MONTH_NOW} from diff where stored_domain is null
       returning 1),
     updated as (
-      update platform_buyer_signals p set ${CHANGING.map((c) => `${c} = d.${c}`).join(', ')}, updated_at = now()
+      update platform_buyer_signals p set ${CHANGING.map((c) => `${c} = d.${c}`).join(', ')}, updated_at = ${MONTH_NOW}
         from diff d where d.domain is not null and p.domain = d.stored_domain
       returning 1),
     removed as (
@@ -123,14 +158,20 @@ export function scoringDomainOf(input: string): string | null {
   return p.ok ? scoringDomain(p.target) : null;
 }
 
-function signalView(r: Record<string, unknown>): BuyerSignalView {
+/**
+ * A row as shown: in full when at least minClients clients have the domain, else the anonymous
+ * four fields. The score is the stored one either way, so the boost never depends on k.
+ */
+function signalView(r: Record<string, unknown>, minClients: number): SignalView {
   const score = Number(r.buyer_score);
+  const timesBought = Number(r.times_bought);
+  if (timesBought < minClients) return { domain: r.domain as string, times_bought: timesBought, buyer_score: score, buyer_boost: scoreBoost(score) };
   return {
     domain: r.domain as string,
     company_name: r.company_name as string | null,
     industry: r.industry as string | null,
     employee_count_range: r.employee_count_range as string | null,
-    times_bought: Number(r.times_bought),
+    times_bought: timesBought,
     services_bought: (r.services_bought as string[] | null) ?? [],
     total_value: r.total_value as string | null,
     avg_deal_value: r.avg_deal_value as string | null,
@@ -141,11 +182,20 @@ function signalView(r: Record<string, unknown>): BuyerSignalView {
   };
 }
 
-const SIGNAL_COLUMNS = `domain, company_name, industry, employee_count_range, times_bought, total_value::text as total_value,
-  avg_deal_value::text as avg_deal_value, services_bought, buyer_score, first_seen_at, last_converted_at`;
+/** The columns of a signal; those that could identify a client are read only at or above k ($1). */
+const SIGNAL_COLUMNS = ['company_name', 'industry', 'employee_count_range', 'total_value::text', 'avg_deal_value::text', 'services_bought', 'first_seen_at', 'last_converted_at']
+  .map((c) => `case when times_bought >= $1 then ${c} end as ${c.replace('::text', '')}`)
+  .join(', ');
+const SIGNAL_SELECT = `domain, times_bought, buyer_score, ${SIGNAL_COLUMNS}`;
 
 export class BuyerSignalService {
-  constructor(private readonly options: { db: Database; now?: () => Date }) {}
+  private readonly minClients: number;
+
+  constructor(private readonly options: BuyerSignalServiceOptions) {
+    const k = options.minClients ?? DEFAULT_MIN_CLIENTS;
+    if (!Number.isInteger(k) || k < 1) throw new AosError('usage', `invalid minClients ${String(k)}: expected a whole number of clients, at least 1`);
+    this.minClients = k;
+  }
 
   /**
    * Recomputes the signals of the domains in scope, inside the caller's transaction: how many
@@ -177,7 +227,7 @@ export class BuyerSignalService {
   }
 
   /** Signals of the registrable domains of the given domains, URLs or emails. */
-  async show(inputs: readonly string[]): Promise<Array<BuyerSignalView | { input: string; domain: string | null; signal: null; error?: string }>> {
+  async show(inputs: readonly string[]): Promise<Array<SignalView | { input: string; domain: string | null; signal: null; error?: string }>> {
     const keys = inputs.map((input) => {
       const p = parseTarget(input);
       if (!p.ok) return { input, domain: null, error: p.error };
@@ -185,19 +235,19 @@ export class BuyerSignalService {
     });
     const domains = keys.map((k) => k.domain).filter((d): d is string => d !== null);
     const rows = domains.length
-      ? await this.options.db.query(`select ${SIGNAL_COLUMNS} from platform_buyer_signals where domain = any($1::text[])`, [domains])
+      ? await this.options.db.query(`select ${SIGNAL_SELECT} from platform_buyer_signals where domain = any($2::text[])`, [this.minClients, domains])
       : [];
-    const byDomain = new Map(rows.map((r) => [r.domain as string, signalView(r)]));
+    const byDomain = new Map(rows.map((r) => [r.domain as string, signalView(r, this.minClients)]));
     return keys.map((k) => (k.domain && byDomain.get(k.domain)) || { input: k.input, domain: k.domain, signal: null, ...('error' in k ? { error: k.error } : {}) });
   }
 
-  async top(limit = 20): Promise<BuyerSignalView[]> {
-    if (!Number.isInteger(limit) || limit < 1) throw new AosError('usage', `invalid --limit "${limit}": expected a positive whole number`);
+  async top(limit = 20): Promise<SignalView[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_COUNT) throw new AosError('usage', `invalid limit ${String(limit)}: expected a whole number from 1 to ${MAX_COUNT}`);
     const rows = await this.options.db.query(
-      `select ${SIGNAL_COLUMNS} from platform_buyer_signals order by buyer_score desc, times_bought desc, domain limit $1`,
-      [limit],
+      `select ${SIGNAL_SELECT} from platform_buyer_signals order by buyer_score desc, times_bought desc, domain limit $2`,
+      [this.minClients, limit],
     );
-    return rows.map(signalView);
+    return rows.map((r) => signalView(r, this.minClients));
   }
 
   /** Lead-score boost (0-15) for a domain, URL or email; 0 without a signal or for free-mail. */

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
+import { printable } from '../domain/printable.js';
 import { didYouMean } from '../domain/suggest.js';
 export { parseServices } from '../domain/values.js';
 import { AosError } from '../errors.js';
@@ -25,11 +26,28 @@ const SLUG = /^[a-z0-9-]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SERVICE = /^[a-z0-9][a-z0-9_-]*$/;
 
+/** A client reference in the canonical id form: resolved by id, and only by id. */
+export function isClientId(ref: string): boolean {
+  return UUID.test(ref.trim());
+}
+
+/**
+ * A slug that PostgreSQL would read as a uuid (32 hex digits, dashes anywhere): refused, so that
+ * no slug can ever be taken for, or be made to shadow, another client's id. The database holds
+ * the same rule (clients_slug_not_uuid).
+ */
+export function slugLooksLikeId(slug: string): boolean {
+  return /^[0-9a-f]{32}$/i.test(slug.replace(/-/g, ''));
+}
+
 export class ClientService {
   constructor(private readonly db: Database) {}
 
   async add(input: { slug: string; name?: string | undefined; services?: string[] | undefined; existOk?: boolean }): Promise<{ client: ClientRef; created: boolean }> {
     const slug = input.slug.trim();
+    if (slugLooksLikeId(slug)) {
+      throw new AosError('input', `invalid client slug "${slug}": it looks like a client id`, 'pick a name, for example: aos clients add acme-digital');
+    }
     if (!SLUG.test(slug) || slug.length > 63) {
       throw new AosError('input', `invalid client slug "${slug}": use lowercase letters, digits and dashes`, 'for example: aos clients add acme-digital --name "Acme Digital"');
     }
@@ -65,18 +83,22 @@ export class ClientService {
     }));
   }
 
-  /** Finds a client by slug or id; an unknown one is an input error with a did-you-mean. */
+  /**
+   * Finds a client by id (when the reference is id-shaped) or else by slug — never by either, so a
+   * reference names at most one client. An unknown one is a usage error with a did-you-mean.
+   */
   async resolve(ref: string, db: Queryable = this.db): Promise<ClientRef> {
+    if (typeof ref !== 'string' || ref.trim() === '') throw new AosError('usage', 'no client given', 'pass a client slug or id (--client SLUG)');
     const key = ref.trim();
-    const rows = UUID.test(key)
-      ? await db.query<ClientRef>('select id, slug, name, services from clients where id = $1 or slug = $2', [key.toLowerCase(), key])
+    const rows = isClientId(key)
+      ? await db.query<ClientRef>('select id, slug, name, services from clients where id = $1', [key.toLowerCase()])
       : await db.query<ClientRef>('select id, slug, name, services from clients where slug = $1', [key.toLowerCase()]);
-    if (rows[0]) return rows[0];
+    if (rows.length === 1 && rows[0]) return rows[0];
     const slugs = (await db.query<{ slug: string }>('select slug from clients')).map((r) => r.slug);
-    const suggestion = didYouMean(key.toLowerCase(), slugs);
+    const suggestion = isClientId(key) ? undefined : didYouMean(key.toLowerCase(), slugs);
     throw new AosError(
-      'input',
-      `unknown client "${key}"`,
+      'usage',
+      `unknown client "${printable(key)}"`,
       suggestion ? `did you mean "${suggestion}"?` : slugs.length ? 'list clients with `aos clients list`' : 'no clients yet: add one with `aos clients add SLUG`',
     );
   }

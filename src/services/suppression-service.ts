@@ -3,6 +3,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
 import { decideLead, isLeadInvalid, leadTargets, type LeadCells } from '../domain/lead-policy.js';
+import { MAX_COUNT } from '../domain/numbers.js';
 import { didYouMean } from '../domain/suggest.js';
 import { coveringDomains, parseTarget, printable, type Target, type TargetKind, type TargetResult } from '../domain/targets.js';
 import { AosError } from '../errors.js';
@@ -392,16 +393,40 @@ export class SuppressionService {
       );
     }
     const note = options.note?.trim() || null;
+    const nowDate = this.now();
+    if (options.expiresAt && options.expiresAt.getTime() <= nowDate.getTime()) {
+      // An entry that has already expired never matches: it would be a removal in disguise.
+      throw new AosError('usage', `expiry ${options.expiresAt.toISOString()} is not in the future`, 'give a future date, or use `aos suppress remove`');
+    }
     const expiresAt = options.expiresAt ? options.expiresAt.toISOString() : null;
-    const now = this.now().toISOString();
+    const now = nowDate.toISOString();
+    const force = Boolean(options.force);
     const byKind = (kind: TargetKind) => [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.value))];
     const counts = await this.db.transaction(async (tx) => {
+      // Every existing entry is read (and locked) first: one weakening refuses the whole call.
+      if (!force) {
+        const existing = await tx.query<{ target: string; reason: SuppressionReason; expires_at: unknown }>(
+          `select coalesce(domain, email) as target, reason, expires_at from suppression_list
+            where client_id = $1 and (domain = any($2::text[]) or email = any($3::text[])) for update`,
+          [ref.id, byKind('domain'), byKind('email')],
+        );
+        const weakened = existing.map((e) => weakening(e, reason, expiresAt, nowDate)).filter((w): w is string => w !== null);
+        if (weakened.length > 0) {
+          const shown = weakened.slice(0, MAX_LISTED_ERRORS).join('; ');
+          const more = weakened.length > MAX_LISTED_ERRORS ? ` (and ${weakened.length - MAX_LISTED_ERRORS} more)` : '';
+          throw new AosError(
+            'input',
+            `refusing to weaken ${weakened.length} existing entr${weakened.length === 1 ? 'y' : 'ies'}, nothing written: ${shown}${more}`,
+            'an opt-out keeps its reason and an entry keeps its expiry (or none); pass --force only if you mean to weaken it',
+          );
+        }
+      }
       let added = 0;
       let updated = 0;
       for (const kind of ['domain', 'email'] as const) {
         const values = byKind(kind);
         if (values.length === 0) continue;
-        const rows = await tx.query<{ action: string; n: number }>(upsertManualSql(kind), [ref.id, values, reason, note, expiresAt, this.actor, now]);
+        const rows = await tx.query<{ action: string; n: number }>(upsertManualSql(kind), [ref.id, values, reason, note, expiresAt, this.actor, now, force]);
         for (const r of rows) {
           if (r.action === 'add') added += r.n;
           else updated += r.n;
@@ -435,8 +460,8 @@ export class SuppressionService {
       if (optOuts.length > 0 && !options.force) {
         throw new AosError(
           'input',
-          `refusing to remove legal opt-out${optOuts.length === 1 ? '' : 's'}: ${optOuts.map((e) => `${e.target} (${e.reason})`).join(', ')}; nothing removed`,
-          'a person asked not to be contacted; pass --force only if that request was withdrawn',
+          `refusing to remove opt-out${optOuts.length === 1 ? '' : 's'}: ${optOuts.map((e) => `${e.target} (${e.reason})`).join(', ')}; nothing removed`,
+          'a person asked not to be contacted, or their address bounced; pass --force only if that no longer holds',
         );
       }
       if (entries.length === 0) return entries;
@@ -488,12 +513,16 @@ export class SuppressionService {
 
   async history(options: { client: string; target?: string | undefined; limit?: number }): Promise<SuppressionEventView[]> {
     const ref = await this.resolveClient(options.client);
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_COUNT)) {
+      throw new AosError('usage', `invalid limit ${String(options.limit)}: expected a whole number from 1 to ${MAX_COUNT}`);
+    }
     let value: string | null = null;
     if (options.target !== undefined) value = (parseAllTargets([{ value: options.target }])[0] as Target).value;
     const rows = await this.db.query<Record<string, unknown>>(
-      `select id::text as id, at, action, kind, target, reason_before, reason_after, expires_at, notes, actor, source
-         from suppression_events where client_id = $1 and ($2::text is null or target = $2)
-        order by id limit $3`,
+      // Ordered by the bigint id, not its text form (which put 10 before 2): ids follow time.
+      `select e.id::text as id, e.at, e.action, e.kind, e.target, e.reason_before, e.reason_after, e.expires_at, e.notes, e.actor, e.source
+         from suppression_events e where e.client_id = $1 and ($2::text is null or e.target = $2)
+        order by e.id limit $3`,
       [ref.id, value, options.limit ?? 100_000],
     );
     return rows.map((r) => ({
@@ -513,6 +542,27 @@ export class SuppressionService {
 }
 
 /**
+ * What re-adding an existing entry with this reason and expiry would weaken, in words; null when
+ * nothing. A weakening: an opt-out's reason changed, a permanent entry given an expiry, or a live
+ * expiry moved earlier. An entry that has already expired is revived by any future expiry.
+ */
+export function weakening(
+  existing: { target: string; reason: SuppressionReason; expires_at: unknown },
+  reason: SuppressionReason,
+  expiresAt: string | null,
+  now: Date,
+): string | null {
+  const changes: string[] = [];
+  if (OPT_OUT_REASONS.includes(existing.reason) && existing.reason !== reason) changes.push(`reason ${existing.reason} → ${reason} (${existing.reason} is an opt-out)`);
+  const before = isoTimestamp(existing.expires_at);
+  if (expiresAt !== null) {
+    if (before === null) changes.push(`expiry never → ${expiresAt}`);
+    else if (new Date(before).getTime() > now.getTime() && new Date(expiresAt).getTime() < new Date(before).getTime()) changes.push(`expiry ${before} → ${expiresAt} (earlier)`);
+  }
+  return changes.length > 0 ? `${existing.target}: ${changes.join(', ')}` : null;
+}
+
+/**
  * Upsert manual entries of one kind and write an audit event for each row that changed, in one
  * statement. `before` reads the snapshot the insert started from, so reason_before is exact.
  */
@@ -529,8 +579,13 @@ function upsertManualSql(kind: TargetKind): string {
       on conflict (client_id, ${col}) do update
          set reason = excluded.reason, source = 'manual', expires_at = excluded.expires_at,
              notes = coalesce(excluded.notes, s.notes), updated_at = excluded.updated_at
-       where (s.reason, s.source, s.expires_at) is distinct from (excluded.reason, 'manual', excluded.expires_at)
-          or (excluded.notes is not null and excluded.notes is distinct from s.notes)
+       where ((s.reason, s.source, s.expires_at) is distinct from (excluded.reason, 'manual', excluded.expires_at)
+          or (excluded.notes is not null and excluded.notes is distinct from s.notes))
+         -- The pre-check refused every weakening it saw; an entry another writer committed since is
+         -- left as it is rather than weakened unseen.
+         and ($8::boolean or not (
+               (s.reason in (${OPT_OUT_REASONS.map((r) => `'${r}'`).join(', ')}) and excluded.reason <> s.reason)
+               or (excluded.expires_at is not null and (s.expires_at is null or (s.expires_at > $7::timestamptz and excluded.expires_at < s.expires_at)))))
       returning s.${col} as value),
     events as (
       insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, expires_at, notes, actor, source, at)

@@ -29,7 +29,7 @@ describeEachDatabase('ClientService', ({ db }) => {
     const { client } = await service.add({ slug: 'buildright-agency' });
     await expect(service.resolve('buildright-agency')).resolves.toMatchObject({ id: client.id });
     await expect(service.resolve(client.id)).resolves.toMatchObject({ slug: 'buildright-agency' });
-    await expect(service.resolve('buildrite-agency')).rejects.toMatchObject({ code: 'input', hint: 'did you mean "buildright-agency"?' });
+    await expect(service.resolve('buildrite-agency')).rejects.toMatchObject({ code: 'usage', hint: 'did you mean "buildright-agency"?' });
   });
 
   it('the database enforces the slug format even past the service', async () => {

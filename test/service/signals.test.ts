@@ -22,7 +22,9 @@ describeEachDatabase('BuyerSignalService', ({ db }) => {
     await clients.add({ slug: 'agency-a', services: ['seo'] });
     await clients.add({ slug: 'agency-b', services: ['ppc', 'web'] });
     await clients.add({ slug: 'agency-c', services: [] });
-    signals = new BuyerSignalService({ db: db() });
+    // These tests check the aggregation rules, so every domain is shown in full (k = 1); the
+    // anonymity threshold has its own tests (signal-anonymity.test.ts).
+    signals = new BuyerSignalService({ db: db(), minClients: 1 });
     await importCsv('agency-a', `Company,Website,Contact Email,Contact Name,Industry,Deal Size,Customer Since,Employees
 BuildRight,buildright.com.au,sarah@buildright.com.au,Sarah Chen,Construction,15000,2023-01-01,11-50
 Solo,solo.io,,,Legal,,2022-05-05,

@@ -179,19 +179,19 @@ describeEachDatabase('SuppressionService matching', ({ db }) => {
 
   it('every lookup resolves the client: an unknown slug or id throws, never answers allowed', async () => {
     const unknownId = '00000000-0000-4000-8000-000000000000';
-    await expect(service.checkBatch(unknownId, ['bigcorp.com'])).rejects.toMatchObject({ code: 'input' });
-    await expect(service.checkBatch('acmee', ['bigcorp.com'])).rejects.toMatchObject({ code: 'input' });
-    await expect(service.checkMany(unknownId, ['bigcorp.com'])).rejects.toMatchObject({ code: 'input' });
-    await expect(service.isSuppressed(unknownId, 'bigcorp.com')).rejects.toMatchObject({ code: 'input' });
+    await expect(service.checkBatch(unknownId, ['bigcorp.com'])).rejects.toMatchObject({ code: 'usage' });
+    await expect(service.checkBatch('acmee', ['bigcorp.com'])).rejects.toMatchObject({ code: 'usage' });
+    await expect(service.checkMany(unknownId, ['bigcorp.com'])).rejects.toMatchObject({ code: 'usage' });
+    await expect(service.isSuppressed(unknownId, 'bigcorp.com')).rejects.toMatchObject({ code: 'usage' });
     const stream = service.checkStream(unknownId, (async function* () { yield [{ cells: ['bigcorp.com'] }]; })());
-    await expect(stream.next()).rejects.toMatchObject({ code: 'input' });
+    await expect(stream.next()).rejects.toMatchObject({ code: 'usage' });
     // The client's id works like its slug.
     const [row] = await db().query<{ id: string }>(`select id from clients where slug = 'acme'`);
     expect(await service.checkBatch(row?.id as string, ['bigcorp.com'])).toMatchObject([{ suppressed: true }]);
   });
 
-  it('an unknown client is an input error', async () => {
-    await expect(service.isSuppressed('acmee', 'bigcorp.com')).rejects.toMatchObject({ code: 'input', hint: 'did you mean "acme"?' });
+  it('an unknown client is a usage error', async () => {
+    await expect(service.isSuppressed('acmee', 'bigcorp.com')).rejects.toMatchObject({ code: 'usage', hint: 'did you mean "acme"?' });
   });
 });
 
@@ -243,7 +243,7 @@ describeEachDatabase('SuppressionService changes', ({ db }) => {
 
   it('protects legal opt-outs: remove needs force, and nothing is removed without it', async () => {
     await service.add({ client: 'acme', targets: t('optout@person.com', 'plain.com'), reason: 'unsubscribed' });
-    await service.add({ client: 'acme', targets: t('plain.com'), reason: 'bounced' });
+    await service.add({ client: 'acme', targets: t('plain.com'), reason: 'bounced', force: true }); // an opt-out's reason changes only with force
     await expect(service.remove({ client: 'acme', targets: t('plain.com', 'optout@person.com') })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('optout@person.com (unsubscribed)') });
     expect(await service.isSuppressed('acme', 'plain.com')).toMatchObject({ suppressed: true });
     const result = await service.remove({ client: 'acme', targets: t('plain.com', 'optout@person.com', 'never-added.com'), force: true });
@@ -276,7 +276,7 @@ describeEachDatabase('SuppressionService changes', ({ db }) => {
     const before = (await db().query<{ n: number }>('select count(*)::int as n from suppression_events'))[0]?.n ?? 0;
     await service.add({ client: 'acme', targets: t('audit1.com', 'audit2.com', 'a@audit3.com'), reason: 'competitor' });
     await service.add({ client: 'acme', targets: t('audit1.com'), reason: 'competitor' }); // unchanged: no row
-    await service.add({ client: 'acme', targets: t('audit1.com'), reason: 'competitor', expiresAt: new Date(Date.now() + 86_400_000) });
+    await service.add({ client: 'acme', targets: t('audit1.com'), reason: 'competitor', expiresAt: new Date(Date.now() + 86_400_000), force: true }); // an expiry for a permanent entry needs force
     await service.remove({ client: 'acme', targets: t('audit2.com') });
     const after = (await db().query<{ n: number }>('select count(*)::int as n from suppression_events'))[0]?.n ?? 0;
     expect(after - before).toBe(5);

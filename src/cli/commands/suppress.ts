@@ -61,7 +61,7 @@ Examples:
     .option('--note <text>', 'why, for the audit trail')
     .option('--file <path>', 'read targets from a file: one a line, or a CSV column (all lines validated first)')
     .option('--column <name>', 'CSV column holding the targets')
-    .option('--force', 'allow suppressing a whole free-mail domain (gmail.com…)')
+    .option('--force', 'allow weakening an existing entry (an opt-out\'s reason, a new or earlier expiry) and suppressing a whole free-mail domain (gmail.com…)')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
@@ -90,7 +90,7 @@ Examples:
     .requiredOption('-c, --client <client>', 'client slug or id')
     .option('--file <path>', 'read targets from a file')
     .option('--column <name>', 'CSV column holding the targets')
-    .option('--force', 'also remove unsubscribed / do_not_contact entries')
+    .option('--force', 'also remove opt-outs: unsubscribed, do_not_contact and bounced entries')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExamples:\n  $ aos suppress remove rival-agency.com --client acme\n  $ aos suppress remove jane@bigcorp.com --client acme --force   # an unsubscribed entry')
     .action(async (targets, opts) => {

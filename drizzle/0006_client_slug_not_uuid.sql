@@ -1,0 +1,1 @@
+ALTER TABLE "clients" ADD CONSTRAINT "clients_slug_not_uuid" CHECK (replace("clients"."slug", '-', '') !~ '^[0-9a-f]{32}$');

@@ -1,0 +1,108 @@
+// SPEC §8 "Anonymity": nobody can tell from the signals which client a domain came from, nor group
+// domains by client: timestamps are months, and a domain fewer than k clients have shows only its
+// domain, times bought, score and boost. The boost never depends on k.
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { beforeAll, expect, it } from 'vitest';
+import { BuyerSignalService, isFullSignal } from '../../src/services/buyer-signal-service.js';
+import { ClientService } from '../../src/services/client-service.js';
+import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+
+const ANONYMOUS_KEYS = ['buyer_boost', 'buyer_score', 'domain', 'times_bought'];
+const isMonthStart = (iso: unknown) => typeof iso === 'string' && /^\d{4}-\d{2}-01T00:00:00\.000Z$/.test(iso);
+
+describeEachDatabase('signal anonymity', ({ db }) => {
+  const importCsv = (client: string, csv: string) =>
+    new CustomerImportService({ db: db() }).import({ client, input: Readable.from([Buffer.from(csv)]), fileName: `${client}.csv` });
+  const signals = (minClients?: number) => new BuyerSignalService({ db: db(), minClients });
+
+  beforeAll(async () => {
+    const clients = new ClientService(db());
+    await clients.add({ slug: 'rare', services: ['tiktok-ads'] });
+    await clients.add({ slug: 'b', services: ['seo'] });
+    await clients.add({ slug: 'c', services: ['ppc'] });
+    // only-rare-1/2.com: one client; pair.com: two; everyone.com: three.
+    await importCsv('rare', `Company,Website,Industry,Deal Size,Customer Since,Employees
+Secret One,only-rare-1.com,Falconry,12345.67,2024-03-17,11-50
+Secret Two,only-rare-2.com,Taxidermy,7654.32,2023-07-09,1-10
+Pair Co,pair.com,Retail,900,2022-02-02,
+Everyone,everyone.com,Retail,6000,2021-01-15,
+`);
+    await importCsv('b', `Company,Website,Deal Size,Customer Since
+Pair Co,pair.com,1100,2022-05-05
+Everyone,everyone.com,6000,2021-06-30
+`);
+    await importCsv('c', `Company,Website,Deal Size
+Everyone,everyone.com,6000
+`);
+  });
+
+  it('stores every signal timestamp as a month', async () => {
+    const rows = await db().query<{ first_seen_at: unknown; last_converted_at: unknown; updated_at: unknown }>('select first_seen_at, last_converted_at, updated_at from platform_buyer_signals');
+    expect(rows.length).toBe(4);
+    for (const r of rows) {
+      for (const v of [r.first_seen_at, r.updated_at]) expect(isMonthStart(new Date(v as string).toISOString())).toBe(true);
+      expect(r.last_converted_at === null || isMonthStart(new Date(r.last_converted_at as string).toISOString())).toBe(true);
+    }
+    const [solo] = await signals(1).show(['only-rare-1.com']);
+    expect(solo).toMatchObject({ last_converted_at: '2024-03-01T00:00:00.000Z' });
+  });
+
+  it('below k = 3 (the default) show and top give only domain, times_bought, buyer_score and buyer_boost', async () => {
+    const shown = await signals().show(['only-rare-1.com', 'only-rare-2.com', 'pair.com', 'everyone.com']);
+    expect(shown.slice(0, 3).map((s) => Object.keys(s).sort())).toEqual([ANONYMOUS_KEYS, ANONYMOUS_KEYS, ANONYMOUS_KEYS]);
+    expect(shown[3]).toMatchObject({ domain: 'everyone.com', times_bought: 3, company_name: 'Everyone', total_value: '18000.00' });
+    const top = await signals().top(100);
+    for (const s of top) expect(Object.keys(s).sort()).toEqual(s.times_bought >= 3 ? Object.keys(shown[3] as object).sort() : ANONYMOUS_KEYS);
+    const everything = JSON.stringify([...shown, ...top].filter((s) => 'times_bought' in s && s.times_bought < 3));
+    for (const secret of ['Secret One', 'Falconry', '12345.67', 'tiktok-ads', 'Taxidermy', '7654.32', 'Pair Co', '2024-03', '2023-07']) expect(everything).not.toContain(secret);
+  });
+
+  it("a rare service of a client is never shown for a domain fewer than k clients have (no fallback leak)", async () => {
+    const [solo] = await signals().show(['only-rare-1.com']);
+    expect(JSON.stringify(solo)).not.toContain('tiktok');
+    // At k the union of services (with the clients' services for customers without their own) is shown.
+    const [everyone] = await signals().show(['everyone.com']);
+    expect(everyone).toMatchObject({ services_bought: ['ppc', 'seo', 'tiktok-ads'] });
+  });
+
+  it('k is configurable: minClients 2 shows the two-client domain, 4 hides the three-client one', async () => {
+    const [pair2] = await signals(2).show(['pair.com']);
+    expect(pair2 && isFullSignal(pair2 as never)).toBe(true);
+    expect(pair2).toMatchObject({ total_value: '2000.00' });
+    const [everyone4] = await signals(4).show(['everyone.com']);
+    expect(Object.keys(everyone4 as object).sort()).toEqual(ANONYMOUS_KEYS);
+    expect(() => signals(0)).toThrow(expect.objectContaining({ code: 'usage' }) as never);
+    expect(() => signals(1.5)).toThrow(expect.objectContaining({ code: 'usage' }) as never);
+  });
+
+  it('the score and boost a scorer gets are the same whatever k', async () => {
+    const domains = ['only-rare-1.com', 'only-rare-2.com', 'pair.com', 'everyone.com'];
+    const at = async (k: number) => ({
+      boosts: await Promise.all(domains.map((d) => signals(k).getScoreBoost(d))),
+      scores: [...(await signals(k).scores(domains)).entries()].sort(),
+      shown: (await signals(k).show(domains)).map((s) => [('buyer_score' in s && s.buyer_score) || null, ('buyer_boost' in s && s.buyer_boost) || null]),
+      top: (await signals(k).top(100)).map((s) => [s.domain, s.buyer_score, s.buyer_boost]),
+    });
+    const k1 = await at(1);
+    expect(k1.boosts.every((b) => b > 0)).toBe(true);
+    for (const k of [2, 3, 4, 100]) expect(await at(k)).toEqual(k1);
+  });
+
+  it('the migration turns stored instants into months', async () => {
+    const sql = readFileSync(new URL('../../drizzle/0006_signal_times_to_month.sql', import.meta.url), 'utf8');
+    await db().query(`insert into platform_buyer_signals (domain, times_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
+                      values ('legacy.com', 1, 60, '2025-03-17T13:45:12.345678Z', '2024-11-30T23:59:59Z', '2025-04-02T01:02:03Z')`);
+    try {
+      await db().query(sql);
+      const [row] = await db().query<{ f: string; l: string; u: string }>(
+        `select to_char(first_seen_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as f, to_char(last_converted_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as l,
+                to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as u from platform_buyer_signals where domain = 'legacy.com'`,
+      );
+      expect(row).toEqual({ f: '2025-03-01 00:00:00.000000', l: '2024-11-01 00:00:00.000000', u: '2025-04-01 00:00:00.000000' });
+    } finally {
+      await db().query(`delete from platform_buyer_signals where domain = 'legacy.com'`);
+    }
+  });
+});

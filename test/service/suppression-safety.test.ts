@@ -1,0 +1,120 @@
+// Nothing weakens an entry silently (SPEC §5): opt-outs keep their reason, permanent entries stay
+// permanent and expiries only move later, unless the caller passes force. And the audit trail
+// reads in the order it was written.
+import { Readable } from 'node:stream';
+import { beforeAll, expect, it } from 'vitest';
+import { ClientService } from '../../src/services/client-service.js';
+import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { SuppressionService, type SuppressionEntryView } from '../../src/services/suppression-service.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const DAY = 86_400_000;
+const t = (...values: string[]) => values.map((value) => ({ value }));
+
+describeEachDatabase('SuppressionService never weakens an entry without force', ({ db }) => {
+  let service: SuppressionService;
+  const entry = async (target: string): Promise<SuppressionEntryView | undefined> => {
+    for await (const e of service.list({ client: 'demo', includeExpired: true })) if (e.target === target) return e;
+    return undefined;
+  };
+  const events = async () => (await db().query<{ n: number }>('select count(*)::int as n from suppression_events'))[0]?.n;
+
+  beforeAll(async () => {
+    await new ClientService(db()).add({ slug: 'demo' });
+    service = new SuppressionService({ db: db(), now: () => NOW, actor: 'tester' });
+  });
+
+  it.each(['unsubscribed', 'do_not_contact', 'bounced'])('changing the reason of a %s entry needs force', async (optOut) => {
+    const target = `jane.${optOut}@optout.com`;
+    await service.add({ client: 'demo', targets: t(target), reason: optOut });
+    const before = await events();
+    const attempt = service.add({ client: 'demo', targets: t(target), reason: 'partner', expiresAt: new Date(NOW.getTime() + 3_600_000) });
+    await expect(attempt).rejects.toMatchObject({ code: 'input', message: expect.stringContaining(target), hint: expect.stringContaining('--force') });
+    await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining(`${optOut} → partner`) });
+    expect(await entry(target)).toMatchObject({ reason: optOut, expires_at: null });
+    expect(await events()).toBe(before);
+    await expect(service.add({ client: 'demo', targets: t(target), reason: 'partner', force: true })).resolves.toMatchObject({ updated: 1 });
+    expect(await entry(target)).toMatchObject({ reason: 'partner' });
+  });
+
+  it('giving a permanent entry an expiry needs force', async () => {
+    await service.add({ client: 'demo', targets: t('buildright.com.au'), reason: 'existing_customer' });
+    const attempt = service.add({ client: 'demo', targets: t('buildright.com.au'), reason: 'partner', expiresAt: new Date(NOW.getTime() + 3_600_000) });
+    await expect(attempt).rejects.toMatchObject({ code: 'input', message: expect.stringMatching(/buildright\.com\.au.*expiry.*never → 2026-06-01T13:00:00\.000Z/) });
+    expect(await entry('buildright.com.au')).toMatchObject({ reason: 'existing_customer', expires_at: null });
+    // The same reason with an expiry is a weakening too.
+    await expect(service.add({ client: 'demo', targets: t('buildright.com.au'), reason: 'existing_customer', expiresAt: new Date(NOW.getTime() + 90 * DAY) })).rejects.toMatchObject({ code: 'input' });
+    // A non-opt-out reason change that keeps it permanent is fine.
+    await expect(service.add({ client: 'demo', targets: t('buildright.com.au'), reason: 'partner' })).resolves.toMatchObject({ updated: 1 });
+  });
+
+  it('an earlier expiry needs force; a later one or none is a strengthening', async () => {
+    const in30 = new Date(NOW.getTime() + 30 * DAY);
+    await service.add({ client: 'demo', targets: t('rival.io'), reason: 'competitor', expiresAt: in30 });
+    await expect(service.add({ client: 'demo', targets: t('rival.io'), reason: 'competitor', expiresAt: new Date(NOW.getTime() + 10 * DAY) })).rejects.toMatchObject({
+      code: 'input',
+      message: expect.stringContaining('rival.io'),
+    });
+    expect(await entry('rival.io')).toMatchObject({ expires_at: in30.toISOString() });
+    await expect(service.add({ client: 'demo', targets: t('rival.io'), reason: 'competitor', expiresAt: new Date(NOW.getTime() + 60 * DAY) })).resolves.toMatchObject({ updated: 1 });
+    await expect(service.add({ client: 'demo', targets: t('rival.io'), reason: 'competitor' })).resolves.toMatchObject({ updated: 1 });
+    expect(await entry('rival.io')).toMatchObject({ expires_at: null });
+    await expect(service.add({ client: 'demo', targets: t('rival.io'), reason: 'competitor', expiresAt: in30, force: true })).resolves.toMatchObject({ updated: 1 });
+    expect(await entry('rival.io')).toMatchObject({ expires_at: in30.toISOString() });
+  });
+
+  it('an expired entry may be revived with any future expiry', async () => {
+    await db().query(`insert into suppression_list (client_id, domain, reason, expires_at) select id, 'lapsed.io', 'competitor', $1::timestamptz from clients where slug = 'demo'`, [
+      new Date(NOW.getTime() - DAY).toISOString(),
+    ]);
+    await expect(service.add({ client: 'demo', targets: t('lapsed.io'), reason: 'competitor', expiresAt: new Date(NOW.getTime() + DAY) })).resolves.toMatchObject({ updated: 1 });
+  });
+
+  it('a multi-target add is all or nothing: one weakening writes none, and every one is named', async () => {
+    await service.add({ client: 'demo', targets: t('keep1@x-corp.com', 'keep2.com'), reason: 'unsubscribed' });
+    const before = await events();
+    const attempt = service.add({ client: 'demo', targets: t('brand-new.com', 'keep1@x-corp.com', 'keep2.com'), reason: 'competitor' });
+    await expect(attempt).rejects.toMatchObject({ message: expect.stringMatching(/keep2\.com.*keep1@x-corp\.com|keep1@x-corp\.com.*keep2\.com/) });
+    await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining('nothing written') });
+    expect(await entry('brand-new.com')).toBeUndefined();
+    expect(await events()).toBe(before);
+  });
+
+  it('an expiry in the past is refused: it would be a removal in disguise', async () => {
+    await expect(service.add({ client: 'demo', targets: t('past.io'), reason: 'competitor', expiresAt: new Date(NOW.getTime() - 1) })).rejects.toMatchObject({ code: 'usage' });
+    expect(await entry('past.io')).toBeUndefined();
+  });
+
+  it("an imported customer's permanent entry cannot be made to expire by a manual add", async () => {
+    await new CustomerImportService({ db: db() }).import({
+      client: 'demo',
+      input: Readable.from([Buffer.from('Company,Website\nImported Co,imported-co.com\n')]),
+      fileName: 'c.csv',
+    });
+    await expect(service.add({ client: 'demo', targets: t('imported-co.com'), reason: 'partner', expiresAt: new Date(NOW.getTime() + 3_600_000) })).rejects.toMatchObject({ code: 'input' });
+    expect(await entry('imported-co.com')).toMatchObject({ reason: 'existing_customer', expires_at: null });
+  });
+
+  it.each(['unsubscribed', 'do_not_contact', 'bounced'])('removing a %s entry needs force', async (optOut) => {
+    const target = `gone.${optOut.replace(/_/g, '-')}.com`;
+    await service.add({ client: 'demo', targets: t(target), reason: optOut, force: true });
+    await expect(service.remove({ client: 'demo', targets: t(target) })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining(`${target} (${optOut})`) });
+    expect(await entry(target)).toBeDefined();
+    await expect(service.remove({ client: 'demo', targets: t(target), force: true })).resolves.toMatchObject({ removed: [expect.objectContaining({ reason: optOut })] });
+  });
+});
+
+describeEachDatabase('suppress history order', ({ db }) => {
+  it('lists events by id numerically (and so by time), past id 10', async () => {
+    await new ClientService(db()).add({ slug: 'hist' });
+    const service = new SuppressionService({ db: db() });
+    for (let i = 1; i <= 12; i++) await service.add({ client: 'hist', targets: t(`h${i}.com`), reason: 'competitor' });
+    const history = await service.history({ client: 'hist' });
+    const ids = history.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(history.map((e) => e.target)).toEqual(Array.from({ length: 12 }, (_, i) => `h${i + 1}.com`));
+    const times = history.map((e) => e.at as string);
+    expect(times).toEqual([...times].sort());
+  });
+});

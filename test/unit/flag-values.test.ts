@@ -1,0 +1,42 @@
+// Flags that take numbers and dates: every malformed value is a clean usage error (exit 2).
+import { describe, expect, it } from 'vitest';
+import { expiryFromDate } from '../../src/domain/expiry.js';
+import { MAX_COUNT, parsePositiveInteger } from '../../src/domain/numbers.js';
+import { isClientId, slugLooksLikeId } from '../../src/services/client-service.js';
+
+describe('parsePositiveInteger', () => {
+  it.each([
+    ['20', 20],
+    [' 7 ', 7],
+    ['007', 7],
+    [String(MAX_COUNT), MAX_COUNT],
+  ])('%j → %d', (text, n) => expect(parsePositiveInteger('--limit', text)).toBe(n));
+
+  it.each(['', ' ', 'abc', '1; x', '1.5', '1e3', '-1', '+1', '0', '00', '0x10', 'Infinity', 'NaN', '99999999999999999999', String(MAX_COUNT + 1), '1 2'])(
+    '%j is a usage error naming the flag',
+    (text) => expect(() => parsePositiveInteger('--limit', text)).toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('invalid --limit') }) as never),
+  );
+});
+
+describe('expiryFromDate', () => {
+  const now = new Date('2026-12-01T00:00:00Z');
+  it.each(['2027-13-45', '2027-02-30', '2027-00-10', '2027-04-31', '2027-1-1', 'tomorrow', '2027-12-31T25:00', ''])('%j is a usage error, never an internal one', (text) => {
+    expect(() => expiryFromDate(text, now)).toThrow(expect.objectContaining({ code: 'usage' }) as never);
+  });
+  it('a valid date is the end of that day, UTC', () => expect(expiryFromDate('2027-02-28', now).toISOString()).toBe('2027-02-28T23:59:59.999Z'));
+});
+
+describe('client references', () => {
+  it.each([
+    ['123e4567-e89b-12d3-a456-426614174000', true, true],
+    ['123E4567-E89B-12D3-A456-426614174000', true, true],
+    ['123e4567e89b12d3a456426614174000', false, true],
+    ['123e-4567-e89b-12d3-a456-4266-1417-4000', false, true],
+    ['deadbeef', false, false],
+    ['acme-digital', false, false],
+    ['123e4567-e89b-12d3-a456-42661417400', false, false],
+  ])('%j: resolved by id %s, refused as a slug %s', (ref, byId, refused) => {
+    expect(isClientId(ref)).toBe(byId);
+    expect(slugLooksLikeId(ref)).toBe(refused);
+  });
+});
