@@ -6,6 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { ClientService, type ClientRef } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
+import { migrationFile } from '../helpers/migration-file.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 const UNKNOWN_ID = '123e4567-e89b-12d3-a456-426614174000';
@@ -82,7 +83,7 @@ describeEachDatabase('client references', ({ db }) => {
   });
 
   it('the migration renames existing uuid-shaped slugs to client-<8 hex>, unique', async () => {
-    const sql = readFileSync(new URL('../../drizzle/0004_rename_uuid_shaped_slugs.sql', import.meta.url), 'utf8');
+    const sql = readFileSync(migrationFile('rename_uuid_shaped_slugs'), 'utf8');
     await db().query('alter table clients drop constraint clients_slug_not_uuid');
     try {
       await db().query(`insert into clients (slug, name) values ($1, 'a'), ($2, 'b'), ($3, 'c'), ('client-aaaaaaaa', 'taken')`, [

@@ -7,6 +7,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { BuyerSignalService, isFullSignal } from '../../src/services/buyer-signal-service.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { migrationFile } from '../helpers/migration-file.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 const ANONYMOUS_KEYS = ['buyer_boost', 'buyer_score', 'domain', 'times_bought'];
@@ -91,7 +92,7 @@ Everyone,everyone.com,6000
   });
 
   it('the migration turns stored instants into months', async () => {
-    const sql = readFileSync(new URL('../../drizzle/0006_signal_times_to_month.sql', import.meta.url), 'utf8');
+    const sql = readFileSync(migrationFile('signal_times_to_month'), 'utf8');
     await db().query(`insert into platform_buyer_signals (domain, times_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
                       values ('legacy.com', 1, 60, '2025-03-17T13:45:12.345678Z', '2024-11-30T23:59:59Z', '2025-04-02T01:02:03Z')`);
     try {
