@@ -8,6 +8,8 @@ import { classifyStatus, normalizeCompanyName, parseBoolean, parseDealValue, par
 
 export interface CustomerRecord {
   naturalKey: string;
+  /** The normalized company name when the row has one: finds the customer stored by name alone. */
+  nameKey: string | null;
   companyName: string;
   domain: string | null;
   industry: string | null;
@@ -175,6 +177,7 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   }
 
   const companyName = rawName ?? domain ?? email?.address ?? '';
+  const nameKey = rawName === null ? null : normalizeCompanyName(rawName) || null;
   let naturalKey: string;
   if (domain !== null) naturalKey = `d:${domain}`;
   else if (email !== null) naturalKey = `e:${email.target.value}`;
@@ -192,6 +195,7 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     warnings: row.warnings,
     record: {
       naturalKey,
+      nameKey,
       companyName,
       domain,
       industry: row.text('industry'),

@@ -155,6 +155,7 @@ class Rollback extends Error {
 const STAGING_COLUMNS: Array<[string, string]> = [
   ['line', 'int'],
   ['natural_key', 'text'],
+  ['name_key', 'text'],
   ['company_name', 'text'],
   ['domain', 'text'],
   ['industry', 'text'],
@@ -177,7 +178,7 @@ const STAGING_COLUMNS: Array<[string, string]> = [
 
 function stagingRow(line: number, r: CustomerRecord): unknown[] {
   return [
-    line, r.naturalKey, r.companyName, r.domain, r.industry, r.employeeCountRange, r.contactEmail, r.emailEntry, r.contactName,
+    line, r.naturalKey, r.nameKey, r.companyName, r.domain, r.industry, r.employeeCountRange, r.contactEmail, r.emailEntry, r.contactName,
     r.contactTitle, r.status, r.customerSince, r.churnedAt, r.dealValue,
     // Services stay one text value while staged: joined by U+001F, split when the customer is written.
     r.services === null ? null : r.services.join('\u001f'),
@@ -226,6 +227,20 @@ const UPSERT_CUSTOMERS_SQL = `
           is distinct from (${[...REPLACED.map((c) => `excluded.${c}`), ...KEPT_IF_MISSING.map((c) => `coalesce(excluded.${c}, c.${c})`)].join(', ')})
     returning c.id, c.natural_key, c.status, c.company_name, (xmax = 0) as inserted)
   insert into aos_import_customers select id, natural_key, status, company_name, inserted from up`;
+
+// A customer first imported by its name alone (no domain or email in the file, or the domain
+// mapped to an empty column) that now comes with a domain or email is the same company: its row
+// takes the new key, so a remapped import updates it instead of storing the company twice.
+const REKEY_NAMED_CUSTOMERS_SQL = `
+  with claims as (
+    select distinct on (name_key) name_key, natural_key, domain
+      from aos_import_merged where name_key is not null and natural_key not like 'n:%'
+     order by name_key, natural_key)
+  update client_customers c set natural_key = k.natural_key, domain = k.domain, updated_at = $2::timestamptz
+    from claims k
+   where c.client_id = $1 and c.natural_key = 'n:' || k.name_key
+     and not exists (select 1 from client_customers x where x.client_id = $1 and x.natural_key = k.natural_key)
+  returning c.natural_key`;
 
 const UNCHANGED_CUSTOMERS_SQL = `
   insert into aos_import_customers
@@ -635,14 +650,23 @@ export class CustomerImportService {
     summary.without_target = keys?.without_target ?? 0;
     const now = this.now().toISOString();
     await tx.query('create temp table aos_import_customers (id uuid, natural_key text, status text, company_name text, inserted boolean) on commit drop');
+    const rekeyed = await tx.query<{ natural_key: string }>(REKEY_NAMED_CUSTOMERS_SQL, [clientId, now]);
     await tx.query(UPSERT_CUSTOMERS_SQL, [clientId, sourceName, now]);
     const [written] = await tx.query<{ inserted: number; updated: number }>(
       'select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from aos_import_customers',
     );
-    summary.inserted = written?.inserted ?? 0;
-    summary.updated = written?.updated ?? 0;
     // Unchanged customers are not in RETURNING: look them up, unless every one was written.
-    if (summary.inserted + summary.updated < (keys?.customers ?? 0)) await tx.query(UNCHANGED_CUSTOMERS_SQL, [clientId]);
+    if ((written?.inserted ?? 0) + (written?.updated ?? 0) < (keys?.customers ?? 0)) await tx.query(UNCHANGED_CUSTOMERS_SQL, [clientId]);
+    // A customer that only took its new key is updated all the same.
+    let counted = written;
+    if (rekeyed.length > 0) {
+      await tx.query(`update aos_import_customers set inserted = false where inserted is null and natural_key = any($1::text[])`, [rekeyed.map((r) => r.natural_key)]);
+      [counted] = await tx.query<{ inserted: number; updated: number }>(
+        'select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from aos_import_customers',
+      );
+    }
+    summary.inserted = counted?.inserted ?? 0;
+    summary.updated = counted?.updated ?? 0;
     summary.unchanged = (keys?.customers ?? 0) - summary.inserted - summary.updated;
     for (const kind of ['domain', 'email'] as const) {
       const [c] = await tx.query<{ cleared: number }>(clearExpirySql(kind), [clientId, this.actor, now]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { autoMapColumns, findHeader, headerKey, mappingByName, missingRequired, normalizeHeader } from '../../src/domain/column-mapping.js';
 
 // [header row, expected field → header name]
-const headerSets: Array<[string, string[], Record<string, string>]> = [
+const headerSets: Array<[string, string[], Record<string, string | string[]>]> = [
   [
     'the seed example',
     ['Company', 'Website', 'Contact Email', 'Contact Name', 'Industry', 'Deal Size'],
