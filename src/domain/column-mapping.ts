@@ -215,30 +215,34 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   const normalized = headers.map(normalizeHeader);
   const mapping = emptyMapping();
   const used = new Set<number>();
-  const fits = (field: ImportField, index: number) =>
-    !used.has(index) && !(NEVER[field]?.test(normalized[index] as string) ?? false) && !samplesContradict(field, sampleValues(samples, index));
+  // A synonym names the field outright: its samples overrule it only with some evidence (three
+  // values or more), where a keyword or a fuzzy match needs the values to agree.
+  const fits = (field: ImportField, index: number, minSamples = 1) => {
+    if (used.has(index) || (NEVER[field]?.test(normalized[index] as string) ?? false)) return false;
+    const values = sampleValues(samples, index);
+    return values.length < minSamples || !samplesContradict(field, values);
+  };
   const assign = (field: ImportField, index: number) => {
     mapping[field] = index;
     used.add(index);
   };
 
-  // 1. Exact synonyms, best-ranked synonym first for each field, fields in declaration order.
+  // 1. A yes/no column whose header says what yes means ("Churned?", "Active customer").
+  const yesNo = headers.findIndex((h, i) => {
+    const values = sampleValues(samples, i);
+    return values.length > 0 && values.every((v) => YES_NO.test(v)) && yesNoMeaning(h) !== null;
+  });
+  if (yesNo >= 0) assign('status', yesNo);
+  // 2. Exact synonyms, best-ranked synonym first for each field, fields in declaration order.
   for (const field of IMPORT_FIELDS) {
+    if (mapping[field] !== null) continue;
     for (const synonym of SYNONYMS[field]) {
-      const index = normalized.findIndex((h, i) => h === synonym && fits(field, i));
+      const index = normalized.findIndex((h, i) => h === synonym && fits(field, i, 3));
       if (index >= 0) {
         assign(field, index);
         break;
       }
     }
-  }
-  // 2. A yes/no column whose header says what yes means ("Churned?", "Active customer").
-  if (mapping.status === null) {
-    const index = headers.findIndex((h, i) => {
-      const values = sampleValues(samples, i);
-      return !used.has(i) && values.length > 0 && values.every((v) => YES_NO.test(v)) && yesNoMeaning(h) !== null;
-    });
-    if (index >= 0) assign('status', index);
   }
   // 3. Keywords contained in the header.
   for (const [field, pattern] of KEYWORDS) {
@@ -264,7 +268,7 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   if (mapping.domain !== null) {
     for (const synonym of SYNONYMS.domain) {
       if (mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
-      const index = normalized.findIndex((h, i) => h === synonym && fits('domain', i));
+      const index = normalized.findIndex((h, i) => h === synonym && fits('domain', i, 3));
       if (index >= 0) {
         mapping.domainFallbacks.push(index);
         used.add(index);
