@@ -156,28 +156,29 @@ function sampleValues(samples: readonly (readonly string[])[], index: number): s
   return samples.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '' && !SAMPLED_PLACEHOLDER.test(v));
 }
 
-const mostly = (values: string[], test: (v: string) => boolean) => values.filter(test).length * 2 > values.length;
+const share = (values: string[], test: (v: string) => boolean) => values.filter(test).length / values.length;
 const isCompanyWebsite = (v: string) => {
   const p = parseTarget(v);
   return p.ok && p.target.kind === 'domain' && !p.target.platformPage;
 };
 
 /**
- * Whether a column's samples say it cannot be this field: most values of an email column hold an
+ * Whether a column's samples say it cannot be this field: the values of an email column hold an
  * '@', of a website column name a company's site (not a page on LinkedIn), of a date or money
- * column hold a digit. A column without samples contradicts nothing.
+ * column hold a digit — in at least `agreeing` of them. A column without samples contradicts
+ * nothing.
  */
-function samplesContradict(field: ImportField, values: string[]): boolean {
+function samplesContradict(field: ImportField, values: string[], agreeing: number): boolean {
   if (values.length === 0) return false;
   switch (field) {
     case 'contact_email':
-      return !mostly(values, (v) => v.includes('@'));
+      return share(values, (v) => v.includes('@')) < agreeing;
     case 'domain':
-      return !mostly(values, isCompanyWebsite);
+      return share(values, isCompanyWebsite) < agreeing;
     case 'customer_since':
     case 'churned_at':
     case 'deal_value':
-      return !mostly(values, (v) => /\d/.test(v));
+      return share(values, (v) => /\d/.test(v)) < agreeing;
     default:
       return false;
   }
@@ -216,11 +217,13 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   const mapping = emptyMapping();
   const used = new Set<number>();
   // A synonym names the field outright: its samples overrule it only with some evidence (three
-  // values or more), where a keyword or a fuzzy match needs the values to agree.
-  const fits = (field: ImportField, index: number, minSamples = 1) => {
+  // values or more, fewer than a third of them fitting: a noisy website column stays the website),
+  // where a keyword or a fuzzy match needs most values to agree.
+  const fits = (field: ImportField, index: number, bySynonym = false) => {
     if (used.has(index) || (NEVER[field]?.test(normalized[index] as string) ?? false)) return false;
     const values = sampleValues(samples, index);
-    return values.length < minSamples || !samplesContradict(field, values);
+    if (bySynonym) return values.length < 3 || !samplesContradict(field, values, 1 / 3);
+    return !samplesContradict(field, values, 0.5);
   };
   const assign = (field: ImportField, index: number) => {
     mapping[field] = index;
@@ -237,7 +240,7 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   for (const field of IMPORT_FIELDS) {
     if (mapping[field] !== null) continue;
     for (const synonym of SYNONYMS[field]) {
-      const index = normalized.findIndex((h, i) => h === synonym && fits(field, i, 3));
+      const index = normalized.findIndex((h, i) => h === synonym && fits(field, i, true));
       if (index >= 0) {
         assign(field, index);
         break;
@@ -268,7 +271,7 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   if (mapping.domain !== null) {
     for (const synonym of SYNONYMS.domain) {
       if (mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
-      const index = normalized.findIndex((h, i) => h === synonym && fits('domain', i, 3));
+      const index = normalized.findIndex((h, i) => h === synonym && fits('domain', i, true));
       if (index >= 0) {
         mapping.domainFallbacks.push(index);
         used.add(index);
