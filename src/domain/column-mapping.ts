@@ -184,6 +184,21 @@ function samplesContradict(field: ImportField, values: string[], agreeing: numbe
   }
 }
 
+const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b/;
+const isPlatformPageValue = (v: string) => {
+  const p = parseTarget(v);
+  return p.ok && p.target.platformPage;
+};
+
+/**
+ * What even a column named "Website" or "Email" cannot be: a column of LinkedIn (or other
+ * platform) pages is no website, a column of dates no email.
+ */
+function samplesForbid(field: 'domain' | 'contact_email', values: string[]): boolean {
+  if (values.length === 0) return false;
+  return field === 'domain' ? share(values, isPlatformPageValue) > 0.5 : share(values, (v) => DATE_LIKE.test(v)) > 0.5;
+}
+
 export interface HeaderMatch {
   field: ImportField;
   header: number;
@@ -216,13 +231,18 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   const normalized = headers.map(normalizeHeader);
   const mapping = emptyMapping();
   const used = new Set<number>();
-  // A synonym names the field outright: its samples overrule it only with some evidence (three
-  // values or more, fewer than a third of them fitting: a noisy website column stays the website),
-  // where a keyword or a fuzzy match needs most values to agree.
-  const fits = (field: ImportField, index: number, bySynonym = false) => {
+  // A synonym names the field outright: a "Website" or "Email" column stays what it says however
+  // noisy its values (each bad cell is dropped on its own) unless they are mostly platform pages or
+  // dates, and other synonyms are overruled by their samples only with some evidence (three values
+  // or more, fewer than a third fitting). A keyword or a fuzzy match, or a further domain column,
+  // needs most values to agree.
+  const fits = (field: ImportField, index: number, by: 'synonym' | 'fallback' | 'guess' = 'guess') => {
     if (used.has(index) || (NEVER[field]?.test(normalized[index] as string) ?? false)) return false;
     const values = sampleValues(samples, index);
-    if (bySynonym) return values.length < 3 || !samplesContradict(field, values, 1 / 3);
+    if (by === 'synonym') {
+      if (field === 'domain' || field === 'contact_email') return !samplesForbid(field, values);
+      return values.length < 3 || !samplesContradict(field, values, 1 / 3);
+    }
     return !samplesContradict(field, values, 0.5);
   };
   const assign = (field: ImportField, index: number) => {
@@ -240,7 +260,7 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   for (const field of IMPORT_FIELDS) {
     if (mapping[field] !== null) continue;
     for (const synonym of SYNONYMS[field]) {
-      const index = normalized.findIndex((h, i) => h === synonym && fits(field, i, true));
+      const index = normalized.findIndex((h, i) => h === synonym && fits(field, i, 'synonym'));
       if (index >= 0) {
         assign(field, index);
         break;
@@ -271,7 +291,7 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   if (mapping.domain !== null) {
     for (const synonym of SYNONYMS.domain) {
       if (mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
-      const index = normalized.findIndex((h, i) => h === synonym && fits('domain', i, true));
+      const index = normalized.findIndex((h, i) => h === synonym && fits('domain', i, 'fallback'));
       if (index >= 0) {
         mapping.domainFallbacks.push(index);
         used.add(index);

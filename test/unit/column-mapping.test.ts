@@ -70,8 +70,14 @@ describe('autoMapColumns', () => {
     const mapping = mappingByName(autoMapColumns(headers, samples), headers);
     expect(mapping).toEqual({ company_name: 'Company name', domain: 'Website', status: 'Churned?' });
     // Without a website column, the LinkedIn pages still do not become one.
-    const noSite = mappingByName(autoMapColumns(['Company', 'Person Linkedin Url', 'Website URL'], [['Acme', 'https://www.linkedin.com/in/jo', 'https://linkedin.com/company/acme']]), []);
-    expect(noSite.domain).toBeUndefined();
+    const pages = ['Company', 'Person Linkedin Url', 'Website URL'];
+    const noSite = mappingByName(autoMapColumns(pages, [['Acme', 'https://www.linkedin.com/in/jo', 'https://linkedin.com/company/acme']]), pages);
+    expect(noSite).toEqual({ company_name: 'Company' });
+    // A noisy website column stays the website (each bad cell is dropped on its own).
+    const noisy = ['Company', 'Website'];
+    expect(mappingByName(autoMapColumns(noisy, [['A', 'n/a yet'], ['B', 'localhost'], ['C', 'c.com'], ['D', 'not a domain!']]), noisy)).toEqual({ company_name: 'Company', domain: 'Website' });
+    const dates = ['Company', 'Email'];
+    expect(mappingByName(autoMapColumns(dates, [['A', '2024-01-02'], ['B', '03/04/2024']]), dates)).toEqual({ company_name: 'Company' });
   });
 
   it('never maps an email-sounding date column to contact_email even without samples', () => {
