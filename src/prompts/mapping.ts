@@ -196,6 +196,7 @@ export function describeSummary(s: ImportSummary): string {
     ['rejected rows', s.rejected, s.first_rejects.map((r) => `line ${r.line}: ${printable(r.error, 100)}`)],
     ['skipped rows', s.skipped],
     ['values dropped', s.values_dropped, s.first_dropped.map((d) => `line ${d.line}: ${printable(d.warning, 100)}`)],
+    ['without domain or email', s.without_target],
     [dry ? 'would add suppressions' : 'suppressions added', s.suppressions_added],
     [dry ? 'would update suppressions' : 'suppressions updated', s.suppressions_updated],
     [dry ? 'would refresh signals' : 'signals refreshed', s.signals_refreshed],
