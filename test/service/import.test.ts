@@ -268,6 +268,9 @@ named only,,,Trades,
     const ok = await run('statusmap', csv, { statusMap: { other: 'skip', vendor: 'partner' }, dateFormat: 'DD/MM/YYYY' });
     expect(ok).toMatchObject({ inserted: 2, skipped: 2 });
     expect(await checker.checkMany('statusmap', ['a.com', 'b.com', 'c.com'])).toMatchObject([{ reason: 'existing_customer' }, { reason: 'partner' }, { suppressed: false }]);
+    // A partner is suppressed but bought nothing: no buyer signal.
+    const signals = await db().query<{ domain: string }>(`select domain from platform_buyer_signals where domain in ('a.com', 'b.com') order by 1`);
+    expect(signals.map((r) => r.domain)).toEqual(['a.com']);
     // The same header set next time: the status map and date format come back by themselves.
     expect(await run('statusmap', csv, { dryRun: true })).toMatchObject({ unchanged: 2, skipped: 2, date_format: 'DD/MM/YYYY', status_map: { other: 'skip', vendor: 'partner' } });
   });
