@@ -123,6 +123,8 @@ export async function confirmMappingInteractively(proposal: MappingProposal, io:
     out.write(
       `\nProposed mapping (field ← column: sample values):\n${describeMapping(proposal, mapping)}\n` +
         `  date format: ${dateFormatName(dateFormat)}\n` +
+        (proposal.settings.delimiter ? `  delimiter: ${JSON.stringify(proposal.settings.delimiter)}\n` : '') +
+        (proposal.settings.encoding ? `  encoding: ${proposal.settings.encoding}\n` : '') +
         (statusMap.length ? `  status values: ${statusMap.map(([v, s]) => `${printable(v, 30)} → ${s}`).join(', ')}\n` : '') +
         '\n',
     );

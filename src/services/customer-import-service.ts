@@ -119,6 +119,8 @@ export interface ImportRequest {
   collectUnknownStatuses?: boolean;
   /** Use exactly this mapping (an interactive import's confirmed one), not a proposal. */
   mapping?: ColumnMapping | undefined;
+  /** The input again from its start (a file; not stdin): lets a remembered delimiter/encoding apply. */
+  reopenInput?: (() => AsyncIterable<Buffer | string>) | undefined;
   onReject?: (reject: ImportReject, headers: string[]) => void | Promise<void>;
   onProgress?: (rowsRead: number) => void;
   signal?: AbortSignal;
@@ -136,6 +138,14 @@ const SAMPLE_ROWS = 5;
 /** Title lines a report may put above its header. */
 const HEADER_SEARCH_ROWS = 12;
 const FIRST_FEW = 5;
+
+/** The header row and the rows read after it so far; records above the header are furniture. */
+interface Head {
+  headers: string[];
+  aboveHeader: number;
+  buffered: CsvRecord[];
+  samples: string[][];
+}
 
 /** What import() settles before reading any record. */
 interface ImportSetup {
@@ -430,13 +440,69 @@ export class CustomerImportService {
    */
   async propose(request: ImportRequest): Promise<MappingProposal> {
     const client = await new ClientService(this.db).resolve(request.client);
-    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter });
+    const opened = await this.openCsv(request, client);
     try {
-      const head = await this.readHead(request, csv);
-      return await this.proposeMapping(client, head.headers, head.samples, request.mapOverrides, this.givenSettings(request));
+      return await this.proposeMapping(client, opened.head.headers, opened.head.samples, request.mapOverrides, this.givenSettings(opened.request));
     } finally {
-      await csv.reader.close();
+      await opened.csv.reader.close();
     }
+  }
+
+  /**
+   * Opens the input as CSV and reads its head. A delimiter or encoding given by hand on an earlier
+   * import of this header set is used again (the input is read anew with it) when the request
+   * names none and the input can be reopened (a file, not stdin).
+   */
+  private async openCsv(request: ImportRequest, client: ClientRef): Promise<{ csv: CsvSource; head: Head; request: ImportRequest }> {
+    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter });
+    let head: Head;
+    try {
+      head = await this.readHead(request, csv);
+    } catch (e) {
+      await csv.reader.close();
+      throw e;
+    }
+    if (request.delimiter !== undefined || request.encoding !== undefined || !request.reopenInput) return { csv, head, request };
+    for (const candidate of await this.rememberedInputOverrides(client.id, head.headers, csv)) {
+      const again = await openCsvSource(request.reopenInput(), candidate.override);
+      try {
+        const againHead = await this.readHead(request, again);
+        if (headerKey(againHead.headers) === candidate.headerKey) {
+          await csv.reader.close();
+          return { csv: again, head: againHead, request: { ...request, ...candidate.override } };
+        }
+      } catch {
+        // Unreadable with that override: keep what detection found.
+      }
+      await again.reader.close();
+    }
+    return { csv, head, request };
+  }
+
+  /**
+   * Delimiter/encoding overrides remembered for this client that differ from what was detected:
+   * the one of this header set's run first, else those of its last few runs with an override (a
+   * wrong delimiter gives another header set, so the header key alone cannot find them).
+   */
+  private async rememberedInputOverrides(clientId: string, headers: readonly string[], csv: CsvSource) {
+    const rows = await this.db.query<{ header_key: string; delimiter: string | null; encoding: string | null }>(
+      `select header_key, mapping->>'delimiter' as delimiter, mapping->>'encoding' as encoding from import_runs
+        where client_id = $1 and status = 'completed' and (header_key = $2 or mapping->>'delimiter' is not null or mapping->>'encoding' is not null)
+        order by header_key = $2 desc, finished_at desc limit 5`,
+      [clientId, headerKey(headers)],
+    );
+    const out: Array<{ headerKey: string; override: { delimiter?: string; encoding?: string } }> = [];
+    const [own] = rows;
+    if (own && own.header_key === headerKey(headers) && own.delimiter === null && own.encoding === null) return out;
+    for (const r of rows) {
+      if (r.delimiter === null && r.encoding === null) continue;
+      if ((r.delimiter ?? csv.delimiter) === csv.delimiter && (r.encoding ?? csv.encoding) === csv.encoding) continue;
+      const override: { delimiter?: string; encoding?: string } = {};
+      if (r.delimiter !== null) override.delimiter = r.delimiter;
+      if (r.encoding !== null) override.encoding = r.encoding;
+      if (!out.some((o) => JSON.stringify(o.override) === JSON.stringify(override))) out.push({ headerKey: r.header_key, override });
+    }
+    return out.slice(0, 3);
   }
 
   private givenSettings(request: ImportRequest): Partial<ImportSettings> {
@@ -449,7 +515,7 @@ export class CustomerImportService {
   }
 
   /** The header row and the rows after it read so far; records above the header are furniture. */
-  private async readHead(request: ImportRequest, csv: CsvSource): Promise<{ headers: string[]; aboveHeader: number; buffered: CsvRecord[]; samples: string[][] }> {
+  private async readHead(request: ImportRequest, csv: CsvSource): Promise<Head> {
     const first = await csv.reader.take(HEADER_SEARCH_ROWS);
     if (first.length === 0) throw new AosError('input', `${request.fileName} is empty: expected a header row and customer rows`);
     const at = headerRowIndex(first.map((r) => r.fields));
@@ -467,17 +533,17 @@ export class CustomerImportService {
     if (request.dateFormat) dateParserOf(request.dateFormat); // a bad format fails before any reading
     const sourceName = request.sourceName?.trim() || 'csv';
 
-    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter });
+    const opened = await this.openCsv(request, client);
     try {
-      return await this.importRecords(request, csv, { started, startedAt, client, defaultStatus, sourceName });
+      return await this.importRecords(opened.request, opened.csv, opened.head, { started, startedAt, client, defaultStatus, sourceName });
     } finally {
-      await csv.reader.close();
+      await opened.csv.reader.close();
     }
   }
 
-  private async importRecords(request: ImportRequest, csv: CsvSource, setup: ImportSetup): Promise<ImportSummary> {
+  private async importRecords(request: ImportRequest, csv: CsvSource, head: Head, setup: ImportSetup): Promise<ImportSummary> {
     const { started, startedAt, client, defaultStatus, sourceName } = setup;
-    const { headers, aboveHeader, buffered, samples } = await this.readHead(request, csv);
+    const { headers, aboveHeader, buffered, samples } = head;
     const proposal = await this.proposeMapping(client, headers, samples, request.mapOverrides, this.givenSettings(request));
     const mapping = request.mapping ?? proposal.mapping;
     if (missingRequired(mapping).length > 0) {
@@ -724,7 +790,7 @@ export async function importInteractively(deps: InteractiveImportDeps, request: 
     }
   };
 
-  const proposal = await withService((s) => s.propose({ ...request, input: deps.reopenInput() }));
+  const proposal = await withService((s) => s.propose({ ...request, input: deps.reopenInput(), reopenInput: deps.reopenInput }));
   const confirmed = await prompt(() => deps.prompts.confirmMapping(proposal));
   const mapping = confirmed.mapping;
   let dateFormat = confirmed.dateFormat;
@@ -734,6 +800,8 @@ export async function importInteractively(deps: InteractiveImportDeps, request: 
     withService((s) =>
       s.import({
         ...request,
+        delimiter: request.delimiter ?? proposal.settings.delimiter ?? undefined,
+        encoding: request.encoding ?? proposal.settings.encoding ?? undefined,
         input: deps.reopenInput(),
         mapping,
         dateFormat,

@@ -32,7 +32,7 @@ describeEachDatabase('CustomerImportService', ({ db }) => {
 
   beforeAll(async () => {
     const clients = new ClientService(db());
-    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines', 'mailbox', 'expiry', 'deals', 'kiwi', 'wide', 'statusmap']) await clients.add({ slug, services: ['seo'] });
+    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines', 'mailbox', 'expiry', 'deals', 'kiwi', 'wide', 'statusmap', 'delim']) await clients.add({ slug, services: ['seo'] });
     service = new CustomerImportService({ db: db(), actor: 'importer' });
     checker = new SuppressionService({ db: db() });
   });
@@ -281,6 +281,18 @@ named only,,,Trades,
     expect(await run('wide', csv, { dryRun: true })).toMatchObject({ inserted: 1 });
     expect(await run('wide', csv)).toMatchObject({ inserted: 1, import_run_id: expect.any(String) });
     expect((await service.proposeMapping(await new ClientService(db()).resolve('wide'), headers, [])).remembered).toBe(true);
+  });
+
+  it('a delimiter given by hand is remembered and used again when the file can be reopened', async () => {
+    // Detection reads this as comma-separated; it is '|'-separated with a comma inside a value.
+    const csv = 'Company|Website,Notes\nAcme|acme-pipe.com,x\nBeta|beta-pipe.com,y\n';
+    const input = () => Readable.from([Buffer.from(csv)]);
+    const first = await run('delim', csv, { delimiter: '|', mapOverrides: { company_name: 'Company', domain: 'Website,Notes' } });
+    expect(first).toMatchObject({ delimiter: '|', inserted: 2 });
+    const again = await run('delim', csv, { reopenInput: input });
+    expect(again).toMatchObject({ delimiter: '|', unchanged: 2, rejected: 0 });
+    // Without a way to read the input again (stdin), detection stands, and says what it found.
+    expect((await run('delim', csv, { dryRun: true })).delimiter).toBe(',');
   });
 
   it('an aborted import (Ctrl-C) rolls back everything', async () => {

@@ -176,7 +176,11 @@ Examples:
             request,
           );
         } else {
-          summary = await new CustomerImportService({ db: await c.database(), actor: c.actor }).import({ ...request, input: input.stream });
+          summary = await new CustomerImportService({ db: await c.database(), actor: c.actor }).import({
+            ...request,
+            input: input.stream,
+            reopenInput: file === '-' ? undefined : () => openInput(file, c.signal).stream,
+          });
         }
         spinner?.stop();
         if (opts.json) return out.json(summary);
