@@ -716,7 +716,13 @@ export class CustomerImportService {
     summary.without_target = keys?.without_target ?? 0;
     const now = this.now().toISOString();
     await tx.query('create temp table aos_import_customers (id uuid, natural_key text, status text, company_name text, inserted boolean) on commit drop');
-    const rekeyed = await tx.query<{ natural_key: string }>(REKEY_NAMED_CUSTOMERS_SQL, [clientId, now]);
+    // Both look-ups below cost a pass over the import; most clients have nothing for them to find.
+    const [present] = await tx.query<{ named: boolean; expiring: boolean }>(
+      `select exists (select 1 from client_customers where client_id = $1 and natural_key >= 'n:' and natural_key < 'n;') as named,
+              exists (select 1 from suppression_list where client_id = $1 and expires_at > $2::timestamptz) as expiring`,
+      [clientId, now],
+    );
+    const rekeyed = present?.named ? await tx.query<{ natural_key: string }>(REKEY_NAMED_CUSTOMERS_SQL, [clientId, now]) : [];
     await tx.query(UPSERT_CUSTOMERS_SQL, [clientId, sourceName, now]);
     const [written] = await tx.query<{ inserted: number; updated: number }>(
       'select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from aos_import_customers',
@@ -735,7 +741,7 @@ export class CustomerImportService {
     summary.updated = counted?.updated ?? 0;
     summary.unchanged = (keys?.customers ?? 0) - summary.inserted - summary.updated;
     for (const kind of ['domain', 'email'] as const) {
-      const [c] = await tx.query<{ cleared: number }>(clearExpirySql(kind), [clientId, this.actor, now]);
+      const [c] = present?.expiring ? await tx.query<{ cleared: number }>(clearExpirySql(kind), [clientId, this.actor, now]) : [];
       const [s] = await tx.query<{ added: number; updated: number }>(upsertCustomerSuppressionsSql(kind), [clientId, this.actor, now]);
       summary.suppressions_added += s?.added ?? 0;
       summary.suppressions_updated += (s?.updated ?? 0) + (c?.cleared ?? 0);
