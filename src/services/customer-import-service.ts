@@ -117,8 +117,10 @@ export interface ImportRequest {
    * failing on them.
    */
   collectUnknownStatuses?: boolean;
-  /** Use exactly this mapping (an interactive import's confirmed one), not a proposal. */
+  /** Use exactly this mapping (an interactive import's confirmed one), not a proposal… */
   mapping?: ColumnMapping | undefined;
+  /** …made for this header row. */
+  expectHeaders?: readonly string[] | undefined;
   /** The input again from its start (a file; not stdin): lets a remembered delimiter/encoding apply. */
   reopenInput?: (() => AsyncIterable<Buffer | string>) | undefined;
   onReject?: (reject: ImportReject, headers: string[]) => void | Promise<void>;
@@ -546,6 +548,10 @@ export class CustomerImportService {
     const { headers, aboveHeader, buffered, samples } = head;
     const proposal = await this.proposeMapping(client, headers, samples, request.mapOverrides, this.givenSettings(request));
     const mapping = request.mapping ?? proposal.mapping;
+    // A confirmed mapping holds column positions: the file read again must have the same header.
+    if (request.mapping && request.expectHeaders && request.expectHeaders.join('\u001f') !== headers.join('\u001f')) {
+      throw new AosError('input', `${request.fileName} changed while the import was being confirmed (its header is not the one mapped)`, 'run the import again');
+    }
     if (missingRequired(mapping).length > 0) {
       throw new AosError(
         'input',
@@ -776,7 +782,7 @@ export interface InteractiveImportDeps {
  * written, never at a prompt; the write recomputes everything in its own transaction, so data
  * changed meanwhile is taken as it is then. Seconds leave out the time at the prompts.
  */
-export async function importInteractively(deps: InteractiveImportDeps, request: Omit<ImportRequest, 'input' | 'mapping'>): Promise<ImportSummary> {
+export async function importInteractively(deps: InteractiveImportDeps, request: Omit<ImportRequest, 'input' | 'mapping' | 'expectHeaders'>): Promise<ImportSummary> {
   const started = performance.now();
   let promptMs = 0;
   const prompt = async <T>(ask: () => Promise<T>): Promise<T> => {
@@ -810,6 +816,7 @@ export async function importInteractively(deps: InteractiveImportDeps, request: 
         encoding: request.encoding ?? proposal.settings.encoding ?? undefined,
         input: deps.reopenInput(),
         mapping,
+        expectHeaders: proposal.headers,
         dateFormat,
         statusMap,
         dryRun,
