@@ -40,6 +40,8 @@ export interface RowContext {
   defaultStatus: CustomerStatus | null;
   /** What a status cell says: the value mapping, then known words; null when unknown. */
   statusOf?: (value: string) => StatusClass | null;
+  /** domainColumns(mapping), worked out once for a whole import. */
+  domainColumns?: readonly number[];
 }
 
 export type RowOutcome =
@@ -162,7 +164,7 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   }
 
   let domain: string | null = null;
-  for (const index of domainColumns(mapping)) {
+  for (const index of ctx.domainColumns ?? domainColumns(mapping)) {
     const text = row.at(index, 'domain');
     if (text !== null) domain = companyDomain(row, text, 'domain');
     if (domain !== null) break;

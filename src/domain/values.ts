@@ -231,8 +231,13 @@ export function parseServices(text: string | undefined | null): string[] {
   return [...new Set(items)].sort();
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Company names compared for the natural key: case, spacing and punctuation ignored. */
 export function normalizeCompanyName(name: string): string {
+  // Printable ASCII (most names): NFKC changes nothing and letters/digits are [a-z0-9]. Every row
+  // with a name passes here, so the Unicode path is kept for the names that need it.
+  if (PRINTABLE_ASCII.test(name)) return name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   return name
     .normalize('NFKC')
     .toLowerCase()

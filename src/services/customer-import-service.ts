@@ -6,6 +6,7 @@ import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
 import {
   autoMapColumns,
+  domainColumns,
   findHeader,
   headerKey,
   IMPORT_FIELDS,
@@ -562,8 +563,17 @@ export class CustomerImportService {
     const settings = proposal.settings;
     const parseDate = dateParserOf(settings.dateFormat);
     const statusHeader = mapping.status === null ? '' : (headers[mapping.status] ?? '');
-    const statusOf = (value: string): StatusClass | null => settings.statusMap[statusKey(value)] ?? classifyStatus(value, statusHeader);
-    const rowContext: RowContext = { parseDate, defaultStatus, statusOf };
+    // A status column holds a handful of distinct values over a million rows: each is read once.
+    const statusMemo = new Map<string, StatusClass | null>();
+    const statusOf = (value: string): StatusClass | null => {
+      let status = statusMemo.get(value);
+      if (status === undefined) {
+        status = settings.statusMap[statusKey(value)] ?? classifyStatus(value, statusHeader);
+        if (statusMemo.size < 10_000) statusMemo.set(value, status);
+      }
+      return status;
+    };
+    const rowContext: RowContext = { parseDate, defaultStatus, statusOf, domainColumns: domainColumns(mapping) };
 
     const summary: ImportSummary = {
       client: client.slug,
