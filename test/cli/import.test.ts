@@ -150,7 +150,7 @@ for (const engine of enginesUnderTest()) {
       const interruptedAt = performance.now();
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code).toBe(130);
+      expect(code, stderr).toBe(130);
       expect(stderr).toContain('nothing was written');
       expect(performance.now() - interruptedAt).toBeLessThan(4000);
       expect(await count('customers', 'sigint')).toBe(0);
