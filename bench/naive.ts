@@ -23,13 +23,15 @@ export async function naiveImport(url: string, file: string, clientSlug: string)
           mapping = autoMapColumns(record.fields);
           continue;
         }
-        let c;
+        let outcome;
         try {
-          c = normalizeCustomerRow(record.fields, mapping, { parseDate, defaultStatus: null });
+          outcome = normalizeCustomerRow(record.fields, mapping, { parseDate, defaultStatus: null });
         } catch (e) {
           if (e instanceof ValueError) continue;
           throw e;
         }
+        if (outcome.kind !== 'customer') continue;
+        const c = outcome.record;
         const [row] = await tx<{ id: string }[]>`
           insert into client_customers (client_id, natural_key, company_name, domain, industry, contact_email, contact_name,
                                         status, customer_since, deal_value, services, source)

@@ -22,6 +22,8 @@ export interface BenchOptions {
   runs: number;
   sizes: number[];
   out: string;
+  /** Only the import figures (`--only import`): the check and signals benches are skipped. */
+  importOnly?: boolean;
   log: (line: string) => void;
   /** A migrated embedded data directory to copy instead of creating one (initdb is not measured; the test suite has one). */
   embeddedTemplate?: string | undefined;
@@ -345,6 +347,15 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
       if (size <= EMBEDDED_MAX_ROWS) largestEmbedded = file;
       imports.push(await benchImport(size, file, opts, work));
     }
+    if (opts.importOnly) {
+      const lines = imports.map((f) => {
+        const server = median(f.server);
+        return `import ${f.size}: server ${fmt(server)} s, write floor ${fmt(median(f.floorWrite))} s, ratio ${fmt(server / median(f.floorWrite))}×, in-process ${fmt(median(f.serverInProcess))} s, raw copy ${fmt(median(f.floorRaw))} s, peak RSS ${fmt(median(f.serverRss), 0)} MB`;
+      });
+      writeFileSync(opts.out, `${[...machine(), ...lines].join('\n')}\n`);
+      opts.log(lines.join('\n'));
+      return lines.join('\n');
+    }
     const check = await benchCheck(opts, work);
     const top = imports.at(-1) as ImportFigures;
     const signals = await benchSignals(opts, work, largest, top.rows, largestEmbedded);
@@ -419,6 +430,7 @@ function parseArgs(argv: string[]): BenchOptions {
     runs: Number(value('--runs') ?? (quick ? 1 : 3)),
     sizes: (value('--sizes') ?? (quick ? '2000' : '10000,100000,1000000')).split(',').map(Number),
     out: value('--out') ?? (quick ? join(tmpdir(), 'aos-bench-quick.md') : join(ROOT, 'BENCHMARKS.md')),
+    importOnly: value('--only') === 'import',
     log: (line) => console.error(line),
   };
 }

@@ -83,7 +83,7 @@ export const clientCustomers = pgTable(
     primaryKey({ name: 'client_customers_pkey', columns: [t.clientId, t.id] }),
     unique('client_customers_client_natural_key').on(t.clientId, t.naturalKey),
     index('client_customers_domain_idx').on(t.domain),
-    check('client_customers_status_check', sql`${t.status} in ('active', 'churned')`),
+    check('client_customers_status_check', sql`${t.status} in ('active', 'churned', 'partner', 'competitor')`),
     // A customer with a domain is keyed by it: one customer per client and domain, which the
     // signals rely on to count distinct clients with count(*).
     check('client_customers_domain_key_check', sql`${t.domain} is null or ${t.naturalKey} = 'd:' || ${t.domain}`),
@@ -156,7 +156,9 @@ export const importRuns = pgTable(
       .references(() => clients.id, { onDelete: 'cascade' }),
     fileName: text('file_name').notNull(),
     sha256: text('sha256').notNull(),
-    // Normalized header list joined by '\u001f': the key of the remembered mapping.
+    // SHA-256 (hex) of the normalized header set: the key of the remembered mapping. A hash, so
+    // that exports of hundreds of columns fit the index (rows from before hold the joined list
+    // and simply match nothing).
     headerKey: text('header_key').notNull(),
     mapping: jsonb('mapping').notNull(),
     counts: jsonb('counts').notNull(),

@@ -1,6 +1,10 @@
 // Which CSV header feeds which customer field: synonyms of CRM exports (HubSpot, Salesforce,
-// Pipedrive, spreadsheets), then keywords, then fuzzy matching for typos.
+// Pipedrive, spreadsheets), then keywords, then fuzzy matching for typos — each confirmed by the
+// column's sample values (a column of dates is never the email, of LinkedIn pages never the website).
+import { createHash } from 'node:crypto';
 import { distance } from 'fastest-levenshtein';
+import { parseTarget } from './targets.js';
+import { yesNoMeaning } from './values.js';
 
 export const IMPORT_FIELDS = [
   'company_name',
@@ -23,8 +27,35 @@ export const IMPORT_FIELDS = [
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
-/** field → header index (or null when the field is not imported). */
-export type ColumnMapping = Record<ImportField, number | null>;
+/**
+ * field → header index (or null when the field is not imported), and for the domain the further
+ * columns tried in order when the first gives no company domain (HubSpot's `Company Domain Name`,
+ * then `Website URL`).
+ */
+export type ColumnMapping = Record<ImportField, number | null> & { domainFallbacks: number[] };
+
+/** The domain columns in priority order. */
+export function domainColumns(mapping: ColumnMapping): number[] {
+  return mapping.domain === null ? [] : [mapping.domain, ...mapping.domainFallbacks.filter((i) => i !== mapping.domain)];
+}
+
+/** Sets the domain columns (first = primary); an empty list unmaps the domain. */
+export function setDomainColumns(mapping: ColumnMapping, columns: readonly number[]): void {
+  const unique = [...new Set(columns)];
+  mapping.domain = unique[0] ?? null;
+  mapping.domainFallbacks = unique.slice(1);
+}
+
+/** Whether a header index feeds any field (the domain's fallbacks included). */
+export function fieldOfColumn(mapping: ColumnMapping, index: number): ImportField | null {
+  for (const field of IMPORT_FIELDS) if (mapping[field] === index) return field;
+  return mapping.domainFallbacks.includes(index) ? 'domain' : null;
+}
+
+/** A copy that can be changed without touching the original. */
+export function copyMapping(mapping: ColumnMapping): ColumnMapping {
+  return { ...mapping, domainFallbacks: [...mapping.domainFallbacks] };
+}
 
 export const FIELD_DESCRIPTIONS: Record<ImportField, string> = {
   company_name: 'company name (required unless a domain is mapped)',
@@ -34,7 +65,7 @@ export const FIELD_DESCRIPTIONS: Record<ImportField, string> = {
   contact_title: 'contact job title',
   industry: 'industry',
   employee_count_range: 'employee count or range',
-  status: 'active / churned',
+  status: 'status (each value mapped to active / churned / partner / competitor / skip)',
   customer_since: 'customer since (date)',
   churned_at: 'churned at (date)',
   deal_value: 'deal value ($15,000.00, AUD 15000)',
@@ -77,7 +108,7 @@ const SYNONYMS: Record<ImportField, string[]> = {
     'employeecountrange', 'employees', 'employeecount', 'numberofemployees', 'noofemployees', 'companysize', 'size',
     'headcount', 'employeerange', 'organizationnumberofemployees', 'staff', 'teamsize',
   ],
-  status: ['status', 'customerstatus', 'accountstatus', 'lifecyclestage', 'stage', 'clientstatus', 'type', 'accounttype'],
+  status: ['status', 'customerstatus', 'accountstatus', 'lifecyclestage', 'dealstatus', 'stage', 'clientstatus', 'type', 'accounttype', 'companytype'],
   customer_since: [
     'customersince', 'becameacustomerdate', 'startdate', 'since', 'wondate', 'dealwontime', 'wontime', 'closedate',
     'contractstart', 'contractstartdate', 'signeddate', 'signupdate', 'firstpurchasedate', 'customerstartdate',
@@ -108,6 +139,66 @@ const KEYWORDS: Array<[ImportField, RegExp]> = [
   ['contact_title', /jobtitle/],
 ];
 
+// Headers that only look like a field: HubSpot's "Recent Sales Email Replied Date" or "Email
+// Domain" are no email column; "LinkedIn Company Page", "First Referring Site" or "Avatar URL" no
+// company website.
+const NEVER: Partial<Record<ImportField, RegExp>> = {
+  contact_email: /date|time|count|number|opened|clicked|replied|bounce|optout|unsubscri|domain|sent|delivered|subscription|status/,
+  domain: /linkedin|facebook|twitter|instagram|youtube|tiktok|pinterest|logo|image|photo|avatar|emaildomain|casestudy|refer|source|landing|tracking|utm|calendar|meeting|page(?:seen|view)|unsubscri|crunchbase|glassdoor|yelp/,
+  customer_since: /create|modified|activity|contacted|lastseen|birth/,
+  churned_at: /create|modified|activity|contacted|lastseen|birth/,
+};
+
+const SAMPLED_PLACEHOLDER = /^(?:-+|—|–|n\/?a|none|null|unknown|tb[ad]|\?+)$/i;
+
+/** The non-empty sample values of a column. */
+function sampleValues(samples: readonly (readonly string[])[], index: number): string[] {
+  return samples.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '' && !SAMPLED_PLACEHOLDER.test(v));
+}
+
+const share = (values: string[], test: (v: string) => boolean) => values.filter(test).length / values.length;
+const isCompanyWebsite = (v: string) => {
+  const p = parseTarget(v);
+  return p.ok && p.target.kind === 'domain' && !p.target.platformPage;
+};
+
+/**
+ * Whether a column's samples say it cannot be this field: the values of an email column hold an
+ * '@', of a website column name a company's site (not a page on LinkedIn), of a date or money
+ * column hold a digit — in at least `agreeing` of them. A column without samples contradicts
+ * nothing.
+ */
+function samplesContradict(field: ImportField, values: string[], agreeing: number): boolean {
+  if (values.length === 0) return false;
+  switch (field) {
+    case 'contact_email':
+      return share(values, (v) => v.includes('@')) < agreeing;
+    case 'domain':
+      return share(values, isCompanyWebsite) < agreeing;
+    case 'customer_since':
+    case 'churned_at':
+    case 'deal_value':
+      return share(values, (v) => /\d/.test(v)) < agreeing;
+    default:
+      return false;
+  }
+}
+
+const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b/;
+const isPlatformPageValue = (v: string) => {
+  const p = parseTarget(v);
+  return p.ok && p.target.platformPage;
+};
+
+/**
+ * What even a column named "Website" or "Email" cannot be: a column of LinkedIn (or other
+ * platform) pages is no website, a column of dates no email.
+ */
+function samplesForbid(field: 'domain' | 'contact_email', values: string[]): boolean {
+  if (values.length === 0) return false;
+  return field === 'domain' ? share(values, isPlatformPageValue) > 0.5 : share(values, (v) => DATE_LIKE.test(v)) > 0.5;
+}
+
 export interface HeaderMatch {
   field: ImportField;
   header: number;
@@ -126,41 +217,68 @@ function fuzzySimilarity(a: string, b: string): number {
 }
 
 export function emptyMapping(): ColumnMapping {
-  return Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as ColumnMapping;
+  return { ...(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as Record<ImportField, null>), domainFallbacks: [] };
 }
 
-/** Proposes a mapping for a header row; each header feeds at most one field. */
-export function autoMapColumns(headers: readonly string[]): ColumnMapping {
+const YES_NO = /^(?:yes|no|y|n|true|false)$/i;
+const MAX_DOMAIN_COLUMNS = 3;
+
+/**
+ * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at
+ * most one field. Further website/domain columns become the domain's fallbacks.
+ */
+export function autoMapColumns(headers: readonly string[], samples: readonly (readonly string[])[] = []): ColumnMapping {
   const normalized = headers.map(normalizeHeader);
   const mapping = emptyMapping();
   const used = new Set<number>();
+  // A synonym names the field outright: a "Website" or "Email" column stays what it says however
+  // noisy its values (each bad cell is dropped on its own) unless they are mostly platform pages or
+  // dates, and other synonyms are overruled by their samples only with some evidence (three values
+  // or more, fewer than a third fitting). A keyword or a fuzzy match, or a further domain column,
+  // needs most values to agree.
+  const fits = (field: ImportField, index: number, by: 'synonym' | 'fallback' | 'guess' = 'guess') => {
+    if (used.has(index) || (NEVER[field]?.test(normalized[index] as string) ?? false)) return false;
+    const values = sampleValues(samples, index);
+    if (by === 'synonym') {
+      if (field === 'domain' || field === 'contact_email') return !samplesForbid(field, values);
+      return values.length < 3 || !samplesContradict(field, values, 1 / 3);
+    }
+    return !samplesContradict(field, values, 0.5);
+  };
   const assign = (field: ImportField, index: number) => {
     mapping[field] = index;
     used.add(index);
   };
 
-  // 1. Exact synonyms, best-ranked synonym first for each field, fields in declaration order.
+  // 1. A yes/no column whose header says what yes means ("Churned?", "Active customer").
+  const yesNo = headers.findIndex((h, i) => {
+    const values = sampleValues(samples, i);
+    return values.length > 0 && values.every((v) => YES_NO.test(v)) && yesNoMeaning(h) !== null;
+  });
+  if (yesNo >= 0) assign('status', yesNo);
+  // 2. Exact synonyms, best-ranked synonym first for each field, fields in declaration order.
   for (const field of IMPORT_FIELDS) {
+    if (mapping[field] !== null) continue;
     for (const synonym of SYNONYMS[field]) {
-      const index = normalized.findIndex((h, i) => h === synonym && !used.has(i));
+      const index = normalized.findIndex((h, i) => h === synonym && fits(field, i, 'synonym'));
       if (index >= 0) {
         assign(field, index);
         break;
       }
     }
   }
-  // 2. Keywords contained in the header.
+  // 3. Keywords contained in the header.
   for (const [field, pattern] of KEYWORDS) {
     if (mapping[field] !== null) continue;
-    const index = normalized.findIndex((h, i) => !used.has(i) && h !== '' && pattern.test(h));
+    const index = normalized.findIndex((h, i) => h !== '' && pattern.test(h) && fits(field, i));
     if (index >= 0) assign(field, index);
   }
-  // 3. Fuzzy: a typo of a synonym ("Compnay", "Emial Adress").
+  // 4. Fuzzy: a typo of a synonym ("Compnay", "Emial Adress").
   for (const field of IMPORT_FIELDS) {
     if (mapping[field] !== null) continue;
     let best: { index: number; score: number } | undefined;
     normalized.forEach((h, i) => {
-      if (used.has(i) || h.length < 4) return;
+      if (h.length < 4 || !fits(field, i)) return;
       for (const synonym of SYNONYMS[field]) {
         if (synonym.length < 4) continue;
         const score = fuzzySimilarity(h, synonym);
@@ -168,6 +286,17 @@ export function autoMapColumns(headers: readonly string[]): ColumnMapping {
       }
     });
     if (best) assign(field, best.index);
+  }
+  // 5. Other website/domain columns, in synonym order, tried when the first gives no domain.
+  if (mapping.domain !== null) {
+    for (const synonym of SYNONYMS.domain) {
+      if (mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
+      const index = normalized.findIndex((h, i) => h === synonym && fits('domain', i, 'fallback'));
+      if (index >= 0) {
+        mapping.domainFallbacks.push(index);
+        used.add(index);
+      }
+    }
   }
   return mapping;
 }
@@ -180,9 +309,13 @@ export function findHeader(headers: readonly string[], name: string): number {
   return wanted === '' ? -1 : headers.findIndex((h) => normalizeHeader(h) === wanted);
 }
 
-/** The key under which a confirmed mapping is remembered: the normalized header set. */
+/**
+ * The key under which a confirmed mapping is remembered: SHA-256 of the normalized header set
+ * (sorted, distinct), so a 300-column export fits an index entry.
+ */
 export function headerKey(headers: readonly string[]): string {
-  return headers.map(normalizeHeader).join('\u001f');
+  const set = [...new Set(headers.map(normalizeHeader))].sort();
+  return createHash('sha256').update(set.join('\u001f')).digest('hex');
 }
 
 export const isImportField = (name: string): name is ImportField => (IMPORT_FIELDS as readonly string[]).includes(name);
@@ -192,12 +325,16 @@ export function missingRequired(mapping: ColumnMapping): ImportField[] {
   return mapping.company_name === null && mapping.domain === null ? ['company_name'] : [];
 }
 
-/** field → header name, for storage and display. */
-export function mappingByName(mapping: ColumnMapping, headers: readonly string[]): Partial<Record<ImportField, string>> {
-  const out: Partial<Record<ImportField, string>> = {};
+/** field → header name (the domain: a list of names when it has fallbacks), for storage and display. */
+export type MappingByName = Partial<Record<ImportField, string | string[]>>;
+
+export function mappingByName(mapping: ColumnMapping, headers: readonly string[]): MappingByName {
+  const out: MappingByName = {};
   for (const field of IMPORT_FIELDS) {
     const index = mapping[field];
     if (index !== null && index !== undefined) out[field] = headers[index] as string;
   }
+  const domains = domainColumns(mapping);
+  if (domains.length > 1) out.domain = domains.map((i) => headers[i] as string);
   return out;
 }

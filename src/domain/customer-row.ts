@@ -1,16 +1,25 @@
-// One CSV row → one clean customer record, or a ValueError saying what is wrong with it.
+// One CSV row → one clean customer record (SPEC §7). A customer is never lost to a bad cell: an
+// optional value that does not parse is dropped with a warning; only a row with no usable target
+// and no company name is a ValueError (a reject).
 import type { CustomerStatus } from '../db/schema-constants.js';
-import type { ColumnMapping, ImportField } from './column-mapping.js';
-import { mailboxAddress, parseTarget } from './targets.js';
-import { normalizeCompanyName, parseBoolean, parseDealValue, parseServices, parseStatus, ValueError, type DateParser } from './values.js';
+import { domainColumns, type ColumnMapping, type ImportField } from './column-mapping.js';
+import { mailboxAddress, parseTarget, printable, type Target } from './targets.js';
+import { classifyStatus, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
 
 export interface CustomerRecord {
   naturalKey: string;
+  /** The normalized company name when the row has one: finds the customer stored by name alone. */
+  nameKey: string | null;
   companyName: string;
   domain: string | null;
   industry: string | null;
   employeeCountRange: string | null;
   contactEmail: string | null;
+  /**
+   * The canonical contact email when it needs an entry of its own: the domain entry does not
+   * cover it (webmail, another company's domain) or there is no domain.
+   */
+  emailEntry: string | null;
   contactName: string | null;
   contactTitle: string | null;
   status: CustomerStatus;
@@ -29,7 +38,19 @@ export interface RowContext {
   parseDate: DateParser;
   /** --status, applied when the row has no status of its own. */
   defaultStatus: CustomerStatus | null;
+  /** What a status cell says: the value mapping, then known words; null when unknown. */
+  statusOf?: (value: string) => StatusClass | null;
+  /** domainColumns(mapping), worked out once for a whole import. */
+  domainColumns?: readonly number[];
 }
+
+export type RowOutcome =
+  /** A customer; `warnings` name the optional values dropped from it. */
+  | { kind: 'customer'; record: CustomerRecord; warnings: string[] }
+  /** Not a customer (a prospect, an open or lost deal): its status maps to skip. */
+  | { kind: 'skip'; status: string }
+  /** A status value nobody mapped yet. */
+  | { kind: 'unknown_status'; status: string };
 
 const MAX_TEXT = 1000;
 const MAX_LONG_TEXT = 10_000;
@@ -41,80 +62,160 @@ const PLACEHOLDER_STARTS = new Set(['-', '—', '–', 'n', 'N', '#', 'u', 'U', 
 // Every cell of a million-row import passes here: most are ruled out by length or first character.
 const isPlaceholder = (value: string) => value.length <= 14 && PLACEHOLDER_STARTS.has(value[0] as string) && PLACEHOLDER.test(value);
 
-function cell(fields: readonly string[], mapping: ColumnMapping, field: ImportField, max = MAX_TEXT): string | null {
-  const index = mapping[field];
-  if (index === null) return null;
-  const value = (fields[index] ?? '').trim();
-  if (value === '' || isPlaceholder(value)) return null;
-  if (value.includes('\u0000')) throw new ValueError(`${field} contains a NUL character`);
-  if (value.length > max) throw new ValueError(`${field} is longer than ${max} characters`);
-  return value;
+const short = (text: string) => printable(text, 60);
+
+/** Reads one row's cells, collecting what had to be dropped. */
+class RowReader {
+  readonly warnings: string[] = [];
+
+  constructor(
+    private readonly fields: readonly string[],
+    private readonly mapping: ColumnMapping,
+  ) {}
+
+  at(index: number, field: string, max = MAX_TEXT): string | null {
+    const value = (this.fields[index] ?? '').trim();
+    if (value === '' || isPlaceholder(value)) return null;
+    if (value.includes('\u0000')) return this.drop(`${field} contains a NUL character`);
+    if (value.length > max) return this.drop(`${field} is longer than ${max} characters`);
+    return value;
+  }
+
+  text(field: ImportField, max = MAX_TEXT): string | null {
+    const index = this.mapping[field];
+    return index === null ? null : this.at(index, field, max);
+  }
+
+  /** An optional value through its parser; one that does not parse is dropped with a warning. */
+  parsed<T>(field: ImportField, parse: (text: string) => T | null): T | null {
+    const text = this.text(field);
+    if (text === null) return null;
+    try {
+      return parse(text);
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      return this.drop(`${field}: ${e.message}`);
+    }
+  }
+
+  drop(warning: string): null {
+    this.warnings.push(warning);
+    return null;
+  }
 }
 
-function companyDomain(text: string): string | null {
+/**
+ * The company domain of a domain cell, or null: a website at gmail.com, a page on facebook.com or
+ * an address at a mail provider says nothing of the company's own domain, so the row falls back
+ * to its next domain column or its email. (facebook.com itself, without a page, is Facebook, and
+ * telstra.com, a provider that is also a company, is Telstra's website.)
+ */
+function companyDomain(row: RowReader, text: string, field: string): string | null {
   const p = parseTarget(text);
-  if (!p.ok) throw new ValueError(`domain "${text.length > 60 ? `${text.slice(0, 60)}…` : text}": ${p.error}`);
-  // A website at gmail.com, or a page on facebook.com, says nothing of the company's own domain:
-  // the row falls back to its email. (facebook.com itself, without a page, is Facebook, and
-  // telstra.com, a mail provider that is also a company, is Telstra's website.)
+  if (!p.ok) return row.drop(`${field} "${short(text)}": ${p.error}`);
+  if (p.target.kind === 'email') return p.target.freeMail ? null : p.target.registrableDomain;
   if (p.target.webmail || p.target.platformPage) return null;
   return p.target.registrableDomain;
 }
 
-export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnMapping, ctx: RowContext): CustomerRecord {
-  const rawName = cell(fields, mapping, 'company_name');
-  const rawDomain = cell(fields, mapping, 'domain');
-  const rawEmail = cell(fields, mapping, 'contact_email');
+interface ContactEmail {
+  address: string;
+  target: Target;
+}
 
-  let emailKey: string | null = null;
-  let emailDomain: string | null = null;
-  let contactEmail: string | null = null;
-  if (rawEmail !== null) {
-    const p = parseTarget(rawEmail);
-    if (!p.ok || p.target.kind !== 'email') {
-      // The parser's reason, unless it only says the same again.
-      const why = p.ok || p.error === 'not a valid email address' ? '' : ` (${p.error})`;
-      throw new ValueError(`contact email "${rawEmail}" is not a valid email address${why}`);
-    }
-    contactEmail = mailboxAddress(rawEmail).toLowerCase();
-    emailKey = p.target.value;
-    if (!p.target.freeMail) emailDomain = p.target.registrableDomain;
+/**
+ * The contact email of a cell: one address (a display name around it is fine); of several, the
+ * first, with a warning; a domain typed there is no address (it may still name the company).
+ */
+function contactEmail(row: RowReader, raw: string): { email: ContactEmail | null; typedDomain: string | null } {
+  const one = (text: string): ContactEmail | null => {
+    const address = mailboxAddress(text);
+    const p = parseTarget(address);
+    return p.ok && p.target.kind === 'email' ? { address: address.toLowerCase(), target: p.target } : null;
+  };
+  const whole = one(raw);
+  if (whole) return { email: whole, typedDomain: null };
+  if (raw.split('@').length > 2) {
+    const parts = raw.split(/[;,]|\s+/).filter((s) => s.includes('@'));
+    const first = parts.map(one).find((e) => e !== null) ?? null;
+    row.drop(`contact_email "${short(raw)}" holds ${parts.length} addresses${first ? `: kept ${first.address}` : ', none valid'}`);
+    return { email: first, typedDomain: null };
   }
-  const domain = (rawDomain !== null ? companyDomain(rawDomain) : null) ?? emailDomain;
-  if (rawName === null && domain === null && emailKey === null) throw new ValueError('no company name, domain or email');
+  const p = parseTarget(raw);
+  if (p.ok && p.target.kind === 'domain') {
+    row.drop(`contact_email "${short(raw)}" is a domain, not an email address`);
+    return { email: null, typedDomain: companyDomain(row, raw, 'contact_email') };
+  }
+  row.drop(`contact_email "${short(raw)}" is not a valid email address${p.ok ? '' : ` (${p.error})`}`);
+  return { email: null, typedDomain: null };
+}
 
-  const statusWord = cell(fields, mapping, 'status');
-  const churnedAt = ctx.parseDate(cell(fields, mapping, 'churned_at') ?? '');
-  const status = (statusWord !== null ? parseStatus(statusWord) : null) ?? ctx.defaultStatus ?? (churnedAt ? 'churned' : 'active');
-  const companyName = rawName ?? domain ?? contactEmail ?? '';
-  const servicesText = cell(fields, mapping, 'services');
+export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnMapping, ctx: RowContext): RowOutcome {
+  const row = new RowReader(fields, mapping);
 
+  // A row whose status says it is no customer is skipped, whatever else it holds.
+  const statusCell = row.text('status');
+  let status: CustomerStatus | null = null;
+  if (statusCell !== null) {
+    const mapped = (ctx.statusOf ?? classifyStatus)(statusCell);
+    if (mapped === null) return { kind: 'unknown_status', status: statusCell };
+    if (mapped === 'skip') return { kind: 'skip', status: statusCell };
+    status = mapped;
+  }
+
+  let domain: string | null = null;
+  for (const index of ctx.domainColumns ?? domainColumns(mapping)) {
+    const text = row.at(index, 'domain');
+    if (text !== null) domain = companyDomain(row, text, 'domain');
+    if (domain !== null) break;
+  }
+  const rawEmail = row.text('contact_email');
+  const { email, typedDomain } = rawEmail === null ? { email: null, typedDomain: null } : contactEmail(row, rawEmail);
+  // Domain from the domain column(s), else from the contact email unless it is a mail provider.
+  domain ??= (email && !email.target.freeMail ? email.target.registrableDomain : null) ?? typedDomain;
+  const rawName = row.text('company_name');
+  if (rawName === null && domain === null && email === null) {
+    throw new ValueError(`no company name, domain or email${row.warnings.length ? ` (${row.warnings.join('; ')})` : ''}`);
+  }
+
+  const companyName = rawName ?? domain ?? email?.address ?? '';
+  const nameKey = rawName === null ? null : normalizeCompanyName(rawName) || null;
   let naturalKey: string;
   if (domain !== null) naturalKey = `d:${domain}`;
-  else if (emailKey !== null) naturalKey = `e:${emailKey}`;
+  else if (email !== null) naturalKey = `e:${email.target.value}`;
   else {
     const name = normalizeCompanyName(companyName);
-    if (name === '') throw new ValueError(`company name "${companyName}" has no letters or digits`);
+    if (name === '') throw new ValueError(`company name "${short(companyName)}" has no letters or digits, and the row has no domain or email`);
     naturalKey = `n:${name}`;
   }
+  // The domain entry covers an address at the domain (or under it), a provider's too; webmail
+  // and other companies' addresses need their own entry.
+  const covered = email !== null && domain !== null && !email.target.webmail && email.target.registrableDomain === domain;
+  const churnedAt = row.parsed('churned_at', ctx.parseDate);
   return {
-    naturalKey,
-    companyName,
-    domain,
-    industry: cell(fields, mapping, 'industry'),
-    employeeCountRange: cell(fields, mapping, 'employee_count_range'),
-    contactEmail,
-    contactName: cell(fields, mapping, 'contact_name'),
-    contactTitle: cell(fields, mapping, 'contact_title'),
-    status,
-    customerSince: ctx.parseDate(cell(fields, mapping, 'customer_since') ?? ''),
-    churnedAt,
-    dealValue: parseDealValue(cell(fields, mapping, 'deal_value') ?? ''),
-    services: servicesText !== null ? parseServices(servicesText) : null,
-    externalId: cell(fields, mapping, 'external_id'),
-    canUseAsReference: parseBoolean(cell(fields, mapping, 'can_use_as_reference') ?? ''),
-    caseStudyUrl: cell(fields, mapping, 'case_study_url', 2048),
-    testimonial: cell(fields, mapping, 'testimonial', MAX_LONG_TEXT),
-    logoApproved: parseBoolean(cell(fields, mapping, 'logo_approved') ?? ''),
+    kind: 'customer',
+    warnings: row.warnings,
+    record: {
+      naturalKey,
+      nameKey,
+      companyName,
+      domain,
+      industry: row.text('industry'),
+      employeeCountRange: row.text('employee_count_range'),
+      contactEmail: email?.address ?? null,
+      emailEntry: email !== null && !covered ? email.target.value : null,
+      contactName: row.text('contact_name'),
+      contactTitle: row.text('contact_title'),
+      status: status ?? ctx.defaultStatus ?? (churnedAt ? 'churned' : 'active'),
+      customerSince: row.parsed('customer_since', ctx.parseDate),
+      churnedAt,
+      dealValue: row.parsed('deal_value', parseDealValue),
+      services: row.parsed('services', parseServices),
+      externalId: row.text('external_id'),
+      canUseAsReference: row.parsed('can_use_as_reference', parseBoolean),
+      caseStudyUrl: row.text('case_study_url', 2048),
+      testimonial: row.text('testimonial', MAX_LONG_TEXT),
+      logoApproved: row.parsed('logo_approved', parseBoolean),
+    },
   };
 }

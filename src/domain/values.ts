@@ -52,6 +52,17 @@ function validDate(y: number, m: number, d: number, text: string): string {
 
 export type DateParser = (text: string) => string | null;
 
+// Excel stores a date as days since 1899-12-30 and a CSV saved from a sheet whose column is not
+// formatted as a date holds that number (44927 is 2023-01-01). Five digits cover 1927-2173.
+const EXCEL_SERIAL = /^\d{5}(?:\.\d+)?$/;
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+
+function excelSerialDate(s: string): string | null {
+  if (!EXCEL_SERIAL.test(s)) return null;
+  const date = new Date(EXCEL_EPOCH + Math.floor(Number(s)) * 86_400_000);
+  return validDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), s);
+}
+
 /**
  * ISO 8601 by default; with a format like `DD/MM/YYYY`, `MM/DD/YY` or `D.M.YYYY`, that format
  * and ISO 8601.
@@ -63,6 +74,10 @@ export function makeDateParser(format?: string): DateParser {
       const s = text.trim();
       if (s === '') return null;
       const m = ISO_DATE.exec(s);
+      if (!m) {
+        const serial = excelSerialDate(s);
+        if (serial) return serial;
+      }
       if (!m) throw new ValueError(`date "${text}" is not ISO 8601 (YYYY-MM-DD); pass --date-format, e.g. DD/MM/YYYY`);
       return validDate(Number(m[1]), Number(m[2]), Number(m[3]), text);
     };
@@ -89,6 +104,8 @@ export function makeDateParser(format?: string): DateParser {
       // columns (a date typed by hand beside system timestamps): it stays accepted.
       const iso = ISO_DATE.exec(s);
       if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]), text);
+      const serial = excelSerialDate(s);
+      if (serial) return serial;
       throw new ValueError(`date "${text}" matches neither --date-format ${format} nor ISO 8601 (YYYY-MM-DD)`);
     }
     const parts: Record<string, number> = {};
@@ -101,29 +118,99 @@ export function makeDateParser(format?: string): DateParser {
   };
 }
 
+/** What a status value makes of a row (SPEC §7): a customer of some kind, or not one at all. */
+export const STATUS_CLASSES = ['active', 'churned', 'partner', 'competitor', 'skip'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+/** The key a status value is mapped by: trimmed, lowercase, inner spaces collapsed. */
+export function statusKey(text: string): string {
+  return text.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
 // 'evangelist' is HubSpot's lifecycle stage after 'customer': a customer who promotes you.
-const ACTIVE_WORDS = new Set(['active', 'current', 'customer', 'won', 'closedwon', 'live', 'yes', 'paying', 'existing', 'existingcustomer', 'activecustomer', 'evangelist']);
-const CHURNED_WORDS = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'lost', 'closedlost', 'inactive', 'formercustomer', 'pastcustomer', 'ex', 'excustomer', 'ended', 'no']);
+const ACTIVE_WORDS = new Set(['active', 'current', 'customer', 'won', 'closedwon', 'live', 'paying', 'existing', 'existingcustomer', 'activecustomer', 'evangelist', 'client', 'activeclient', 'customerdirect', 'customerchannel']);
+const CHURNED_WORDS = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'inactive', 'formercustomer', 'pastcustomer', 'ex', 'excustomer', 'ended', 'expired', 'terminated']);
+// Not a customer: HubSpot lifecycle stages before 'customer', Salesforce's 'Prospect', leads and
+// open deals. A lost deal is no customer either (and so never downgrades one).
+const SKIP_WORDS = new Set([
+  'prospect', 'lead', 'subscriber', 'marketingqualifiedlead', 'salesqualifiedlead', 'mql', 'sql', 'opportunity',
+  'open', 'lost', 'closedlost', 'deleted', 'qualified', 'unqualified', 'disqualified', 'suspect',
+]);
+const PARTNER_WORDS = new Set(['partner', 'reseller', 'channelpartner', 'channelpartnerreseller', 'installationpartner', 'technologypartner', 'referralpartner', 'agencypartner', 'affiliate']);
+const COMPETITOR_WORDS = new Set(['competitor', 'competition', 'rival']);
 
 // CRM picklists put the status word in a phrase ("Customer - Direct", "Former Customer",
-// "Closed Lost"): a churn word there wins over an active one; a negation makes it unreadable.
-const CHURN_IN_PHRASE = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'lost', 'inactive', 'ended', 'expired', 'terminated']);
+// "Channel Partner / Reseller"): a churn word there wins over an active one; a negation makes it
+// unreadable (asked for rather than guessed).
+const CHURN_IN_PHRASE = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'inactive', 'ended', 'expired', 'terminated']);
 const ACTIVE_IN_PHRASE = new Set(['active', 'current', 'customer', 'client', 'won', 'live', 'paying', 'existing']);
+const PARTNER_IN_PHRASE = new Set(['partner', 'reseller', 'affiliate']);
 const NEGATIONS = new Set(['not', 'non', 'no', 'never']);
+const YES = new Set(['yes', 'y', 'true', 't', '1', 'x']);
+const NO = new Set(['no', 'n', 'false', 'f', '0']);
 
-/** Status words → active/churned; null for an empty cell; anything else is an error. */
-export function parseStatus(text: string): CustomerStatus | null {
-  const lower = text.trim().toLowerCase();
+/**
+ * What a yes/no status column says, from its header: `Churned?` yes = churned (no = active),
+ * `Active?` / `Is Customer` yes = active (no = churned); null when the header says neither.
+ */
+export function yesNoMeaning(header: string): { yes: StatusClass; no: StatusClass } | null {
+  const h = header.toLowerCase();
+  if (/churn|cancel|former|inactive|lost|ended|terminated/.test(h)) return { yes: 'churned', no: 'active' };
+  if (/active|customer|current|client|paying|live/.test(h)) return { yes: 'active', no: 'churned' };
+  return null;
+}
+
+/** A deal's status column (Pipedrive `Deal - Status`): its `lost` and `open` deals are no customers. */
+const isDealHeader = (header: string) => /deal|opportunit/i.test(header);
+
+/**
+ * The status a value maps itself to, read with its column's header; null when it is not a known
+ * word (the import asks for it, or names it with the --status-map syntax).
+ */
+export function classifyStatus(text: string, header = ''): StatusClass | null {
+  const lower = statusKey(text);
   const word = lower.replace(/[^a-z]/g, '');
   if (word === '') return null;
+  if (YES.has(word) || NO.has(word)) {
+    const meaning = yesNoMeaning(header);
+    return meaning ? meaning[YES.has(word) ? 'yes' : 'no'] : null;
+  }
+  // "Lost" in a deal column is a lost deal (no customer); in a customer status column it is a
+  // lost customer, a past one.
+  if (word === 'lost' || word === 'closedlost') return isDealHeader(header) || /stage/i.test(header) ? 'skip' : 'churned';
   if (ACTIVE_WORDS.has(word)) return 'active';
   if (CHURNED_WORDS.has(word)) return 'churned';
+  if (SKIP_WORDS.has(word)) return 'skip';
+  if (PARTNER_WORDS.has(word)) return 'partner';
+  if (COMPETITOR_WORDS.has(word)) return 'competitor';
   const words = lower.split(/[^a-z]+/).filter(Boolean);
-  if (!words.some((w) => NEGATIONS.has(w))) {
-    if (words.some((w) => CHURN_IN_PHRASE.has(w))) return 'churned';
-    if (words.some((w) => ACTIVE_IN_PHRASE.has(w))) return 'active';
+  if (words.some((w) => NEGATIONS.has(w))) return null;
+  if (words.some((w) => COMPETITOR_WORDS.has(w))) return 'competitor';
+  if (words.some((w) => PARTNER_IN_PHRASE.has(w))) return 'partner';
+  if (words.some((w) => CHURN_IN_PHRASE.has(w))) return 'churned';
+  if (words.includes('lost')) return isDealHeader(header) || /stage/i.test(header) ? 'skip' : 'churned';
+  if (words.some((w) => ACTIVE_IN_PHRASE.has(w))) return 'active';
+  if (words.some((w) => SKIP_WORDS.has(w))) return 'skip';
+  return null;
+}
+
+/**
+ * `--status-map 'Other=skip,Vendor=partner'` → { other: 'skip', vendor: 'partner' } (keys by
+ * statusKey). Items split on commas; the last '=' of an item separates value and status.
+ */
+export function parseStatusMap(text: string): Record<string, StatusClass> {
+  const out: Record<string, StatusClass> = {};
+  for (const item of text.split(',')) {
+    if (item.trim() === '') continue;
+    const eq = item.lastIndexOf('=');
+    const value = eq > 0 ? statusKey(item.slice(0, eq)) : '';
+    const status = eq > 0 ? item.slice(eq + 1).trim().toLowerCase() : '';
+    if (value === '' || !(STATUS_CLASSES as readonly string[]).includes(status)) {
+      throw new ValueError(`invalid --status-map item "${item.trim()}": expected VALUE=${STATUS_CLASSES.join('|')}`);
+    }
+    out[value] = status as StatusClass;
   }
-  throw new ValueError(`status "${text}" is neither active (active, current, customer, won) nor churned (churned, former, past, cancelled, lost, inactive)`);
+  return out;
 }
 
 export function parseBoolean(text: string): boolean | null {
@@ -144,8 +231,13 @@ export function parseServices(text: string | undefined | null): string[] {
   return [...new Set(items)].sort();
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Company names compared for the natural key: case, spacing and punctuation ignored. */
 export function normalizeCompanyName(name: string): string {
+  // Printable ASCII (most names): NFKC changes nothing and letters/digits are [a-z0-9]. Every row
+  // with a name passes here, so the Unicode path is kept for the names that need it.
+  if (PRINTABLE_ASCII.test(name)) return name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   return name
     .normalize('NFKC')
     .toLowerCase()

@@ -1,10 +1,21 @@
-// Interactive column mapping and write confirmation (SPEC §7). Prompts write to stderr; every
-// answer here also has a flag (--map, --mapping-file, --yes) for scripts.
-import { confirm, select } from '@inquirer/prompts';
-import { FIELD_DESCRIPTIONS, IMPORT_FIELDS, missingRequired, type ColumnMapping, type ImportField } from '../domain/column-mapping.js';
+// Interactive column mapping, status values, date format and write confirmation (SPEC §7).
+// Prompts write to stderr; every answer here also has a flag (--map, --mapping-file,
+// --status-map, --date-format, --yes) for scripts.
+import { input, select } from '@inquirer/prompts';
+import {
+  copyMapping,
+  domainColumns,
+  FIELD_DESCRIPTIONS,
+  IMPORT_FIELDS,
+  missingRequired,
+  setDomainColumns,
+  type ColumnMapping,
+  type ImportField,
+} from '../domain/column-mapping.js';
 import { printable } from '../domain/targets.js';
+import { makeDateParser, STATUS_CLASSES, statusKey, type StatusClass } from '../domain/values.js';
 import { AosError } from '../errors.js';
-import type { ImportSummary, MappingProposal } from '../services/customer-import-service.js';
+import type { ImportPrompts, ImportSummary, MappingProposal, UnknownStatus, WriteAnswer } from '../services/customer-import-service.js';
 
 export interface PromptIO {
   input?: NodeJS.ReadableStream;
@@ -12,7 +23,11 @@ export interface PromptIO {
 }
 
 const DONE = '__done__';
+const DATE_FORMAT = '__date_format__';
+const ADD_DOMAIN = '__add_domain__';
 const SKIP = -1;
+const ISO = 'ISO 8601 (YYYY-MM-DD)';
+const DATE_FORMATS = ['DD/MM/YYYY', 'MM/DD/YYYY', 'D/M/YYYY', 'M/D/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'YYYY/MM/DD', 'DD/MM/YY', 'MM/DD/YY'];
 
 function samplesOf(proposal: MappingProposal, index: number): string {
   const values = proposal.samples.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '').slice(0, 3);
@@ -21,9 +36,9 @@ function samplesOf(proposal: MappingProposal, index: number): string {
 
 function describeMapping(proposal: MappingProposal, mapping: ColumnMapping): string {
   const rows = IMPORT_FIELDS.map((field) => {
-    const index = mapping[field];
-    const column = index === null ? '—' : `"${printable(proposal.headers[index] ?? '', 30)}"`;
-    const sample = index === null ? '' : samplesOf(proposal, index);
+    const indexes = field === 'domain' ? domainColumns(mapping) : mapping[field] === null ? [] : [mapping[field] as number];
+    const column = indexes.length === 0 ? '—' : indexes.map((i) => `"${printable(proposal.headers[i] ?? '', 30)}"`).join(', then ');
+    const sample = indexes.length === 0 ? '' : samplesOf(proposal, indexes[0] as number);
     return [field, column, sample] as const;
   });
   const w0 = Math.max(...rows.map((r) => r[0].length));
@@ -42,13 +57,77 @@ async function ask<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function confirmMappingInteractively(proposal: MappingProposal, io: PromptIO = {}): Promise<ColumnMapping> {
-  const context = { input: io.input ?? process.stdin, output: io.output ?? process.stderr };
-  const mapping: ColumnMapping = { ...proposal.mapping };
+const contextOf = (io: PromptIO) => ({ input: io.input ?? process.stdin, output: io.output ?? process.stderr });
+const dateFormatName = (format: string | null) => format ?? ISO;
+
+/** Picks a date format from a list of the usual ones, or typed. null is ISO 8601. */
+export async function chooseDateFormat(current: string | null, io: PromptIO = {}): Promise<string | null> {
+  const context = contextOf(io);
+  const OTHER = '__other__';
+  const choice = await ask(() =>
+    select<string>(
+      {
+        message: 'Date format of the date columns (ISO 8601 dates are read either way):',
+        choices: [{ name: ISO, value: '' }, ...DATE_FORMATS.map((f) => ({ name: f, value: f })), { name: 'Other (type it)', value: OTHER }],
+        default: current ?? '',
+        pageSize: 12,
+      },
+      context,
+    ),
+  );
+  if (choice !== OTHER) return choice === '' ? null : choice;
+  const typed = await ask(() =>
+    input(
+      {
+        message: 'Date format (tokens YYYY, YY, MM, M, DD, D):',
+        validate: (value) => {
+          try {
+            makeDateParser(value.trim());
+            return true;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      },
+      context,
+    ),
+  );
+  return typed.trim() || null;
+}
+
+async function chooseColumn(proposal: MappingProposal, message: string, current: number | null, io: PromptIO): Promise<number> {
+  return ask(() =>
+    select<number>(
+      {
+        message,
+        choices: [
+          { name: '(skip this field)', value: SKIP },
+          ...proposal.headers.map((h, i) => ({ name: `"${printable(h, 40)}"  e.g. ${samplesOf(proposal, i)}`, value: i })),
+        ],
+        default: current ?? SKIP,
+        pageSize: 12,
+      },
+      contextOf(io),
+    ),
+  );
+}
+
+export async function confirmMappingInteractively(proposal: MappingProposal, io: PromptIO = {}): Promise<{ mapping: ColumnMapping; dateFormat: string | null }> {
+  const context = contextOf(io);
+  const mapping = copyMapping(proposal.mapping);
+  let dateFormat = proposal.settings.dateFormat;
   const out = context.output;
   out.write(`\nColumns found: ${proposal.headers.length}${proposal.remembered ? ' (mapping remembered from the last import of this file layout)' : ''}\n`);
   for (;;) {
-    out.write(`\nProposed mapping (field ← column: sample values):\n${describeMapping(proposal, mapping)}\n\n`);
+    const statusMap = Object.entries(proposal.settings.statusMap);
+    out.write(
+      `\nProposed mapping (field ← column: sample values):\n${describeMapping(proposal, mapping)}\n` +
+        `  date format: ${dateFormatName(dateFormat)}\n` +
+        (proposal.settings.delimiter ? `  delimiter: ${JSON.stringify(proposal.settings.delimiter)}\n` : '') +
+        (proposal.settings.encoding ? `  encoding: ${proposal.settings.encoding}\n` : '') +
+        (statusMap.length ? `  status values: ${statusMap.map(([v, s]) => `${printable(v, 30)} → ${s}`).join(', ')}\n` : '') +
+        '\n',
+    );
     const missing = missingRequired(mapping);
     const choice = await ask(() =>
       select<string>(
@@ -56,57 +135,102 @@ export async function confirmMappingInteractively(proposal: MappingProposal, io:
           message: missing.length ? 'Map a company name or domain column first:' : 'Use this mapping?',
           choices: [
             { name: 'Yes, use this mapping', value: DONE, disabled: missing.length ? '(needs company_name or domain)' : false },
-            ...IMPORT_FIELDS.map((field) => ({
-              name: `Change ${field}`,
-              value: field,
-              description: FIELD_DESCRIPTIONS[field],
-            })),
+            ...IMPORT_FIELDS.map((field) => ({ name: `Change ${field}`, value: field, description: FIELD_DESCRIPTIONS[field] })),
+            { name: 'Add a fallback domain column', value: ADD_DOMAIN, description: 'tried when the domain columns before it give no company domain' },
+            { name: `Set the date format (now ${dateFormatName(dateFormat)})`, value: DATE_FORMAT },
           ],
           pageSize: 10,
         },
         context,
       ),
     );
-    if (choice === DONE) return mapping;
-    const field = choice as ImportField;
-    const header = await ask(() =>
-      select<number>(
+    if (choice === DONE) return { mapping, dateFormat };
+    if (choice === DATE_FORMAT) {
+      dateFormat = await chooseDateFormat(dateFormat, io);
+      continue;
+    }
+    const field = (choice === ADD_DOMAIN ? 'domain' : choice) as ImportField;
+    const header = await chooseColumn(
+      proposal,
+      choice === ADD_DOMAIN ? 'Fallback column for domain:' : `Column for ${field} (${FIELD_DESCRIPTIONS[field]}):`,
+      choice === ADD_DOMAIN ? null : mapping[field],
+      io,
+    );
+    if (header !== SKIP) {
+      for (const other of IMPORT_FIELDS) if (other !== field && mapping[other] === header) mapping[other] = null;
+      if (field !== 'domain') setDomainColumns(mapping, domainColumns(mapping).filter((i) => i !== header));
+    }
+    if (choice === ADD_DOMAIN) {
+      if (header !== SKIP) setDomainColumns(mapping, [...domainColumns(mapping), header]);
+    } else if (field === 'domain') {
+      setDomainColumns(mapping, header === SKIP ? [] : [header, ...mapping.domainFallbacks.filter((i) => i !== header)]);
+    } else mapping[field] = header === SKIP ? null : header;
+  }
+}
+
+/** Asks what each unknown status value means. */
+export async function mapStatusesInteractively(unknown: readonly UnknownStatus[], header: string, io: PromptIO = {}): Promise<Record<string, StatusClass>> {
+  const context = contextOf(io);
+  context.output.write(`\nThe status column "${printable(header, 40)}" holds ${unknown.length} value(s) with no meaning yet.\n`);
+  const answers: Record<string, StatusClass> = {};
+  for (const u of unknown) {
+    answers[statusKey(u.value)] = await ask(() =>
+      select<StatusClass>(
         {
-          message: `Column for ${field} (${FIELD_DESCRIPTIONS[field]}):`,
-          choices: [
-            { name: '(skip this field)', value: SKIP },
-            ...proposal.headers.map((h, i) => ({ name: `"${printable(h, 40)}"  e.g. ${samplesOf(proposal, i)}`, value: i })),
-          ],
-          default: mapping[field] ?? SKIP,
-          pageSize: 12,
+          message: `Status "${printable(u.value, 40)}" (${u.rows} row${u.rows === 1 ? '' : 's'}) means:`,
+          choices: STATUS_CLASSES.map((s) => ({ name: s === 'skip' ? 'skip (not a customer)' : s, value: s })),
         },
         context,
       ),
     );
-    if (header === SKIP) mapping[field] = null;
-    else {
-      for (const other of IMPORT_FIELDS) if (mapping[other] === header) mapping[other] = null;
-      mapping[field] = header;
-    }
   }
+  return answers;
 }
 
 export function describeSummary(s: ImportSummary): string {
-  return [
-    `  rows read            ${s.rows_read}`,
-    `  customers inserted   ${s.inserted}`,
-    `  customers updated    ${s.updated}`,
-    `  unchanged            ${s.unchanged}`,
-    `  merged duplicates    ${s.merged}`,
-    `  rejected rows        ${s.rejected}`,
-    `  suppressions added   ${s.suppressions_added}`,
-    `  suppressions updated ${s.suppressions_updated}`,
-    `  signals refreshed    ${s.signals_refreshed}`,
-  ].join('\n');
+  const dry = s.dry_run;
+  const rows: Array<[string, number, string[]?]> = [
+    ['rows read', s.rows_read],
+    [dry ? 'would insert customers' : 'customers inserted', s.inserted],
+    [dry ? 'would update customers' : 'customers updated', s.updated],
+    ['unchanged', s.unchanged],
+    ['merged duplicates', s.merged],
+    ['rejected rows', s.rejected, s.first_rejects.map((r) => `line ${r.line}: ${printable(r.error, 100)}`)],
+    ['skipped rows', s.skipped],
+    ['values dropped', s.values_dropped, s.first_dropped.map((d) => `line ${d.line}: ${printable(d.warning, 100)}`)],
+    ['without domain or email', s.without_target],
+    [dry ? 'would add suppressions' : 'suppressions added', s.suppressions_added],
+    [dry ? 'would update suppressions' : 'suppressions updated', s.suppressions_updated],
+    [dry ? 'would refresh signals' : 'signals refreshed', s.signals_refreshed],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows
+    .flatMap(([label, n, details = []]) => [`  ${label.padEnd(width)} ${n}`, ...details.map((d) => `      ${d}`)])
+    .join('\n');
 }
 
-export async function confirmWriteInteractively(summary: ImportSummary, io: PromptIO = {}): Promise<boolean> {
-  const context = { input: io.input ?? process.stdin, output: io.output ?? process.stderr };
-  context.output.write(`\nValidation summary for ${summary.file} → ${summary.client}:\n${describeSummary(summary)}\n\n`);
-  return ask(() => confirm({ message: 'Write these changes?', default: true }, context));
+export async function confirmWriteInteractively(summary: ImportSummary, io: PromptIO = {}): Promise<WriteAnswer> {
+  const context = contextOf(io);
+  context.output.write(`\nValidation summary for ${printable(summary.file, 60)} → ${summary.client} (date format ${dateFormatName(summary.date_format)}):\n${describeSummary(summary)}\n\n`);
+  const choice = await ask(() =>
+    select<'write' | 'date' | 'cancel'>(
+      {
+        message: 'Write these changes?',
+        choices: [
+          { name: 'Yes, write them', value: 'write' },
+          { name: `Change the date format (now ${dateFormatName(summary.date_format)}) and validate again`, value: 'date' },
+          { name: 'No, cancel (nothing is written)', value: 'cancel' },
+        ],
+      },
+      context,
+    ),
+  );
+  if (choice === 'date') return { action: 'date-format', dateFormat: await chooseDateFormat(summary.date_format, io) };
+  return { action: choice };
 }
+
+export const terminalPrompts: ImportPrompts = {
+  confirmMapping: (proposal) => confirmMappingInteractively(proposal),
+  mapStatuses: (unknown, header) => mapStatusesInteractively(unknown, header),
+  confirmWrite: (preview) => confirmWriteInteractively(preview),
+};

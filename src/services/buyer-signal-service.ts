@@ -78,6 +78,8 @@ function scopeFilter(scope: DomainScope, param: number): { where: string; params
 // first in sort order on a tie) in a second pass over their few rows. Services: the customer's
 // own, else its client's (both kept sorted and distinct); names never hold a comma
 // (src/domain/values.ts), so a group's services travel as one string.
+// Partners and competitors (from an import's status value mapping) are suppressed but bought nothing.
+const BUYER_STATUSES = `'active', 'churned'`;
 const CHANGING = ['company_name', 'industry', 'employee_count_range', 'times_bought', 'total_value', 'avg_deal_value', 'services_bought', 'buyer_score', 'first_seen_at', 'last_converted_at'];
 
 // updated_at too is a month: the signals one import refreshes would otherwise share an instant.
@@ -102,14 +104,14 @@ function refreshSql(where: string): string {
              date_trunc('month', min(cc.created_at), 'UTC') as first_seen_at,
              date_trunc('month', max(cc.customer_since)::timestamp) at time zone 'UTC' as last_converted_at
         from client_customers cc join clients cl on cl.id = cc.client_id
-       where cc.domain is not null and cc.${where}
+       where cc.domain is not null and cc.status in (${BUYER_STATUSES}) and cc.${where}
        group by cc.domain),
     shared as (
       select cc.domain,
              mode() within group (order by cc.company_name) as company_name,
              mode() within group (order by cc.industry) as industry,
              mode() within group (order by cc.employee_count_range) as employee_count_range
-        from client_customers cc where cc.domain in (select domain from g where n > 1)
+        from client_customers cc where cc.domain in (select domain from g where n > 1) and cc.status in (${BUYER_STATUSES})
        group by cc.domain),
     s0 as (
       select domain, n as times_bought, total_value, round(total_value / nullif(deals, 0), 2) as avg_deal_value,

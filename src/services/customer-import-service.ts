@@ -7,23 +7,38 @@ import type { CsvRecord } from '../csv/records.js';
 import { betterDelimiter, delimiterName } from '../csv/delimiter.js';
 import {
   autoMapColumns,
+  domainColumns,
   findHeader,
   headerKey,
   IMPORT_FIELDS,
   isImportField,
   mappingByName,
   missingRequired,
+  setDomainColumns,
   type ColumnMapping,
   type ImportField,
+  type MappingByName,
 } from '../domain/column-mapping.js';
-import { normalizeCustomerRow, type CustomerRecord } from '../domain/customer-row.js';
+import { normalizeCustomerRow, type CustomerRecord, type RowContext, type RowOutcome } from '../domain/customer-row.js';
+import { headerRowIndex, isBlankRow, isFooterRow } from '../domain/report-furniture.js';
 import { printable } from '../domain/targets.js';
-import { makeDateParser, ValueError, type DateParser } from '../domain/values.js';
+import { classifyStatus, makeDateParser, statusKey, ValueError, type DateParser, type StatusClass } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { ClientService, type ClientRef } from './client-service.js';
 
 export type MappingOrigin = 'explicit' | 'remembered' | 'auto' | 'none';
+
+/** What an import remembers beside the columns, and proposes again for the same header set. */
+export interface ImportSettings {
+  /** --date-format (null: ISO 8601). */
+  dateFormat: string | null;
+  /** status value (statusKey) → what it makes of a row. */
+  statusMap: Record<string, StatusClass>;
+  /** Delimiter and encoding given by hand (null: detected). */
+  delimiter: string | null;
+  encoding: string | null;
+}
 
 export interface MappingProposal {
   headers: string[];
@@ -32,12 +47,22 @@ export interface MappingProposal {
   /** The first data rows, for showing sample values next to each column. */
   samples: string[][];
   remembered: boolean;
+  /** The settings in effect: the request's over the remembered ones. */
+  settings: ImportSettings;
 }
 
 export interface ImportReject {
   line: number;
   fields: string[];
-  error: string;
+  /** Why the row was rejected (not imported)… */
+  error?: string;
+  /** …or which of its values were dropped (the row was imported without them). */
+  warning?: string;
+}
+
+export interface UnknownStatus {
+  value: string;
+  rows: number;
 }
 
 export interface ImportSummary {
@@ -46,18 +71,29 @@ export interface ImportSummary {
   dry_run: boolean;
   encoding: string;
   delimiter: string;
-  mapping: Partial<Record<ImportField, string>>;
+  mapping: MappingByName;
+  date_format: string | null;
+  status_map: Record<string, StatusClass>;
   rows_read: number;
   inserted: number;
   updated: number;
   unchanged: number;
   merged: number;
   rejected: number;
+  /** Report furniture (title lines, blank rows, footers) and rows whose status maps to skip. */
+  skipped: number;
+  /** Optional values that did not parse, dropped from their (imported) rows. */
+  values_dropped: number;
   suppressions_added: number;
   suppressions_updated: number;
   /** Customers with neither domain nor email: nothing to suppress them by. */
   without_target: number;
   signals_refreshed: number;
+  /** The first rejected rows and dropped values, for the confirmation. */
+  first_rejects: Array<{ line: number; error: string }>;
+  first_dropped: Array<{ line: number; warning: string }>;
+  /** Status values nobody mapped (only when the request collects them instead of failing). */
+  unknown_statuses: UnknownStatus[];
   import_run_id: string | null;
   seconds: number;
 }
@@ -66,21 +102,31 @@ export interface ImportRequest {
   client: string;
   input: AsyncIterable<Buffer | string>;
   fileName: string;
-  /** --map / --mapping-file: field → header name, or null to skip the field. */
-  mapOverrides?: Record<string, string | null>;
+  /** --map / --mapping-file: field → header name (several for the domain, in order), or null to skip the field. */
+  mapOverrides?: Record<string, string | string[] | null>;
   delimiter?: string | undefined;
   encoding?: string | undefined;
-  dateFormat?: string | undefined;
+  /** --date-format; null: ISO 8601, whatever was remembered. */
+  dateFormat?: string | null | undefined;
+  /** --status-map: status value → status, over the remembered and the known words. */
+  statusMap?: Record<string, StatusClass> | undefined;
   defaultStatus?: CustomerStatus | undefined;
   sourceName?: string | undefined;
   dryRun?: boolean;
   strict?: boolean;
+  /**
+   * Interactive validation: report unknown status values in the summary (a dry run) instead of
+   * failing on them.
+   */
+  collectUnknownStatuses?: boolean;
+  /** Use exactly this mapping (an interactive import's confirmed one), not a proposal… */
+  mapping?: ColumnMapping | undefined;
+  /** …made for this header row. */
+  expectHeaders?: readonly string[] | undefined;
+  /** The input again from its start (a file; not stdin): lets a remembered delimiter/encoding apply. */
+  reopenInput?: (() => AsyncIterable<Buffer | string>) | undefined;
   /** `delimiter`: the file's, so a rejects file reads like its input. */
   onReject?: (reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>;
-  /** Interactive: shown the proposal, returns the mapping to use. */
-  confirmMapping?: (proposal: MappingProposal) => Promise<ColumnMapping>;
-  /** Interactive: shown the would-be summary before commit; false rolls back. */
-  confirmWrite?: (preview: ImportSummary) => Promise<boolean>;
   onProgress?: (rowsRead: number) => void;
   signal?: AbortSignal;
 }
@@ -94,6 +140,17 @@ export interface ImportServiceOptions {
 /** Rows sent to the staging table per statement (one array parameter per column). */
 export const IMPORT_BATCH_SIZE = 10_000;
 const SAMPLE_ROWS = 5;
+/** Title lines a report may put above its header. */
+const HEADER_SEARCH_ROWS = 12;
+const FIRST_FEW = 5;
+
+/** The header row and the rows read after it so far; records above the header are furniture. */
+interface Head {
+  headers: string[];
+  aboveHeader: number;
+  buffered: CsvRecord[];
+  samples: string[][];
+}
 
 /** What import() settles before reading any record. */
 interface ImportSetup {
@@ -101,7 +158,6 @@ interface ImportSetup {
   startedAt: Date;
   client: ClientRef;
   defaultStatus: CustomerStatus | null;
-  parseDate: DateParser;
   sourceName: string;
 }
 
@@ -114,11 +170,13 @@ class Rollback extends Error {
 const STAGING_COLUMNS: Array<[string, string]> = [
   ['line', 'int'],
   ['natural_key', 'text'],
+  ['name_key', 'text'],
   ['company_name', 'text'],
   ['domain', 'text'],
   ['industry', 'text'],
   ['employee_count_range', 'text'],
   ['contact_email', 'text'],
+  ['email_entry', 'text'],
   ['contact_name', 'text'],
   ['contact_title', 'text'],
   ['status', 'text'],
@@ -135,7 +193,7 @@ const STAGING_COLUMNS: Array<[string, string]> = [
 
 function stagingRow(line: number, r: CustomerRecord): unknown[] {
   return [
-    line, r.naturalKey, r.companyName, r.domain, r.industry, r.employeeCountRange, r.contactEmail, r.contactName,
+    line, r.naturalKey, r.nameKey, r.companyName, r.domain, r.industry, r.employeeCountRange, r.contactEmail, r.emailEntry, r.contactName,
     r.contactTitle, r.status, r.customerSince, r.churnedAt, r.dealValue,
     // Services stay one text value while staged: joined by U+001F, split when the customer is written.
     r.services === null ? null : r.services.join('\u001f'),
@@ -152,7 +210,8 @@ const STAGING_INSERT = `insert into aos_import_rows (${STAGING_COLUMNS.map(([c])
 
 // Rows of one natural key merge into one customer: the first non-empty value of each field.
 // Most keys occur once and are copied as they are; only repeated keys pay for the aggregation.
-const MERGED_FIELDS = STAGING_COLUMNS.map(([c]) => c).filter((c) => c !== 'line' && c !== 'natural_key');
+// email_entry stays per row: every off-domain address of a customer's rows gets its entry.
+const MERGED_FIELDS = STAGING_COLUMNS.map(([c]) => c).filter((c) => c !== 'line' && c !== 'natural_key' && c !== 'email_entry');
 const MERGE_SQL = `
   create temp table aos_import_merged on commit drop as
   with repeated as materialized (
@@ -184,26 +243,69 @@ const UPSERT_CUSTOMERS_SQL = `
     returning c.id, c.natural_key, c.status, c.company_name, (xmax = 0) as inserted)
   insert into aos_import_customers select id, natural_key, status, company_name, inserted from up`;
 
+// A customer first imported by its name alone (no domain or email in the file, or the domain
+// mapped to an empty column) that now comes with a domain or email is the same company: its row
+// takes the new key, so a remapped import updates it instead of storing the company twice.
+const REKEY_NAMED_CUSTOMERS_SQL = `
+  with claims as (
+    select distinct on (name_key) name_key, natural_key, domain
+      from aos_import_merged where name_key is not null and natural_key not like 'n:%'
+     order by name_key, natural_key)
+  update client_customers c set natural_key = k.natural_key, domain = k.domain, updated_at = $2::timestamptz
+    from claims k
+   where c.client_id = $1 and c.natural_key = 'n:' || k.name_key
+     and not exists (select 1 from client_customers x where x.client_id = $1 and x.natural_key = k.natural_key)
+  returning c.natural_key`;
+
 const UNCHANGED_CUSTOMERS_SQL = `
   insert into aos_import_customers
   select c.id, c.natural_key, c.status, c.company_name, null
     from aos_import_merged m join client_customers c on c.client_id = $1 and c.natural_key = m.natural_key
    where not exists (select 1 from aos_import_customers x where x.natural_key = m.natural_key)`;
 
+// The entries of this import's customers, one per target. By domain: each customer with a company
+// domain. By email: every contact address its domain entry does not cover (webmail, another
+// company's domain), and the address of a customer without a domain; an address on rows of
+// several customers goes to the first row's.
+const REASON_OF_STATUS = `case status when 'churned' then 'past_customer' when 'partner' then 'partner' when 'competitor' then 'competitor' else 'existing_customer' end`;
+const ENTRY_TARGETS: Record<'domain' | 'email', string> = {
+  domain: `select id, company_name, status, substr(natural_key, 3) as target from aos_import_customers where natural_key like 'd:%'`,
+  email: `select distinct on (r.email_entry) c.id, c.company_name, c.status, r.email_entry as target
+            from aos_import_rows r join aos_import_customers c on c.natural_key = r.natural_key
+           where r.email_entry is not null order by r.email_entry, r.line`,
+};
+
 /**
- * Each customer of the import gets a suppression entry by its domain (or, without one, its
- * email). A manual entry keeps its reason, unless it has expired: then the import takes it over,
- * because a customer must stay suppressed.
+ * An active customer's entry never expires (SPEC §7): a live expiry on the entry of one is
+ * cleared, its reason kept, and audited. (An expired entry is taken over by the upsert.)
+ */
+function clearExpirySql(kind: 'domain' | 'email'): string {
+  return `
+    with cust as (${ENTRY_TARGETS[kind]}),
+    cleared as (
+      update suppression_list s set expires_at = null, updated_at = $3::timestamptz
+        from cust
+       where s.client_id = $1 and s.${kind} = cust.target and cust.status = 'active'
+         and s.expires_at is not null and s.expires_at > $3::timestamptz
+      returning s.${kind} as value, s.reason),
+    events as (
+      insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, expires_at, notes, actor, source, at)
+      select $1, value, '${kind}', 'update', reason, reason, null, 'expiry cleared: an active customer never expires', $2, 'import', $3::timestamptz
+        from cleared
+      returning 1)
+    select count(*)::int as cleared from events`;
+}
+
+/**
+ * Each customer's entries (see ENTRY_TARGETS). A manual entry keeps its reason, unless it has
+ * expired: then the import takes it over, because a customer must stay suppressed.
  */
 function upsertCustomerSuppressionsSql(kind: 'domain' | 'email'): string {
   const col = kind;
-  const prefix = kind === 'domain' ? 'd:' : 'e:';
   const takeOver = `(s.source = 'import' or (s.expires_at is not null and s.expires_at <= $3::timestamptz))`;
   return `
     with cust as (
-      select id, company_name, substr(natural_key, 3) as target,
-             case when status = 'churned' then 'past_customer' else 'existing_customer' end as reason
-        from aos_import_customers where natural_key like '${prefix}%'),
+      select id, company_name, target, ${REASON_OF_STATUS} as reason from (${ENTRY_TARGETS[kind]}) t),
     before as (
       select s.${col} as value, s.reason from suppression_list s
        where s.client_id = $1 and s.${col} in (select target from cust)),
@@ -237,6 +339,40 @@ function parseStatusOption(value: string | undefined): CustomerStatus | null {
   throw new AosError('usage', `invalid --status "${value}": use active or churned`);
 }
 
+function dateParserOf(format: string | null): DateParser {
+  try {
+    return makeDateParser(format ?? undefined);
+  } catch (e) {
+    throw new AosError('usage', (e as Error).message, 'use tokens YYYY, YY, MM, M, DD, D, e.g. --date-format DD/MM/YYYY');
+  }
+}
+
+/** The import_runs.mapping document: the columns and the settings. */
+interface RememberedMapping {
+  fields: MappingByName;
+  date_format?: string | null;
+  status_map?: Record<string, StatusClass>;
+  delimiter?: string | null;
+  encoding?: string | null;
+}
+
+/** The `--status-map` list of a set of unknown status values, as a hint to copy from. */
+export function statusMapHint(unknown: readonly UnknownStatus[]): string {
+  const items = unknown.slice(0, 6).map((u) => `${u.value.replace(/[,=']/g, ' ').trim()}=skip`);
+  return `map each to active, churned, partner, competitor or skip: --status-map '${items.join(',')}'`;
+}
+
+/** A header read as one long column usually means the wrong delimiter: say which one splits it. */
+function withDelimiterHint(e: AosError, headers: readonly string[], delimiter: string): AosError {
+  const split = headers.length === 1 ? betterDelimiter(headers[0] ?? '', delimiter) : null;
+  if (!split) return e;
+  return new AosError(
+    e.code,
+    `${e.message} — the delimiter "${delimiterName(delimiter)}" looks wrong: the header is one column`,
+    `--delimiter "${delimiterName(split.delimiter)}" would split it into ${split.columns} columns`,
+  );
+}
+
 export class CustomerImportService {
   private readonly db: Database;
   private readonly actor: string;
@@ -248,48 +384,161 @@ export class CustomerImportService {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** The mapping confirmed by the last import of this client with the same header set. */
-  async rememberedMapping(clientId: string, headers: readonly string[]): Promise<Partial<Record<ImportField, string>> | null> {
-    const rows = await this.db.query<{ mapping: Record<string, string> }>(
+  /** The mapping and settings confirmed by the last import of this client with the same header set. */
+  async rememberedMapping(clientId: string, headers: readonly string[]): Promise<RememberedMapping | null> {
+    const rows = await this.db.query<{ mapping: unknown }>(
       `select mapping from import_runs where client_id = $1 and header_key = $2 and status = 'completed' order by finished_at desc limit 1`,
       [clientId, headerKey(headers)],
     );
-    const mapping = rows[0]?.mapping;
-    // Rows written before text-cast parameters held a JSON string inside the jsonb.
-    return typeof mapping === 'string' ? (JSON.parse(mapping) as Record<string, string>) : (mapping ?? null);
+    let mapping = rows[0]?.mapping;
+    if (typeof mapping === 'string') mapping = JSON.parse(mapping) as unknown;
+    if (!mapping || typeof mapping !== 'object' || !('fields' in mapping)) return null;
+    return mapping as RememberedMapping;
   }
 
-  async proposeMapping(client: ClientRef, headers: string[], samples: string[][], overrides: Record<string, string | null> = {}): Promise<MappingProposal> {
-    const mapping = autoMapColumns(headers);
+  async proposeMapping(
+    client: ClientRef,
+    headers: string[],
+    samples: string[][],
+    overrides: Record<string, string | string[] | null> = {},
+    given: Partial<ImportSettings> = {},
+  ): Promise<MappingProposal> {
+    const mapping = autoMapColumns(headers, samples);
     const origin = Object.fromEntries(IMPORT_FIELDS.map((f) => [f, mapping[f] === null ? 'none' : 'auto'])) as Record<ImportField, MappingOrigin>;
     const remembered = await this.rememberedMapping(client.id, headers);
     if (remembered) {
       for (const field of IMPORT_FIELDS) {
-        const name = remembered[field];
-        const index = name === undefined ? -1 : findHeader(headers, name);
-        mapping[field] = index >= 0 ? index : null;
-        origin[field] = index >= 0 ? 'remembered' : 'none';
+        const names = remembered.fields[field];
+        const indexes = (names === undefined ? [] : Array.isArray(names) ? names : [names]).map((n) => findHeader(headers, n)).filter((i) => i >= 0);
+        if (field === 'domain') setDomainColumns(mapping, indexes);
+        else mapping[field] = indexes[0] ?? null;
+        origin[field] = indexes.length > 0 ? 'remembered' : 'none';
       }
     }
     for (const [field, header] of Object.entries(overrides)) {
       if (!isImportField(field)) {
         throw new AosError('usage', `unknown field "${printable(field)}" in the mapping`, `fields: ${IMPORT_FIELDS.join(', ')}`);
       }
-      if (header === null || header === '') {
-        mapping[field] = null;
-        origin[field] = 'explicit';
-        continue;
+      const names = header === null ? [] : (Array.isArray(header) ? header : [header]).filter((h) => h !== '');
+      if (names.length > 1 && field !== 'domain') {
+        throw new AosError('usage', `only domain takes several columns (${field} was given ${names.length})`, 'for example: --map domain="Company Domain Name" --map domain="Website URL"');
       }
-      const index = findHeader(headers, header);
-      if (index < 0) {
-        throw new AosError('usage', `the file has no column "${printable(header)}" (for ${field})`, `its columns are: ${headers.map((h) => printable(h, 40)).join(', ')}`);
-      }
+      const indexes = names.map((name) => {
+        const index = findHeader(headers, name);
+        if (index < 0) {
+          throw new AosError('usage', `the file has no column "${printable(name)}" (for ${field})`, `its columns are: ${headers.map((h) => printable(h, 40)).join(', ')}`);
+        }
+        return index;
+      });
       // A header feeds one field: an explicit choice takes it away from any other field.
-      for (const other of IMPORT_FIELDS) if (mapping[other] === index && origin[other] !== 'explicit') mapping[other] = null;
-      mapping[field] = index;
+      for (const index of indexes) {
+        for (const other of IMPORT_FIELDS) if (mapping[other] === index && origin[other] !== 'explicit') mapping[other] = null;
+        if (origin.domain !== 'explicit') mapping.domainFallbacks = mapping.domainFallbacks.filter((i) => i !== index);
+      }
+      if (field === 'domain') setDomainColumns(mapping, indexes);
+      else mapping[field] = indexes[0] ?? null;
       origin[field] = 'explicit';
     }
-    return { headers, mapping, origin, samples, remembered: remembered !== null };
+    // A fallback promoted to primary by a removal above.
+    if (mapping.domain === null && mapping.domainFallbacks.length > 0) setDomainColumns(mapping, mapping.domainFallbacks);
+    const settings: ImportSettings = {
+      dateFormat: given.dateFormat !== undefined ? given.dateFormat : (remembered?.date_format ?? null),
+      statusMap: { ...(remembered?.status_map ?? {}), ...(given.statusMap ?? {}) },
+      delimiter: given.delimiter ?? remembered?.delimiter ?? null,
+      encoding: given.encoding ?? remembered?.encoding ?? null,
+    };
+    return { headers, mapping, origin, samples, remembered: remembered !== null, settings };
+  }
+
+  /**
+   * Reads the header (below any title lines of a report) and the first rows, and proposes the
+   * mapping and settings: the interactive import's first step.
+   */
+  async propose(request: ImportRequest): Promise<MappingProposal> {
+    const client = await new ClientService(this.db).resolve(request.client);
+    const opened = await this.openCsv(request, client);
+    try {
+      return await this.proposeMapping(client, opened.head.headers, opened.head.samples, request.mapOverrides, this.givenSettings(opened.request));
+    } finally {
+      await opened.csv.reader.close();
+    }
+  }
+
+  /**
+   * Opens the input as CSV and reads its head. A delimiter or encoding given by hand on an earlier
+   * import of this header set is used again (the input is read anew with it) when the request
+   * names none and the input can be reopened (a file, not stdin).
+   */
+  private async openCsv(request: ImportRequest, client: ClientRef): Promise<{ csv: CsvSource; head: Head; request: ImportRequest }> {
+    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter });
+    let head: Head;
+    try {
+      head = await this.readHead(request, csv);
+    } catch (e) {
+      await csv.reader.close();
+      throw e;
+    }
+    if (request.delimiter !== undefined || request.encoding !== undefined || !request.reopenInput) return { csv, head, request };
+    for (const candidate of await this.rememberedInputOverrides(client.id, head.headers, csv)) {
+      const again = await openCsvSource(request.reopenInput(), candidate.override);
+      try {
+        const againHead = await this.readHead(request, again);
+        if (headerKey(againHead.headers) === candidate.headerKey) {
+          await csv.reader.close();
+          return { csv: again, head: againHead, request: { ...request, ...candidate.override } };
+        }
+      } catch {
+        // Unreadable with that override: keep what detection found.
+      }
+      await again.reader.close();
+    }
+    return { csv, head, request };
+  }
+
+  /**
+   * Delimiter/encoding overrides remembered for this client that differ from what was detected:
+   * the one of this header set's run first, else those of its last few runs with an override (a
+   * wrong delimiter gives another header set, so the header key alone cannot find them).
+   */
+  private async rememberedInputOverrides(clientId: string, headers: readonly string[], csv: CsvSource) {
+    const rows = await this.db.query<{ header_key: string; delimiter: string | null; encoding: string | null }>(
+      `select header_key, mapping->>'delimiter' as delimiter, mapping->>'encoding' as encoding from import_runs
+        where client_id = $1 and status = 'completed' and (header_key = $2 or mapping->>'delimiter' is not null or mapping->>'encoding' is not null)
+        order by header_key = $2 desc, finished_at desc limit 5`,
+      [clientId, headerKey(headers)],
+    );
+    const out: Array<{ headerKey: string; override: { delimiter?: string; encoding?: string } }> = [];
+    const [own] = rows;
+    if (own && own.header_key === headerKey(headers) && own.delimiter === null && own.encoding === null) return out;
+    for (const r of rows) {
+      if (r.delimiter === null && r.encoding === null) continue;
+      if ((r.delimiter ?? csv.delimiter) === csv.delimiter && (r.encoding ?? csv.encoding) === csv.encoding) continue;
+      const override: { delimiter?: string; encoding?: string } = {};
+      if (r.delimiter !== null) override.delimiter = r.delimiter;
+      if (r.encoding !== null) override.encoding = r.encoding;
+      if (!out.some((o) => JSON.stringify(o.override) === JSON.stringify(override))) out.push({ headerKey: r.header_key, override });
+    }
+    return out.slice(0, 3);
+  }
+
+  private givenSettings(request: ImportRequest): Partial<ImportSettings> {
+    const given: Partial<ImportSettings> = {};
+    if (request.dateFormat !== undefined) given.dateFormat = request.dateFormat;
+    if (request.statusMap) given.statusMap = request.statusMap;
+    if (request.delimiter) given.delimiter = request.delimiter;
+    if (request.encoding) given.encoding = request.encoding;
+    return given;
+  }
+
+  /** The header row and the rows after it read so far; records above the header are furniture. */
+  private async readHead(request: ImportRequest, csv: CsvSource): Promise<Head> {
+    const first = await csv.reader.take(HEADER_SEARCH_ROWS);
+    if (first.length === 0) throw new AosError('input', `${request.fileName} is empty: expected a header row and customer rows`);
+    const at = headerRowIndex(first.map((r) => r.fields));
+    const headers = (first[at] as CsvRecord).fields.map((h) => h.trim());
+    const buffered = [...first.slice(at + 1), ...(await csv.reader.take(SAMPLE_ROWS))];
+    const samples = buffered.filter((r) => !isBlankRow(r.fields) && !isFooterRow(r.fields)).map((r) => r.fields);
+    return { headers, aboveHeader: at, buffered, samples };
   }
 
   async import(request: ImportRequest): Promise<ImportSummary> {
@@ -297,47 +546,32 @@ export class CustomerImportService {
     const startedAt = this.now();
     const client = await new ClientService(this.db).resolve(request.client);
     const defaultStatus = parseStatusOption(request.defaultStatus);
-    let parseDate: ReturnType<typeof makeDateParser>;
-    try {
-      parseDate = makeDateParser(request.dateFormat);
-    } catch (e) {
-      throw new AosError('usage', (e as Error).message, 'use tokens YYYY, YY, MM, M, DD, D, e.g. --date-format DD/MM/YYYY');
-    }
+    if (request.dateFormat) dateParserOf(request.dateFormat); // a bad format fails before any reading
     const sourceName = request.sourceName?.trim() || 'csv';
 
-    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter });
+    const opened = await this.openCsv(request, client);
     try {
-      return await this.importRecords(request, csv, { started, startedAt, client, defaultStatus, parseDate, sourceName });
+      return await this.importRecords(opened.request, opened.csv, opened.head, { started, startedAt, client, defaultStatus, sourceName });
     } finally {
-      await csv.reader.close();
+      await opened.csv.reader.close();
     }
   }
 
-  private async importRecords(request: ImportRequest, csv: CsvSource, setup: ImportSetup): Promise<ImportSummary> {
-    const { started, startedAt, client, defaultStatus, parseDate, sourceName } = setup;
-    const [first] = await csv.reader.take(1);
-    if (!first) throw new AosError('input', `${request.fileName} is empty: expected a header row and customer rows`);
-    const headers = first.fields.map((h) => h.trim());
-    const buffered: CsvRecord[] = await csv.reader.take(SAMPLE_ROWS);
-
-    // A header read as one long column usually means the wrong delimiter: say which one splits it.
-    const split = headers.length === 1 ? betterDelimiter(first.fields[0] ?? '', csv.delimiter) : null;
-    const wrongDelimiter = (e: AosError) =>
-      split
-        ? new AosError(
-            e.code,
-            `${e.message} — the delimiter "${delimiterName(csv.delimiter)}" looks wrong: the header is one column`,
-            `--delimiter "${delimiterName(split.delimiter)}" would split it into ${split.columns} columns`,
-          )
-        : e;
+  private async importRecords(request: ImportRequest, csv: CsvSource, head: Head, setup: ImportSetup): Promise<ImportSummary> {
+    const { started, startedAt, client, defaultStatus, sourceName } = setup;
+    const { headers, aboveHeader, buffered, samples } = head;
+    const wrongDelimiter = (e: AosError) => withDelimiterHint(e, headers, csv.delimiter);
     let proposal: MappingProposal;
     try {
-      proposal = await this.proposeMapping(client, headers, buffered.map((r) => r.fields), request.mapOverrides);
+      proposal = await this.proposeMapping(client, headers, samples, request.mapOverrides, this.givenSettings(request));
     } catch (e) {
       throw e instanceof AosError ? wrongDelimiter(e) : e;
     }
-    const mapping = request.confirmMapping ? await request.confirmMapping(proposal) : proposal.mapping;
-    proposal = { ...proposal, mapping };
+    const mapping = request.mapping ?? proposal.mapping;
+    // A confirmed mapping holds column positions: the file read again must have the same header.
+    if (request.mapping && request.expectHeaders && request.expectHeaders.join('\u001f') !== headers.join('\u001f')) {
+      throw new AosError('input', `${request.fileName} changed while the import was being confirmed (its header is not the one mapped)`, 'run the import again');
+    }
     if (missingRequired(mapping).length > 0) {
       throw wrongDelimiter(
         new AosError(
@@ -347,6 +581,20 @@ export class CustomerImportService {
         ),
       );
     }
+    const settings = proposal.settings;
+    const parseDate = dateParserOf(settings.dateFormat);
+    const statusHeader = mapping.status === null ? '' : (headers[mapping.status] ?? '');
+    // A status column holds a handful of distinct values over a million rows: each is read once.
+    const statusMemo = new Map<string, StatusClass | null>();
+    const statusOf = (value: string): StatusClass | null => {
+      let status = statusMemo.get(value);
+      if (status === undefined) {
+        status = settings.statusMap[statusKey(value)] ?? classifyStatus(value, statusHeader);
+        if (statusMemo.size < 10_000) statusMemo.set(value, status);
+      }
+      return status;
+    };
+    const rowContext: RowContext = { parseDate, defaultStatus, statusOf, domainColumns: domainColumns(mapping) };
 
     const summary: ImportSummary = {
       client: client.slug,
@@ -355,21 +603,70 @@ export class CustomerImportService {
       encoding: csv.encoding,
       delimiter: csv.delimiter,
       mapping: mappingByName(mapping, headers),
-      rows_read: 0,
+      date_format: settings.dateFormat,
+      status_map: settings.statusMap,
+      rows_read: aboveHeader,
       inserted: 0,
       updated: 0,
       unchanged: 0,
       merged: 0,
       rejected: 0,
+      skipped: aboveHeader,
+      values_dropped: 0,
       suppressions_added: 0,
       suppressions_updated: 0,
       without_target: 0,
       signals_refreshed: 0,
+      first_rejects: [],
+      first_dropped: [],
+      unknown_statuses: [],
       import_run_id: null,
       seconds: 0,
     };
+    const unknownStatuses = new Map<string, UnknownStatus>();
     const checkAbort = () => {
       if (request.signal?.aborted) throw new AosError('interrupted', 'import interrupted: rolled back, nothing was written');
+    };
+    const strictAbort = (line: number, problem: string) =>
+      new AosError('input', `line ${line}: ${problem}; --strict: import aborted, nothing written`, 'fix that row, or drop --strict to import without the bad values (--rejects PATH lists them)');
+
+    /** One record → a staged row, or counted as skipped, rejected or of unknown status. */
+    const handle = async (record: CsvRecord, batch: unknown[][]) => {
+      summary.rows_read++;
+      if (isBlankRow(record.fields) || isFooterRow(record.fields)) {
+        summary.skipped++;
+        return;
+      }
+      let outcome: RowOutcome;
+      try {
+        outcome = normalizeCustomerRow(record.fields, mapping, rowContext);
+      } catch (e) {
+        if (!(e instanceof ValueError)) throw e;
+        summary.rejected++;
+        if (request.strict) throw strictAbort(record.line, e.message);
+        if (summary.first_rejects.length < FIRST_FEW) summary.first_rejects.push({ line: record.line, error: e.message });
+        await request.onReject?.({ line: record.line, fields: record.fields, error: e.message }, headers, csv.delimiter);
+        return;
+      }
+      if (outcome.kind === 'skip') {
+        summary.skipped++;
+        return;
+      }
+      if (outcome.kind === 'unknown_status') {
+        const key = statusKey(outcome.status);
+        const known = unknownStatuses.get(key);
+        if (known) known.rows++;
+        else unknownStatuses.set(key, { value: outcome.status, rows: 1 });
+        return;
+      }
+      if (outcome.warnings.length > 0) {
+        const warning = outcome.warnings.join('; ');
+        if (request.strict) throw strictAbort(record.line, warning);
+        summary.values_dropped += outcome.warnings.length;
+        if (summary.first_dropped.length < FIRST_FEW) summary.first_dropped.push({ line: record.line, warning });
+        await request.onReject?.({ line: record.line, fields: record.fields, warning }, headers, csv.delimiter);
+      }
+      batch.push(stagingRow(record.line, outcome.record));
     };
 
     const run = async (tx: Queryable): Promise<ImportSummary> => {
@@ -379,22 +676,9 @@ export class CustomerImportService {
       await tx.query(`set local work_mem = '64MB'`);
       await tx.query(`create temp table aos_import_rows (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`);
 
-      // Valid rows in batches; rejects are counted and reported as they pass.
+      // Valid rows in batches; rejects and dropped values are counted and reported as they pass.
       const parsedBatches = async function* (): AsyncGenerator<unknown[][]> {
         let batch: unknown[][] = [];
-        const handle = async (record: CsvRecord) => {
-          summary.rows_read++;
-          try {
-            batch.push(stagingRow(record.line, normalizeCustomerRow(record.fields, mapping, { parseDate, defaultStatus })));
-          } catch (e) {
-            if (!(e instanceof ValueError)) throw e;
-            summary.rejected++;
-            if (request.strict) {
-              throw new AosError('input', `line ${record.line}: ${e.message}; --strict: import aborted, nothing written`, 'fix that row, or drop --strict to skip rejected rows (--rejects PATH keeps them)');
-            }
-            await request.onReject?.({ line: record.line, fields: record.fields, error: e.message }, headers, csv.delimiter);
-          }
-        };
         const flush = () => {
           checkAbort();
           request.onProgress?.(summary.rows_read);
@@ -402,9 +686,9 @@ export class CustomerImportService {
           batch = [];
           return out;
         };
-        for (const record of buffered) await handle(record);
+        for (const record of buffered) await handle(record, batch);
         for await (const records of csv.reader.batches()) {
-          for (const record of records) await handle(record);
+          for (const record of records) await handle(record, batch);
           if (batch.length >= IMPORT_BATCH_SIZE) yield flush();
         }
         if (batch.length > 0) yield flush();
@@ -421,42 +705,29 @@ export class CustomerImportService {
       await inflight;
       checkAbort();
 
-      await tx.query(MERGE_SQL);
-      const [keys] = await tx.query<{ customers: number; rows: number; without_target: number }>(
-        `select count(*)::int as customers, coalesce(sum(rows_merged), 0)::int as rows,
-                count(*) filter (where natural_key like 'n:%')::int as without_target from aos_import_merged`,
-      );
-      summary.merged = (keys?.rows ?? 0) - (keys?.customers ?? 0);
-      summary.without_target = keys?.without_target ?? 0;
-      const now = this.now().toISOString();
-      await tx.query('create temp table aos_import_customers (id uuid, natural_key text, status text, company_name text, inserted boolean) on commit drop');
-      await tx.query(UPSERT_CUSTOMERS_SQL, [client.id, sourceName, now]);
-      const [written] = await tx.query<{ inserted: number; updated: number }>(
-        'select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from aos_import_customers',
-      );
-      summary.inserted = written?.inserted ?? 0;
-      summary.updated = written?.updated ?? 0;
-      // Unchanged customers are not in RETURNING: look them up, unless every one was written.
-      if (summary.inserted + summary.updated < (keys?.customers ?? 0)) await tx.query(UNCHANGED_CUSTOMERS_SQL, [client.id]);
-      summary.unchanged = (keys?.customers ?? 0) - summary.inserted - summary.updated;
-      for (const kind of ['domain', 'email'] as const) {
-        const [s] = await tx.query<{ added: number; updated: number }>(upsertCustomerSuppressionsSql(kind), [client.id, this.actor, now]);
-        summary.suppressions_added += s?.added ?? 0;
-        summary.suppressions_updated += s?.updated ?? 0;
+      // Unknown status values: nothing is written until each has its meaning.
+      summary.unknown_statuses = [...unknownStatuses.values()].sort((a, b) => b.rows - a.rows);
+      if (summary.unknown_statuses.length > 0 && !request.collectUnknownStatuses) {
+        const list = summary.unknown_statuses.slice(0, 10).map((u) => `"${printable(u.value, 40)}" (${u.rows} row${u.rows === 1 ? '' : 's'})`);
+        throw new AosError(
+          'input',
+          `${summary.unknown_statuses.length} value(s) of the status column "${printable(statusHeader, 40)}" have no meaning yet: ${list.join(', ')}${summary.unknown_statuses.length > 10 ? ', …' : ''}; nothing was written`,
+          statusMapHint(summary.unknown_statuses),
+        );
       }
-      summary.signals_refreshed = (await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' })).changed;
+
+      await this.writeCustomers(tx, client.id, sourceName, summary);
       summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
       checkAbort();
-      if (request.dryRun) throw new Rollback(summary);
-      if (request.confirmWrite && !(await request.confirmWrite({ ...summary }))) {
-        throw new AosError('interrupted', 'import cancelled: nothing was written');
-      }
-      checkAbort();
+      // The run is recorded in a dry run too (then rolled back), so a dry run meets every check
+      // the real one does.
+      const remembered: RememberedMapping = { fields: summary.mapping, date_format: settings.dateFormat, status_map: settings.statusMap, delimiter: settings.delimiter, encoding: settings.encoding };
       const [runRow] = await tx.query<{ id: string }>(
         `insert into import_runs (client_id, file_name, sha256, header_key, mapping, counts, actor, status, started_at)
          values ($1, $2, $3, $4, ($5::text)::jsonb, ($6::text)::jsonb, $7, 'completed', $8::timestamptz) returning id`,
-        [client.id, request.fileName, csv.sha256(), headerKey(headers), JSON.stringify(summary.mapping), JSON.stringify(countsOf(summary)), this.actor, startedAt.toISOString()],
+        [client.id, request.fileName, csv.sha256(), headerKey(headers), JSON.stringify(remembered), JSON.stringify(countsOf(summary)), this.actor, startedAt.toISOString()],
       );
+      if (request.dryRun || summary.unknown_statuses.length > 0) throw new Rollback(summary);
       summary.import_run_id = runRow?.id ?? null;
       return summary;
     };
@@ -470,6 +741,135 @@ export class CustomerImportService {
       throw e;
     }
   }
+
+  /** Merge → customers → suppression entries → signals, from the staged rows. */
+  private async writeCustomers(tx: Queryable, clientId: string, sourceName: string, summary: ImportSummary): Promise<void> {
+    await tx.query(MERGE_SQL);
+    const [keys] = await tx.query<{ customers: number; rows: number; without_target: number }>(
+      `select count(*)::int as customers, coalesce(sum(rows_merged), 0)::int as rows,
+              count(*) filter (where natural_key like 'n:%')::int as without_target from aos_import_merged`,
+    );
+    summary.merged = (keys?.rows ?? 0) - (keys?.customers ?? 0);
+    summary.without_target = keys?.without_target ?? 0;
+    const now = this.now().toISOString();
+    await tx.query('create temp table aos_import_customers (id uuid, natural_key text, status text, company_name text, inserted boolean) on commit drop');
+    // Both look-ups below cost a pass over the import; most clients have nothing for them to find.
+    const [present] = await tx.query<{ named: boolean; expiring: boolean }>(
+      `select exists (select 1 from client_customers where client_id = $1 and natural_key >= 'n:' and natural_key < 'n;') as named,
+              exists (select 1 from suppression_list where client_id = $1 and expires_at > $2::timestamptz) as expiring`,
+      [clientId, now],
+    );
+    const rekeyed = present?.named ? await tx.query<{ natural_key: string }>(REKEY_NAMED_CUSTOMERS_SQL, [clientId, now]) : [];
+    await tx.query(UPSERT_CUSTOMERS_SQL, [clientId, sourceName, now]);
+    const [written] = await tx.query<{ inserted: number; updated: number }>(
+      'select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from aos_import_customers',
+    );
+    // Unchanged customers are not in RETURNING: look them up, unless every one was written.
+    if ((written?.inserted ?? 0) + (written?.updated ?? 0) < (keys?.customers ?? 0)) await tx.query(UNCHANGED_CUSTOMERS_SQL, [clientId]);
+    // A customer that only took its new key is updated all the same.
+    let counted = written;
+    if (rekeyed.length > 0) {
+      await tx.query(`update aos_import_customers set inserted = false where inserted is null and natural_key = any($1::text[])`, [rekeyed.map((r) => r.natural_key)]);
+      [counted] = await tx.query<{ inserted: number; updated: number }>(
+        'select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from aos_import_customers',
+      );
+    }
+    summary.inserted = counted?.inserted ?? 0;
+    summary.updated = counted?.updated ?? 0;
+    summary.unchanged = (keys?.customers ?? 0) - summary.inserted - summary.updated;
+    for (const kind of ['domain', 'email'] as const) {
+      const [c] = present?.expiring ? await tx.query<{ cleared: number }>(clearExpirySql(kind), [clientId, this.actor, now]) : [];
+      const [s] = await tx.query<{ added: number; updated: number }>(upsertCustomerSuppressionsSql(kind), [clientId, this.actor, now]);
+      summary.suppressions_added += s?.added ?? 0;
+      summary.suppressions_updated += (s?.updated ?? 0) + (c?.cleared ?? 0);
+    }
+    summary.signals_refreshed = (await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' })).changed;
+  }
+}
+
+/** What the person at the terminal is asked, as plain functions (src/prompts/mapping.ts). */
+export interface ImportPrompts {
+  confirmMapping(proposal: MappingProposal): Promise<{ mapping: ColumnMapping; dateFormat: string | null }>;
+  mapStatuses(unknown: readonly UnknownStatus[], header: string): Promise<Record<string, StatusClass>>;
+  confirmWrite(preview: ImportSummary): Promise<WriteAnswer>;
+}
+
+export type WriteAnswer = { action: 'write' } | { action: 'cancel' } | { action: 'date-format'; dateFormat: string | null };
+
+export interface InteractiveImportDeps {
+  /** Opens the database (taking the embedded database's lock) and returns the service over it. */
+  open(): Promise<CustomerImportService>;
+  /** Closes the database again, so nothing holds it while a person answers (SPEC §1). */
+  release(): Promise<void>;
+  /** The input from its start: an interactive import reads its file once per validation. */
+  reopenInput(): AsyncIterable<Buffer | string>;
+  prompts: ImportPrompts;
+}
+
+/**
+ * An interactive import (SPEC §7): propose → confirm the mapping → validate (a dry run; unknown
+ * status values are asked for, then validated again) → confirm the summary (or change the date
+ * format and validate again) → write. The database is open only while the file is read or
+ * written, never at a prompt; the write recomputes everything in its own transaction, so data
+ * changed meanwhile is taken as it is then. Seconds leave out the time at the prompts.
+ */
+export async function importInteractively(deps: InteractiveImportDeps, request: Omit<ImportRequest, 'input' | 'mapping' | 'expectHeaders'>): Promise<ImportSummary> {
+  const started = performance.now();
+  let promptMs = 0;
+  const prompt = async <T>(ask: () => Promise<T>): Promise<T> => {
+    const at = performance.now();
+    try {
+      return await ask();
+    } finally {
+      promptMs += performance.now() - at;
+    }
+  };
+  const withService = async <T>(work: (service: CustomerImportService) => Promise<T>): Promise<T> => {
+    const service = await deps.open();
+    try {
+      return await work(service);
+    } finally {
+      await deps.release();
+    }
+  };
+
+  const proposal = await withService((s) => s.propose({ ...request, input: deps.reopenInput(), reopenInput: deps.reopenInput }));
+  const confirmed = await prompt(() => deps.prompts.confirmMapping(proposal));
+  const mapping = confirmed.mapping;
+  let dateFormat = confirmed.dateFormat;
+  let statusMap = { ...proposal.settings.statusMap };
+  const statusHeader = mapping.status === null ? '' : (proposal.headers[mapping.status] ?? '');
+  const pass = (dryRun: boolean, validation: boolean) =>
+    withService((s) =>
+      s.import({
+        ...request,
+        delimiter: request.delimiter ?? proposal.settings.delimiter ?? undefined,
+        encoding: request.encoding ?? proposal.settings.encoding ?? undefined,
+        input: deps.reopenInput(),
+        mapping,
+        expectHeaders: proposal.headers,
+        dateFormat,
+        statusMap,
+        dryRun,
+        collectUnknownStatuses: validation,
+        onReject: validation ? undefined : request.onReject,
+      }),
+    );
+  for (;;) {
+    const preview = await pass(true, true);
+    if (preview.unknown_statuses.length > 0) {
+      const answers = await prompt(() => deps.prompts.mapStatuses(preview.unknown_statuses, statusHeader));
+      statusMap = { ...statusMap, ...answers };
+      continue;
+    }
+    if (request.dryRun) break;
+    const answer = await prompt(() => deps.prompts.confirmWrite(preview));
+    if (answer.action === 'cancel') throw new AosError('interrupted', 'import cancelled: nothing was written');
+    if (answer.action === 'write') break;
+    dateFormat = answer.dateFormat;
+  }
+  const summary = await pass(Boolean(request.dryRun), false);
+  return { ...summary, seconds: Number(((performance.now() - started - promptMs) / 1000).toFixed(3)) };
 }
 
 function countsOf(s: ImportSummary) {
@@ -480,6 +880,8 @@ function countsOf(s: ImportSummary) {
     unchanged: s.unchanged,
     merged: s.merged,
     rejected: s.rejected,
+    skipped: s.skipped,
+    values_dropped: s.values_dropped,
     suppressions_added: s.suppressions_added,
     suppressions_updated: s.suppressions_updated,
     signals_refreshed: s.signals_refreshed,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runAos, aosConnected, untilIdle } from '../helpers/cli.js';
+import { BIN, ndjson, runAos, aosConnected, untilIdle } from '../helpers/cli.js';
 import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 import { customerCsvLines } from '../../bench/generate.js';
 import { KEYS, runOnPty } from '../helpers/pty.js';
@@ -22,7 +22,7 @@ for (const engine of enginesUnderTest()) {
     };
 
     beforeAll(async () => {
-      fresh = await freshCliDatabase(engine, (db) => addClients(db, ['demo', 'strict', 'tty', 'sigint', 'bad']));
+      fresh = await freshCliDatabase(engine, (db) => addClients(db, ['demo', 'strict', 'tty', 'sigint', 'bad', 'tty2']));
     });
     afterAll(async () => fresh.dispose());
 
@@ -51,24 +51,39 @@ for (const engine of enginesUnderTest()) {
       expect(JSON.parse(mapped.stdout)).toMatchObject({ dry_run: true, inserted: 1 });
     });
 
-    it('writes rejects with _line and _error; --strict aborts with exit 2 and writes nothing', async () => {
+    it('writes rejects with _line and _error, dropped values with _warning; --strict aborts with exit 2 and writes nothing', async () => {
       const file = join(dir, `mixed-${engine}.csv`);
       const rejects = join(dir, `rejects-${engine}.csv`);
-      writeFileSync(file, 'Company,Website,Deal Size\nGood,good.com,100\n=HYPERLINK("http://x"),localhost,5\nAlso,also.com,abc\n');
+      writeFileSync(file, 'Company,Website,Deal Size\nGood,good.com,100\n=HYPERLINK("http://x"),localhost,5\nAlso,also.com,abc\n,not a domain!,\n');
       const strict = await aos(['import', file, '--client', 'strict', '--yes', '--strict']);
       expect(strict.code).toBe(2);
       expect(strict.stderr).toMatch(/line 3/);
       expect(await count('customers', 'strict')).toBe(0);
       const lenient = await aos(['import', file, '--client', 'strict', '--yes', '--rejects', rejects]);
       expect(lenient.code).toBe(0);
-      expect(lenient.stderr).toContain('2 row(s) rejected');
+      expect(lenient.stderr).toContain('1 row(s) rejected');
+      expect(lenient.stderr).toContain('2 value(s) did not parse and were dropped');
       const text = readFileSync(rejects, 'utf8');
       expect(text.startsWith('\uFEFF')).toBe(true); // a file for a spreadsheet starts with a BOM (trim() drops it)
       const lines = text.trim().split('\n');
-      expect(lines[0]).toBe('Company,Website,Deal Size,_line,_error');
-      expect(lines[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/x""\)",localhost,5,3,/);
-      expect(lines[2]).toContain('4,"deal value ""abc"" is not a number"');
-      expect(await count('customers', 'strict')).toBe(1);
+      expect(lines[0]).toBe('Company,Website,Deal Size,_line,_error,_warning');
+      expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"")",localhost,5,3,,"domain ""localhost"": localhost is not a company domain"`);
+      expect(lines[2]).toBe('Also,also.com,abc,4,,"deal_value: deal value ""abc"" is not a number"');
+      expect(lines[3]).toMatch(/^,not a domain!,,5,"no company name, domain or email \(domain ""not a domain!"": /);
+      // The customer named by a formula is kept (stored literally), the one with a bad deal too.
+      expect(await count('customers', 'strict')).toBe(3);
+    });
+
+    it('--rejects naming the input file (also through another spelling) is refused before anything is touched', async () => {
+      const file = join(dir, `same-${engine}.csv`);
+      const text = 'Company,Website\nKeep Me,keep.me\n';
+      writeFileSync(file, text);
+      for (const rejects of [file, join(dir, '..', dir.split('/').pop() as string, `same-${engine}.csv`)]) {
+        const r = await aos(['import', file, '--client', 'bad', '--yes', '--rejects', rejects]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('is the input file');
+        expect(readFileSync(file, 'utf8')).toBe(text);
+      }
     });
 
     it('bad input files: empty, binary, unknown client — exit 2, one line, no stack', async () => {
@@ -136,7 +151,7 @@ for (const engine of enginesUnderTest()) {
       const interruptedAt = performance.now();
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code).toBe(130);
+      expect(code, stderr).toBe(130);
       expect(stderr).toContain('nothing was written');
       expect(performance.now() - interruptedAt).toBeLessThan(4000);
       expect(await count('customers', 'sigint')).toBe(0);
@@ -155,14 +170,69 @@ for (const engine of enginesUnderTest()) {
       await session.waitFor('navigate', 6);
       session.type(KEYS.enter);
       await session.waitFor('Write these changes?');
-      expect(session.output()).toMatch(/customers inserted\s+2/);
-      session.type('y' + KEYS.enter);
+      expect(session.output()).toMatch(/would insert customers\s+2/);
+      session.type(KEYS.enter);
       const { code, output } = await session.done();
       expect(code, output).toBe(0);
       expect(await count('customers', 'tty')).toBe(2);
       // The confirmed mapping (contact_email skipped) is proposed first next time.
       const again = await aos(['import', file, '--client', 'tty', '--yes', '--json']);
       expect(JSON.parse(again.stdout).mapping).toEqual({ company_name: 'Org', domain: 'Web' });
+    });
+
+    it('interactive: a fallback domain column, a date format and an unknown status value chosen at the prompts, all proposed again next time; the database is free while it waits', async () => {
+      const file = join(dir, `tty2-${engine}.csv`);
+      writeFileSync(file, 'Company,Domain,Site Link,Stage,Since\nAlpha Co,,https://alpha.io/,Customer,15/03/2023\nBeta Co,beta.io,https://beta.io,Weird,01/02/2024\nGamma Co,gamma.io,,Customer,31/12/2022\n');
+      const session = runOnPty(['import', file, '--client', 'tty2'], fresh.env);
+      // Keys go in once the prompt has drawn itself and listens (a moment after its text shows).
+      const when = async (text: string, times = 1) => {
+        await session.waitFor(text, times);
+        await new Promise((r) => setTimeout(r, 250));
+      };
+      await when('Use this mapping?');
+      // Nothing holds the database at a prompt: another aos runs at once.
+      const other = await aos(['check', 'alpha.io', '--client', 'tty2', '--json']);
+      expect(other.code, other.stderr).toBe(0);
+      session.type(KEYS.up + KEYS.enter); // "Set the date format" (the menu wraps)
+      await when('Date format of the date columns');
+      session.type(KEYS.down + KEYS.enter); // DD/MM/YYYY
+      await when('Proposed mapping', 2);
+      expect(session.output()).toContain('date format: DD/MM/YYYY');
+      session.type(KEYS.up + KEYS.up + KEYS.enter); // "Add a fallback domain column"
+      await when('Fallback column for domain');
+      session.type(KEYS.down.repeat(3) + KEYS.enter); // (skip), Company, Domain, "Site Link"
+      await when('Proposed mapping', 3);
+      expect(session.output()).toMatch(/domain\s+"Domain", then "Site Link"/);
+      session.type(KEYS.enter);
+      await when('Status "Weird" (1 row) means:');
+      session.type(KEYS.down.repeat(2) + KEYS.enter); // active, churned, partner
+      await when('Write these changes?');
+      expect(session.output()).toMatch(/would insert customers\s+3/);
+      expect(session.output()).toMatch(/values dropped\s+0/);
+      session.type(KEYS.enter);
+      const { code, output } = await session.done();
+      expect(code, output).toBe(0);
+      expect(output).toMatch(/customers inserted\s+3/);
+      const check = await aos(['check', 'alpha.io', 'beta.io', 'gamma.io', '--client', 'tty2', '--json']);
+      expect(ndjson(check.stdout).map((o) => o.reason)).toEqual(['existing_customer', 'partner', 'existing_customer']);
+
+      // Next time: the same header set brings back the columns, the date format and the status value.
+      const again = runOnPty(['import', file, '--client', 'tty2'], fresh.env);
+      await again.waitFor('Use this mapping?');
+      await new Promise((r) => setTimeout(r, 250));
+      const screen = again.output();
+      expect(screen).toContain('mapping remembered');
+      expect(screen).toMatch(/domain\s+"Domain", then "Site Link"/);
+      expect(screen).toContain('date format: DD/MM/YYYY');
+      expect(screen).toContain('weird → partner');
+      again.type(KEYS.enter);
+      await again.waitFor('Write these changes?');
+      await new Promise((r) => setTimeout(r, 250));
+      expect(again.output()).toMatch(/unchanged\s+3/);
+      again.type(KEYS.down.repeat(2) + KEYS.enter); // "No, cancel"
+      const second = await again.done();
+      expect(second.code, second.output).toBe(130);
+      expect(second.output).toContain('nothing was written');
     });
   });
 }

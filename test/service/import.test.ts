@@ -32,7 +32,7 @@ describeEachDatabase('CustomerImportService', ({ db }) => {
 
   beforeAll(async () => {
     const clients = new ClientService(db());
-    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines', 'mailbox']) await clients.add({ slug, services: ['seo'] });
+    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines', 'mailbox', 'expiry', 'deals', 'kiwi', 'wide', 'statusmap', 'delim']) await clients.add({ slug, services: ['seo'] });
     service = new CustomerImportService({ db: db(), actor: 'importer' });
     checker = new SuppressionService({ db: db() });
   });
@@ -143,14 +143,15 @@ named only,,,Trades,
     expect(events).toEqual([{ action: 'update', reason_before: 'competitor', reason_after: 'existing_customer' }]);
   });
 
-  it('--strict aborts on the first bad row and writes nothing', async () => {
-    const csv = 'Company,Website,Deal Size\nGood,good.com,100\nBad,bad.com,lots\nAlso good,also.com,5\n';
+  it('--strict aborts on the first value that does not parse and writes nothing; without it the value is dropped, the customer kept', async () => {
+    const csv = 'Company,Website,Deal Size\nGood,good.com,100\nBad,bad.com,lots\nAlso good,also.com,5\n,,\nNobody,,\n';
     await expect(run('strict', csv, { strict: true })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('line 3') });
     expect(await counts(db(), 'strict')).toMatchObject({ customers: 0, suppressions: 0, runs: 0, events: 0 });
     const rejects: ImportReject[] = [];
     const lenient = await run('strict', csv, { onReject: (r) => void rejects.push(r) });
-    expect(lenient).toMatchObject({ inserted: 2, rejected: 1 });
-    expect(rejects).toEqual([{ line: 3, fields: ['Bad', 'bad.com', 'lots'], error: 'deal value "lots" is not a number' }]);
+    expect(lenient).toMatchObject({ inserted: 4, rejected: 0, values_dropped: 1, skipped: 1, without_target: 1 });
+    expect(rejects).toEqual([{ line: 3, fields: ['Bad', 'bad.com', 'lots'], warning: 'deal_value: deal value "lots" is not a number' }]);
+    expect(await checker.isSuppressed('strict', 'bad.com')).toMatchObject({ suppressed: true });
   });
 
   it('a missing required field is an input error that lists the columns', async () => {
@@ -191,18 +192,109 @@ named only,,,Trades,
 
   // Three batches of IMPORT_BATCH_SIZE (10k) in npm test; 50k with AOS_STRESS=1.
   const BIG = process.env.AOS_STRESS === '1' ? 50_000 : 25_000;
-  it(`imports a generated ${BIG}-row file with duplicates and bad rows, then re-imports idempotently`, async () => {
+  it(`imports a generated ${BIG}-row file with duplicates and bad websites, then re-imports idempotently`, async () => {
     const csv = customerCsv(BIG, { duplicateEvery: 50, badEvery: 100 });
     const first = await run('big', csv);
     expect(first.rows_read).toBe(BIG);
-    expect(first.rejected).toBe(BIG / 100);
+    // A bad website is dropped; the row's customer comes from its email instead.
+    expect(first).toMatchObject({ rejected: 0, values_dropped: BIG / 100 });
     expect(first.merged).toBeGreaterThan(0);
-    expect(first.inserted + first.merged + first.rejected).toBe(BIG);
+    expect(first.inserted + first.merged).toBe(BIG);
     const c = await counts(db(), 'big');
     expect(c?.customers).toBe(first.inserted);
-    expect(c?.suppressions).toBe(first.inserted);
+    // One entry per company domain, and one per gmail contact (no domain covers it).
+    const [targets] = await db().query<{ domains: number; gmail: number }>(
+      `select count(*) filter (where domain is not null)::int as domains, count(*) filter (where contact_email like '%@gmail.com')::int as gmail
+         from client_customers cc join clients c on c.id = cc.client_id where c.slug = 'big'`,
+    );
+    expect(c?.suppressions).toBe((targets?.domains ?? 0) + (targets?.gmail ?? 0));
+    expect(first.suppressions_added).toBe(c?.suppressions);
     const second = await run('big', csv);
     expect(second).toMatchObject({ inserted: 0, updated: 0, unchanged: first.inserted, suppressions_added: 0, suppressions_updated: 0 });
+  });
+
+  it('an active customer\'s entry never expires: the import clears a manual expiry, keeps the reason, and audits it', async () => {
+    const manual = new SuppressionService({ db: db(), actor: 'ops' });
+    await manual.add({ client: 'expiry', targets: [{ value: 'partnerco.com' }, { value: 'jo@gmail.com' }], reason: 'partner', expiresAt: new Date(Date.now() + 20 * 86_400_000) });
+    const summary = await run('expiry', 'Company,Website,Email\nPartnerCo,partnerco.com,jo@gmail.com\n');
+    expect(summary).toMatchObject({ suppressions_added: 0, suppressions_updated: 2 });
+    expect(await checker.checkMany('expiry', ['partnerco.com', 'jo@gmail.com'])).toMatchObject([
+      { suppressed: true, reason: 'partner', expires_at: null },
+      { suppressed: true, reason: 'partner', expires_at: null },
+    ]);
+    const events = await db().query<{ target: string; reason_before: string; reason_after: string; notes: string }>(
+      `select target, reason_before, reason_after, notes from suppression_events e join clients c on c.id = e.client_id where c.slug = 'expiry' and e.source = 'import' order by target`,
+    );
+    expect(events).toEqual([
+      { target: 'jo@gmail.com', reason_before: 'partner', reason_after: 'partner', notes: expect.stringContaining('expiry cleared') },
+      { target: 'partnerco.com', reason_before: 'partner', reason_after: 'partner', notes: expect.stringContaining('expiry cleared') },
+    ]);
+    expect(await run('expiry', 'Company,Website,Email\nPartnerCo,partnerco.com,jo@gmail.com\n')).toMatchObject({ suppressions_updated: 0 });
+  });
+
+  it('Pipedrive deals: won deals are customers, open and lost ones are skipped and never downgrade an active customer', async () => {
+    const header = 'Deal - Title,Deal - Value,Deal - Currency,Deal - Status,Deal - Won time,Organization - Name,Person - Email\n';
+    await run('deals', `${header}Site,5000,AUD,won,2024-02-01 10:00:00,Acme,jo@acme.com\n`);
+    const summary = await run('deals', `${header}Renewal,3000,AUD,lost,,Acme,jo@acme.com\nNew,100,AUD,open,,Beta,al@beta.io\nMore,TBC,AUD,won,2024-03-01 09:00:00,Gamma,ga@gmail.com\n`);
+    expect(summary).toMatchObject({ skipped: 2, inserted: 1, values_dropped: 1, rejected: 0 });
+    expect(summary.mapping).toMatchObject({ status: 'Deal - Status', company_name: 'Organization - Name', contact_email: 'Person - Email' });
+    expect(await checker.checkMany('deals', ['acme.com', 'beta.io', 'ga@gmail.com', 'gmail.com'])).toMatchObject([
+      { suppressed: true, reason: 'existing_customer' },
+      { suppressed: false },
+      { suppressed: true, reason: 'existing_customer' },
+      { suppressed: false },
+    ]);
+  });
+
+  it('several domain columns: the first that gives a company domain wins; remapping never stores a company twice', async () => {
+    const csv = 'Company name,Company Domain Name,Website URL\nKiwi Accountants,,https://www.kiwiaccountants.co.nz/\nBeta,beta.io,https://other.io\n';
+    const first = await run('kiwi', csv, { mapOverrides: { domain: 'Company Domain Name' } });
+    expect(first).toMatchObject({ inserted: 2, without_target: 1 });
+    const second = await run('kiwi', csv, { mapOverrides: { domain: ['Company Domain Name', 'Website URL'] } });
+    expect(second).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    expect(second.mapping.domain).toEqual(['Company Domain Name', 'Website URL']);
+    const rows = await db().query<{ natural_key: string }>(`select natural_key from client_customers cc join clients c on c.id = cc.client_id where c.slug = 'kiwi' order by 1`);
+    // The name-only customer of the first import becomes the domain customer: one Kiwi, not two.
+    expect(rows.map((r) => r.natural_key)).toEqual(['d:beta.io', 'd:kiwiaccountants.co.nz']);
+    expect(await checker.isSuppressed('kiwi', 'kiwiaccountants.co.nz')).toMatchObject({ suppressed: true });
+  });
+
+  it('unknown status values stop the import before anything is written, naming them with the --status-map syntax; remembered next time', async () => {
+    const csv = 'Account Name,Website,Type\nA,a.com,Customer - Direct\nB,b.com,Vendor\nC,c.com,Other\nD,d.com,Other\n';
+    await expect(run('statusmap', csv)).rejects.toMatchObject({
+      code: 'input',
+      message: expect.stringMatching(/"Other" \(2 rows\), "Vendor" \(1 row\)/),
+      hint: expect.stringContaining("--status-map 'Other=skip,Vendor=skip'"),
+    });
+    expect(await counts(db(), 'statusmap')).toMatchObject({ customers: 0, runs: 0 });
+    const ok = await run('statusmap', csv, { statusMap: { other: 'skip', vendor: 'partner' }, dateFormat: 'DD/MM/YYYY' });
+    expect(ok).toMatchObject({ inserted: 2, skipped: 2 });
+    expect(await checker.checkMany('statusmap', ['a.com', 'b.com', 'c.com'])).toMatchObject([{ reason: 'existing_customer' }, { reason: 'partner' }, { suppressed: false }]);
+    // A partner is suppressed but bought nothing: no buyer signal.
+    const signals = await db().query<{ domain: string }>(`select domain from platform_buyer_signals where domain in ('a.com', 'b.com') order by 1`);
+    expect(signals.map((r) => r.domain)).toEqual(['a.com']);
+    // The same header set next time: the status map and date format come back by themselves.
+    expect(await run('statusmap', csv, { dryRun: true })).toMatchObject({ unchanged: 2, skipped: 2, date_format: 'DD/MM/YYYY', status_map: { other: 'skip', vendor: 'partner' } });
+  });
+
+  it('a 300-column export imports (hashed header key), and its dry run meets the same checks', async () => {
+    const headers = ['Company name', 'Website URL', ...Array.from({ length: 300 }, (_, i) => `Custom property with a long descriptive label number ${i}`)];
+    const csv = `${headers.join(',')}\nWide Co,wide.co,${Array(300).fill('x').join(',')}\n`;
+    expect(await run('wide', csv, { dryRun: true })).toMatchObject({ inserted: 1 });
+    expect(await run('wide', csv)).toMatchObject({ inserted: 1, import_run_id: expect.any(String) });
+    expect((await service.proposeMapping(await new ClientService(db()).resolve('wide'), headers, [])).remembered).toBe(true);
+  });
+
+  it('a delimiter given by hand is remembered and used again when the file can be reopened', async () => {
+    // Detection reads this as comma-separated; it is '|'-separated with a comma inside a value.
+    const csv = 'Company|Website,Notes\nAcme|acme-pipe.com,x\nBeta|beta-pipe.com,y\n';
+    const input = () => Readable.from([Buffer.from(csv)]);
+    const first = await run('delim', csv, { delimiter: '|', mapOverrides: { company_name: 'Company', domain: 'Website,Notes' } });
+    expect(first).toMatchObject({ delimiter: '|', inserted: 2 });
+    const again = await run('delim', csv, { reopenInput: input });
+    expect(again).toMatchObject({ delimiter: '|', unchanged: 2, rejected: 0 });
+    // Without a way to read the input again (stdin), detection stands, and says what it found.
+    expect((await run('delim', csv, { dryRun: true })).delimiter).toBe(',');
   });
 
   it('an aborted import (Ctrl-C) rolls back everything', async () => {

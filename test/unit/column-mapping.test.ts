@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { autoMapColumns, findHeader, mappingByName, missingRequired, normalizeHeader } from '../../src/domain/column-mapping.js';
+import { autoMapColumns, findHeader, headerKey, mappingByName, missingRequired, normalizeHeader } from '../../src/domain/column-mapping.js';
 
 // [header row, expected field → header name]
-const headerSets: Array<[string, string[], Record<string, string>]> = [
+const headerSets: Array<[string, string[], Record<string, string | string[]>]> = [
   [
     'the seed example',
     ['Company', 'Website', 'Contact Email', 'Contact Name', 'Industry', 'Deal Size'],
@@ -11,7 +11,7 @@ const headerSets: Array<[string, string[], Record<string, string>]> = [
   [
     'HubSpot companies export',
     ['Record ID', 'Company name', 'Company Domain Name', 'Website URL', 'Industry', 'Number of Employees', 'Lifecycle Stage', 'Became a Customer Date', 'Annual Revenue'],
-    { external_id: 'Record ID', company_name: 'Company name', domain: 'Company Domain Name', industry: 'Industry', employee_count_range: 'Number of Employees', status: 'Lifecycle Stage', customer_since: 'Became a Customer Date' },
+    { external_id: 'Record ID', company_name: 'Company name', domain: ['Company Domain Name', 'Website URL'], industry: 'Industry', employee_count_range: 'Number of Employees', status: 'Lifecycle Stage', customer_since: 'Became a Customer Date' },
   ],
   [
     'HubSpot contacts export',
@@ -26,7 +26,7 @@ const headerSets: Array<[string, string[], Record<string, string>]> = [
   [
     'Pipedrive deals export',
     ['Deal - ID', 'Deal - Title', 'Deal - Value', 'Deal - Won time', 'Organization - Name', 'Organization - Website', 'Person - Name', 'Person - Email', 'Deal - Status'],
-    { deal_value: 'Deal - Value', customer_since: 'Deal - Won time', company_name: 'Organization - Name', domain: 'Organization - Website', contact_name: 'Person - Name', contact_email: 'Person - Email' },
+    { deal_value: 'Deal - Value', customer_since: 'Deal - Won time', company_name: 'Organization - Name', domain: 'Organization - Website', contact_name: 'Person - Name', contact_email: 'Person - Email', status: 'Deal - Status' },
   ],
   [
     'a spreadsheet with odd spacing and case',
@@ -58,12 +58,37 @@ const headerSets: Array<[string, string[], Record<string, string>]> = [
 describe('autoMapColumns', () => {
   it.each(headerSets)('maps %s', (_name, headers, expected) => {
     const mapping = mappingByName(autoMapColumns(headers), headers);
-    for (const [field, header] of Object.entries(expected)) expect(mapping[field as keyof typeof mapping], field).toBe(header);
+    for (const [field, header] of Object.entries(expected)) expect(mapping[field as keyof typeof mapping], field).toEqual(header);
+  });
+
+  it('confirms a header by its values: a column of dates is never the email, of LinkedIn pages never the website', () => {
+    const headers = ['Company name', 'Recent Sales Email Replied Date', 'Person Linkedin Url', 'Website', 'Churned?', 'Email Domain'];
+    const samples = [
+      ['Acme', '2024-01-05 10:00', 'https://www.linkedin.com/in/jo', 'acme.com', 'No', 'acme.com'],
+      ['Beta', '', 'https://linkedin.com/in/al', 'https://beta.io/', 'Yes', 'beta.io'],
+    ];
+    const mapping = mappingByName(autoMapColumns(headers, samples), headers);
+    expect(mapping).toEqual({ company_name: 'Company name', domain: 'Website', status: 'Churned?' });
+    // Without a website column, the LinkedIn pages still do not become one.
+    const pages = ['Company', 'Person Linkedin Url', 'Website URL'];
+    const noSite = mappingByName(autoMapColumns(pages, [['Acme', 'https://www.linkedin.com/in/jo', 'https://linkedin.com/company/acme']]), pages);
+    expect(noSite).toEqual({ company_name: 'Company' });
+    // A noisy website column stays the website (each bad cell is dropped on its own).
+    const noisy = ['Company', 'Website'];
+    expect(mappingByName(autoMapColumns(noisy, [['A', 'n/a yet'], ['B', 'localhost'], ['C', 'c.com'], ['D', 'not a domain!']]), noisy)).toEqual({ company_name: 'Company', domain: 'Website' });
+    const dates = ['Company', 'Email'];
+    expect(mappingByName(autoMapColumns(dates, [['A', '2024-01-02'], ['B', '03/04/2024']]), dates)).toEqual({ company_name: 'Company' });
+  });
+
+  it('never maps an email-sounding date column to contact_email even without samples', () => {
+    const headers = ['Company name', 'Recent Sales Email Replied Date', 'Marketing emails opened'];
+    expect(mappingByName(autoMapColumns(headers), headers).contact_email).toBeUndefined();
   });
 
   it('never maps one header to two fields', () => {
     for (const [, headers] of headerSets) {
-      const indexes = Object.values(autoMapColumns(headers)).filter((i) => i !== null);
+      const m = autoMapColumns(headers);
+      const indexes = [...Object.values(m).filter((i) => typeof i === 'number'), ...m.domainFallbacks];
       expect(new Set(indexes).size).toBe(indexes.length);
     }
   });
@@ -88,5 +113,14 @@ describe('normalizeHeader / findHeader', () => {
     expect(findHeader(headers, 'CONTACT EMAIL')).toBe(1);
     expect(findHeader(headers, 'website')).toBe(0);
     expect(findHeader(headers, 'nope')).toBe(-1);
+  });
+});
+
+describe('headerKey', () => {
+  it('is a SHA-256 of the normalized header set: short for 300 columns, the same for another spelling or order', () => {
+    const wide = Array.from({ length: 300 }, (_, i) => `Custom Property Number ${i} (text)`);
+    expect(headerKey(wide)).toMatch(/^[0-9a-f]{64}$/);
+    expect(headerKey(['Company', 'Web Site'])).toBe(headerKey(['website', 'COMPANY']));
+    expect(headerKey(['Company', 'Website'])).not.toBe(headerKey(['Company', 'Website', 'Email']));
   });
 });

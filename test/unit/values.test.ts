@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, parseStatus } from '../../src/domain/values.js';
+import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, classifyStatus, parseStatusMap } from '../../src/domain/values.js';
 
 describe('parseDealValue', () => {
   const ok: Array<[string, string | null]> = [
@@ -64,18 +64,45 @@ describe('dates', () => {
   it('rejects a format without all parts', () => expect(() => makeDateParser('MM/YYYY')).toThrow(/--date-format/));
 });
 
-describe('parseStatus', () => {
+describe('classifyStatus', () => {
   it.each([
-    ['Active', 'active'], ['current', 'active'], ['Customer', 'active'], ['Closed Won', 'active'], ['won', 'active'],
-    ['churned', 'churned'], ['Former', 'churned'], ['past', 'churned'], ['Cancelled', 'churned'], ['lost', 'churned'], ['INACTIVE', 'churned'],
-    ['', null],
-    // CRM picklist phrases (Salesforce Account Type, HubSpot and Pipedrive stages).
-    ['Customer - Direct', 'active'], ['Evangelist', 'active'], ['Customer - Channel', 'active'], ['Active client', 'active'], ['Closed - Won', 'active'],
-    ['Former Customer', 'churned'], ['Customer (churned)', 'churned'], ['Closed - Lost', 'churned'], ['Contract ended', 'churned'],
-  ])('%j → %j', (input, expected) => expect(parseStatus(input)).toBe(expected));
-  it.each(['prospect', 'Channel Partner / Reseller', 'Not a customer', 'Non-paying', 'never won', 'Lead'])('rejects %j', (input) =>
-    expect(() => parseStatus(input)).toThrow(/neither active/),
-  );
+    ['Active', '', 'active'], ['current', '', 'active'], ['Customer', '', 'active'], ['Closed Won', '', 'active'], ['won', '', 'active'],
+    ['churned', '', 'churned'], ['Former', '', 'churned'], ['past', '', 'churned'], ['Cancelled', '', 'churned'], ['INACTIVE', '', 'churned'],
+    ['', '', null],
+    // CRM picklists: Salesforce Account Type, HubSpot lifecycle stages, Pipedrive deal status.
+    ['Customer - Direct', 'Type', 'active'], ['Customer - Channel', 'Type', 'active'], ['Channel Partner / Reseller', 'Type', 'partner'],
+    ['Installation Partner', 'Type', 'partner'], ['Prospect', 'Type', 'skip'], ['Competitor', 'Type', 'competitor'],
+    ['Evangelist', 'Lifecycle Stage', 'active'], ['Lead', 'Lifecycle Stage', 'skip'], ['Marketing Qualified Lead', 'Lifecycle Stage', 'skip'],
+    ['Sales Qualified Lead', 'Lifecycle Stage', 'skip'], ['Opportunity', 'Lifecycle Stage', 'skip'], ['Subscriber', 'Lifecycle Stage', 'skip'],
+    ['won', 'Deal - Status', 'active'], ['open', 'Deal - Status', 'skip'], ['lost', 'Deal - Status', 'skip'], ['Closed Lost', 'Deal Stage', 'skip'],
+    // A lost customer in a customer status column is a past one.
+    ['lost', 'Customer Status', 'churned'],
+    ['Former Customer', '', 'churned'], ['Customer (churned)', '', 'churned'], ['Contract ended', '', 'churned'],
+    // Yes/no read by the header.
+    ['yes', 'Churned?', 'churned'], ['Y', 'Churned?', 'churned'], ['N', 'Churned?', 'active'], ['no', 'Churned?', 'active'],
+    ['Yes', 'Active customer', 'active'], ['no', 'Is Active', 'churned'], ['yes', 'Status', null],
+    // Unknown: asked for, never guessed.
+    ['Other', 'Type', null], ['Vendor', 'Type', null], ['Not a customer', '', null], ['Non-paying', '', null],
+  ])('%j in %j → %j', (input, header, expected) => expect(classifyStatus(input, header)).toBe(expected));
+});
+
+describe('parseStatusMap', () => {
+  it('reads VALUE=status items, case-insensitive values', () => {
+    expect(parseStatusMap('Other=skip, Vendor = partner,Channel Partner / Reseller=partner')).toEqual({ other: 'skip', vendor: 'partner', 'channel partner / reseller': 'partner' });
+  });
+  it.each(['Other', 'Other=maybe', '=skip'])('rejects %j', (input) => expect(() => parseStatusMap(input)).toThrow(/--status-map/));
+});
+
+describe('Excel serial dates', () => {
+  it.each([
+    ['44927', '2023-01-01'],
+    ['45292', '2024-01-01'],
+    ['44927.5', '2023-01-01'],
+  ])('%j → %j with or without a format', (input, expected) => {
+    expect(makeDateParser()(input)).toBe(expected);
+    expect(makeDateParser('DD/MM/YYYY')(input)).toBe(expected);
+  });
+  it.each(['Q1 2023', '2023', '123456'])('%j is no date', (input) => expect(() => makeDateParser()(input)).toThrow());
 });
 
 describe('other values', () => {

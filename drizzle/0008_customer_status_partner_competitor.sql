@@ -1,0 +1,2 @@
+ALTER TABLE "client_customers" DROP CONSTRAINT "client_customers_status_check";--> statement-breakpoint
+ALTER TABLE "client_customers" ADD CONSTRAINT "client_customers_status_check" CHECK ("client_customers"."status" in ('active', 'churned', 'partner', 'competitor'));
