@@ -146,7 +146,9 @@ function contactEmail(row: RowReader, raw: string): { email: ContactEmail | null
     row.drop(`contact_email "${short(raw)}" is a domain, not an email address`);
     return { email: null, typedDomain: companyDomain(row, raw, 'contact_email') };
   }
-  row.drop(`contact_email "${short(raw)}" is not a valid email address${p.ok ? '' : ` (${p.error})`}`);
+  // The parser's reason, unless it only says the same again.
+  const why = p.ok || p.error === 'not a valid email address' ? '' : ` (${p.error})`;
+  row.drop(`contact_email "${short(raw)}" is not a valid email address${why}`);
   return { email: null, typedDomain: null };
 }
 

@@ -63,7 +63,8 @@ export async function aosConnected(pid: number | undefined, env: Record<string, 
         if (rows.length > 0) return;
       } else {
         try {
-          if (readFileSync(`${env.AOS_DATA_DIR}.lock`, 'utf8').trim() === String(pid)) return;
+          // The lock file's first line is the holder's pid (then its start time and a token).
+          if (readFileSync(`${env.AOS_DATA_DIR}.lock`, 'utf8').split('\n')[0]?.trim() === String(pid)) return;
         } catch {
           // no lock yet
         }
