@@ -11,6 +11,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -132,7 +133,7 @@ export const suppressionEvents = pgTable(
   (t) => [
     index('suppression_events_client_target_idx').on(t.clientId, t.target),
     check('suppression_events_action_check', sql`${t.action} in ('add', 'update', 'remove')`),
-    check('suppression_events_source_check', sql`${t.source} in ('manual', 'import')`),
+    check('suppression_events_source_check', sql`${t.source} in ('manual', 'import', 'undo')`),
     check('suppression_events_kind_check', sql`${t.kind} in ('domain', 'email')`),
   ],
 );
@@ -154,8 +155,56 @@ export const importRuns = pgTable(
     status: text('status').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+    // The id under which the row changes of this run were logged (import_run_changes).
+    changeSet: uuid('change_set'),
+    undoneAt: timestamp('undone_at', { withTimezone: true }),
+    undoneBy: text('undone_by'),
   },
   (t) => [index('import_runs_client_header_idx').on(t.clientId, t.headerKey, t.finishedAt)],
+);
+
+// Every customer and entry row an import inserted, updated or deleted: its image before the run
+// (null when the run inserted it) and a hash of its image after (null when the run deleted it).
+// Written by statement-level triggers (drizzle/…_import_change_triggers.sql) while the import's
+// transaction has set aos.change_set, so whatever statements the import runs, nothing escapes
+// the log. `aos imports undo` restores the before images of rows still equal to their after hash.
+export const importRunChanges = pgTable(
+  'import_run_changes',
+  {
+    changeSet: uuid('change_set').notNull(),
+    tableName: text('table_name').notNull(),
+    rowId: uuid('row_id').notNull(),
+    before: jsonb('before'),
+    afterHash: text('after_hash'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.changeSet, t.tableName, t.rowId] }),
+    check('import_run_changes_table_check', sql`${t.tableName} in ('client_customers', 'suppression_list')`),
+  ],
+);
+
+// Append-only audit of customer removals and of what undoing an import did to customers.
+export const customerEvents = pgTable(
+  'customer_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    // No foreign keys: the audit trail outlives the customers it describes.
+    clientId: uuid('client_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    naturalKey: text('natural_key').notNull(),
+    action: text('action').notNull(),
+    // The customer's row before the change (null when the change created it).
+    before: jsonb('before'),
+    importRunId: uuid('import_run_id'),
+    actor: text('actor').notNull(),
+    source: text('source').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('customer_events_client_customer_idx').on(t.clientId, t.customerId),
+    check('customer_events_action_check', sql`${t.action} in ('add', 'update', 'remove')`),
+    check('customer_events_source_check', sql`${t.source} in ('manual', 'undo')`),
+  ],
 );
 
 // Platform-wide and anonymous: no client id, contact name, email or any client-private column.

@@ -21,6 +21,7 @@ import { makeDateParser, ValueError, type DateParser } from '../domain/values.js
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { ClientService, type ClientRef } from './client-service.js';
+import { beginImportChangeLog, endImportChangeLog } from './import-change-log.js';
 
 export type MappingOrigin = 'explicit' | 'remembered' | 'auto' | 'none';
 
@@ -356,6 +357,8 @@ export class CustomerImportService {
     const run = async (tx: Queryable): Promise<ImportSummary> => {
       // Imports of one client run one after another; other clients' imports are not blocked.
       await tx.query(`select pg_advisory_xact_lock(hashtext('aos:import:' || $1::text))`, [client.id]);
+      // From here every row this import writes is logged for `aos imports undo` (import-change-log.ts).
+      const changeSet = await beginImportChangeLog(tx);
       // The merge and the signal aggregates sort and hash whole files: keep that in memory.
       await tx.query(`set local work_mem = '64MB'`);
       await tx.query(`create temp table aos_import_rows (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`);
@@ -439,6 +442,7 @@ export class CustomerImportService {
         [client.id, request.fileName, csv.sha256(), headerKey(headers), JSON.stringify(summary.mapping), JSON.stringify(countsOf(summary)), this.actor, startedAt.toISOString()],
       );
       summary.import_run_id = runRow?.id ?? null;
+      await endImportChangeLog(tx, summary.import_run_id, changeSet);
       return summary;
     };
 
