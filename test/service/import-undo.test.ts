@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
 import { ImportRunService } from '../../src/services/import-run-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
+import { clientState } from '../helpers/client-state.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 const FIRST = `Company,Website,Contact Email,Status,Deal Size
@@ -15,13 +15,6 @@ const SECOND = `Company,Website,Contact Email,Status,Deal Size
 BuildRight,buildright.com.au,sarah@buildright.com.au,churned,20000
 Pied Piper,piedpiper.com,richard@piedpiper.com,active,5000
 `;
-
-/** Everything an undo must put back: the client's customers and entries, every column. */
-export async function clientState(db: Database, client: string) {
-  const q = (table: string) =>
-    db.query<{ j: unknown }>(`select to_jsonb(t)::text as j from ${table} t join clients c on c.id = t.client_id where c.slug = $1 order by t.id`, [client]);
-  return { customers: (await q('client_customers')).map((r) => r.j), entries: (await q('suppression_list')).map((r) => r.j) };
-}
 
 describeEachDatabase('ImportRunService', ({ db }) => {
   let importer: CustomerImportService;
