@@ -10,6 +10,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerImportsCommands } from './commands/imports.js';
 import { registerSignalsCommands } from './commands/signals.js';
 import { registerSuppressCommands } from './commands/suppress.js';
+import { registerSuppressWhoCommand } from './commands/suppress-who.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { colorWanted, Output } from './output.js';
 
@@ -45,6 +46,7 @@ Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 
   registerDbCommands(program, getContext);
   registerClientsCommands(program, getContext);
   registerSuppressCommands(program, getContext);
+  registerSuppressWhoCommand(program, getContext);
   registerCheckCommand(program, getContext);
   registerImportCommand(program, getContext);
   registerImportsCommands(program, getContext);

@@ -49,6 +49,7 @@ export function registerSuppressCommands(program: Command<[], Record<string, unk
     .option('--file <path>', 'read targets from a file: one a line, or a CSV column (all lines validated first)')
     .option('--column <name>', 'CSV column holding the targets')
     .option('--force', 'allow suppressing a whole free-mail domain (gmail.com…)')
+    .option('--skip-invalid', 'with --file: add the valid lines and list the invalid ones (default: one invalid line refuses the file)')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
@@ -57,14 +58,21 @@ Examples:
   $ aos suppress add rival-agency.com --client acme --reason competitor --note "direct competitor"
   $ aos suppress add jane@bigcorp.com --client acme --reason unsubscribed
   $ aos suppress add partner.io --client acme --reason partner --for 90d
-  $ aos suppress add --file bounces.csv --column Email --client acme --reason bounced`,
+  $ aos suppress add --file bounces.csv --column Email --client acme --reason bounced
+  $ aos suppress add --file optouts.txt --skip-invalid --client acme --reason unsubscribed`,
     )
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
-      const items = await collectTargets(targets, opts, c.signal);
+      let items = await collectTargets(targets, opts, c.signal);
+      // --skip-invalid (issue 16): the invalid lines are set aside and listed, not added.
+      const skipped = opts.skipInvalid ? await import('../../services/target-validation.js').then((m) => m.partitionTargets(items)) : null;
+      if (skipped) items = skipped.valid;
       const result = await s.add({ client: opts.client, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
-      if (opts.json) return c.output.json(result);
-      c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged`);
+      if (opts.json) return c.output.json(skipped ? { ...result, invalid: skipped.invalid } : result);
+      c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${skipped ? `, ${skipped.invalid.length} invalid skipped` : ''}`);
+      const invalid = skipped?.invalid ?? [];
+      for (const bad of invalid.slice(0, 50)) c.output.warn(`skipped ${bad.line !== null ? `line ${bad.line}` : 'argument'}: "${bad.input}": ${bad.error}`);
+      if (invalid.length > 50) c.output.warn(`and ${invalid.length - 50} more invalid lines skipped (--json lists them all)`);
     });
 
   suppress

@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAos } from '../helpers/cli.js';
+import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aos-ops-'));
+
+for (const engine of enginesUnderTest()) {
+  describe(`ops commands [${engine}]`, () => {
+    let fresh: FreshDatabase;
+    const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });
+
+    beforeAll(async () => {
+      fresh = await freshDatabase(engine);
+      await fresh.db.close();
+      for (const slug of ['acme', 'beta']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+      expect((await aos(['suppress', 'add', 'bigcorp.com', '--client', 'acme', '--reason', 'existing_customer'])).code).toBe(0);
+      expect((await aos(['suppress', 'add', 'jane@bigcorp.com', '--client', 'beta', '--reason', 'unsubscribed', '--note', 'asked by phone'])).code).toBe(0);
+    });
+    afterAll(async () => fresh.dispose());
+
+    it('suppress who: every client whose list covers the target, with reason and source', async () => {
+      const r = await aos(['suppress', 'who', 'jane@bigcorp.com']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^client\s+entry\s+covers\s+reason/);
+      expect(r.stdout).toMatch(/acme\s+bigcorp\.com\s+email_domain\s+existing_customer\s+manual\s+ops-anna/);
+      expect(r.stdout).toMatch(/beta\s+jane@bigcorp\.com\s+exact\s+unsubscribed\s+manual\s+ops-anna/);
+      const json = JSON.parse((await aos(['suppress', 'who', 'https://shop.bigcorp.com', '--json'])).stdout);
+      expect(json).toMatchObject({ target: 'shop.bigcorp.com', kind: 'domain', clients: [{ client: 'acme', match: 'bigcorp.com', covers: 'parent_domain', expired: false }] });
+      expect((await aos(['suppress', 'who', 'nobody.io'])).stdout).toBe('nobody.io: no client suppresses it\n');
+      const bad = await aos(['suppress', 'who', 'co.uk']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/^aos: error: invalid target "co.uk"/);
+    });
+
+    it('suppress add --file --skip-invalid adds the valid lines and lists the invalid ones by line', async () => {
+      const file = join(dir, `${engine}-mixed.txt`);
+      writeFileSync(file, 'good-one.com\nnot a target\nann@good-two.com\nco.uk\n');
+      const refused = await aos(['suppress', 'add', '--file', file, '--client', 'acme', '--reason', 'bounced']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('line 2');
+      expect((await aos(['check', 'good-one.com', '--client', 'acme'])).code).toBe(0);
+
+      const r = await aos(['suppress', 'add', '--file', file, '--client', 'acme', '--reason', 'bounced', '--skip-invalid']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('acme: 2 added, 0 updated, 0 unchanged, 2 invalid skipped\n');
+      expect(r.stderr).toMatch(/skipped line 2: "not a target": .*\n.*skipped line 4: "co.uk": .*public suffix/);
+      expect((await aos(['check', 'good-one.com', 'ann@good-two.com', '--client', 'acme'])).code).toBe(1);
+
+      const json = JSON.parse((await aos(['suppress', 'add', '--file', file, '--client', 'acme', '--reason', 'bounced', '--skip-invalid', '--json'])).stdout);
+      expect(json).toMatchObject({ unchanged: 2, invalid: [{ line: 2, input: 'not a target' }, { line: 4, input: 'co.uk' }] });
+
+      const none = await aos(['suppress', 'add', 'not a target', 'co.uk', '--client', 'acme', '--reason', 'bounced', '--skip-invalid']);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('no valid target in the file');
+    });
+
+    it('--help shows examples', async () => {
+      for (const cmd of [['suppress', 'who'], ['suppress', 'add']]) {
+        const r = await aos([...cmd, '--help']);
+        expect(r.stdout).toContain('Examples:');
+      }
+      expect((await aos(['suppress', 'add', '--help'])).stdout).toContain('--skip-invalid');
+    });
+  });
+}
