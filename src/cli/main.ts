@@ -6,6 +6,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerClientsCommands } from './commands/clients.js';
 import { registerCustomersCommands } from './commands/customers.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerExpiryCommands } from './commands/expiry.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerImportsCommands } from './commands/imports.js';
 import { registerSignalsCommands } from './commands/signals.js';
@@ -47,6 +48,7 @@ Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 
   registerClientsCommands(program, getContext);
   registerSuppressCommands(program, getContext);
   registerSuppressWhoCommand(program, getContext);
+  registerExpiryCommands(program, getContext);
   registerCheckCommand(program, getContext);
   registerImportCommand(program, getContext);
   registerImportsCommands(program, getContext);

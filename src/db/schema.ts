@@ -8,6 +8,7 @@ import {
   date,
   index,
   integer,
+  interval,
   jsonb,
   numeric,
   pgTable,
@@ -204,6 +205,28 @@ export const customerEvents = pgTable(
     index('customer_events_client_customer_idx').on(t.clientId, t.customerId),
     check('customer_events_action_check', sql`${t.action} in ('add', 'update', 'remove')`),
     check('customer_events_source_check', sql`${t.source} in ('manual', 'undo')`),
+  ],
+);
+
+// A client's default expiry per reason, given to each new entry of that reason that has none
+// (by the trigger in drizzle/…_default_expiry.sql, so manual adds and imports alike).
+export const clientExpiryDefaults = pgTable(
+  'client_expiry_defaults',
+  {
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    // As ops wrote it (24m) and as the database adds it (24 months).
+    period: text('period').notNull(),
+    periodInterval: interval('period_interval').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clientId, t.reason] }),
+    // Opt-outs never lapse by default, and an active customer's entry never expires.
+    check('client_expiry_defaults_reason_check', sql`${t.reason} in ('past_customer', 'competitor', 'partner')`),
   ],
 );
 

@@ -57,8 +57,32 @@ for (const engine of enginesUnderTest()) {
       expect(none.stderr).toContain('no valid target in the file');
     });
 
+    it('clients set --expire: shown by clients list, given to new entries; suppress expiring lists them', async () => {
+      const set = await aos(['clients', 'set', 'beta', '--expire', 'competitor=30d', '--expire', 'partner=1y']);
+      expect(set.code).toBe(0);
+      expect(set.stdout).toBe('beta: default expiry competitor 30d, partner 1y\n');
+      const list = JSON.parse((await aos(['clients', 'list', '--json'])).stdout) as Array<Record<string, unknown>>;
+      expect(list.map((c) => [c.slug, c.expiry_defaults])).toEqual([['acme', {}], ['beta', { competitor: '30d', partner: '1y' }]]);
+      expect((await aos(['clients', 'list'])).stdout).toMatch(/beta .*competitor=30d,partner=1y/);
+      const optOut = await aos(['clients', 'set', 'beta', '--expire', 'unsubscribed=12m']);
+      expect(optOut.code).toBe(2);
+      expect(optOut.stderr).toContain('aos: error: unsubscribed entries never get a default expiry: an opt-out never lapses by default');
+
+      expect((await aos(['suppress', 'add', 'rival.io', '--client', 'beta', '--reason', 'competitor'])).code).toBe(0);
+      const none = await aos(['suppress', 'expiring', '--client', 'beta', '--within', '7d']);
+      expect(none.stdout).toBe('');
+      expect(none.stderr).toBe('nothing expires within 7d\n');
+      const soon = await aos(['suppress', 'expiring', '--all', '--within', '31d', '--json']);
+      expect(JSON.parse(soon.stdout)).toMatchObject({ client: 'beta', target: 'rival.io', reason: 'competitor' });
+      const csv = await aos(['suppress', 'expiring', '--client', 'beta', '--within', '31d', '--csv']);
+      expect(csv.stdout.split('\n')[0]).toBe('client,kind,target,reason,expires_at,source,company_name,notes');
+      const both = await aos(['suppress', 'expiring', '--within', '31d']);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain('give --client C or --all');
+    });
+
     it('--help shows examples', async () => {
-      for (const cmd of [['suppress', 'who'], ['suppress', 'add']]) {
+      for (const cmd of [['suppress', 'who'], ['suppress', 'add'], ['clients', 'set'], ['suppress', 'expiring']]) {
         const r = await aos([...cmd, '--help']);
         expect(r.stdout).toContain('Examples:');
       }
