@@ -114,12 +114,39 @@ export const suppressionList = pgTable(
   ],
 );
 
+// Agency-wide entries: they hold for every client of the agency (complaints, legal requests that
+// must never be emailed from any client). `check` looks them up in the same statement as the
+// client's own entries; same rules and shapes as suppression_list, without a client.
+export const agencySuppressionList = pgTable(
+  'agency_suppression_list',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    domain: text('domain'),
+    email: text('email'),
+    reason: text('reason').notNull(),
+    source: text('source'),
+    notes: text('notes'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Also the lookup indexes of `check` (domain = ANY, email = ANY).
+    unique('agency_suppression_list_domain_key').on(t.domain),
+    unique('agency_suppression_list_email_key').on(t.email),
+    check('agency_suppression_list_reason_check', sql`${t.reason} in (${reasonList})`),
+    check('agency_suppression_list_target_check', sql`${t.domain} is not null or ${t.email} is not null`),
+  ],
+);
+
 export const suppressionEvents = pgTable(
   'suppression_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     // No foreign key on purpose: the audit trail is append-only and must outlive what it audits.
-    clientId: uuid('client_id').notNull(),
+    // Null for the agency-wide list (agency_suppression_list), which belongs to no one client.
+    clientId: uuid('client_id'),
     target: text('target').notNull(),
     kind: text('kind').notNull(),
     action: text('action').notNull(),

@@ -16,6 +16,8 @@ export interface CheckResult {
   reason: SuppressionReason | null;
   match: string | null;
   expires_at: string | null;
+  /** Present (true) only when the matching entry is on the agency-wide list. */
+  all_clients?: true;
 }
 export interface InvalidTarget {
   input: string;
@@ -126,6 +128,8 @@ interface EntryRow {
   email: string | null;
   reason: SuppressionReason;
   expires_at: unknown;
+  /** From the agency-wide list (agency_suppression_list). */
+  all_clients?: boolean;
 }
 
 /** Live entries by domain and by email. */
@@ -137,9 +141,11 @@ interface EntryLookup {
 function entryLookup(rows: readonly EntryRow[]): EntryLookup {
   const byDomain = new Map<string, EntryRow>();
   const byEmail = new Map<string, EntryRow>();
+  // Where the client and the agency-wide list both hold a target, the agency-wide entry is the
+  // one reported: it is the one no client can remove.
   for (const row of rows) {
-    if (row.domain !== null) byDomain.set(row.domain, row);
-    if (row.email !== null) byEmail.set(row.email, row);
+    if (row.domain !== null && (row.all_clients || !byDomain.has(row.domain))) byDomain.set(row.domain, row);
+    if (row.email !== null && (row.all_clients || !byEmail.has(row.email))) byEmail.set(row.email, row);
   }
   return { byDomain, byEmail };
 }
@@ -183,6 +189,7 @@ function matchTargets({ inputs, parsed, covering }: ParsedInputs, { byDomain, by
       reason: entry?.reason ?? null,
       match,
       expires_at: entry ? isoTimestamp(entry.expires_at) : null,
+      ...(entry?.all_clients ? { all_clients: true as const } : {}),
     };
   });
 }
@@ -318,11 +325,17 @@ export class SuppressionService {
     return this.db.transaction(async (tx) => {
       // One snapshot for the count and the rows (repeatable read): no entry slips in between.
       await tx.query('set transaction isolation level repeatable read, read only');
-      const [count] = await tx.query<{ n: number }>('select count(*)::int as n from suppression_list where client_id = $1', [clientId]);
-      if ((count?.n ?? 0) > this.preloadMaxEntries) return null;
+      const [count] = await tx.query<{ n: number }>(
+        'select (select count(*) from suppression_list where client_id = $1) + (select count(*) from agency_suppression_list) as n',
+        [clientId],
+      );
+      if (Number(count?.n ?? 0) > this.preloadMaxEntries) return null;
       const rows = await tx.query<EntryRow>(
-        `select domain, email, reason, expires_at from suppression_list
-          where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)`,
+        `select domain, email, reason, expires_at, false as all_clients from suppression_list
+          where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)
+         union all
+         select domain, email, reason, expires_at, true from agency_suppression_list
+          where expires_at is null or expires_at > $2::timestamptz`,
         [clientId, this.now().toISOString()],
       );
       return entryLookup(rows);
@@ -345,8 +358,13 @@ export class SuppressionService {
     let rows: EntryRow[] = [];
     if (domains.size > 0 || emails.size > 0) {
       rows = await db.query<EntryRow>(
-        `select domain, email, reason, expires_at from suppression_list
+        // The agency-wide list is one more branch of the same statement: no extra round trip.
+        `select domain, email, reason, expires_at, false as all_clients from suppression_list
           where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)
+            and (domain = any(string_to_array($3, E'\\n')) or email = any(string_to_array($4, E'\\n')))
+         union all
+         select domain, email, reason, expires_at, true from agency_suppression_list
+          where (expires_at is null or expires_at > $2::timestamptz)
             and (domain = any(string_to_array($3, E'\\n')) or email = any(string_to_array($4, E'\\n')))`,
         // Normalized domains and emails hold no newline: one joined string each is far cheaper for
         // the driver to send than a text[] of thousands of escaped elements.

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { coveringDomains, parseTarget, printable, type TargetKind } from '../domain/targets.js';
 import { AosError } from '../errors.js';
+import { ALL_CLIENTS } from './agency-list-service.js';
 
 export interface WhoMatch {
   client: string;
@@ -40,12 +41,18 @@ export async function whoSuppresses(db: Database, input: string, options: { now?
   // Every client's entries at once (no client filter: that is the point of the question). The
   // per-client unique indexes lead with client_id, so this scans the list: fine for an ops query.
   const rows = await db.query<Record<string, unknown>>(
-    `select c.slug, c.name, s.domain, s.email, s.reason, s.source, s.company_name, s.notes, s.created_by, s.created_at, s.expires_at,
-            (s.expires_at is not null and s.expires_at <= $3::timestamptz) as expired
-       from suppression_list s join clients c on c.id = s.client_id
-      where (s.domain = any($1::text[]) or s.email = $2)
-        and ($4::boolean or s.expires_at is null or s.expires_at > $3::timestamptz)
-      order by c.slug, s.email nulls last, length(s.domain) desc`,
+    `select slug, name, domain, email, reason, source, company_name, notes, created_by, created_at, expires_at,
+            (expires_at is not null and expires_at <= $3::timestamptz) as expired
+       from (select c.slug, c.name, s.domain, s.email, s.reason, s.source, s.company_name, s.notes, s.created_by, s.created_at, s.expires_at, 1 as ord
+               from suppression_list s join clients c on c.id = s.client_id
+              where s.domain = any($1::text[]) or s.email = $2
+             union all
+             -- The agency-wide list holds for every client: listed first, as such.
+             select '${ALL_CLIENTS}', 'every client', a.domain, a.email, a.reason, a.source, null, a.notes, a.created_by, a.created_at, a.expires_at, 0
+               from agency_suppression_list a
+              where a.domain = any($1::text[]) or a.email = $2) x
+      where $4::boolean or expires_at is null or expires_at > $3::timestamptz
+      order by ord, slug, email nulls last, length(domain) desc`,
     [domains, t.kind === 'email' ? t.value : null, now, options.includeExpired ?? false],
   );
   return {

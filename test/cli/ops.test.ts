@@ -81,12 +81,64 @@ for (const engine of enginesUnderTest()) {
       expect(both.stderr).toContain('give --client C or --all');
     });
 
+    it('suppress add/list/remove --all-clients: the agency-wide list, matched by check and --filter for every client', async () => {
+      const add = await aos(['suppress', 'add', 'complainer@lawfirm.com', 'spamtrap.io', '--all-clients', '--reason', 'do_not_contact', '--note', 'legal request']);
+      expect(add.code).toBe(0);
+      expect(add.stdout).toBe('(all clients): 2 added, 0 updated, 0 unchanged\n');
+      const list = await aos(['suppress', 'list', '--all-clients', '--json']);
+      expect(list.stdout.trim().split('\n').map((l) => JSON.parse(l).target)).toEqual(['complainer@lawfirm.com', 'spamtrap.io']);
+      for (const client of ['acme', 'beta']) {
+        const r = await aos(['check', 'Complainer@LawFirm.com', 'www.spamtrap.io', '--client', client, '--json']);
+        expect(r.code).toBe(1);
+        expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toMatchObject([
+          { suppressed: true, reason: 'do_not_contact', match: 'complainer@lawfirm.com', all_clients: true },
+          { suppressed: true, match: 'spamtrap.io', all_clients: true },
+        ]);
+      }
+      const csv = join(dir, `${engine}-leads.csv`);
+      writeFileSync(csv, 'name,email\nAnn,ann@fine.io\nCal,complainer@lawfirm.com\n');
+      const filtered = await aos(['check', '--file', csv, '--client', 'beta', '--filter']);
+      expect(filtered.stdout).toBe('name,email\nAnn,ann@fine.io\n');
+      const neither = await aos(['suppress', 'add', 'x.io', '--reason', 'competitor']);
+      expect(neither.code).toBe(2);
+      expect(neither.stderr).toContain('or --all-clients');
+      const both = await aos(['suppress', 'list', '--all-clients', '--client', 'acme']);
+      expect(both.code).toBe(2);
+      const optOut = await aos(['suppress', 'remove', 'spamtrap.io', '--all-clients']);
+      expect(optOut.code).toBe(2);
+      expect(optOut.stderr).toContain('refusing to remove legal opt-out');
+      const removed = await aos(['suppress', 'remove', 'spamtrap.io', '--all-clients', '--force']);
+      expect(removed.stdout).toBe('removed spamtrap.io (do_not_contact) from the agency-wide list\n');
+      expect((await aos(['check', 'spamtrap.io', '--client', 'acme'])).code).toBe(0);
+    });
+
+    it('check --explain: the entry, how it covers, source with actor and note, history; --json adds explain', async () => {
+      const r = await aos(['check', 'jane+x@bigcorp.com', '--client', 'beta', '--explain']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('suppressed  jane@bigcorp.com  unsubscribed\n  entry     jane@bigcorp.com (email)\n  covers    canonical_email');
+      expect(r.stdout).toContain('  source    manual by ops-anna');
+      expect(r.stdout).toContain(': "asked by phone"');
+      expect(r.stdout).toMatch(/history\n\s+\S+\s+add unsubscribed\s+by ops-anna \(manual\)/);
+      const agency = JSON.parse((await aos(['check', 'complainer@lawfirm.com', '--client', 'acme', '--explain', '--json'])).stdout);
+      expect(agency).toMatchObject({ suppressed: true, all_clients: true, explain: { entry: { scope: 'all_clients', covers: 'exact', origin: { note: 'legal request' } } } });
+      const allowed = await aos(['check', 'tom@bigcorp.com', '--client', 'beta', '--explain']);
+      expect(allowed.code).toBe(0);
+      expect(allowed.stdout).toBe('allowed     tom@bigcorp.com  no entry covers it\n  nearby\n    jane@bigcorp.com  unsubscribed  another address at this domain\n');
+      const file = await aos(['check', '-', '--client', 'beta', '--explain'], 'a.com\n');
+      expect(file.code).toBe(2);
+      expect(file.stderr).toContain('--explain works on targets given as arguments');
+      const invalid = await aos(['check', 'co.uk', '--client', 'beta', '--explain']);
+      expect(invalid.code).toBe(2);
+    });
+
     it('--help shows examples', async () => {
-      for (const cmd of [['suppress', 'who'], ['suppress', 'add'], ['clients', 'set'], ['suppress', 'expiring']]) {
+      for (const cmd of [['suppress', 'who'], ['suppress', 'add'], ['clients', 'set'], ['suppress', 'expiring'], ['check']]) {
         const r = await aos([...cmd, '--help']);
         expect(r.stdout).toContain('Examples:');
       }
       expect((await aos(['suppress', 'add', '--help'])).stdout).toContain('--skip-invalid');
+      expect((await aos(['suppress', 'add', '--help'])).stdout).toContain('--all-clients');
+      expect((await aos(['check', '--help'])).stdout).toContain('--explain');
     });
   });
 }

@@ -106,6 +106,7 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
     .option('--rejected <path>', 'with --filter: write the other rows there, with a reason column')
     .option('--encoding <name>', 'input encoding (default: detected)')
     .option('--json', 'one JSON object per target (NDJSON)')
+    .option('--explain', 'say why: the matching entry, how it covers, its source and history; nearby entries when allowed')
     .addHelpText(
       'after',
       `
@@ -115,6 +116,7 @@ Examples:
   $ cut -d, -f3 leads.csv | aos check - --client acme --json > verdicts.ndjson
   $ aos check --file leads.csv --column Website --client acme --filter --rejected blocked.csv > safe.csv
   $ if aos check "$EMAIL" --client acme -q; then send_mail "$EMAIL"; fi
+  $ aos check jane@bigcorp.com --client acme --explain
 
 Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad usage · 3 database error.
 With --filter: 0 unless an error happens (invalid rows go to --rejected, never to stdout).`,
@@ -135,7 +137,11 @@ With --filter: 0 unless an error happens (invalid rows go to --rejected, never t
       const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database()]);
       const service = new SuppressionService({ db, actor: c.actor });
       const tally = { allowed: 0, suppressed: 0, invalid: 0 };
-      if (!input) {
+      if (opts.explain && input) throw new AosError('usage', '--explain works on targets given as arguments', 'check the file first, then explain the targets you want to understand');
+      if (opts.explain) {
+        const { explainTargets } = await import('./check-explain.js');
+        for (const o of await explainTargets(db, out, opts.client, targets, Boolean(opts.json))) count(tally, o);
+      } else if (!input) {
         for (const o of await service.checkMany(opts.client, targets)) {
           count(tally, o);
           if (opts.json) out.json(o);

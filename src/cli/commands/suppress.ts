@@ -4,6 +4,7 @@ import { resolveExpiry } from '../../domain/expiry.js';
 import { AosError } from '../../errors.js';
 import type { TargetInput } from '../../services/suppression-service.js';
 import { openInput } from '../inputs.js';
+import { addAgencyWide, agencyWide, listAgencyWide, removeAgencyWide } from './agency-list.js';
 import type { ContextProvider } from '../main.js';
 
 const WARN_EACH_MAX = 10;
@@ -41,7 +42,8 @@ export function registerSuppressCommands(program: Command<[], Record<string, unk
     .command('add')
     .description('suppress domains, URLs or emails for a client (adding an existing entry updates it)')
     .argument('[targets...]', 'domains, URLs (reduced to their hostname) or emails')
-    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('-c, --client <client>', 'client slug or id')
+    .option('--all-clients', 'add to the agency-wide list: suppressed for every client')
     .requiredOption('-r, --reason <reason>', REASONS)
     .option('--expires <date>', 'expiry date (2027-03-31) or ISO timestamp')
     .option('--for <duration>', 'expire after a duration: 36h, 90d, 12w, 6m, 1y')
@@ -59,7 +61,8 @@ Examples:
   $ aos suppress add jane@bigcorp.com --client acme --reason unsubscribed
   $ aos suppress add partner.io --client acme --reason partner --for 90d
   $ aos suppress add --file bounces.csv --column Email --client acme --reason bounced
-  $ aos suppress add --file optouts.txt --skip-invalid --client acme --reason unsubscribed`,
+  $ aos suppress add --file optouts.txt --skip-invalid --client acme --reason unsubscribed
+  $ aos suppress add complainer@bigcorp.com --all-clients --reason do_not_contact --note "legal request"`,
     )
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
@@ -67,7 +70,9 @@ Examples:
       // --skip-invalid (issue 16): the invalid lines are set aside and listed, not added.
       const skipped = opts.skipInvalid ? await import('../../services/target-validation.js').then((m) => m.partitionTargets(items)) : null;
       if (skipped) items = skipped.valid;
-      const result = await s.add({ client: opts.client, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
+      const result = (await agencyWide(opts))
+        ? await addAgencyWide(c, items, opts)
+        : await s.add({ client: opts.client as string, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
       if (opts.json) return c.output.json(skipped ? { ...result, invalid: skipped.invalid } : result);
       c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${skipped ? `, ${skipped.invalid.length} invalid skipped` : ''}`);
       const invalid = skipped?.invalid ?? [];
@@ -79,7 +84,8 @@ Examples:
     .command('remove')
     .description('remove suppression entries (legal opt-outs need --force)')
     .argument('[targets...]', 'domains, URLs or emails')
-    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('-c, --client <client>', 'client slug or id')
+    .option('--all-clients', 'remove from the agency-wide list')
     .option('--file <path>', 'read targets from a file')
     .option('--column <name>', 'CSV column holding the targets')
     .option('--force', 'also remove unsubscribed / do_not_contact entries')
@@ -87,7 +93,8 @@ Examples:
     .addHelpText('after', '\nExamples:\n  $ aos suppress remove rival-agency.com --client acme\n  $ aos suppress remove jane@bigcorp.com --client acme --force   # an unsubscribed entry')
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
-      const result = await s.remove({ client: opts.client, targets: await collectTargets(targets, opts, c.signal), force: Boolean(opts.force) });
+      if (await agencyWide(opts)) return removeAgencyWide(c, await collectTargets(targets, opts, c.signal), opts);
+      const result = await s.remove({ client: opts.client as string, targets: await collectTargets(targets, opts, c.signal), force: Boolean(opts.force) });
       if (opts.json) return c.output.json(result);
       // Targets typed one by one get a line each; a file's thousands get a summary, like add.
       if (opts.file) {
@@ -107,17 +114,20 @@ Examples:
 
   suppress
     .command('list')
-    .description("list a client's suppression entries")
-    .requiredOption('-c, --client <client>', 'client slug or id')
+    .description("list a client's suppression entries (or the agency-wide list)")
+    .option('-c, --client <client>', 'client slug or id')
+    .option('--all-clients', 'list the agency-wide entries')
     .option('-r, --reason <reason>', 'only this reason')
     .option('--all', 'include expired entries')
     .option('--json', 'NDJSON, one entry a line')
     .option('--csv', 'CSV (spreadsheet formulas neutralized)')
-    .addHelpText('after', '\nExamples:\n  $ aos suppress list --client acme\n  $ aos suppress list --client acme --reason unsubscribed --csv > optouts.csv')
+    .addHelpText('after', '\nExamples:\n  $ aos suppress list --client acme\n  $ aos suppress list --client acme --reason unsubscribed --csv > optouts.csv\n  $ aos suppress list --all-clients')
     .action(async (opts) => {
       const { c, service: s } = await service();
       if (opts.json && opts.csv) throw new AosError('usage', 'choose --json or --csv, not both');
-      const entries = s.list({ client: opts.client, reason: opts.reason, includeExpired: Boolean(opts.all) });
+      const entries = (await agencyWide(opts))
+        ? await listAgencyWide(c, { reason: opts.reason, includeExpired: Boolean(opts.all) })
+        : s.list({ client: opts.client as string, reason: opts.reason, includeExpired: Boolean(opts.all) });
       if (opts.csv) {
         const { stringify } = await import('csv-stringify');
         const columns = ['kind', 'target', 'reason', 'source', 'expires_at', 'notes', 'company_name', 'created_by', 'created_at', 'updated_at'] as const;
