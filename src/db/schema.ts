@@ -2,6 +2,7 @@
 // `npm run db:generate` (drizzle-kit) and never edited by hand.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -191,22 +192,27 @@ export const importRuns = pgTable(
   (t) => [index('import_runs_client_header_idx').on(t.clientId, t.headerKey, t.finishedAt)],
 );
 
-// Every customer and entry row an import inserted, updated or deleted: its image before the run
-// (null when the run inserted it) and a hash of its image after (null when the run deleted it).
-// Written by statement-level triggers (drizzle/…_import_change_triggers.sql) while the import's
-// transaction has set aos.change_set, so whatever statements the import runs, nothing escapes
-// the log. `aos imports undo` restores the before images of rows still equal to their after hash.
+// Every customer and entry row an import inserted, updated or deleted, one row per statement of
+// the import (set-based: a million inserted rows are one log row, not a million): the rows' ids,
+// their images before the statement (null for an insert) and a hash of each image after (null for
+// a delete), in the same order. Written by statement-level triggers
+// (drizzle/…_import_change_triggers.sql) while the import's transaction has set aos.change_set,
+// so whatever statements the import runs, nothing escapes the log. `aos imports undo` restores
+// each row's first before image where the row still has its last after hash.
 export const importRunChanges = pgTable(
   'import_run_changes',
   {
     changeSet: uuid('change_set').notNull(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
     tableName: text('table_name').notNull(),
-    rowId: uuid('row_id').notNull(),
-    before: jsonb('before'),
-    afterHash: text('after_hash'),
+    rowIds: uuid('row_ids').array().notNull(),
+    // A JSON array of row images, aligned with row_ids; null when the statement inserted them.
+    befores: jsonb('befores'),
+    // Aligned with row_ids; null when the statement deleted them.
+    afterHashes: text('after_hashes').array(),
   },
   (t) => [
-    primaryKey({ columns: [t.changeSet, t.tableName, t.rowId] }),
+    primaryKey({ columns: [t.changeSet, t.seq] }),
     check('import_run_changes_table_check', sql`${t.tableName} in ('client_customers', 'suppression_list')`),
   ],
 );

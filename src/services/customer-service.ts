@@ -189,13 +189,13 @@ export class CustomerService {
         order by domain nulls last, email`,
       [client.id, customer.id, customer.domain, [customer.contact_email, customer.natural_key.startsWith('e:') ? customer.natural_key.slice(2) : null].filter((e) => e !== null)],
     );
-    // Only this client's runs are searched: each is a primary-key lookup into the change log.
+    // Only this client's runs are searched: each is a primary-key range of the change log.
     const runs = await this.db.query<Record<string, unknown>>(
-      `select r.id, r.file_name, r.finished_at, r.actor, r.status,
-              case when ch.before is null then 'inserted' when ch.after_hash is null then 'deleted' else 'updated' end as change
+      `select distinct on (r.finished_at, r.id) r.id, r.file_name, r.finished_at, r.actor, r.status,
+              case when ch.befores is null then 'inserted' when ch.after_hashes is null then 'deleted' else 'updated' end as change
          from import_runs r join import_run_changes ch
-           on ch.change_set = r.change_set and ch.table_name = 'client_customers' and ch.row_id = $2
-        where r.client_id = $1 order by r.finished_at`,
+           on ch.change_set = r.change_set and ch.table_name = 'client_customers' and $2 = any(ch.row_ids)
+        where r.client_id = $1 order by r.finished_at, r.id, ch.seq`,
       [client.id, customer.id],
     );
     return {

@@ -111,7 +111,7 @@ export class ExplainService {
         // The first run of this client whose change log holds the entry: the one that put it there.
         [run] = await this.db.query<Record<string, unknown>>(
           `select r.id, r.file_name, r.finished_at, r.actor from import_runs r
-             join import_run_changes ch on ch.change_set = r.change_set and ch.table_name = 'suppression_list' and ch.row_id = $2
+             join import_run_changes ch on ch.change_set = r.change_set and ch.table_name = 'suppression_list' and $2 = any(ch.row_ids)
             where r.client_id = $1 order by r.finished_at limit 1`,
           [clientId, row.id],
         );

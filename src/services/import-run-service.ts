@@ -106,6 +106,20 @@ function runView(r: Record<string, unknown>): ImportRunView {
   };
 }
 
+/**
+ * The rows a change set wrote, one per row: its image before the run (from the first statement
+ * that wrote it; null when the run inserted it) and its hash after (from the last; null when the
+ * run deleted it). The log holds one row per statement with aligned arrays (see schema.ts).
+ */
+export const ROW_CHANGES_SQL = (param: string) => `
+  select distinct on (table_name, row_id) table_name, row_id,
+         first_value(before) over w as before, last_value(after_hash) over w as after_hash
+    from (select ch.table_name, x.row_id, ch.seq, ch.befores -> (x.ord::int - 1) as before, x.after_hash
+            from import_run_changes ch
+            cross join lateral unnest(ch.row_ids, ch.after_hashes) with ordinality as x(row_id, after_hash, ord)
+           where ch.change_set = ${param}) i
+  window w as (partition by table_name, row_id order by seq rows between unbounded preceding and unbounded following)`;
+
 // The run's changes beside each row's current image. `clean` says the row is still exactly what
 // the run left (the same hash the trigger took), so restoring it loses no later change.
 const UNDO_PLAN_SQL = `
@@ -114,13 +128,13 @@ const UNDO_PLAN_SQL = `
          case when ch.after_hash is null then cur.image is null
               else cur.image is not null and md5(cur.image::text) = ch.after_hash end as clean,
          false as opt_out_kept
-    from import_run_changes ch
+    from (${ROW_CHANGES_SQL('$1')}) ch
     left join lateral (
       select to_jsonb(c) as image from client_customers c where ch.table_name = 'client_customers' and c.id = ch.row_id
       union all
       select to_jsonb(s) from suppression_list s where ch.table_name = 'suppression_list' and s.id = ch.row_id
     ) cur on true
-   where ch.change_set = $1`;
+`;
 
 const optOutList = OPT_OUT_REASONS.map((r) => `'${r}'`).join(', ');
 
@@ -193,7 +207,7 @@ export class ImportRunService {
               count(*) filter (where table_name = 'suppression_list' and before is null and after_hash is not null)::int as entries_inserted,
               count(*) filter (where table_name = 'suppression_list' and before is not null and after_hash is not null)::int as entries_updated,
               count(*) filter (where table_name = 'suppression_list' and before is not null and after_hash is null)::int as entries_deleted
-         from import_run_changes where change_set = $1`,
+         from (${ROW_CHANGES_SQL('$1')}) ch`,
       [run.change_set],
     );
     const { change_set: _cs, client_id: _id, ...view } = run;
