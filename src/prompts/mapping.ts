@@ -5,6 +5,7 @@ import { FIELD_DESCRIPTIONS, IMPORT_FIELDS, missingRequired, type ColumnMapping,
 import { printable } from '../domain/targets.js';
 import { AosError } from '../errors.js';
 import type { ImportSummary, MappingProposal } from '../services/customer-import-service.js';
+import { describeDiff } from './sync.js';
 
 export interface PromptIO {
   input?: NodeJS.ReadableStream;
@@ -102,7 +103,8 @@ export function describeSummary(s: ImportSummary): string {
     `  suppressions added   ${s.suppressions_added}`,
     `  suppressions updated ${s.suppressions_updated}`,
     `  signals refreshed    ${s.signals_refreshed}`,
-  ].join('\n');
+    describeDiff(s.diff, s.dry_run),
+  ].filter(Boolean).join('\n');
 }
 
 export async function confirmWriteInteractively(summary: ImportSummary, io: PromptIO = {}): Promise<boolean> {

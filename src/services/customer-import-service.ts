@@ -22,6 +22,7 @@ import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { ClientService, type ClientRef } from './client-service.js';
 import { beginImportChangeLog, endImportChangeLog } from './import-change-log.js';
+import { diffAndSync, type ImportDiff } from './import-sync.js';
 
 export type MappingOrigin = 'explicit' | 'remembered' | 'auto' | 'none';
 
@@ -60,6 +61,8 @@ export interface ImportSummary {
   signals_refreshed: number;
   import_run_id: string | null;
   seconds: number;
+  /** Against what was stored: new, changed (which fields), unchanged, and with sync the churned. */
+  diff: ImportDiff | null;
 }
 
 export interface ImportRequest {
@@ -82,6 +85,12 @@ export interface ImportRequest {
   confirmWrite?: (preview: ImportSummary) => Promise<boolean>;
   onProgress?: (rowsRead: number) => void;
   signal?: AbortSignal;
+  /** --sync: the file is the complete list of its source; missing customers become churned. */
+  sync?: boolean;
+  /** --yes --force: a sync may churn more than half of the client's customers. */
+  allowMassChurn?: boolean;
+  /** Interactive: asked again when a sync would churn more than half. */
+  confirmMassChurn?: (diff: ImportDiff) => Promise<boolean>;
 }
 
 export interface ImportServiceOptions {
@@ -349,6 +358,7 @@ export class CustomerImportService {
       signals_refreshed: 0,
       import_run_id: null,
       seconds: 0,
+      diff: null,
     };
     const checkAbort = () => {
       if (request.signal?.aborted) throw new AosError('interrupted', 'import interrupted: rolled back, nothing was written');
@@ -428,6 +438,11 @@ export class CustomerImportService {
         summary.suppressions_added += s?.added ?? 0;
         summary.suppressions_updated += s?.updated ?? 0;
       }
+      // The diff against what was stored and, with --sync, the churn (import-sync.ts).
+      summary.diff = await diffAndSync(tx, {
+        clientId: client.id, clientSlug: client.slug, sourceName, fileName: request.fileName, changeSet, now, actor: this.actor,
+        sync: Boolean(request.sync), dryRun: Boolean(request.dryRun), allowMassChurn: Boolean(request.allowMassChurn), confirmMassChurn: request.confirmMassChurn,
+      });
       summary.signals_refreshed = await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' });
       summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
       checkAbort();

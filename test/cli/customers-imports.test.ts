@@ -105,6 +105,28 @@ for (const engine of enginesUnderTest()) {
       expect(ndjson(history.stdout).at(-1)).toMatchObject({ action: 'remove', actor: 'ops-anna', source: 'manual' });
     });
 
+    it('import --sync: the diff in --dry-run --json and in the summary; a mass churn needs --yes --force', async () => {
+      expect((await aos(['clients', 'add', 'syncco'])).code).toBe(0);
+      const full = file('full.csv', 'Company,Website,Industry\nA1,a1.com,Retail\nA2,a2.com,Retail\nA3,a3.com,Retail\nA4,a4.com,Retail\n');
+      expect((await aos(['import', full, '--client', 'syncco', '--yes'])).code).toBe(0);
+      const part = file('part.csv', 'Company,Website,Industry\nA1,a1.com,Media\nA5,a5.com,Retail\n');
+      const dry = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--dry-run', '--json']);
+      expect(dry.code).toBe(0);
+      expect(JSON.parse(dry.stdout).diff).toMatchObject({ new: 1, changed: 1, unchanged: 0, changed_fields: { industry: 1 }, changes: [{ customer: 'A1', fields: ['industry'] }], churned: 3, churned_customers: ['A2', 'A3', 'A4'], mass_churn: true });
+      const human = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--dry-run']);
+      expect(human.stdout).toContain('against stored       1 new, 1 changed (industry 1), 0 unchanged');
+      expect(human.stdout).toContain('--sync would churn   3 of 4 stored customers (missing from the file): MORE THAN HALF');
+      const refused = await aos(['import', part, '--client', 'syncco', '--yes', '--sync']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('aos: error: --sync would churn 3 of the 4 customers of syncco (source csv), more than half: nothing written');
+      expect(refused.stderr).toContain('pass --yes --force');
+      const forced = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--force', '--json']);
+      expect(forced.code).toBe(0);
+      expect(JSON.parse(forced.stdout).diff).toMatchObject({ churned: 3 });
+      const churned = ndjson((await aos(['customers', 'list', '--client', 'syncco', '--status', 'churned', '--json'])).stdout);
+      expect(churned.map((c) => c.company_name)).toEqual(['A2', 'A3', 'A4']);
+    });
+
     it('--help shows examples', async () => {
       for (const cmd of [['customers', 'list'], ['customers', 'show'], ['customers', 'remove'], ['imports', 'list'], ['imports', 'show'], ['imports', 'undo']]) {
         const r = await aos([...cmd, '--help']);

@@ -52,6 +52,8 @@ export function registerImportCommand(program: Command<[], Record<string, unknow
     .option('--date-format <format>', 'date format of date columns, e.g. DD/MM/YYYY (ISO 8601 dates are read either way)')
     .option('--rejects <path>', 'write rejected rows there (original columns + _line + _error)')
     .option('--strict', 'abort the whole import on the first rejected row')
+    .option('--sync', 'the file is the complete customer list of its --source: stored customers missing from it become churned (never deleted)')
+    .option('--force', 'with --sync --yes: allow churning more than half of the customers')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
@@ -65,7 +67,8 @@ Examples:
   $ aos import hubspot-export.csv --client acme --yes --dry-run  # check first, write nothing
   $ aos import crm.csv --client acme --yes --map company_name="Account Name" --map domain=Website
   $ aos import export.csv --client acme --yes --date-format DD/MM/YYYY --rejects rejected.csv
-  $ cat customers.csv | aos import - --client acme --json`,
+  $ cat customers.csv | aos import - --client acme --json
+  $ aos import full-export.csv --client acme --sync --yes --dry-run --json   # the diff, churn included`,
     )
     .action(async (file, opts) => {
       const c = ctx();
@@ -114,6 +117,9 @@ Examples:
           signal: c.signal,
           confirmMapping: prompts ? (p) => prompts.confirmMappingInteractively(p) : undefined,
           confirmWrite: prompts && !opts.dryRun ? (s) => prompts.confirmWriteInteractively(s) : undefined,
+          sync: Boolean(opts.sync),
+          allowMassChurn: Boolean(opts.yes && opts.force),
+          confirmMassChurn: prompts ? async (d) => (await import('../../prompts/sync.js')).confirmMassChurnInteractively(d) : undefined,
           onProgress: (rows) => {
             const seconds = (performance.now() - started) / 1000;
             spinner?.update(`importing ${input.name}: ${rows.toLocaleString('en')} rows (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString('en')} rows/s)`);
