@@ -5,7 +5,6 @@
 import type { Queryable } from '../db/database.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
-import { ROW_CHANGES_SQL } from './import-run-service.js';
 
 export interface ImportDiff {
   new: number;
@@ -47,24 +46,28 @@ const LISTED = 20;
 const IGNORED = `('id', 'client_id', 'created_at', 'updated_at', 'imported_at', 'natural_key')`;
 
 export async function diffAndSync(tx: Queryable, o: SyncOptions): Promise<ImportDiff> {
-  // The changed customers' before images against their rows now: which fields moved.
+  // The changed customers' before images against their rows now: which fields moved. Only the
+  // log's update statements are read: the inserted customers are counted, not unnested.
   await tx.query(
     `create temp table aos_import_diff on commit drop as
-     select rc.before is null as inserted, c.company_name,
-            array(select b.key from jsonb_each(rc.before) b where b.key not in ${IGNORED} and b.value is distinct from (to_jsonb(c) -> b.key) order by b.key) as fields
-       from (${ROW_CHANGES_SQL('$1')}) rc join client_customers c on c.id = rc.row_id
-      where rc.table_name = 'client_customers'`,
+     select c.company_name,
+            array(select b.key from jsonb_each(i.img) b where b.key not in ${IGNORED} and b.value is distinct from (to_jsonb(c) -> b.key) order by b.key) as fields
+       from import_run_changes ch
+      cross join lateral jsonb_array_elements(ch.befores) as i(img)
+       join client_customers c on c.id = (i.img ->> 'id')::uuid
+      where ch.change_set = $1 and ch.table_name = 'client_customers' and ch.befores is not null and ch.after_hashes is not null`,
     [o.changeSet],
   );
   const [counts] = await tx.query<{ new: number; changed: number; total: number; merged: number }>(
-    `select count(*) filter (where inserted)::int as new, count(*) filter (where not inserted)::int as changed,
+    `select (select coalesce(sum(cardinality(row_ids)), 0)::int from import_run_changes
+              where change_set = $2 and table_name = 'client_customers' and befores is null) as new,
+            (select count(*)::int from aos_import_diff) as changed,
             (select count(*)::int from client_customers where client_id = $1) as total,
-            (select count(*)::int from aos_import_merged) as merged
-       from aos_import_diff`,
-    [o.clientId],
+            (select count(*)::int from aos_import_merged) as merged`,
+    [o.clientId, o.changeSet],
   );
   const fieldRows = await tx.query<{ field: string; n: number }>(`select f as field, count(*)::int as n from aos_import_diff, unnest(fields) f group by f order by f`);
-  const changes = await tx.query<{ customer: string; fields: string[] }>(`select company_name as customer, fields from aos_import_diff where not inserted order by company_name limit ${LISTED}`);
+  const changes = await tx.query<{ customer: string; fields: string[] }>(`select company_name as customer, fields from aos_import_diff order by company_name limit ${LISTED}`);
   const inserted = counts?.new ?? 0;
   const changed = counts?.changed ?? 0;
   const customersBefore = (counts?.total ?? 0) - inserted;
