@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runAos } from '../helpers/cli.js';
 import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { KEYS, runOnPty } from '../helpers/pty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-customers-'));
 const FIRST = 'Company,Website,Contact Email,Status\nBuildRight,buildright.com.au,sarah@buildright.com.au,active\n"=HYPERLINK(""x"")",formula.io,,active\n';
@@ -125,6 +126,23 @@ for (const engine of enginesUnderTest()) {
       expect(JSON.parse(forced.stdout).diff).toMatchObject({ churned: 3 });
       const churned = ndjson((await aos(['customers', 'list', '--client', 'syncco', '--status', 'churned', '--json'])).stdout);
       expect(churned.map((c) => c.company_name)).toEqual(['A2', 'A3', 'A4']);
+    });
+
+    it('an interactive --sync that would churn more than half asks again; no keeps everything', async () => {
+      expect((await aos(['clients', 'add', 'ttysync'])).code).toBe(0);
+      const full = file('tty-full.csv', 'Company,Website\nB1,b1.com\nB2,b2.com\nB3,b3.com\n');
+      expect((await aos(['import', full, '--client', 'ttysync', '--yes'])).code).toBe(0);
+      const part = file('tty-part.csv', 'Company,Website\nB1,b1.com\n');
+      const session = runOnPty(['import', part, '--client', 'ttysync', '--sync'], fresh.env);
+      await session.waitFor('Use this mapping?');
+      session.type(KEYS.enter);
+      await session.waitFor('Churn them?');
+      expect(session.output()).toMatch(/--sync would churn 2 of the 3 stored customers, more than half:\r?\n {2}B2\r?\n {2}B3/);
+      session.type('n' + KEYS.enter);
+      const { code, output } = await session.done();
+      expect(code, output).toBe(130);
+      expect(output).toContain('import cancelled: nothing was written');
+      expect(ndjson((await aos(['customers', 'list', '--client', 'ttysync', '--status', 'churned', '--json'])).stdout)).toEqual([]);
     });
 
     it('--help shows examples', async () => {
