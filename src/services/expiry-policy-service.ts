@@ -5,6 +5,7 @@ import { isoTimestamp } from '../db/database.js';
 import { expiryFromDuration } from '../domain/expiry.js';
 import { parseExpirySetting, type ExpirySetting } from '../domain/expiry-policy.js';
 import { AosError } from '../errors.js';
+import { ALL_CLIENTS } from './agency-list-service.js';
 import { ClientService } from './client-service.js';
 
 export interface ExpiringEntry {
@@ -72,11 +73,15 @@ export class ExpiryPolicyService {
     let after = { at: now.toISOString(), id: '00000000-0000-0000-0000-000000000000' };
     for (;;) {
       const rows = await this.db.query<Record<string, unknown>>(
-        `select s.id, c.slug, s.domain, s.email, s.reason, s.source, s.company_name, s.notes, s.expires_at, s.expires_at::text as at_key
-           from suppression_list s join clients c on c.id = s.client_id
-          where ($1::uuid is null or s.client_id = $1) and s.expires_at > $2::timestamptz and s.expires_at <= $3::timestamptz
-            and (s.expires_at, s.id) > ($4::timestamptz, $5::uuid)
-          order by s.expires_at, s.id limit 5000`,
+        // With every client, the agency-wide entries too (they lapse for all of them at once).
+        `select * from (
+           select s.id, c.slug, s.domain, s.email, s.reason, s.source, s.company_name, s.notes, s.expires_at, s.expires_at::text as at_key
+             from suppression_list s join clients c on c.id = s.client_id where $1::uuid is null or s.client_id = $1
+           union all
+           select a.id, '${ALL_CLIENTS}', a.domain, a.email, a.reason, a.source, null, a.notes, a.expires_at, a.expires_at::text
+             from agency_suppression_list a where $1::uuid is null) x
+          where expires_at > $2::timestamptz and expires_at <= $3::timestamptz and (expires_at, id) > ($4::timestamptz, $5::uuid)
+          order by expires_at, id limit 5000`,
         [client?.id ?? null, now.toISOString(), until.toISOString(), after.at, after.id],
       );
       for (const r of rows) {

@@ -73,6 +73,20 @@ describeEachDatabase('CustomerService', ({ db }) => {
     await expect(customers.show({ client: 'acme', target: 'gavin@gmail.com' })).rejects.toMatchObject({ code: 'input' });
   });
 
+  it("keeps an entry another customer also stands behind, linked to that customer now", async () => {
+    // Two customers of one client share a contact mailbox: the email entry stays with the other.
+    const importer = new CustomerImportService({ db: db(), actor: 'importer' });
+    await importer.import({ client: 'other', input: Readable.from([Buffer.from('Company,Contact Email\nShared One,sharedteam@gmail.com\n')]), fileName: 'a.csv' });
+    await db().query(
+      `insert into client_customers (client_id, company_name, natural_key, contact_email, source) select id, 'Shared Two', 'n:shared two', 'sharedteam@gmail.com', 'csv' from clients where slug = 'other'`,
+    );
+    const result = await customers.remove({ client: 'other', target: 'Shared One' });
+    expect(result.entries_kept).toEqual([{ target: 'sharedteam@gmail.com', reason: 'existing_customer', why: 'other_customer' }]);
+    expect(await suppress.isSuppressed('other', 'sharedteam@gmail.com')).toMatchObject({ suppressed: true });
+    const detail = await customers.show({ client: 'other', target: 'Shared Two' });
+    expect(detail.entries).toMatchObject([{ target: 'sharedteam@gmail.com', linked: true }]);
+  });
+
   it('refuses a name that matches several customers, naming them', async () => {
     await db().query(`insert into client_customers (client_id, company_name, natural_key, source) select id, 'Twin', 'n:twin-a', 'csv' from clients where slug = 'acme'`);
     await db().query(`insert into client_customers (client_id, company_name, natural_key, source) select id, 'twin', 'n:twin-b', 'csv' from clients where slug = 'acme'`);

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
+import { AgencyListService } from '../../src/services/agency-list-service.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
 import { ExpiryPolicyService } from '../../src/services/expiry-policy-service.js';
@@ -77,10 +78,11 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
     };
     await suppress.add({ client: 'other', targets: [{ value: 'later.com' }], reason: 'partner', expiresAt: new Date(Date.now() + 20 * DAY) });
     await suppress.add({ client: 'other', targets: [{ value: 'lapsed.com' }], reason: 'partner', expiresAt: new Date(Date.now() - DAY) });
+    await new AgencyListService({ db: db() }).add({ targets: [{ value: 'agency-lapse.io' }], reason: 'competitor', expiresAt: new Date(Date.now() + 25 * DAY) });
     expect(await soon('acme')).toEqual(['acme nearly-done.com']);
-    expect(await soon()).toEqual(['acme nearly-done.com', 'other later.com']);
+    expect(await soon()).toEqual(['acme nearly-done.com', 'other later.com', '(all clients) agency-lapse.io']);
     expect(await soon(undefined, '4d')).toEqual([]);
-    expect((await soon(undefined, '1y')).length).toBe(3);
+    expect((await soon(undefined, '1y')).length).toBe(4);
     await expect(soon('acme', 'soon')).rejects.toMatchObject({ code: 'usage' });
   });
 });
