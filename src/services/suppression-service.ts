@@ -58,7 +58,7 @@ export interface SuppressionEventView {
   expires_at: string | null;
   notes: string | null;
   actor: string;
-  source: 'manual' | 'import';
+  source: 'manual' | 'import' | 'undo';
 }
 
 export interface AddResult {
