@@ -8,7 +8,7 @@ import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS } from '../db/schema-constants.js';
 import type { TargetKind } from '../domain/targets.js';
 import { AosError } from '../errors.js';
-import { parseAllTargets, parseReason, type SuppressionEntryView, type TargetInput } from './suppression-service.js';
+import { parseAllTargets, parseReason, type SuppressionEntryView, type SuppressionEventView, type TargetInput } from './suppression-service.js';
 
 export const ALL_CLIENTS = '(all clients)';
 
@@ -154,5 +154,28 @@ export class AgencyListService {
       if (rows.length < 5000) return;
       after = (rows[rows.length - 1] as { sort_key: string }).sort_key;
     }
+  }
+
+  /** The agency-wide list's audit trail (events without a client). */
+  async history(options: { target?: string | undefined; limit?: number } = {}): Promise<SuppressionEventView[]> {
+    const value = options.target !== undefined ? (parseAllTargets([{ value: options.target }])[0]?.value ?? null) : null;
+    const rows = await this.db.query<Record<string, unknown>>(
+      `select id::text as id, at, action, kind, target, reason_before, reason_after, expires_at, notes, actor, source
+         from suppression_events where client_id is null and ($1::text is null or target = $1) order by id limit $2`,
+      [value, options.limit ?? 100_000],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: isoTimestamp(r.at),
+      action: r.action as SuppressionEventView['action'],
+      kind: r.kind as TargetKind,
+      target: r.target as string,
+      reason_before: (r.reason_before as string | null) ?? null,
+      reason_after: (r.reason_after as string | null) ?? null,
+      expires_at: isoTimestamp(r.expires_at),
+      notes: (r.notes as string | null) ?? null,
+      actor: r.actor as string,
+      source: r.source as SuppressionEventView['source'],
+    }));
   }
 }

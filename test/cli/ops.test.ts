@@ -110,6 +110,10 @@ for (const engine of enginesUnderTest()) {
       const removed = await aos(['suppress', 'remove', 'spamtrap.io', '--all-clients', '--force']);
       expect(removed.stdout).toBe('removed spamtrap.io (do_not_contact) from the agency-wide list\n');
       expect((await aos(['check', 'spamtrap.io', '--client', 'acme'])).code).toBe(0);
+      const history = await aos(['suppress', 'history', '--all-clients', '--json']);
+      expect(history.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((e) => [e.action, e.target])).toEqual([
+        ['add', 'spamtrap.io'], ['add', 'complainer@lawfirm.com'], ['remove', 'spamtrap.io'],
+      ]);
     });
 
     it('check --explain: the entry, how it covers, source with actor and note, history; --json adds explain', async () => {

@@ -35,3 +35,7 @@ export async function removeAgencyWide(c: CliContext, items: TargetInput[], opts
 export async function listAgencyWide(c: CliContext, opts: { reason?: string | undefined; includeExpired: boolean }) {
   return (await service(c)).list(opts);
 }
+
+export async function historyAgencyWide(c: CliContext, target: string | undefined) {
+  return (await service(c)).history({ target });
+}

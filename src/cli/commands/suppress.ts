@@ -4,7 +4,7 @@ import { resolveExpiry } from '../../domain/expiry.js';
 import { AosError } from '../../errors.js';
 import type { TargetInput } from '../../services/suppression-service.js';
 import { openInput } from '../inputs.js';
-import { addAgencyWide, agencyWide, listAgencyWide, removeAgencyWide } from './agency-list.js';
+import { addAgencyWide, agencyWide, historyAgencyWide, listAgencyWide, removeAgencyWide } from './agency-list.js';
 import type { ContextProvider } from '../main.js';
 
 const WARN_EACH_MAX = 10;
@@ -155,12 +155,13 @@ Examples:
     .command('history')
     .description('the audit trail of suppression changes')
     .argument('[target]', 'only this domain or email')
-    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('-c, --client <client>', 'client slug or id')
+    .option('--all-clients', 'the agency-wide list\'s trail')
     .option('--json', 'NDJSON, one event a line')
-    .addHelpText('after', '\nExamples:\n  $ aos suppress history --client acme\n  $ aos suppress history jane@bigcorp.com --client acme --json')
+    .addHelpText('after', '\nExamples:\n  $ aos suppress history --client acme\n  $ aos suppress history jane@bigcorp.com --client acme --json\n  $ aos suppress history --all-clients')
     .action(async (target, opts) => {
       const { c, service: s } = await service();
-      const events = await s.history({ client: opts.client, target });
+      const events = (await agencyWide(opts)) ? await historyAgencyWide(c, target) : await s.history({ client: opts.client as string, target });
       if (opts.json) return events.forEach((e) => c.output.json(e));
       if (events.length === 0) return c.output.info('no changes recorded');
       c.output.table(
