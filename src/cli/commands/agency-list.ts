@@ -1,5 +1,6 @@
 // `suppress add|remove|list --all-clients`: the agency-wide list (issue 16). suppress.ts hands
 // over here when the flag is given, so its own handlers stay about one client.
+import { withoutControls as safe } from '../../domain/printable.js';
 import { resolveExpiry } from '../../domain/expiry.js';
 import { AosError } from '../../errors.js';
 import type { TargetInput } from '../../services/suppression-service.js';
@@ -28,8 +29,8 @@ export async function addAgencyWide(
 export async function removeAgencyWide(c: CliContext, items: TargetInput[], opts: { force?: true | undefined; json?: true | undefined }): Promise<void> {
   const result = await (await service(c)).remove({ targets: items, force: Boolean(opts.force) });
   if (opts.json) return c.output.json(result);
-  for (const e of result.removed) c.output.line(`removed ${e.target} (${e.reason}) from the agency-wide list`);
-  for (const t of result.notFound) c.output.line(`not on the agency-wide list: ${t} (nothing to remove)`);
+  for (const e of result.removed) c.output.line(safe(`removed ${e.target} (${e.reason}) from the agency-wide list`));
+  for (const t of result.notFound) c.output.line(safe(`not on the agency-wide list: ${t} (nothing to remove)`));
 }
 
 export async function listAgencyWide(c: CliContext, opts: { reason?: string | undefined; includeExpired: boolean }) {

@@ -1,6 +1,6 @@
 // `aos check TARGET… --explain` (issue 16): the verdict of `check`, with why.
 import type { Database } from '../../db/database.js';
-import { withoutControls } from '../../domain/printable.js';
+import { withoutControls as safe } from '../../domain/printable.js';
 import type { CheckOutcome } from '../../services/suppression-service.js';
 import type { Output } from '../output.js';
 
@@ -27,35 +27,35 @@ export async function explainTargets(db: Database, out: Output, client: string, 
       continue;
     }
     if ('error' in r) {
-      out.line(`invalid     ${withoutControls(r.input)}: ${r.error}`);
+      out.line(safe(`invalid     ${r.input}: ${r.error}`));
       continue;
     }
     if (!('explain' in r)) continue;
     const { entry, history, nearby } = r.explain;
     if (entry) {
-      out.line(`suppressed  ${r.target}  ${r.reason}`);
-      out.line(`  entry     ${entry.target} (${entry.kind}${entry.scope === 'all_clients' ? ', agency-wide: holds for every client' : ''})`);
-      out.line(`  covers    ${entry.covers}: ${COVERS[entry.covers]}`);
+      out.line(safe(`suppressed  ${r.target}  ${r.reason}`));
+      out.line(safe(`  entry     ${entry.target} (${entry.kind}${entry.scope === 'all_clients' ? ', agency-wide: holds for every client' : ''})`));
+      out.line(safe(`  covers    ${entry.covers}: ${COVERS[entry.covers]}`));
       const o = entry.origin;
       const source =
         o.type === 'import'
           ? `import${o.file_name ? ` of ${o.file_name} (run ${o.run_id?.slice(0, 8)})` : ''}${o.customer ? `, customer ${o.customer}` : ''}, ${o.at ?? '?'} by ${o.actor ?? '?'}`
           : `${o.type} by ${o.actor ?? '?'}, ${o.at ?? '?'}${o.note ? `: "${o.note}"` : ''}`;
-      out.line(`  source    ${source}`);
-      out.line(`  expires   ${entry.expires_at ?? 'never'}`);
+      out.line(safe(`  source    ${source}`));
+      out.line(safe(`  expires   ${entry.expires_at ?? 'never'}`));
       if (history.length > 0) {
-        out.line('  history');
+        out.line(safe('  history'));
         for (const h of history) {
           const reason = h.action === 'update' ? `${h.reason_before} → ${h.reason_after}` : (h.reason_after ?? h.reason_before ?? '');
-          out.line(`    ${h.at}  ${h.action} ${reason}  by ${h.actor} (${h.source})${h.notes ? `  "${h.notes}"` : ''}`);
+          out.line(safe(`    ${h.at}  ${h.action} ${reason}  by ${h.actor} (${h.source})${h.notes ? `  "${h.notes}"` : ''}`));
         }
       }
     } else {
-      out.line(`allowed     ${r.target}  no entry covers it`);
+      out.line(safe(`allowed     ${r.target}  no entry covers it`));
     }
     if (nearby.length > 0) {
-      out.line('  nearby');
-      for (const n of nearby) out.line(`    ${n.target}  ${n.reason}  ${NEARBY[n.why]}${n.expires_at ? `, expires ${n.expires_at}` : ''}${n.scope === 'all_clients' ? ', agency-wide' : ''}`);
+      out.line(safe('  nearby'));
+      for (const n of nearby) out.line(safe(`    ${n.target}  ${n.reason}  ${NEARBY[n.why]}${n.expires_at ? `, expires ${n.expires_at}` : ''}${n.scope === 'all_clients' ? ', agency-wide' : ''}`));
     }
   }
   return results;

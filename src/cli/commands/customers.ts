@@ -1,3 +1,4 @@
+import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
 import { neutralizeFormula } from '../../csv/neutralize.js';
 import { AosError } from '../../errors.js';
@@ -57,19 +58,19 @@ export function registerCustomersCommands(program: Command<[], Record<string, un
       const d = await s.show({ client: opts.client, target });
       if (opts.json) return c.output.json(d);
       const cu = d.customer;
-      c.output.line(`${cu.company_name}  (${cu.status}, client ${d.client}, id ${cu.id})`);
+      c.output.line(safe(`${cu.company_name}  (${cu.status}, client ${d.client}, id ${cu.id})`));
       const fields: Array<[string, string | null]> = [
         ['domain', cu.domain], ['contact', [cu.contact_name, cu.contact_email].filter(Boolean).join(' ') || null], ['title', cu.contact_title],
         ['industry', cu.industry], ['employees', cu.employee_count_range], ['customer since', cu.customer_since], ['churned at', cu.churned_at],
         ['deal value', cu.deal_value], ['services', cu.services?.join(',') || null], ['external id', cu.external_id], ['source', cu.source], ['updated', cu.updated_at],
       ];
-      for (const [k, v] of fields) if (v) c.output.line(`  ${k.padEnd(15)}${v}`);
-      c.output.line('entries:');
-      if (d.entries.length === 0) c.output.line('  none: nothing suppresses this customer');
-      for (const e of d.entries) c.output.line(`  ${e.target}  ${e.reason}  source ${e.source ?? '-'}${e.expires_at ? `  expires ${e.expires_at}` : ''}${e.linked ? '' : '  (not linked to this customer)'}`);
-      c.output.line('import runs:');
-      if (d.import_runs.length === 0) c.output.line('  none recorded');
-      for (const r of d.import_runs) c.output.line(`  ${r.id.slice(0, 8)}  ${r.finished_at}  ${r.file_name}  ${r.change} by ${r.actor}${r.status === 'completed' ? '' : `  (${r.status})`}`);
+      for (const [k, v] of fields) if (v) c.output.line(safe(`  ${k.padEnd(15)}${v}`));
+      c.output.line(safe('entries:'));
+      if (d.entries.length === 0) c.output.line(safe('  none: nothing suppresses this customer'));
+      for (const e of d.entries) c.output.line(safe(`  ${e.target}  ${e.reason}  source ${e.source ?? '-'}${e.expires_at ? `  expires ${e.expires_at}` : ''}${e.linked ? '' : '  (not linked to this customer)'}`));
+      c.output.line(safe('import runs:'));
+      if (d.import_runs.length === 0) c.output.line(safe('  none recorded'));
+      for (const r of d.import_runs) c.output.line(safe(`  ${r.id.slice(0, 8)}  ${r.finished_at}  ${r.file_name}  ${r.change} by ${r.actor}${r.status === 'completed' ? '' : `  (${r.status})`}`));
     });
 
   customers
@@ -83,10 +84,10 @@ export function registerCustomersCommands(program: Command<[], Record<string, un
       const { c, service: s } = await service();
       const r = await s.remove({ client: opts.client, target });
       if (opts.json) return c.output.json(r);
-      c.output.line(`removed customer ${r.customer.company_name} (${r.customer.domain ?? r.customer.contact_email ?? r.customer.id}) from ${r.client}`);
-      for (const e of r.entries_removed) c.output.line(`removed entry ${e.target} (${e.reason})`);
+      c.output.line(safe(`removed customer ${r.customer.company_name} (${r.customer.domain ?? r.customer.contact_email ?? r.customer.id}) from ${r.client}`));
+      for (const e of r.entries_removed) c.output.line(safe(`removed entry ${e.target} (${e.reason})`));
       const why = { opt_out: 'an opt-out', manual: 'added by hand', other_customer: 'another customer holds it' };
-      for (const e of r.entries_kept) c.output.line(`kept entry ${e.target} (${e.reason}): ${why[e.why]}`);
+      for (const e of r.entries_kept) c.output.line(safe(`kept entry ${e.target} (${e.reason}): ${why[e.why]}`));
       c.output.warn('the next import that holds this customer brings it back');
     });
 }

@@ -1,5 +1,6 @@
 // Expiry policy commands (issue 16): `aos clients set … --expire` and `aos suppress expiring`,
 // kept in their own file beside the clients and suppress commands they join.
+import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
 import { neutralizeFormula } from '../../csv/neutralize.js';
 import { AosError } from '../../errors.js';
@@ -37,7 +38,7 @@ Examples:
       const result = await s.set({ client, expire: opts.expire ?? [] });
       if (opts.json) return c.output.json(result);
       const defaults = Object.entries(result.expiry_defaults);
-      c.output.line(`${result.client}: default expiry ${defaults.length ? defaults.map(([r, p]) => `${r} ${p}`).join(', ') : 'none'}`);
+      c.output.line(safe(`${result.client}: default expiry ${defaults.length ? defaults.map(([r, p]) => `${r} ${p}`).join(', ') : 'none'}`));
     });
 
   subcommand(program, 'suppress')

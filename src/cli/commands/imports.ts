@@ -1,3 +1,4 @@
+import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
 import type { ContextProvider } from '../main.js';
 
@@ -39,15 +40,15 @@ export function registerImportsCommands(program: Command<[], Record<string, unkn
       const { c, service: s } = await service();
       const r = await s.show(ref);
       if (opts.json) return c.output.json(r);
-      c.output.line(`import run ${r.id} (client ${r.client})`);
-      c.output.line(`  file       ${r.file_name}  sha256 ${r.sha256}`);
-      c.output.line(`  by         ${r.actor}, ${r.started_at} → ${r.finished_at}`);
-      c.output.line(`  status     ${r.status}${r.undone_at ? ` at ${r.undone_at} by ${r.undone_by}` : ''}${r.undoable ? '' : ' (no change log: cannot be undone)'}`);
-      c.output.line(`  counts     ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-      c.output.line(`  mapping    ${Object.entries(r.mapping).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      c.output.line(safe(`import run ${r.id} (client ${r.client})`));
+      c.output.line(safe(`  file       ${r.file_name}  sha256 ${r.sha256}`));
+      c.output.line(safe(`  by         ${r.actor}, ${r.started_at} → ${r.finished_at}`));
+      c.output.line(safe(`  status     ${r.status}${r.undone_at ? ` at ${r.undone_at} by ${r.undone_by}` : ''}${r.undoable ? '' : ' (no change log: cannot be undone)'}`));
+      c.output.line(safe(`  counts     ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`));
+      c.output.line(safe(`  mapping    ${Object.entries(r.mapping).map(([k, v]) => `${k}=${v}`).join(', ')}`));
       const ch = r.changes;
-      c.output.line(`  customers  ${ch.customers_inserted} inserted, ${ch.customers_updated} updated, ${ch.customers_deleted} deleted`);
-      c.output.line(`  entries    ${ch.entries_inserted} inserted, ${ch.entries_updated} updated, ${ch.entries_deleted} deleted`);
+      c.output.line(safe(`  customers  ${ch.customers_inserted} inserted, ${ch.customers_updated} updated, ${ch.customers_deleted} deleted`));
+      c.output.line(safe(`  entries    ${ch.entries_inserted} inserted, ${ch.entries_updated} updated, ${ch.entries_deleted} deleted`));
     });
 
   imports
@@ -74,8 +75,8 @@ Examples:
       const r = await s.undo({ run: ref, dryRun: Boolean(opts.dryRun), force: Boolean(opts.force) });
       if (opts.json) return c.output.json(r);
       const verb = r.dry_run ? 'would undo' : 'undid';
-      c.output.line(`${verb} import run ${shortId(r.run)} (${r.file_name}, client ${r.client}):`);
-      c.output.line(`  customers ${r.customers_removed} removed, ${r.customers_restored} restored; entries ${r.entries_removed} removed, ${r.entries_restored} restored; ${r.signals_refreshed} signals refreshed`);
+      c.output.line(safe(`${verb} import run ${shortId(r.run)} (${r.file_name}, client ${r.client}):`));
+      c.output.line(safe(`  customers ${r.customers_removed} removed, ${r.customers_restored} restored; entries ${r.entries_removed} removed, ${r.entries_restored} restored; ${r.signals_refreshed} signals refreshed`));
       for (const k of r.conflicts_kept) c.output.warn(`kept ${k.table} ${k.target} as it is now: ${k.change} since the run`);
       for (const t of r.opt_outs_kept) c.output.warn(`kept opt-out ${t}: an undo never removes or weakens an opt-out`);
     });

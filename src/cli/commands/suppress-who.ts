@@ -1,4 +1,5 @@
 // `aos suppress who`: an ops command beside the other suppress subcommands (kept in its own file).
+import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
 import type { ContextProvider } from '../main.js';
 
@@ -16,7 +17,7 @@ export function registerSuppressWhoCommand(program: Command<[], Record<string, u
       const { whoSuppresses } = await import('../../services/suppression-who-service.js');
       const result = await whoSuppresses(await c.database(), target, { includeExpired: Boolean(opts.all) });
       if (opts.json) return c.output.json(result);
-      if (result.clients.length === 0) return c.output.line(`${result.target}: no client suppresses it`);
+      if (result.clients.length === 0) return c.output.line(safe(`${result.target}: no client suppresses it`));
       c.output.table(
         ['client', 'entry', 'covers', 'reason', 'source', 'by', 'since', 'expires'],
         result.clients.map((m) => [m.client, m.match, m.covers, m.reason, m.source ?? '-', m.created_by ?? '-', m.created_at ?? '-', m.expired ? `expired ${m.expires_at}` : (m.expires_at ?? '-')]),
