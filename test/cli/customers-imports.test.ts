@@ -145,6 +145,16 @@ for (const engine of enginesUnderTest()) {
       expect(ndjson((await aos(['customers', 'list', '--client', 'ttysync', '--status', 'churned', '--json'])).stdout)).toEqual([]);
     });
 
+    it('customers show never prints terminal controls from a file cell', async () => {
+      expect((await aos(['clients', 'add', 'hostile'])).code).toBe(0);
+      const evil = file('evil.csv', 'Company,Website,Industry\n"Evil\u001b]0;owned\u0007Co",evil.io,"Retail\u001b[2J"\n');
+      expect((await aos(['import', evil, '--client', 'hostile', '--yes'])).code).toBe(0);
+      const r = await aos(['customers', 'show', 'evil.io', '--client', 'hostile']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Evil?]0;owned?Co');
+      expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    });
+
     it('--help shows examples', async () => {
       for (const cmd of [['customers', 'list'], ['customers', 'show'], ['customers', 'remove'], ['imports', 'list'], ['imports', 'show'], ['imports', 'undo']]) {
         const r = await aos([...cmd, '--help']);
