@@ -227,6 +227,8 @@ export class ImportRunService {
       return await this.db.transaction(async (tx) => {
         // The hash comparison renders timestamps as the logging trigger did: in UTC.
         await tx.query(`set local timezone to 'UTC'`);
+        // The rows put back are not new entries: no default expiry for them (0007's trigger).
+        await tx.query(`select set_config('aos.restoring', 'on', true)`);
         const run = await this.resolve(options.run, tx, true);
         // No import of this client runs while its run is undone (the import's own lock).
         await tx.query(`select pg_advisory_xact_lock(hashtext('aos:import:' || $1::text))`, [run.client_id]);

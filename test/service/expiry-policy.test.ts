@@ -70,6 +70,22 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
     expect(await clientState(db(), 'imp')).toEqual(before);
   });
 
+  it('an undo that puts an entry back does not give it the default expiry', async () => {
+    await new ClientService(db()).add({ slug: 'restore' });
+    const importer = new CustomerImportService({ db: db() });
+    const csv = (status: string) => Readable.from([Buffer.from(`Company,Website,Status\nBack Co,back.com,${status}\n`)]);
+    await importer.import({ client: 'restore', input: csv('active'), fileName: 'a.csv' });
+    await importer.import({ client: 'restore', input: csv('churned'), fileName: 'b.csv' });
+    // past_customer by an update: no default expiry (only new entries get one).
+    await policy.set({ client: 'restore', expire: ['past_customer=24m'] });
+    expect(await expiresOf('restore', 'back.com')).toBeNull();
+    const before = await clientState(db(), 'restore');
+    const last = await importer.import({ client: 'restore', input: csv('active'), fileName: 'c.csv' });
+    await new ImportRunService({ db: db() }).undo({ run: last.import_run_id as string });
+    expect(await expiresOf('restore', 'back.com')).toBeNull();
+    expect(await clientState(db(), 'restore')).toEqual(before);
+  });
+
   it('lists what expires within a period, soonest first, for one client or all', async () => {
     const soon = async (client?: string, within = '30d') => {
       const out = [];
