@@ -4,10 +4,14 @@ import { readFileSync } from 'node:fs';
 import { AosError } from '../errors.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClientsCommands } from './commands/clients.js';
+import { registerCustomersCommands } from './commands/customers.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerExpiryCommands } from './commands/expiry.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerImportsCommands } from './commands/imports.js';
 import { registerSignalsCommands } from './commands/signals.js';
 import { registerSuppressCommands } from './commands/suppress.js';
+import { registerSuppressWhoCommand } from './commands/suppress-who.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { colorWanted, Output } from './output.js';
 
@@ -59,8 +63,12 @@ Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 
   registerDbCommands(program, getContext);
   registerClientsCommands(program, getContext);
   registerSuppressCommands(program, getContext);
+  registerSuppressWhoCommand(program, getContext);
+  registerExpiryCommands(program, getContext);
   registerCheckCommand(program, getContext);
   registerImportCommand(program, getContext);
+  registerImportsCommands(program, getContext);
+  registerCustomersCommands(program, getContext);
   registerSignalsCommands(program, getContext);
   return program;
 }

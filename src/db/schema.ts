@@ -2,12 +2,14 @@
 // `npm run db:generate` (drizzle-kit) and never edited by hand.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
   date,
   index,
   integer,
+  interval,
   jsonb,
   numeric,
   pgTable,
@@ -121,11 +123,38 @@ export const suppressionList = pgTable(
   ],
 );
 
+// Agency-wide entries: they hold for every client of the agency (complaints, legal requests that
+// must never be emailed from any client). `check` looks them up in the same statement as the
+// client's own entries; same rules and shapes as suppression_list, without a client.
+export const agencySuppressionList = pgTable(
+  'agency_suppression_list',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    domain: text('domain'),
+    email: text('email'),
+    reason: text('reason').notNull(),
+    source: text('source'),
+    notes: text('notes'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Also the lookup indexes of `check` (domain = ANY, email = ANY).
+    unique('agency_suppression_list_domain_key').on(t.domain),
+    unique('agency_suppression_list_email_key').on(t.email),
+    check('agency_suppression_list_reason_check', sql`${t.reason} in (${reasonList})`),
+    check('agency_suppression_list_target_check', sql`${t.domain} is not null or ${t.email} is not null`),
+  ],
+);
+
 export const suppressionEvents = pgTable(
   'suppression_events',
   {
     id: bigserial('id', { mode: 'number' }).notNull(),
     // No foreign key on purpose: the audit trail is append-only and must outlive what it audits.
+    // AGENCY_WIDE_CLIENT_ID for the agency-wide list (agency_suppression_list), which belongs to no one client.
     clientId: uuid('client_id').notNull(),
     target: text('target').notNull(),
     kind: text('kind').notNull(),
@@ -142,7 +171,7 @@ export const suppressionEvents = pgTable(
     primaryKey({ name: 'suppression_events_pkey', columns: [t.clientId, t.id] }),
     index('suppression_events_client_target_idx').on(t.clientId, t.target),
     check('suppression_events_action_check', sql`${t.action} in ('add', 'update', 'remove')`),
-    check('suppression_events_source_check', sql`${t.source} in ('manual', 'import')`),
+    check('suppression_events_source_check', sql`${t.source} in ('manual', 'import', 'undo')`),
     check('suppression_events_kind_check', sql`${t.kind} in ('domain', 'email')`),
   ],
 );
@@ -166,10 +195,87 @@ export const importRuns = pgTable(
     status: text('status').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+    // The id under which the row changes of this run were logged (import_run_changes).
+    changeSet: uuid('change_set'),
+    undoneAt: timestamp('undone_at', { withTimezone: true }),
+    undoneBy: text('undone_by'),
   },
   (t) => [
     primaryKey({ name: 'import_runs_pkey', columns: [t.clientId, t.id] }),
     index('import_runs_client_header_idx').on(t.clientId, t.headerKey, t.finishedAt),
+  ],
+);
+
+// Every customer and entry row an import inserted, updated or deleted, one row per statement of
+// the import (set-based: a million inserted rows are one log row, not a million): the rows' ids,
+// their images before the statement (null for an insert) and a hash of each image after (null for
+// a delete), in the same order. Written by statement-level triggers
+// (drizzle/…_import_change_triggers.sql) while the import's transaction has set aos.change_set,
+// so whatever statements the import runs, nothing escapes the log. `aos imports undo` restores
+// each row's first before image where the row still has its last after hash.
+export const importRunChanges = pgTable(
+  'import_run_changes',
+  {
+    clientId: uuid('client_id').notNull(),
+    changeSet: uuid('change_set').notNull(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    tableName: text('table_name').notNull(),
+    rowIds: uuid('row_ids').array().notNull(),
+    // A JSON array of row images, aligned with row_ids; null when the statement inserted them.
+    befores: jsonb('befores'),
+    // Aligned with row_ids; null when the statement deleted them.
+    afterHashes: text('after_hashes').array(),
+  },
+  (t) => [
+    primaryKey({ name: 'import_run_changes_pkey', columns: [t.clientId, t.changeSet, t.seq] }),
+    check('import_run_changes_table_check', sql`${t.tableName} in ('client_customers', 'suppression_list')`),
+  ],
+);
+
+// Append-only audit of customer removals and of what undoing an import did to customers.
+export const customerEvents = pgTable(
+  'customer_events',
+  {
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    // No foreign keys: the audit trail outlives the customers it describes.
+    clientId: uuid('client_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    naturalKey: text('natural_key').notNull(),
+    action: text('action').notNull(),
+    // The customer's row before the change (null when the change created it).
+    before: jsonb('before'),
+    importRunId: uuid('import_run_id'),
+    actor: text('actor').notNull(),
+    source: text('source').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'customer_events_pkey', columns: [t.clientId, t.id] }),
+    index('customer_events_client_customer_idx').on(t.clientId, t.customerId),
+    check('customer_events_action_check', sql`${t.action} in ('add', 'update', 'remove')`),
+    check('customer_events_source_check', sql`${t.source} in ('manual', 'undo')`),
+  ],
+);
+
+// A client's default expiry per reason, given to each new entry of that reason that has none
+// (by the trigger in drizzle/…_default_expiry.sql, so manual adds and imports alike).
+export const clientExpiryDefaults = pgTable(
+  'client_expiry_defaults',
+  {
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    // As ops wrote it (24m) and as the database adds it (24 months).
+    period: text('period').notNull(),
+    periodInterval: interval('period_interval').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clientId, t.reason] }),
+    // Opt-outs never lapse by default, and an active customer's entry never expires.
+    check('client_expiry_defaults_reason_check', sql`${t.reason} in ('past_customer', 'competitor', 'partner')`),
   ],
 );
 

@@ -16,6 +16,7 @@ import { printable } from '../domain/targets.js';
 import { makeDateParser, STATUS_CLASSES, statusKey, type StatusClass } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import type { ImportPrompts, ImportSummary, MappingProposal, UnknownStatus, WriteAnswer } from '../services/customer-import-service.js';
+import { confirmMassChurnInteractively, describeDiff } from './sync.js';
 
 export interface PromptIO {
   input?: NodeJS.ReadableStream;
@@ -204,9 +205,10 @@ export function describeSummary(s: ImportSummary): string {
     [dry ? 'would refresh signals' : 'signals refreshed', s.signals_refreshed],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows
-    .flatMap(([label, n, details = []]) => [`  ${label.padEnd(width)} ${n}`, ...details.map((d) => `      ${d}`)])
-    .join('\n');
+  return [
+    ...rows.flatMap(([label, n, details = []]) => [`  ${label.padEnd(width)} ${n}`, ...details.map((d) => `      ${d}`)]),
+    describeDiff(s.diff, s.dry_run),
+  ].filter(Boolean).join('\n');
 }
 
 export async function confirmWriteInteractively(summary: ImportSummary, io: PromptIO = {}): Promise<WriteAnswer> {
@@ -233,4 +235,5 @@ export const terminalPrompts: ImportPrompts = {
   confirmMapping: (proposal) => confirmMappingInteractively(proposal),
   mapStatuses: (unknown, header) => mapStatusesInteractively(unknown, header),
   confirmWrite: (preview) => confirmWriteInteractively(preview),
+  confirmMassChurn: (diff) => confirmMassChurnInteractively(diff),
 };

@@ -26,6 +26,8 @@ import { classifyStatus, makeDateParser, statusKey, ValueError, type DateParser,
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { ClientService, type ClientRef } from './client-service.js';
+import { beginImportChangeLog, endImportChangeLog } from './import-change-log.js';
+import { diffAndSync, type ImportDiff } from './import-sync.js';
 
 export type MappingOrigin = 'explicit' | 'remembered' | 'auto' | 'none';
 
@@ -96,6 +98,8 @@ export interface ImportSummary {
   unknown_statuses: UnknownStatus[];
   import_run_id: string | null;
   seconds: number;
+  /** Against what was stored: new, changed (which fields), unchanged, and with sync the churned. */
+  diff: ImportDiff | null;
 }
 
 export interface ImportRequest {
@@ -129,6 +133,12 @@ export interface ImportRequest {
   onReject?: (reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>;
   onProgress?: (rowsRead: number) => void;
   signal?: AbortSignal;
+  /** --sync: the file is the complete list of its source; missing customers become churned. */
+  sync?: boolean;
+  /** --yes --force: a sync may churn more than half of the client's customers. */
+  allowMassChurn?: boolean;
+  /** Interactive: asked again when a sync would churn more than half. */
+  confirmMassChurn?: (diff: ImportDiff) => Promise<boolean>;
 }
 
 export interface ImportServiceOptions {
@@ -622,6 +632,7 @@ export class CustomerImportService {
       unknown_statuses: [],
       import_run_id: null,
       seconds: 0,
+      diff: null,
     };
     const unknownStatuses = new Map<string, UnknownStatus>();
     const checkAbort = () => {
@@ -672,6 +683,8 @@ export class CustomerImportService {
     const run = async (tx: Queryable): Promise<ImportSummary> => {
       // Imports of one client run one after another; other clients' imports are not blocked.
       await tx.query(`select pg_advisory_xact_lock(hashtext('aos:import:' || $1::text))`, [client.id]);
+      // From here every row this import writes is logged for `aos imports undo` (import-change-log.ts).
+      const changeSet = await beginImportChangeLog(tx);
       // The merge and the signal aggregates sort and hash whole files: keep that in memory.
       await tx.query(`set local work_mem = '64MB'`);
       await tx.query(`create temp table aos_import_rows (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`);
@@ -717,6 +730,12 @@ export class CustomerImportService {
       }
 
       await this.writeCustomers(tx, client.id, sourceName, summary);
+      // The diff against what was stored and, with --sync, the churn (import-sync.ts).
+      summary.diff = await diffAndSync(tx, {
+        clientId: client.id, clientSlug: client.slug, sourceName, fileName: request.fileName, changeSet, now: this.now().toISOString(), actor: this.actor,
+        sync: Boolean(request.sync), dryRun: Boolean(request.dryRun), allowMassChurn: Boolean(request.allowMassChurn), confirmMassChurn: request.confirmMassChurn,
+      });
+      summary.signals_refreshed = (await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' })).changed;
       summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
       checkAbort();
       // The run is recorded in a dry run too (then rolled back), so a dry run meets every check
@@ -729,6 +748,7 @@ export class CustomerImportService {
       );
       if (request.dryRun || summary.unknown_statuses.length > 0) throw new Rollback(summary);
       summary.import_run_id = runRow?.id ?? null;
+      await endImportChangeLog(tx, summary.import_run_id, changeSet);
       return summary;
     };
 
@@ -783,7 +803,6 @@ export class CustomerImportService {
       summary.suppressions_added += s?.added ?? 0;
       summary.suppressions_updated += (s?.updated ?? 0) + (c?.cleared ?? 0);
     }
-    summary.signals_refreshed = (await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' })).changed;
   }
 }
 
@@ -792,6 +811,8 @@ export interface ImportPrompts {
   confirmMapping(proposal: MappingProposal): Promise<{ mapping: ColumnMapping; dateFormat: string | null }>;
   mapStatuses(unknown: readonly UnknownStatus[], header: string): Promise<Record<string, StatusClass>>;
   confirmWrite(preview: ImportSummary): Promise<WriteAnswer>;
+  /** --sync churning more than half of the stored customers: asked a second time. */
+  confirmMassChurn?(diff: ImportDiff): Promise<boolean>;
 }
 
 export type WriteAnswer = { action: 'write' } | { action: 'cancel' } | { action: 'date-format'; dateFormat: string | null };
@@ -865,7 +886,15 @@ export async function importInteractively(deps: InteractiveImportDeps, request: 
     if (request.dryRun) break;
     const answer = await prompt(() => deps.prompts.confirmWrite(preview));
     if (answer.action === 'cancel') throw new AosError('interrupted', 'import cancelled: nothing was written');
-    if (answer.action === 'write') break;
+    if (answer.action === 'write') {
+      // Asked here, with the database released, not inside the write's transaction.
+      if (preview.diff?.mass_churn) {
+        const churn = deps.prompts.confirmMassChurn;
+        if (!churn || !(await prompt(() => churn(preview.diff as ImportDiff)))) throw new AosError('interrupted', 'import cancelled: nothing was written');
+        request = { ...request, allowMassChurn: true };
+      }
+      break;
+    }
     dateFormat = answer.dateFormat;
   }
   const summary = await pass(Boolean(request.dryRun), false);

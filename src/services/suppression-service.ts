@@ -18,6 +18,8 @@ export interface CheckResult {
   reason: SuppressionReason | null;
   match: string | null;
   expires_at: string | null;
+  /** Present (true) only when the matching entry is on the agency-wide list. */
+  all_clients?: true;
 }
 export interface InvalidTarget {
   input: string;
@@ -58,7 +60,7 @@ export interface SuppressionEventView {
   expires_at: string | null;
   notes: string | null;
   actor: string;
-  source: 'manual' | 'import';
+  source: 'manual' | 'import' | 'undo';
 }
 
 export interface AddResult {
@@ -130,6 +132,8 @@ interface EntryRow {
   email: string | null;
   reason: SuppressionReason;
   expires_at: unknown;
+  /** From the agency-wide list (agency_suppression_list). */
+  all_clients?: boolean;
 }
 
 /** Live entries by domain and by email. */
@@ -141,9 +145,11 @@ interface EntryLookup {
 function entryLookup(rows: readonly EntryRow[]): EntryLookup {
   const byDomain = new Map<string, EntryRow>();
   const byEmail = new Map<string, EntryRow>();
+  // Where the client and the agency-wide list both hold a target, the agency-wide entry is the
+  // one reported: it is the one no client can remove.
   for (const row of rows) {
-    if (row.domain !== null) byDomain.set(row.domain, row);
-    if (row.email !== null) byEmail.set(row.email, row);
+    if (row.domain !== null && (row.all_clients || !byDomain.has(row.domain))) byDomain.set(row.domain, row);
+    if (row.email !== null && (row.all_clients || !byEmail.has(row.email))) byEmail.set(row.email, row);
   }
   return { byDomain, byEmail };
 }
@@ -153,16 +159,15 @@ function entryLookup(rows: readonly EntryRow[]): EntryLookup {
  * (`only` null: a list read whole) or those equal to one of the given domains or emails.
  */
 async function liveEntries(db: Queryable, clientId: string, now: Date, only: { domains: Set<string>; emails: Set<string> } | null): Promise<EntryRow[]> {
-  const live = `select domain, email, reason, expires_at from suppression_list
-    where client_id = $1 and (expires_at is null or expires_at > $2::timestamptz)`;
-  if (only === null) return db.query<EntryRow>(live, [clientId, now.toISOString()]);
+  // The agency-wide list is one more branch of the same statement: no extra round trip.
+  const branch = (table: string, scope: string, mine: string) => `select domain, email, reason, expires_at, ${mine} as all_clients from ${table}
+    where ${scope}(expires_at is null or expires_at > $2::timestamptz)${only === null ? '' : ` and (domain = any(string_to_array($3, E'\\n')) or email = any(string_to_array($4, E'\\n')))`}`;
+  const sql = `${branch('suppression_list', 'client_id = $1 and ', 'false')} union all ${branch('agency_suppression_list', '', 'true')}`;
+  if (only === null) return db.query<EntryRow>(sql, [clientId, now.toISOString()]);
   if (only.domains.size === 0 && only.emails.size === 0) return [];
-  return db.query<EntryRow>(
-    `${live} and (domain = any(string_to_array($3, E'\\n')) or email = any(string_to_array($4, E'\\n')))`,
-    // Normalized domains and emails hold no newline: one joined string each is far cheaper for
-    // the driver to send than a text[] of thousands of escaped elements.
-    [clientId, now.toISOString(), [...only.domains].join('\n'), [...only.emails].join('\n')],
-  );
+  // Normalized domains and emails hold no newline: one joined string each is far cheaper for
+  // the driver to send than a text[] of thousands of escaped elements.
+  return db.query<EntryRow>(sql, [clientId, now.toISOString(), [...only.domains].join('\n'), [...only.emails].join('\n')]);
 }
 
 /** Targets with their covering domains (computed once: they build the query and then the match). */
@@ -211,6 +216,7 @@ function matchTargets({ targets, covering }: Lookups, { byDomain, byEmail }: Ent
       reason: entry?.reason ?? null,
       match,
       expires_at: entry ? isoTimestamp(entry.expires_at) : null,
+      ...(entry?.all_clients ? { all_clients: true as const } : {}),
     };
   });
 }
@@ -341,7 +347,10 @@ export class SuppressionService {
     return this.db.transaction(async (tx) => {
       // One snapshot for the count and the rows (repeatable read): no entry slips in between.
       await tx.query('set transaction isolation level repeatable read, read only');
-      const [count] = await tx.query<{ n: number }>('select count(*)::int as n from suppression_list where client_id = $1', [clientId]);
+      const [count] = await tx.query<{ n: number }>(
+        'select ((select count(*) from suppression_list where client_id = $1) + (select count(*) from agency_suppression_list))::int as n',
+        [clientId],
+      );
       if ((count?.n ?? 0) > this.preloadMaxEntries) return null;
       return entryLookup(await liveEntries(tx, clientId, this.now(), null));
     });

@@ -7,6 +7,7 @@ import { describeEachDatabase } from '../helpers/databases.js';
 // Tables that are platform-wide by design: a reference table and one distributed by domain.
 const NOT_CLIENT_SCOPED: Record<string, string> = {
   clients: 'reference table',
+  agency_suppression_list: 'reference table: the agency-wide list holds for every client',
   platform_buyer_signals: 'distributed by domain',
 };
 

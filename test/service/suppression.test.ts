@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { ClientService } from '../../src/services/client-service.js';
+import { AgencyListService } from '../../src/services/agency-list-service.js';
 import { isInvalid, SuppressionService, type CheckOutcome, type CheckResult } from '../../src/services/suppression-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
@@ -24,6 +25,11 @@ describeEachDatabase('SuppressionService matching', ({ db }) => {
     await add(['boundary.io'], 'competitor', { expiresAt: new Date('2026-06-01T12:00:00.001Z') });
     // Entries of another client never match for acme.
     await add(['otherclient.com', 'shared@private.com'], 'existing_customer', { client: 'other' });
+    // The agency-wide list: entries for every client, matched exactly like a client's own.
+    const agency = new AgencyListService({ db: db(), now: () => NOW, actor: 'tester' });
+    await agency.add({ targets: [{ value: 'complaints.io' }, { value: 'legal@lawfirm.com' }, { value: 'overlap.io' }], reason: 'do_not_contact' });
+    await add(['overlap.io', 'lawfirm.com'], 'competitor');
+    await db().query(`insert into agency_suppression_list (domain, reason, expires_at) values ('lapsed-agency.io', 'competitor', '2026-06-01T12:00:00Z')`);
     // An expired entry, written directly since the service refuses past expiry dates.
     await db().query(
       `insert into suppression_list (client_id, domain, reason, expires_at) select id, 'expired.com', 'competitor', '2026-06-01T12:00:00Z' from clients where slug = 'acme'`,
@@ -81,12 +87,24 @@ describeEachDatabase('SuppressionService matching', ({ db }) => {
     ['www.expired.com', false, null, null],
     ['otherclient.com', false, null, null],
     ['shared@private.com', false, null, null],
+    // Agency-wide entries (all_clients, see below).
+    ['complaints.io', true, 'complaints.io', 'do_not_contact'],
+    ['www.eu.complaints.io', true, 'complaints.io', 'do_not_contact'],
+    ['anyone@complaints.io', true, 'complaints.io', 'do_not_contact'],
+    ['complaints.io.evil.com', false, null, null],
+    ['Legal+intake@LawFirm.com', true, 'legal@lawfirm.com', 'do_not_contact'],
+    ['partner@lawfirm.com', true, 'lawfirm.com', 'competitor'],
+    ['overlap.io', true, 'overlap.io', 'do_not_contact'],
+    ['lapsed-agency.io', false, null, null],
   ];
+  const AGENCY_WIDE = new Set(['complaints.io', 'www.eu.complaints.io', 'anyone@complaints.io', 'Legal+intake@LawFirm.com', 'overlap.io']);
 
   it.each(cases.filter(([t]) => t !== 'com.au'))('%s → suppressed=%s (match %s)', async (target, suppressed, match, reason) => {
     const result = (await service.isSuppressed('acme', target)) as CheckResult;
     expect(isInvalid(result)).toBe(false);
     expect(result).toMatchObject({ input: target, suppressed, match, reason });
+    // all_clients is there exactly when the agency-wide list matched (the §6 shape otherwise).
+    expect(result.all_clients).toBe(AGENCY_WIDE.has(target) ? true : undefined);
   });
 
   it('reports an invalid target as { input, error }, never as allowed', async () => {
@@ -114,8 +132,13 @@ describeEachDatabase('SuppressionService matching', ({ db }) => {
   });
 
   it('tenant isolation: the other client sees only its own entries', async () => {
-    const out = await service.checkMany('other', ['otherclient.com', 'bigcorp.com', 'shared@private.com', 'john.smith@gmail.com']);
-    expect(out.map((o) => !isInvalid(o) && o.suppressed)).toEqual([true, false, true, false]);
+    const out = await service.checkMany('other', ['otherclient.com', 'bigcorp.com', 'shared@private.com', 'john.smith@gmail.com', 'lawfirm.com', 'partner@lawfirm.com']);
+    expect(out.map((o) => !isInvalid(o) && o.suppressed)).toEqual([true, false, true, false, false, false]);
+    // …and the agency-wide list, which holds for every client.
+    expect(await service.checkMany('other', ['complaints.io', 'legal@lawfirm.com'])).toMatchObject([
+      { suppressed: true, match: 'complaints.io', all_clients: true },
+      { suppressed: true, match: 'legal@lawfirm.com', all_clients: true },
+    ]);
   });
 
   it('looks up thousands of targets in batches and matches each', async () => {

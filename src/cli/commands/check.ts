@@ -134,6 +134,7 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
     .option('--no-bom', NO_BOM_HELP)
     .option('--encoding <name>', 'input encoding (default: detected)')
     .option('--json', 'one JSON object per target or row (NDJSON, with "line" in bulk)')
+    .option('--explain', 'say why: the matching entry, how it covers, its source and history; nearby entries when allowed')
     .addHelpText(
       'after',
       `
@@ -143,6 +144,7 @@ Examples:
   $ cut -d, -f3 leads.csv | aos check - --client acme --json > verdicts.ndjson
   $ aos check --file leads.csv --column Website --client acme --filter --rejected blocked.csv > safe.csv
   $ if aos check "$EMAIL" --client acme -q; then send_mail "$EMAIL"; fi
+  $ aos check jane@bigcorp.com --client acme --explain
 
 A row is allowed only when every target in it was read and none is suppressed: every non-empty
 cell of an email/website/domain/URL column is checked, and a line or cell that does not read as
@@ -176,7 +178,11 @@ With --filter: 0, or 2 when a row was invalid (invalid rows go to --rejected, ne
       const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database()]);
       const service = new SuppressionService({ db, actor: c.actor });
       const tally = { allowed: 0, suppressed: 0, invalid: 0 };
-      if (!input) {
+      if (opts.explain && input) throw new AosError('usage', '--explain works on targets given as arguments', 'check the file first, then explain the targets you want to understand');
+      if (opts.explain) {
+        const { explainTargets } = await import('./check-explain.js');
+        for (const o of await explainTargets(db, out, opts.client, targets, Boolean(opts.json))) count(tally, o);
+      } else if (!input) {
         const outcomes = await service.checkMany(opts.client, targets);
         for (const o of outcomes) {
           count(tally, o);

@@ -32,12 +32,16 @@ export function registerClientsCommands(program: Command<[], Record<string, unkn
     .addHelpText('after', '\nExamples:\n  $ aos clients list\n  $ aos clients list --json | jq -r ".[].slug"')
     .action(async (opts) => {
       const c = ctx();
-      const list = await new ClientService(await c.database()).list();
+      const db = await c.database();
+      const { ExpiryPolicyService } = await import('../../services/expiry-policy-service.js');
+      const expiry = await new ExpiryPolicyService({ db }).defaults();
+      const list = (await new ClientService(db).list()).map((cl) => ({ ...cl, expiry_defaults: expiry.get(cl.id) ?? {} }));
       if (opts.json) return c.output.json(list);
       if (list.length === 0) return c.output.info('no clients yet: add one with `aos clients add SLUG`');
       c.output.table(
-        ['slug', 'name', 'services', 'customers', 'suppressions', 'id'],
-        list.map((cl) => [cl.slug, cl.name, cl.services.join(',') || '-', String(cl.customers), String(cl.suppressions), cl.id]),
+        ['slug', 'name', 'services', 'customers', 'suppressions', 'default expiry', 'id'],
+        list.map((cl) => [cl.slug, cl.name, cl.services.join(',') || '-', String(cl.customers), String(cl.suppressions),
+          Object.entries(cl.expiry_defaults).map(([r, p]) => `${r}=${p}`).join(',') || '-', cl.id]),
       );
     });
 }

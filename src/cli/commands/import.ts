@@ -91,6 +91,8 @@ export function registerImportCommand(program: Command<[], Record<string, unknow
     .option('--rejects <path>', 'write rejected rows and dropped values there (original columns + _line + _error + _warning)')
     .option('--no-bom', NO_BOM_HELP)
     .option('--strict', 'abort the whole import on the first rejected row or value that does not parse')
+    .option('--sync', 'the file is the complete customer list of its --source: stored customers missing from it become churned (never deleted)')
+    .option('--force', 'with --sync --yes: allow churning more than half of the customers')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
@@ -109,7 +111,8 @@ Examples:
   $ aos import export.csv --client acme --yes --date-format DD/MM/YYYY --rejects rejected.csv
   $ aos import hubspot.csv --client acme --yes --map domain="Company Domain Name|Website URL"
   $ aos import pipedrive-deals.csv --client acme --yes --status-map 'Other=skip,Reseller=partner'
-  $ cat customers.csv | aos import - --client acme --json`,
+  $ cat customers.csv | aos import - --client acme --json
+  $ aos import full-export.csv --client acme --sync --yes --dry-run --json   # the diff, churn included`,
     )
     .action(async (file, opts) => {
       const c = ctx();
@@ -157,6 +160,8 @@ Examples:
         strict: Boolean(opts.strict),
         onReject,
         signal: c.signal,
+        sync: Boolean(opts.sync),
+        allowMassChurn: Boolean(opts.yes && opts.force),
         onProgress: (rows: number) => {
           const seconds = (performance.now() - started) / 1000;
           spinner?.update(`importing ${input.name}: ${rows.toLocaleString('en')} rows (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString('en')} rows/s)`);

@@ -6,6 +6,7 @@ import { displayTarget } from '../../domain/display.js';
 import { AosError } from '../../errors.js';
 import type { TargetInput } from '../../services/suppression-service.js';
 import { openInput } from '../inputs.js';
+import { addAgencyWide, agencyWide, historyAgencyWide, listAgencyWide, removeAgencyWide } from './agency-list.js';
 import type { ContextProvider } from '../main.js';
 
 const WARN_EACH_MAX = 10;
@@ -54,7 +55,8 @@ Examples:
     .command('add')
     .description('suppress domains, URLs or emails for a client (adding an existing entry updates it)')
     .argument('[targets...]', 'domains, URLs (reduced to their hostname) or emails')
-    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('-c, --client <client>', 'client slug or id')
+    .option('--all-clients', 'add to the agency-wide list: suppressed for every client')
     .requiredOption('-r, --reason <reason>', REASONS)
     .option('--expires <date>', 'expiry date (2027-03-31) or ISO timestamp')
     .option('--for <duration>', 'expire after a duration: 36h, 90d, 12w, 6m, 1y')
@@ -62,6 +64,7 @@ Examples:
     .option('--file <path>', 'read targets from a file: one a line, or a CSV column (all lines validated first)')
     .option('--column <name>', 'CSV column holding the targets')
     .option('--force', 'allow weakening an existing entry (an opt-out\'s reason, a new or earlier expiry) and suppressing a whole free-mail domain (gmail.com…)')
+    .option('--skip-invalid', 'with --file: add the valid lines and list the invalid ones (default: one invalid line refuses the file)')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
@@ -70,24 +73,36 @@ Examples:
   $ aos suppress add rival-agency.com --client acme --reason competitor --note "direct competitor"
   $ aos suppress add jane@bigcorp.com --client acme --reason unsubscribed
   $ aos suppress add partner.io --client acme --reason partner --for 90d
-  $ aos suppress add --file bounces.csv --column Email --client acme --reason bounced`,
+  $ aos suppress add --file bounces.csv --column Email --client acme --reason bounced
+  $ aos suppress add --file optouts.txt --skip-invalid --client acme --reason unsubscribed
+  $ aos suppress add complainer@bigcorp.com --all-clients --reason do_not_contact --note "legal request"`,
     )
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
-      const items = await collectTargets(targets, opts, c.signal);
-      const result = await s.add({ client: opts.client, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
-      if (opts.json) return c.output.json(result);
-      if (result.mail_provider_domains.length > 0) {
-        c.output.warn(`${someOf(result.mail_provider_domains)}: a mail provider that is also a company, so its customers' mailboxes there are suppressed too`);
+      let items = await collectTargets(targets, opts, c.signal);
+      // --skip-invalid (issue 16): the invalid lines are set aside and listed, not added.
+      const skipped = opts.skipInvalid ? await import('../../services/target-validation.js').then((m) => m.partitionTargets(items)) : null;
+      if (skipped) items = skipped.valid;
+      const result = (await agencyWide(opts))
+        ? await addAgencyWide(c, items, opts)
+        : await s.add({ client: opts.client as string, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
+      if (opts.json) return c.output.json(skipped ? { ...result, invalid: skipped.invalid } : result);
+      c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${skipped ? `, ${skipped.invalid.length} invalid skipped` : ''}`);
+      const invalid = skipped?.invalid ?? [];
+      for (const bad of invalid.slice(0, 50)) c.output.warn(`skipped ${bad.line !== null ? `line ${bad.line}` : 'argument'}: "${bad.input}": ${bad.error}`);
+      if (invalid.length > 50) c.output.warn(`and ${invalid.length - 50} more invalid lines skipped (--json lists them all)`);
+      const providers = 'mail_provider_domains' in result ? result.mail_provider_domains : [];
+      if (providers.length > 0) {
+        c.output.warn(`${someOf(providers)}: a mail provider that is also a company, so its customers' mailboxes there are suppressed too`);
       }
-      c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged`);
     });
 
   suppress
     .command('remove')
     .description('remove suppression entries (legal opt-outs need --force)')
     .argument('[targets...]', 'domains, URLs or emails')
-    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('-c, --client <client>', 'client slug or id')
+    .option('--all-clients', 'remove from the agency-wide list')
     .option('--file <path>', 'read targets from a file')
     .option('--column <name>', 'CSV column holding the targets')
     .option('--force', 'also remove opt-outs: unsubscribed, do_not_contact and bounced entries')
@@ -95,7 +110,8 @@ Examples:
     .addHelpText('after', '\nExamples:\n  $ aos suppress remove rival-agency.com --client acme\n  $ aos suppress remove jane@bigcorp.com --client acme --force   # an unsubscribed entry')
     .action(async (targets, opts) => {
       const { c, service: s } = await service();
-      const result = await s.remove({ client: opts.client, targets: await collectTargets(targets, opts, c.signal), force: Boolean(opts.force) });
+      if (await agencyWide(opts)) return removeAgencyWide(c, await collectTargets(targets, opts, c.signal), opts);
+      const result = await s.remove({ client: opts.client as string, targets: await collectTargets(targets, opts, c.signal), force: Boolean(opts.force) });
       if (opts.json) return c.output.json(result);
       // Targets typed one by one get a line each; a file's thousands get a summary, like add.
       if (opts.file) {
@@ -115,19 +131,22 @@ Examples:
 
   suppress
     .command('list')
-    .description("list a client's suppression entries")
-    .requiredOption('-c, --client <client>', 'client slug or id')
+    .description("list a client's suppression entries (or the agency-wide list)")
+    .option('-c, --client <client>', 'client slug or id')
+    .option('--all-clients', 'list the agency-wide entries')
     .option('-r, --reason <reason>', 'only this reason')
     .option('--all', 'include expired entries')
     .option('--json', 'NDJSON, one entry a line')
     .option('--csv', 'CSV (spreadsheet formulas neutralized)')
     .option('--bom', BOM_HELP)
-    .addHelpText('after', '\nExamples:\n  $ aos suppress list --client acme\n  $ aos suppress list --client acme --reason unsubscribed --csv > optouts.csv')
+    .addHelpText('after', '\nExamples:\n  $ aos suppress list --client acme\n  $ aos suppress list --client acme --reason unsubscribed --csv > optouts.csv\n  $ aos suppress list --all-clients')
     .action(async (opts) => {
       const { c, service: s } = await service();
       if (opts.json && opts.csv) throw new AosError('usage', 'choose --json or --csv, not both');
       if (opts.bom && !opts.csv) throw new AosError('usage', '--bom goes with --csv');
-      const entries = s.list({ client: opts.client, reason: opts.reason, includeExpired: Boolean(opts.all) });
+      const entries = (await agencyWide(opts))
+        ? await listAgencyWide(c, { reason: opts.reason, includeExpired: Boolean(opts.all) })
+        : s.list({ client: opts.client as string, reason: opts.reason, includeExpired: Boolean(opts.all) });
       if (opts.csv) {
         const { peopleCsv } = await import('../../csv/people-csv.js');
         const columns = ['kind', 'target', 'reason', 'source', 'expires_at', 'notes', 'company_name', 'created_by', 'created_at', 'updated_at'] as const;
@@ -156,12 +175,13 @@ Examples:
     .command('history')
     .description('the audit trail of suppression changes')
     .argument('[target]', 'only this domain or email')
-    .requiredOption('-c, --client <client>', 'client slug or id')
+    .option('-c, --client <client>', 'client slug or id')
+    .option('--all-clients', 'the agency-wide list\'s trail')
     .option('--json', 'NDJSON, one event a line')
-    .addHelpText('after', '\nExamples:\n  $ aos suppress history --client acme\n  $ aos suppress history jane@bigcorp.com --client acme --json')
+    .addHelpText('after', '\nExamples:\n  $ aos suppress history --client acme\n  $ aos suppress history jane@bigcorp.com --client acme --json\n  $ aos suppress history --all-clients')
     .action(async (target, opts) => {
       const { c, service: s } = await service();
-      const events = await s.history({ client: opts.client, target });
+      const events = (await agencyWide(opts)) ? await historyAgencyWide(c, target) : await s.history({ client: opts.client as string, target });
       if (opts.json) return events.forEach((e) => c.output.json(e));
       if (events.length === 0) return c.output.info('no changes recorded');
       c.output.table(

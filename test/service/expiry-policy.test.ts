@@ -1,0 +1,104 @@
+import { Readable } from 'node:stream';
+import { beforeAll, expect, it } from 'vitest';
+import { AgencyListService } from '../../src/services/agency-list-service.js';
+import { ClientService } from '../../src/services/client-service.js';
+import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { ExpiryPolicyService } from '../../src/services/expiry-policy-service.js';
+import { ImportRunService } from '../../src/services/import-run-service.js';
+import { SuppressionService } from '../../src/services/suppression-service.js';
+import { clientState } from '../helpers/client-state.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+
+const DAY = 86_400_000;
+
+describeEachDatabase('ExpiryPolicyService', ({ db }) => {
+  let policy: ExpiryPolicyService;
+  let suppress: SuppressionService;
+  const expiresOf = async (client: string, target: string) => {
+    const [row] = await db().query<{ expires_at: Date | string | null }>(
+      `select s.expires_at from suppression_list s join clients c on c.id = s.client_id where c.slug = $1 and coalesce(s.domain, s.email) = $2`,
+      [client, target],
+    );
+    return row?.expires_at ? new Date(row.expires_at) : null;
+  };
+
+  beforeAll(async () => {
+    for (const slug of ['acme', 'other', 'imp']) await new ClientService(db()).add({ slug });
+    policy = new ExpiryPolicyService({ db: db(), actor: 'ops-anna' });
+    suppress = new SuppressionService({ db: db(), actor: 'ops-anna' });
+  });
+
+  it('sets, shows and drops per-reason defaults; opt-outs and existing_customer are refused', async () => {
+    expect(await policy.set({ client: 'acme', expire: ['past_customer=24m', 'competitor=90d'] })).toEqual({ client: 'acme', expiry_defaults: { competitor: '90d', past_customer: '24m' } });
+    expect(await policy.set({ client: 'acme', expire: ['competitor=none'] })).toEqual({ client: 'acme', expiry_defaults: { past_customer: '24m' } });
+    await expect(policy.set({ client: 'acme', expire: ['unsubscribed=12m'] })).rejects.toMatchObject({ code: 'input' });
+    await expect(policy.set({ client: 'nope', expire: ['partner=1y'] })).rejects.toMatchObject({ code: 'input' });
+    // The database refuses it too, past the service.
+    await expect(db().query(`insert into client_expiry_defaults (client_id, reason, period, period_interval, updated_by) select id, 'unsubscribed', '1y', '1 year', 'x' from clients where slug = 'acme'`)).rejects.toMatchObject({ code: 'database' });
+  });
+
+  it('a new entry of that reason gets the default; an explicit expiry, other reasons, other clients and existing entries keep theirs', async () => {
+    await suppress.add({ client: 'acme', targets: [{ value: 'old.com' }], reason: 'competitor' });
+    await policy.set({ client: 'acme', expire: ['competitor=90d'] });
+    const before = Date.now();
+    await suppress.add({ client: 'acme', targets: [{ value: 'rival.com' }, { value: 'old.com' }], reason: 'competitor' });
+    const rival = await expiresOf('acme', 'rival.com');
+    expect(rival?.getTime()).toBeGreaterThanOrEqual(before + 90 * DAY - 5000);
+    expect(rival?.getTime()).toBeLessThanOrEqual(Date.now() + 90 * DAY + 5000);
+    expect(await expiresOf('acme', 'old.com')).toBeNull();
+    const explicit = new Date(Date.now() + 5 * DAY);
+    await suppress.add({ client: 'acme', targets: [{ value: 'nearly-done.com' }], reason: 'competitor', expiresAt: explicit });
+    expect((await expiresOf('acme', 'nearly-done.com'))?.getTime()).toBe(explicit.getTime());
+    await suppress.add({ client: 'acme', targets: [{ value: 'jane@rival.com' }], reason: 'unsubscribed' });
+    expect(await expiresOf('acme', 'jane@rival.com')).toBeNull();
+    await suppress.add({ client: 'other', targets: [{ value: 'rival.com' }], reason: 'competitor' });
+    expect(await expiresOf('other', 'rival.com')).toBeNull();
+  });
+
+  it('imports give it to new entries of that reason only, and undo removes them exactly', async () => {
+    await policy.set({ client: 'imp', expire: ['past_customer=24m'] });
+    const before = await clientState(db(), 'imp');
+    const summary = await new CustomerImportService({ db: db() }).import({
+      client: 'imp',
+      input: Readable.from([Buffer.from('Company,Website,Status\nGone Co,gone.com,churned\nHere Co,here.com,active\n')]),
+      fileName: 'crm.csv',
+    });
+    const gone = await expiresOf('imp', 'gone.com');
+    expect(gone?.getUTCFullYear()).toBe(new Date().getUTCFullYear() + 2);
+    expect(await expiresOf('imp', 'here.com')).toBeNull();
+    await new ImportRunService({ db: db() }).undo({ run: summary.import_run_id as string });
+    expect(await clientState(db(), 'imp')).toEqual(before);
+  });
+
+  it('an undo that puts an entry back does not give it the default expiry', async () => {
+    await new ClientService(db()).add({ slug: 'restore' });
+    const importer = new CustomerImportService({ db: db() });
+    const csv = (status: string) => Readable.from([Buffer.from(`Company,Website,Status\nBack Co,back.com,${status}\n`)]);
+    await importer.import({ client: 'restore', input: csv('active'), fileName: 'a.csv' });
+    await importer.import({ client: 'restore', input: csv('churned'), fileName: 'b.csv' });
+    // past_customer by an update: no default expiry (only new entries get one).
+    await policy.set({ client: 'restore', expire: ['past_customer=24m'] });
+    expect(await expiresOf('restore', 'back.com')).toBeNull();
+    const before = await clientState(db(), 'restore');
+    const last = await importer.import({ client: 'restore', input: csv('active'), fileName: 'c.csv' });
+    await new ImportRunService({ db: db() }).undo({ run: last.import_run_id as string });
+    expect(await expiresOf('restore', 'back.com')).toBeNull();
+    expect(await clientState(db(), 'restore')).toEqual(before);
+  });
+
+  it('lists what expires within a period, soonest first, for one client or all', async () => {
+    const soon = async (client?: string, within = '30d') => {
+      const out = [];
+      for await (const e of policy.expiring({ client, within })) out.push(`${e.client} ${e.target}`);
+      return out;
+    };
+    await suppress.add({ client: 'other', targets: [{ value: 'later.com' }], reason: 'partner', expiresAt: new Date(Date.now() + 20 * DAY) });
+    await suppress.add({ client: 'other', targets: [{ value: 'lapsed.com' }], reason: 'partner', expiresAt: new Date(Date.now() - DAY) });
+    await new AgencyListService({ db: db() }).add({ targets: [{ value: 'agency-lapse.io' }], reason: 'competitor', expiresAt: new Date(Date.now() + 25 * DAY) });
+    expect(await soon('acme')).toEqual(['acme nearly-done.com']);
+    expect(await soon()).toEqual(['acme nearly-done.com', 'other later.com', '(all clients) agency-lapse.io']);
+    expect(await soon(undefined, '4d')).toEqual([]);
+    expect((await soon(undefined, '1y')).length).toBe(4);
+    await expect(soon('acme', 'soon')).rejects.toMatchObject({ code: 'usage' });
+  });
+});
