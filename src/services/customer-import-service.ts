@@ -193,19 +193,21 @@ const UNCHANGED_CUSTOMERS_SQL = `
 /**
  * Each customer of the import gets a suppression entry by its domain (or, without one, its
  * email). A manual entry keeps its reason, unless it has expired: then the import takes it over,
- * because a customer must stay suppressed.
+ * because a customer must stay suppressed. An active customer's entry never expires (SPEC §7):
+ * a live manual expiry on it is cleared, with an audit event, even though its reason stays.
  */
 function upsertCustomerSuppressionsSql(kind: 'domain' | 'email'): string {
   const col = kind;
   const prefix = kind === 'domain' ? 'd:' : 'e:';
   const takeOver = `(s.source = 'import' or (s.expires_at is not null and s.expires_at <= $3::timestamptz))`;
+  const clearExpiry = `(${takeOver} or excluded.reason = 'existing_customer')`;
   return `
     with cust as (
       select id, company_name, substr(natural_key, 3) as target,
              case when status = 'churned' then 'past_customer' else 'existing_customer' end as reason
         from aos_import_customers where natural_key like '${prefix}%'),
     before as (
-      select s.${col} as value, s.reason from suppression_list s
+      select s.${col} as value, s.reason, s.expires_at from suppression_list s
        where s.client_id = $1 and s.${col} in (select target from cust)),
     up as (
       insert into suppression_list as s (client_id, ${col}, company_name, reason, source, customer_id, created_by, created_at, updated_at)
@@ -213,19 +215,21 @@ function upsertCustomerSuppressionsSql(kind: 'domain' | 'email'): string {
       on conflict (client_id, ${col}) do update set
         reason = case when ${takeOver} then excluded.reason else s.reason end,
         source = case when ${takeOver} then 'import' else s.source end,
-        expires_at = case when ${takeOver} then null else s.expires_at end,
+        expires_at = case when ${clearExpiry} then null else s.expires_at end,
         customer_id = excluded.customer_id,
         company_name = coalesce(s.company_name, excluded.company_name),
         updated_at = excluded.updated_at
       where (${takeOver} and (s.reason, s.source) is distinct from (excluded.reason, 'import'))
-         or (${takeOver} and s.expires_at is not null)
+         or (${clearExpiry} and s.expires_at is not null)
          or s.customer_id is distinct from excluded.customer_id
-      returning s.${col} as value, s.reason),
+      returning s.${col} as value, s.reason, s.expires_at),
     events as (
-      insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, actor, source, at)
-      select $1, u.value, '${kind}', case when b.value is null then 'add' else 'update' end, b.reason, u.reason, $2, 'import', $3::timestamptz
+      insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, expires_at, notes, actor, source, at)
+      select $1, u.value, '${kind}', case when b.value is null then 'add' else 'update' end, b.reason, u.reason, u.expires_at,
+             case when b.expires_at is not null and u.expires_at is null then 'expiry cleared: a customer''s entry never expires' end,
+             $2, 'import', $3::timestamptz
         from up u left join before b on b.value = u.value
-       where b.value is null or b.reason is distinct from u.reason
+       where b.value is null or b.reason is distinct from u.reason or b.expires_at is distinct from u.expires_at
       returning action)
     select count(*) filter (where action = 'add')::int as added, count(*) filter (where action = 'update')::int as updated from events`;
 }

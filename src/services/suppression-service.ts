@@ -3,6 +3,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
 import { decideLead, isLeadInvalid, leadTargets, type LeadCells } from '../domain/lead-policy.js';
+import { checkExpiry } from '../domain/expiry.js';
 import { MAX_COUNT } from '../domain/numbers.js';
 import { didYouMean } from '../domain/suggest.js';
 import { coveringDomains, parseTarget, printable, type Target, type TargetKind, type TargetResult } from '../domain/targets.js';
@@ -394,6 +395,8 @@ export class SuppressionService {
     }
     const note = options.note?.trim() || null;
     const nowDate = this.now();
+    // A library caller's Date may be invalid or past year 9999: a usage error, not a crash or exit 3.
+    if (options.expiresAt) checkExpiry(options.expiresAt, `expiry ${String(options.expiresAt)}`);
     if (options.expiresAt && options.expiresAt.getTime() <= nowDate.getTime()) {
       // An entry that has already expired never matches: it would be a removal in disguise.
       throw new AosError('usage', `expiry ${options.expiresAt.toISOString()} is not in the future`, 'give a future date, or use `aos suppress remove`');

@@ -3,7 +3,7 @@
 // a data directory left broken, AOS_DATA_DIR at a file, a lock file whose pid now belongs to
 // another process. Each ends in one clear line (never "undefined") and a rerun that works.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -85,6 +85,26 @@ describe('embedded database faults', () => {
     expect(r.code).toBe(3);
     oneClearLine(r);
     expect(r.stderr).toContain(`cannot open embedded database ${data}`);
+    expect(r.stderr).toContain(`mv "${data}" "${data}.broken"`);
+    renameSync(data, `${data}.broken`);
+    const rerun = await runAos(['clients', 'add', 'fresh'], { env: env(data) });
+    expect(rerun.code, rerun.stderr).toBe(0);
+  });
+
+  it("a damaged table file (opens, then a read fails) gets one line naming the directory and how to recover", async () => {
+    const data = embeddedCopy();
+    // Every user relation (file node >= 16384) cut to 100 bytes: PostgreSQL starts, then the first
+    // read of the clients table fails ("could not read blocks 0..0 in file base/5/…", XX001).
+    for (const db of readdirSync(join(data, 'base'))) {
+      for (const f of readdirSync(join(data, 'base', db))) {
+        const path = join(data, 'base', db, f);
+        if (/^\d+$/.test(f) && Number(f) >= 16384 && statSync(path).size > 0) truncateSync(path, 100);
+      }
+    }
+    const r = await runAos(['clients', 'list'], { env: env(data) });
+    expect(r.code).toBe(3);
+    oneClearLine(r);
+    expect(r.stderr).toContain(`embedded database ${data} is damaged`);
     expect(r.stderr).toContain(`mv "${data}" "${data}.broken"`);
     renameSync(data, `${data}.broken`);
     const rerun = await runAos(['clients', 'add', 'fresh'], { env: env(data) });

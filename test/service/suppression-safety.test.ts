@@ -96,6 +96,33 @@ describeEachDatabase('SuppressionService never weakens an entry without force', 
     expect(await entry('imported-co.com')).toMatchObject({ reason: 'existing_customer', expires_at: null });
   });
 
+  it.each([
+    ['an invalid Date', new Date(Number.NaN)],
+    ['a date past the year 9999', new Date('+010000-01-01T00:00:00Z')],
+  ])('a library expiresAt that is %s is a usage error, nothing written', async (_what, expiresAt) => {
+    const before = await events();
+    await expect(service.add({ client: 'demo', targets: t('odd-expiry.io'), reason: 'competitor', expiresAt })).rejects.toMatchObject({ code: 'usage' });
+    expect(await entry('odd-expiry.io')).toBeUndefined();
+    expect(await events()).toBe(before);
+  });
+
+  it("an import of an active customer clears a live manual entry's expiry, keeps its reason, and audits it (SPEC §7)", async () => {
+    const in30 = new Date(NOW.getTime() + 30 * DAY);
+    await service.add({ client: 'demo', targets: t('expiring-customer.com', 'expiring-churned.com'), reason: 'partner', expiresAt: in30 });
+    const importer = new CustomerImportService({ db: db(), now: () => NOW });
+    const csv = (_status: string, domain: string) => Readable.from([Buffer.from(`Company,Website\nCo,${domain}\n`)]);
+    await importer.import({ client: 'demo', input: csv('active', 'expiring-customer.com'), fileName: 'a.csv', defaultStatus: 'active' });
+    await importer.import({ client: 'demo', input: csv('churned', 'expiring-churned.com'), fileName: 'b.csv', defaultStatus: 'churned' });
+    expect(await entry('expiring-customer.com')).toMatchObject({ reason: 'partner', expires_at: null });
+    // Only an active customer's entry is made permanent: a churned one keeps what the person set.
+    expect(await entry('expiring-churned.com')).toMatchObject({ reason: 'partner', expires_at: in30.toISOString() });
+    const trail = await service.history({ client: 'demo', target: 'expiring-customer.com' });
+    expect(trail.at(-1)).toMatchObject({ action: 'update', source: 'import', reason_before: 'partner', reason_after: 'partner', expires_at: null });
+    // Re-importing changes nothing more.
+    await importer.import({ client: 'demo', input: csv('active', 'expiring-customer.com'), fileName: 'a.csv', defaultStatus: 'active' });
+    expect(await service.history({ client: 'demo', target: 'expiring-customer.com' })).toHaveLength(trail.length);
+  });
+
   it.each(['unsubscribed', 'do_not_contact', 'bounced'])('removing a %s entry needs force', async (optOut) => {
     const target = `gone.${optOut.replace(/_/g, '-')}.com`;
     await service.add({ client: 'demo', targets: t(target), reason: optOut, force: true });
