@@ -202,6 +202,25 @@ function stalledError(dataDir: string, e: AosError): AosError {
   );
 }
 
+/**
+ * A read of the data directory's own files failed: a table or index file cut short or garbled by a
+ * crash or a full disk (data_corrupted, index_corrupted, io_error, a missing relation file).
+ */
+function isDamage(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'XX001' || code === 'XX002' || code === '58030' || code === '58P01';
+}
+
+/** A damaged embedded data directory: what is wrong and how to recover, in one line and a hint. */
+function damagedError(dataDir: string, e: unknown): AosError {
+  return new AosError(
+    'database',
+    `the embedded database ${dataDir} is damaged: ${describeFailure(e)}`,
+    `move it aside (mv "${dataDir}" "${dataDir}.broken") and run again to start an empty database, or restore it from a backup`,
+    { cause: e },
+  );
+}
+
 /** Is the error one of the engine itself (a file-system, resource or internal failure), not of SQL? */
 function isEngineFailure(e: unknown): boolean {
   const err = e as { code?: unknown; name?: unknown; severity?: unknown } | null;
@@ -319,6 +338,7 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
       return e;
     }
     if (isEngineFailure(e)) broken = true;
+    if (!isDiskFull(e) && isDamage(e)) return damagedError(dataDir, e);
     return databaseError(dataDir, e);
   };
   const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) => {
