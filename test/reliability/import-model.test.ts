@@ -3,8 +3,8 @@
 // rows of one natural key merge to the first non-empty value per field; company, domain and
 // status are replaced, other fields keep what is stored where the file has none; every customer
 // with a domain or email has its entry, with the reason of its status — unless a live manual
-// entry was there first (it keeps its reason; an expired one is taken over); counts say what
-// happened.
+// entry was there first (it keeps its reason; an expired one is taken over); an active customer's
+// entry never expires (an import clears a manual expiry, as an update); counts say what happened.
 // On each engine under test (the embedded database always, the server when it answers).
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
@@ -41,6 +41,8 @@ interface Entry {
   reason: string;
   /** Taken over by imports: its reason follows the customer's status. */
   followsImport: boolean;
+  /** Has an expiry (live or past). */
+  expires: boolean;
   customerKey: string | null;
 }
 
@@ -100,11 +102,13 @@ function model(rows: string[][], stored: Map<string, Stored>, entries: Map<strin
     const entry = entries.get(target);
     if (!entry) {
       counts.suppressions_added++;
-      entries.set(target, { reason, followsImport: true, customerKey: key });
+      entries.set(target, { reason, followsImport: true, expires: false, customerKey: key });
       continue;
     }
-    if (entry.followsImport && entry.reason !== reason) counts.suppressions_updated++;
-    entries.set(target, { reason: entry.followsImport ? reason : entry.reason, followsImport: entry.followsImport, customerKey: key });
+    // A taken-over entry loses its expiry; so does any entry of an active customer.
+    const clears = entry.expires && (entry.followsImport || reason === 'existing_customer');
+    if ((entry.followsImport && entry.reason !== reason) || clears) counts.suppressions_updated++;
+    entries.set(target, { reason: entry.followsImport ? reason : entry.reason, followsImport: entry.followsImport, expires: entry.expires && !clears, customerKey: key });
   }
   return counts;
 }
@@ -132,7 +136,7 @@ for (const engine of enginesUnderTest()) describe(`import against a model of its
             `insert into suppression_list (client_id, ${m.target.includes('@') ? 'email' : 'domain'}, reason, source, expires_at) values ($1, $2, $3, 'manual', $4::timestamptz)`,
             [client.id, m.target, m.reason, m.expired ? '2020-01-01T00:00:00Z' : '2099-01-01T00:00:00Z'],
           );
-          entries.set(m.target, { reason: m.reason, followsImport: m.expired, customerKey: null });
+          entries.set(m.target, { reason: m.reason, followsImport: m.expired, expires: true, customerKey: null });
         }
         for (const rows of files) {
           const expected = model(rows, stored, entries);
@@ -146,13 +150,13 @@ for (const engine of enginesUnderTest()) describe(`import against a model of its
           );
           expect(Object.fromEntries(customers.map(({ natural_key, id: _id, ...c }) => [natural_key, c]))).toEqual(Object.fromEntries([...stored].sort(([a], [b]) => (a < b ? -1 : 1))));
 
-          const actualEntries = await db.query<{ target: string; reason: string; customer_id: string | null }>(
-            `select coalesce(domain, email) as target, reason, customer_id from suppression_list where client_id = $1 order by 1`,
+          const actualEntries = await db.query<{ target: string; reason: string; expires: boolean; customer_id: string | null }>(
+            `select coalesce(domain, email) as target, reason, expires_at is not null as expires, customer_id from suppression_list where client_id = $1 order by 1`,
             [client.id],
           );
           const idOf = new Map(customers.map((c) => [c.natural_key, c.id]));
           const expectedEntries = [...entries]
-            .map(([target, e]) => ({ target, reason: e.reason, customer_id: e.customerKey ? idOf.get(e.customerKey) : null }))
+            .map(([target, e]) => ({ target, reason: e.reason, expires: e.expires, customer_id: e.customerKey ? idOf.get(e.customerKey) : null }))
             .sort((a, b) => (a.target < b.target ? -1 : 1));
           expect(actualEntries).toEqual(expectedEntries);
         }
