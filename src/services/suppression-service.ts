@@ -468,6 +468,9 @@ export class SuppressionService {
         );
       }
       if (entries.length === 0) return entries;
+      // Only the rows read and locked above: an entry another writer committed since (an opt-out,
+      // say) was never checked, and the delete's fresh snapshot would otherwise take it too.
+      const checked = (kind: TargetKind) => entries.filter((e) => e.kind === kind).map((e) => e.target);
       await tx.query(
         `with gone as (
            delete from suppression_list where client_id = $1 and (domain = any($2::text[]) or email = any($3::text[]))
@@ -475,7 +478,7 @@ export class SuppressionService {
          insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, expires_at, notes, actor, source, at)
          select $1, coalesce(domain, email), case when domain is not null then 'domain' else 'email' end,
                 'remove', reason, null, expires_at, notes, $4, 'manual', $5::timestamptz from gone`,
-        [ref.id, domains, emails, this.actor, now],
+        [ref.id, checked('domain'), checked('email'), this.actor, now],
       );
       return entries;
     });

@@ -3,6 +3,7 @@
 // reads in the order it was written.
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
 import { SuppressionService, type SuppressionEntryView } from '../../src/services/suppression-service.js';
@@ -143,5 +144,39 @@ describeEachDatabase('suppress history order', ({ db }) => {
     expect(history.map((e) => e.target)).toEqual(Array.from({ length: 12 }, (_, i) => `h${i + 1}.com`));
     const times = history.map((e) => e.at as string);
     expect(times).toEqual([...times].sort());
+  });
+});
+
+describeEachDatabase('suppress remove never deletes an opt-out it did not check', ({ db }) => {
+  it('an opt-out committed between the check and the delete stays (server: two connections)', async () => {
+    const real = db();
+    // The embedded database has one connection: no other writer can commit in between.
+    if (real.kind !== 'postgres') return;
+    await new ClientService(real).add({ slug: 'racer' });
+    // The test server trusts local connections: the redacted location is the URL.
+    const other = await openDatabase({ url: real.location, migrations: 'skip' });
+    let injected = false;
+    // The delete statement of remove() runs only after another writer's opt-out has committed.
+    const racing: typeof real = Object.assign(Object.create(real) as typeof real, {
+      transaction: <T>(fn: (tx: Parameters<Parameters<typeof real.transaction>[0]>[0]) => Promise<T>) =>
+        real.transaction((tx) =>
+          fn({
+            query: async <R extends object>(text: string, params?: readonly unknown[]) => {
+              if (!injected && /delete from suppression_list/.test(text)) {
+                injected = true;
+                await other.query(`insert into suppression_list (client_id, email, reason, source) select id, 'late@optout.com', 'unsubscribed', 'manual' from clients where slug = 'racer'`);
+              }
+              return tx.query<R>(text, params);
+            },
+          }),
+        ),
+    });
+    const service = new SuppressionService({ db: racing, now: () => NOW });
+    await service.add({ client: 'racer', targets: t('gone.com'), reason: 'competitor' });
+    const result = await service.remove({ client: 'racer', targets: t('gone.com', 'late@optout.com') }).finally(() => other.close());
+    expect(injected).toBe(true);
+    expect(result.removed.map((e) => e.target)).toEqual(['gone.com']);
+    const left = await real.query<{ email: string; reason: string }>(`select email, reason from suppression_list where email = 'late@optout.com'`);
+    expect(left).toEqual([{ email: 'late@optout.com', reason: 'unsubscribed' }]);
   });
 });
