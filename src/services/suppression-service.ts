@@ -116,7 +116,7 @@ export function parseAllTargets(items: readonly TargetInput[]): Target[] {
   for (const item of items) {
     const result = parseTarget(item.value);
     if (result.ok) targets.push(result.target);
-    else errors.push(`${describeLine(item)}"${printable(item.value)}": ${result.error}`);
+    else errors.push(`${describeLine(item)}"${printable(result.input)}": ${result.error}`);
   }
   if (errors.length > 0) {
     const shown = errors.slice(0, MAX_LISTED_ERRORS).join('; ');
