@@ -99,6 +99,7 @@ export const PRELOAD_MAX_ENTRIES = 250_000;
 const MAX_LISTED_ERRORS = 20;
 
 export function parseReason(text: string): SuppressionReason {
+  if (typeof text !== 'string') throw new AosError('usage', 'no reason given', `reasons: ${SUPPRESSION_REASONS.join(', ')}`);
   const reason = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
   if ((SUPPRESSION_REASONS as readonly string[]).includes(reason)) return reason as SuppressionReason;
   const suggestion = didYouMean(reason, SUPPRESSION_REASONS);

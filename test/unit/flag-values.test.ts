@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expiryFromDate, expiryFromDuration } from '../../src/domain/expiry.js';
 import { MAX_COUNT, parsePositiveInteger } from '../../src/domain/numbers.js';
 import { isClientId, slugLooksLikeId } from '../../src/services/client-service.js';
+import { parseReason } from '../../src/services/suppression-service.js';
 
 describe('parsePositiveInteger', () => {
   it.each([
@@ -51,5 +52,13 @@ describe('client references', () => {
   ])('%j: resolved by id %s, refused as a slug %s', (ref, byId, refused) => {
     expect(isClientId(ref)).toBe(byId);
     expect(slugLooksLikeId(ref)).toBe(refused);
+  });
+});
+
+describe('parseReason', () => {
+  it.each([['Do Not Contact', 'do_not_contact'], ['bounced', 'bounced']])('%j → %s', (text, reason) => expect(parseReason(text)).toBe(reason));
+  // A library caller's null or number was a TypeError from .trim().
+  it.each([null, undefined, 3, '', 'spam'])('%j is a usage error', (value) => {
+    expect(() => parseReason(value as unknown as string)).toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('reason') }) as never);
   });
 });
