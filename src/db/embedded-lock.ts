@@ -6,7 +6,7 @@
 // enough: after a crash and a reboot the same pid can belong to any other process, and the lock
 // would be held forever. The start time tells the holder from a later process with its pid.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AosError } from '../errors.js';
 
@@ -46,13 +46,20 @@ function commandLine(pid: number): string | null {
   }
 }
 
-export function readOwner(lockPath: string): LockOwner | null {
-  let text: string;
+function readLockText(lockPath: string): string | null {
   try {
-    text = readFileSync(lockPath, 'utf8');
+    return readFileSync(lockPath, 'utf8');
   } catch {
     return null;
   }
+}
+
+export function readOwner(lockPath: string): LockOwner | null {
+  const text = readLockText(lockPath);
+  return text === null ? null : parseOwner(text);
+}
+
+function parseOwner(text: string): LockOwner | null {
   const [first = '', ...rest] = text.split('\n');
   const pid = Number.parseInt(first.trim(), 10);
   if (!Number.isInteger(pid) || pid <= 0) return null;
@@ -74,8 +81,14 @@ export function ownerStatus(owner: LockOwner): 'yes' | 'no' | 'unsure' {
   return /node|aos/i.test(cmd) ? 'unsure' : 'no';
 }
 
+/** Test seams: a moment at which another process may act. */
+export interface LockHooks {
+  /** After the lock was judged stale, before it is moved aside. */
+  beforeTakeover?: () => void;
+}
+
 /** Takes the lock, waiting up to waitSeconds; returns the function that releases it. */
-export async function acquireEmbeddedLock(lockPath: string, waitSeconds: number): Promise<() => void> {
+export async function acquireEmbeddedLock(lockPath: string, waitSeconds: number, hooks: LockHooks = {}): Promise<() => void> {
   const deadline = Date.now() + waitSeconds * 1000;
   const token = randomBytes(8).toString('hex');
   const start = processStartTime(process.pid);
@@ -99,20 +112,38 @@ export async function acquireEmbeddedLock(lockPath: string, waitSeconds: number)
         throw new AosError('database', `cannot create lock file ${lockPath}: ${why}`, 'set AOS_DATA_DIR to a directory on a writable disk with free space');
       }
     }
-    let owner = readOwner(lockPath);
+    let text = readLockText(lockPath);
+    let owner = text === null ? null : parseOwner(text);
     if (owner === null) {
       // The owner may be between creating the file and writing its pid: look once more.
       await sleep(50);
-      owner = readOwner(lockPath);
+      text = readLockText(lockPath);
+      owner = text === null ? null : parseOwner(text);
     }
     const status = owner === null ? 'no' : ownerStatus(owner);
     if (status === 'no') {
       // Stale lock of a dead process: move it aside atomically so only one waiter takes over.
+      hooks.beforeTakeover?.();
+      const aside = `${lockPath}.stale-${process.pid}`;
       try {
-        renameSync(lockPath, `${lockPath}.stale-${process.pid}`);
-        unlinkSync(`${lockPath}.stale-${process.pid}`);
+        renameSync(lockPath, aside);
       } catch {
-        // another process took it over first; loop and look again
+        continue; // another process took it over first; loop and look again
+      }
+      // Between judging it stale and moving it, another waiter may have taken the stale lock over
+      // and written its own: what was moved is then a live lock, and goes back (link never
+      // overwrites, so a lock created in the meantime is not clobbered either).
+      if (readLockText(aside) !== text) {
+        try {
+          linkSync(aside, lockPath);
+        } catch {
+          // a lock file exists again: its owner goes by that one
+        }
+      }
+      try {
+        unlinkSync(aside);
+      } catch {
+        // already gone
       }
       continue;
     }

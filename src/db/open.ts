@@ -1,5 +1,5 @@
 // openDatabase: postgres.js for a server URL, else embedded PGlite in the data directory (SPEC §1).
-import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { AosError } from '../errors.js';
@@ -162,9 +162,46 @@ function freeBytes(path: string): number | null {
 /** Below this much free space PGlite cannot start (it writes a WAL segment of 16 MB). */
 const LOW_SPACE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * The first part of a data directory (itself, or an entry at its top or in global/) this process
+ * may not read and write, with why; null when all may be. PGlite only says "failed to initialize".
+ */
+function unwritable(dataDir: string): { path: string; why: string } | null {
+  const paths = [dataDir];
+  for (const sub of ['', 'global', 'base']) {
+    try {
+      for (const name of readdirSync(join(dataDir, sub))) paths.push(join(dataDir, sub, name));
+    } catch {
+      // a missing or unreadable directory is checked as a path of its own
+    }
+  }
+  for (const path of paths) {
+    try {
+      accessSync(path, fsConstants.R_OK | fsConstants.W_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') return { path, why: 'permission denied' };
+      if (code === 'EROFS') return { path, why: 'read-only file system' };
+    }
+  }
+  return null;
+}
+
 /** The error of a data directory that cannot be opened: what is wrong and how to recover. */
 function openFailure(dataDir: string, e: unknown, created: boolean): AosError {
   const detail = describeFailure(e);
+  // Not damaged, and never to be moved aside: another user's directory, or a read-only disk.
+  const denied = created ? null : unwritable(dataDir);
+  if (denied) {
+    return new AosError(
+      'database',
+      `cannot open embedded database ${dataDir}: ${denied.why} (${denied.path === dataDir ? 'the directory' : denied.path} is not writable by this user)`,
+      denied.why === 'permission denied'
+        ? `run aos as the user that owns ${dataDir}, or give this user read and write access to all of it`
+        : 'copy the data directory to a writable disk and point AOS_DATA_DIR at the copy',
+      { cause: e },
+    );
+  }
   const free = freeBytes(dataDir);
   const full = isDiskFull(e) || (free !== null && free < LOW_SPACE_BYTES);
   const space = free !== null ? ` (${Math.floor(free / (1024 * 1024))} MB free)` : '';
@@ -198,6 +235,25 @@ function stalledError(dataDir: string, e: AosError): AosError {
     'database',
     `${e.message}${full ? ': the disk is full' : ''} (${dataDir}); the unfinished change was not written`,
     full ? 'free disk space, then run the command again' : 'run the command again; if it stops again, check that the disk has free space',
+    { cause: e },
+  );
+}
+
+/**
+ * A read of the data directory's own files failed: a table or index file cut short or garbled by a
+ * crash or a full disk (data_corrupted, index_corrupted, io_error, a missing relation file).
+ */
+function isDamage(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'XX001' || code === 'XX002' || code === '58030' || code === '58P01';
+}
+
+/** A damaged embedded data directory: what is wrong and how to recover, in one line and a hint. */
+function damagedError(dataDir: string, e: unknown): AosError {
+  return new AosError(
+    'database',
+    `the embedded database ${dataDir} is damaged: ${describeFailure(e)}`,
+    `move it aside (mv "${dataDir}" "${dataDir}.broken") and run again to start an empty database, or restore it from a backup`,
     { cause: e },
   );
 }
@@ -319,6 +375,7 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
       return e;
     }
     if (isEngineFailure(e)) broken = true;
+    if (!isDiskFull(e) && isDamage(e)) return damagedError(dataDir, e);
     return databaseError(dataDir, e);
   };
   const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) => {

@@ -3,6 +3,21 @@ import { AosError } from '../errors.js';
 const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
 /**
+ * The latest expiry an entry can have: the end of year 9999. Beyond it JavaScript writes a
+ * six-digit year (`+102026-…`) that PostgreSQL refuses (`--for 99999y` exited 3 as a database error).
+ */
+export const MAX_EXPIRY = new Date('9999-12-31T23:59:59.999Z');
+
+/** An expiry a caller (the CLI or the library) may store: a real date, not past year 9999. */
+export function checkExpiry(at: Date, what: string): Date {
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new AosError('usage', `invalid ${what}: not a date`);
+  if (at.getTime() > MAX_EXPIRY.getTime()) {
+    throw new AosError('usage', `invalid ${what}: it ends after the year 9999`, 'give a shorter duration or an earlier date, or no expiry for a permanent entry');
+  }
+  return at;
+}
+
+/**
  * `--for 90d` / `12w` / `6m` / `1y` / `36h` → the moment it ends, from now. Months and years are
  * calendar months and years, not fixed day counts.
  */
@@ -15,9 +30,9 @@ export function expiryFromDuration(text: string, now: Date): Date {
   if (unit === 'm' || unit === 'y') {
     const end = new Date(now);
     end.setUTCMonth(end.getUTCMonth() + (unit === 'y' ? 12 * n : n));
-    return end;
+    return checkExpiry(end, `--for "${text}"`);
   }
-  return new Date(now.getTime() + n * (UNIT_MS[unit] as number));
+  return checkExpiry(new Date(now.getTime() + n * (UNIT_MS[unit] as number)), `--for "${text}"`);
 }
 
 /** `--expires 2027-03-31` (end of that day, UTC) or a full ISO 8601 timestamp. Must be in the future. */

@@ -163,6 +163,11 @@ export function mailboxAddress(text: string): string {
 
 /** Like normalizeTarget, but returns the reason instead of throwing (for bulk input). */
 export function parseTarget(input: string): TargetResult {
+  // The library is called from JavaScript too: a null or a number is an invalid target, not a TypeError.
+  if (typeof input !== 'string') {
+    const kind = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
+    return { ok: false, input: typeof input === 'number' || typeof input === 'boolean' ? String(input) : `(${kind})`, error: `not a string (${kind})` };
+  }
   let text = input.trim().toLowerCase();
   if (text === '') return { ok: false, input, error: 'empty target' };
   if (text.length > 2048) return { ok: false, input, error: 'target is too long' };
@@ -206,7 +211,7 @@ export function parseTarget(input: string): TargetResult {
 /** Turns a domain, URL or email into a Target; throws AosError('input') saying why it is invalid. */
 export function normalizeTarget(input: string): Target {
   const result = parseTarget(input);
-  if (!result.ok) throw new AosError('input', `invalid target "${printable(input)}": ${result.error}`);
+  if (!result.ok) throw new AosError('input', `invalid target "${printable(result.input)}": ${result.error}`);
   return result.target;
 }
 

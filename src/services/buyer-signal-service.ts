@@ -255,7 +255,7 @@ export class BuyerSignalService {
   /** Lead-score boost (0-15) for a domain, URL or email; 0 without a signal or for free-mail. */
   async getScoreBoost(target: string): Promise<number> {
     const p = parseTarget(target);
-    if (!p.ok) throw new AosError('input', `invalid target "${printable(target)}": ${p.error}`);
+    if (!p.ok) throw new AosError('input', `invalid target "${printable(p.input)}": ${p.error}`);
     const domain = scoringDomain(p.target);
     if (domain === null) return 0;
     const rows = await this.options.db.query<{ buyer_score: number }>('select buyer_score from platform_buyer_signals where domain = $1', [domain]);

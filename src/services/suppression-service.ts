@@ -3,6 +3,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
 import { decideLead, isLeadInvalid, leadTargets, type LeadCells } from '../domain/lead-policy.js';
+import { checkExpiry } from '../domain/expiry.js';
 import { MAX_COUNT } from '../domain/numbers.js';
 import { didYouMean } from '../domain/suggest.js';
 import { coveringDomains, parseTarget, printable, type Target, type TargetKind, type TargetResult } from '../domain/targets.js';
@@ -100,6 +101,7 @@ export const PRELOAD_MAX_ENTRIES = 250_000;
 const MAX_LISTED_ERRORS = 20;
 
 export function parseReason(text: string): SuppressionReason {
+  if (typeof text !== 'string') throw new AosError('usage', 'no reason given', `reasons: ${SUPPRESSION_REASONS.join(', ')}`);
   const reason = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
   if ((SUPPRESSION_REASONS as readonly string[]).includes(reason)) return reason as SuppressionReason;
   const suggestion = didYouMean(reason, SUPPRESSION_REASONS);
@@ -117,7 +119,7 @@ export function parseAllTargets(items: readonly TargetInput[]): Target[] {
   for (const item of items) {
     const result = parseTarget(item.value);
     if (result.ok) targets.push(result.target);
-    else errors.push(`${describeLine(item)}"${printable(item.value)}": ${result.error}`);
+    else errors.push(`${describeLine(item)}"${printable(result.input)}": ${result.error}`);
   }
   if (errors.length > 0) {
     const shown = errors.slice(0, MAX_LISTED_ERRORS).join('; ');
@@ -403,6 +405,8 @@ export class SuppressionService {
     }
     const note = options.note?.trim() || null;
     const nowDate = this.now();
+    // A library caller's Date may be invalid or past year 9999: a usage error, not a crash or exit 3.
+    if (options.expiresAt) checkExpiry(options.expiresAt, `expiry ${String(options.expiresAt)}`);
     if (options.expiresAt && options.expiresAt.getTime() <= nowDate.getTime()) {
       // An entry that has already expired never matches: it would be a removal in disguise.
       throw new AosError('usage', `expiry ${options.expiresAt.toISOString()} is not in the future`, 'give a future date, or use `aos suppress remove`');
@@ -474,6 +478,9 @@ export class SuppressionService {
         );
       }
       if (entries.length === 0) return entries;
+      // Only the rows read and locked above: an entry another writer committed since (an opt-out,
+      // say) was never checked, and the delete's fresh snapshot would otherwise take it too.
+      const checked = (kind: TargetKind) => entries.filter((e) => e.kind === kind).map((e) => e.target);
       await tx.query(
         `with gone as (
            delete from suppression_list where client_id = $1 and (domain = any($2::text[]) or email = any($3::text[]))
@@ -481,7 +488,7 @@ export class SuppressionService {
          insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, expires_at, notes, actor, source, at)
          select $1, coalesce(domain, email), case when domain is not null then 'domain' else 'email' end,
                 'remove', reason, null, expires_at, notes, $4, 'manual', $5::timestamptz from gone`,
-        [ref.id, domains, emails, this.actor, now],
+        [ref.id, checked('domain'), checked('email'), this.actor, now],
       );
       return entries;
     });

@@ -3,7 +3,7 @@
 // a data directory left broken, AOS_DATA_DIR at a file, a lock file whose pid now belongs to
 // another process. Each ends in one clear line (never "undefined") and a rerun that works.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,7 +13,7 @@ import { openDatabase } from '../../src/db/open.js';
 import { processStartTime } from '../../src/db/embedded-lock.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
-import { runAos, type RunResult } from '../helpers/cli.js';
+import { BIN, runAos, type RunResult } from '../helpers/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'aos-embedded-faults-'));
 const DISK_FULL = fileURLToPath(new URL('../helpers/disk-full.mjs', import.meta.url));
@@ -27,7 +27,8 @@ function embeddedCopy(): string {
 
 /** One `aos: error:` line, perhaps a hint, nothing else: no stack, no "undefined". */
 function oneClearLine(r: RunResult): void {
-  expect(r.stderr).toMatch(/^aos: error: [^\n]+\n(hint: [^\n]+\n)?$/);
+  // A first run says on stderr that it creates the database (before it can fail): progress, not error.
+  expect(r.stderr).toMatch(/^(creating the embedded database at [^\n]+\n)?aos: error: [^\n]+\n(hint: [^\n]+\n)?$/);
   expect(r.stderr).not.toMatch(/undefined|internal error|\[object/);
 }
 
@@ -89,6 +90,63 @@ describe('embedded database faults', () => {
     renameSync(data, `${data}.broken`);
     const rerun = await runAos(['clients', 'add', 'fresh'], { env: env(data) });
     expect(rerun.code, rerun.stderr).toBe(0);
+  });
+
+  it("a damaged table file (opens, then a read fails) gets one line naming the directory and how to recover", async () => {
+    const data = embeddedCopy();
+    // Every user relation (file node >= 16384) cut to 100 bytes: PostgreSQL starts, then the first
+    // read of the clients table fails ("could not read blocks 0..0 in file base/5/…", XX001).
+    for (const db of readdirSync(join(data, 'base'))) {
+      for (const f of readdirSync(join(data, 'base', db))) {
+        const path = join(data, 'base', db, f);
+        if (/^\d+$/.test(f) && Number(f) >= 16384 && statSync(path).size > 0) truncateSync(path, 100);
+      }
+    }
+    const r = await runAos(['clients', 'list'], { env: env(data) });
+    expect(r.code).toBe(3);
+    oneClearLine(r);
+    expect(r.stderr).toContain(`embedded database ${data} is damaged`);
+    expect(r.stderr).toContain(`mv "${data}" "${data}.broken"`);
+    renameSync(data, `${data}.broken`);
+    const rerun = await runAos(['clients', 'add', 'fresh'], { env: env(data) });
+    expect(rerun.code, rerun.stderr).toBe(0);
+  });
+
+  it("a data directory this user may not write is a permission error, never 'damaged, move it aside'", async () => {
+    const parent = mkdtempSync(join(work, 'perm-'));
+    const data = join(parent, 'data');
+    cpSync(inject('embeddedTemplate'), data, { recursive: true });
+    let r: RunResult;
+    if (process.getuid?.() === 0) {
+      // Root writes anywhere: run aos as nobody, who may create the lock beside the directory
+      // but not write inside it.
+      try {
+        execFileSync('runuser', ['-u', 'nobody', '--', 'true'], { stdio: 'ignore' });
+      } catch {
+        return; // no other user to be
+      }
+      chmodSync(work, 0o755);
+      chmodSync(parent, 0o777);
+      execFileSync('chmod', ['-R', 'a+rX,go-w', data]);
+      r = await new Promise<RunResult>((resolve) => {
+        const child = spawn('runuser', ['-u', 'nobody', '--', process.execPath, BIN, 'clients', 'list'], {
+          env: { ...process.env, ...env(data), HOME: parent, NO_COLOR: '1', AOS_DEBUG: '' },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      });
+    } else {
+      execFileSync('chmod', ['-R', 'a-w', data]);
+      r = await runAos(['clients', 'list'], { env: env(data) });
+      execFileSync('chmod', ['-R', 'u+w', data]);
+    }
+    expect(r.code, r.stderr).toBe(3);
+    oneClearLine(r);
+    expect(r.stderr).toContain('permission denied');
+    expect(r.stderr).not.toMatch(/damaged|\.broken/);
   });
 
   describe('a full disk', () => {

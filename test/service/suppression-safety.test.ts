@@ -3,6 +3,7 @@
 // reads in the order it was written.
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
 import { SuppressionService, type SuppressionEntryView } from '../../src/services/suppression-service.js';
@@ -96,6 +97,33 @@ describeEachDatabase('SuppressionService never weakens an entry without force', 
     expect(await entry('imported-co.com')).toMatchObject({ reason: 'existing_customer', expires_at: null });
   });
 
+  it.each([
+    ['an invalid Date', new Date(Number.NaN)],
+    ['a date past the year 9999', new Date('+010000-01-01T00:00:00Z')],
+  ])('a library expiresAt that is %s is a usage error, nothing written', async (_what, expiresAt) => {
+    const before = await events();
+    await expect(service.add({ client: 'demo', targets: t('odd-expiry.io'), reason: 'competitor', expiresAt })).rejects.toMatchObject({ code: 'usage' });
+    expect(await entry('odd-expiry.io')).toBeUndefined();
+    expect(await events()).toBe(before);
+  });
+
+  it("an import of an active customer clears a live manual entry's expiry, keeps its reason, and audits it (SPEC §7)", async () => {
+    const in30 = new Date(NOW.getTime() + 30 * DAY);
+    await service.add({ client: 'demo', targets: t('expiring-customer.com', 'expiring-churned.com'), reason: 'partner', expiresAt: in30 });
+    const importer = new CustomerImportService({ db: db(), now: () => NOW });
+    const csv = (_status: string, domain: string) => Readable.from([Buffer.from(`Company,Website\nCo,${domain}\n`)]);
+    await importer.import({ client: 'demo', input: csv('active', 'expiring-customer.com'), fileName: 'a.csv', defaultStatus: 'active' });
+    await importer.import({ client: 'demo', input: csv('churned', 'expiring-churned.com'), fileName: 'b.csv', defaultStatus: 'churned' });
+    expect(await entry('expiring-customer.com')).toMatchObject({ reason: 'partner', expires_at: null });
+    // Only an active customer's entry is made permanent: a churned one keeps what the person set.
+    expect(await entry('expiring-churned.com')).toMatchObject({ reason: 'partner', expires_at: in30.toISOString() });
+    const trail = await service.history({ client: 'demo', target: 'expiring-customer.com' });
+    expect(trail.at(-1)).toMatchObject({ action: 'update', source: 'import', reason_before: 'partner', reason_after: 'partner', expires_at: null });
+    // Re-importing changes nothing more.
+    await importer.import({ client: 'demo', input: csv('active', 'expiring-customer.com'), fileName: 'a.csv', defaultStatus: 'active' });
+    expect(await service.history({ client: 'demo', target: 'expiring-customer.com' })).toHaveLength(trail.length);
+  });
+
   it.each(['unsubscribed', 'do_not_contact', 'bounced'])('removing a %s entry needs force', async (optOut) => {
     const target = `gone.${optOut.replace(/_/g, '-')}.com`;
     await service.add({ client: 'demo', targets: t(target), reason: optOut, force: true });
@@ -116,5 +144,39 @@ describeEachDatabase('suppress history order', ({ db }) => {
     expect(history.map((e) => e.target)).toEqual(Array.from({ length: 12 }, (_, i) => `h${i + 1}.com`));
     const times = history.map((e) => e.at as string);
     expect(times).toEqual([...times].sort());
+  });
+});
+
+describeEachDatabase('suppress remove never deletes an opt-out it did not check', ({ db }) => {
+  it('an opt-out committed between the check and the delete stays (server: two connections)', async () => {
+    const real = db();
+    // The embedded database has one connection: no other writer can commit in between.
+    if (real.kind !== 'postgres') return;
+    await new ClientService(real).add({ slug: 'racer' });
+    // The test server trusts local connections: the redacted location is the URL.
+    const other = await openDatabase({ url: real.location, migrations: 'skip' });
+    let injected = false;
+    // The delete statement of remove() runs only after another writer's opt-out has committed.
+    const racing: typeof real = Object.assign(Object.create(real) as typeof real, {
+      transaction: <T>(fn: (tx: Parameters<Parameters<typeof real.transaction>[0]>[0]) => Promise<T>) =>
+        real.transaction((tx) =>
+          fn({
+            query: async <R extends object>(text: string, params?: readonly unknown[]) => {
+              if (!injected && /delete from suppression_list/.test(text)) {
+                injected = true;
+                await other.query(`insert into suppression_list (client_id, email, reason, source) select id, 'late@optout.com', 'unsubscribed', 'manual' from clients where slug = 'racer'`);
+              }
+              return tx.query<R>(text, params);
+            },
+          }),
+        ),
+    });
+    const service = new SuppressionService({ db: racing, now: () => NOW });
+    await service.add({ client: 'racer', targets: t('gone.com'), reason: 'competitor' });
+    const result = await service.remove({ client: 'racer', targets: t('gone.com', 'late@optout.com') }).finally(() => other.close());
+    expect(injected).toBe(true);
+    expect(result.removed.map((e) => e.target)).toEqual(['gone.com']);
+    const left = await real.query<{ email: string; reason: string }>(`select email, reason from suppression_list where email = 'late@optout.com'`);
+    expect(left).toEqual([{ email: 'late@optout.com', reason: 'unsubscribed' }]);
   });
 });

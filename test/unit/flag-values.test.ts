@@ -1,8 +1,9 @@
 // Flags that take numbers and dates: every malformed value is a clean usage error (exit 2).
 import { describe, expect, it } from 'vitest';
-import { expiryFromDate } from '../../src/domain/expiry.js';
+import { expiryFromDate, expiryFromDuration } from '../../src/domain/expiry.js';
 import { MAX_COUNT, parsePositiveInteger } from '../../src/domain/numbers.js';
 import { isClientId, slugLooksLikeId } from '../../src/services/client-service.js';
+import { parseReason } from '../../src/services/suppression-service.js';
 
 describe('parsePositiveInteger', () => {
   it.each([
@@ -26,6 +27,19 @@ describe('expiryFromDate', () => {
   it('a valid date is the end of that day, UTC', () => expect(expiryFromDate('2027-02-28', now).toISOString()).toBe('2027-02-28T23:59:59.999Z'));
 });
 
+describe('expiryFromDuration', () => {
+  const now = new Date('2026-12-01T00:00:00Z');
+  // 99999y once reached the database as year 102026 and exited 3 ("time zone displacement out of range").
+  it.each(['99999y', '8000y', '99999m', '0d', '-5d', '1e9d', '0x10d'])('%j is a usage error, never a database one', (text) => {
+    expect(() => expiryFromDuration(text, now)).toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('--for') }) as never);
+  });
+  it.each([
+    ['36h', '2026-12-02T12:00:00.000Z'],
+    ['1y', '2027-12-01T00:00:00.000Z'],
+    ['99999h', '2038-04-28T15:00:00.000Z'],
+  ])('%j ends at %s', (text, iso) => expect(expiryFromDuration(text, now).toISOString()).toBe(iso));
+});
+
 describe('client references', () => {
   it.each([
     ['123e4567-e89b-12d3-a456-426614174000', true, true],
@@ -38,5 +52,13 @@ describe('client references', () => {
   ])('%j: resolved by id %s, refused as a slug %s', (ref, byId, refused) => {
     expect(isClientId(ref)).toBe(byId);
     expect(slugLooksLikeId(ref)).toBe(refused);
+  });
+});
+
+describe('parseReason', () => {
+  it.each([['Do Not Contact', 'do_not_contact'], ['bounced', 'bounced']])('%j → %s', (text, reason) => expect(parseReason(text)).toBe(reason));
+  // A library caller's null or number was a TypeError from .trim().
+  it.each([null, undefined, 3, '', 'spam'])('%j is a usage error', (value) => {
+    expect(() => parseReason(value as unknown as string)).toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('reason') }) as never);
   });
 });

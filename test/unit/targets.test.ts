@@ -255,3 +255,12 @@ describe('URL hosts agree with the WHATWG parser', () => {
     );
   });
 });
+
+describe('a library caller passing a non-string target', () => {
+  // The library is called from JavaScript too: null or a number once threw a TypeError ("input.trim
+  // is not a function") out of isSuppressed, getScoreBoost and show.
+  it.each([null, undefined, 42, {}, ['a.com']])('%j is an invalid target, not a crash', (value) => {
+    expect(parseTarget(value as unknown as string)).toMatchObject({ ok: false, error: expect.stringContaining('not a string') });
+    expect(() => normalizeTarget(value as unknown as string)).toThrow(expect.objectContaining({ code: 'input' }) as never);
+  });
+});
