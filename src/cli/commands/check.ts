@@ -38,12 +38,17 @@ function count(tally: Tally, o: CheckOutcome): void {
 /** Which columns are read, for stderr: a user must be able to see what was (not) checked. */
 function describeColumns(source: LeadRows): string | null {
   if (!source.header || source.layout.list) return null;
-  const names = (role: string) =>
-    source.layout.roles.flatMap((r, i) => (r === role ? [`"${withoutControls(source.header?.fields[i]?.trim() ?? String(i + 1))}"`] : []));
-  const targets = names('target');
-  const loose = names('loose');
-  if (targets.length <= 1 && loose.length === 0) return null;
-  return `checking ${targets.length === 1 ? 'column' : 'columns'} ${targets.join(', ')}${loose.length > 0 ? ` and any email or domain in ${loose.join(', ')}` : ''} (--column to check one column)`;
+  const name = (i: number) => {
+    const text = withoutControls(source.header?.fields[i]?.trim() ?? '');
+    return text === '' ? `column ${i + 1}` : `"${text}"`;
+  };
+  const roles = source.layout.roles;
+  const targets = roles.flatMap((r, i) => (r === 'target' ? [name(i)] : []));
+  const loose = roles.filter((r) => r === 'loose').length;
+  if (targets.length <= 1 && loose === 0) return null;
+  // Every other column is read loosely (a whole email or domain in it counts): say so once, not
+  // by listing an Apollo export's twenty columns.
+  return `checking ${targets.length === 1 ? 'column' : 'columns'} ${targets.join(', ')}${loose > 0 ? ' and any whole email or domain in the other columns' : ''} (--column to check one column)`;
 }
 
 /**
