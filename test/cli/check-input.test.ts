@@ -120,6 +120,14 @@ describe('aos check: fail closed on every input form [embedded]', () => {
       expect(verdicts(json.stdout)).toEqual(['L2 allowed ann@gmail.com', 'L3 suppressed buildright.com.au', 'L4 suppressed sarah@buildright.com.au', 'L5 allowed al@foo.io']);
     });
 
+    it('a Salesforce footer: each line invalid (exit 2), named by what it holds, not "(empty)"', async () => {
+      const csv = '"First Name","Email","Website"\r\n"Joe","joe@acme.io","acme.io"\r\n\r\n"Grand Totals (1 records)"\r\n"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\r\n';
+      const r = await fileAndStdin(csv, []);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toContain('line 4: invalid     Grand Totals (1 records): the row has no email, website or domain to check\n');
+      expect(r.stdout).toContain('line 5: invalid     Copyright (c) 2000-2024 salesforce.com, inc. All rights rese…: the row has no email');
+    });
+
     it('60 leads with an empty website, then one at a customer: the website column is still checked', async () => {
       const rows = Array.from({ length: 60 }, (_, i) => `Lead ${i},lead${i}@gmail.com,`);
       const r = await fileAndStdin(['Name,Email,Website', ...rows, 'Last,last@gmail.com,buildright.com.au', ''].join('\n'), ['--json']);
