@@ -268,13 +268,13 @@ const LIST_SEPARATOR = /[\s,;|]+/;
 const TEXT_SEPARATOR = /[\s,;|<>()"'[\]]+/;
 
 /**
- * A target cell that is a list of targets: every piece must parse (else null: the cell is
- * invalid as a whole). Only tried once the cell failed as one target, so the usual cell pays
- * nothing.
+ * A target cell that is a list of targets ("a@x.com; b@y.com", or one with a trailing "boss@x.io;"):
+ * every piece must parse (else null: the cell is invalid as a whole). Only tried once the cell
+ * failed as one target, so the usual cell pays nothing.
  */
 function listTargets(cell: string): Target[] | null {
   const pieces = cell.split(LIST_SEPARATOR).filter((p) => p !== '');
-  if (pieces.length < 2) return null;
+  if (pieces.length === 0 || (pieces.length === 1 && pieces[0] === cell.trim())) return null;
   const targets: Target[] = [];
   for (const piece of pieces) {
     const p = parseTarget(piece);
