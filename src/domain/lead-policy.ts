@@ -20,8 +20,13 @@ import { parseTarget, printable, type Target } from './targets.js';
 export type ColumnRole = 'target' | 'loose' | 'ignore';
 
 export interface LeadLayout {
-  /** The first record is a header (names), not a lead. */
+  /** The first record (after `titles`) is a header (names), not a lead. */
   header: boolean;
+  /**
+   * Records before the header that are a report's title lines ("Contacts with Accounts",
+   * "Filtered By:"): one cell of text each, no lead; they go out before the header under --filter.
+   */
+  titles?: number;
   /** One value a line (no delimiter in the sample). */
   list: boolean;
   /** Role per column of the sample's width. */
@@ -148,6 +153,42 @@ function columnContent(rows: readonly (readonly string[])[], column: number): Co
   return c;
 }
 
+const MAX_TITLE_LINES = 10;
+
+/** A report's title line: one cell of text that reads as no data. */
+function isTitleRecord(record: readonly string[]): boolean {
+  let filled = 0;
+  for (const cell of record) {
+    if (isBlank(cell)) continue;
+    if (++filled > 1 || looksLikeData(cell)) return false;
+  }
+  return true;
+}
+
+const namesTargets = (record: readonly string[]) => record.some((cell) => {
+  const m = headerMeaning(cell);
+  return m === 'email' || m === 'website';
+});
+
+/**
+ * How many title lines come before the header: the first records, each a title line, followed by
+ * a header that names a target column (or --column's name). 0 when the first record is itself
+ * that header, or there is none: then every record is read as usual (a title line is a lead
+ * with no target, invalid).
+ */
+function titleLines(sample: readonly (readonly string[])[], column: string | undefined): number {
+  const wanted = column?.trim().toLowerCase();
+  const isHeader = (record: readonly string[]) =>
+    wanted !== undefined ? record.some((h) => h.trim().toLowerCase() === wanted) : isHeaderRecord(record, false) && namesTargets(record);
+  if (sample.length === 0 || isHeader(sample[0] as string[])) return 0;
+  for (let i = 0; i < Math.min(sample.length, MAX_TITLE_LINES + 1); i++) {
+    const record = sample[i] as string[];
+    if (i > 0 && record.length > 1 && isHeader(record)) return i;
+    if (!isTitleRecord(record)) return 0;
+  }
+  return 0;
+}
+
 export interface PlanOptions {
   /** --column: the one column to check, by header name. */
   column?: string | undefined;
@@ -167,6 +208,8 @@ export interface PlanOptions {
  * A column of platform pages (by name or content) is never a target column, only read loosely.
  */
 export function planLeads(sample: readonly (readonly string[])[], options: PlanOptions): LeadLayout {
+  const titles = titleLines(sample, options.column);
+  if (titles > 0) return { ...planLeads(sample.slice(titles), options), titles };
   const first = sample[0];
   if (options.column !== undefined) {
     if (!first) throw new AosError('input', `${options.name} is empty: there is no column "${printable(options.column)}"`);
