@@ -275,15 +275,24 @@ export function leadCells(layout: LeadLayout, fields: readonly string[]): LeadCe
   const cells: string[] = [];
   let loose: string[] | undefined;
   let content = false;
+  let skipped = false;
   for (let i = 0; i < fields.length; i++) {
     const value = fields[i] as string;
     if (value.trim() === '') continue;
     content = true;
     const role = layout.roles[i] ?? layout.beyond;
     if (role === 'target') cells.push(value);
-    else if (role === 'loose') (loose ??= []).push(value);
+    // Only what can be a target is kept: a name or a city is never one, and a row's every text
+    // cell kept (and sent across from the reader thread) cost a wide file ~20 % more.
+    else if (role === 'loose') {
+      if (maybeTarget(value)) (loose ??= []).push(value);
+      else skipped = true;
+    }
   }
   if (!content) return null;
+  // A row with no target cell is invalid unless a loose one is suppressed: keep its text, so the
+  // answer can show what the row holds ("Grand Totals (2 records)").
+  if (cells.length === 0 && skipped) loose = fields.filter((value, i) => value.trim() !== '' && (layout.roles[i] ?? layout.beyond) === 'loose');
   return loose ? { cells, loose } : { cells };
 }
 
@@ -306,7 +315,9 @@ function maybeTarget(cell: string): boolean {
 }
 
 // What separates targets listed in one cell ("a@x.com; b@y.com", HubSpot's "a@x.com;b@y.com").
-const LIST_SEPARATOR = /[\s,;|]+/;
+// Not a space alone: "foo.com bar.com" on a list's line stays invalid (SPEC §6), as does
+// "https://acme.com/about us".
+const LIST_SEPARATOR = /\s*[,;|]\s*/;
 // What separates an email from the free text around it ("cc Sarah <sarah@x.com>, thanks").
 const TEXT_SEPARATOR = /[\s,;|<>()"'[\]]+/;
 
@@ -316,7 +327,7 @@ const TEXT_SEPARATOR = /[\s,;|<>()"'[\]]+/;
  * failed as one target, so the usual cell pays nothing.
  */
 function listTargets(cell: string): Target[] | null {
-  const pieces = cell.split(LIST_SEPARATOR).filter((p) => p !== '');
+  const pieces = cell.trim().split(LIST_SEPARATOR).filter((p) => p !== '');
   if (pieces.length === 0 || (pieces.length === 1 && pieces[0] === cell.trim())) return null;
   const targets: Target[] = [];
   for (const piece of pieces) {
@@ -349,8 +360,8 @@ export function leadTargets(cells: readonly string[], loose?: readonly string[])
   if (cells.length === 1 && (loose === undefined || loose.length === 0)) {
     // The usual bulk row (see leadCells): its one target in an array of one.
     const p = parseTarget(cells[0] as string);
-    if (!p.ok) return { input: p.input, error: p.error };
-    if (!p.target.platformPage) return [p.target];
+    if (p.ok && !p.target.platformPage) return [p.target];
+    // Otherwise (a page, or a list of targets in one cell): the general path below.
   }
   const targets: Target[] = [];
   let page: string | undefined;
