@@ -155,14 +155,12 @@ function columnContent(rows: readonly (readonly string[])[], column: number): Co
 
 const MAX_TITLE_LINES = 10;
 
-/** A report's title line: one cell of text that reads as no data. */
+/**
+ * A report's title line: one field (no delimiter at all) of text that reads as no data. A row
+ * with empty cells ("Jane,,") is a lead, never a title: it could be a lead with junk in it.
+ */
 function isTitleRecord(record: readonly string[]): boolean {
-  let filled = 0;
-  for (const cell of record) {
-    if (isBlank(cell)) continue;
-    if (++filled > 1 || looksLikeData(cell)) return false;
-  }
-  return true;
+  return record.length === 1 && !isBlank(record[0]) && !looksLikeData(record[0] as string);
 }
 
 const namesTargets = (record: readonly string[]) => record.some((cell) => {

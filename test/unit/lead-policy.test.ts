@@ -126,6 +126,7 @@ const cases: Case[] = [
     rows: ['L4 suppressed www.buildright.com.au', 'L5 allowed joe@acme.io'],
   },
   { name: 'a title line that holds a target is no title: the first line is data', input: 'buildright.com.au\nName,Email\nJoe,joe@acme.io\n', header: null, rows: ['L1 suppressed buildright.com.au', 'L2 invalid Email', 'L3 allowed joe@acme.io'] },
+  { name: 'a row with empty cells is no title line (property-test counterexample: "Jane|" then "Jane|not an email")', input: 'Jane|\nJane|not an email\nBob|bob@foo.io\n', header: null, rows: ['L1 invalid ', 'L2 invalid not an email', 'L3 allowed bob@foo.io'] },
   { name: '--column finds its header under title lines', input: 'Leads export\nName,Email,Website\nJane,jane@gmail.com,buildright.com.au\n', column: 'Email', header: 'Name|Email|Website', rows: ['L3 allowed jane@gmail.com'] },
   { name: 'mixed line endings (a CRLF header on LF rows, as `cat` of two files makes): every row read', input: 'Name,Email\r\nA,a@foo.io\nB,"multi\r\nline"\nC,boss@acme.io\r\nD,d@foo.io\n', header: 'Name|Email', rows: ['L2 allowed a@foo.io', 'L4 invalid multi\r\nline', 'L5 suppressed boss@acme.io', 'L6 allowed d@foo.io'] },
   { name: 'old Mac line endings (CR only)', input: 'Name,Email\rA,a@foo.io\rC,boss@acme.io\r', header: 'Name|Email', rows: ['L2 allowed a@foo.io', 'L3 suppressed boss@acme.io'] },
