@@ -223,6 +223,11 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
     skip_empty_lines: true,
     max_record_size: options.maxRecordSize ?? MAX_RECORD_SIZE,
   };
+  // csv-parse takes the first line ending it sees for every record, so a CRLF header on LF rows
+  // (`cat` of a Windows header and a Unix body) was one record of the whole file. Where the sniff
+  // holds a LF, both endings end a record (CRLF first, so it is one ending); a CR-only (old Mac)
+  // file keeps the parser's own detection, and a stray CR inside a LF file's cell stays text.
+  if (/\n/.test(head.join(''))) parseOptions.record_delimiter = ['\r\n', '\n'];
   // csv-parse pushes each record the moment it ends, when its public `info` (lines, bytes) is
   // exactly at that record. Reading it there costs nothing, where an on_record context copies
   // the whole info object per record and halves the parser's speed.

@@ -136,12 +136,16 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
   const buffered = await csv.reader.take(SAMPLE_ROWS);
   const sample = buffered.filter((r) => !isBlankRecord(r));
   const layout = planLeads(sample.map((r) => r.fields), { column: options.column, name: options.name });
-  const header = layout.header ? (sample[0] as CsvRecord) : null;
+  const titles = sample.slice(0, layout.titles ?? 0);
+  const named = layout.header ? (sample[titles.length] as CsvRecord) : null;
+  // Title lines above the header are no leads: --filter writes them with the header, as they came.
+  const header: CsvRecord | null =
+    named && titles.length > 0 && named.raw ? { ...named, raw: Buffer.concat([...titles.map((t) => t.raw ?? Buffer.alloc(0)), named.raw]) } : named;
+  const skipped = new Set<CsvRecord>(named ? [...titles, named] : titles);
 
   const toRows = (records: readonly CsvRecord[]): LeadRow[] => {
     const out: LeadRow[] = [];
     for (const r of records) {
-      if (r === header) continue;
       const row = leadCells(layout, r.fields) as LeadRow | null;
       if (!row) continue; // a blank line or a row of delimiters: no lead
       row.line = r.line;
@@ -153,7 +157,8 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
   };
   async function* rows(): AsyncGenerator<LeadRow[]> {
     try {
-      const first = toRows(buffered);
+      // The header and title lines are all in the sample: only its records are tested for them.
+      const first = toRows(skipped.size > 0 ? buffered.filter((r) => !skipped.has(r)) : buffered);
       if (first.length > 0) yield first;
       for await (const batch of csv.reader.batches()) {
         const leads = toRows(batch);

@@ -13,14 +13,20 @@ import { parseTarget, printable, type Target } from './targets.js';
  * target: every non-empty cell must be a target (else the row is invalid).
  * loose: a cell that is a target is checked; other text is not an error (columns whose role
  * the file does not say: never filled in the sample, or mixed text and targets).
- * ignore: never read: --column's other columns; under a header that names target columns, the
- * columns it does not name, unless they mostly hold targets.
+ * ignore: never read: --column's other columns (the user named the one column to check).
+ * Every other column is at least read loosely: a row is allowed only when every target in it was
+ * read, and an email or domain in a "Company", "Secondary" or "Notes" column is a target in it.
  */
 export type ColumnRole = 'target' | 'loose' | 'ignore';
 
 export interface LeadLayout {
-  /** The first record is a header (names), not a lead. */
+  /** The first record (after `titles`) is a header (names), not a lead. */
   header: boolean;
+  /**
+   * Records before the header that are a report's title lines ("Contacts with Accounts",
+   * "Filtered By:"): one cell of text each, no lead; they go out before the header under --filter.
+   */
+  titles?: number;
   /** One value a line (no delimiter in the sample). */
   list: boolean;
   /** Role per column of the sample's width. */
@@ -37,6 +43,8 @@ const SITE_WORDS = new Set(['website', 'websites', 'web', 'site', 'homepage', 'd
 // "Email Address", "Web Address", "Domain Name": the last word qualifies the one before it.
 const SECOND_WORDS = new Map([
   ['address', new Set(['email', 'mail', 'web', 'website', 'site'])],
+  // HubSpot's "Additional email addresses" (';'-separated, see listTargets).
+  ['addresses', new Set(['email', 'mail'])],
   ['name', new Set(['domain'])],
 ]);
 // A column about a target, not holding one: "Email Status", "Company Name for Emails" (Apollo),
@@ -145,6 +153,40 @@ function columnContent(rows: readonly (readonly string[])[], column: number): Co
   return c;
 }
 
+const MAX_TITLE_LINES = 10;
+
+/**
+ * A report's title line: one field (no delimiter at all) of text that reads as no data. A row
+ * with empty cells ("Jane,,") is a lead, never a title: it could be a lead with junk in it.
+ */
+function isTitleRecord(record: readonly string[]): boolean {
+  return record.length === 1 && !isBlank(record[0]) && !looksLikeData(record[0] as string);
+}
+
+const namesTargets = (record: readonly string[]) => record.some((cell) => {
+  const m = headerMeaning(cell);
+  return m === 'email' || m === 'website';
+});
+
+/**
+ * How many title lines come before the header: the first records, each a title line, followed by
+ * a header that names a target column (or --column's name). 0 when the first record is itself
+ * that header, or there is none: then every record is read as usual (a title line is a lead
+ * with no target, invalid).
+ */
+function titleLines(sample: readonly (readonly string[])[], column: string | undefined): number {
+  const wanted = column?.trim().toLowerCase();
+  const isHeader = (record: readonly string[]) =>
+    wanted !== undefined ? record.some((h) => h.trim().toLowerCase() === wanted) : isHeaderRecord(record, false) && namesTargets(record);
+  if (sample.length === 0 || isHeader(sample[0] as string[])) return 0;
+  for (let i = 0; i < Math.min(sample.length, MAX_TITLE_LINES + 1); i++) {
+    const record = sample[i] as string[];
+    if (i > 0 && record.length > 1 && isHeader(record)) return i;
+    if (!isTitleRecord(record)) return 0;
+  }
+  return 0;
+}
+
 export interface PlanOptions {
   /** --column: the one column to check, by header name. */
   column?: string | undefined;
@@ -156,14 +198,16 @@ export interface PlanOptions {
  * The layout of a leads input from its first records (the sample). Column roles come from header
  * names first (whatever their fill rate) and content second:
  * - --column NAME: that column alone;
- * - a header that names target columns: those columns, every non-empty cell; columns it does not
- *   name but whose sampled cells are mostly targets are read loosely (their targets count);
+ * - a header that names target columns: those columns, every non-empty cell; the columns it does
+ *   not name are read loosely (a whole target in them counts, wherever in the file it comes);
  * - otherwise (no header, or one without target names): columns whose sampled cells are mostly
  *   targets are target columns; every other column but platform pages is read loosely, so a
  *   column empty in the sample still has its targets checked further down.
  * A column of platform pages (by name or content) is never a target column, only read loosely.
  */
 export function planLeads(sample: readonly (readonly string[])[], options: PlanOptions): LeadLayout {
+  const titles = titleLines(sample, options.column);
+  if (titles > 0) return { ...planLeads(sample.slice(titles), options), titles };
   const first = sample[0];
   if (options.column !== undefined) {
     if (!first) throw new AosError('input', `${options.name} is empty: there is no column "${printable(options.column)}"`);
@@ -197,7 +241,7 @@ export function planLeads(sample: readonly (readonly string[])[], options: PlanO
     // a company's own domain misplaced there still counts.
     if (platform) roles.push('loose');
     else if (mostlyTargets) roles.push(named ? 'loose' : 'target');
-    else roles.push(named ? 'ignore' : 'loose');
+    else roles.push('loose');
   }
   if (!roles.includes('target') && data.length > 0) {
     throw new AosError(
@@ -206,7 +250,8 @@ export function planLeads(sample: readonly (readonly string[])[], options: PlanO
       header ? `name the column with --column (columns: ${first.map((h) => printable(h, 40)).join(', ')})` : 'give one domain, URL or email a line, or a CSV with an Email or Website column',
     );
   }
-  return { header, list, roles, beyond: named ? 'ignore' : 'loose' };
+  // A ragged row's cells past the sampled width: read loosely too (a shifted row, an unnamed column).
+  return { header, list, roles, beyond: 'loose' };
 }
 
 /** The cells of a row to check: those of target columns, and those of loosely read ones. */
@@ -228,15 +273,24 @@ export function leadCells(layout: LeadLayout, fields: readonly string[]): LeadCe
   const cells: string[] = [];
   let loose: string[] | undefined;
   let content = false;
+  let skipped = false;
   for (let i = 0; i < fields.length; i++) {
     const value = fields[i] as string;
     if (value.trim() === '') continue;
     content = true;
     const role = layout.roles[i] ?? layout.beyond;
     if (role === 'target') cells.push(value);
-    else if (role === 'loose') (loose ??= []).push(value);
+    // Only what can be a target is kept: a name or a city is never one, and a row's every text
+    // cell kept (and sent across from the reader thread) cost a wide file ~20 % more.
+    else if (role === 'loose') {
+      if (maybeTarget(value)) (loose ??= []).push(value);
+      else skipped = true;
+    }
   }
   if (!content) return null;
+  // A row with no target cell is invalid unless a loose one is suppressed: keep its text, so the
+  // answer can show what the row holds ("Grand Totals (2 records)").
+  if (cells.length === 0 && skipped) loose = fields.filter((value, i) => value.trim() !== '' && (layout.roles[i] ?? layout.beyond) === 'loose');
   return loose ? { cells, loose } : { cells };
 }
 
@@ -251,8 +305,48 @@ export type LeadTargets = Target[] | LeadInvalid;
 
 export const isLeadInvalid = (lead: LeadTargets): lead is LeadInvalid => !Array.isArray(lead);
 
-/** Cheap test before parsing a loosely read cell: a target has a dot and no inner space. */
-const MAYBE_TARGET = /^\s*[^\s]*\.[^\s]*\s*$/;
+/** Cheap test before parsing a loosely read cell: a target has a dot and no inner space (linear: no regex backtracking on a long cell). */
+function maybeTarget(cell: string): boolean {
+  if (cell.includes('@')) return true;
+  if (!cell.includes('.')) return false;
+  return !/\s/.test(cell.trim());
+}
+
+// What separates targets listed in one cell ("a@x.com; b@y.com", HubSpot's "a@x.com;b@y.com").
+// Not a space alone: "foo.com bar.com" on a list's line stays invalid (SPEC §6), as does
+// "https://acme.com/about us".
+const LIST_SEPARATOR = /\s*[,;|]\s*/;
+// What separates an email from the free text around it ("cc Sarah <sarah@x.com>, thanks").
+const TEXT_SEPARATOR = /[\s,;|<>()"'[\]]+/;
+
+/**
+ * A target cell that is a list of targets ("a@x.com; b@y.com", or one with a trailing "boss@x.io;"):
+ * every piece must parse (else null: the cell is invalid as a whole). Only tried once the cell
+ * failed as one target, so the usual cell pays nothing.
+ */
+function listTargets(cell: string): Target[] | null {
+  const pieces = cell.trim().split(LIST_SEPARATOR).filter((p) => p !== '');
+  if (pieces.length === 0 || (pieces.length === 1 && pieces[0] === cell.trim())) return null;
+  const targets: Target[] = [];
+  for (const piece of pieces) {
+    const p = parseTarget(piece);
+    if (!p.ok) return null;
+    targets.push(p.target);
+  }
+  return targets;
+}
+
+/**
+ * Rows whose targets all came from loosely read columns, with why they are invalid: they can be
+ * suppressed, never allowed. (Rare: a WeakMap keeps LeadTargets a plain array for the rest.)
+ */
+const looseOnly = new WeakMap<Target[], LeadInvalid>();
+
+function noTarget(page: string | undefined): LeadInvalid {
+  return page !== undefined
+    ? { input: page, error: 'a page on a platform names a page, not a company, and the row has no other email or website' }
+    : { input: '', error: 'the row has no email, website or domain to check' };
+}
 
 /**
  * The targets of a row. A cell of a target column that does not parse makes the row invalid; a
@@ -264,28 +358,49 @@ export function leadTargets(cells: readonly string[], loose?: readonly string[])
   if (cells.length === 1 && (loose === undefined || loose.length === 0)) {
     // The usual bulk row (see leadCells): its one target in an array of one.
     const p = parseTarget(cells[0] as string);
-    if (!p.ok) return { input: p.input, error: p.error };
-    if (!p.target.platformPage) return [p.target];
+    if (p.ok && !p.target.platformPage) return [p.target];
+    // Otherwise (a page, or a list of targets in one cell): the general path below.
   }
   const targets: Target[] = [];
   let page: string | undefined;
   for (const cell of cells) {
     const p = parseTarget(cell);
-    if (!p.ok) return { input: cell, error: p.error };
-    if (p.target.platformPage) page ??= cell;
-    else targets.push(p.target);
-  }
-  if (loose) {
-    for (const cell of loose) {
-      if (!MAYBE_TARGET.test(cell) && !cell.includes('@')) continue;
-      const p = parseTarget(cell);
-      if (p.ok && !p.target.platformPage) targets.push(p.target);
+    if (p.ok) {
+      if (p.target.platformPage) page ??= cell;
+      else targets.push(p.target);
+      continue;
+    }
+    // "a@x.com; sarah@buildright.com.au": every target of the list is read, or the cell is invalid.
+    const list = listTargets(cell);
+    if (!list) return { input: cell, error: p.error };
+    for (const t of list) {
+      if (t.platformPage) page ??= t.input;
+      else targets.push(t);
     }
   }
-  if (targets.length === 0) {
-    return page !== undefined
-      ? { input: page, error: 'a page on a platform names a page, not a company, and the row has no other email or website' }
-      : { input: '', error: 'the row has no email, website or domain to check' };
+  const fromTargetColumns = targets.length;
+  if (loose) {
+    for (const cell of loose) {
+      if (!maybeTarget(cell)) continue;
+      const p = parseTarget(cell);
+      if (p.ok) {
+        if (!p.target.platformPage) targets.push(p.target);
+      } else if (cell.includes('@')) {
+        // An email inside free text ("cc Sarah <sarah@x.com>"): who the row also reaches.
+        for (const word of cell.split(TEXT_SEPARATOR)) {
+          if (!word.includes('@')) continue;
+          const w = parseTarget(word);
+          if (w.ok) targets.push(w.target);
+        }
+      }
+    }
+  }
+  if (targets.length === 0) return noTarget(page);
+  // Targets only from loosely read columns (a logo URL, a note): the lead's own email or website
+  // was not read, so the row cannot be allowed; it is still looked up, to say "suppressed" if so.
+  if (fromTargetColumns === 0) {
+    looseOnly.set(targets, noTarget(page));
+    return targets;
   }
   if (targets.length > 1 && targets[0]?.kind !== 'email' && targets.some((t) => t.kind === 'email')) {
     return [...targets.filter((t) => t.kind === 'email'), ...targets.filter((t) => t.kind !== 'email')];
@@ -302,5 +417,7 @@ export function decideLead<R extends { suppressed: boolean }>(lead: LeadTargets,
   const end = from + lead.length;
   if (lead.length === 0 || end > answers.length) throw new Error('decideLead: one answer per target expected');
   for (let i = from; i < end; i++) if ((answers[i] as R).suppressed) return answers[i] as R;
+  const invalid = looseOnly.get(lead);
+  if (invalid) return invalid;
   return answers[from] as R;
 }

@@ -110,6 +110,24 @@ describe('aos check: fail closed on every input form [embedded]', () => {
       expect(r.stdout).toBe('Name,Contact.Email,Account.Website\nBob,bob@gmail.com,foo.com\n');
     });
 
+    it('review of issue 13: a customer domain in "Company", two emails in one cell: never written by --filter', async () => {
+      const csv = 'Name,Email,Company\r\nAnn,ann@gmail.com,Acme Pty Ltd\r\nJoe,joe@gmail.com,buildright.com.au\r\nSam,"sam@foo.io; sarah@buildright.com.au",Foo\r\nAl,"al@foo.io;al@bar.io",Bar\r\n';
+      const r = await fileAndStdin(csv, ['--filter']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('Name,Email,Company\r\nAnn,ann@gmail.com,Acme Pty Ltd\r\nAl,"al@foo.io;al@bar.io",Bar\r\n');
+      expect(r.stderr).toContain('checking column "Email" and any whole email or domain in the other columns (--column to check one column)');
+      const json = await fileAndStdin(csv, ['--json']);
+      expect(verdicts(json.stdout)).toEqual(['L2 allowed ann@gmail.com', 'L3 suppressed buildright.com.au', 'L4 suppressed sarah@buildright.com.au', 'L5 allowed al@foo.io']);
+    });
+
+    it('a Salesforce footer: each line invalid (exit 2), named by what it holds, not "(empty)"', async () => {
+      const csv = '"First Name","Email","Website"\r\n"Joe","joe@acme.io","acme.io"\r\n\r\n"Grand Totals (1 records)"\r\n"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\r\n';
+      const r = await fileAndStdin(csv, []);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toContain('line 4: invalid     Grand Totals (1 records): the row has no email, website or domain to check\n');
+      expect(r.stdout).toContain('line 5: invalid     Copyright (c) 2000-2024 salesforce.com, inc. All rights rese…: the row has no email');
+    });
+
     it('60 leads with an empty website, then one at a customer: the website column is still checked', async () => {
       const rows = Array.from({ length: 60 }, (_, i) => `Lead ${i},lead${i}@gmail.com,`);
       const r = await fileAndStdin(['Name,Email,Website', ...rows, 'Last,last@gmail.com,buildright.com.au', ''].join('\n'), ['--json']);

@@ -84,6 +84,23 @@ describe('aos check on a large file [embedded]', () => {
     expect(lines.filter((o) => o.suppressed)).toHaveLength(Math.ceil((ROWS - 3) / 7));
   });
 
+  it('a whole target in a column no header names, empty before row 10,000: read in the worker, not written by --filter', async () => {
+    // Review of issue 13: "Secondary" names no target and is empty in the sample, so it was never read.
+    const withSecondary = [
+      'Name,Email,Secondary',
+      ...Array.from({ length: ROWS }, (_, i) => `"Lead ${i}, Søren Østergaard",lead${i}@company${i % 5000}.io,${i === 10_000 ? 'ceo@bigcorp.com' : ''}`),
+    ].join('\n');
+    const secondary = join(dir, 'secondary.csv');
+    writeFileSync(secondary, withSecondary);
+    expect(statSync(secondary).size).toBeGreaterThanOrEqual(WORKER_MIN_BYTES);
+    const big = await aos(['check', '--file', secondary, '--client', 'acme', '--filter']);
+    expect(big.code).toBe(0);
+    expect(big.stdout).not.toContain('ceo@bigcorp.com');
+    expect(big.stdout.split('\n').filter((l) => l !== '')).toHaveLength(ROWS); // the header and every other row
+    const piped = await aos(['check', '-', '--client', 'acme', '--filter'], withSecondary);
+    expect(piped.stdout).toBe(big.stdout);
+  });
+
   it('a malformed row deep in the file: exit 2 with the line, as on stdin', async () => {
     const broken = join(dir, 'broken.csv');
     const text = `${leads}\r\n"unclosed,lead@x.com,\r\n`;

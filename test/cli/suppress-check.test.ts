@@ -110,7 +110,8 @@ for (const engine of enginesUnderTest()) {
         ['https://shop.bigcorp.com/x', true, 6],
         ['not a site', 'invalid', 7],
       ]);
-      expect(r.stderr).toContain('checking columns "Website", "Email" (--column to check one column)');
+      // Review of issue 13: "Company" is read too, for a whole email or domain in it.
+      expect(r.stderr).toContain('checking columns "Website", "Email" and any whole email or domain in the other columns (--column to check one column)');
       const website = await aos(['check', '--file', file, '--client', 'acme', '--column', 'Website', '--json']);
       expect(website.code).toBe(2); // one column, as named: "not a site" is invalid there
       expect(ndjson(website.stdout).filter((o) => o.suppressed).map((o) => o.input)).toEqual(['www.bigcorp.com', 'https://shop.bigcorp.com/x']);

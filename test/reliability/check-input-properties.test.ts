@@ -1,7 +1,7 @@
 // Property (issue 13): for random leads files — random column order, header or not, random
 // delimiter, quoting, line endings and encoding, empty and junk cells, targets drawn from a
-// suppressed and an allowed set — no row that holds a suppressed target in an email or website
-// column is ever "allowed" or written by --filter, and what --filter writes is the input's own
+// suppressed and an allowed set — no row that holds a suppressed target (in an email or website
+// column, or as a whole cell of any other) is ever "allowed" or written by --filter, and what --filter writes is the input's own
 // bytes: the BOM, the header and the allowed rows, each exactly as it came.
 // In-process on a real database (the reader, the lead policy and SuppressionService.checkStream,
 // as `check` runs them), and a few runs through the built binary.
@@ -42,7 +42,7 @@ const HEADER_NAMES: Record<Kind, string[]> = {
 
 interface Cell {
   text: string;
-  /** A suppressed target in an email or website column. */
+  /** A suppressed target (whole cell) in any column. */
   suppressed: boolean;
   /** Junk in an email or website column (the row can then not be allowed under a header). */
   junk: boolean;
@@ -68,7 +68,14 @@ const cellOf = (kind: Kind): fc.Arbitrary<Cell> => {
     );
   }
   if (kind === 'linkedin') return plain(fc.oneof(fc.constant(''), page));
-  if (kind === 'notes') return plain(fc.constantFrom('', 'call back', 'Verified', 'met at expo'));
+  // A column no header names can still hold a whole suppressed target (review of issue 13): the row holds it.
+  if (kind === 'notes') {
+    // Mostly text, so the column is not taken for one of targets by its content.
+    return fc.oneof(
+      { arbitrary: plain(fc.constantFrom('', 'call back', 'Verified', 'met at expo')), weight: 4 },
+      { arbitrary: fc.oneof(suppressedEmail, suppressedSite).map((text) => ({ text, suppressed: true, junk: false })), weight: 1 },
+    );
+  }
   return plain(name);
 };
 
@@ -125,7 +132,7 @@ function build({ shape, rows }: LeadsFile): Built {
     return {
       text: text + (last && !shape.finalEol ? '' : shape.eol),
       line: end,
-      suppressed: targetCells.some((c) => c.suppressed),
+      suppressed: cells.some((c) => c.suppressed),
       junk: targetCells.some((c) => c.junk),
       blank: cells.every((c) => c.text.trim() === ''),
     };

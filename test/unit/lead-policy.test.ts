@@ -114,6 +114,27 @@ const cases: Case[] = [
   { name: 'Windows-1252, semicolons', input: cp1252('Société;Email;Site web\r\nGénérale;jo@gmail.com;buildright.com.au\r\nCafé “Zoë”;zo@gmail.com;foo.com\r\n'), header: 'Société|Email|Site web', rows: ['L2 suppressed buildright.com.au', 'L3 allowed zo@gmail.com'] },
   { name: 'Windows-1252 bytes the decoder cannot name still come out as they came', input: Buffer.concat([Buffer.from('Name,Email\r\nA'), Buffer.from([0x81, 0x8d, 0xe9]), Buffer.from(',a@foo.com\r\n')]), header: 'Name|Email', rows: ['L2 allowed a@foo.com'] },
 
+  // --- review of issue 13: a whole target anywhere in a row is read
+  { name: 'a named header: a whole domain in a column it does not name (Company) is checked next to a webmail address', input: 'Name,Email,Company\nAnn,ann@gmail.com,Acme Pty Ltd\nBob,bob@gmail.com,Bob & Co\nJoe,joe@gmail.com,buildright.com.au\n', header: 'Name|Email|Company', rows: ['L2 allowed ann@gmail.com', 'L3 allowed bob@gmail.com', 'L4 suppressed buildright.com.au'] },
+  { name: 'a named header: a column it does not name, empty in the sample, has a whole email checked further down', input: `Name,Email,Secondary\n${sixtyWithoutWebsite}\nLast,last@gmail.com,sarah@buildright.com.au\n`, header: 'Name|Email|Secondary', rows: [...sixtyRowsL, 'L62 suppressed sarah@buildright.com.au'] },
+  { name: 'a named header: a ragged row past the sample has its extra cells checked', input: `Name,Email\n${Array.from({ length: 60 }, (_, i) => `Lead ${i},lead${i}@gmail.com`).join('\n')}\nLast,last@gmail.com,buildright.com.au\n`, header: 'Name|Email', rows: [...sixtyRowsL, 'L62 suppressed buildright.com.au'] },
+  { name: 'two emails in one email cell, with , ; or |: both are read (a space alone: invalid)', input: 'Name,Email\nA,"a@x.com; sarah@buildright.com.au"\nB,"a@x.com, sarah@buildright.com.au"\nC,a@x.com sarah@buildright.com.au\nD,a@x.com;b@y.com\nE,"a@x.com, not an email"\n', header: 'Name|Email', rows: ['L2 suppressed sarah@buildright.com.au', 'L3 suppressed sarah@buildright.com.au', 'L4 invalid a@x.com sarah@buildright.com.au', 'L5 allowed a@x.com', 'L6 invalid a@x.com, not an email'] },
+  {
+    name: 'report title lines before the header (Salesforce, HubSpot reports): no leads, kept before the header',
+    input: '"Contacts with Accounts"\r\n"Filtered By:"\r\n"First Name","Email","Website"\r\n"Sarah","sarah@gmail.com","www.buildright.com.au"\r\n"Joe","joe@acme.io","acme.io"\r\n',
+    header: 'First Name|Email|Website',
+    rows: ['L4 suppressed www.buildright.com.au', 'L5 allowed joe@acme.io'],
+  },
+  { name: 'a title line that holds a target is no title: the first line is data', input: 'buildright.com.au\nName,Email\nJoe,joe@acme.io\n', header: null, rows: ['L1 suppressed buildright.com.au', 'L2 invalid Email', 'L3 allowed joe@acme.io'] },
+  { name: 'a row with empty cells is no title line (property-test counterexample: "Jane|" then "Jane|not an email")', input: 'Jane|\nJane|not an email\nBob|bob@foo.io\n', header: null, rows: ['L1 invalid ', 'L2 invalid not an email', 'L3 allowed bob@foo.io'] },
+  { name: '--column finds its header under title lines', input: 'Leads export\nName,Email,Website\nJane,jane@gmail.com,buildright.com.au\n', column: 'Email', header: 'Name|Email|Website', rows: ['L3 allowed jane@gmail.com'] },
+  { name: 'mixed line endings (a CRLF header on LF rows, as `cat` of two files makes): every row read', input: 'Name,Email\r\nA,a@foo.io\nB,"multi\r\nline"\nC,boss@acme.io\r\nD,d@foo.io\n', header: 'Name|Email', rows: ['L2 allowed a@foo.io', 'L4 invalid multi\r\nline', 'L5 suppressed boss@acme.io', 'L6 allowed d@foo.io'] },
+  { name: 'old Mac line endings (CR only)', input: 'Name,Email\rA,a@foo.io\rC,boss@acme.io\r', header: 'Name|Email', rows: ['L2 allowed a@foo.io', 'L3 suppressed boss@acme.io'] },
+  { name: 'a target with a trailing separator is that target', input: 'Name,Email\nA,boss@acme.io;\nB,"jo@foo.io, "\n', header: 'Name|Email', rows: ['L2 suppressed boss@acme.io', 'L3 allowed jo@foo.io'] },
+  { name: 'an email inside free text of another column is read', input: 'Name,Email,Notes\nA,a@x.com,"cc Sarah <sarah@buildright.com.au>, thanks"\nB,b@x.com,met at expo\n', header: 'Name|Email|Notes', rows: ['L2 suppressed sarah@buildright.com.au', 'L3 allowed b@x.com'] },
+  { name: "HubSpot: Additional email addresses is an email column, ';'-separated", input: 'First Name,Email,Additional email addresses\nJo,jo@x.com,jo@y.com;sarah@buildright.com.au\nAl,al@x.com,\n', header: 'First Name|Email|Additional email addresses', rows: ['L2 suppressed sarah@buildright.com.au', 'L3 allowed al@x.com'] },
+  { name: 'a row whose email and website columns are empty is invalid, whatever another column holds (unless it is suppressed)', input: 'Name,Email,Logo URL\nA,a@x.com,https://logo.example.com/a.png\nB,,https://logo.example.com/b.png\nC,,https://buildright.com.au/logo.png\n', header: 'Name|Email|Logo URL', rows: ['L2 allowed a@x.com', 'L3 invalid ', 'L4 suppressed https://buildright.com.au/logo.png'] },
+
   // --- --column: exactly one column
   { name: '--column Email checks that column only', input: 'Name,Email,Website\nJane,jane@gmail.com,buildright.com.au\n', column: 'email', header: 'Name|Email|Website', rows: ['L2 allowed jane@gmail.com'] },
   { name: '--column Website: an empty cell is a row with no target', input: 'Name,Email,Website\nJane,jane@gmail.com,\nBob,bob@gmail.com,buildright.com.au\n', column: 'Website', header: 'Name|Email|Website', rows: ['L2 invalid ', 'L3 suppressed buildright.com.au'] },
@@ -146,7 +167,7 @@ describe('header names', () => {
     ['Website URL', 'website'], ['Company Website', 'website'], ['Company Domain', 'website'], ['Domain Name', 'website'], ['domain', 'website'],
     ['URL', 'website'], ['Web Site', 'website'], ['Web Address', 'website'], ['Homepage', 'website'], ['target', 'website'],
     ['Person Linkedin Url', 'platform'], ['Company Linkedin Url', 'platform'], ['Facebook Url', 'platform'], ['Twitter', 'platform'],
-    ['Email Status', null], ['Company Name for Emails', null], ['Primary Email Source', null], ['Email Confidence', null], ['Logo URL', null],
+    ['Additional email addresses', 'email'], ['Email Addresses', 'email'], ['Email Status', null], ['Company Name for Emails', null], ['Primary Email Source', null], ['Email Confidence', null], ['Logo URL', null],
     ['Name', null], ['Company', null], ['Address', null], ['Contacts', null], ['', null],
   ])('%j → %s', (name, meaning) => expect(headerMeaning(name)).toBe(meaning));
 

@@ -4,15 +4,20 @@ import { statSync } from 'node:fs';
 import type { CheckOutcome, SuppressionService } from '../../services/suppression-service.js';
 import type { LeadRow, LeadRows } from '../../csv/target-rows.js';
 import { AosError } from '../../errors.js';
-import { withoutControls } from '../../domain/printable.js';
+import { printable, withoutControls } from '../../domain/printable.js';
 import { displayTarget, targetAsTyped } from '../../domain/display.js';
 import { openInput, openOutputFile, refuseOverwritingInput, type InputSource } from '../inputs.js';
 import { NO_BOM_HELP } from '../../csv/people-csv.js';
 import type { ContextProvider } from '../main.js';
 import type { Output } from '../output.js';
 
-function describeOutcome(o: CheckOutcome, out: Output): string {
-  if ('error' in o) return `${out.c.yellow('invalid   ')}  ${o.input === '' ? '(empty)' : withoutControls(o.input)}: ${o.error}`;
+function describeOutcome(o: CheckOutcome, out: Output, row?: LeadRow): string {
+  if ('error' in o) {
+    // A row with no target names no cell: show what it holds instead ("Grand Totals (2 records)"
+    // in a Salesforce footer), from its loosely read cells, which both reading paths carry.
+    const shown = o.input !== '' ? withoutControls(o.input) : row?.loose?.length ? printable(row.loose.join(' | '), 60) : '(empty)';
+    return `${out.c.yellow('invalid   ')}  ${shown}: ${o.error}`;
+  }
   const target = withoutControls(targetAsTyped(o.target, o.input));
   if (!o.suppressed) return `${out.c.green('allowed   ')}  ${target}`;
   const expiry = o.expires_at ? `, until ${o.expires_at}` : '';
@@ -38,12 +43,17 @@ function count(tally: Tally, o: CheckOutcome): void {
 /** Which columns are read, for stderr: a user must be able to see what was (not) checked. */
 function describeColumns(source: LeadRows): string | null {
   if (!source.header || source.layout.list) return null;
-  const names = (role: string) =>
-    source.layout.roles.flatMap((r, i) => (r === role ? [`"${withoutControls(source.header?.fields[i]?.trim() ?? String(i + 1))}"`] : []));
-  const targets = names('target');
-  const loose = names('loose');
-  if (targets.length <= 1 && loose.length === 0) return null;
-  return `checking ${targets.length === 1 ? 'column' : 'columns'} ${targets.join(', ')}${loose.length > 0 ? ` and any email or domain in ${loose.join(', ')}` : ''} (--column to check one column)`;
+  const name = (i: number) => {
+    const text = withoutControls(source.header?.fields[i]?.trim() ?? '');
+    return text === '' ? `column ${i + 1}` : `"${text}"`;
+  };
+  const roles = source.layout.roles;
+  const targets = roles.flatMap((r, i) => (r === 'target' ? [name(i)] : []));
+  const loose = roles.filter((r) => r === 'loose').length;
+  if (targets.length <= 1 && loose === 0) return null;
+  // Every other column is read loosely (a whole email or domain in it counts): say so once, not
+  // by listing an Apollo export's twenty columns.
+  return `checking ${targets.length === 1 ? 'column' : 'columns'} ${targets.join(', ')}${loose > 0 ? ' and any whole email or domain in the other columns' : ''} (--column to check one column)`;
 }
 
 /**
@@ -58,6 +68,9 @@ async function checkInput(
   out: Output,
   tally: Tally,
 ): Promise<void> {
+  // Resolve the client before reading the input (the sample waits for 50 rows of stdin), so a
+  // typo fails at once.
+  await service.resolveClient(opts.client);
   const { openLeadRows } = await import('../workers/target-rows.js');
   const source = await openLeadRows(input, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding }, Boolean(opts.rejected));
   try {
@@ -76,8 +89,6 @@ async function checkInput(
       rejected = await peopleCsv(file, { delimiter: source.delimiter, bom: opts.bom });
       if (source.header) rejected.write([...source.header.fields, 'reason']);
     }
-    // Resolve the client before reading stdin, so a typo fails at once.
-    await service.resolveClient(opts.client);
     // What is no lead passes through as it came: the BOM, Excel's sep= line, the header.
     if (opts.filter) await write(Buffer.concat([source.preamble, source.header?.raw ?? Buffer.alloc(0)]));
     for await (const { rows, outcomes } of service.checkStream(opts.client, source.rows, { signal, large: source.large })) {
@@ -98,7 +109,7 @@ async function checkInput(
           (outcome as CheckOutcome & { line: number }).line = row.line;
           chunks.push(`${JSON.stringify(outcome)}\n`);
         } else {
-          chunks.push(`${invalid ? `line ${row.line}: ` : ''}${describeOutcome(outcome, out)}\n`);
+          chunks.push(`${invalid ? `line ${row.line}: ` : ''}${describeOutcome(outcome, out, row)}\n`);
         }
       }
       // Each batch goes out as one write: a million lines must not mean a million syscalls.
