@@ -136,6 +136,10 @@ for (const engine of enginesUnderTest()) {
       const session = runOnPty(['import', part, '--client', 'ttysync', '--sync'], fresh.env);
       await session.waitFor('Use this mapping?');
       session.type(KEYS.enter);
+      // The summary shows the would-be churn; writing it asks again, with the database released.
+      await session.waitFor('Write these changes?');
+      expect(session.output()).toMatch(/would churn\s+2 of 3 stored customers \(missing from the file\): MORE THAN HALF/);
+      session.type(KEYS.enter);
       await session.waitFor('Churn them?');
       expect(session.output()).toMatch(/--sync would churn 2 of the 3 stored customers, more than half:\r?\n {2}B2\r?\n {2}B3/);
       session.type('n' + KEYS.enter);
