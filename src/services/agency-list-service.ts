@@ -2,7 +2,7 @@
 // must never be emailed from any client). `check` matches them in the same statement as the
 // client's own entries (suppression-service checkBatch); here they are added, removed and listed,
 // with the same rules as a client's manual entries and audited in suppression_events with no
-// client (client_id null).
+// client (client_id AGENCY_WIDE_CLIENT_ID).
 import type { Database } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { AGENCY_WIDE_CLIENT_ID, OPT_OUT_REASONS } from '../db/schema-constants.js';

@@ -7,6 +7,7 @@ import { CustomerImportService } from '../../src/services/customer-import-servic
 import { ExplainService, type Explanation } from '../../src/services/explain-service.js';
 import { SuppressionService, type CheckResult } from '../../src/services/suppression-service.js';
 import { whoSuppresses } from '../../src/services/suppression-who-service.js';
+import { AGENCY_WIDE_CLIENT_ID } from '../../src/db/schema-constants.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 type Explained = CheckResult & { explain: Explanation };
@@ -36,7 +37,7 @@ describeEachDatabase('agency-wide list and explain', ({ db }) => {
     expect(listed).toMatchObject([{ target: 'complainer@bigcorp.com', reason: 'do_not_contact', notes: 'legal request', created_by: 'ops-anna', all_clients: true }]);
     for (const client of ['acme', 'beta']) expect(await suppress.isSuppressed(client, 'Complainer@BigCorp.com')).toMatchObject({ suppressed: true, all_clients: true });
     const [event] = await db().query<Record<string, unknown>>(`select client_id, action, actor from suppression_events where target = 'complainer@bigcorp.com'`);
-    expect(event).toEqual({ client_id: null, action: 'add', actor: 'ops-anna' });
+    expect(event).toEqual({ client_id: AGENCY_WIDE_CLIENT_ID, action: 'add', actor: 'ops-anna' });
     const who = await whoSuppresses(db(), 'complainer@bigcorp.com');
     expect(who.clients.map((m) => m.client)).toEqual(['(all clients)']);
   });

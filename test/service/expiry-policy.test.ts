@@ -32,7 +32,7 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
     expect(await policy.set({ client: 'acme', expire: ['past_customer=24m', 'competitor=90d'] })).toEqual({ client: 'acme', expiry_defaults: { competitor: '90d', past_customer: '24m' } });
     expect(await policy.set({ client: 'acme', expire: ['competitor=none'] })).toEqual({ client: 'acme', expiry_defaults: { past_customer: '24m' } });
     await expect(policy.set({ client: 'acme', expire: ['unsubscribed=12m'] })).rejects.toMatchObject({ code: 'input' });
-    await expect(policy.set({ client: 'nope', expire: ['partner=1y'] })).rejects.toMatchObject({ code: 'input' });
+    await expect(policy.set({ client: 'nope', expire: ['partner=1y'] })).rejects.toMatchObject({ code: 'usage' });
     // The database refuses it too, past the service.
     await expect(db().query(`insert into client_expiry_defaults (client_id, reason, period, period_interval, updated_by) select id, 'unsubscribed', '1y', '1 year', 'x' from clients where slug = 'acme'`)).rejects.toMatchObject({ code: 'database' });
   });
@@ -93,7 +93,8 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
       return out;
     };
     await suppress.add({ client: 'other', targets: [{ value: 'later.com' }], reason: 'partner', expiresAt: new Date(Date.now() + 20 * DAY) });
-    await suppress.add({ client: 'other', targets: [{ value: 'lapsed.com' }], reason: 'partner', expiresAt: new Date(Date.now() - DAY) });
+    const past = new SuppressionService({ db: db(), now: () => new Date(Date.now() - 2 * DAY) });
+    await past.add({ client: 'other', targets: [{ value: 'lapsed.com' }], reason: 'partner', expiresAt: new Date(Date.now() - DAY) });
     await new AgencyListService({ db: db() }).add({ targets: [{ value: 'agency-lapse.io' }], reason: 'competitor', expiresAt: new Date(Date.now() + 25 * DAY) });
     expect(await soon('acme')).toEqual(['acme nearly-done.com']);
     expect(await soon()).toEqual(['acme nearly-done.com', 'other later.com', '(all clients) agency-lapse.io']);

@@ -92,7 +92,9 @@ describeEachDatabase('ImportRunService', ({ db }) => {
   });
 
   it('an expired opt-out the import took over comes back as it was', async () => {
-    await suppress.add({ client: 'manual', targets: [{ value: 'buildright.com.au' }], reason: 'do_not_contact', expiresAt: new Date(Date.now() - 86_400_000) });
+    // An expired opt-out: added by a clock two days back with an expiry one day back.
+    const past = new SuppressionService({ db: db(), actor: 'ops-anna', now: () => new Date(Date.now() - 2 * 86_400_000) });
+    await past.add({ client: 'manual', targets: [{ value: 'buildright.com.au' }], reason: 'do_not_contact', expiresAt: new Date(Date.now() - 86_400_000) });
     const before = await clientState(db(), 'manual');
     const id = await importCsv('manual', FIRST);
     expect(await suppress.isSuppressed('manual', 'buildright.com.au')).toMatchObject({ reason: 'existing_customer' });

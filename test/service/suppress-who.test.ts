@@ -11,7 +11,9 @@ describeEachDatabase('whoSuppresses', ({ db }) => {
     const s = new SuppressionService({ db: db(), actor: 'ops-anna' });
     await s.add({ client: 'acme', targets: [{ value: 'bigcorp.com' }], reason: 'existing_customer', note: 'signed 2024' });
     await s.add({ client: 'beta', targets: [{ value: 'jane@bigcorp.com' }], reason: 'unsubscribed' });
-    await s.add({ client: 'gamma', targets: [{ value: 'shop.bigcorp.com' }], reason: 'competitor', expiresAt: new Date(Date.now() - 1000) });
+    // An expired entry: added by a clock two days back with an expiry one day back.
+    const past = new SuppressionService({ db: db(), actor: 'ops-anna', now: () => new Date(Date.now() - 2 * 86_400_000) });
+    await past.add({ client: 'gamma', targets: [{ value: 'shop.bigcorp.com' }], reason: 'competitor', expiresAt: new Date(Date.now() - 1000) });
     await s.add({ client: 'gamma', targets: [{ value: 'otherco.com' }], reason: 'competitor' });
   });
 
