@@ -115,15 +115,15 @@ Examples:
       if (opts.json) return c.output.json(result);
       // Targets typed one by one get a line each; a file's thousands get a summary, like add.
       if (opts.file) {
-        c.output.line(`${result.client}: ${result.removed.length} removed, ${result.notFound.length} not suppressed (nothing to remove)`);
+        c.output.line(`${result.client}: ${result.removed.length} removed, ${result.not_found.length} not suppressed (nothing to remove)`);
       } else {
         for (const e of result.removed) c.output.line(`removed ${displayTarget(e.target)} (${e.reason})`);
-        for (const t of result.notFound) c.output.line(`not suppressed: ${displayTarget(t)} (nothing to remove)`);
+        for (const t of result.not_found) c.output.line(`not suppressed: ${displayTarget(t)} (nothing to remove)`);
       }
-      if (result.fromImport.length > 0) {
-        c.output.warn(`${someOf(result.fromImport)} came from imported customers: the next import of those customers suppresses them again`);
+      if (result.from_import.length > 0) {
+        c.output.warn(`${someOf(result.from_import)} came from imported customers: the next import of those customers suppresses them again`);
       }
-      const still = result.stillSuppressed;
+      const still = result.still_suppressed;
       if (opts.file && still.length > WARN_EACH_MAX) {
         c.output.warn(`${still.length} removed targets are still suppressed by a parent domain entry, e.g. ${still[0]?.target} by ${still[0]?.match}`);
       } else for (const o of still) c.output.warn(`${o.target} is still suppressed by the entry ${o.match} (${o.reason})`);
