@@ -7,7 +7,10 @@ import type { ContextProvider } from '../main.js';
 const CSV_COLUMNS = ['company_name', 'domain', 'contact_email', 'contact_name', 'status', 'customer_since', 'churned_at', 'deal_value', 'source', 'external_id', 'id', 'updated_at'] as const;
 
 export function registerCustomersCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
-  const customers = program.command('customers').description("see and remove a client's imported customers");
+  const customers = program
+    .command('customers')
+    .description("see and remove a client's imported customers")
+    .addHelpText('after', '\nExamples:\n  $ aos customers list --client acme --search build\n  $ aos customers show buildright.com.au --client acme\n  $ aos customers remove piedpiper.com --client acme');
   const service = async () => {
     const c = ctx();
     const { CustomerService } = await import('../../services/customer-service.js');
