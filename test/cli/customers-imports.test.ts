@@ -46,7 +46,7 @@ for (const engine of enginesUnderTest()) {
       expect(csv.stdout).toContain(`"'=HYPERLINK(""x"")",formula.io`);
       const bad = await aos(['customers', 'list', '--client', 'acme', '--status', 'lost']);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/^aos: error: invalid status "lost"\nhint: statuses: active, churned\n$/);
+      expect(bad.stderr).toMatch(/^aos: error: invalid status "lost"\nhint: statuses: active, churned, partner, competitor\n$/);
     });
 
     it('customers show: the customer, its entries and both runs that touched it', async () => {

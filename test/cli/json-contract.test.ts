@@ -110,6 +110,21 @@ describe(`every --json payload has snake_case keys [${engine}]`, () => {
     ['signals boost', () => ['signals', 'boost', 'buildright.com.au', 'bad target'], 2],
   ];
 
+  it.each([
+    ['customers list', ['customers', 'list', '--client', 'acme']],
+    ['suppress list', ['suppress', 'list', '--client', 'acme']],
+    ['suppress expiring', ['suppress', 'expiring', '--all', '--within', '3650d']],
+  ])('%s --csv: a UTF-8 BOM with --bom (for a spreadsheet), none on stdout otherwise', async (_name, args) => {
+    const plain = await aos([...args, '--csv']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout.startsWith('\uFEFF')).toBe(false);
+    const bom = await aos([...args, '--csv', '--bom']);
+    expect(bom.stdout.startsWith('\uFEFF')).toBe(true);
+    expect(bom.stdout.slice(1)).toBe(plain.stdout);
+    const alone = await aos([...args, '--bom']);
+    expect([alone.code, alone.stderr]).toEqual([2, 'aos: error: --bom goes with --csv\n']);
+  }, 60_000);
+
   it.each(commands)('%s --json', async (_name, args, code) => {
     const r = await aos([...args(), '--json']);
     expect(r.code, r.stderr).toBe(code);
