@@ -83,9 +83,16 @@ Examples:
       // --skip-invalid (issue 16): the invalid lines are set aside and listed, not added.
       const skipped = opts.skipInvalid ? await import('../../services/target-validation.js').then((m) => m.partitionTargets(items)) : null;
       if (skipped) items = skipped.valid;
-      const result = (await agencyWide(opts))
-        ? await addAgencyWide(c, items, opts)
-        : await s.add({ client: opts.client as string, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
+      const result = await ((await agencyWide(opts))
+        ? addAgencyWide(c, items, opts)
+        : s.add({ client: opts.client as string, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) })
+      ).catch((e: unknown) => {
+        // The library names the bad lines; the next step is a flag, which only the CLI knows.
+        if (opts.file && !opts.skipInvalid && e instanceof AosError && e.code === 'input' && / invalid targets?, nothing written/.test(e.message) && !e.hint) {
+          throw new AosError(e.code, e.message, 'fix those lines, or add the valid ones with --skip-invalid', { cause: e });
+        }
+        throw e;
+      });
       if (opts.json) return c.output.json(skipped ? { ...result, invalid: skipped.invalid } : result);
       c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${skipped ? `, ${skipped.invalid.length} invalid skipped` : ''}`);
       const invalid = skipped?.invalid ?? [];
