@@ -13,7 +13,7 @@ interface Journal {
 export interface MigrationState {
   applied: number;
   total: number;
-  upToDate: boolean;
+  up_to_date: boolean;
   pending: string[];
 }
 
@@ -40,5 +40,5 @@ export async function migrationState(db: Queryable): Promise<MigrationState> {
     if (sqlState !== '42P01' && sqlState !== '3F000') throw e;
   }
   const pending = entries.filter((e) => e.when > lastApplied).map((e) => e.tag);
-  return { applied, total: entries.length, upToDate: pending.length === 0, pending };
+  return { applied, total: entries.length, up_to_date: pending.length === 0, pending };
 }

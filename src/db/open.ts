@@ -475,7 +475,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   if (options.migrations === 'skip') return db;
   try {
     const state = await migrationState(db);
-    if (!state.upToDate) {
+    if (!state.up_to_date) {
       if (db.kind === 'embedded') {
         await runMigrations(db);
       } else {

@@ -207,7 +207,7 @@ export function describeSummary(s: ImportSummary): string {
   const width = Math.max(...rows.map(([label]) => label.length));
   return [
     ...rows.flatMap(([label, n, details = []]) => [`  ${label.padEnd(width)} ${n}`, ...details.map((d) => `      ${d}`)]),
-    describeDiff(s.diff, s.dry_run),
+    describeDiff(s.diff, s.dry_run, width),
   ].filter(Boolean).join('\n');
 }
 

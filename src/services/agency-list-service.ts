@@ -116,7 +116,7 @@ export class AgencyListService {
     return { client: ALL_CLIENTS, ...counts, unchanged: all.length - counts.added - counts.updated, targets: all };
   }
 
-  async remove(options: { targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<{ client: typeof ALL_CLIENTS; removed: SuppressionEntryView[]; notFound: string[] }> {
+  async remove(options: { targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<{ client: typeof ALL_CLIENTS; removed: SuppressionEntryView[]; not_found: string[] }> {
     if (options.targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, or --file PATH');
     const targets = parseAllTargets(options.targets);
     const domains = [...new Set(targets.filter((t) => t.kind === 'domain').map((t) => t.value))];
@@ -136,7 +136,7 @@ export class AgencyListService {
       return rows;
     });
     const found = new Set(removed.map((e) => e.target));
-    return { client: ALL_CLIENTS, removed, notFound: [...domains, ...emails].filter((t) => !found.has(t)) };
+    return { client: ALL_CLIENTS, removed, not_found: [...domains, ...emails].filter((t) => !found.has(t)) };
   }
 
   async *list(options: { reason?: string | undefined; includeExpired?: boolean } = {}): AsyncGenerator<SuppressionEntryView & { all_clients: true }> {

@@ -10,7 +10,7 @@ export interface ClientSummary {
   slug: string;
   name: string;
   services: string[];
-  createdAt: string;
+  created_at: string;
   customers: number;
   suppressions: number;
 }
@@ -77,7 +77,7 @@ export class ClientService {
       slug: r.slug,
       name: r.name,
       services: r.services,
-      createdAt: isoTimestamp(r.created_at) ?? '',
+      created_at: isoTimestamp(r.created_at) ?? '',
       customers: r.customers,
       suppressions: r.suppressions,
     }));

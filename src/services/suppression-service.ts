@@ -77,11 +77,11 @@ export interface AddResult {
 export interface RemoveResult {
   client: string;
   removed: SuppressionEntryView[];
-  notFound: string[];
+  not_found: string[];
   /** Removed entries that came from an imported customer: the next import brings them back. */
-  fromImport: string[];
+  from_import: string[];
   /** Removed targets that a remaining entry (a parent domain) still suppresses. */
-  stillSuppressed: CheckResult[];
+  still_suppressed: CheckResult[];
 }
 
 export interface SuppressionServiceOptions {
@@ -493,15 +493,15 @@ export class SuppressionService {
       return entries;
     });
     const found = new Set(removed.map((e) => e.target));
-    const stillSuppressed = removed.length
+    const still_suppressed = removed.length
       ? (await this.checkMany(ref.id, removed.map((e) => e.target))).filter((o): o is CheckResult => !isInvalid(o) && o.suppressed)
       : [];
     return {
       client: ref.slug,
       removed,
-      notFound: [...domains, ...emails].filter((t) => !found.has(t)),
-      fromImport: removed.filter((e) => e.source === 'import' || e.customer_id !== null).map((e) => e.target),
-      stillSuppressed,
+      not_found: [...domains, ...emails].filter((t) => !found.has(t)),
+      from_import: removed.filter((e) => e.source === 'import' || e.customer_id !== null).map((e) => e.target),
+      still_suppressed,
     };
   }
 

@@ -46,7 +46,7 @@ for (const engine of enginesUnderTest()) {
       expect(csv.stdout).toContain(`"'=HYPERLINK(""x"")",formula.io`);
       const bad = await aos(['customers', 'list', '--client', 'acme', '--status', 'lost']);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/^aos: error: invalid status "lost"\nhint: statuses: active, churned\n$/);
+      expect(bad.stderr).toMatch(/^aos: error: invalid status "lost"\nhint: statuses: active, churned, partner, competitor\n$/);
     });
 
     it('customers show: the customer, its entries and both runs that touched it', async () => {
@@ -115,8 +115,10 @@ for (const engine of enginesUnderTest()) {
       expect(dry.code).toBe(0);
       expect(JSON.parse(dry.stdout).diff).toMatchObject({ new: 1, changed: 1, unchanged: 0, changed_fields: { industry: 1 }, changes: [{ customer: 'A1', fields: ['industry'] }], churned: 3, churned_customers: ['A2', 'A3', 'A4'], mass_churn: true });
       const human = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--dry-run']);
-      expect(human.stdout).toContain('against stored       1 new, 1 changed (industry 1), 0 unchanged');
-      expect(human.stdout).toContain('--sync would churn   3 of 4 stored customers (missing from the file): MORE THAN HALF');
+      // The diff's figures line up with the summary's (the widest label is 'would update suppressions').
+      expect(human.stdout).toContain(`  ${'against stored'.padEnd(25)} 1 new, 1 changed (industry 1), 0 unchanged`);
+      expect(human.stdout).toContain(`  ${'--sync would churn'.padEnd(25)} 3 of 4 stored customers (missing from the file): MORE THAN HALF`);
+      expect(human.stdout).toContain(`  ${'rows read'.padEnd(25)} `);
       const refused = await aos(['import', part, '--client', 'syncco', '--yes', '--sync']);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('aos: error: --sync would churn 3 of the 4 customers of syncco (source csv), more than half: nothing written');

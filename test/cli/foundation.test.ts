@@ -90,9 +90,9 @@ for (const engine of enginesUnderTest()) {
     it('db status --json names the database and counts rows', async () => {
       const r = await runAos(['db', 'status', '--json'], { env: fresh.env });
       expect(r.code).toBe(0);
-      const status = JSON.parse(r.stdout) as { kind: string; tables: Record<string, number>; migrations: { upToDate: boolean } };
+      const status = JSON.parse(r.stdout) as { kind: string; tables: Record<string, number>; migrations: { up_to_date: boolean } };
       expect(status.kind).toBe(engine);
-      expect(status.migrations.upToDate).toBe(true);
+      expect(status.migrations.up_to_date).toBe(true);
       expect(status.tables.clients).toBe(1);
     });
   });

@@ -148,6 +148,7 @@ for (const engine of enginesUnderTest()) {
       const r = await aos(['suppress', 'add', '--file', file, '--client', 'acme', '--reason', 'bounced']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/line 2.*line 4/);
+      expect(r.stderr).toMatch(/\nhint: fix those lines, or add the valid ones with --skip-invalid\n$/);
       expect((await aos(['check', 'good-one.com', '--client', 'acme'])).code).toBe(0);
     });
 

@@ -48,7 +48,7 @@ describeEachDatabase('agency-wide list and explain', ({ db }) => {
     await expect(agency.add({ targets: [{ value: 'gmail.com' }], reason: 'competitor' })).rejects.toThrow(/free-mail/);
     await expect(agency.remove({ targets: [{ value: 'complainer@bigcorp.com' }] })).rejects.toThrow(/legal opt-out/);
     await agency.add({ targets: [{ value: 'temp.io' }], reason: 'competitor' });
-    expect(await agency.remove({ targets: [{ value: 'temp.io' }, { value: 'never.io' }] })).toMatchObject({ removed: [{ target: 'temp.io' }], notFound: ['never.io'] });
+    expect(await agency.remove({ targets: [{ value: 'temp.io' }, { value: 'never.io' }] })).toMatchObject({ removed: [{ target: 'temp.io' }], not_found: ['never.io'] });
     expect(await suppress.isSuppressed('beta', 'temp.io')).toMatchObject({ suppressed: false });
   });
 

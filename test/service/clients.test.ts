@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { ClientService } from '../../src/services/client-service.js';
-import { databaseStatus } from '../../src/services/status-service.js';
+import { databaseStatus, TABLES } from '../../src/services/status-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 describeEachDatabase('ClientService', ({ db }) => {
@@ -38,7 +38,17 @@ describeEachDatabase('ClientService', ({ db }) => {
 
   it('reports status with migrations applied and row counts', async () => {
     const status = await databaseStatus(db());
-    expect(status.migrations.upToDate).toBe(true);
+    expect(status.migrations.up_to_date).toBe(true);
     expect(status.tables?.clients).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts every table of the schema, the newer ones included', async () => {
+    const schema = await import('../../src/db/schema.js');
+    const { getTableName, is, Table } = await import('drizzle-orm');
+    const names = Object.values(schema).filter((v) => is(v, Table)).map((t) => getTableName(t as InstanceType<typeof Table>));
+    expect([...TABLES].sort()).toEqual(names.sort());
+    const status = await databaseStatus(db());
+    expect(Object.keys(status.tables ?? {}).sort()).toEqual(names.sort());
+    expect(status.tables).toMatchObject({ customer_events: expect.any(Number), import_run_changes: expect.any(Number), agency_suppression_list: expect.any(Number), client_expiry_defaults: expect.any(Number) });
   });
 });

@@ -271,7 +271,7 @@ describeEachDatabase('SuppressionService changes', ({ db }) => {
     expect(await service.isSuppressed('acme', 'plain.com')).toMatchObject({ suppressed: true });
     const result = await service.remove({ client: 'acme', targets: t('plain.com', 'optout@person.com', 'never-added.com'), force: true });
     expect(result.removed.map((e) => e.target).sort()).toEqual(['optout@person.com', 'plain.com']);
-    expect(result.notFound).toEqual(['never-added.com']);
+    expect(result.not_found).toEqual(['never-added.com']);
     expect(await service.isSuppressed('acme', 'optout@person.com')).toMatchObject({ suppressed: false });
     const history = await service.history({ client: 'acme', target: 'optout@person.com' });
     expect(history.at(-1)).toMatchObject({ action: 'remove', reason_before: 'unsubscribed', reason_after: null, actor: 'ops-anna' });
@@ -280,7 +280,7 @@ describeEachDatabase('SuppressionService changes', ({ db }) => {
   it('removing a subdomain entry says when a parent entry still covers it', async () => {
     await service.add({ client: 'acme', targets: t('parent.com', 'shop.parent.com'), reason: 'competitor' });
     const result = await service.remove({ client: 'acme', targets: t('shop.parent.com') });
-    expect(result.stillSuppressed).toEqual([expect.objectContaining({ target: 'shop.parent.com', match: 'parent.com' })]);
+    expect(result.still_suppressed).toEqual([expect.objectContaining({ target: 'shop.parent.com', match: 'parent.com' })]);
   });
 
   it('lists with reason filter and hides expired entries unless asked', async () => {

@@ -30,7 +30,7 @@ export async function removeAgencyWide(c: CliContext, items: TargetInput[], opts
   const result = await (await service(c)).remove({ targets: items, force: Boolean(opts.force) });
   if (opts.json) return c.output.json(result);
   for (const e of result.removed) c.output.line(safe(`removed ${e.target} (${e.reason}) from the agency-wide list`));
-  for (const t of result.notFound) c.output.line(safe(`not on the agency-wide list: ${t} (nothing to remove)`));
+  for (const t of result.not_found) c.output.line(safe(`not on the agency-wide list: ${t} (nothing to remove)`));
 }
 
 export async function listAgencyWide(c: CliContext, opts: { reason?: string | undefined; includeExpired: boolean }) {

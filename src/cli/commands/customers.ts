@@ -1,3 +1,4 @@
+import { BOM_HELP } from '../../csv/people-csv.js';
 import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
 import { neutralizeFormula } from '../../csv/neutralize.js';
@@ -7,7 +8,10 @@ import type { ContextProvider } from '../main.js';
 const CSV_COLUMNS = ['company_name', 'domain', 'contact_email', 'contact_name', 'status', 'customer_since', 'churned_at', 'deal_value', 'source', 'external_id', 'id', 'updated_at'] as const;
 
 export function registerCustomersCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
-  const customers = program.command('customers').description("see and remove a client's imported customers");
+  const customers = program
+    .command('customers')
+    .description("see and remove a client's imported customers")
+    .addHelpText('after', '\nExamples:\n  $ aos customers list --client acme --search build\n  $ aos customers show buildright.com.au --client acme\n  $ aos customers remove piedpiper.com --client acme');
   const service = async () => {
     const c = ctx();
     const { CustomerService } = await import('../../services/customer-service.js');
@@ -19,17 +23,19 @@ export function registerCustomersCommands(program: Command<[], Record<string, un
     .description("list a client's customers by company name")
     .requiredOption('-c, --client <client>', 'client slug or id')
     .option('--search <text>', 'only customers whose name, domain or contact holds this text')
-    .option('--status <status>', 'only active or churned customers')
+    .option('--status <status>', 'only customers of this status: active, churned, partner, competitor')
     .option('--json', 'NDJSON, one customer a line')
     .option('--csv', 'CSV (spreadsheet formulas neutralized)')
-    .addHelpText('after', '\nExamples:\n  $ aos customers list --client acme\n  $ aos customers list --client acme --status churned --csv > churned.csv\n  $ aos customers list --client acme --search build --json')
+    .option('--bom', BOM_HELP)
+    .addHelpText('after', '\nExamples:\n  $ aos customers list --client acme\n  $ aos customers list --client acme --status churned --csv --bom > churned.csv\n  $ aos customers list --client acme --search build --json')
     .action(async (opts) => {
       if (opts.json && opts.csv) throw new AosError('usage', 'choose --json or --csv, not both');
+      if (opts.bom && !opts.csv) throw new AosError('usage', '--bom goes with --csv');
       const { c, service: s } = await service();
       const list = s.list({ client: opts.client, search: opts.search, status: opts.status });
       if (opts.csv) {
         const { stringify } = await import('csv-stringify');
-        const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
+        const csv = stringify({ bom: Boolean(opts.bom), header: true, columns: [...CSV_COLUMNS] });
         csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);
         for await (const cu of list) csv.write(CSV_COLUMNS.map((k) => neutralizeFormula(String(cu[k] ?? ''))));
         csv.end();

@@ -16,10 +16,10 @@ export function registerDbCommands(program: Command<[], Record<string, unknown>>
       const { migrationState } = await import('../../db/migrations.js');
       const { runMigrations } = await import('../../db/open.js');
       const before = await migrationState(database);
-      if (!before.upToDate) await runMigrations(database);
+      if (!before.up_to_date) await runMigrations(database);
       const after = await migrationState(database);
       c.output.line(
-        before.upToDate
+        before.up_to_date
           ? `${database.location}: already up to date (${after.applied} migrations)`
           : `${database.location}: applied ${before.pending.length} migration(s): ${before.pending.join(', ')}`,
       );
@@ -37,7 +37,7 @@ export function registerDbCommands(program: Command<[], Record<string, unknown>>
       const o = c.output;
       o.line(`database:   ${status.kind === 'embedded' ? 'embedded (PGlite)' : 'PostgreSQL'} ${status.location}`);
       const m = status.migrations;
-      o.line(`migrations: ${m.applied}/${m.total} applied${m.upToDate ? '' : ` — pending: ${m.pending.join(', ')} (run \`aos db migrate\`)`}`);
+      o.line(`migrations: ${m.applied}/${m.total} applied${m.up_to_date ? '' : ` — pending: ${m.pending.join(', ')} (run \`aos db migrate\`)`}`);
       if (status.tables) {
         o.line('');
         o.table(['table', 'rows'], Object.entries(status.tables).map(([t, n]) => [t, String(n)]));

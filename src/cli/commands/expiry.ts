@@ -1,5 +1,6 @@
 // Expiry policy commands (issue 16): `aos clients set … --expire` and `aos suppress expiring`,
 // kept in their own file beside the clients and suppress commands they join.
+import { BOM_HELP } from '../../csv/people-csv.js';
 import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
 import { neutralizeFormula } from '../../csv/neutralize.js';
@@ -49,16 +50,18 @@ Examples:
     .requiredOption('--within <duration>', 'how far ahead: 30d, 12w, 6m')
     .option('--json', 'NDJSON, one entry a line')
     .option('--csv', 'CSV (spreadsheet formulas neutralized)')
-    .addHelpText('after', '\nExamples:\n  $ aos suppress expiring --client acme --within 30d\n  $ aos suppress expiring --all --within 12w --csv > lapsing.csv')
+    .option('--bom', BOM_HELP)
+    .addHelpText('after', '\nExamples:\n  $ aos suppress expiring --client acme --within 30d\n  $ aos suppress expiring --all --within 12w --csv --bom > lapsing.csv')
     .action(async (opts) => {
       if (Boolean(opts.client) === Boolean(opts.all)) throw new AosError('usage', 'give --client C or --all (one of them)');
       if (opts.json && opts.csv) throw new AosError('usage', 'choose --json or --csv, not both');
+      if (opts.bom && !opts.csv) throw new AosError('usage', '--bom goes with --csv');
       const { c, service: s } = await service();
       const entries = s.expiring({ client: opts.client, within: opts.within });
       const columns = ['client', 'kind', 'target', 'reason', 'expires_at', 'source', 'company_name', 'notes'] as const;
       if (opts.csv) {
         const { stringify } = await import('csv-stringify');
-        const csv = stringify({ header: true, columns: [...columns] });
+        const csv = stringify({ bom: Boolean(opts.bom), header: true, columns: [...columns] });
         csv.pipe(c.output.stdoutStream as NodeJS.WritableStream);
         for await (const e of entries) csv.write(columns.map((k) => neutralizeFormula(String(e[k] ?? ''))));
         csv.end();

@@ -4,8 +4,27 @@ import type { ContextProvider } from '../main.js';
 
 const shortId = (id: string) => id.slice(0, 8);
 
+const COUNTS = ['rows_read', 'inserted', 'updated', 'unchanged', 'merged', 'rejected', 'skipped', 'values_dropped', 'suppressions_added', 'suppressions_updated', 'signals_refreshed'];
+const COUNT_ORDER = (k: string) => (COUNTS.includes(k) ? COUNTS.indexOf(k) : COUNTS.length);
+
+function mappingLines(mapping: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const fields = mapping.fields && typeof mapping.fields === 'object' ? Object.entries(mapping.fields as Record<string, unknown>) : [];
+  fields.forEach(([field, column], i) => lines.push(`  ${i === 0 ? 'mapping   ' : '          '} ${field} ← ${JSON.stringify(column)}`));
+  for (const [k, v] of Object.entries(mapping)) {
+    if (k === 'fields' || v === null || v === undefined) continue;
+    if (typeof v === 'object' && Object.keys(v).length === 0) continue;
+    const text = typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([a, b]) => `${a}=${String(b)}`).join(', ') : String(v);
+    lines.push(`  ${k.replaceAll('_', ' ').padEnd(10)} ${text}`);
+  }
+  return lines;
+}
+
 export function registerImportsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
-  const imports = program.command('imports').description('past import runs: list, show, undo');
+  const imports = program
+    .command('imports')
+    .description('past import runs: list, show, undo')
+    .addHelpText('after', '\nExamples:\n  $ aos imports list --client acme\n  $ aos imports show 3f2a9c1e\n  $ aos imports undo 3f2a9c1e --dry-run');
   const service = async () => {
     const c = ctx();
     const { ImportRunService } = await import('../../services/import-run-service.js');
@@ -44,8 +63,10 @@ export function registerImportsCommands(program: Command<[], Record<string, unkn
       c.output.line(safe(`  file       ${r.file_name}  sha256 ${r.sha256}`));
       c.output.line(safe(`  by         ${r.actor}, ${r.started_at} → ${r.finished_at}`));
       c.output.line(safe(`  status     ${r.status}${r.undone_at ? ` at ${r.undone_at} by ${r.undone_by}` : ''}${r.undoable ? '' : ' (no change log: cannot be undone)'}`));
-      c.output.line(safe(`  counts     ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`));
-      c.output.line(safe(`  mapping    ${Object.entries(r.mapping).map(([k, v]) => `${k}=${v}`).join(', ')}`));
+      c.output.line(safe(`  counts     ${Object.entries(r.counts).sort(([a], [b]) => COUNT_ORDER(a) - COUNT_ORDER(b)).map(([k, v]) => `${k.replaceAll('_', ' ')} ${v}`).join(', ')}`));
+      // The mapping is stored as JSON with nested objects: print the fields as `field ← "column"`
+      // and only the settings that were given (a nested object printed as-is is "[object Object]").
+      for (const line of mappingLines(r.mapping)) c.output.line(safe(line));
       const ch = r.changes;
       c.output.line(safe(`  customers  ${ch.customers_inserted} inserted, ${ch.customers_updated} updated, ${ch.customers_deleted} deleted`));
       c.output.line(safe(`  entries    ${ch.entries_inserted} inserted, ${ch.entries_updated} updated, ${ch.entries_deleted} deleted`));

@@ -83,9 +83,16 @@ Examples:
       // --skip-invalid (issue 16): the invalid lines are set aside and listed, not added.
       const skipped = opts.skipInvalid ? await import('../../services/target-validation.js').then((m) => m.partitionTargets(items)) : null;
       if (skipped) items = skipped.valid;
-      const result = (await agencyWide(opts))
-        ? await addAgencyWide(c, items, opts)
-        : await s.add({ client: opts.client as string, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) });
+      const result = await ((await agencyWide(opts))
+        ? addAgencyWide(c, items, opts)
+        : s.add({ client: opts.client as string, targets: items, reason: opts.reason, expiresAt: resolveExpiry(opts, new Date()), note: opts.note, force: Boolean(opts.force) })
+      ).catch((e: unknown) => {
+        // The library names the bad lines; the next step is a flag, which only the CLI knows.
+        if (opts.file && !opts.skipInvalid && e instanceof AosError && e.code === 'input' && / invalid targets?, nothing written/.test(e.message) && !e.hint) {
+          throw new AosError(e.code, e.message, 'fix those lines, or add the valid ones with --skip-invalid', { cause: e });
+        }
+        throw e;
+      });
       if (opts.json) return c.output.json(skipped ? { ...result, invalid: skipped.invalid } : result);
       c.output.line(`${result.client}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${skipped ? `, ${skipped.invalid.length} invalid skipped` : ''}`);
       const invalid = skipped?.invalid ?? [];
@@ -115,15 +122,15 @@ Examples:
       if (opts.json) return c.output.json(result);
       // Targets typed one by one get a line each; a file's thousands get a summary, like add.
       if (opts.file) {
-        c.output.line(`${result.client}: ${result.removed.length} removed, ${result.notFound.length} not suppressed (nothing to remove)`);
+        c.output.line(`${result.client}: ${result.removed.length} removed, ${result.not_found.length} not suppressed (nothing to remove)`);
       } else {
         for (const e of result.removed) c.output.line(`removed ${displayTarget(e.target)} (${e.reason})`);
-        for (const t of result.notFound) c.output.line(`not suppressed: ${displayTarget(t)} (nothing to remove)`);
+        for (const t of result.not_found) c.output.line(`not suppressed: ${displayTarget(t)} (nothing to remove)`);
       }
-      if (result.fromImport.length > 0) {
-        c.output.warn(`${someOf(result.fromImport)} came from imported customers: the next import of those customers suppresses them again`);
+      if (result.from_import.length > 0) {
+        c.output.warn(`${someOf(result.from_import)} came from imported customers: the next import of those customers suppresses them again`);
       }
-      const still = result.stillSuppressed;
+      const still = result.still_suppressed;
       if (opts.file && still.length > WARN_EACH_MAX) {
         c.output.warn(`${still.length} removed targets are still suppressed by a parent domain entry, e.g. ${still[0]?.target} by ${still[0]?.match}`);
       } else for (const o of still) c.output.warn(`${o.target} is still suppressed by the entry ${o.match} (${o.reason})`);

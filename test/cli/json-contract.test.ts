@@ -1,0 +1,143 @@
+// Issue 18: `--json` has one contract — machine output only, and snake_case keys at every depth.
+// Every command that takes --json is run here against one database that has something in every
+// table, and every key of every payload is walked. A camelCase key (`notFound`, `createdAt`,
+// `upToDate`) slipping back into a payload fails this test.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAos } from '../helpers/cli.js';
+import { enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
+
+const SNAKE = /^[a-z0-9]+(_[a-z0-9]+)*$/;
+
+// Maps whose keys are data, not field names: the user's own status values (`--status-map
+// 'Churned?=churned'`) and a column header per field are stored as given.
+const DATA_KEYED = new Set(['status_map']);
+
+/** Every key at every depth that is not snake_case, as a path (`$.migrations.upToDate`). */
+function nonSnakeKeys(value: unknown, path = '$'): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => nonSnakeKeys(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  const bad: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (!SNAKE.test(k)) bad.push(`${path}.${k}`);
+    if (!DATA_KEYED.has(k)) bad.push(...nonSnakeKeys(v, `${path}.${k}`));
+  }
+  return bad;
+}
+
+describe('nonSnakeKeys', () => {
+  it.each([
+    [{ a_b: 1, c: { d_e: [{ f: 2 }] } }, []],
+    [{ notFound: [] }, ['$.notFound']],
+    [{ a: [{ createdAt: 1 }] }, ['$.a[0].createdAt']],
+    [{ m: { upToDate: true } }, ['$.m.upToDate']],
+    [{ '60': 2, status_map: { 'Churned?': 'churned' } }, []],
+    [{ _private: 1, 'a-b': 2, A: 3 }, ['$._private', '$.a-b', '$.A']],
+  ])('%j → %j', (value, expected) => {
+    expect(nonSnakeKeys(value)).toEqual(expected);
+  });
+});
+
+// One engine is enough: the keys are the CLI's contract, not the driver's (the server when it
+// answers, as it starts faster than PGlite).
+const engine = enginesUnderTest().includes('postgres') ? 'postgres' : 'embedded';
+
+describe(`every --json payload has snake_case keys [${engine}]`, () => {
+  let fresh: CliDatabase;
+  const dir = mkdtempSync(join(tmpdir(), 'aos-json-'));
+  const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input, timeoutMs: 60_000 });
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  let runId = '';
+  let secondRun = '';
+
+  beforeAll(async () => {
+    fresh = await freshCliDatabase(engine);
+    const customers = file(
+      'customers.csv',
+      'Company,Website,Contact Email,Status,Deal Size,Services\nBuildRight,buildright.com.au,sarah@buildright.com.au,Active,15000,SEO\nPied Piper,piedpiper.com,,Churned?,100,PPC\n',
+    );
+    expect((await aos(['clients', 'add', 'acme', '--json'])).code).toBe(0);
+    expect((await aos(['clients', 'add', 'globex'])).code).toBe(0);
+    const one = await aos(['import', customers, '--client', 'acme', '--yes', '--status-map', 'Churned?=churned', '--json']);
+    expect(one.code, one.stderr).toBe(0);
+    runId = JSON.parse(one.stdout).import_run_id as string;
+    const two = await aos(['import', file('more.csv', 'Company,Website\nHooli,hooli.xyz\n'), '--client', 'acme', '--yes', '--json']);
+    secondRun = JSON.parse(two.stdout).import_run_id as string;
+  }, 120_000);
+  afterAll(async () => fresh.dispose());
+
+  const leads = () => file('leads.csv', 'Name,Email,Website\nJane,jane@bigcorp.com,bigcorp.com\nSarah,sarah@buildright.com.au,\nBad,not an email,\n');
+
+  // [args, exit code]; each stdout line must be JSON (one document, or NDJSON).
+  const commands: Array<[string, () => string[], number]> = [
+    ['db status', () => ['db', 'status'], 0],
+    ['clients add', () => ['clients', 'add', 'acme', '--exist-ok'], 0],
+    ['clients list', () => ['clients', 'list'], 0],
+    ['clients set', () => ['clients', 'set', 'acme', '--expire', 'past_customer=24m'], 0],
+    ['suppress add', () => ['suppress', 'add', 'jane@bigcorp.com', 'rival.com', '--client', 'acme', '--reason', 'unsubscribed', '--note', 'asked'], 0],
+    ['suppress add --for', () => ['suppress', 'add', 'winback.io', '--client', 'acme', '--reason', 'past_customer', '--for', '10d'], 0],
+    ['suppress add --skip-invalid', () => ['suppress', 'add', '--file', file('targets.txt', 'ok.io\nnot a target\n'), '--client', 'acme', '--reason', 'competitor', '--skip-invalid'], 0],
+    ['suppress add --all-clients', () => ['suppress', 'add', 'legal-request.org', '--all-clients', '--reason', 'do_not_contact'], 0],
+    ['suppress remove', () => ['suppress', 'remove', 'rival.com', 'never-there.com', '--client', 'acme', '--force'], 0],
+    ['suppress remove --all-clients', () => ['suppress', 'remove', 'nobody.com', '--all-clients'], 0],
+    ['suppress list', () => ['suppress', 'list', '--client', 'acme', '--all'], 0],
+    ['suppress list --all-clients', () => ['suppress', 'list', '--all-clients'], 0],
+    ['suppress history', () => ['suppress', 'history', '--client', 'acme'], 0],
+    ['suppress history --all-clients', () => ['suppress', 'history', '--all-clients'], 0],
+    ['suppress who', () => ['suppress', 'who', 'sarah@buildright.com.au', '--all'], 0],
+    ['suppress expiring', () => ['suppress', 'expiring', '--all', '--within', '30d'], 0],
+    ['check', () => ['check', 'sarah@buildright.com.au', 'free.io', '--client', 'acme'], 1],
+    ['check invalid', () => ['check', 'not a target', '--client', 'acme'], 2],
+    ['check --explain', () => ['check', 'www.buildright.com.au', 'legal-request.org', 'sub.winback.io', 'x.ok.io', '--client', 'acme', '--explain'], 1],
+    ['check --file', () => ['check', '--file', leads(), '--client', 'acme'], 2],
+    ['customers list', () => ['customers', 'list', '--client', 'acme'], 0],
+    ['customers show', () => ['customers', 'show', 'buildright.com.au', '--client', 'acme'], 0],
+    ['imports list', () => ['imports', 'list', '--client', 'acme'], 0],
+    ['imports show', () => ['imports', 'show', runId], 0],
+    ['imports undo --dry-run', () => ['imports', 'undo', secondRun, '--dry-run'], 0],
+    ['imports undo', () => ['imports', 'undo', secondRun], 0],
+    ['import --dry-run --sync', () => ['import', file('sync.csv', 'Company,Website\nBuildRight,buildright.com.au\n'), '--client', 'acme', '--yes', '--dry-run', '--sync'], 0],
+    ['customers remove', () => ['customers', 'remove', 'piedpiper.com', '--client', 'acme'], 0],
+    ['signals rebuild', () => ['signals', 'rebuild'], 0],
+    ['signals show', () => ['signals', 'show', 'buildright.com.au', 'nothing.io'], 0],
+    ['signals top', () => ['signals', 'top', '--limit', '5'], 0],
+    ['signals boost', () => ['signals', 'boost', 'buildright.com.au', 'bad target'], 2],
+  ];
+
+  it.each([
+    ['customers list', ['customers', 'list', '--client', 'acme']],
+    ['suppress list', ['suppress', 'list', '--client', 'acme']],
+    ['suppress expiring', ['suppress', 'expiring', '--all', '--within', '3650d']],
+  ])('%s --csv: a UTF-8 BOM with --bom (for a spreadsheet), none on stdout otherwise', async (_name, args) => {
+    const plain = await aos([...args, '--csv']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout.startsWith('\uFEFF')).toBe(false);
+    const bom = await aos([...args, '--csv', '--bom']);
+    expect(bom.stdout.startsWith('\uFEFF')).toBe(true);
+    expect(bom.stdout.slice(1)).toBe(plain.stdout);
+    const alone = await aos([...args, '--bom']);
+    expect([alone.code, alone.stderr]).toEqual([2, 'aos: error: --bom goes with --csv\n']);
+  }, 60_000);
+
+  it.each(commands)('%s --json', async (_name, args, code) => {
+    const r = await aos([...args(), '--json']);
+    expect(r.code, r.stderr).toBe(code);
+    const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
+    expect(lines.length, `no JSON on stdout; stderr: ${r.stderr}`).toBeGreaterThan(0);
+    // One document (possibly pretty-printed) or NDJSON, nothing else on stdout.
+    let docs: unknown[];
+    try {
+      docs = [JSON.parse(r.stdout)];
+    } catch {
+      docs = lines.map((l) => JSON.parse(l) as unknown);
+    }
+    expect(docs.flatMap((d) => nonSnakeKeys(d))).toEqual([]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
