@@ -20,7 +20,7 @@ import {
   type MappingByName,
 } from '../domain/column-mapping.js';
 import { normalizeCustomerRow, type CustomerRecord, type RowContext, type RowOutcome } from '../domain/customer-row.js';
-import { headerRowIndex, isBlankRow, isFooterRow } from '../domain/report-furniture.js';
+import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
 import { printable } from '../domain/targets.js';
 import { classifyStatus, makeDateParser, statusKey, ValueError, type DateParser, type StatusClass } from '../domain/values.js';
 import { AosError } from '../errors.js';
@@ -547,7 +547,7 @@ export class CustomerImportService {
     const at = headerRowIndex(first.map((r) => r.fields));
     const headers = (first[at] as CsvRecord).fields.map((h) => h.trim());
     const buffered = [...first.slice(at + 1), ...(await csv.reader.take(SAMPLE_ROWS))];
-    const samples = buffered.filter((r) => !isBlankRow(r.fields) && !isFooterRow(r.fields)).map((r) => r.fields);
+    const samples = buffered.filter((r) => !isBlankRow(r.fields) && !isFooterRow(r.fields) && !isRepeatedHeader(r.fields, headers)).map((r) => r.fields);
     return { headers, aboveHeader: at, buffered, samples };
   }
 
@@ -644,7 +644,7 @@ export class CustomerImportService {
     /** One record → a staged row, or counted as skipped, rejected or of unknown status. */
     const handle = async (record: CsvRecord, batch: unknown[][]) => {
       summary.rows_read++;
-      if (isBlankRow(record.fields) || isFooterRow(record.fields)) {
+      if (isBlankRow(record.fields) || isFooterRow(record.fields) || isRepeatedHeader(record.fields, headers)) {
         summary.skipped++;
         return;
       }
