@@ -129,7 +129,8 @@ interface ContactEmail {
  */
 function contactEmail(row: RowReader, raw: string): { email: ContactEmail | null; typedDomain: string | null } {
   const one = (text: string): ContactEmail | null => {
-    const address = mailboxAddress(text);
+    // A mailto: link (pasted from a web page) is stored as its address, so `customers show` finds it.
+    const address = mailboxAddress(text).replace(/^mailto:/i, '');
     const p = parseTarget(address);
     return p.ok && p.target.kind === 'email' ? { address: address.toLowerCase(), target: p.target } : null;
   };

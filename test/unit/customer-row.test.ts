@@ -64,6 +64,9 @@ describe('normalizeCustomerRow: a customer is never lost to a bad cell', () => {
     [['Acme', '', 'acme.com', '', ''], 'd:acme.com', null, null, ['contact_email "acme.com" is a domain, not an email address']],
     [['Acme', 'not a domain!', 'jo@acme.io', '', ''], 'd:acme.io', 'jo@acme.io', null, ['domain "not a domain!": target contains spaces or control characters']],
     [['Acme', 'acme.com', '', '', '44927'], 'd:acme.com', null, null, []],
+    // A mailto: link pasted from a web page or an HTML export: the address is stored, not the link.
+    [['Mailto Co', '', 'mailto:Info@MailtoCo.com', '', ''], 'd:mailtoco.com', 'info@mailtoco.com', null, []],
+    [['Mailto Co', 'mailtoco.com', 'MAILTO:jo@other.io', '', ''], 'd:mailtoco.com', 'jo@other.io', 'jo@other.io', []],
   ])('%j → %s', (fields, key, email, entry, warnings) => {
     const o = customer(fields);
     expect(o.record.naturalKey).toBe(key);
