@@ -267,6 +267,30 @@ const REKEY_NAMED_CUSTOMERS_SQL = `
      and not exists (select 1 from client_customers x where x.client_id = $1 and x.natural_key = k.natural_key)
   returning c.natural_key`;
 
+// The reverse: a row that comes with a name (and maybe a webmail contact) but no company domain —
+// its website cell empty, "TBC", a page on Facebook — while the client has exactly one stored
+// customer of that name with a domain or email key, is that customer: the row takes its key (and
+// domain), so it is neither stored twice nor churned by --sync because one cell went bad.
+// Stored names are compared in SQL only when printable ASCII, where lower + [^a-z0-9]+ → ' ' is
+// exactly normalizeCompanyName; other names are left alone rather than matched wrongly.
+const CLAIM_STORED_KEYS_SQL = `
+  with weak as materialized (
+    select distinct name_key from aos_import_rows where name_key is not null and natural_key not like 'd:%'),
+  stored as (
+    select k.name_key, min(k.natural_key) as natural_key, count(*) as n
+      from (select natural_key, btrim(regexp_replace(lower(company_name), '[^a-z0-9]+', ' ', 'g')) as name_key
+              from client_customers
+             where client_id = $1 and natural_key not like 'n:%' and company_name ~ '^[ -~]*$') k
+     where k.name_key in (select name_key from weak)
+     group by k.name_key)
+  update aos_import_rows r
+     set natural_key = s.natural_key,
+         domain = case when s.natural_key like 'd:%' then substr(s.natural_key, 3) else r.domain end
+    from stored s
+   where s.n = 1 and r.name_key = s.name_key and r.natural_key not like 'd:%'
+     and r.natural_key <> s.natural_key
+     and not exists (select 1 from client_customers x where x.client_id = $1 and x.natural_key = r.natural_key)`;
+
 const UNCHANGED_CUSTOMERS_SQL = `
   insert into aos_import_customers
   select c.id, c.natural_key, c.status, c.company_name, null
@@ -764,6 +788,7 @@ export class CustomerImportService {
 
   /** Merge → customers → suppression entries → signals, from the staged rows. */
   private async writeCustomers(tx: Queryable, clientId: string, sourceName: string, summary: ImportSummary): Promise<void> {
+    await tx.query(CLAIM_STORED_KEYS_SQL, [clientId]);
     await tx.query(MERGE_SQL);
     const [keys] = await tx.query<{ customers: number; rows: number; without_target: number }>(
       `select count(*)::int as customers, coalesce(sum(rows_merged), 0)::int as rows,
