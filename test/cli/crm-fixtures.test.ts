@@ -192,10 +192,10 @@ for (const engine of enginesUnderTest()) {
 
     it('two exports pasted into one file: the repeated header row is skipped, mailto: and IDN read, platforms and webmail never suppressed', async () => {
       const s = await importJson('concat', fixture('concatenated-export-hostile.csv'));
-      expect(s).toMatchObject({ rows_read: 16, rejected: 0, merged: 2, unknown_statuses: [] });
+      expect(s).toMatchObject({ rows_read: 16, rejected: 0, merged: 2, values_dropped: 0, unknown_statuses: [] });
       await verdicts('concat', {
         'alpha.com': 'existing_customer',
-        'hyper.com': 'existing_customer', // from h@hyper.com: the =HYPERLINK formula cell is dropped
+        'hyper.com': 'existing_customer', // the =HYPERLINK("https://hyper.com",…) cell's url
         'person@gmail.com': 'existing_customer',
         'info@mailtoco.com': 'existing_customer',
         'mailtoco.com': 'existing_customer',
