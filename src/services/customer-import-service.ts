@@ -659,6 +659,8 @@ export class CustomerImportService {
       diff: null,
     };
     const unknownStatuses = new Map<string, UnknownStatus>();
+    // Rows with a name but no company domain: only then can one claim a stored customer's key.
+    let namedWithoutDomain = false;
     const checkAbort = () => {
       if (request.signal?.aborted) throw new AosError('interrupted', 'import interrupted: rolled back, nothing was written');
     };
@@ -701,6 +703,7 @@ export class CustomerImportService {
         if (summary.first_dropped.length < FIRST_FEW) summary.first_dropped.push({ line: record.line, warning });
         await request.onReject?.({ line: record.line, fields: record.fields, warning }, headers, csv.delimiter);
       }
+      if (outcome.record.nameKey !== null && outcome.record.domain === null) namedWithoutDomain = true;
       batch.push(stagingRow(record.line, outcome.record));
     };
 
@@ -753,7 +756,7 @@ export class CustomerImportService {
         );
       }
 
-      await this.writeCustomers(tx, client.id, sourceName, summary);
+      await this.writeCustomers(tx, client.id, sourceName, summary, namedWithoutDomain);
       // The diff against what was stored and, with --sync, the churn (import-sync.ts).
       summary.diff = await diffAndSync(tx, {
         clientId: client.id, clientSlug: client.slug, sourceName, fileName: request.fileName, changeSet, now: this.now().toISOString(), actor: this.actor,
@@ -787,8 +790,9 @@ export class CustomerImportService {
   }
 
   /** Merge → customers → suppression entries → signals, from the staged rows. */
-  private async writeCustomers(tx: Queryable, clientId: string, sourceName: string, summary: ImportSummary): Promise<void> {
-    await tx.query(CLAIM_STORED_KEYS_SQL, [clientId]);
+  private async writeCustomers(tx: Queryable, clientId: string, sourceName: string, summary: ImportSummary, namedWithoutDomain: boolean): Promise<void> {
+    // A pass over the client's stored customers: only for files with rows that may need it.
+    if (namedWithoutDomain) await tx.query(CLAIM_STORED_KEYS_SQL, [clientId]);
     await tx.query(MERGE_SQL);
     const [keys] = await tx.query<{ customers: number; rows: number; without_target: number }>(
       `select count(*)::int as customers, coalesce(sum(rows_merged), 0)::int as rows,
