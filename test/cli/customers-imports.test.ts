@@ -46,7 +46,7 @@ for (const engine of enginesUnderTest()) {
       expect(csv.stdout).toContain(`"'=HYPERLINK(""x"")",formula.io`);
       const bad = await aos(['customers', 'list', '--client', 'acme', '--status', 'lost']);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/^aos: error: invalid status "lost"\nhint: statuses: active, churned\n$/);
+      expect(bad.stderr).toMatch(/^aos: error: invalid status "lost"\nhint: statuses: active, churned, partner, competitor\n$/);
     });
 
     it('customers show: the customer, its entries and both runs that touched it', async () => {
@@ -155,6 +155,9 @@ for (const engine of enginesUnderTest()) {
       const part = file('tty-part.csv', 'Company,Website\nB1,b1.com\n');
       const session = runOnPty(['import', part, '--client', 'ttysync', '--sync'], fresh.env);
       await session.waitFor('Use this mapping?');
+      session.type(KEYS.enter);
+      // The summary shows the churn, the write is confirmed, then the mass churn is asked again.
+      await session.waitFor('Write these changes?');
       session.type(KEYS.enter);
       await session.waitFor('Churn them?');
       expect(session.output()).toMatch(/--sync would churn 2 of the 3 stored customers, more than half:\r?\n {2}B2\r?\n {2}B3/);
