@@ -92,7 +92,9 @@ describeEachDatabase('ImportRunService', ({ db }) => {
   });
 
   it('an expired opt-out the import took over comes back as it was', async () => {
-    await suppress.add({ client: 'manual', targets: [{ value: 'buildright.com.au' }], reason: 'do_not_contact', expiresAt: new Date(Date.now() - 86_400_000) });
+    // An expiry in the past is refused by `suppress add`: the opt-out is added live, then lapses.
+    await suppress.add({ client: 'manual', targets: [{ value: 'buildright.com.au' }], reason: 'do_not_contact', expiresAt: new Date(Date.now() + 86_400_000) });
+    await db().query(`update suppression_list set expires_at = now() - interval '1 day' where domain = 'buildright.com.au' and client_id = (select id from clients where slug = 'manual')`);
     const before = await clientState(db(), 'manual');
     const id = await importCsv('manual', FIRST);
     expect(await suppress.isSuppressed('manual', 'buildright.com.au')).toMatchObject({ reason: 'existing_customer' });
