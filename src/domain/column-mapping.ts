@@ -220,7 +220,8 @@ export function emptyMapping(): ColumnMapping {
   return { ...(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as Record<ImportField, null>), domainFallbacks: [] };
 }
 
-const YES_NO = /^(?:yes|no|y|n|true|false)$/i;
+// Excel writes booleans TRUE/FALSE; hand-kept sheets mix Y/N with 1/0.
+const YES_NO = /^(?:yes|no|y|n|true|false|1|0)$/i;
 const MAX_DOMAIN_COLUMNS = 3;
 
 /**

@@ -110,7 +110,17 @@ class RowReader {
  * to its next domain column or its email. (facebook.com itself, without a page, is Facebook, and
  * telstra.com, a provider that is also a company, is Telstra's website.)
  */
-function companyDomain(row: RowReader, text: string, field: string): string | null {
+// Sheets exported with their formulas as text: =HYPERLINK("url","label") names its url (the label
+// is for people), ="text" (Excel's way to keep a value as text) its text.
+const FORMULA_HYPERLINK = /^=\s*hyperlink\(\s*"([^"]*)"\s*(?:[,;]\s*"[^"]*"\s*)?\)$/i;
+const FORMULA_TEXT = /^=\s*"([^"]*)"$/;
+function formulaValue(text: string): string {
+  if (!text.startsWith('=')) return text;
+  return (FORMULA_HYPERLINK.exec(text) ?? FORMULA_TEXT.exec(text))?.[1]?.trim() || text;
+}
+
+function companyDomain(row: RowReader, cell: string, field: string): string | null {
+  const text = formulaValue(cell);
   const p = parseTarget(text);
   if (!p.ok) return row.drop(`${field} "${short(text)}": ${p.error}`);
   if (p.target.kind === 'email') return p.target.freeMail ? null : p.target.registrableDomain;
@@ -127,12 +137,14 @@ interface ContactEmail {
  * The contact email of a cell: one address (a display name around it is fine); of several, the
  * first, with a warning; a domain typed there is no address (it may still name the company).
  */
-function contactEmail(row: RowReader, raw: string): { email: ContactEmail | null; typedDomain: string | null } {
+function contactEmail(row: RowReader, cell: string): { email: ContactEmail | null; typedDomain: string | null } {
   const one = (text: string): ContactEmail | null => {
-    const address = mailboxAddress(text);
+    // A mailto: link (pasted from a web page) is stored as its address, so `customers show` finds it.
+    const address = mailboxAddress(text).replace(/^mailto:/i, '');
     const p = parseTarget(address);
     return p.ok && p.target.kind === 'email' ? { address: address.toLowerCase(), target: p.target } : null;
   };
+  const raw = formulaValue(cell);
   const whole = one(raw);
   if (whole) return { email: whole, typedDomain: null };
   if (raw.split('@').length > 2) {

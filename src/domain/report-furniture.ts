@@ -23,14 +23,39 @@ const FOOTER = [
   /^\(\d[\d,]*\s+records?\)$/i,
 ];
 
+const TOTALS_LABEL = [/^grand totals?\b/i, /^(?:sub)?totals?\s*(?:\(\d[\d,.]*\s+records?\)|:|$)/i];
+// A summed cell: digits with separators, a currency symbol or ISO code, a percent sign.
+const SUMMED_VALUE = /^(?:[A-Z]{3}\s*)?[-+(]?[$€£¥]?\s*\d[\d\s.,']*\)?\s*%?(?:\s*[A-Z]{3})?$/i;
+
 /**
  * A footer line of a report: one filled cell holding a total, a confidentiality or copyright
- * notice. A company name on its own ("Total Tools Pty Ltd") is no footer.
+ * notice; or a totals row — its first cell a totals label (`Grand Totals (4 records)`), the others
+ * only the summed numbers a Salesforce summary report writes beside it. A company name on its own
+ * ("Total Tools Pty Ltd") is no footer, nor is a row with a domain or a word beside "Total".
  */
 export function isFooterRow(fields: readonly string[]): boolean {
-  if (filledCells(fields) !== 1) return false;
-  const text = (fields.find((f) => f.trim() !== '') as string).trim();
-  return FOOTER.some((p) => p.test(text));
+  const filled = fields.map((f) => f.trim()).filter((f) => f !== '');
+  if (filled.length === 0) return false;
+  const text = filled[0] as string;
+  if (filled.length === 1) return FOOTER.some((p) => p.test(text));
+  return TOTALS_LABEL.some((p) => p.test(text)) && filled.slice(1).every((v) => SUMMED_VALUE.test(v));
+}
+
+const headerCell = (s: string) => s.trim().toLowerCase();
+
+/**
+ * The header row again in the middle of the data (exports concatenated, a report's pages pasted
+ * one after another): every filled cell equals the header's cell above it, two cells at least.
+ */
+export function isRepeatedHeader(fields: readonly string[], headers: readonly string[]): boolean {
+  let matched = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const cell = headerCell(fields[i] as string);
+    if (cell === '') continue;
+    if (cell !== headerCell(headers[i] ?? '')) return false;
+    matched++;
+  }
+  return matched >= 2;
 }
 
 /**

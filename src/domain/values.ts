@@ -169,6 +169,11 @@ const isDealHeader = (header: string) => /deal|opportunit/i.test(header);
  */
 export function classifyStatus(text: string, header = ''): StatusClass | null {
   const lower = statusKey(text);
+  // Spreadsheets write booleans as 1/0, which have no letter to read a word from.
+  if (lower === '1' || lower === '0') {
+    const meaning = yesNoMeaning(header);
+    return meaning ? meaning[lower === '1' ? 'yes' : 'no'] : null;
+  }
   const word = lower.replace(/[^a-z]/g, '');
   if (word === '') return null;
   if (YES.has(word) || NO.has(word)) {

@@ -20,7 +20,7 @@ import {
   type MappingByName,
 } from '../domain/column-mapping.js';
 import { normalizeCustomerRow, type CustomerRecord, type RowContext, type RowOutcome } from '../domain/customer-row.js';
-import { headerRowIndex, isBlankRow, isFooterRow } from '../domain/report-furniture.js';
+import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
 import { printable } from '../domain/targets.js';
 import { classifyStatus, makeDateParser, statusKey, ValueError, type DateParser, type StatusClass } from '../domain/values.js';
 import { AosError } from '../errors.js';
@@ -266,6 +266,30 @@ const REKEY_NAMED_CUSTOMERS_SQL = `
    where c.client_id = $1 and c.natural_key = 'n:' || k.name_key
      and not exists (select 1 from client_customers x where x.client_id = $1 and x.natural_key = k.natural_key)
   returning c.natural_key`;
+
+// The reverse: a row that comes with a name (and maybe a webmail contact) but no company domain —
+// its website cell empty, "TBC", a page on Facebook — while the client has exactly one stored
+// customer of that name with a domain or email key, is that customer: the row takes its key (and
+// domain), so it is neither stored twice nor churned by --sync because one cell went bad.
+// Stored names are compared in SQL only when printable ASCII, where lower + [^a-z0-9]+ → ' ' is
+// exactly normalizeCompanyName; other names are left alone rather than matched wrongly.
+const CLAIM_STORED_KEYS_SQL = `
+  with weak as materialized (
+    select distinct name_key from aos_import_rows where name_key is not null and natural_key not like 'd:%'),
+  stored as (
+    select k.name_key, min(k.natural_key) as natural_key, count(*) as n
+      from (select natural_key, btrim(regexp_replace(lower(company_name), '[^a-z0-9]+', ' ', 'g')) as name_key
+              from client_customers
+             where client_id = $1 and natural_key not like 'n:%' and company_name ~ '^[ -~]*$') k
+     where k.name_key in (select name_key from weak)
+     group by k.name_key)
+  update aos_import_rows r
+     set natural_key = s.natural_key,
+         domain = case when s.natural_key like 'd:%' then substr(s.natural_key, 3) else r.domain end
+    from stored s
+   where s.n = 1 and r.name_key = s.name_key and r.natural_key not like 'd:%'
+     and r.natural_key <> s.natural_key
+     and not exists (select 1 from client_customers x where x.client_id = $1 and x.natural_key = r.natural_key)`;
 
 const UNCHANGED_CUSTOMERS_SQL = `
   insert into aos_import_customers
@@ -547,7 +571,7 @@ export class CustomerImportService {
     const at = headerRowIndex(first.map((r) => r.fields));
     const headers = (first[at] as CsvRecord).fields.map((h) => h.trim());
     const buffered = [...first.slice(at + 1), ...(await csv.reader.take(SAMPLE_ROWS))];
-    const samples = buffered.filter((r) => !isBlankRow(r.fields) && !isFooterRow(r.fields)).map((r) => r.fields);
+    const samples = buffered.filter((r) => !isBlankRow(r.fields) && !isFooterRow(r.fields) && !isRepeatedHeader(r.fields, headers)).map((r) => r.fields);
     return { headers, aboveHeader: at, buffered, samples };
   }
 
@@ -635,6 +659,8 @@ export class CustomerImportService {
       diff: null,
     };
     const unknownStatuses = new Map<string, UnknownStatus>();
+    // Rows with a name but no company domain: only then can one claim a stored customer's key.
+    let namedWithoutDomain = false;
     const checkAbort = () => {
       if (request.signal?.aborted) throw new AosError('interrupted', 'import interrupted: rolled back, nothing was written');
     };
@@ -644,7 +670,7 @@ export class CustomerImportService {
     /** One record → a staged row, or counted as skipped, rejected or of unknown status. */
     const handle = async (record: CsvRecord, batch: unknown[][]) => {
       summary.rows_read++;
-      if (isBlankRow(record.fields) || isFooterRow(record.fields)) {
+      if (isBlankRow(record.fields) || isFooterRow(record.fields) || isRepeatedHeader(record.fields, headers)) {
         summary.skipped++;
         return;
       }
@@ -677,6 +703,7 @@ export class CustomerImportService {
         if (summary.first_dropped.length < FIRST_FEW) summary.first_dropped.push({ line: record.line, warning });
         await request.onReject?.({ line: record.line, fields: record.fields, warning }, headers, csv.delimiter);
       }
+      if (outcome.record.nameKey !== null && outcome.record.domain === null) namedWithoutDomain = true;
       batch.push(stagingRow(record.line, outcome.record));
     };
 
@@ -729,7 +756,7 @@ export class CustomerImportService {
         );
       }
 
-      await this.writeCustomers(tx, client.id, sourceName, summary);
+      await this.writeCustomers(tx, client.id, sourceName, summary, namedWithoutDomain);
       // The diff against what was stored and, with --sync, the churn (import-sync.ts).
       summary.diff = await diffAndSync(tx, {
         clientId: client.id, clientSlug: client.slug, sourceName, fileName: request.fileName, changeSet, now: this.now().toISOString(), actor: this.actor,
@@ -763,7 +790,9 @@ export class CustomerImportService {
   }
 
   /** Merge → customers → suppression entries → signals, from the staged rows. */
-  private async writeCustomers(tx: Queryable, clientId: string, sourceName: string, summary: ImportSummary): Promise<void> {
+  private async writeCustomers(tx: Queryable, clientId: string, sourceName: string, summary: ImportSummary, namedWithoutDomain: boolean): Promise<void> {
+    // A pass over the client's stored customers: only for files with rows that may need it.
+    if (namedWithoutDomain) await tx.query(CLAIM_STORED_KEYS_SQL, [clientId]);
     await tx.query(MERGE_SQL);
     const [keys] = await tx.query<{ customers: number; rows: number; without_target: number }>(
       `select count(*)::int as customers, coalesce(sum(rows_merged), 0)::int as rows,

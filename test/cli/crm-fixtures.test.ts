@@ -40,7 +40,7 @@ for (const engine of enginesUnderTest()) {
     beforeAll(async () => {
       fresh = await freshDatabase(engine);
       await fresh.db.close();
-      for (const slug of ['hs-co', 'hs-ct', 'hs-wide', 'sf', 'pd', 'sheet']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+      for (const slug of ['hs-co', 'hs-ct', 'hs-wide', 'sf', 'pd', 'sheet', 'sf-tot', 'sheet2', 'concat']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
     });
     afterAll(async () => fresh.dispose());
 
@@ -157,6 +157,58 @@ for (const engine of enginesUnderTest()) {
         'other@orange.fr': null,
         'zoedesign.co.uk': 'past_customer',
       });
+    });
+    it('Salesforce summary report: the Grand Totals row with its summed column is furniture, not a customer', async () => {
+      const s = await importJson('sf-tot', fixture('salesforce-summary-report-totals.csv'));
+      // 3 title lines above the header; Gamma (Prospect); Grand Totals; 2 footer lines (empty lines are no records).
+      expect(s).toMatchObject({ rows_read: 10, inserted: 3, skipped: 7, rejected: 0, without_target: 0 });
+      await verdicts('sf-tot', {
+        'acmeholdings.com': 'existing_customer',
+        'betapartners.com': 'partner',
+        'delta.co.uk': 'existing_customer',
+        'gammap.com': null,
+      });
+      const list = ndjson((await aos(['customers', 'list', '--client', 'sf-tot', '--json'])).stdout);
+      expect(list.map((c) => c.company_name)).toEqual(['Acme Holdings', 'Beta Partners', 'Delta Ltd']);
+    });
+
+    it('Excel on Windows with a sep=; line: Churned? as Y/N, TRUE/FALSE and 1/0 is the status, DD/MM/YYYY and serial dates, 1.234,50', async () => {
+      const s = await importJson('sheet2', fixture('spreadsheet-sep-line-booleans-1252.csv'), '--date-format', 'DD/MM/YYYY');
+      expect(s).toMatchObject({ encoding: 'windows-1252', delimiter: ';', rows_read: 6, inserted: 6, values_dropped: 0, rejected: 0 });
+      expect(s.mapping).toMatchObject({ status: 'Churned?', customer_since: 'Customer Since', deal_value: 'Deal Value' });
+      await verdicts('sheet2', {
+        'cafesoleil.fr': 'existing_customer',
+        'mueller-ag.de': 'past_customer',
+        'trueco.com': 'past_customer',
+        'falseco.com': 'existing_customer',
+        'oneco.com': 'past_customer',
+        'zeroco.com': 'existing_customer',
+      });
+      const list = ndjson((await aos(['customers', 'list', '--client', 'sheet2', '--json'])).stdout);
+      const cafe = list.find((c) => c.domain === 'cafesoleil.fr');
+      expect(cafe).toMatchObject({ company_name: 'Café Soleil', deal_value: '1234.50', customer_since: '2022-12-25' });
+      expect(list.find((c) => c.domain === 'mueller-ag.de')).toMatchObject({ customer_since: '2023-01-01' });
+    });
+
+    it('two exports pasted into one file: the repeated header row is skipped, mailto: and IDN read, platforms and webmail never suppressed', async () => {
+      const s = await importJson('concat', fixture('concatenated-export-hostile.csv'));
+      expect(s).toMatchObject({ rows_read: 16, rejected: 0, merged: 2, values_dropped: 0, unknown_statuses: [] });
+      await verdicts('concat', {
+        'alpha.com': 'existing_customer',
+        'hyper.com': 'existing_customer', // the =HYPERLINK("https://hyper.com",…) cell's url
+        'person@gmail.com': 'existing_customer',
+        'info@mailtoco.com': 'existing_customer',
+        'mailtoco.com': 'existing_customer',
+        'bücher.de': 'existing_customer',
+        'xn--bcher-kva.de': 'existing_customer',
+        'dupone.com': 'existing_customer',
+        'sites.google.com': null,
+      });
+      const shown = await aos(['customers', 'show', 'info@mailtoco.com', '--client', 'concat']);
+      expect(shown.code, shown.stderr).toBe(0);
+      const list = ndjson((await aos(['customers', 'list', '--client', 'concat', '--json'])).stdout);
+      expect(list.map((c) => c.company_name)).not.toContain('Company');
+      expect(list.filter((c) => c.domain === 'dupone.com')).toHaveLength(1);
     });
   });
 }

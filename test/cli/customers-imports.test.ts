@@ -130,6 +130,26 @@ for (const engine of enginesUnderTest()) {
       expect(churned.map((c) => c.company_name)).toEqual(['A2', 'A3', 'A4']);
     });
 
+    it('a customer whose domain cell is empty or bad in the next export is the same customer: not churned by --sync, not stored twice', async () => {
+      expect((await aos(['clients', 'add', 'badcell'])).code).toBe(0);
+      const full = file('badcell-full.csv', 'Company,Website,Contact Email\nAcme,acme.com,jo@acme.com\nBeta,beta.io,\nGamma,gamma.co,g@gmail.com\nDelta,delta.net,\nEps,eps.org,\n');
+      expect((await aos(['import', full, '--client', 'badcell', '--yes'])).code).toBe(0);
+      // The next export: Beta's website is "TBC", Gamma's is empty (its contact is a gmail address), Eps left.
+      const next = file('badcell-next.csv', 'Company,Website,Contact Email\nAcme,https://www.ACME.com/,jo@acme.com\nBeta,TBC,\nGAMMA,,g@gmail.com\nDelta,delta.net,\n');
+      const dry = await aos(['import', next, '--client', 'badcell', '--yes', '--sync', '--dry-run', '--json']);
+      expect(dry.code).toBe(0);
+      expect(JSON.parse(dry.stdout)).toMatchObject({ inserted: 0, diff: { new: 0, churned: 1, churned_customers: ['Eps'] } });
+      expect((await aos(['import', next, '--client', 'badcell', '--yes', '--sync'])).code).toBe(0);
+      const customers = ndjson((await aos(['customers', 'list', '--client', 'badcell', '--json'])).stdout);
+      expect(customers.map((c) => [c.company_name, c.domain, c.status])).toEqual([
+        ['Acme', 'acme.com', 'active'], ['Beta', 'beta.io', 'active'], ['Delta', 'delta.net', 'active'], ['Eps', 'eps.org', 'churned'], ['GAMMA', 'gamma.co', 'active'],
+      ]);
+      for (const [target, code] of [['beta.io', 1], ['gamma.co', 1], ['g@gmail.com', 1], ['eps.org', 1]] as const) {
+        expect((await aos(['check', target, '--client', 'badcell'])).code, target).toBe(code);
+      }
+      expect((await aos(['check', 'eps.org', '--client', 'badcell'])).stdout).toContain('past_customer');
+    });
+
     it('an interactive --sync that would churn more than half asks again; no keeps everything', async () => {
       expect((await aos(['clients', 'add', 'ttysync'])).code).toBe(0);
       const full = file('tty-full.csv', 'Company,Website\nB1,b1.com\nB2,b2.com\nB3,b3.com\n');

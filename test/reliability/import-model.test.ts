@@ -4,7 +4,8 @@
 // dropped (counted) and its row kept; rows of one natural key merge to the first non-empty value
 // per field; company, domain and status are replaced, other fields keep what is stored where the
 // file has none; a customer stored by name alone takes the key of a later row with that name and
-// a domain or email; every customer with a domain has its domain entry, and every contact email
+// a domain or email, and a row without a domain takes the key of the one stored customer of its name
+// that has one; every customer with a domain has its domain entry, and every contact email
 // the domain does not cover (webmail, another domain, no domain) its email entry, with the reason
 // of its customer's status — unless a live manual entry was there first (it keeps its reason, but
 // loses its expiry when the customer is active; an expired one is taken over); counts say what
@@ -16,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { autoMapColumns, type ColumnMapping } from '../../src/domain/column-mapping.js';
 import { normalizeCustomerRow, type CustomerRecord, type RowOutcome } from '../../src/domain/customer-row.js';
-import { makeDateParser, ValueError } from '../../src/domain/values.js';
+import { makeDateParser, normalizeCompanyName, ValueError } from '../../src/domain/values.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
 import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
@@ -100,6 +101,16 @@ function model(rows: string[][], stored: Map<string, Stored>, entries: Map<strin
     const r = outcome.record;
     dropped += outcome.warnings.length;
     valid++;
+    // A row without a company domain whose name is that of exactly one stored customer with a
+    // domain or email key (and a printable ASCII name) is that customer, unless its own key is stored.
+    if (!r.naturalKey.startsWith('d:') && r.nameKey !== null && !stored.has(r.naturalKey)) {
+      const same = [...stored.entries()].filter(([k, c]) => !k.startsWith('n:') && /^[ -~]*$/.test(c.company_name) && normalizeCompanyName(c.company_name) === r.nameKey);
+      const [only] = same;
+      if (same.length === 1 && only && only[0] !== r.naturalKey) {
+        r.naturalKey = only[0];
+        if (only[0].startsWith('d:')) r.domain = only[0].slice(2);
+      }
+    }
     if (r.emailEntry) emailRows.push({ email: r.emailEntry, key: r.naturalKey });
     const first = merged.get(r.naturalKey);
     if (!first) merged.set(r.naturalKey, { ...r });

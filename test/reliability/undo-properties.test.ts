@@ -78,7 +78,10 @@ describeEachDatabase('imports undo properties', ({ db }) => {
         for (const s of steps) {
           const before = await optOuts(db(), client);
           if (s.t === 'import') await importCsv(s.rows, s.sync);
-          else if (s.t === 'optout') await suppress.add({ client, targets: [{ value: s.target }], reason: s.reason });
+          // A second opt-out of another reason on the same target is refused (one opt-out cannot weaken another): skipped.
+          else if (s.t === 'optout') {
+            if (!(await optOuts(db(), client)).has(s.target)) await suppress.add({ client, targets: [{ value: s.target }], reason: s.reason });
+          }
           else if (s.t === 'manual') {
             // A manual change that is not itself the weakening of an opt-out (that needs a human).
             if (!(await optOuts(db(), client)).has(s.target)) await suppress.add({ client, targets: [{ value: s.target }], reason: 'competitor', note: 'by hand' });

@@ -76,6 +76,10 @@ describe('autoMapColumns', () => {
     // A noisy website column stays the website (each bad cell is dropped on its own).
     const noisy = ['Company', 'Website'];
     expect(mappingByName(autoMapColumns(noisy, [['A', 'n/a yet'], ['B', 'localhost'], ['C', 'c.com'], ['D', 'not a domain!']]), noisy)).toEqual({ company_name: 'Company', domain: 'Website' });
+    // Excel's booleans (TRUE/FALSE) and 1/0 mixed with Y/N are still a yes/no status column, not a date.
+    const mixed = ['Company', 'Customer Since', 'Churned?'];
+    const mixedRows = [['A', '25/12/2022', 'N'], ['B', '44927', 'Y'], ['C', '', 'TRUE'], ['D', '', 'FALSE'], ['E', '', '1'], ['F', '', '0']];
+    expect(mappingByName(autoMapColumns(mixed, mixedRows), mixed)).toEqual({ company_name: 'Company', customer_since: 'Customer Since', status: 'Churned?' });
     const dates = ['Company', 'Email'];
     expect(mappingByName(autoMapColumns(dates, [['A', '2024-01-02'], ['B', '03/04/2024']]), dates)).toEqual({ company_name: 'Company' });
   });

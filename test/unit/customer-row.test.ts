@@ -64,6 +64,13 @@ describe('normalizeCustomerRow: a customer is never lost to a bad cell', () => {
     [['Acme', '', 'acme.com', '', ''], 'd:acme.com', null, null, ['contact_email "acme.com" is a domain, not an email address']],
     [['Acme', 'not a domain!', 'jo@acme.io', '', ''], 'd:acme.io', 'jo@acme.io', null, ['domain "not a domain!": target contains spaces or control characters']],
     [['Acme', 'acme.com', '', '', '44927'], 'd:acme.com', null, null, []],
+    // A spreadsheet formula kept as text: =HYPERLINK("url","label") names its url, ="text" its text.
+    [['Hyper', '=HYPERLINK("https://www.hyper.com/","Hyper site")', '', '', ''], 'd:hyper.com', null, null, []],
+    [['Hyper', '=hyperlink( "hyper.com" )', '=HYPERLINK("mailto:jo@hyper-mail.com","mail Jo")', '', ''], 'd:hyper.com', 'jo@hyper-mail.com', 'jo@hyper-mail.com', []],
+    [['Quoted', '="quoted.io"', '="ann@quoted.io"', '', ''], 'd:quoted.io', 'ann@quoted.io', null, []],
+    // A mailto: link pasted from a web page or an HTML export: the address is stored, not the link.
+    [['Mailto Co', '', 'mailto:Info@MailtoCo.com', '', ''], 'd:mailtoco.com', 'info@mailtoco.com', null, []],
+    [['Mailto Co', 'mailtoco.com', 'MAILTO:jo@other.io', '', ''], 'd:mailtoco.com', 'jo@other.io', 'jo@other.io', []],
   ])('%j → %s', (fields, key, email, entry, warnings) => {
     const o = customer(fields);
     expect(o.record.naturalKey).toBe(key);

@@ -81,6 +81,9 @@ describe('classifyStatus', () => {
     // Yes/no read by the header.
     ['yes', 'Churned?', 'churned'], ['Y', 'Churned?', 'churned'], ['N', 'Churned?', 'active'], ['no', 'Churned?', 'active'],
     ['Yes', 'Active customer', 'active'], ['no', 'Is Active', 'churned'], ['yes', 'Status', null],
+    // Excel writes booleans as TRUE/FALSE, spreadsheets often as 1/0.
+    ['TRUE', 'Churned?', 'churned'], ['FALSE', 'Churned?', 'active'], ['1', 'Churned?', 'churned'], ['0', 'Churned?', 'active'],
+    ['1', 'Active?', 'active'], ['0', 'Active?', 'churned'], ['1', 'Status', null],
     // Unknown: asked for, never guessed.
     ['Other', 'Type', null], ['Vendor', 'Type', null], ['Not a customer', '', null], ['Non-paying', '', null],
   ])('%j in %j → %j', (input, header, expected) => expect(classifyStatus(input, header)).toBe(expected));

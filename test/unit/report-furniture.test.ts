@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { isFooterRow, isRepeatedHeader } from '../../src/domain/report-furniture.js';
+
+describe('isFooterRow', () => {
+  it.each([
+    [['Grand Totals (7 records)']],
+    [['', 'Confidential Information - Do Not Distribute', '']],
+    [['Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.']],
+    // A Salesforce summary report's totals row carries the summed columns beside its label.
+    [['Grand Totals (4 records)', '', '', '', 'USD 1,250,000.00']],
+    [['Total', '', '', '1.234,50', '12']],
+    [['Subtotal (3 records)', '', '$12,000', '']],
+  ])('%j is furniture', (fields) => expect(isFooterRow(fields)).toBe(true));
+  it.each([
+    [['Total Tools Pty Ltd', 'totaltools.com.au']],
+    [['Total', 'total.com', '', '1,000']],
+    [['Totals Ltd', '', '', '']],
+    [['Grand Totals Cafe', 'Customer', '', '']],
+    [['Acme', 'acme.com']],
+  ])('%j is data', (fields) => expect(isFooterRow(fields)).toBe(false));
+});
+
+describe('isRepeatedHeader', () => {
+  const headers = ['Company', 'Website', 'Contact Email', 'Status'];
+  it('a header row repeated mid-file (exports concatenated, pages pasted) is furniture', () => {
+    expect(isRepeatedHeader(['Company', 'Website', 'Contact Email', 'Status'], headers)).toBe(true);
+    expect(isRepeatedHeader([' company ', 'WEBSITE', 'Contact Email', 'Status'], headers)).toBe(true);
+  });
+  it('a data row is not, even one that shares a cell with the header', () => {
+    expect(isRepeatedHeader(['Company', 'company.com', '', 'active'], headers)).toBe(false);
+    expect(isRepeatedHeader(['Acme', 'acme.com', 'a@acme.com', 'active'], headers)).toBe(false);
+    expect(isRepeatedHeader(['Company', '', '', ''], headers)).toBe(false);
+  });
+});
