@@ -3,12 +3,12 @@
 // client's own entries (suppression-service checkBatch); here they are added, removed and listed,
 // with the same rules as a client's manual entries and audited in suppression_events with no
 // client (client_id AGENCY_WIDE_CLIENT_ID).
-import type { Database } from '../db/database.js';
+import { AuditedService } from './service-base.js';
 import { isoTimestamp } from '../db/database.js';
 import { AGENCY_WIDE_CLIENT_ID, OPT_OUT_REASONS } from '../db/schema-constants.js';
 import type { TargetKind } from '../domain/targets.js';
 import { AosError } from '../errors.js';
-import { parseAllTargets, parseReason, type SuppressionEntryView, type SuppressionEventView, type TargetInput } from './suppression-service.js';
+import { auditTrail, parseAllTargets, parseReason, type SuppressionEntryView, type SuppressionEventView, type TargetInput } from './suppression-service.js';
 
 export const ALL_CLIENTS = '(all clients)';
 
@@ -60,16 +60,7 @@ function upsertSql(kind: TargetKind): string {
     select action, count(*)::int as n from events group by action`;
 }
 
-export class AgencyListService {
-  private readonly db: Database;
-  private readonly actor: string;
-  private readonly now: () => Date;
-
-  constructor(options: { db: Database; actor?: string; now?: () => Date }) {
-    this.db = options.db;
-    this.actor = options.actor ?? 'library';
-    this.now = options.now ?? (() => new Date());
-  }
+export class AgencyListService extends AuditedService {
 
   async add(options: { targets: readonly TargetInput[]; reason: string; expiresAt?: Date | null | undefined; note?: string | undefined; force?: boolean | undefined }): Promise<AgencyChangeResult> {
     const reason = parseReason(options.reason);
@@ -158,24 +149,6 @@ export class AgencyListService {
 
   /** The agency-wide list's audit trail (events without a client). */
   async history(options: { target?: string | undefined; limit?: number } = {}): Promise<SuppressionEventView[]> {
-    const value = options.target !== undefined ? (parseAllTargets([{ value: options.target }])[0]?.value ?? null) : null;
-    const rows = await this.db.query<Record<string, unknown>>(
-      `select id::text as id, at, action, kind, target, reason_before, reason_after, expires_at, notes, actor, source
-         from suppression_events where client_id = '${AGENCY_WIDE_CLIENT_ID}' and ($1::text is null or target = $1) order by id limit $2`,
-      [value, options.limit ?? 100_000],
-    );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      at: isoTimestamp(r.at),
-      action: r.action as SuppressionEventView['action'],
-      kind: r.kind as TargetKind,
-      target: r.target as string,
-      reason_before: (r.reason_before as string | null) ?? null,
-      reason_after: (r.reason_after as string | null) ?? null,
-      expires_at: isoTimestamp(r.expires_at),
-      notes: (r.notes as string | null) ?? null,
-      actor: r.actor as string,
-      source: r.source as SuppressionEventView['source'],
-    }));
+    return auditTrail(this.db, AGENCY_WIDE_CLIENT_ID, options.target, options.limit);
   }
 }

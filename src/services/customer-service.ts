@@ -1,6 +1,7 @@
 // CustomerService: a client's customers as ops see them — listed, shown with the entries and
 // import runs behind them, and removed (audited) with the imported entries nobody else holds.
-import type { Database, Queryable } from '../db/database.js';
+import { AuditedService } from './service-base.js';
+import type { Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { CUSTOMER_STATUSES, OPT_OUT_REASONS, type CustomerStatus } from '../db/schema-constants.js';
 import { parseTarget, printable } from '../domain/targets.js';
@@ -109,16 +110,7 @@ export function parseCustomerStatus(text: string | undefined): CustomerStatus | 
 
 const optOutList = OPT_OUT_REASONS.map((r) => `'${r}'`).join(', ');
 
-export class CustomerService {
-  private readonly db: Database;
-  private readonly actor: string;
-  private readonly now: () => Date;
-
-  constructor(options: { db: Database; actor?: string; now?: () => Date }) {
-    this.db = options.db;
-    this.actor = options.actor ?? 'library';
-    this.now = options.now ?? (() => new Date());
-  }
+export class CustomerService extends AuditedService {
 
   /** A client's customers by company name, streamed in pages; search matches name, domain, contact. */
   async *list(options: { client: string; search?: string | undefined; status?: string | undefined }): AsyncGenerator<CustomerView> {

@@ -1,6 +1,6 @@
 // Expiry policy: a client's default expiry per reason, and what is about to lapse, so that a
 // win-back campaign is a decision rather than an accident.
-import type { Database } from '../db/database.js';
+import { AuditedService } from './service-base.js';
 import { isoTimestamp } from '../db/database.js';
 import { expiryFromDuration } from '../domain/expiry.js';
 import { parseExpirySetting, type ExpirySetting } from '../domain/expiry-policy.js';
@@ -19,16 +19,7 @@ export interface ExpiringEntry {
   expires_at: string;
 }
 
-export class ExpiryPolicyService {
-  private readonly db: Database;
-  private readonly actor: string;
-  private readonly now: () => Date;
-
-  constructor(options: { db: Database; actor?: string; now?: () => Date }) {
-    this.db = options.db;
-    this.actor = options.actor ?? 'library';
-    this.now = options.now ?? (() => new Date());
-  }
+export class ExpiryPolicyService extends AuditedService {
 
   /** Sets (or, with `none`, drops) default expiries of a client: `past_customer=24m`. */
   async set(options: { client: string; expire: readonly string[] }): Promise<{ client: string; expiry_defaults: Record<string, string> }> {

@@ -529,31 +529,7 @@ export class SuppressionService {
 
   async history(options: { client: string; target?: string | undefined; limit?: number }): Promise<SuppressionEventView[]> {
     const ref = await this.resolveClient(options.client);
-    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_COUNT)) {
-      throw new AosError('usage', `invalid limit ${String(options.limit)}: expected a whole number from 1 to ${MAX_COUNT}`);
-    }
-    let value: string | null = null;
-    if (options.target !== undefined) value = (parseAllTargets([{ value: options.target }])[0] as Target).value;
-    const rows = await this.db.query<Record<string, unknown>>(
-      // Ordered by the bigint id, not its text form (which put 10 before 2): ids follow time.
-      `select e.id::text as id, e.at, e.action, e.kind, e.target, e.reason_before, e.reason_after, e.expires_at, e.notes, e.actor, e.source
-         from suppression_events e where e.client_id = $1 and ($2::text is null or e.target = $2)
-        order by e.id limit $3`,
-      [ref.id, value, options.limit ?? 100_000],
-    );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      at: isoTimestamp(r.at),
-      action: r.action as SuppressionEventView['action'],
-      kind: r.kind as TargetKind,
-      target: r.target as string,
-      reason_before: r.reason_before as string | null,
-      reason_after: r.reason_after as string | null,
-      expires_at: isoTimestamp(r.expires_at),
-      notes: r.notes as string | null,
-      actor: r.actor as string,
-      source: r.source as SuppressionEventView['source'],
-    }));
+    return auditTrail(this.db, ref.id, options.target, options.limit);
   }
 }
 
@@ -610,4 +586,34 @@ function upsertManualSql(kind: TargetKind): string {
         from upserted u left join before b on b.value = u.value
       returning action)
     select action, count(*)::int as n from events group by action`;
+}
+
+/**
+ * A list's audit trail, oldest first: a client's, or the agency-wide list's (its events carry
+ * AGENCY_WIDE_CLIENT_ID). Ordered by the bigint id, not its text form (which put 10 before 2).
+ */
+export async function auditTrail(db: Queryable, clientId: string, target: string | undefined, limit: number | undefined): Promise<SuppressionEventView[]> {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > MAX_COUNT)) {
+    throw new AosError('usage', `invalid limit ${String(limit)}: expected a whole number from 1 to ${MAX_COUNT}`);
+  }
+  const value = target !== undefined ? (parseAllTargets([{ value: target }])[0] as Target).value : null;
+  const rows = await db.query<Record<string, unknown>>(
+    `select e.id::text as id, e.at, e.action, e.kind, e.target, e.reason_before, e.reason_after, e.expires_at, e.notes, e.actor, e.source
+       from suppression_events e where e.client_id = $1 and ($2::text is null or e.target = $2)
+      order by e.id limit $3`,
+    [clientId, value, limit ?? 100_000],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: isoTimestamp(r.at),
+    action: r.action as SuppressionEventView['action'],
+    kind: r.kind as TargetKind,
+    target: r.target as string,
+    reason_before: r.reason_before as string | null,
+    reason_after: r.reason_after as string | null,
+    expires_at: isoTimestamp(r.expires_at),
+    notes: r.notes as string | null,
+    actor: r.actor as string,
+    source: r.source as SuppressionEventView['source'],
+  }));
 }
