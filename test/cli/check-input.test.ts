@@ -9,7 +9,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKER_MIN_BYTES } from '../../src/cli/workers/size.js';
 import { BIN, ndjson, runAos } from '../helpers/cli.js';
-import { freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { cliEnginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-check-input-'));
 let n = 0;
@@ -25,7 +25,7 @@ interface RawResult {
   stderr: string;
 }
 
-describe('aos check: fail closed on every input form [embedded]', () => {
+for (const engine of cliEnginesUnderTest()) describe(`aos check: fail closed on every input form [${engine}]`, () => {
   let fresh: FreshDatabase;
   const aos = (args: string[], input?: string | Buffer) => runAos(args, { env: fresh.env, input, timeoutMs: 120_000 });
   /** Like runAos, with stdout as bytes (for --filter of other encodings) and any stdout fd. */
@@ -53,7 +53,7 @@ describe('aos check: fail closed on every input form [embedded]', () => {
   const verdicts = (stdout: string) => ndjson(stdout).map((o) => `L${o.line} ${'error' in o ? 'invalid' : o.suppressed ? 'suppressed' : 'allowed'} ${o.input}`);
 
   beforeAll(async () => {
-    fresh = await freshDatabase('embedded');
+    fresh = await freshDatabase(engine);
     await fresh.db.close();
     expect((await aos(['clients', 'add', 'demo'])).code).toBe(0);
     // linkedin.com is suppressed here only to show that a column of LinkedIn pages is never read as websites.

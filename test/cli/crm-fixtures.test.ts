@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runAos } from '../helpers/cli.js';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { cliEnginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 import { hubspotWideCsv, hubspotWideHeaders } from '../helpers/hubspot-wide.js';
 
 const fixture = (name: string) => new URL(`../fixtures/crm/${name}`, import.meta.url).pathname;
@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'aos-crm-'));
 /** Targets every fixture's client must leave allowed: platforms, webmail, furniture. */
 const NEVER_SUPPRESSED = ['linkedin.com', 'facebook.com', 'gmail.com', 'someone@gmail.com', 'salesforce.com', 'grandtotals.com'];
 
-for (const engine of enginesUnderTest()) {
+for (const engine of cliEnginesUnderTest()) {
   describe(`CRM exports imported with --yes, then checked [${engine}]`, () => {
     let fresh: FreshDatabase;
     const aos = (args: string[]) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' } });

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runAos } from '../helpers/cli.js';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { cliEnginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 import { KEYS, runOnPty } from '../helpers/pty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-customers-'));
 const FIRST = 'Company,Website,Contact Email,Status\nBuildRight,buildright.com.au,sarah@buildright.com.au,active\n"=HYPERLINK(""x"")",formula.io,,active\n';
 const SECOND = 'Company,Website,Contact Email,Status\nBuildRight,buildright.com.au,sarah@buildright.com.au,churned\nPied Piper,piedpiper.com,,active\n';
 
-for (const engine of enginesUnderTest()) {
+for (const engine of cliEnginesUnderTest()) {
   describe(`aos customers and aos imports [${engine}]`, () => {
     let fresh: FreshDatabase;
     const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });

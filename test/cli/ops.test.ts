@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAos } from '../helpers/cli.js';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { cliEnginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-ops-'));
 
-for (const engine of enginesUnderTest()) {
+for (const engine of cliEnginesUnderTest()) {
   describe(`ops commands [${engine}]`, () => {
     let fresh: FreshDatabase;
     const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runAos } from '../helpers/cli.js';
-import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+import { cliEnginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-safety-'));
 
-for (const engine of enginesUnderTest()) {
+for (const engine of cliEnginesUnderTest()) {
   describe(`issue 15 through the CLI [${engine}]`, () => {
     let fresh: FreshDatabase;
     const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });

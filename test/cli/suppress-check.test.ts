@@ -2,12 +2,12 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
+import { addClients, cliEnginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 import { ndjson, runAos } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-cli-'));
 
-for (const engine of enginesUnderTest()) {
+for (const engine of cliEnginesUnderTest()) {
   describe(`aos suppress and aos check [${engine}]`, () => {
     let fresh: CliDatabase;
     const aos = (args: string[], input?: string) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' }, input });

@@ -80,6 +80,17 @@ export function enginesUnderTest(): Engine[] {
   return inject('postgresAvailable') ? ['embedded', 'postgres'] : ['embedded'];
 }
 
+/**
+ * For CLI tests of behaviour that does not depend on the engine (input rules, commands, output):
+ * one engine, the server when it answers — each `aos` run on the embedded database spends ~1 s
+ * starting PGlite. The engine's own CLI behaviour (lock, first run, faults, the interactive
+ * import) is tested on both elsewhere; AOS_STRESS=1 runs these on both too.
+ */
+export function cliEnginesUnderTest(): Engine[] {
+  const all = enginesUnderTest();
+  return process.env.AOS_STRESS === '1' ? all : [all.includes('postgres') ? 'postgres' : 'embedded'];
+}
+
 /** describe() once per engine, with a fresh database for the block: `const t = eachDatabase(...)`. */
 export function describeEachDatabase(name: string, body: (ctx: { db: () => Database; engine: Engine }) => void): void {
   for (const engine of enginesUnderTest()) {
