@@ -36,12 +36,18 @@ export class CliContext {
     return n;
   }
 
+  /** A PostgreSQL server (postgres.js), not the embedded database. */
+  get usesServer(): boolean {
+    return Boolean(this.globals.databaseUrl || this.env.DATABASE_URL);
+  }
+
   async database(migrations: OpenDatabaseOptions['migrations'] = 'require'): Promise<Database> {
     if (this.db) return this.db;
-    const { openDatabase } = await import('../db/open.js');
+    const { openDatabase, defaultDataDir } = await import('../db/open.js');
     this.db = await openDatabase({
       url: this.globals.databaseUrl || this.env.DATABASE_URL || undefined,
-      dataDir: undefined,
+      // The environment the CLI was given, not the library's process.env.
+      dataDir: defaultDataDir(this.env),
       waitSeconds: this.waitSeconds(),
       migrations,
       // initdb takes seconds: a first run that says nothing looks hung.

@@ -1,6 +1,7 @@
 // Builds the commander program and is the ONE place that maps errors to exit codes (SPEC §1).
 import { Command, CommanderError, type Option } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
+import { isDatabaseFailure } from '../db/errors.js';
 import { AosError } from '../errors.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClientsCommands } from './commands/clients.js';
@@ -103,15 +104,6 @@ function configureErrors(cmd: Command<unknown[], Record<string, unknown>, Record
   for (const sub of cmd.commands) configureErrors(sub as never, output);
 }
 
-/** Unexpected errors that still come from the database driver are database errors (exit 3). */
-function looksLikeDatabaseFailure(e: unknown): boolean {
-  const err = e as { code?: unknown; name?: string; message?: string } | null;
-  if (!err || typeof err !== 'object') return false;
-  if (err.name === 'PostgresError') return true;
-  const network = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
-  return typeof err.code === 'string' && (network.includes(err.code) || /^(CONNECTION_|CONNECT_)/.test(err.code));
-}
-
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const debug = env.AOS_DEBUG === '1';
   const wantsColor = !argv.includes('--no-color');
@@ -127,7 +119,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       return;
     }
     const err = e as Error;
-    const database = looksLikeDatabaseFailure(e);
+    const database = isDatabaseFailure(e);
     output.error(
       database ? `database error: ${err?.message ?? String(e)}` : `internal error: ${err?.message ?? String(e)}`,
       debug ? undefined : database ? undefined : 'this is a bug in aos; rerun with AOS_DEBUG=1 for the stack trace',
@@ -144,9 +136,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     });
   }
 
-  // postgres.js can throw from a socket callback after a connection loss (porsager/postgres#1133).
+  // postgres.js can throw a TypeError from a socket callback after a connection loss
+  // (porsager/postgres#1133). Only with a server: on the embedded database a TypeError is a bug.
   const lastResort = (e: unknown) => {
-    fail(looksLikeDatabaseFailure(e) || (e as Error)?.name === 'TypeError' ? new AosError('database', `database connection lost: ${(e as Error)?.message ?? e}`) : e);
+    const lostConnection = isDatabaseFailure(e) || ((e as Error)?.name === 'TypeError' && Boolean(context?.usesServer));
+    fail(lostConnection ? new AosError('database', `database connection lost: ${(e as Error)?.message ?? e}`) : e);
     process.exit(process.exitCode ?? 70);
   };
   process.on('uncaughtException', lastResort);

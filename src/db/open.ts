@@ -3,6 +3,7 @@ import { accessSync, constants as fsConstants, existsSync, mkdirSync, readdirSyn
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { AosError } from '../errors.js';
+import { isUnreachable } from './errors.js';
 import type { Database, Queryable, Row } from './database.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { migrationState } from './migrations.js';
@@ -84,10 +85,8 @@ export function isDiskFull(e: unknown): boolean {
 /** Driver and connection failures become exit-3 errors that name the database, never stacks. */
 export function databaseError(location: string, e: unknown): AosError {
   if (e instanceof AosError) return e;
-  const err = e as { code?: string; message?: string };
   const detail = describeFailure(e);
-  const unreachable = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'EHOSTUNREACH', 'ECONNRESET'];
-  if (err?.code && unreachable.includes(err.code)) {
+  if (isUnreachable(e)) {
     return new AosError('database', `cannot reach database ${location}: ${detail}`, 'check --database-url / DATABASE_URL and that the server is running', { cause: e });
   }
   if (isDiskFull(e)) {
