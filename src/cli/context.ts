@@ -62,3 +62,6 @@ export class CliContext {
     if (db) await db.close();
   }
 }
+
+/** How a command gets the context (created on first use, after the global flags are parsed). */
+export type ContextProvider = () => CliContext;

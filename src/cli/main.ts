@@ -13,10 +13,10 @@ import { registerImportsCommands } from './commands/imports.js';
 import { registerSignalsCommands } from './commands/signals.js';
 import { registerSuppressCommands } from './commands/suppress.js';
 import { registerSuppressWhoCommand } from './commands/suppress-who.js';
-import { CliContext, type GlobalOptions } from './context.js';
+import { CliContext, type ContextProvider, type GlobalOptions } from './context.js';
 import { colorWanted, Output } from './output.js';
 
-export type ContextProvider = () => CliContext;
+export type { ContextProvider } from './context.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -8,7 +8,7 @@ import { printable, withoutControls } from '../../domain/printable.js';
 import { displayTarget, targetAsTyped } from '../../domain/display.js';
 import { openInput, openOutputFile, refuseOverwritingInput, type InputSource } from '../inputs.js';
 import { NO_BOM_HELP } from '../../csv/people-csv.js';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 import type { Output } from '../output.js';
 
 function describeOutcome(o: CheckOutcome, out: Output, row?: LeadRow): string {

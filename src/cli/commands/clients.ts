@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { ClientService, parseServices } from '../../services/client-service.js';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 
 export function registerClientsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const clients = program

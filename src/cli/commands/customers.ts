@@ -3,7 +3,7 @@ import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
 import { neutralizeFormula } from '../../csv/neutralize.js';
 import { AosError } from '../../errors.js';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 
 const CSV_COLUMNS = ['company_name', 'domain', 'contact_email', 'contact_name', 'status', 'customer_since', 'churned_at', 'deal_value', 'source', 'external_id', 'id', 'updated_at'] as const;
 

@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 
 export function registerDbCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const db = program

@@ -5,7 +5,7 @@ import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
 import { neutralizeFormula } from '../../csv/neutralize.js';
 import { AosError } from '../../errors.js';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const subcommand = (program: Command<[], Record<string, unknown>>, name: string) => program.commands.find((c) => c.name() === name) ?? program.command(name);

@@ -6,7 +6,7 @@ import { parseStatusMap, type StatusClass } from '../../domain/values.js';
 import { AosError } from '../../errors.js';
 import { withoutControls } from '../../domain/printable.js';
 import { openInput, openOutputFile } from '../inputs.js';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 import { neutralizeFormula } from '../../csv/neutralize.js';
 import { NO_BOM_HELP } from '../../csv/people-csv.js';
 

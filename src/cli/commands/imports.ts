@@ -1,6 +1,6 @@
 import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 
 const shortId = (id: string) => id.slice(0, 8);
 

@@ -6,7 +6,7 @@ import { withoutControls } from '../../domain/printable.js';
 import { displayTarget, targetAsTyped } from '../../domain/display.js';
 import { openInput } from '../inputs.js';
 import { BOM_HELP } from '../../csv/people-csv.js';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 import type { BuyerSignalView, SignalView } from '../../services/buyer-signal-service.js';
 
 /** Full signal or the anonymous four fields (the service's isFullSignal, without loading it here). */

@@ -1,7 +1,7 @@
 // `aos suppress who`: an ops command beside the other suppress subcommands (kept in its own file).
 import { withoutControls as safe } from '../../domain/printable.js';
 import type { Command } from '@commander-js/extra-typings';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 
 export function registerSuppressWhoCommand(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const suppress = program.commands.find((c) => c.name() === 'suppress') ?? program.command('suppress');

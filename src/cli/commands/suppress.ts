@@ -7,7 +7,7 @@ import { AosError } from '../../errors.js';
 import type { TargetInput } from '../../services/suppression-service.js';
 import { openInput } from '../inputs.js';
 import { addAgencyWide, agencyWide, historyAgencyWide, listAgencyWide, removeAgencyWide } from './agency-list.js';
-import type { ContextProvider } from '../main.js';
+import type { ContextProvider } from '../context.js';
 
 const WARN_EACH_MAX = 10;
 
