@@ -1,6 +1,7 @@
 // CustomerImportService: a client's customers from a CSV into client_customers, the suppression
 // list and the platform signals, all-or-nothing (SPEC §7).
-import type { Database, Queryable } from '../db/database.js';
+import { AuditedService, type ServiceOptions } from './service-base.js';
+import type { Queryable } from '../db/database.js';
 import type { CustomerStatus } from '../db/schema-constants.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
@@ -141,11 +142,7 @@ export interface ImportRequest {
   confirmMassChurn?: (diff: ImportDiff) => Promise<boolean>;
 }
 
-export interface ImportServiceOptions {
-  db: Database;
-  actor?: string;
-  now?: () => Date;
-}
+export type ImportServiceOptions = ServiceOptions;
 
 /** Rows sent to the staging table per statement (one array parameter per column). */
 export const IMPORT_BATCH_SIZE = 10_000;
@@ -407,17 +404,7 @@ function withDelimiterHint(e: AosError, headers: readonly string[], delimiter: s
   );
 }
 
-export class CustomerImportService {
-  private readonly db: Database;
-  private readonly actor: string;
-  private readonly now: () => Date;
-
-  constructor(options: ImportServiceOptions) {
-    this.db = options.db;
-    this.actor = options.actor ?? 'library';
-    this.now = options.now ?? (() => new Date());
-  }
-
+export class CustomerImportService extends AuditedService {
   /** The mapping and settings confirmed by the last import of this client with the same header set. */
   async rememberedMapping(clientId: string, headers: readonly string[]): Promise<RememberedMapping | null> {
     const rows = await this.db.query<{ mapping: unknown }>(

@@ -1,6 +1,7 @@
 // ImportRunService: the import runs of a client, and undoing one from its row-change log
 // (import_run_changes, written by triggers while the import ran; see import-change-log.ts).
-import type { Database, Queryable } from '../db/database.js';
+import { AuditedService, type ServiceOptions } from './service-base.js';
+import type { Queryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS } from '../db/schema-constants.js';
 import { AosError } from '../errors.js';
@@ -62,11 +63,7 @@ export interface UndoResult {
   signals_refreshed: number;
 }
 
-export interface ImportRunServiceOptions {
-  db: Database;
-  actor?: string;
-  now?: () => Date;
-}
+export type ImportRunServiceOptions = ServiceOptions;
 
 const MAX_NAMED = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -158,17 +155,7 @@ function targetOf(table: string, image: Record<string, unknown> | null): string 
   return ((image.domain ?? image.email) as string | null) ?? '?';
 }
 
-export class ImportRunService {
-  private readonly db: Database;
-  private readonly actor: string;
-  private readonly now: () => Date;
-
-  constructor(options: ImportRunServiceOptions) {
-    this.db = options.db;
-    this.actor = options.actor ?? 'library';
-    this.now = options.now ?? (() => new Date());
-  }
-
+export class ImportRunService extends AuditedService {
   async list(options: { client: string; limit?: number }): Promise<ImportRunView[]> {
     const client = await new ClientService(this.db).resolve(options.client);
     const rows = await this.db.query<Record<string, unknown>>(
