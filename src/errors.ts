@@ -11,19 +11,52 @@ export const EXIT_CODES: Record<AosErrorCode, number> = {
   interrupted: 130,
 };
 
+/**
+ * Names an option or a command in a message: `{force}` is the library option `force`,
+ * `{command:clients list}` a command. The library spells them as options and method-neutral words;
+ * the CLI as flags (`--force`) and commands (`aos clients list`), see src/cli/flags.ts. So the
+ * library never tells a platform caller to "pass --force".
+ */
+export interface Spelling {
+  option(name: string): string;
+  command(words: string): string;
+}
+
+const LIBRARY_SPELLING: Spelling = {
+  option: (name) => `option ${name}`,
+  command: (words) => `"${words}"`,
+};
+
+/** A message or hint with its `{option}` and `{command:…}` names spelled out. */
+export function spell(template: string, spelling: Spelling): string {
+  return template.replace(/\{(command:)?([a-zA-Z][\w -]*)\}/g, (_, command: string | undefined, name: string) =>
+    command ? spelling.command(name) : spelling.option(name),
+  );
+}
+
 export class AosError extends Error {
   readonly code: AosErrorCode;
   readonly hint: string | undefined;
+  /** The message and hint as written, with their `{option}` names unspelled. */
+  readonly template: { message: string; hint: string | undefined };
 
   constructor(code: AosErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(spell(message, LIBRARY_SPELLING), options);
     this.name = 'AosError';
     this.code = code;
-    this.hint = hint;
+    this.hint = hint === undefined ? undefined : spell(hint, LIBRARY_SPELLING);
+    this.template = { message, hint };
   }
 
   get exitCode(): number {
     return EXIT_CODES[this.code];
   }
-}
 
+  /** The message and hint in another spelling (the CLI's flags and commands). */
+  spelled(spelling: Spelling): { message: string; hint: string | undefined } {
+    return {
+      message: spell(this.template.message, spelling),
+      hint: this.template.hint === undefined ? undefined : spell(this.template.hint, spelling),
+    };
+  }
+}

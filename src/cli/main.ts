@@ -1,7 +1,7 @@
 // Builds the commander program and is the ONE place that maps errors to exit codes (SPEC §1).
 import { Command, CommanderError, type Option } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
-import { isDatabaseFailure } from '../db/errors.js';
+import { driverError, isDatabaseFailure } from '../db/errors.js';
 import { AosError } from '../errors.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClientsCommands } from './commands/clients.js';
@@ -13,6 +13,7 @@ import { registerImportsCommands } from './commands/imports.js';
 import { registerSignalsCommands } from './commands/signals.js';
 import { registerSuppressCommands } from './commands/suppress.js';
 import { registerSuppressWhoCommand } from './commands/suppress-who.js';
+import { CLI_SPELLING } from './flags.js';
 import { CliContext, type ContextProvider, type GlobalOptions } from './context.js';
 import { colorWanted, Output } from './output.js';
 
@@ -113,12 +114,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
 
   const fail = (e: unknown): void => {
     if (e instanceof AosError) {
-      output.error(e.message, e.hint);
+      const { message, hint } = e.spelled(CLI_SPELLING);
+      output.error(message, hint);
       if (debug && e.cause) console.error(e.cause);
       process.exitCode = e.exitCode;
       return;
     }
-    const err = e as Error;
+    // Never drizzle's "Failed query: …" (it lists every parameter): the driver's own words.
+    const err = driverError(e) as Error;
     const database = isDatabaseFailure(e);
     output.error(
       database ? `database error: ${err?.message ?? String(e)}` : `internal error: ${err?.message ?? String(e)}`,

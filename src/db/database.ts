@@ -1,12 +1,21 @@
-// The database handle every service takes: plain parameterized SQL over either engine.
-// Drizzle owns the schema and the migrations (src/db/schema.ts, drizzle/); queries go straight to
-// the driver because loading drizzle's query layer costs ~60 ms on every start, which the
-// fast path of `aos check` cannot afford (see README, "Design choices").
+// The database handle every service takes. Services reach PostgreSQL through Drizzle on either
+// driver (drizzle-orm/postgres-js for a server, drizzle-orm/pglite for the embedded database):
+// the query builder for ordinary reads and writes, drizzle's `sql` template with schema column
+// references for the set-based statements, so renaming a column in schema.ts breaks the build.
+import type { SQLWrapper } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 export type Row = Record<string, unknown>;
 
+/**
+ * Drizzle over either driver, or a transaction of it (a transaction is a PgDatabase too). Its
+ * query-result type is left open because the two drivers shape `execute` results differently:
+ * read rows through rowsOf().
+ */
+export type Orm = PgDatabase<PgQueryResultHKT>;
+
 export interface Queryable {
-  /** Runs one statement with $1… parameters and returns its rows. */
+  /** Raw SQL with $1… parameters, for tests and tools; services use run() and transaction(). */
   query<T extends object = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
@@ -16,9 +25,17 @@ export interface Database extends Queryable {
   readonly kind: DatabaseKind;
   /** The server URL with its password redacted, or the embedded data directory. */
   readonly location: string;
+  /** Runs fn with the query builder outside a transaction; a failure becomes AosError('database'). */
+  run<T>(fn: (orm: Orm) => Promise<T>): Promise<T>;
   /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Orm) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** The rows of a statement run with drizzle's `execute` (postgres.js gives an array, PGlite `{ rows }`). */
+export async function rowsOf<T extends object = Row>(orm: Orm, statement: SQLWrapper): Promise<T[]> {
+  const result = (await orm.execute(statement)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** Dates come back as Date from one driver path and strings from another: one ISO form out. */
@@ -27,4 +44,23 @@ export function isoTimestamp(value: unknown): string | null {
   if (value instanceof Date) return value.toISOString();
   const parsed = new Date(String(value));
   return Number.isNaN(parsed.getTime()) ? String(value) : parsed.toISOString();
+}
+
+/**
+ * TRANSITIONAL (issue 18): a $1-style statement run through drizzle, so code not yet written with
+ * the `sql` template keeps working inside run()/transaction(). Goes once no service uses it.
+ */
+export function legacyQueryable(orm: Orm): Queryable {
+  return {
+    async query<T extends object = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+      const { sql } = await import('drizzle-orm');
+      const parts = text.split(/\$(\d+)/);
+      const statement = sql.empty();
+      parts.forEach((part, i) => {
+        if (i % 2 === 0) statement.append(sql.raw(part));
+        else statement.append(sql`${sql.param(params[Number(part) - 1])}`);
+      });
+      return rowsOf<T>(orm, statement);
+    },
+  };
 }

@@ -9,14 +9,26 @@ const UNREACHABLE = new Set([
 
 /** The server cannot be reached, or the connection to it was lost. */
 export function isUnreachable(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
+  const code = (driverError(e) as { code?: unknown } | null)?.code;
   return typeof code === 'string' && UNREACHABLE.has(code);
 }
 
 /** An error of the database or its driver (a PostgreSQL error, or a lost connection). */
 export function isDatabaseFailure(e: unknown): boolean {
+  if (driverError(e) !== e) return true;
   const err = e as { code?: unknown; name?: unknown } | null;
   if (!err || typeof err !== 'object') return false;
   if (err.name === 'PostgresError') return true;
   return isUnreachable(e) || (typeof err.code === 'string' && /^(CONNECTION_|CONNECT_)/.test(err.code));
 }
+
+/**
+ * The driver's own error behind drizzle's DrizzleQueryError ("Failed query: …" with the statement
+ * and every parameter in its message, which must never reach a user), or the error itself.
+ */
+export function driverError(e: unknown): unknown {
+  const err = e as { name?: unknown; query?: unknown; params?: unknown; cause?: unknown } | null;
+  if (err && typeof err === 'object' && typeof err.query === 'string' && 'params' in err && err.cause !== undefined) return err.cause;
+  return e;
+}
+

@@ -3,8 +3,8 @@ import { accessSync, constants as fsConstants, existsSync, mkdirSync, readdirSyn
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { AosError } from '../errors.js';
-import { isUnreachable } from './errors.js';
-import type { Database, Queryable, Row } from './database.js';
+import { driverError, isDatabaseFailure, isUnreachable } from './errors.js';
+import type { Database, Orm, Queryable, Row } from './database.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { migrationState } from './migrations.js';
 
@@ -60,7 +60,8 @@ const EMSCRIPTEN_ERRNO: Record<number, string> = {
 };
 
 /** What went wrong, in words: never "undefined", "[object Object]" or an empty string. */
-export function describeFailure(e: unknown): string {
+export function describeFailure(failure: unknown): string {
+  const e = driverError(failure);
   if (e instanceof AosError) return e.message;
   if (e === null || e === undefined) return 'unknown error';
   if (typeof e !== 'object') return String(e) || 'unknown error';
@@ -83,7 +84,8 @@ export function isDiskFull(e: unknown): boolean {
 }
 
 /** Driver and connection failures become exit-3 errors that name the database, never stacks. */
-export function databaseError(location: string, e: unknown): AosError {
+export function databaseError(location: string, failure: unknown): AosError {
+  const e = driverError(failure);
   if (e instanceof AosError) return e;
   const detail = describeFailure(e);
   if (isUnreachable(e)) {
@@ -122,22 +124,33 @@ async function openPostgres(url: string): Promise<WithRaw> {
     throw new AosError('usage', `invalid database URL ${location}: ${(e as Error).message}`, 'expected postgres://user:password@host:5432/dbname');
   }
   const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location);
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const orm = drizzle(sql) as unknown as Orm;
+  // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
+  const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e) : e);
   return {
     [RAW]: sql,
     kind: 'postgres',
     location,
     query: base.query,
+    async run(fn) {
+      try {
+        return await fn(orm);
+      } catch (e) {
+        throw failed(e);
+      }
+    },
     async transaction(fn) {
       let bodyDone = false;
       try {
-        return (await sql.begin(async (tx) => {
-          const result = await fn(wrapQueryable((text, params) => tx.unsafe(text, params as never[]), location));
+        return await orm.transaction(async (tx) => {
+          const result = await fn(tx);
           bodyDone = true;
           return result;
-        })) as never;
+        });
       } catch (e) {
-        // The body's own errors (already AosErrors when they came from a query) pass unchanged.
-        throw bodyDone ? databaseError(location, e) : e;
+        // After the body, only COMMIT can have failed: that is the database's failure whatever it says.
+        throw bodyDone ? databaseError(location, e) : failed(e);
       }
     },
     async close() {
@@ -377,14 +390,48 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     if (!isDiskFull(e) && isDamage(e)) return damagedError(dataDir, e);
     return databaseError(dataDir, e);
   };
-  const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) => {
-    const db = await healthy();
+  type PGliteInstance = import('@electric-sql/pglite').PGlite;
+  type Statement = (client: Pick<PGliteInstance, 'query'>) => Promise<unknown>;
+  const statement = async <R>(client: Pick<PGliteInstance, 'query'> | undefined, run: (c: Pick<PGliteInstance, 'query'>) => Promise<R>): Promise<R> => {
+    const target = client ?? (await healthy());
     try {
-      return (await settles(db.query<Row>(text, params as unknown[]))).rows as T[];
+      return await settles(run(target));
     } catch (e) {
       throw failed(e);
     }
   };
+  const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) =>
+    (await statement(undefined, (c) => c.query<Row>(text, params as unknown[]))).rows as T[];
+  // What drizzle sees as its PGlite: every statement goes through the same guards as query().
+  const guarded = (client: Pick<PGliteInstance, 'query'> | undefined) => ({
+    query: ((text: string, params?: unknown[], options?: object) => statement(client, (c) => c.query(text, params, options))) as PGliteInstance['query'],
+  });
+  const transactionOf = async <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>): Promise<T> => {
+    const db = await healthy();
+    let bodyError: { error: unknown } | undefined;
+    try {
+      return await settles(db.transaction(async (tx) => {
+        try {
+          return await fn(guarded(tx));
+        } catch (e) {
+          bodyError = { error: e };
+          throw e;
+        }
+      }));
+    } catch (e) {
+      if (bodyError === undefined) throw failed(e); // COMMIT failed
+      if (e !== bodyError.error) {
+        // The rollback itself failed: the instance is unusable, and the body's error is the news.
+        broken = true;
+        throw failed(bodyError.error);
+      }
+      throw e;
+    }
+  };
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const orm = drizzle({ client: { ...guarded(undefined), transaction: transactionOf } as unknown as PGliteInstance }) as unknown as Orm;
+  // Statements fail as AosErrors (failed() above) that drizzle wraps: unwrap them; the caller's own errors pass.
+  const unwrap = (e: unknown) => (driverError(e) instanceof AosError ? driverError(e) : isDatabaseFailure(e) ? failed(driverError(e)) : e);
   let closed = false;
   return {
     // The migrator needs the instance itself: the current one, should a failure have replaced it.
@@ -394,34 +441,18 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     kind: 'embedded',
     location: dataDir,
     query,
-    async transaction(fn) {
-      const db = await healthy();
-      let bodyError: { error: unknown } | undefined;
+    async run(fn) {
       try {
-        return await settles(db.transaction(async (tx) => {
-          try {
-            return await fn({
-              async query<T extends object>(text: string, params: readonly unknown[] = []) {
-                try {
-                  return (await settles(tx.query<Row>(text, params as unknown[]))).rows as T[];
-                } catch (e) {
-                  throw failed(e);
-                }
-              },
-            });
-          } catch (e) {
-            bodyError = { error: e };
-            throw e;
-          }
-        }));
+        return await fn(orm);
       } catch (e) {
-        if (bodyError === undefined) throw failed(e); // COMMIT failed
-        if (e !== bodyError.error) {
-          // The rollback itself failed: the instance is unusable, and the body's error is the news.
-          broken = true;
-          throw bodyError.error instanceof AosError ? bodyError.error : failed(bodyError.error);
-        }
-        throw e;
+        throw unwrap(e);
+      }
+    },
+    async transaction(fn) {
+      try {
+        return await orm.transaction(fn);
+      } catch (e) {
+        throw unwrap(e);
       }
     },
     async close() {

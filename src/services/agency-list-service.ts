@@ -5,6 +5,7 @@
 // client (client_id AGENCY_WIDE_CLIENT_ID).
 import { AuditedService } from './service-base.js';
 import { isoTimestamp } from '../db/database.js';
+import { legacyQueryable } from '../db/database.js';
 import { AGENCY_WIDE_CLIENT_ID, OPT_OUT_REASONS } from '../db/schema-constants.js';
 import type { TargetKind } from '../domain/targets.js';
 import { AosError } from '../errors.js';
@@ -74,7 +75,8 @@ export class AgencyListService extends AuditedService {
     const expiresAt = options.expiresAt ? options.expiresAt.toISOString() : null;
     const now = this.now().toISOString();
     const note = options.note?.trim() || null;
-    const counts = await this.db.transaction(async (tx) => {
+    const counts = await this.db.transaction(async (orm) => {
+      const tx = legacyQueryable(orm);
       // Never weakened silently: an opt-out's reason changed, or an expiry given or brought forward.
       const existing = await tx.query<{ target: string; reason: string; expires_at: unknown }>(
         `select coalesce(domain, email) as target, reason, expires_at from agency_suppression_list
@@ -112,7 +114,8 @@ export class AgencyListService extends AuditedService {
     const targets = parseAllTargets(options.targets);
     const domains = [...new Set(targets.filter((t) => t.kind === 'domain').map((t) => t.value))];
     const emails = [...new Set(targets.filter((t) => t.kind === 'email').map((t) => t.value))];
-    const removed = await this.db.transaction(async (tx) => {
+    const removed = await this.db.transaction(async (orm) => {
+      const tx = legacyQueryable(orm);
       const rows = (await tx.query(`select ${COLUMNS} from agency_suppression_list where domain = any($1::text[]) or email = any($2::text[]) for update`, [domains, emails])).map(view);
       const optOuts = rows.filter((e) => OPT_OUT_REASONS.includes(e.reason));
       if (optOuts.length > 0 && !options.force) {

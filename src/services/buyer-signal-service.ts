@@ -1,6 +1,7 @@
 // BuyerSignalService: platform-wide, anonymous buyer signals per company domain (SPEC §8).
 // Rebuilds and refreshes are set-based SQL; nothing client-private ever leaves client_customers.
 import type { Database, Queryable } from '../db/database.js';
+import { legacyQueryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { buyerScoreSql, scoreBoost } from '../domain/buyer-score.js';
 import { MAX_COUNT } from '../domain/numbers.js';
@@ -216,7 +217,7 @@ export class BuyerSignalService {
   /** Recomputes the whole table in one transaction: readers see the old table until commit. */
   async rebuild(): Promise<RebuildResult> {
     const started = performance.now();
-    const { domains, changed } = await this.options.db.transaction((tx) => BuyerSignalService.refresh(tx, { all: true }));
+    const { domains, changed } = await this.options.db.transaction((orm) => BuyerSignalService.refresh(legacyQueryable(orm), { all: true }));
     const dist = await this.options.db.query<{ buyer_score: number; n: number }>(
       'select buyer_score, count(*)::int as n from platform_buyer_signals group by buyer_score order by buyer_score',
     );

@@ -1,5 +1,7 @@
-import type { Database, Queryable } from '../db/database.js';
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Database, Orm } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
+import { clientCustomers, clients, suppressionList } from '../db/schema.js';
 import { printable } from '../domain/printable.js';
 import { didYouMean } from '../domain/suggest.js';
 export { parseServices } from '../domain/values.js';
@@ -46,31 +48,38 @@ export class ClientService {
   async add(input: { slug: string; name?: string | undefined; services?: string[] | undefined; existOk?: boolean }): Promise<{ client: ClientRef; created: boolean }> {
     const slug = input.slug.trim();
     if (slugLooksLikeId(slug)) {
-      throw new AosError('input', `invalid client slug "${slug}": it looks like a client id`, 'pick a name, for example: aos clients add acme-digital');
+      throw new AosError('input', `invalid client slug "${slug}": it looks like a client id`, 'pick a name, for example acme-digital');
     }
     if (!SLUG.test(slug) || slug.length > 63) {
-      throw new AosError('input', `invalid client slug "${slug}": use lowercase letters, digits and dashes`, 'for example: aos clients add acme-digital --name "Acme Digital"');
+      throw new AosError('input', `invalid client slug "${slug}": use lowercase letters, digits and dashes`, 'for example acme-digital');
     }
     // Kept sorted and distinct: the signals use a client's services as they are.
     const services = [...new Set(input.services ?? [])].sort();
     const bad = services.find((s) => !SERVICE.test(s));
     if (bad !== undefined) throw new AosError('input', `invalid service "${bad}": use lowercase words like seo, ppc, web-design`);
-    const rows = await this.db.query<{ id: string; slug: string; name: string; services: string[] }>(
-      `insert into clients (slug, name, services) values ($1, $2, $3::text[])
-       on conflict (slug) do nothing returning id, slug, name, services`,
-      [slug, input.name?.trim() || slug, services],
+    const returned = { id: clients.id, slug: clients.slug, name: clients.name, services: clients.services };
+    const rows = await this.db.run((orm) =>
+      orm.insert(clients).values({ slug, name: input.name?.trim() || slug, services }).onConflictDoNothing({ target: clients.slug }).returning(returned),
     );
     if (rows[0]) return { client: rows[0], created: true };
     if (input.existOk) return { client: await this.resolve(slug), created: false };
-    throw new AosError('input', `client "${slug}" already exists`, 'pick another slug, or pass --exist-ok to accept the existing client');
+    throw new AosError('input', `client "${slug}" already exists`, 'pick another slug, or pass {existOk} to accept the existing client');
   }
 
   async list(): Promise<ClientSummary[]> {
-    const rows = await this.db.query<{ id: string; slug: string; name: string; services: string[]; created_at: unknown; customers: number; suppressions: number }>(
-      `select c.id, c.slug, c.name, c.services, c.created_at,
-              (select count(*)::int from client_customers cc where cc.client_id = c.id) as customers,
-              (select count(*)::int from suppression_list s where s.client_id = c.id) as suppressions
-         from clients c order by c.slug`,
+    const rows = await this.db.run((orm) =>
+      orm
+        .select({
+          id: clients.id,
+          slug: clients.slug,
+          name: clients.name,
+          services: clients.services,
+          created_at: clients.createdAt,
+          customers: sql<number>`(select count(*)::int from ${clientCustomers} where ${clientCustomers.clientId} = ${clients.id})`,
+          suppressions: sql<number>`(select count(*)::int from ${suppressionList} where ${suppressionList.clientId} = ${clients.id})`,
+        })
+        .from(clients)
+        .orderBy(asc(clients.slug)),
     );
     return rows.map((r) => ({
       id: r.id,
@@ -87,19 +96,21 @@ export class ClientService {
    * Finds a client by id (when the reference is id-shaped) or else by slug — never by either, so a
    * reference names at most one client. An unknown one is a usage error with a did-you-mean.
    */
-  async resolve(ref: string, db: Queryable = this.db): Promise<ClientRef> {
-    if (typeof ref !== 'string' || ref.trim() === '') throw new AosError('usage', 'no client given', 'pass a client slug or id (--client SLUG)');
+  async resolve(ref: string, orm?: Orm): Promise<ClientRef> {
+    if (typeof ref !== 'string' || ref.trim() === '') throw new AosError('usage', 'no client given', 'pass a client slug or id ({client})');
+    if (!orm) return this.db.run((o) => this.resolve(ref, o));
     const key = ref.trim();
-    const rows = isClientId(key)
-      ? await db.query<ClientRef>('select id, slug, name, services from clients where id = $1', [key.toLowerCase()])
-      : await db.query<ClientRef>('select id, slug, name, services from clients where slug = $1', [key.toLowerCase()]);
+    const rows = await orm
+      .select({ id: clients.id, slug: clients.slug, name: clients.name, services: clients.services })
+      .from(clients)
+      .where(isClientId(key) ? eq(clients.id, key.toLowerCase()) : eq(clients.slug, key.toLowerCase()));
     if (rows.length === 1 && rows[0]) return rows[0];
-    const slugs = (await db.query<{ slug: string }>('select slug from clients')).map((r) => r.slug);
+    const slugs = (await orm.select({ slug: clients.slug }).from(clients)).map((r) => r.slug);
     const suggestion = isClientId(key) ? undefined : didYouMean(key.toLowerCase(), slugs);
     throw new AosError(
       'usage',
       `unknown client "${printable(key)}"`,
-      suggestion ? `did you mean "${suggestion}"?` : slugs.length ? 'list clients with `aos clients list`' : 'no clients yet: add one with `aos clients add SLUG`',
+      suggestion ? `did you mean "${suggestion}"?` : slugs.length ? 'list clients with {command:clients list}' : 'no clients yet: add one with {command:clients add SLUG}',
     );
   }
 }

@@ -2,6 +2,7 @@
 // list and the platform signals, all-or-nothing (SPEC §7).
 import { AuditedService, type ServiceOptions } from './service-base.js';
 import type { Queryable } from '../db/database.js';
+import { legacyQueryable } from '../db/database.js';
 import type { CustomerStatus } from '../db/schema-constants.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
@@ -767,7 +768,7 @@ export class CustomerImportService extends AuditedService {
     };
 
     try {
-      const result = await this.db.transaction(run);
+      const result = await this.db.transaction((orm) => run(legacyQueryable(orm)));
       result.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
       return result;
     } catch (e) {

@@ -2,6 +2,7 @@
 // import runs behind them, and removed (audited) with the imported entries nobody else holds.
 import { AuditedService } from './service-base.js';
 import type { Queryable } from '../db/database.js';
+import { legacyQueryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { CUSTOMER_STATUSES, OPT_OUT_REASONS, type CustomerStatus } from '../db/schema-constants.js';
 import { parseTarget, printable } from '../domain/targets.js';
@@ -220,7 +221,8 @@ export class CustomerService extends AuditedService {
   async remove(options: { client: string; target: string }): Promise<CustomerRemoveResult> {
     const client = await new ClientService(this.db).resolve(options.client);
     const now = this.now().toISOString();
-    return this.db.transaction(async (tx) => {
+    return this.db.transaction(async (orm) => {
+      const tx = legacyQueryable(orm);
       // Not while an import of this client runs: it could re-link the entries being removed.
       await tx.query(`select pg_advisory_xact_lock(hashtext('aos:import:' || $1::text))`, [client.id]);
       const customer = await this.resolve(client, options.target, tx, true);

@@ -2,6 +2,7 @@
 // win-back campaign is a decision rather than an accident.
 import { AuditedService } from './service-base.js';
 import { isoTimestamp } from '../db/database.js';
+import { legacyQueryable } from '../db/database.js';
 import { expiryFromDuration } from '../domain/expiry.js';
 import { parseExpirySetting, type ExpirySetting } from '../domain/expiry-policy.js';
 import { AosError } from '../errors.js';
@@ -26,7 +27,8 @@ export class ExpiryPolicyService extends AuditedService {
     if (options.expire.length === 0) throw new AosError('usage', 'nothing to set', 'for example: aos clients set acme --expire past_customer=24m');
     const settings: ExpirySetting[] = options.expire.map(parseExpirySetting);
     const client = await new ClientService(this.db).resolve(options.client);
-    await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (orm) => {
+      const tx = legacyQueryable(orm);
       for (const s of settings) {
         if (s.period === null) await tx.query('delete from client_expiry_defaults where client_id = $1 and reason = $2', [client.id, s.reason]);
         else {

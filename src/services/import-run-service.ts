@@ -2,6 +2,7 @@
 // (import_run_changes, written by triggers while the import ran; see import-change-log.ts).
 import { AuditedService, type ServiceOptions } from './service-base.js';
 import type { Queryable } from '../db/database.js';
+import { legacyQueryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS } from '../db/schema-constants.js';
 import { AosError } from '../errors.js';
@@ -211,7 +212,8 @@ export class ImportRunService extends AuditedService {
     const now = this.now().toISOString();
     const force = Boolean(options.force);
     try {
-      return await this.db.transaction(async (tx) => {
+      return await this.db.transaction(async (orm) => {
+      const tx = legacyQueryable(orm);
         // The hash comparison renders timestamps as the logging trigger did: in UTC.
         await tx.query(`set local timezone to 'UTC'`);
         // The rows put back are not new entries: no default expiry for them (0007's trigger).

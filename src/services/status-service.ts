@@ -1,22 +1,27 @@
+import { getTableName, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
+import { rowsOf } from '../db/database.js';
 import { migrationState, type MigrationState } from '../db/migrations.js';
+import * as schema from '../db/schema.js';
 
 /**
  * Every table of src/db/schema.ts, in the order `aos db status` shows them (a test compares this
  * list with the schema, so a new table cannot be left out of the counts).
  */
-export const TABLES = [
-  'clients',
-  'client_customers',
-  'customer_events',
-  'suppression_list',
-  'suppression_events',
-  'agency_suppression_list',
-  'client_expiry_defaults',
-  'import_runs',
-  'import_run_changes',
-  'platform_buyer_signals',
+const COUNTED = [
+  schema.clients,
+  schema.clientCustomers,
+  schema.customerEvents,
+  schema.suppressionList,
+  schema.suppressionEvents,
+  schema.agencySuppressionList,
+  schema.clientExpiryDefaults,
+  schema.importRuns,
+  schema.importRunChanges,
+  schema.platformBuyerSignals,
 ] as const;
+
+export const TABLES = COUNTED.map((t) => getTableName(t));
 
 export interface DatabaseStatus {
   kind: Database['kind'];
@@ -28,20 +33,21 @@ export interface DatabaseStatus {
 
 export async function databaseStatus(db: Database): Promise<DatabaseStatus> {
   const migrations = await migrationState(db);
-  let tables: Record<string, number> | null = null;
-  if (migrations.applied > 0) {
+  if (migrations.applied === 0) return { kind: db.kind, location: db.location, migrations, tables: null };
+  const tables = await db.run(async (orm) => {
     // A database that is not up to date lacks some tables: count the ones that are there.
-    const present = await db.query<{ name: string }>(
-      `select t as name from unnest($1::text[]) as t where to_regclass('public.' || t) is not null`,
-      [[...TABLES]],
+    const present = await rowsOf<{ name: string }>(
+      orm,
+      sql`select t as name from unnest(${sql.param(TABLES)}::text[]) as t where to_regclass('public.' || t) is not null`,
     );
-    const names = TABLES.filter((t) => present.some((p) => p.name === t));
-    if (names.length > 0) {
-      const [row] = await db.query<Record<string, number>>(
-        `select ${names.map((t) => `(select count(*)::int from ${t}) as ${t}`).join(', ')}`,
-      );
-      tables = row ?? null;
-    }
-  }
+    const names = new Set(present.map((p) => p.name));
+    const counted = COUNTED.filter((t) => names.has(getTableName(t)));
+    if (counted.length === 0) return null;
+    const [row] = await rowsOf<Record<string, number>>(
+      orm,
+      sql`select ${sql.join(counted.map((t) => sql`(select count(*)::int from ${t}) as ${sql.identifier(getTableName(t))}`), sql`, `)}`,
+    );
+    return row ?? null;
+  });
   return { kind: db.kind, location: db.location, migrations, tables };
 }

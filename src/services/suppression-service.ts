@@ -1,5 +1,6 @@
 // SuppressionService: the safety-critical lookup (SPEC §2, §6) and the audited manual changes (§5).
 import type { Database, Queryable } from '../db/database.js';
+import { legacyQueryable } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
 import { OPT_OUT_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
 import { decideLead, isLeadInvalid, leadTargets, type LeadCells } from '../domain/lead-policy.js';
@@ -346,7 +347,8 @@ export class SuppressionService {
 
   /** All live entries of a client, when there are at most preloadMaxEntries; else null. */
   private async preloadEntries(clientId: string): Promise<EntryLookup | null> {
-    return this.db.transaction(async (tx) => {
+    return this.db.transaction(async (orm) => {
+      const tx = legacyQueryable(orm);
       // One snapshot for the count and the rows (repeatable read): no entry slips in between.
       await tx.query('set transaction isolation level repeatable read, read only');
       const [count] = await tx.query<{ n: number }>(
@@ -415,7 +417,8 @@ export class SuppressionService {
     const now = nowDate.toISOString();
     const force = Boolean(options.force);
     const byKind = (kind: TargetKind) => [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.value))];
-    const counts = await this.db.transaction(async (tx) => {
+    const counts = await this.db.transaction(async (orm) => {
+      const tx = legacyQueryable(orm);
       // Every existing entry is read (and locked) first: one weakening refuses the whole call.
       if (!force) {
         const existing = await tx.query<{ target: string; reason: SuppressionReason; expires_at: unknown }>(
@@ -462,7 +465,8 @@ export class SuppressionService {
     const domains = [...new Set(targets.filter((t) => t.kind === 'domain').map((t) => t.value))];
     const emails = [...new Set(targets.filter((t) => t.kind === 'email').map((t) => t.value))];
     const now = this.now().toISOString();
-    const removed = await this.db.transaction(async (tx) => {
+    const removed = await this.db.transaction(async (orm) => {
+      const tx = legacyQueryable(orm);
       const rows = await tx.query(
         `select ${ENTRY_COLUMNS} from suppression_list
           where client_id = $1 and (domain = any($2::text[]) or email = any($3::text[])) for update`,

@@ -1,3 +1,5 @@
+import type { SQLWrapper } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 // Nothing weakens an entry silently (SPEC §5): opt-outs keep their reason, permanent entries stay
 // permanent and expiries only move later, unless the caller passes force. And the audit trail
 // reads in the order it was written.
@@ -160,15 +162,20 @@ describeEachDatabase('suppress remove never deletes an opt-out it did not check'
     const racing: typeof real = Object.assign(Object.create(real) as typeof real, {
       transaction: <T>(fn: (tx: Parameters<Parameters<typeof real.transaction>[0]>[0]) => Promise<T>) =>
         real.transaction((tx) =>
-          fn({
-            query: async <R extends object>(text: string, params?: readonly unknown[]) => {
-              if (!injected && /delete from suppression_list/.test(text)) {
-                injected = true;
-                await other.query(`insert into suppression_list (client_id, email, reason, source) select id, 'late@optout.com', 'unsubscribed', 'manual' from clients where slug = 'racer'`);
-              }
-              return tx.query<R>(text, params);
-            },
-          }),
+          fn(
+            new Proxy(tx, {
+              get(target, prop, receiver) {
+                if (prop !== 'execute') return Reflect.get(target, prop, receiver) as unknown;
+                return async (statement: SQLWrapper) => {
+                  if (!injected && /delete from suppression_list/.test(new PgDialect().sqlToQuery(statement.getSQL()).sql)) {
+                    injected = true;
+                    await other.query(`insert into suppression_list (client_id, email, reason, source) select id, 'late@optout.com', 'unsubscribed', 'manual' from clients where slug = 'racer'`);
+                  }
+                  return target.execute(statement);
+                };
+              },
+            }),
+          ),
         ),
     });
     const service = new SuppressionService({ db: racing, now: () => NOW });

@@ -79,7 +79,7 @@ export function outbox<M>(port: MessagePort | null): { send(m: M, batch: boolean
     },
     fail(e) {
       const err = e as Error;
-      const message: ErrorMessage = { type: 'error', code: e instanceof AosError ? e.code : null, message: err?.message ?? String(e), hint: e instanceof AosError ? e.hint : undefined };
+      const message: ErrorMessage = { type: 'error', code: e instanceof AosError ? e.code : null, message: e instanceof AosError ? e.template.message : (err?.message ?? String(e)), hint: e instanceof AosError ? e.template.hint : undefined };
       port?.postMessage(message);
     },
   };

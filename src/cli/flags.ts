@@ -1,0 +1,14 @@
+// How the CLI spells the library's option names in error messages: as the flags a person types.
+import type { Spelling } from '../errors.js';
+
+/** Options whose flag is not simply --kebab-case of the option name. */
+const FLAGS: Record<string, string> = {
+  targets: '--file PATH',
+  client: '--client SLUG',
+  mapping: '--map / --mapping-file',
+};
+
+export const CLI_SPELLING: Spelling = {
+  option: (name) => FLAGS[name] ?? `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+  command: (words) => `\`aos ${words}\``,
+};
