@@ -12,8 +12,19 @@ export interface GlobalOptions {
   actor?: string | undefined;
 }
 
+/** How a command's result is shown to a person (its --json form is the result itself). */
+export type Renderer<R> = (result: R, out: Output) => void;
+
+/**
+ * What a finished command found, beyond success: main.ts alone turns it into an exit code
+ * (`check`: a suppressed target is 1, an invalid one 2).
+ */
+export type Outcome = 'ok' | 'suppressed' | 'invalid';
+
 export class CliContext {
   readonly output: Output;
+  /** Set by a command whose result is not plain success; read by main.ts after the command. */
+  outcome: Outcome = 'ok';
   readonly actor: string;
   readonly signal: AbortSignal;
   private db: Database | undefined;
@@ -54,6 +65,12 @@ export class CliContext {
       onCreate: (dir) => this.output.info(`creating the embedded database at ${dir} (first run, a few seconds)…`),
     });
     return this.db;
+  }
+
+  /** The one way a command shows its result: the result itself as JSON, or its renderer's text. */
+  show<R>(result: R, render: Renderer<R>, json: boolean | undefined): void {
+    if (json) this.output.json(result);
+    else render(result, this.output);
   }
 
   async close(): Promise<void> {

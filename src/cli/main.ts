@@ -14,7 +14,7 @@ import { registerSignalsCommands } from './commands/signals.js';
 import { registerSuppressCommands } from './commands/suppress.js';
 import { registerSuppressWhoCommand } from './commands/suppress-who.js';
 import { CLI_SPELLING } from './flags.js';
-import { CliContext, type ContextProvider, type GlobalOptions } from './context.js';
+import { CliContext, type ContextProvider, type GlobalOptions, type Outcome } from './context.js';
 import { colorWanted, Output } from './output.js';
 
 export type { ContextProvider } from './context.js';
@@ -74,6 +74,9 @@ Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 
   registerSignalsCommands(program, getContext);
   return program;
 }
+
+/** A finished command's outcome as an exit code (SPEC §1: 1 a suppressed target, 2 an invalid one). */
+const OUTCOME_EXIT_CODES: Record<Outcome, number> = { ok: 0, suppressed: 1, invalid: 2 };
 
 function commandPath(cmd: { name(): string; parent: unknown }): string {
   const names: string[] = [];
@@ -181,6 +184,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
 
   try {
     await program.parseAsync(argv);
+    process.exitCode = OUTCOME_EXIT_CODES[context?.outcome ?? 'ok'];
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 2;

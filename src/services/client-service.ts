@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database, Orm } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
-import { clientCustomers, clients, suppressionList } from '../db/schema.js';
+import { clientCustomers, clientExpiryDefaults, clients, suppressionList } from '../db/schema.js';
 import { printable } from '../domain/printable.js';
 import { didYouMean } from '../domain/suggest.js';
 export { parseServices } from '../domain/values.js';
@@ -15,6 +15,17 @@ export interface ClientSummary {
   created_at: string;
   customers: number;
   suppressions: number;
+}
+
+/** A client as `clients list` shows it: its counts and its default expiry per reason. */
+export interface ClientListing extends ClientSummary {
+  expiry_defaults: Record<string, string>;
+}
+
+/** `clients add`: the client, and whether this call created it (false: it existed, existOk). */
+export interface ClientAdded {
+  client: ClientRef;
+  created: boolean;
 }
 
 export interface ClientRef {
@@ -45,7 +56,7 @@ export function slugLooksLikeId(slug: string): boolean {
 export class ClientService {
   constructor(private readonly db: Database) {}
 
-  async add(input: { slug: string; name?: string | undefined; services?: string[] | undefined; existOk?: boolean }): Promise<{ client: ClientRef; created: boolean }> {
+  async add(input: { slug: string; name?: string | undefined; services?: string[] | undefined; existOk?: boolean }): Promise<ClientAdded> {
     const slug = input.slug.trim();
     if (slugLooksLikeId(slug)) {
       throw new AosError('input', `invalid client slug "${slug}": it looks like a client id`, 'pick a name, for example acme-digital');
@@ -66,7 +77,7 @@ export class ClientService {
     throw new AosError('input', `client "${slug}" already exists`, 'pick another slug, or pass {existOk} to accept the existing client');
   }
 
-  async list(): Promise<ClientSummary[]> {
+  async list(): Promise<ClientListing[]> {
     const rows = await this.db.run((orm) =>
       orm
         .select({
@@ -77,6 +88,8 @@ export class ClientService {
           created_at: clients.createdAt,
           customers: sql<number>`(select count(*)::int from ${clientCustomers} where ${clientCustomers.clientId} = ${clients.id})`,
           suppressions: sql<number>`(select count(*)::int from ${suppressionList} where ${suppressionList.clientId} = ${clients.id})`,
+          expiry_defaults: sql<Record<string, string>>`coalesce((select jsonb_object_agg(${clientExpiryDefaults.reason}, ${clientExpiryDefaults.period})
+            from ${clientExpiryDefaults} where ${clientExpiryDefaults.clientId} = ${clients.id}), '{}'::jsonb)`,
         })
         .from(clients)
         .orderBy(asc(clients.slug)),
@@ -89,6 +102,7 @@ export class ClientService {
       created_at: isoTimestamp(r.created_at) ?? '',
       customers: r.customers,
       suppressions: r.suppressions,
+      expiry_defaults: typeof r.expiry_defaults === 'string' ? (JSON.parse(r.expiry_defaults) as Record<string, string>) : r.expiry_defaults,
     }));
   }
 

@@ -217,6 +217,6 @@ With --filter: 0, or 2 when a row was invalid (invalid rows go to --rejected, ne
         out.info(`checked ${checked(tally)}: ${tally.allowed} allowed, ${tally.suppressed} suppressed, ${tally.invalid} invalid`);
       }
       // --filter has sorted the suppressed rows out, which is its success; an invalid row is not.
-      process.exitCode = tally.invalid > 0 ? 2 : tally.suppressed > 0 && !opts.filter ? 1 : 0;
+      c.outcome = tally.invalid > 0 ? 'invalid' : tally.suppressed > 0 && !opts.filter ? 'suppressed' : 'ok';
     });
 }
