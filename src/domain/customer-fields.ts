@@ -65,8 +65,8 @@ export interface CustomerFieldSpec {
 // Date columns that are the CRM record's own history, not the customer's.
 const RECORD_DATES = /create|modified|activity|contacted|lastseen|birth/;
 
-/** The fields in the order of the prompts and the help; auto-mapping also tries them in this order. */
-export const CUSTOMER_FIELDS = [
+// The table, its literal types kept for the types below; CUSTOMER_FIELDS is its plain view.
+const TABLE = [
   {
     name: 'company_name',
     column: 'companyName',
@@ -260,17 +260,29 @@ export const CUSTOMER_FIELDS = [
   },
 ] as const satisfies readonly CustomerFieldSpec[];
 
-export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
-export type ImportField = CustomerField['name'];
+type Row = (typeof TABLE)[number];
+export type ImportField = Row['name'];
+/** The client_customers properties the fields fill. */
+export type FieldColumn = Row['column'];
+
+/** One field of the table, its name and the other field it may name checked. */
+export interface CustomerField extends CustomerFieldSpec {
+  readonly name: ImportField;
+  readonly column: FieldColumn;
+  readonly requiredUnless?: ImportField;
+}
+
+/** The fields in the order of the prompts and the help; auto-mapping also tries them in this order. */
+export const CUSTOMER_FIELDS: readonly CustomerField[] = TABLE;
 
 /** The field names in table order. */
 export const IMPORT_FIELDS: readonly ImportField[] = CUSTOMER_FIELDS.map((f) => f.name);
 
 /** Each field's normalised value under its schema property (companyName, dealValue, …). */
-export type CustomerFieldValues = { [F in CustomerField as F['column']]: CellValues[F['cell']] };
+export type CustomerFieldValues = { [F in Row as F['column']]: CellValues[F['cell']] };
 
 /** The fields that `customers list/show` show, under their snake_case names. */
-export type ListedFieldValues = { [F in CustomerField as F['listed'] extends true ? F['name'] : never]: CellValues[F['cell']] };
+export type ListedFieldValues = { [F in Row as F['listed'] extends true ? F['name'] : never]: CellValues[F['cell']] };
 
 const BY_NAME = new Map<string, CustomerField>(CUSTOMER_FIELDS.map((f) => [f.name, f]));
 
@@ -282,7 +294,7 @@ export function customerField(name: ImportField): CustomerField {
 
 /** `aos import --help`: the fields, the required one said so, wrapped at `width` columns. */
 export function fieldListHelp(width = 95): string {
-  const names = CUSTOMER_FIELDS.map((f: CustomerFieldSpec) => (f.requiredUnless ? `${f.name} (required unless ${f.requiredUnless} is mapped)` : f.name));
+  const names = CUSTOMER_FIELDS.map((f) => (f.requiredUnless ? `${f.name} (required unless ${f.requiredUnless} is mapped)` : f.name));
   const lines: string[] = [];
   let line = 'Fields:';
   names.forEach((name, i) => {
