@@ -5,7 +5,8 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../db/database.js';
 import { clientCustomers as cc } from '../db/schema.js';
 import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
-import { STAGED_ROWS, STAGING_COLUMNS } from './import-staging.js';
+import { KEPT_IF_MISSING, LIST_SEPARATOR, REPLACED, STAGING_COLUMNS, type StagedField } from '../domain/customer-staging.js';
+import { STAGED_ROWS } from './import-staging.js';
 
 /** One row per customer of the file. */
 export const MERGED_CUSTOMERS = sql.raw('aos_import_merged');
@@ -142,25 +143,22 @@ async function rekeyNamedCustomers(tx: Orm, clientId: string, now: Date): Promis
   return rows.map((r) => r.natural_key);
 }
 
-// New values win where the file has them; fields the file lacks keep what is stored.
-const REPLACED: readonly AnyPgColumn[] = [cc.companyName, cc.domain, cc.status, cc.source];
-const KEPT_IF_MISSING: readonly AnyPgColumn[] = [
-  cc.industry, cc.employeeCountRange, cc.contactEmail, cc.contactName, cc.contactTitle, cc.customerSince, cc.churnedAt,
-  cc.dealValue, cc.services, cc.externalId, cc.canUseAsReference, cc.caseStudyUrl, cc.testimonial, cc.logoApproved,
-];
-
 const listOf = (parts: readonly SQL[]) => sql.join([...parts], sql`, `);
 
 function upsertStatement(clientId: string, sourceName: string, now: Date): SQL {
   const at = sql`${now.toISOString()}::timestamptz`;
-  const written = [...REPLACED, ...KEPT_IF_MISSING];
-  const values = written.map((c) => {
-    if (c === cc.source) return sql`${sourceName}`;
-    // The staged services are one text value (import-staging.ts): split again here.
-    if (c === cc.services) return sql`string_to_array(${bare(c)}, chr(31))`;
-    return bare(c);
-  });
-  const next = [...REPLACED.map((c) => aliased('excluded', c)), ...KEPT_IF_MISSING.map((c) => sql`coalesce(${aliased('excluded', c)}, ${aliased('c', c)})`)];
+  const excluded = (column: AnyPgColumn) => aliased('excluded', column);
+  // A list is staged as joined text (customer-staging.ts): split again here.
+  const staged = (f: StagedField) => (f.list ? sql`string_to_array(${sql.identifier(f.name)}, ${LIST_SEPARATOR})` : sql`${sql.identifier(f.name)}`);
+  // New values win where the file has them; fields the file lacks keep what is stored (the field
+  // table says which is which). The source is the import's own, and replaced.
+  const written = [...REPLACED.map((f) => f.column), cc.source, ...KEPT_IF_MISSING.map((f) => f.column)];
+  const values = [...REPLACED.map(staged), sql`${sourceName}`, ...KEPT_IF_MISSING.map(staged)];
+  const next = [
+    ...REPLACED.map((f) => excluded(f.column)),
+    excluded(cc.source),
+    ...KEPT_IF_MISSING.map((f) => sql`coalesce(${excluded(f.column)}, ${aliased('c', f.column)})`),
+  ];
   return sql`
     with up as (
       insert into ${cc} as c (${columnList([cc.clientId, cc.naturalKey, ...written, cc.importedAt, cc.createdAt, cc.updatedAt])})
@@ -168,7 +166,7 @@ function upsertStatement(clientId: string, sourceName: string, now: Date): SQL {
         from ${MERGED_CUSTOMERS}
       on conflict (${columnList([cc.clientId, cc.naturalKey])}) do update set
         ${listOf(written.map((c, i) => sql`${bare(c)} = ${next[i] as SQL}`))},
-        ${bare(cc.importedAt)} = ${aliased('excluded', cc.importedAt)}, ${bare(cc.updatedAt)} = ${aliased('excluded', cc.updatedAt)}
+        ${bare(cc.importedAt)} = ${excluded(cc.importedAt)}, ${bare(cc.updatedAt)} = ${excluded(cc.updatedAt)}
       where (${listOf(written.map((c) => aliased('c', c)))}) is distinct from (${listOf(next)})
       returning ${aliased('c', cc.id)}, ${aliased('c', cc.naturalKey)}, ${aliased('c', cc.status)}, ${aliased('c', cc.companyName)}, (xmax = 0) as inserted)
     insert into ${TOUCHED_CUSTOMERS} select * from up`;

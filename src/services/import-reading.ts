@@ -3,11 +3,11 @@
 // counted and reported as they pass.
 import type { CsvReader, CsvRecord } from '../csv/records.js';
 import type { ColumnMapping } from '../domain/column-mapping.js';
+import { stagingRow } from '../domain/customer-staging.js';
 import { normalizeCustomerRow, type RowContext, type RowOutcome } from '../domain/customer-row.js';
 import { isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
 import { statusKey, ValueError } from '../domain/values.js';
 import { AosError } from '../errors.js';
-import { stagingRow } from './import-staging.js';
 
 export interface ImportReject {
   line: number;
