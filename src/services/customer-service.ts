@@ -264,7 +264,7 @@ export class CustomerService extends AuditedService {
          select $1, g.id, g.natural_key, 'remove', to_jsonb(g), $3, 'manual', $4::timestamptz from gone g`,
         [client.id, customer.id, this.actor, now],
       );
-      const signals = customer.domain ? (await BuyerSignalService.refresh(tx, { domains: [customer.domain] })).changed : 0;
+      const signals = customer.domain ? (await BuyerSignalService.refresh(orm, { domains: [customer.domain] })).changed : 0;
       return { client: client.slug, customer, entries_removed: removed, entries_kept: kept, signals_refreshed: signals };
     });
   }
