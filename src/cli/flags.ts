@@ -6,6 +6,12 @@ const FLAGS: Record<string, string> = {
   targets: '--file PATH',
   client: '--client SLUG',
   mapping: '--map / --mapping-file',
+  url: '--database-url / DATABASE_URL',
+  waitSeconds: '--wait SECONDS',
+  mapOverrides: '--map',
+  defaultStatus: '--status',
+  onReject: '--rejects PATH',
+  allowMassChurn: '--yes --force',
 };
 
 export const CLI_SPELLING: Spelling = {

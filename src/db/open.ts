@@ -89,7 +89,7 @@ export function databaseError(location: string, failure: unknown): AosError {
   if (e instanceof AosError) return e;
   const detail = describeFailure(e);
   if (isUnreachable(e)) {
-    return new AosError('database', `cannot reach database ${location}: ${detail}`, 'check --database-url / DATABASE_URL and that the server is running', { cause: e });
+    return new AosError('database', `cannot reach database ${location}: ${detail}`, 'check {url} and that the server is running', { cause: e });
   }
   if (isDiskFull(e)) {
     return new AosError('database', `database error: the disk is full (${detail})`, `free disk space where ${location} is stored, then run the command again: the failed change was not written`, { cause: e });
@@ -234,7 +234,7 @@ function openFailure(dataDir: string, e: unknown, created: boolean): AosError {
       'database',
       `cannot open embedded database ${dataDir}: ${denied.why} (${denied.path === dataDir ? 'the directory' : denied.path} is not writable by this user)`,
       denied.why === 'permission denied'
-        ? `run aos as the user that owns ${dataDir}, or give this user read and write access to all of it`
+        ? `run it as the user that owns ${dataDir}, or give this user read and write access to all of it`
         : 'copy the data directory to a writable disk and point AOS_DATA_DIR at the copy',
       { cause: e },
     );
@@ -546,7 +546,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         throw new AosError(
           'database',
           `database ${db.location} is not migrated (${state.pending.length} pending migration${state.pending.length === 1 ? '' : 's'})`,
-          'run `aos db migrate`',
+          'run {command:db migrate}',
         );
       }
     }

@@ -88,8 +88,9 @@ export class ClientService {
           created_at: clients.createdAt,
           customers: sql<number>`(select count(*)::int from ${clientCustomers} where ${clientCustomers.clientId} = ${clients.id})`,
           suppressions: sql<number>`(select count(*)::int from ${suppressionList} where ${suppressionList.clientId} = ${clients.id})`,
-          expiry_defaults: sql<Record<string, string>>`coalesce((select jsonb_object_agg(${clientExpiryDefaults.reason}, ${clientExpiryDefaults.period})
-            from ${clientExpiryDefaults} where ${clientExpiryDefaults.clientId} = ${clients.id}), '{}'::jsonb)`,
+          // json, not jsonb: jsonb orders keys by length, and the defaults read by reason.
+          expiry_defaults: sql<Record<string, string>>`coalesce((select json_object_agg(${clientExpiryDefaults.reason}, ${clientExpiryDefaults.period} order by ${clientExpiryDefaults.reason})
+            from ${clientExpiryDefaults} where ${clientExpiryDefaults.clientId} = ${clients.id}), '{}'::json)`,
         })
         .from(clients)
         .orderBy(asc(clients.slug)),
