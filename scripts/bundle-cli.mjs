@@ -26,4 +26,7 @@ await build({
   // CommonJS dependencies (commander, tldts) call require() for Node built-ins.
   banner: { js: "import { createRequire as __aosCreateRequire } from 'node:module'; const require = __aosCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+  // Less to parse on every start (identifiers stay, so a stack trace under AOS_DEBUG=1 still names functions).
+  minifyWhitespace: true,
+  minifySyntax: true,
 });

@@ -1,6 +1,7 @@
 // Free-mail providers in two tiers (SPEC §2). Webmail is only ever personal mailboxes; the rest of
 // the maintained `email-providers` list (telcos, ISPs, portals: telstra.com, sky.com, orange.fr)
 // are companies too, so an explicit website of theirs is their own company domain.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 export type MailProviderTier = 'webmail' | 'provider';
@@ -24,7 +25,37 @@ const WEBMAIL_DOMAINS = new Set([
 ]);
 
 const requireFromHere = createRequire(import.meta.url);
-let providers: ReadonlySet<string> | undefined;
+
+// The list is 8,760 domains (137 KB of JSON). `aos check` runs once per lead from shell scripts and
+// looks up one or two domains: those are found in the file's text (a quoted string search), and
+// only a run that looks up many pays for parsing the list into a set.
+export class DomainList {
+  private text: string | undefined;
+  private set: ReadonlySet<string> | undefined;
+  private lookups = 0;
+
+  constructor(
+    private readonly read: () => string,
+    private readonly lookupsBeforeSet = 64,
+  ) {}
+
+  has(domain: string): boolean {
+    if (!this.set && ++this.lookups > this.lookupsBeforeSet) {
+      this.set = new Set<string>(JSON.parse(this.text ?? this.read()) as string[]);
+      this.text = undefined;
+    }
+    if (this.set) return this.set.has(domain);
+    this.text ??= this.read();
+    // A JSON array of plain strings (no escapes in the file): the quoted form matches one whole entry.
+    return !/["\\]/.test(domain) && this.text.includes(`"${domain}"`);
+  }
+}
+
+export function readProviderList(): string {
+  return readFileSync(requireFromHere.resolve('email-providers/all.json'), 'utf8');
+}
+
+const providers = new DomainList(readProviderList);
 
 /**
  * The tier of a mail provider by its registrable domain (and the label under the public suffix),
@@ -32,11 +63,7 @@ let providers: ReadonlySet<string> | undefined;
  */
 export function mailProviderTier(registrable: string, label: string): MailProviderTier | null {
   if (WEBMAIL_DOMAINS.has(registrable) || WEBMAIL_BRANDS.has(label)) return 'webmail';
-  if (!isListed(registrable)) return null;
+  if (!providers.has(registrable)) return null;
   return LISTED_WEBMAIL_LABELS.has(label) ? 'webmail' : 'provider';
 }
 
-function isListed(domain: string): boolean {
-  providers ??= new Set<string>(requireFromHere('email-providers/all.json') as string[]);
-  return providers.has(domain);
-}

@@ -1,6 +1,6 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database, Orm } from '../db/database.js';
-import { isoTimestamp } from '../db/database.js';
+import { isoTimestamp, rowsOf } from '../db/database.js';
 import { clientCustomers, clientExpiryDefaults, clients, suppressionList } from '../db/schema.js';
 import { printable } from '../domain/printable.js';
 import { didYouMean } from '../domain/suggest.js';
@@ -78,22 +78,19 @@ export class ClientService {
   }
 
   async list(): Promise<ClientListing[]> {
+    // One statement in the sql template: in a one-table select() drizzle drops the table name of
+    // every column, so the correlated subqueries' "client_id" = "id" would compare within one table.
+    const c = clients;
     const rows = await this.db.run((orm) =>
-      orm
-        .select({
-          id: clients.id,
-          slug: clients.slug,
-          name: clients.name,
-          services: clients.services,
-          created_at: clients.createdAt,
-          customers: sql<number>`(select count(*)::int from ${clientCustomers} where ${clientCustomers.clientId} = ${clients.id})`,
-          suppressions: sql<number>`(select count(*)::int from ${suppressionList} where ${suppressionList.clientId} = ${clients.id})`,
-          // json, not jsonb: jsonb orders keys by length, and the defaults read by reason.
-          expiry_defaults: sql<Record<string, string>>`coalesce((select json_object_agg(${clientExpiryDefaults.reason}, ${clientExpiryDefaults.period} order by ${clientExpiryDefaults.reason})
-            from ${clientExpiryDefaults} where ${clientExpiryDefaults.clientId} = ${clients.id}), '{}'::json)`,
-        })
-        .from(clients)
-        .orderBy(asc(clients.slug)),
+      rowsOf<{ id: string; slug: string; name: string; services: string[]; created_at: string; customers: number; suppressions: number; expiry_defaults: unknown }>(
+        orm,
+        sql`select ${c.id} as id, ${c.slug} as slug, ${c.name} as name, ${c.services} as services, ${c.createdAt} as created_at,
+                   (select count(*)::int from ${clientCustomers} where ${clientCustomers.clientId} = ${c.id}) as customers,
+                   (select count(*)::int from ${suppressionList} where ${suppressionList.clientId} = ${c.id}) as suppressions,
+                   coalesce((select json_object_agg(${clientExpiryDefaults.reason}, ${clientExpiryDefaults.period} order by ${clientExpiryDefaults.reason})
+                               from ${clientExpiryDefaults} where ${clientExpiryDefaults.clientId} = ${c.id}), '{}'::json) as expiry_defaults
+              from ${c} order by ${c.slug}`,
+      ),
     );
     return rows.map((r) => ({
       id: r.id,
@@ -103,7 +100,7 @@ export class ClientService {
       created_at: isoTimestamp(r.created_at) ?? '',
       customers: r.customers,
       suppressions: r.suppressions,
-      expiry_defaults: typeof r.expiry_defaults === 'string' ? (JSON.parse(r.expiry_defaults) as Record<string, string>) : r.expiry_defaults,
+      expiry_defaults: (typeof r.expiry_defaults === 'string' ? JSON.parse(r.expiry_defaults) : r.expiry_defaults) as Record<string, string>,
     }));
   }
 
