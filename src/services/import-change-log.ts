@@ -1,9 +1,8 @@
-// The row-change log of one import, which undoing an import ({command:imports undo}) restores
-// from. The import calls begin… at the start of its transaction and end… once its import_runs row
-// exists; in between, triggers (drizzle/0016_import_log_per_statement_triggers.sql) log every
-// customer and suppression entry the import's statements insert, update or delete, set-based,
-// into import_run_changes. Hooking the log to the transaction rather than to each statement means
-// no write of the import escapes it.
+// The row-change log of one import, which `imports undo` restores from. The import calls begin…
+// at the start of its transaction and end… once its import_runs row exists; in between, triggers
+// (drizzle/0016_import_log_per_statement_triggers.sql) log every customer and suppression entry
+// the import's statements insert, update or delete, set-based, into import_run_changes. Hooking
+// the log to the transaction rather than to each statement means no write of the import escapes it.
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../db/database.js';
