@@ -85,9 +85,13 @@ export class RecordReading {
       batch = [];
       return out;
     };
+    // sort() is synchronous but for a reported reject: no await per row of a million.
     for (const record of buffered) await this.sort(record, batch);
     for await (const records of reader.batches()) {
-      for (const record of records) await this.sort(record, batch);
+      for (const record of records) {
+        const reported = this.sort(record, batch);
+        if (reported) await reported;
+      }
       if (batch.length >= this.o.batchSize) yield flush();
     }
     if (batch.length > 0) yield flush();
@@ -107,44 +111,54 @@ export class RecordReading {
     };
   }
 
-  /** One record → a staged row in batch, or counted as skipped, rejected or of unknown status. */
-  private async sort(record: CsvRecord, batch: unknown[][]): Promise<void> {
+  /**
+   * One record → a staged row in batch, or counted as skipped, rejected or of unknown status.
+   * Returns the report of a reject or dropped value (onReject), when there is one to wait for.
+   */
+  private sort(record: CsvRecord, batch: unknown[][]): Promise<void> | undefined {
     this.rowsRead++;
     if (isBlankRow(record.fields) || isFooterRow(record.fields) || isRepeatedHeader(record.fields, this.o.headers)) {
       this.skipped++;
-      return;
+      return undefined;
     }
     let outcome: RowOutcome;
     try {
       outcome = normalizeCustomerRow(record.fields, this.o.mapping, this.o.rowContext);
     } catch (e) {
       if (!(e instanceof ValueError)) throw e;
-      await this.rejectedRow(record, e.message);
-      return;
+      return this.rejectedRow(record, e.message);
     }
     if (outcome.kind === 'skip') {
       this.skipped++;
-    } else if (outcome.kind === 'unknown_status') {
-      this.countUnknown(outcome.status);
-    } else {
-      if (outcome.warnings.length > 0) await this.dropped(record, outcome.warnings.join('; '), outcome.warnings.length);
-      if (outcome.record.nameKey !== null && outcome.record.domain === null) this.namedWithoutDomain = true;
-      batch.push(stagingRow(record.line, outcome.record));
+      return undefined;
     }
+    if (outcome.kind === 'unknown_status') {
+      this.countUnknown(outcome.status);
+      return undefined;
+    }
+    const reported = outcome.warnings.length > 0 ? this.dropped(record, outcome.warnings.join('; '), outcome.warnings.length) : undefined;
+    if (outcome.record.nameKey !== null && outcome.record.domain === null) this.namedWithoutDomain = true;
+    batch.push(stagingRow(record.line, outcome.record));
+    return reported;
   }
 
-  private async rejectedRow(record: CsvRecord, error: string): Promise<void> {
+  private rejectedRow(record: CsvRecord, error: string): Promise<void> | undefined {
     this.rejected++;
     if (this.o.strict) throw strictAbort(record.line, error);
     if (this.firstRejects.length < FIRST_FEW) this.firstRejects.push({ line: record.line, error });
-    await this.o.onReject?.({ line: record.line, fields: record.fields, error }, this.o.headers, this.o.delimiter);
+    return this.report({ line: record.line, fields: record.fields, error });
   }
 
-  private async dropped(record: CsvRecord, warning: string, values: number): Promise<void> {
+  private dropped(record: CsvRecord, warning: string, values: number): Promise<void> | undefined {
     if (this.o.strict) throw strictAbort(record.line, warning);
     this.valuesDropped += values;
     if (this.firstDropped.length < FIRST_FEW) this.firstDropped.push({ line: record.line, warning });
-    await this.o.onReject?.({ line: record.line, fields: record.fields, warning }, this.o.headers, this.o.delimiter);
+    return this.report({ line: record.line, fields: record.fields, warning });
+  }
+
+  private report(reject: ImportReject): Promise<void> | undefined {
+    const reported = this.o.onReject?.(reject, this.o.headers, this.o.delimiter);
+    return reported ? Promise.resolve(reported) : undefined;
   }
 
   private countUnknown(status: string): void {
