@@ -109,6 +109,39 @@ function wrapQueryable(run: (text: string, params: readonly unknown[]) => Promis
   };
 }
 
+/**
+ * A transaction on the server that ends in ROLLBACK once fn resolves. postgres.js commits a
+ * begin() scope whenever its callback resolves, so this one takes the connection for itself and
+ * says BEGIN and ROLLBACK.
+ */
+async function rehearsePostgres<T>(
+  sql: import('postgres').Sql,
+  ormOver: (client: import('postgres').Sql) => Orm,
+  fn: (tx: Orm) => Promise<T>,
+  errors: { location: string; failed: (e: unknown) => unknown },
+): Promise<T> {
+  let connection: import('postgres').ReservedSql | undefined;
+  let bodyFailed = false;
+  try {
+    connection = await sql.reserve();
+    await connection`begin`;
+    // drizzle() reads the client's options (a reserved connection shares the pool's, unexposed).
+    const tx = ormOver(Object.assign(connection, { options: sql.options }));
+    const result = await fn(tx).catch((e: unknown) => {
+      bodyFailed = true;
+      throw e;
+    });
+    await connection`rollback`;
+    return result;
+  } catch (e) {
+    // A lost connection cannot roll back, nor does it need to: the server rolls back by itself.
+    if (bodyFailed && connection) await connection`rollback`.catch(() => {});
+    throw bodyFailed ? errors.failed(e) : databaseError(errors.location, e);
+  } finally {
+    connection?.release();
+  }
+}
+
 async function openPostgres(url: string): Promise<WithRaw> {
   const { default: postgres } = await import('postgres');
   const location = redactUrl(url);
@@ -128,30 +161,6 @@ async function openPostgres(url: string): Promise<WithRaw> {
   const orm = drizzle(sql) as unknown as Orm;
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
   const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e) : e);
-  // postgres.js commits a begin() scope whenever its callback resolves: a transaction that is to
-  // end in ROLLBACK takes the connection for itself and says BEGIN and ROLLBACK.
-  const rehearse = async <T>(fn: (tx: Orm) => Promise<T>): Promise<T> => {
-    let connection: import('postgres').ReservedSql | undefined;
-    let bodyFailed = false;
-    try {
-      connection = await sql.reserve();
-      await connection`begin`;
-      // drizzle() reads the client's options (a reserved connection shares the pool's, unexposed).
-      const tx = drizzle(Object.assign(connection, { options: sql.options })) as unknown as Orm;
-      const result = await fn(tx).catch((e: unknown) => {
-        bodyFailed = true;
-        throw e;
-      });
-      await connection`rollback`;
-      return result;
-    } catch (e) {
-      // A lost connection cannot roll back, nor does it need to: the server rolls back by itself.
-      if (bodyFailed && connection) await connection`rollback`.catch(() => {});
-      throw bodyFailed ? failed(e) : databaseError(location, e);
-    } finally {
-      connection?.release();
-    }
-  };
   return {
     [RAW]: sql,
     kind: 'postgres',
@@ -165,7 +174,7 @@ async function openPostgres(url: string): Promise<WithRaw> {
       }
     },
     async transaction(fn, options) {
-      if (options?.rollback) return rehearse(fn);
+      if (options?.rollback) return rehearsePostgres(sql, (client) => drizzle(client) as unknown as Orm, fn, { location, failed });
       let bodyDone = false;
       try {
         return await orm.transaction(async (tx) => {
