@@ -61,24 +61,24 @@ export const STAGING_COLUMNS: readonly StagedColumn[] = [
   ...STAGED_FIELDS,
 ];
 
-// Read by property in a plain loop: this runs for every row of a million-row import.
-const PROPERTIES = STAGING_COLUMNS.slice(1).map((c) => c.property as keyof CustomerRecord);
-const ENCODERS = PROPERTIES.map((property) => {
-  const field = STAGED_FIELDS.find((f) => f.property === property);
-  if (field?.list) return (v: unknown) => (v as string[]).join(LIST_SEPARATOR);
-  if (field?.sqlType === 'boolean') return (v: unknown) => String(v);
-  return undefined;
-});
+/**
+ * One record as the values of STAGING_COLUMNS, in order (JSON-safe). Compiled once from the
+ * table into `[line, r.naturalKey, …]`: this runs for every row of a million-row import, and a
+ * loop reading `record[property]` cost ~1 µs more per row (megamorphic keyed loads).
+ */
+export const stagingRow = compileStagingRow();
 
-/** One record as the values of STAGING_COLUMNS, in order (JSON-safe). */
-export function stagingRow(line: number, record: CustomerRecord): unknown[] {
-  const row: unknown[] = [line];
-  for (let i = 0; i < PROPERTIES.length; i++) {
-    const value = record[PROPERTIES[i] as keyof CustomerRecord];
-    const encode = ENCODERS[i];
-    row.push(value === null || encode === undefined ? value : encode(value));
-  }
-  return row;
+function compileStagingRow(): (line: number, record: CustomerRecord) => unknown[] {
+  const values = STAGING_COLUMNS.map((column) => {
+    if (column.property === null) return 'line';
+    const value = `r[${JSON.stringify(column.property)}]`;
+    const field = STAGED_FIELDS.find((f) => f.property === column.property && f.name === column.name);
+    if (field?.list) return `(${value} === null ? null : ${value}.join(${JSON.stringify(LIST_SEPARATOR)}))`;
+    if (field?.sqlType === 'boolean') return `(${value} === null ? null : String(${value}))`;
+    return value;
+  });
+  // The expressions are built from the table's own constant property names, never from input.
+  return new Function('line', 'r', `return [${values.join(', ')}];`) as (line: number, record: CustomerRecord) => unknown[];
 }
 
 /** Fields whose stored value stays when a re-import's file has none. */
