@@ -3,29 +3,11 @@
 // column's sample values (a column of dates is never the email, of LinkedIn pages never the website).
 import { createHash } from 'node:crypto';
 import { distance } from 'fastest-levenshtein';
+import { CUSTOMER_FIELDS, customerField, IMPORT_FIELDS, type ImportField } from './customer-fields.js';
 import { parseTarget } from './targets.js';
 import { yesNoMeaning } from './values.js';
 
-export const IMPORT_FIELDS = [
-  'company_name',
-  'domain',
-  'contact_email',
-  'contact_name',
-  'contact_title',
-  'industry',
-  'employee_count_range',
-  'status',
-  'customer_since',
-  'churned_at',
-  'deal_value',
-  'services',
-  'external_id',
-  'can_use_as_reference',
-  'case_study_url',
-  'testimonial',
-  'logo_approved',
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+export { IMPORT_FIELDS, isImportField, type ImportField } from './customer-fields.js';
 
 /**
  * field → header index (or null when the field is not imported), and for the domain the further
@@ -57,25 +39,7 @@ export function copyMapping(mapping: ColumnMapping): ColumnMapping {
   return { ...mapping, domainFallbacks: [...mapping.domainFallbacks] };
 }
 
-export const FIELD_DESCRIPTIONS: Record<ImportField, string> = {
-  company_name: 'company name (required unless a domain is mapped)',
-  domain: 'company domain or website URL',
-  contact_email: 'contact email',
-  contact_name: 'contact name',
-  contact_title: 'contact job title',
-  industry: 'industry',
-  employee_count_range: 'employee count or range',
-  status: 'status (each value mapped to active / churned / partner / competitor / skip)',
-  customer_since: 'customer since (date)',
-  churned_at: 'churned at (date)',
-  deal_value: 'deal value ($15,000.00, AUD 15000)',
-  services: 'services bought (SEO; PPC)',
-  external_id: 'CRM record id',
-  can_use_as_reference: 'can use as reference (yes/no)',
-  case_study_url: 'case study URL',
-  testimonial: 'testimonial',
-  logo_approved: 'logo approved (yes/no)',
-};
+export const FIELD_DESCRIPTIONS = Object.fromEntries(CUSTOMER_FIELDS.map((f) => [f.name, f.description])) as Record<ImportField, string>;
 
 /** Lowercase letters and digits only: "Contact E-mail " → "contactemail". */
 export function normalizeHeader(header: string): string {
@@ -87,67 +51,16 @@ export function normalizeHeader(header: string): string {
 }
 
 // Exact synonyms after normalizeHeader, in order of preference.
-const SYNONYMS: Record<ImportField, string[]> = {
-  company_name: [
-    'company', 'companyname', 'accountname', 'organization', 'organisation', 'organizationname', 'organisationname',
-    'org', 'orgname', 'businessname', 'business', 'client', 'clientname', 'customer', 'customername', 'account',
-    'firm', 'associatedcompany', 'name', 'legalname', 'tradingname', 'brand',
-  ],
-  domain: [
-    'domain', 'website', 'companydomainname', 'companydomain', 'domainname', 'websiteurl', 'web', 'url', 'site',
-    'homepage', 'webaddress', 'webpage', 'organizationwebsite', 'organisationwebsite', 'companywebsite', 'www',
-  ],
-  contact_email: [
-    'contactemail', 'email', 'emailaddress', 'email1', 'primaryemail', 'workemail', 'personemail', 'personemailwork',
-    'businessemail', 'contactemailaddress', 'mail', 'emailwork',
-  ],
-  contact_name: ['contactname', 'contact', 'fullname', 'primarycontact', 'personname', 'contactperson', 'keycontact', 'pointofcontact'],
-  contact_title: ['contacttitle', 'title', 'jobtitle', 'position', 'role', 'persontitle', 'personjobtitle', 'designation'],
-  industry: ['industry', 'sector', 'vertical', 'organizationindustry', 'industrytype', 'businesstype'],
-  employee_count_range: [
-    'employeecountrange', 'employees', 'employeecount', 'numberofemployees', 'noofemployees', 'companysize', 'size',
-    'headcount', 'employeerange', 'organizationnumberofemployees', 'staff', 'teamsize',
-  ],
-  status: ['status', 'customerstatus', 'accountstatus', 'lifecyclestage', 'dealstatus', 'stage', 'clientstatus', 'type', 'accounttype', 'companytype'],
-  customer_since: [
-    'customersince', 'becameacustomerdate', 'startdate', 'since', 'wondate', 'dealwontime', 'wontime', 'closedate',
-    'contractstart', 'contractstartdate', 'signeddate', 'signupdate', 'firstpurchasedate', 'customerstartdate',
-  ],
-  churned_at: ['churnedat', 'churndate', 'churned', 'enddate', 'cancelleddate', 'canceleddate', 'cancellationdate', 'contractend', 'contractenddate', 'lostdate', 'dateofchurn'],
-  deal_value: [
-    'dealvalue', 'dealsize', 'amount', 'value', 'dealamount', 'contractvalue', 'acv', 'tcv', 'totalvalue',
-    'dealvaluecurrency', 'opportunityamount', 'revenue', 'mrr', 'arr', 'fee', 'retainer', 'monthlyretainer',
-  ],
-  services: ['services', 'service', 'servicesbought', 'products', 'product', 'servicelines', 'serviceline', 'productsandservices'],
-  external_id: ['externalid', 'id', 'recordid', 'accountid', 'crmid', 'organizationid', 'companyid', 'customerid', 'clientid', 'dealid'],
-  can_use_as_reference: ['canuseasreference', 'reference', 'referenceable', 'referencecustomer', 'isreference'],
-  case_study_url: ['casestudyurl', 'casestudy', 'casestudylink'],
-  testimonial: ['testimonial', 'quote', 'review'],
-  logo_approved: ['logoapproved', 'logopermission', 'canuselogo', 'logo'],
-};
+const SYNONYMS = Object.fromEntries(CUSTOMER_FIELDS.map((f) => [f.name, f.synonyms])) as Record<ImportField, readonly string[]>;
 
-// Words that, contained in a header, point to a field (for headers no synonym names exactly).
-const KEYWORDS: Array<[ImportField, RegExp]> = [
-  ['contact_email', /e?mail/],
-  ['domain', /website|domain|url/],
-  ['deal_value', /dealvalue|dealsize|amount|contractvalue/],
-  ['customer_since', /customersince|startdate|wondate/],
-  ['churned_at', /churn|cancel/],
-  ['employee_count_range', /employee|headcount/],
-  ['company_name', /companyname|accountname|organi[sz]ationname|company$/],
-  ['contact_name', /contactname|fullname/],
-  ['contact_title', /jobtitle/],
-];
+// Words that, contained in a header, point to a field (for headers no synonym names exactly),
+// the more specific field first.
+const KEYWORDS: Array<[ImportField, RegExp]> = CUSTOMER_FIELDS.flatMap((f) => (f.keywords ? [f] : []))
+  .sort((a, b) => (a.keywords?.precedence ?? 0) - (b.keywords?.precedence ?? 0))
+  .map((f) => [f.name, f.keywords?.pattern as RegExp]);
 
-// Headers that only look like a field: HubSpot's "Recent Sales Email Replied Date" or "Email
-// Domain" are no email column; "LinkedIn Company Page", "First Referring Site" or "Avatar URL" no
-// company website.
-const NEVER: Partial<Record<ImportField, RegExp>> = {
-  contact_email: /date|time|count|number|opened|clicked|replied|bounce|optout|unsubscri|domain|sent|delivered|subscription|status/,
-  domain: /linkedin|facebook|twitter|instagram|youtube|tiktok|pinterest|logo|image|photo|avatar|emaildomain|casestudy|refer|source|landing|tracking|utm|calendar|meeting|page(?:seen|view)|unsubscri|crunchbase|glassdoor|yelp/,
-  customer_since: /create|modified|activity|contacted|lastseen|birth/,
-  churned_at: /create|modified|activity|contacted|lastseen|birth/,
-};
+// Headers that only look like a field.
+const NEVER = Object.fromEntries(CUSTOMER_FIELDS.flatMap((f) => (f.notHeaders ? [[f.name, f.notHeaders]] : []))) as Partial<Record<ImportField, RegExp>>;
 
 const SAMPLED_PLACEHOLDER = /^(?:-+|—|–|n\/?a|none|null|unknown|tb[ad]|\?+)$/i;
 
@@ -170,14 +83,13 @@ const isCompanyWebsite = (v: string) => {
  */
 function samplesContradict(field: ImportField, values: string[], agreeing: number): boolean {
   if (values.length === 0) return false;
-  switch (field) {
-    case 'contact_email':
+  switch (customerField(field).cell) {
+    case 'email':
       return share(values, (v) => v.includes('@')) < agreeing;
     case 'domain':
       return share(values, isCompanyWebsite) < agreeing;
-    case 'customer_since':
-    case 'churned_at':
-    case 'deal_value':
+    case 'date':
+    case 'money':
       return share(values, (v) => /\d/.test(v)) < agreeing;
     default:
       return false;
@@ -194,9 +106,9 @@ const isPlatformPageValue = (v: string) => {
  * What even a column named "Website" or "Email" cannot be: a column of LinkedIn (or other
  * platform) pages is no website, a column of dates no email.
  */
-function samplesForbid(field: 'domain' | 'contact_email', values: string[]): boolean {
+function samplesForbid(cell: 'domain' | 'email', values: string[]): boolean {
   if (values.length === 0) return false;
-  return field === 'domain' ? share(values, isPlatformPageValue) > 0.5 : share(values, (v) => DATE_LIKE.test(v)) > 0.5;
+  return cell === 'domain' ? share(values, isPlatformPageValue) > 0.5 : share(values, (v) => DATE_LIKE.test(v)) > 0.5;
 }
 
 export interface HeaderMatch {
@@ -224,82 +136,119 @@ export function emptyMapping(): ColumnMapping {
 const YES_NO = /^(?:yes|no|y|n|true|false|1|0)$/i;
 const MAX_DOMAIN_COLUMNS = 3;
 
+/** The headers of one file and its first rows, matched to fields one step at a time. */
+class ColumnMatcher {
+  readonly mapping = emptyMapping();
+  private readonly normalized: string[];
+  private readonly used = new Set<number>();
+
+  constructor(
+    private readonly headers: readonly string[],
+    private readonly samples: readonly (readonly string[])[],
+  ) {
+    this.normalized = headers.map(normalizeHeader);
+  }
+
+  /**
+   * Whether a free column can be the field. A synonym names the field outright: a "Website" or
+   * "Email" column stays what it says however noisy its values (each bad cell is dropped on its
+   * own) unless they are mostly platform pages or dates, and other synonyms are overruled by their
+   * samples only with some evidence (three values or more, fewer than a third fitting). A keyword
+   * or a fuzzy match, or a further domain column, needs most values to agree.
+   */
+  private fits(field: ImportField, index: number, by: 'synonym' | 'fallback' | 'guess' = 'guess'): boolean {
+    if (this.used.has(index) || (NEVER[field]?.test(this.normalized[index] as string) ?? false)) return false;
+    const values = sampleValues(this.samples, index);
+    if (by === 'synonym') {
+      const cell = customerField(field).cell;
+      if (cell === 'domain' || cell === 'email') return !samplesForbid(cell, values);
+      return values.length < 3 || !samplesContradict(field, values, 1 / 3);
+    }
+    return !samplesContradict(field, values, 0.5);
+  }
+
+  private assign(field: ImportField, index: number): void {
+    this.mapping[field] = index;
+    this.used.add(index);
+  }
+
+  private unmapped(): ImportField[] {
+    return IMPORT_FIELDS.filter((field) => this.mapping[field] === null);
+  }
+
+  /** A yes/no column whose header says what yes means ("Churned?", "Active customer"): the status. */
+  byYesNoStatus(): void {
+    const index = this.headers.findIndex((h, i) => {
+      const values = sampleValues(this.samples, i);
+      return values.length > 0 && values.every((v) => YES_NO.test(v)) && yesNoMeaning(h) !== null;
+    });
+    if (index >= 0) this.assign('status', index);
+  }
+
+  /** Exact synonyms, best-ranked synonym first for each field, fields in table order. */
+  bySynonyms(): void {
+    for (const field of this.unmapped()) {
+      for (const synonym of SYNONYMS[field]) {
+        const index = this.normalized.findIndex((h, i) => h === synonym && this.fits(field, i, 'synonym'));
+        if (index >= 0) {
+          this.assign(field, index);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Keywords contained in the header. */
+  byKeywords(): void {
+    for (const [field, pattern] of KEYWORDS) {
+      if (this.mapping[field] !== null) continue;
+      const index = this.normalized.findIndex((h, i) => h !== '' && pattern.test(h) && this.fits(field, i));
+      if (index >= 0) this.assign(field, index);
+    }
+  }
+
+  /** A typo of a synonym ("Compnay", "Emial Adress"): the closest header, if close enough. */
+  byFuzzyMatch(): void {
+    for (const field of this.unmapped()) {
+      let best: { index: number; score: number } | undefined;
+      this.normalized.forEach((h, i) => {
+        if (h.length < 4 || !this.fits(field, i)) return;
+        for (const synonym of SYNONYMS[field]) {
+          if (synonym.length < 4) continue;
+          const score = fuzzySimilarity(h, synonym);
+          if (score >= 0.8 && (!best || score > best.score)) best = { index: i, score };
+        }
+      });
+      if (best) this.assign(field, best.index);
+    }
+  }
+
+  /** Other website/domain columns, in synonym order, tried when the first gives no domain. */
+  domainFallbacks(): void {
+    if (this.mapping.domain === null) return;
+    for (const synonym of SYNONYMS.domain) {
+      if (this.mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
+      const index = this.normalized.findIndex((h, i) => h === synonym && this.fits('domain', i, 'fallback'));
+      if (index >= 0) {
+        this.mapping.domainFallbacks.push(index);
+        this.used.add(index);
+      }
+    }
+  }
+}
+
 /**
  * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at
  * most one field. Further website/domain columns become the domain's fallbacks.
  */
 export function autoMapColumns(headers: readonly string[], samples: readonly (readonly string[])[] = []): ColumnMapping {
-  const normalized = headers.map(normalizeHeader);
-  const mapping = emptyMapping();
-  const used = new Set<number>();
-  // A synonym names the field outright: a "Website" or "Email" column stays what it says however
-  // noisy its values (each bad cell is dropped on its own) unless they are mostly platform pages or
-  // dates, and other synonyms are overruled by their samples only with some evidence (three values
-  // or more, fewer than a third fitting). A keyword or a fuzzy match, or a further domain column,
-  // needs most values to agree.
-  const fits = (field: ImportField, index: number, by: 'synonym' | 'fallback' | 'guess' = 'guess') => {
-    if (used.has(index) || (NEVER[field]?.test(normalized[index] as string) ?? false)) return false;
-    const values = sampleValues(samples, index);
-    if (by === 'synonym') {
-      if (field === 'domain' || field === 'contact_email') return !samplesForbid(field, values);
-      return values.length < 3 || !samplesContradict(field, values, 1 / 3);
-    }
-    return !samplesContradict(field, values, 0.5);
-  };
-  const assign = (field: ImportField, index: number) => {
-    mapping[field] = index;
-    used.add(index);
-  };
-
-  // 1. A yes/no column whose header says what yes means ("Churned?", "Active customer").
-  const yesNo = headers.findIndex((h, i) => {
-    const values = sampleValues(samples, i);
-    return values.length > 0 && values.every((v) => YES_NO.test(v)) && yesNoMeaning(h) !== null;
-  });
-  if (yesNo >= 0) assign('status', yesNo);
-  // 2. Exact synonyms, best-ranked synonym first for each field, fields in declaration order.
-  for (const field of IMPORT_FIELDS) {
-    if (mapping[field] !== null) continue;
-    for (const synonym of SYNONYMS[field]) {
-      const index = normalized.findIndex((h, i) => h === synonym && fits(field, i, 'synonym'));
-      if (index >= 0) {
-        assign(field, index);
-        break;
-      }
-    }
-  }
-  // 3. Keywords contained in the header.
-  for (const [field, pattern] of KEYWORDS) {
-    if (mapping[field] !== null) continue;
-    const index = normalized.findIndex((h, i) => h !== '' && pattern.test(h) && fits(field, i));
-    if (index >= 0) assign(field, index);
-  }
-  // 4. Fuzzy: a typo of a synonym ("Compnay", "Emial Adress").
-  for (const field of IMPORT_FIELDS) {
-    if (mapping[field] !== null) continue;
-    let best: { index: number; score: number } | undefined;
-    normalized.forEach((h, i) => {
-      if (h.length < 4 || !fits(field, i)) return;
-      for (const synonym of SYNONYMS[field]) {
-        if (synonym.length < 4) continue;
-        const score = fuzzySimilarity(h, synonym);
-        if (score >= 0.8 && (!best || score > best.score)) best = { index: i, score };
-      }
-    });
-    if (best) assign(field, best.index);
-  }
-  // 5. Other website/domain columns, in synonym order, tried when the first gives no domain.
-  if (mapping.domain !== null) {
-    for (const synonym of SYNONYMS.domain) {
-      if (mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
-      const index = normalized.findIndex((h, i) => h === synonym && fits('domain', i, 'fallback'));
-      if (index >= 0) {
-        mapping.domainFallbacks.push(index);
-        used.add(index);
-      }
-    }
-  }
-  return mapping;
+  const matcher = new ColumnMatcher(headers, samples);
+  matcher.byYesNoStatus();
+  matcher.bySynonyms();
+  matcher.byKeywords();
+  matcher.byFuzzyMatch();
+  matcher.domainFallbacks();
+  return matcher.mapping;
 }
 
 /** Finds a header by name for --map and remembered mappings: exact, then normalized. */
@@ -319,11 +268,9 @@ export function headerKey(headers: readonly string[]): string {
   return createHash('sha256').update(set.join('\u001f')).digest('hex');
 }
 
-export const isImportField = (name: string): name is ImportField => (IMPORT_FIELDS as readonly string[]).includes(name);
-
 /** A mapping is usable when it can name a company: a company name or a domain column. */
 export function missingRequired(mapping: ColumnMapping): ImportField[] {
-  return mapping.company_name === null && mapping.domain === null ? ['company_name'] : [];
+  return CUSTOMER_FIELDS.filter((f) => f.requiredUnless !== undefined && mapping[f.name] === null && mapping[f.requiredUnless] === null).map((f) => f.name);
 }
 
 /** field → header name (the domain: a list of names when it has fallbacks), for storage and display. */

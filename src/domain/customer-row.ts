@@ -2,36 +2,21 @@
 // optional value that does not parse is dropped with a warning; only a row with no usable target
 // and no company name is a ValueError (a reject).
 import type { CustomerStatus } from '../db/schema-constants.js';
-import { domainColumns, type ColumnMapping, type ImportField } from './column-mapping.js';
+import { domainColumns, type ColumnMapping } from './column-mapping.js';
+import { CUSTOMER_FIELDS, type CustomerField, type CustomerFieldValues, type ImportField } from './customer-fields.js';
 import { mailboxAddress, parseTarget, printable, type Target } from './targets.js';
 import { classifyStatus, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
 
-export interface CustomerRecord {
+/** A customer as the import stages it: every field of customer-fields.ts under its schema property. */
+export interface CustomerRecord extends CustomerFieldValues {
   naturalKey: string;
   /** The normalized company name when the row has one: finds the customer stored by name alone. */
   nameKey: string | null;
-  companyName: string;
-  domain: string | null;
-  industry: string | null;
-  employeeCountRange: string | null;
-  contactEmail: string | null;
   /**
    * The canonical contact email when it needs an entry of its own: the domain entry does not
    * cover it (webmail, another company's domain) or there is no domain.
    */
   emailEntry: string | null;
-  contactName: string | null;
-  contactTitle: string | null;
-  status: CustomerStatus;
-  customerSince: string | null;
-  churnedAt: string | null;
-  dealValue: string | null;
-  services: string[] | null;
-  externalId: string | null;
-  canUseAsReference: boolean | null;
-  caseStudyUrl: string | null;
-  testimonial: string | null;
-  logoApproved: boolean | null;
 }
 
 export interface RowContext {
@@ -53,7 +38,6 @@ export type RowOutcome =
   | { kind: 'unknown_status'; status: string };
 
 const MAX_TEXT = 1000;
-const MAX_LONG_TEXT = 10_000;
 
 // What CRM exports and spreadsheets put in an empty cell. Read as empty, so "Website: N/A" beside a
 // valid email is a customer suppressed by that email, not a rejected row.
@@ -164,6 +148,35 @@ function contactEmail(row: RowReader, cell: string): { email: ContactEmail | nul
   return { email: null, typedDomain: null };
 }
 
+// The fields read by one parser each; company name, domain, email and status make the customer.
+type PlainCell = 'text' | 'date' | 'money' | 'boolean' | 'list';
+type PlainField = CustomerField & { cell: PlainCell };
+type PlainValues = Omit<CustomerFieldValues, 'companyName' | 'domain' | 'contactEmail' | 'status'>;
+const PLAIN_CELLS: readonly string[] = ['text', 'date', 'money', 'boolean', 'list'] satisfies PlainCell[];
+const PLAIN_FIELDS = CUSTOMER_FIELDS.filter((f): f is PlainField => PLAIN_CELLS.includes(f.cell));
+
+function plainValue(row: RowReader, field: PlainField, ctx: RowContext): PlainValues[keyof PlainValues] {
+  switch (field.cell) {
+    case 'text':
+      return row.text(field.name, field.maxLength ?? MAX_TEXT);
+    case 'date':
+      return row.parsed(field.name, ctx.parseDate);
+    case 'money':
+      return row.parsed(field.name, parseDealValue);
+    case 'boolean':
+      return row.parsed(field.name, parseBoolean);
+    case 'list':
+      return row.parsed(field.name, parseServices);
+  }
+}
+
+/** Every plain field's value (or null), in table order, so warnings come in that order too. */
+function plainValues(row: RowReader, ctx: RowContext): PlainValues {
+  const values: Record<string, unknown> = {};
+  for (const field of PLAIN_FIELDS) values[field.column] = plainValue(row, field, ctx);
+  return values as PlainValues;
+}
+
 export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnMapping, ctx: RowContext): RowOutcome {
   const row = new RowReader(fields, mapping);
 
@@ -205,7 +218,7 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   // The domain entry covers an address at the domain (or under it), a provider's too; webmail
   // and other companies' addresses need their own entry.
   const covered = email !== null && domain !== null && !email.target.webmail && email.target.registrableDomain === domain;
-  const churnedAt = row.parsed('churned_at', ctx.parseDate);
+  const values = plainValues(row, ctx);
   return {
     kind: 'customer',
     warnings: row.warnings,
@@ -214,22 +227,10 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
       nameKey,
       companyName,
       domain,
-      industry: row.text('industry'),
-      employeeCountRange: row.text('employee_count_range'),
       contactEmail: email?.address ?? null,
       emailEntry: email !== null && !covered ? email.target.value : null,
-      contactName: row.text('contact_name'),
-      contactTitle: row.text('contact_title'),
-      status: status ?? ctx.defaultStatus ?? (churnedAt ? 'churned' : 'active'),
-      customerSince: row.parsed('customer_since', ctx.parseDate),
-      churnedAt,
-      dealValue: row.parsed('deal_value', parseDealValue),
-      services: row.parsed('services', parseServices),
-      externalId: row.text('external_id'),
-      canUseAsReference: row.parsed('can_use_as_reference', parseBoolean),
-      caseStudyUrl: row.text('case_study_url', 2048),
-      testimonial: row.text('testimonial', MAX_LONG_TEXT),
-      logoApproved: row.parsed('logo_approved', parseBoolean),
+      status: status ?? ctx.defaultStatus ?? (values.churnedAt ? 'churned' : 'active'),
+      ...values,
     },
   };
 }

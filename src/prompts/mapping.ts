@@ -14,7 +14,7 @@ import {
 } from '../domain/column-mapping.js';
 import { printable } from '../domain/targets.js';
 import { makeDateParser, STATUS_CLASSES, statusKey, type StatusClass } from '../domain/values.js';
-import { AosError } from '../errors.js';
+import { AosError, spell, type Spelling } from '../errors.js';
 import type { ImportPrompts, ImportSummary, MappingProposal, UnknownStatus, WriteAnswer } from '../services/customer-import-service.js';
 import { confirmMassChurnInteractively, describeDiff } from './sync.js';
 
@@ -58,6 +58,9 @@ async function ask<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+// At a prompt an option is the question being answered: named in words ({dateFormat} → date format).
+const IN_WORDS: Spelling = { option: (name) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`), command: (words) => words };
+
 const contextOf = (io: PromptIO) => ({ input: io.input ?? process.stdin, output: io.output ?? process.stderr });
 const dateFormatName = (format: string | null) => format ?? ISO;
 
@@ -86,7 +89,7 @@ export async function chooseDateFormat(current: string | null, io: PromptIO = {}
             makeDateParser(value.trim());
             return true;
           } catch (e) {
-            return (e as Error).message;
+            return spell((e as Error).message, IN_WORDS);
           }
         },
       },

@@ -1,32 +1,23 @@
 // CustomerService: a client's customers as ops see them — listed, shown with the entries and
 // import runs behind them, and removed (audited) with the imported entries nobody else holds.
+import { and, asc, eq, getTableName, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { AuditedService } from './service-base.js';
-import type { Queryable } from '../db/database.js';
+import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
 import { legacyQueryable } from '../db/database.js';
-import { isoTimestamp } from '../db/database.js';
+import { clientCustomers, customerEvents, importRunChanges, importRuns, suppressionEvents, suppressionList } from '../db/schema.js';
 import { CUSTOMER_STATUSES, OPT_OUT_REASONS, type CustomerStatus } from '../db/schema-constants.js';
+import { bare, columnList } from '../db/sql.js';
+import { CUSTOMER_FIELDS, type ListedFieldValues } from '../domain/customer-fields.js';
 import { parseTarget, printable } from '../domain/targets.js';
 import { normalizeCompanyName } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { ClientService, type ClientRef } from './client-service.js';
 
-export interface CustomerView {
+/** A customer as `customers list/show` give it: the listed fields of customer-fields.ts and its keys. */
+export interface CustomerView extends ListedFieldValues {
   id: string;
-  company_name: string;
-  domain: string | null;
-  contact_email: string | null;
-  contact_name: string | null;
-  contact_title: string | null;
-  industry: string | null;
-  employee_count_range: string | null;
-  status: CustomerStatus;
-  customer_since: string | null;
-  churned_at: string | null;
-  deal_value: string | null;
-  services: string[] | null;
   source: string;
-  external_id: string | null;
   natural_key: string;
   imported_at: string | null;
   created_at: string | null;
@@ -74,32 +65,28 @@ export interface CustomerRemoveResult {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 5000;
-const CUSTOMER_COLUMNS = `id, company_name, domain, contact_email, contact_name, contact_title, industry, employee_count_range,
-  status, customer_since::text as customer_since, churned_at::text as churned_at, deal_value::text as deal_value, services,
-  source, external_id, natural_key, imported_at, created_at, updated_at`;
+const c = clientCustomers;
+const s = suppressionList;
 
-function customerView(r: Record<string, unknown>): CustomerView {
-  return {
-    id: r.id as string,
-    company_name: r.company_name as string,
-    domain: (r.domain as string | null) ?? null,
-    contact_email: (r.contact_email as string | null) ?? null,
-    contact_name: (r.contact_name as string | null) ?? null,
-    contact_title: (r.contact_title as string | null) ?? null,
-    industry: (r.industry as string | null) ?? null,
-    employee_count_range: (r.employee_count_range as string | null) ?? null,
-    status: r.status as CustomerStatus,
-    customer_since: (r.customer_since as string | null) ?? null,
-    churned_at: (r.churned_at as string | null) ?? null,
-    deal_value: (r.deal_value as string | null) ?? null,
-    services: (r.services as string[] | null) ?? null,
-    source: r.source as string,
-    external_id: (r.external_id as string | null) ?? null,
-    natural_key: r.natural_key as string,
-    imported_at: isoTimestamp(r.imported_at),
-    created_at: isoTimestamp(r.created_at),
-    updated_at: isoTimestamp(r.updated_at),
-  };
+// The listed fields under their snake_case names; dates and money as PostgreSQL writes them
+// (2024-01-31, 15000.00) whichever driver reads them.
+const CUSTOMER_SELECTION = {
+  id: c.id,
+  ...Object.fromEntries(
+    CUSTOMER_FIELDS.filter((f) => f.listed).map((f) => [f.name, f.cell === 'date' || f.cell === 'money' ? sql`${c[f.column]}::text` : c[f.column]]),
+  ),
+  source: c.source,
+  natural_key: c.naturalKey,
+  imported_at: c.importedAt,
+  created_at: c.createdAt,
+  updated_at: c.updatedAt,
+};
+
+/** A row of CUSTOMER_SELECTION: the view with its timestamps as the driver gave them. */
+type CustomerRow = Omit<CustomerView, 'imported_at' | 'created_at' | 'updated_at'> & Record<'imported_at' | 'created_at' | 'updated_at', unknown>;
+
+function customerView(row: CustomerRow): CustomerView {
+  return { ...row, imported_at: isoTimestamp(row.imported_at), created_at: isoTimestamp(row.created_at), updated_at: isoTimestamp(row.updated_at) };
 }
 
 export function parseCustomerStatus(text: string | undefined): CustomerStatus | null {
@@ -109,7 +96,29 @@ export function parseCustomerStatus(text: string | undefined): CustomerStatus | 
   throw new AosError('usage', `invalid status "${printable(text)}"`, `statuses: ${CUSTOMER_STATUSES.join(', ')}`);
 }
 
-const optOutList = OPT_OUT_REASONS.map((r) => `'${r}'`).join(', ');
+/** Name, domain or contact holds the text, as a literal substring (% and _ match themselves). */
+function searchFilter(search: string | undefined): SQL | undefined {
+  const text = search?.trim();
+  if (!text) return undefined;
+  const pattern = `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return or(ilike(c.companyName, pattern), ilike(c.domain, pattern), ilike(c.contactEmail, pattern), ilike(c.contactName, pattern));
+}
+
+/** What a TARGET can name: a customer id, a domain key, an email key or contact, a name key, the name itself. */
+function targetFilter(text: string): SQL | undefined {
+  if (UUID.test(text)) return or(eq(c.id, text.toLowerCase()), sql`lower(${c.companyName}) = lower(${text})`);
+  const keys: string[] = [];
+  let email: SQL | undefined;
+  const parsed = parseTarget(text);
+  if (parsed.ok && parsed.target.kind === 'domain') keys.push(`d:${parsed.target.registrableDomain}`);
+  if (parsed.ok && parsed.target.kind === 'email') {
+    email = eq(c.contactEmail, parsed.target.value);
+    keys.push(`e:${parsed.target.value}`);
+  }
+  const name = normalizeCompanyName(text);
+  if (name !== '') keys.push(`n:${name}`);
+  return or(keys.length ? inArray(c.naturalKey, keys) : undefined, email, sql`lower(${c.companyName}) = lower(${text})`);
+}
 
 export class CustomerService extends AuditedService {
 
@@ -117,100 +126,53 @@ export class CustomerService extends AuditedService {
   async *list(options: { client: string; search?: string | undefined; status?: string | undefined }): AsyncGenerator<CustomerView> {
     const client = await new ClientService(this.db).resolve(options.client);
     const status = parseCustomerStatus(options.status);
-    // The search text is a literal substring, not a LIKE pattern: % and _ in it match themselves.
-    const search = options.search?.trim() ? `%${options.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-    let after = { name: '', id: '00000000-0000-0000-0000-000000000000' };
+    const filter = and(eq(c.clientId, client.id), status === null ? undefined : eq(c.status, status), searchFilter(options.search));
+    let after: SQL | undefined;
     for (;;) {
-      const rows = await this.db.query<Record<string, unknown>>(
-        `select ${CUSTOMER_COLUMNS} from client_customers
-          where client_id = $1 and ($2::text is null or status = $2)
-            and ($3::text is null or company_name ilike $3 or domain ilike $3 or contact_email ilike $3 or contact_name ilike $3)
-            and (company_name, id) > ($4, $5::uuid)
-          order by company_name, id limit ${PAGE}`,
-        [client.id, status, search, after.name, after.id],
-      );
+      const where = and(filter, after);
+      const rows = (await this.db.run((orm) =>
+        orm.select(CUSTOMER_SELECTION).from(c).where(where).orderBy(asc(c.companyName), asc(c.id)).limit(PAGE),
+      )) as CustomerRow[];
       for (const row of rows) yield customerView(row);
-      if (rows.length < PAGE) return;
-      const last = rows[rows.length - 1] as Record<string, unknown>;
-      after = { name: last.company_name as string, id: last.id as string };
+      const last = rows[rows.length - 1];
+      if (rows.length < PAGE || last === undefined) return;
+      after = sql`(${c.companyName}, ${c.id}) > (${last.company_name}, ${last.id}::uuid)`;
     }
   }
 
   /**
    * The customer a TARGET names: its id, its domain (any URL or host of it), its contact email,
-   * or its company name. Several matches are an input error listing them.
+   * or its company name. Several matches are an input error listing them. `lock` holds the row
+   * for the caller's transaction.
    */
-  async resolve(client: ClientRef, target: string, db: Queryable = this.db, lock = false): Promise<CustomerView> {
+  async resolve(client: ClientRef, target: string, orm?: Orm, lock = false): Promise<CustomerView> {
+    if (!orm) return this.db.run((o) => this.resolve(client, target, o, lock));
     const text = target.trim();
     if (text === '') throw new AosError('usage', 'no customer given', 'name it by domain, contact email, company name or id');
-    const keys: string[] = [];
-    let email: string | null = null;
-    let id: string | null = null;
-    if (UUID.test(text)) id = text.toLowerCase();
-    else {
-      const parsed = parseTarget(text);
-      if (parsed.ok && parsed.target.kind === 'domain') keys.push(`d:${parsed.target.registrableDomain}`);
-      if (parsed.ok && parsed.target.kind === 'email') {
-        email = parsed.target.value;
-        keys.push(`e:${parsed.target.value}`);
-      }
-      const name = normalizeCompanyName(text);
-      if (name !== '') keys.push(`n:${name}`);
-    }
-    const rows = await db.query<Record<string, unknown>>(
-      `select ${CUSTOMER_COLUMNS} from client_customers
-        where client_id = $1 and (id = $2::uuid or natural_key = any($3::text[]) or contact_email = $4 or lower(company_name) = lower($5))
-        order by company_name, id limit 11 ${lock ? 'for update' : ''}`,
-      [client.id, id, keys, email, text],
-    );
-    if (rows.length === 0) {
-      throw new AosError('input', `no customer "${printable(text)}" for client ${client.slug}`, `search with \`aos customers list --client ${client.slug} --search TEXT\``);
+    const query = orm
+      .select(CUSTOMER_SELECTION)
+      .from(c)
+      .where(and(eq(c.clientId, client.id), targetFilter(text)))
+      .orderBy(asc(c.companyName), asc(c.id))
+      .limit(11);
+    const rows = (await (lock ? query.for('update') : query)) as CustomerRow[];
+    const [first] = rows;
+    if (first === undefined) {
+      throw new AosError('input', `no customer "${printable(text)}" for client ${client.slug}`, 'find it with {command:customers list} and {search}');
     }
     if (rows.length > 1) {
-      const names = rows.slice(0, 10).map((r) => `${r.company_name as string} (${(r.domain as string | null) ?? (r.contact_email as string | null) ?? (r.id as string)})`);
+      const names = rows.slice(0, 10).map((r) => `${r.company_name} (${r.domain ?? r.contact_email ?? r.id})`);
       throw new AosError('input', `"${printable(text)}" names ${rows.length > 10 ? 'more than 10' : rows.length} customers of ${client.slug}: ${names.join(', ')}`, 'name one by its domain, contact email or id');
     }
-    return customerView(rows[0] as Record<string, unknown>);
+    return customerView(first);
   }
 
   async show(options: { client: string; target: string }): Promise<CustomerDetail> {
     const client = await new ClientService(this.db).resolve(options.client);
-    const customer = await this.resolve(client, options.target);
-    const entries = await this.db.query<Record<string, unknown>>(
-      `select domain, email, reason, source, expires_at, customer_id from suppression_list
-        where client_id = $1 and (customer_id = $2 or domain = $3 or email = any($4::text[]))
-        order by domain nulls last, email`,
-      [client.id, customer.id, customer.domain, [customer.contact_email, customer.natural_key.startsWith('e:') ? customer.natural_key.slice(2) : null].filter((e) => e !== null)],
-    );
-    // Only this client's runs are searched: each is a primary-key range of the change log.
-    const runs = await this.db.query<Record<string, unknown>>(
-      `select distinct on (r.finished_at, r.id) r.id, r.file_name, r.finished_at, r.actor, r.status,
-              case when ch.befores is null then 'inserted' when ch.after_hashes is null then 'deleted' else 'updated' end as change
-         from import_runs r join import_run_changes ch
-           on ch.change_set = r.change_set and ch.table_name = 'client_customers' and $2 = any(ch.row_ids)
-        where r.client_id = $1 order by r.finished_at, r.id, ch.seq`,
-      [client.id, customer.id],
-    );
-    return {
-      client: client.slug,
-      customer,
-      entries: entries.map((e) => ({
-        kind: e.domain !== null ? 'domain' : 'email',
-        target: (e.domain ?? e.email) as string,
-        reason: e.reason as string,
-        source: (e.source as string | null) ?? null,
-        expires_at: isoTimestamp(e.expires_at),
-        linked: e.customer_id === customer.id,
-      })),
-      import_runs: runs.map((r) => ({
-        id: r.id as string,
-        file_name: r.file_name as string,
-        finished_at: isoTimestamp(r.finished_at),
-        actor: r.actor as string,
-        status: r.status as string,
-        change: r.change as CustomerRunView['change'],
-      })),
-    };
+    return this.db.run(async (orm) => {
+      const customer = await this.resolve(client, options.target, orm);
+      return { client: client.slug, customer, entries: await entriesOf(orm, client, customer), import_runs: await runsOf(orm, client, customer) };
+    });
   }
 
   /**
@@ -221,51 +183,110 @@ export class CustomerService extends AuditedService {
   async remove(options: { client: string; target: string }): Promise<CustomerRemoveResult> {
     const client = await new ClientService(this.db).resolve(options.client);
     const now = this.now().toISOString();
-    return this.db.transaction(async (orm) => {
-      const tx = legacyQueryable(orm);
+    return this.db.transaction(async (tx) => {
       // Not while an import of this client runs: it could re-link the entries being removed.
-      await tx.query(`select pg_advisory_xact_lock(hashtext('aos:import:' || $1::text))`, [client.id]);
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('aos:import:' || ${client.id}::text))`);
       const customer = await this.resolve(client, options.target, tx, true);
-      await tx.query(
-        `create temp table aos_customer_entries on commit drop as
-         select s.id, coalesce(s.domain, s.email) as target, s.reason,
-                case when s.reason in (${optOutList}) then 'opt_out'
-                     when s.source is distinct from 'import' then 'manual'
-                     when o.id is not null then 'other_customer' end as why,
-                o.id as other_customer
-           from suppression_list s
-           left join lateral (
-             select c.id from client_customers c
-              where c.client_id = $1 and c.id <> $2
-                and (c.natural_key = 'd:' || s.domain or c.natural_key = 'e:' || s.email or c.contact_email = s.email)
-              order by c.created_at limit 1) o on true
-          where s.client_id = $1 and s.customer_id = $2 for update of s`,
-        [client.id, customer.id],
-      );
-      const kept = await tx.query<KeptEntry>(`select target, reason, why from aos_customer_entries where why is not null order by target`);
-      const removed = await tx.query<{ target: string; reason: string }>(`select target, reason from aos_customer_entries where why is null order by target`);
-      await tx.query(
-        `update suppression_list s set customer_id = e.other_customer, updated_at = $1::timestamptz
-           from aos_customer_entries e where s.id = e.id and e.why is not null`,
-        [now],
-      );
-      await tx.query(
-        `with gone as (
-           delete from suppression_list s using aos_customer_entries e where s.id = e.id and e.why is null
-           returning s.domain, s.email, s.reason, s.expires_at)
-         insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, expires_at, notes, actor, source, at)
-         select $1, coalesce(domain, email), case when domain is not null then 'domain' else 'email' end, 'remove', reason, null,
-                expires_at, $2, $3, 'manual', $4::timestamptz from gone`,
-        [client.id, `customer ${customer.company_name} removed`, this.actor, now],
-      );
-      await tx.query(
-        `with gone as (delete from client_customers c where c.id = $2 returning c.*)
-         insert into customer_events (client_id, customer_id, natural_key, action, before, actor, source, at)
-         select $1, g.id, g.natural_key, 'remove', to_jsonb(g), $3, 'manual', $4::timestamptz from gone g`,
-        [client.id, customer.id, this.actor, now],
-      );
-      const signals = customer.domain ? (await BuyerSignalService.refresh(tx, { domains: [customer.domain] })).changed : 0;
+      const { kept, removed } = await sortEntries(tx, client, customer);
+      await relinkKeptEntries(tx, client, now);
+      await deleteRemovedEntries(tx, client, { notes: `customer ${customer.company_name} removed`, actor: this.actor, at: now });
+      await deleteCustomer(tx, client, customer, { actor: this.actor, at: now });
+      // TRANSITIONAL: BuyerSignalService.refresh takes the transaction itself once it is on Drizzle.
+      const signals = customer.domain ? (await BuyerSignalService.refresh(legacyQueryable(tx), { domains: [customer.domain] })).changed : 0;
       return { client: client.slug, customer, entries_removed: removed, entries_kept: kept, signals_refreshed: signals };
     });
   }
+}
+
+/** The entries that suppress a customer: linked to it, or on its domain, contact email or email key. */
+async function entriesOf(orm: Orm, client: ClientRef, customer: CustomerView): Promise<CustomerEntryView[]> {
+  const emails = [customer.contact_email, customer.natural_key.startsWith('e:') ? customer.natural_key.slice(2) : null].filter((e) => e !== null);
+  const rows = await orm
+    .select({ domain: s.domain, email: s.email, reason: s.reason, source: s.source, expires_at: s.expiresAt, customer_id: s.customerId })
+    .from(s)
+    .where(and(eq(s.clientId, client.id), or(eq(s.customerId, customer.id), customer.domain === null ? undefined : eq(s.domain, customer.domain), emails.length ? inArray(s.email, emails) : undefined)))
+    .orderBy(sql`${s.domain} nulls last`, asc(s.email));
+  return rows.map((e) => ({
+    kind: e.domain !== null ? 'domain' : 'email',
+    target: (e.domain ?? e.email) as string,
+    reason: e.reason,
+    source: e.source,
+    expires_at: isoTimestamp(e.expires_at),
+    linked: e.customer_id === customer.id,
+  }));
+}
+
+/** The import runs that wrote the customer's row. Only this client's runs are searched: each is a primary-key range of the change log. */
+async function runsOf(orm: Orm, client: ClientRef, customer: CustomerView): Promise<CustomerRunView[]> {
+  const r = importRuns;
+  const ch = importRunChanges;
+  const rows = await orm
+    .selectDistinctOn([r.finishedAt, r.id], {
+      id: r.id,
+      file_name: r.fileName,
+      finished_at: r.finishedAt,
+      actor: r.actor,
+      status: r.status,
+      change: sql<CustomerRunView['change']>`case when ${ch.befores} is null then 'inserted' when ${ch.afterHashes} is null then 'deleted' else 'updated' end`,
+    })
+    .from(r)
+    .innerJoin(ch, and(eq(ch.clientId, r.clientId), eq(ch.changeSet, r.changeSet), eq(ch.tableName, getTableName(c)), sql`${customer.id}::uuid = any(${ch.rowIds})`))
+    .where(eq(r.clientId, client.id))
+    .orderBy(asc(r.finishedAt), asc(r.id), asc(ch.seq));
+  return rows.map((row) => ({ ...row, finished_at: isoTimestamp(row.finished_at) }));
+}
+
+const ENTRIES = sql.raw('aos_customer_entries');
+
+/**
+ * Sorts the customer's entries (locked) into a temp table: kept (an opt-out, added by hand, or
+ * held by another customer, named) or removed with it.
+ */
+async function sortEntries(tx: Orm, client: ClientRef, customer: CustomerView): Promise<{ kept: KeptEntry[]; removed: Array<{ target: string; reason: string }> }> {
+  await tx.execute(sql`
+    create temp table ${ENTRIES} on commit drop as
+    select ${s.id} as id, coalesce(${s.domain}, ${s.email}) as target, ${s.reason} as reason,
+           case when ${s.reason} in ${[...OPT_OUT_REASONS]} then 'opt_out'
+                when ${s.source} is distinct from 'import' then 'manual'
+                when o.id is not null then 'other_customer' end as why,
+           o.id as other_customer
+      from ${s}
+      left join lateral (
+        select ${c.id} as id from ${c}
+         where ${c.clientId} = ${client.id} and ${c.id} <> ${customer.id}
+           and (${c.naturalKey} = 'd:' || ${s.domain} or ${c.naturalKey} = 'e:' || ${s.email} or ${c.contactEmail} = ${s.email})
+         order by ${c.createdAt} limit 1) o on true
+     where ${s.clientId} = ${client.id} and ${s.customerId} = ${customer.id}
+       for update of ${s}`);
+  const kept = await rowsOf<KeptEntry>(tx, sql`select target, reason, why from ${ENTRIES} where why is not null order by target`);
+  const removed = await rowsOf<{ target: string; reason: string }>(tx, sql`select target, reason from ${ENTRIES} where why is null order by target`);
+  return { kept, removed };
+}
+
+/** A kept entry another customer holds is linked to that customer now (the others to none). */
+async function relinkKeptEntries(tx: Orm, client: ClientRef, at: string): Promise<void> {
+  await tx.execute(sql`
+    update ${s} set ${bare(s.customerId)} = e.other_customer, ${bare(s.updatedAt)} = ${at}::timestamptz
+      from ${ENTRIES} e where ${s.clientId} = ${client.id} and ${s.id} = e.id and e.why is not null`);
+}
+
+/** Deletes the entries that go with the customer, each audited as a manual removal. */
+async function deleteRemovedEntries(tx: Orm, client: ClientRef, audit: { notes: string; actor: string; at: string }): Promise<void> {
+  const ev = suppressionEvents;
+  await tx.execute(sql`
+    with gone as (
+      delete from ${s} using ${ENTRIES} e where ${s.clientId} = ${client.id} and ${s.id} = e.id and e.why is null
+      returning ${s.domain} as domain, ${s.email} as email, ${s.reason} as reason, ${s.expiresAt} as expires_at)
+    insert into ${ev} (${columnList([ev.clientId, ev.target, ev.kind, ev.action, ev.reasonBefore, ev.reasonAfter, ev.expiresAt, ev.notes, ev.actor, ev.source, ev.at])})
+    select ${client.id}::uuid, coalesce(domain, email), case when domain is not null then 'domain' else 'email' end, 'remove', reason, null,
+           expires_at, ${audit.notes}, ${audit.actor}, 'manual', ${audit.at}::timestamptz from gone`);
+}
+
+/** Deletes the customer, its row kept in the audit (customer_events). */
+async function deleteCustomer(tx: Orm, client: ClientRef, customer: CustomerView, audit: { actor: string; at: string }): Promise<void> {
+  const ev = customerEvents;
+  await tx.execute(sql`
+    with gone as (delete from ${c} where ${c.clientId} = ${client.id} and ${c.id} = ${customer.id} returning *)
+    insert into ${ev} (${columnList([ev.clientId, ev.customerId, ev.naturalKey, ev.action, ev.before, ev.actor, ev.source, ev.at])})
+    select ${client.id}::uuid, g.${bare(c.id)}, g.${bare(c.naturalKey)}, 'remove', to_jsonb(g), ${audit.actor}, 'manual', ${audit.at}::timestamptz from gone g`);
 }

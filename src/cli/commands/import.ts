@@ -2,6 +2,7 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import { readFileSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import { fieldListHelp } from '../../domain/customer-fields.js';
 import { parseStatusMap, type StatusClass } from '../../domain/values.js';
 import { AosError } from '../../errors.js';
 import { withoutControls } from '../../domain/printable.js';
@@ -97,9 +98,7 @@ export function registerImportCommand(program: Command<[], Record<string, unknow
     .addHelpText(
       'after',
       `
-Fields: company_name (required unless domain is mapped), domain, contact_email, contact_name,
-contact_title, industry, employee_count_range, status, customer_since, churned_at, deal_value,
-services, external_id, can_use_as_reference, case_study_url, testimonial, logo_approved.
+${fieldListHelp()}
 Every customer is suppressed by its company domain and by a contact email its domain does not
 cover. A value that does not parse is dropped (a warning); a row is rejected only when it has no
 domain, email or company name. Report titles, blank rows and footers are skipped.
