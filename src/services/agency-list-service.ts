@@ -10,11 +10,10 @@ import { AosError } from '../errors.js';
 import { auditTrail } from './suppression/audit-trail.js';
 import { agencyList } from './suppression/entry-lists.js';
 import { listEntries } from './suppression/listing.js';
-import { addManualEntries, refusePlatformPages } from './suppression/manual-add.js';
+import { addToList, refusePlatformPages } from './suppression/manual-add.js';
 import { notFound, removeManualEntries } from './suppression/manual-remove.js';
 import type { SuppressionEntryView, SuppressionEventView, TargetInput } from './suppression/results.js';
 import { distinctTargets, parseReason, requireTargets } from './suppression/target-input.js';
-import { newExpiry } from './suppression/weakening.js';
 
 export const ALL_CLIENTS = '(all clients)';
 
@@ -51,12 +50,8 @@ export class AgencyListService extends AuditedService {
     const force = Boolean(options.force);
     refusePlatformPages(targets);
     refuseFreeMailDomains(targets, force);
-    const now = this.now();
-    const change = { reason, note: options.note?.trim() || null, expiresAt: newExpiry(options.expiresAt, now), actor: this.actor, now: now.toISOString(), force };
-    const counts = await addManualEntries(this.db, agencyList, targets, change);
-    const { domains, emails } = distinctTargets(targets);
-    const all = [...domains, ...emails];
-    return { client: ALL_CLIENTS, ...counts, unchanged: all.length - counts.added - counts.updated, targets: all };
+    const request = { reason, note: options.note, expiresAt: options.expiresAt, force, actor: this.actor, now: this.now() };
+    return { client: ALL_CLIENTS, ...(await addToList(this.db, agencyList, targets, request)) };
   }
 
   async remove(options: { targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<{ client: typeof ALL_CLIENTS; removed: AgencyEntryView[]; not_found: string[] }> {

@@ -11,11 +11,10 @@ import { lookUpWhileReading } from './suppression/check-stream.js';
 import { clientList } from './suppression/entry-lists.js';
 import { listEntries } from './suppression/listing.js';
 import { checkInputs, checkLeads, preloadEntries } from './suppression/lookup.js';
-import { addManualEntries, mailProviderDomains, refusePlatformPages, refuseWebmailDomains } from './suppression/manual-add.js';
+import { addToList, mailProviderDomains, refusePlatformPages, refuseWebmailDomains } from './suppression/manual-add.js';
 import { notFound, removeManualEntries } from './suppression/manual-remove.js';
 import { isInvalid, type AddResult, type CheckOutcome, type CheckResult, type RemoveResult, type SuppressionEntryView, type SuppressionEventView, type TargetInput } from './suppression/results.js';
 import { distinctTargets, parseReason, requireTargets } from './suppression/target-input.js';
-import { newExpiry } from './suppression/weakening.js';
 
 export * from './suppression/results.js';
 export { parseAllTargets, parseReason } from './suppression/target-input.js';
@@ -121,18 +120,9 @@ export class SuppressionService {
     const force = Boolean(options.force);
     refusePlatformPages(targets);
     refuseWebmailDomains(targets, force);
-    const now = this.now();
-    const change = { reason, note: options.note?.trim() || null, expiresAt: newExpiry(options.expiresAt, now), actor: this.actor, now: now.toISOString(), force };
-    const counts = await addManualEntries(this.db, clientList(ref.id), targets, change);
-    const { domains, emails } = distinctTargets(targets);
-    const distinct = domains.length + emails.length;
-    return {
-      client: ref.slug,
-      ...counts,
-      unchanged: distinct - counts.added - counts.updated,
-      targets: [...domains, ...emails],
-      mail_provider_domains: mailProviderDomains(targets),
-    };
+    const request = { reason, note: options.note, expiresAt: options.expiresAt, force, actor: this.actor, now: this.now() };
+    const counts = await addToList(this.db, clientList(ref.id), targets, request);
+    return { client: ref.slug, ...counts, mail_provider_domains: mailProviderDomains(targets) };
   }
 
   async remove(options: { client: string; targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<RemoveResult> {

@@ -1,12 +1,13 @@
 // Manual adds, on a client's list or the agency-wide one: which targets may be suppressed at all,
 // the refusal to weaken what is there, and the audited upsert, all or nothing in one transaction.
 import type { Database } from '../../db/database.js';
+import type { SuppressionReason } from '../../db/schema-constants.js';
 import { printable, type Target } from '../../domain/targets.js';
 import { AosError } from '../../errors.js';
 import type { EntryList } from './entry-lists.js';
 import { lockEntries, upsertWithAudit, type ManualChange } from './entry-writes.js';
 import { distinctTargets, listSome, MAX_LISTED_ERRORS } from './target-input.js';
-import { weakenings } from './weakening.js';
+import { newExpiry, weakenings } from './weakening.js';
 
 /** A page on a platform (facebook.com/acme) names a page, not a company: suppressing its domain would block the platform. */
 export function refusePlatformPages(targets: readonly Target[]): void {
@@ -39,7 +40,7 @@ export function mailProviderDomains(targets: readonly Target[]): string[] {
  * Adds or updates manual entries. Without force every existing one is read (and locked) first, so
  * one weakening refuses the whole call.
  */
-export async function addManualEntries(db: Database, list: EntryList, targets: readonly Target[], change: ManualChange): Promise<{ added: number; updated: number }> {
+async function addManualEntries(db: Database, list: EntryList, targets: readonly Target[], change: ManualChange): Promise<{ added: number; updated: number }> {
   const distinct = distinctTargets(targets);
   return db.transaction(async (tx) => {
     if (!change.force) {
@@ -58,4 +59,31 @@ export async function addManualEntries(db: Database, list: EntryList, targets: r
     const emails = distinct.emails.length ? await upsertWithAudit(tx, list, 'email', distinct.emails, change) : none;
     return { added: domains.added + emails.added, updated: domains.updated + emails.updated };
   });
+}
+
+/** What an add did: its distinct targets, and how many it added, updated or left as they were. */
+export interface AddCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  targets: string[];
+}
+
+/** A manual add as a caller asks for it (the note as typed, the expiry as a Date). */
+export interface AddRequest {
+  reason: SuppressionReason;
+  note: string | undefined;
+  expiresAt: Date | null | undefined;
+  force: boolean;
+  actor: string;
+  now: Date;
+}
+
+export async function addToList(db: Database, list: EntryList, targets: readonly Target[], request: AddRequest): Promise<AddCounts> {
+  const { reason, force, actor, now } = request;
+  const change = { reason, note: request.note?.trim() || null, expiresAt: newExpiry(request.expiresAt, now), actor, now: now.toISOString(), force };
+  const counts = await addManualEntries(db, list, targets, change);
+  const { domains, emails } = distinctTargets(targets);
+  const all = [...domains, ...emails];
+  return { ...counts, unchanged: all.length - counts.added - counts.updated, targets: all };
 }
