@@ -29,13 +29,13 @@ function liveBranch(t: ListTable, scope: SQL, allClients: boolean, now: string, 
     from ${t} where ${scope} (${t.expiresAt} is null or ${t.expiresAt} > ${now}::timestamptz)${wanted}`;
 }
 
-/** `and (domain = any(…) or email = any(…))`, each list sent as one newline-joined string. */
-function wantedFilter(t: ListTable, only: WantedTargets): SQL {
+/** `and (domain = any(…) or email = any(…))` of each branch, the lists joined once for both. */
+function wantedFilter(only: WantedTargets): (t: ListTable) => SQL {
   // Normalized domains and emails hold no newline: one joined string each is far cheaper for the
   // driver to send than a text[] of thousands of escaped elements.
   const domains = [...only.domains].join('\n');
   const emails = [...only.emails].join('\n');
-  return sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
+  return (t) => sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
 }
 
 /**
@@ -47,7 +47,7 @@ export async function liveEntries(orm: Orm, clientId: string, now: Date, only: W
   const at = now.toISOString();
   const s = suppressionList;
   const a = agencySuppressionList;
-  const filter = (t: ListTable) => (only === null ? sql`` : wantedFilter(t, only));
+  const filter = only === null ? () => sql`` : wantedFilter(only);
   return rowsOf<LiveEntry>(
     orm,
     sql`${liveBranch(s, sql`${s.clientId} = ${clientId}::uuid and`, false, at, filter(s))}
