@@ -24,6 +24,16 @@ export function openInput(path: string, signal: AbortSignal): InputSource {
   return { name: basename(path), path, stream: addAbortSignal(signal, createReadStream(path)) };
 }
 
+/**
+ * Targets come as arguments or from --file (a path, or - for stdin), not both and not neither:
+ * the file, when that is where they come from. `hint`: what to pass instead of nothing.
+ */
+export function targetsFile(args: readonly string[], file: string | undefined, hint: string): string | undefined {
+  if (file && args.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
+  if (!file && args.length === 0) throw new AosError('usage', 'no targets given', hint);
+  return file;
+}
+
 /** Opens an output file (--rejects, --rejected) at once, so a bad path fails before any work. */
 export function openOutputFile(path: string, flag: string): WriteStream {
   let fd: number;

@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { clientOption, examples, jsonOption } from '../command-options.js';
+import { clientOption, contextService, examples, jsonOption } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
 import { renderImportRun, renderImportRuns, renderUndo } from '../renderers/imports.js';
 
@@ -12,16 +12,12 @@ ${examples('aos imports undo 3f2a9c1e --dry-run', 'aos imports undo 3f2a9c1e', '
 export function registerImportsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const imports = program.command('imports').description('past import runs: list, show, undo');
   imports.addHelpText('after', examples('aos imports list --client acme', 'aos imports show 3f2a9c1e', 'aos imports undo 3f2a9c1e --dry-run'));
-  const service = async () => {
-    const c = ctx();
-    const { ImportRunService } = await import('../../services/import-run-service.js');
-    return { c, runs: new ImportRunService({ db: await c.database(), actor: c.actor }) };
-  };
+  const service = () => contextService(ctx, async (options) => new (await import('../../services/import-run-service.js')).ImportRunService(options));
 
   imports.command('list').description("a client's import runs, newest first").addOption(clientOption()).addOption(jsonOption('NDJSON, one run a line'))
     .addHelpText('after', examples('aos imports list --client acme', 'aos imports list --client acme --json | jq -r .id'))
     .action(async (opts) => {
-      const { c, runs } = await service();
+      const { c, service: runs } = await service();
       await c.showEach(await runs.list({ client: opts.client }), renderImportRuns, opts.json);
     });
 
@@ -29,7 +25,7 @@ export function registerImportsCommands(program: Command<[], Record<string, unkn
     .argument('<run>', 'the run id, or its first 8 characters').addOption(jsonOption())
     .addHelpText('after', examples('aos imports show 3f2a9c1e', 'aos imports show 3f2a9c1e --json'))
     .action(async (ref, opts) => {
-      const { c, runs } = await service();
+      const { c, service: runs } = await service();
       c.show(await runs.show(ref), renderImportRun, opts.json);
     });
 
@@ -39,7 +35,7 @@ export function registerImportsCommands(program: Command<[], Record<string, unkn
     .option('--force', "undo this run's part only, keeping rows changed since by a later run or by hand")
     .addOption(jsonOption()).addHelpText('after', UNDO_HELP)
     .action(async (ref, opts) => {
-      const { c, runs } = await service();
+      const { c, service: runs } = await service();
       c.show(await runs.undo({ run: ref, dryRun: Boolean(opts.dryRun), force: Boolean(opts.force) }), renderUndo, opts.json);
     });
 }

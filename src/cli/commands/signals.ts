@@ -1,11 +1,9 @@
 import type { Command } from '@commander-js/extra-typings';
-import { BOM_HELP } from '../../csv/people-csv.js';
 import { parsePositiveInteger } from '../../domain/numbers.js';
-import { AosError } from '../../errors.js';
 import { examples, jsonOption } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
-import { openInput } from '../inputs.js';
-import { renderBoosts, renderRebuild, renderSignals, renderTopSignals } from '../renderers/signals.js';
+import { renderRebuild, renderSignals, renderTopSignals } from '../renderers/signals.js';
+import { registerBoostCommand } from './signals-boost.js';
 
 export function registerSignalsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const signals = program.command('signals').description('anonymous platform-wide buyer signals per company domain');
@@ -24,8 +22,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .action(async (opts) => {
       const { c, signals: s } = await service();
       const spinner = await c.output.spinner('rebuilding buyer signals…');
-      const result = await s.rebuild().finally(() => spinner.stop());
-      c.show(result, renderRebuild, opts.json);
+      c.show(await s.rebuild().finally(() => spinner.stop()), renderRebuild, opts.json);
     });
 
   signals.command('show').description('the signal of each domain (URLs and emails are reduced to their company domain)')
@@ -45,25 +42,5 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
       await c.showEach(await s.top(parsePositiveInteger('--limit', opts.limit)), renderTopSignals(minClients), opts.json);
     });
 
-  signals.command('boost').description('lead-score boost (0-15) per target; for a leads CSV, the same CSV with buyer_score and buyer_boost appended')
-    .argument('[targets...]', 'domains, URLs or emails')
-    .option('--file <path>', 'leads CSV (or - for stdin)')
-    .option('--column <name>', 'column holding the domain, URL or email (default: the first that holds them)')
-    .addOption(jsonOption('NDJSON for targets given as arguments')).option('--bom', BOM_HELP)
-    .addHelpText('after', examples('aos signals boost buildright.com.au', 'aos signals boost --file leads.csv --column Website > scored-leads.csv'))
-    .action(async (targets, opts) => {
-      const { c, signals: s } = await service();
-      if (opts.file && targets.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
-      if (opts.file) {
-        const { boostLeadsCsv } = await import('../../services/signal-export.js');
-        const input = openInput(opts.file, c.signal);
-        await boostLeadsCsv(s, input.stream, c.output.stdoutStream, { name: input.name, column: opts.column, bom: Boolean(opts.bom) });
-        return;
-      }
-      if (targets.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, or --file leads.csv');
-      const { boostTargets, failOnInvalidTargets } = await import('../../services/signal-lookup.js');
-      const boosts = await boostTargets(s, targets);
-      await c.showEach(boosts, renderBoosts, opts.json);
-      failOnInvalidTargets(boosts);
-    });
+  registerBoostCommand(signals, service);
 }
