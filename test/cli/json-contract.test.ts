@@ -1,13 +1,17 @@
-// Issue 18: `--json` has one contract — machine output only, and snake_case keys at every depth.
-// Every command that takes --json is run here against one database that has something in every
-// table, and every key of every payload is walked. A camelCase key (`notFound`, `createdAt`,
-// `upToDate`) slipping back into a payload fails this test.
+// Issue 18: `--json` has one contract — machine output only, snake_case keys at every depth, and
+// exactly the keys of the type the library exports for it (src/index.ts). Every command that takes
+// --json is run here against one database that has something in every table, and every key of
+// every payload is walked. A camelCase key (`notFound`, `createdAt`, `upToDate`) slipping back
+// into a payload fails this test, and so does a key the type lacks or a key of the type that is
+// missing (test/helpers/json-shapes.ts: one key table per type, checked by the compiler).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAos } from '../helpers/cli.js';
 import { enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
+import * as shapes from '../helpers/json-shapes.js';
+import { oneOf, shape, shapeErrors, type Shape } from '../helpers/json-shapes.js';
 
 const SNAKE = /^[a-z0-9]+(_[a-z0-9]+)*$/;
 
@@ -37,6 +41,29 @@ describe('nonSnakeKeys', () => {
     [{ _private: 1, 'a-b': 2, A: 3 }, ['$._private', '$.a-b', '$.A']],
   ])('%j → %j', (value, expected) => {
     expect(nonSnakeKeys(value)).toEqual(expected);
+  });
+});
+
+describe('shapeErrors', () => {
+  interface Pair {
+    a: number;
+    b?: string;
+    inner: { x: number } | null;
+  }
+  const PAIR = shape<Pair>('Pair', { a: true, b: 'optional', inner: true }, { inner: [shape<{ x: number }>('Inner', { x: true })] });
+  const OTHER = shape<{ error: string }>('Other', { error: true });
+  const EITHER = oneOf<Pair | { error: string }>()(PAIR, OTHER);
+  it.each([
+    [{ a: 1, inner: null }, []],
+    [{ a: 1, b: 'x', inner: { x: 2 } }, []],
+    [[{ a: 1, inner: null }, { error: 'e' }], []],
+    [{ inner: null }, ['$.a missing (Pair)']],
+    [{ a: 1, inner: null, c: 3 }, ['$.c is not a key of Pair']],
+    [{ a: 1, inner: { x: 2, y: 3 } }, ['$.inner.y is not a key of Inner']],
+    [[{ a: 1, inner: null }, { error: 'e', a: 1 }], ['$[1].a is not a key of Other']],
+    ['text', ['$: "text" is not an object (Pair | Other)']],
+  ])('%j → %j', (value, expected) => {
+    expect(shapeErrors(value, EITHER)).toEqual(expected);
   });
 });
 
@@ -74,40 +101,56 @@ describe(`every --json payload has snake_case keys [${engine}]`, () => {
 
   const leads = () => file('leads.csv', 'Name,Email,Website\nJane,jane@bigcorp.com,bigcorp.com\nSarah,sarah@buildright.com.au,\nBad,not an email,\n');
 
-  // [args, exit code]; each stdout line must be JSON (one document, or NDJSON).
-  const commands: Array<[string, () => string[], number]> = [
-    ['db status', () => ['db', 'status'], 0],
-    ['clients add', () => ['clients', 'add', 'acme', '--exist-ok'], 0],
-    ['clients list', () => ['clients', 'list'], 0],
-    ['clients set', () => ['clients', 'set', 'acme', '--expire', 'past_customer=24m'], 0],
-    ['suppress add', () => ['suppress', 'add', 'jane@bigcorp.com', 'rival.com', '--client', 'acme', '--reason', 'unsubscribed', '--note', 'asked'], 0],
-    ['suppress add --for', () => ['suppress', 'add', 'winback.io', '--client', 'acme', '--reason', 'past_customer', '--for', '10d'], 0],
-    ['suppress add --skip-invalid', () => ['suppress', 'add', '--file', file('targets.txt', 'ok.io\nnot a target\n'), '--client', 'acme', '--reason', 'competitor', '--skip-invalid'], 0],
-    ['suppress add --all-clients', () => ['suppress', 'add', 'legal-request.org', '--all-clients', '--reason', 'do_not_contact'], 0],
-    ['suppress remove', () => ['suppress', 'remove', 'rival.com', 'never-there.com', '--client', 'acme', '--force'], 0],
-    ['suppress remove --all-clients', () => ['suppress', 'remove', 'nobody.com', '--all-clients'], 0],
-    ['suppress list', () => ['suppress', 'list', '--client', 'acme', '--all'], 0],
-    ['suppress list --all-clients', () => ['suppress', 'list', '--all-clients'], 0],
-    ['suppress history', () => ['suppress', 'history', '--client', 'acme'], 0],
-    ['suppress history --all-clients', () => ['suppress', 'history', '--all-clients'], 0],
-    ['suppress who', () => ['suppress', 'who', 'sarah@buildright.com.au', '--all'], 0],
-    ['suppress expiring', () => ['suppress', 'expiring', '--all', '--within', '30d'], 0],
-    ['check', () => ['check', 'sarah@buildright.com.au', 'free.io', '--client', 'acme'], 1],
-    ['check invalid', () => ['check', 'not a target', '--client', 'acme'], 2],
-    ['check --explain', () => ['check', 'www.buildright.com.au', 'legal-request.org', 'sub.winback.io', 'x.ok.io', '--client', 'acme', '--explain'], 1],
-    ['check --file', () => ['check', '--file', leads(), '--client', 'acme'], 2],
-    ['customers list', () => ['customers', 'list', '--client', 'acme'], 0],
-    ['customers show', () => ['customers', 'show', 'buildright.com.au', '--client', 'acme'], 0],
-    ['imports list', () => ['imports', 'list', '--client', 'acme'], 0],
-    ['imports show', () => ['imports', 'show', runId], 0],
-    ['imports undo --dry-run', () => ['imports', 'undo', secondRun, '--dry-run'], 0],
-    ['imports undo', () => ['imports', 'undo', secondRun], 0],
-    ['import --dry-run --sync', () => ['import', file('sync.csv', 'Company,Website\nBuildRight,buildright.com.au\n'), '--client', 'acme', '--yes', '--dry-run', '--sync'], 0],
-    ['customers remove', () => ['customers', 'remove', 'piedpiper.com', '--client', 'acme'], 0],
-    ['signals rebuild', () => ['signals', 'rebuild'], 0],
-    ['signals show', () => ['signals', 'show', 'buildright.com.au', 'nothing.io'], 0],
-    ['signals top', () => ['signals', 'top', '--limit', '5'], 0],
-    ['signals boost', () => ['signals', 'boost', 'buildright.com.au', 'bad target'], 2],
+  // [name, args, exit code, the shapes of its payloads]; each stdout line must be JSON (one
+  // document, or NDJSON), each payload (or each element of an array) of one of the shapes.
+  const commands: Array<[string, () => string[], number, ReadonlyArray<Shape>]> = [
+    ['db status', () => ['db', 'status'], 0, shapes.DATABASE_STATUS],
+    ['clients add', () => ['clients', 'add', 'acme', '--exist-ok'], 0, shapes.CLIENT_ADDED],
+    ['clients list', () => ['clients', 'list'], 0, shapes.CLIENT_LISTING],
+    ['clients set', () => ['clients', 'set', 'acme', '--expire', 'past_customer=24m'], 0, shapes.CLIENT_EXPIRY_DEFAULTS],
+    ['suppress add', () => ['suppress', 'add', 'jane@bigcorp.com', 'rival.com', '--client', 'acme', '--reason', 'unsubscribed', '--note', 'asked'], 0, shapes.ADD_RESULT],
+    ['suppress add --for', () => ['suppress', 'add', 'winback.io', '--client', 'acme', '--reason', 'past_customer', '--for', '10d'], 0, shapes.ADD_RESULT],
+    [
+      'suppress add --skip-invalid',
+      () => ['suppress', 'add', '--file', file('targets.txt', 'ok.io\nnot a target\n'), '--client', 'acme', '--reason', 'competitor', '--skip-invalid'],
+      0,
+      shapes.SKIPPING_ADD_RESULT,
+    ],
+    ['suppress add --all-clients', () => ['suppress', 'add', 'legal-request.org', '--all-clients', '--reason', 'do_not_contact'], 0, shapes.AGENCY_CHANGE_RESULT],
+    ['suppress remove', () => ['suppress', 'remove', 'rival.com', 'never-there.com', '--client', 'acme', '--force'], 0, shapes.REMOVE_RESULT],
+    ['suppress remove --all-clients', () => ['suppress', 'remove', 'nobody.com', '--all-clients'], 0, shapes.AGENCY_REMOVE_RESULT],
+    ['suppress list', () => ['suppress', 'list', '--client', 'acme', '--all'], 0, shapes.SUPPRESSION_ENTRIES],
+    ['suppress list --all-clients', () => ['suppress', 'list', '--all-clients'], 0, shapes.AGENCY_ENTRIES],
+    ['suppress history', () => ['suppress', 'history', '--client', 'acme'], 0, shapes.SUPPRESSION_EVENTS],
+    ['suppress history --all-clients', () => ['suppress', 'history', '--all-clients'], 0, shapes.SUPPRESSION_EVENTS],
+    ['suppress who', () => ['suppress', 'who', 'sarah@buildright.com.au', '--all'], 0, shapes.WHO_RESULT],
+    ['suppress expiring', () => ['suppress', 'expiring', '--all', '--within', '30d'], 0, shapes.EXPIRING_ENTRIES],
+    ['check', () => ['check', 'sarah@buildright.com.au', 'free.io', '--client', 'acme'], 1, shapes.CHECK_OUTCOME],
+    ['check invalid', () => ['check', 'not a target', '--client', 'acme'], 2, shapes.CHECK_OUTCOME],
+    [
+      'check --explain',
+      () => ['check', 'www.buildright.com.au', 'legal-request.org', 'sub.winback.io', 'x.ok.io', '--client', 'acme', '--explain'],
+      1,
+      shapes.EXPLAINED_OUTCOME,
+    ],
+    ['check --file', () => ['check', '--file', leads(), '--client', 'acme'], 2, shapes.CHECKED_LINE],
+    ['customers list', () => ['customers', 'list', '--client', 'acme'], 0, shapes.CUSTOMERS],
+    ['customers show', () => ['customers', 'show', 'buildright.com.au', '--client', 'acme'], 0, shapes.CUSTOMER_DETAIL],
+    ['imports list', () => ['imports', 'list', '--client', 'acme'], 0, shapes.IMPORT_RUNS],
+    ['imports show', () => ['imports', 'show', runId], 0, shapes.IMPORT_RUN_DETAIL],
+    ['imports undo --dry-run', () => ['imports', 'undo', secondRun, '--dry-run'], 0, shapes.UNDO_RESULT],
+    ['imports undo', () => ['imports', 'undo', secondRun], 0, shapes.UNDO_RESULT],
+    [
+      'import --dry-run --sync',
+      () => ['import', file('sync.csv', 'Company,Website\nBuildRight,buildright.com.au\n'), '--client', 'acme', '--yes', '--dry-run', '--sync'],
+      0,
+      shapes.IMPORT_SUMMARY,
+    ],
+    ['customers remove', () => ['customers', 'remove', 'piedpiper.com', '--client', 'acme'], 0, shapes.CUSTOMER_REMOVED],
+    ['signals rebuild', () => ['signals', 'rebuild'], 0, shapes.REBUILD_RESULT],
+    ['signals show', () => ['signals', 'show', 'buildright.com.au', 'nothing.io'], 0, shapes.SIGNAL_LOOKUP],
+    ['signals top', () => ['signals', 'top', '--limit', '5'], 0, shapes.SIGNAL_VIEW],
+    ['signals boost', () => ['signals', 'boost', 'buildright.com.au', 'bad target'], 2, shapes.BOOST_OUTCOME],
   ];
 
   it.each([
@@ -125,7 +168,7 @@ describe(`every --json payload has snake_case keys [${engine}]`, () => {
     expect([alone.code, alone.stderr]).toEqual([2, 'aos: error: --bom goes with --csv\n']);
   }, 60_000);
 
-  it.each(commands)('%s --json', async (_name, args, code) => {
+  it.each(commands)('%s --json', async (_name, args, code, payloadShapes) => {
     const r = await aos([...args(), '--json']);
     expect(r.code, r.stderr).toBe(code);
     const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
@@ -138,6 +181,8 @@ describe(`every --json payload has snake_case keys [${engine}]`, () => {
       docs = lines.map((l) => JSON.parse(l) as unknown);
     }
     expect(docs.flatMap((d) => nonSnakeKeys(d))).toEqual([]);
+    // Exactly the keys of the exported type: all present (optional ones may be absent), none extra.
+    expect(docs.flatMap((d) => shapeErrors(d, payloadShapes))).toEqual([]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 });
