@@ -1,5 +1,5 @@
-// The keys of every `--json` payload, as the types the library exports declare them (src/index.ts).
-// The compiler holds each table to its type: a key the type has and the table lacks, or one the
+// The keys of every `--json` payload, as the types the library exports declare them (src/index.ts,
+// JsonPayloads: command → payload type). The compiler holds each table to its type: a key the type has and the table lacks, or one the
 // table has and the type does not, fails typecheck; 'optional' marks exactly the keys the type
 // lets be absent. At run time shapeErrors() holds a payload to the tables: every key present
 // (optional ones may be absent), none extra, at every level a table describes.
@@ -61,21 +61,21 @@ function fit(value: Record<string, unknown>, s: Shape, path: string): string[] {
 // --- db, clients
 
 const MIGRATION_STATE = shape<aos.MigrationState>('MigrationState', { applied: true, total: true, up_to_date: true, pending: true });
-export const DATABASE_STATUS = [shape<aos.DatabaseStatus>('DatabaseStatus', { kind: true, location: true, migrations: true, tables: true }, { migrations: [MIGRATION_STATE] })];
+const DATABASE_STATUS = [shape<aos.DatabaseStatus>('DatabaseStatus', { kind: true, location: true, migrations: true, tables: true }, { migrations: [MIGRATION_STATE] })];
 
-export const CLIENT_ADDED = [shape<aos.ClientAddedView>('ClientAddedView', { id: true, slug: true, name: true, services: true, created: true })];
-export const CLIENT_LISTING = [
+const CLIENT_ADDED = [shape<aos.ClientAddedView>('ClientAddedView', { id: true, slug: true, name: true, services: true, created: true })];
+const CLIENT_LISTING = [
   shape<aos.ClientListing>('ClientListing', { id: true, slug: true, name: true, services: true, created_at: true, customers: true, suppressions: true, expiry_defaults: true }),
 ];
-export const CLIENT_EXPIRY_DEFAULTS = [shape<aos.ClientExpiryDefaults>('ClientExpiryDefaults', { client: true, expiry_defaults: true })];
+const CLIENT_EXPIRY_DEFAULTS = [shape<aos.ClientExpiryDefaults>('ClientExpiryDefaults', { client: true, expiry_defaults: true })];
 
 // --- check
 
 const CHECK_RESULT_KEYS = { input: true, target: true, kind: true, suppressed: true, reason: true, match: true, expires_at: true, all_clients: 'optional' } as const;
 const CHECK_RESULT = shape<aos.CheckResult>('CheckResult', CHECK_RESULT_KEYS);
 const INVALID_TARGET = shape<aos.InvalidTarget>('InvalidTarget', { input: true, error: true });
-export const CHECK_OUTCOME = oneOf<aos.CheckOutcome>()(CHECK_RESULT, INVALID_TARGET);
-export const CHECKED_LINE = oneOf<aos.CheckedLine>()(
+const CHECK_OUTCOME = oneOf<aos.CheckOutcome>()(CHECK_RESULT, INVALID_TARGET);
+const CHECKED_LINE = oneOf<aos.CheckedLine>()(
   shape<Exclude<aos.CheckedLine, aos.InvalidTarget>>('CheckedLine (verdict)', { ...CHECK_RESULT_KEYS, line: true }),
   shape<Extract<aos.CheckedLine, aos.InvalidTarget>>('CheckedLine (invalid)', { input: true, error: true, line: true }),
 );
@@ -94,7 +94,7 @@ const EXPLANATION = shape<aos.Explanation>(
   { entry: true, history: true, nearby: true },
   { entry: [EXPLAINED_ENTRY], history: [EXPLAIN_HISTORY_EVENT], nearby: [NEARBY_ENTRY] },
 );
-export const EXPLAINED_OUTCOME = oneOf<aos.ExplainedOutcome>()(
+const EXPLAINED_OUTCOME = oneOf<aos.ExplainedOutcome>()(
   CHECK_RESULT,
   INVALID_TARGET,
   shape<Extract<aos.ExplainedOutcome, { explain: unknown }>>('ExplainedOutcome', { ...CHECK_RESULT_KEYS, explain: true }, { explain: [EXPLANATION] }),
@@ -106,34 +106,34 @@ const ENTRY_KEYS = {
   kind: true, target: true, reason: true, source: true, notes: true, expires_at: true, company_name: true, customer_id: true, created_by: true, created_at: true, updated_at: true,
 } as const;
 const SUPPRESSION_ENTRY = shape<aos.SuppressionEntryView>('SuppressionEntryView', ENTRY_KEYS);
-export const SUPPRESSION_ENTRIES = [SUPPRESSION_ENTRY];
-export const AGENCY_ENTRIES = [shape<aos.AgencyEntryView>('AgencyEntryView', { ...ENTRY_KEYS, all_clients: true })];
-export const SUPPRESSION_EVENTS = [
+const SUPPRESSION_ENTRIES = [SUPPRESSION_ENTRY];
+const AGENCY_ENTRIES = [shape<aos.AgencyEntryView>('AgencyEntryView', { ...ENTRY_KEYS, all_clients: true })];
+const SUPPRESSION_EVENTS = [
   shape<aos.SuppressionEventView>('SuppressionEventView', {
     id: true, at: true, action: true, kind: true, target: true, reason_before: true, reason_after: true, expires_at: true, notes: true, actor: true, source: true,
   }),
 ];
 const ADD_RESULT_KEYS = { client: true, added: true, updated: true, unchanged: true, targets: true, mail_provider_domains: true } as const;
-export const ADD_RESULT = [shape<aos.AddResult>('AddResult', ADD_RESULT_KEYS)];
+const ADD_RESULT = [shape<aos.AddResult>('AddResult', ADD_RESULT_KEYS)];
 const INVALID_LINE = shape<aos.InvalidLine>('InvalidLine', { line: true, input: true, error: true });
-export const SKIPPING_ADD_RESULT = [shape<aos.SkippingAddResult>('SkippingAddResult', { ...ADD_RESULT_KEYS, invalid: true }, { invalid: [INVALID_LINE] })];
-export const AGENCY_CHANGE_RESULT = [shape<aos.AgencyChangeResult>('AgencyChangeResult', { client: true, added: true, updated: true, unchanged: true, targets: true })];
-export const REMOVE_RESULT = [
+const SKIPPING_ADD_RESULT = [shape<aos.SkippingAddResult>('SkippingAddResult', { ...ADD_RESULT_KEYS, invalid: true }, { invalid: [INVALID_LINE] })];
+const AGENCY_CHANGE_RESULT = [shape<aos.AgencyChangeResult>('AgencyChangeResult', { client: true, added: true, updated: true, unchanged: true, targets: true })];
+const REMOVE_RESULT = [
   shape<aos.RemoveResult>(
     'RemoveResult',
     { client: true, removed: true, not_found: true, from_import: true, still_suppressed: true },
     { removed: [SUPPRESSION_ENTRY], still_suppressed: [CHECK_RESULT] },
   ),
 ];
-export const AGENCY_REMOVE_RESULT = [
+const AGENCY_REMOVE_RESULT = [
   shape<aos.AgencyRemoveResult>('AgencyRemoveResult', { client: true, removed: true, not_found: true }, { removed: AGENCY_ENTRIES }),
 ];
 const WHO_MATCH = shape<aos.WhoMatch>('WhoMatch', {
   client: true, client_name: true, match: true, kind: true, covers: true, reason: true, source: true, company_name: true, notes: true, created_by: true, created_at: true,
   expires_at: true, expired: true,
 });
-export const WHO_RESULT = [shape<aos.WhoResult>('WhoResult', { input: true, target: true, kind: true, clients: true }, { clients: [WHO_MATCH] })];
-export const EXPIRING_ENTRIES = [
+const WHO_RESULT = [shape<aos.WhoResult>('WhoResult', { input: true, target: true, kind: true, clients: true }, { clients: [WHO_MATCH] })];
+const EXPIRING_ENTRIES = [
   shape<aos.ExpiringEntry>('ExpiringEntry', { client: true, kind: true, target: true, reason: true, source: true, company_name: true, notes: true, expires_at: true }),
 ];
 
@@ -144,7 +144,7 @@ const IMPORT_DIFF = shape<aos.ImportDiff>(
   { new: true, changed: true, unchanged: true, changed_fields: true, changes: true, sync: true, churned: true, churned_customers: true, customers_before: true, mass_churn: true },
   { changes: [shape<aos.ImportDiff['changes'][number]>('ImportDiff change', { customer: true, fields: true })] },
 );
-export const IMPORT_SUMMARY = [
+const IMPORT_SUMMARY = [
   shape<aos.ImportSummary>(
     'ImportSummary',
     {
@@ -164,12 +164,12 @@ const RUN_KEYS = {
   id: true, client: true, file_name: true, sha256: true, rows: true, counts: true, mapping: true, actor: true, started_at: true, finished_at: true, status: true,
   undone_at: true, undone_by: true, undoable: true,
 } as const;
-export const IMPORT_RUNS = [shape<aos.ImportRunView>('ImportRunView', RUN_KEYS)];
+const IMPORT_RUNS = [shape<aos.ImportRunView>('ImportRunView', RUN_KEYS)];
 const CHANGE_COUNTS = shape<aos.ImportRunChangeCounts>('ImportRunChangeCounts', {
   customers_inserted: true, customers_updated: true, customers_deleted: true, entries_inserted: true, entries_updated: true, entries_deleted: true,
 });
-export const IMPORT_RUN_DETAIL = [shape<aos.ImportRunDetail>('ImportRunDetail', { ...RUN_KEYS, changes: true }, { changes: [CHANGE_COUNTS] })];
-export const UNDO_RESULT = [
+const IMPORT_RUN_DETAIL = [shape<aos.ImportRunDetail>('ImportRunDetail', { ...RUN_KEYS, changes: true }, { changes: [CHANGE_COUNTS] })];
+const UNDO_RESULT = [
   shape<aos.UndoResult>(
     'UndoResult',
     {
@@ -187,8 +187,8 @@ const CUSTOMER = shape<aos.CustomerView>('CustomerView', {
   customer_since: true, churned_at: true, deal_value: true, services: true, source: true, external_id: true, natural_key: true, imported_at: true, created_at: true,
   updated_at: true,
 });
-export const CUSTOMERS = [CUSTOMER];
-export const CUSTOMER_DETAIL = [
+const CUSTOMERS = [CUSTOMER];
+const CUSTOMER_DETAIL = [
   shape<aos.CustomerDetail>(
     'CustomerDetail',
     { client: true, customer: true, entries: true, import_runs: true },
@@ -199,7 +199,7 @@ export const CUSTOMER_DETAIL = [
     },
   ),
 ];
-export const CUSTOMER_REMOVED = [
+const CUSTOMER_REMOVED = [
   shape<aos.CustomerRemoveResult>(
     'CustomerRemoveResult',
     { client: true, customer: true, entries_removed: true, entries_kept: true, signals_refreshed: true },
@@ -213,19 +213,51 @@ export const CUSTOMER_REMOVED = [
 
 // --- signals
 
-export const REBUILD_RESULT = [shape<aos.RebuildResult>('RebuildResult', { domains: true, changed: true, distribution: true, seconds: true })];
+const REBUILD_RESULT = [shape<aos.RebuildResult>('RebuildResult', { domains: true, changed: true, distribution: true, seconds: true })];
 const BUYER_SIGNAL = shape<aos.BuyerSignalView>('BuyerSignalView', {
   domain: true, company_name: true, industry: true, employee_count_range: true, times_bought: true, services_bought: true, total_value: true, avg_deal_value: true,
   buyer_score: true, buyer_boost: true, first_seen_at: true, last_converted_at: true,
 });
 const ANONYMOUS_SIGNAL = shape<aos.AnonymousSignalView>('AnonymousSignalView', { domain: true, times_bought: true, buyer_score: true, buyer_boost: true });
-export const SIGNAL_VIEW = oneOf<aos.SignalView>()(BUYER_SIGNAL, ANONYMOUS_SIGNAL);
-export const SIGNAL_LOOKUP = oneOf<aos.SignalLookup>()(
+const SIGNAL_VIEW = oneOf<aos.SignalView>()(BUYER_SIGNAL, ANONYMOUS_SIGNAL);
+const SIGNAL_LOOKUP = oneOf<aos.SignalLookup>()(
   BUYER_SIGNAL,
   ANONYMOUS_SIGNAL,
   shape<aos.NoSignal>('NoSignal', { input: true, domain: true, signal: true, error: 'optional' }),
 );
-export const BOOST_OUTCOME = oneOf<aos.BoostOutcome>()(
+const BOOST_OUTCOME = oneOf<aos.BoostOutcome>()(
   shape<aos.TargetBoost>('TargetBoost', { input: true, domain: true, buyer_score: true, buyer_boost: true }),
   INVALID_TARGET,
 );
+
+/** Each command's payload shapes; the compiler holds the list to JsonPayloads, command by command. */
+export const PAYLOAD_SHAPES: { [C in keyof aos.JsonPayloads]: ReadonlyArray<Shape<Element<aos.JsonPayloads[C]>>> } = {
+  'db status': DATABASE_STATUS,
+  'clients add': CLIENT_ADDED,
+  'clients list': CLIENT_LISTING,
+  'clients set': CLIENT_EXPIRY_DEFAULTS,
+  check: CHECK_OUTCOME,
+  'check --file': CHECKED_LINE,
+  'check --explain': EXPLAINED_OUTCOME,
+  'suppress add': ADD_RESULT,
+  'suppress add --skip-invalid': SKIPPING_ADD_RESULT,
+  'suppress add --all-clients': AGENCY_CHANGE_RESULT,
+  'suppress remove': REMOVE_RESULT,
+  'suppress remove --all-clients': AGENCY_REMOVE_RESULT,
+  'suppress list': SUPPRESSION_ENTRIES,
+  'suppress list --all-clients': AGENCY_ENTRIES,
+  'suppress history': SUPPRESSION_EVENTS,
+  'suppress who': WHO_RESULT,
+  'suppress expiring': EXPIRING_ENTRIES,
+  import: IMPORT_SUMMARY,
+  'imports list': IMPORT_RUNS,
+  'imports show': IMPORT_RUN_DETAIL,
+  'imports undo': UNDO_RESULT,
+  'customers list': CUSTOMERS,
+  'customers show': CUSTOMER_DETAIL,
+  'customers remove': CUSTOMER_REMOVED,
+  'signals rebuild': REBUILD_RESULT,
+  'signals show': SIGNAL_LOOKUP,
+  'signals top': SIGNAL_VIEW,
+  'signals boost': BOOST_OUTCOME,
+};
