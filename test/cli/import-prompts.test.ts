@@ -1,8 +1,9 @@
 // Only a person at a terminal is asked anything: `aos import --yes`, and any import without a
 // terminal, never loads the prompt library (@inquirer) — its summary is plain text. Traced on the
-// binary as shipped: a module hook (NODE_OPTIONS=--import) records every file Node loads, and the
-// bundle's chunks name the packages they hold (esbuild's `// node_modules/…` lines). An
-// interactive import on a pseudo-terminal is the control: there the trace does show the library.
+// binary as shipped: a module hook (NODE_OPTIONS=--import) records every file Node loads, and a
+// file holds the library when it defines @inquirer/core's createPrompt (the bundle is minified
+// with names kept) or lies in its package. An interactive import on a pseudo-terminal is the
+// control: there the trace does show the library (should the marker ever vanish, it fails).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ register(new URL('./hooks.mjs', import.meta.url), { data: { file: process.env.AO
 /** The files a run loaded that hold the prompt library. */
 function promptLibraryLoaded(trace: string): string[] {
   const files = readFileSync(trace, 'utf8').split('\n').filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url));
-  return files.filter((f) => f.includes('/@inquirer/') || readFileSync(f, 'utf8').includes('node_modules/@inquirer/'));
+  return files.filter((f) => f.includes('/@inquirer/') || /\bfunction createPrompt\(/.test(readFileSync(f, 'utf8')));
 }
 
 const engine = enginesUnderTest().includes('postgres') ? 'postgres' : 'embedded';
