@@ -12,7 +12,8 @@ import { refuseRejectsOnInput } from './inputs.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export const IMPORT_HELP = `
+/** The epilogue of `aos import --help`: the fields (from the field table), then examples. */
+const importHelp = () => `
 ${fieldListHelp()}
 Every customer is suppressed by its company domain and by a contact email its domain does not
 cover. A value that does not parse is dropped (a warning); a row is rejected only when it has no
@@ -47,7 +48,7 @@ export function withImportOptions<Args extends unknown[]>(command: Command<Args>
     .option('--sync', 'the file is the complete customer list of its --source: stored customers missing from it become churned (never deleted)')
     .option('--force', 'with --sync --yes: allow churning more than half of the customers')
     .addOption(jsonOption('print the summary as JSON'))
-    .addHelpText('after', IMPORT_HELP);
+    .addHelpText('after', importHelp());
 }
 
 type ImportFlags = ReturnType<ReturnType<typeof withImportOptions<[string]>>['opts']>;

@@ -1,6 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { BOM_HELP } from '../../csv/people-csv.js';
-import { clientOption, contextService, examples, jsonOption, listingFormat } from '../command-options.js';
+import { clientOption, contextService, examples, jsonOption, listingFormat, showListing, withListingOptions } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
 import { CUSTOMER_CSV_COLUMNS, renderCustomer, renderCustomerRemoved, renderCustomers } from '../renderers/customers.js';
 
@@ -13,23 +12,18 @@ export function registerCustomersCommands(program: Command<[], Record<string, un
     customers.command(name).description(description).argument('<target>', "the customer's domain (or a URL), contact email, company name or id")
       .addOption(clientOption()).addOption(jsonOption()).addHelpText('after', examples(...lines));
 
-  customers
+  const list = customers
     .command('list')
     .description("list a client's customers by company name")
     .addOption(clientOption())
     .option('--search <text>', 'only customers whose name, domain or contact holds this text')
-    .option('--status <status>', 'only customers of this status: active, churned, partner, competitor')
-    .addOption(jsonOption('NDJSON, one customer a line'))
-    .option('--csv', 'CSV (spreadsheet formulas neutralized)')
-    .option('--bom', BOM_HELP)
+    .option('--status <status>', 'only customers of this status: active, churned, partner, competitor');
+  withListingOptions(list, 'NDJSON, one customer a line')
     .addHelpText('after', examples('aos customers list --client acme', 'aos customers list --client acme --status churned --csv --bom > churned.csv', 'aos customers list --client acme --search build --json'))
     .action(async (opts) => {
-      const format = listingFormat(opts);
+      listingFormat(opts);
       const { c, service: s } = await service();
-      const list = s.list({ client: opts.client, search: opts.search, status: opts.status });
-      if (format !== 'csv') return c.showEach(list, renderCustomers, opts.json);
-      const { writeListingCsv } = await import('../../csv/listing-csv.js');
-      await writeListingCsv(c.output.stdoutStream, list, { columns: CUSTOMER_CSV_COLUMNS, bom: Boolean(opts.bom) });
+      await showListing(c, s.list({ client: opts.client, search: opts.search, status: opts.status }), opts, renderCustomers, { columns: CUSTOMER_CSV_COLUMNS });
     });
 
   oneCustomer('show', 'one customer: its fields, its suppression entries, the import runs that touched it', 'aos customers show buildright.com.au --client acme', 'aos customers show "Pied Piper" --client acme --json')
