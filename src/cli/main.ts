@@ -3,16 +3,6 @@ import { Command, CommanderError, type Option } from '@commander-js/extra-typing
 import { readFileSync } from 'node:fs';
 import { driverError, isDatabaseFailure } from '../db/errors.js';
 import { AosError } from '../errors.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerClientsCommands } from './commands/clients.js';
-import { registerCustomersCommands } from './commands/customers.js';
-import { registerDbCommands } from './commands/db.js';
-import { registerExpiryCommands } from './commands/expiry.js';
-import { registerImportCommand } from './commands/import.js';
-import { registerImportsCommands } from './commands/imports.js';
-import { registerSignalsCommands } from './commands/signals.js';
-import { registerSuppressCommands } from './commands/suppress.js';
-import { registerSuppressWhoCommand } from './commands/suppress-who.js';
 import { CLI_SPELLING } from './flags.js';
 import { CliContext, type ContextProvider, type GlobalOptions, type Outcome } from './context.js';
 import { colorWanted, Output } from './output.js';
@@ -34,7 +24,49 @@ function describeOption(option: Option): string {
   return extra.length > 0 ? `${option.description} (${extra.join(', ')})`.trim() : option.description;
 }
 
-export function buildProgram(getContext: ContextProvider) {
+type Registrar = (program: Command<[], Record<string, unknown>>, ctx: ContextProvider) => void;
+
+// Each command's module is loaded only when that command runs: `aos check` is called once per lead
+// from shell scripts, and compiling every other command's module cost each of its starts.
+const db = () => import('./commands/db.js').then((m) => m.registerDbCommands);
+const clients = () => import('./commands/clients.js').then((m) => m.registerClientsCommands);
+const suppress = () => import('./commands/suppress.js').then((m) => m.registerSuppressCommands);
+const suppressWho = () => import('./commands/suppress-who.js').then((m) => m.registerSuppressWhoCommand);
+const expiry = () => import('./commands/expiry.js').then((m) => m.registerExpiryCommands);
+const check = () => import('./commands/check.js').then((m) => m.registerCheckCommand);
+const importFile = () => import('./commands/import.js').then((m) => m.registerImportCommand);
+const imports = () => import('./commands/imports.js').then((m) => m.registerImportsCommands);
+const customers = () => import('./commands/customers.js').then((m) => m.registerCustomersCommands);
+const signals = () => import('./commands/signals.js').then((m) => m.registerSignalsCommands);
+
+/** Every command, in the order of the help page; a group's subcommands may come from several modules. */
+const ALL_COMMANDS = [db, clients, suppress, suppressWho, expiry, check, importFile, imports, customers, signals];
+const COMMAND_MODULES: Record<string, Array<() => Promise<Registrar>>> = {
+  db: [db],
+  clients: [clients, expiry],
+  suppress: [suppress, suppressWho, expiry],
+  check: [check],
+  import: [importFile],
+  imports: [imports],
+  customers: [customers],
+  signals: [signals],
+};
+
+/** Global options that take a value: the word after one is not the command. */
+const GLOBAL_WITH_VALUE = new Set(['--database-url', '--wait', '--actor']);
+
+/** The command word of the arguments (`--wait 3 check x.com` → check), or undefined. */
+export function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') return args[i + 1];
+    if (GLOBAL_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+export async function buildProgram(getContext: ContextProvider, args: readonly string[] = []) {
   const program = new Command('aos')
     .description('Agency OS customer & suppression CLI: import customers, manage suppressions, check targets, rebuild buyer signals.')
     .version(VERSION, '-V, --version')
@@ -62,16 +94,10 @@ Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 
   70 internal error (a bug in aos) · 130 interrupted (Ctrl-C) · 141 the reader of stdout went away (aos … | head)`,
     );
 
-  registerDbCommands(program, getContext);
-  registerClientsCommands(program, getContext);
-  registerSuppressCommands(program, getContext);
-  registerSuppressWhoCommand(program, getContext);
-  registerExpiryCommands(program, getContext);
-  registerCheckCommand(program, getContext);
-  registerImportCommand(program, getContext);
-  registerImportsCommands(program, getContext);
-  registerCustomersCommands(program, getContext);
-  registerSignalsCommands(program, getContext);
+  const word = commandWord(args);
+  // No command word or an unknown one (aos --help, a typo) needs them all: the list, the did-you-mean.
+  const wanted = (word !== undefined && Object.hasOwn(COMMAND_MODULES, word) && COMMAND_MODULES[word]) || ALL_COMMANDS;
+  for (const register of await Promise.all(wanted.map((load) => load()))) register(program, getContext);
   return program;
 }
 
@@ -203,7 +229,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
     return context;
   };
-  const program = buildProgram(getContext);
+  const program = await buildProgram(getContext, argv.slice(2));
   configureErrors(program as never, () => output);
 
   try {
