@@ -122,6 +122,24 @@ function signalColumns(minClients: number): Record<string, SQL | AnyPgColumn> {
   };
 }
 
+// getScoreBoost runs once per lead in a scorer's loop: its statement is built once per database
+// handle, not per call (building it cost about as much as the round trip's own client work).
+const scoreQueries = new WeakMap<Orm, ReturnType<typeof prepareScoreQuery>>();
+
+function prepareScoreQuery(orm: Orm) {
+  return orm
+    .select({ buyer_score: p.buyerScore })
+    .from(p)
+    .where(eq(p.domain, sql.placeholder('domain')))
+    .prepare('aos_buyer_score');
+}
+
+function scoreQuery(orm: Orm): ReturnType<typeof prepareScoreQuery> {
+  let query = scoreQueries.get(orm);
+  if (!query) scoreQueries.set(orm, (query = prepareScoreQuery(orm)));
+  return query;
+}
+
 export class BuyerSignalService {
   private readonly minClients: number;
 
@@ -191,7 +209,7 @@ export class BuyerSignalService {
     if (!parsed.ok) throw new AosError('input', `invalid target "${printable(parsed.input)}": ${parsed.error}`);
     const domain = scoringDomain(parsed.target);
     if (domain === null) return 0;
-    const rows = await this.options.db.run((orm) => orm.select({ buyer_score: p.buyerScore }).from(p).where(eq(p.domain, domain)));
+    const rows = await this.options.db.run((orm) => scoreQuery(orm).execute({ domain }));
     return scoreBoost(rows[0]?.buyer_score);
   }
 
