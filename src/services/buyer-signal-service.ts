@@ -2,7 +2,7 @@
 // Rebuilds and refreshes are set-based SQL; nothing client-private ever leaves client_customers.
 import { asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { isoTimestamp, type Database, type Orm } from '../db/database.js';
+import { isoTimestamp, rowsOf, type Database, type Orm } from '../db/database.js';
 import { platformBuyerSignals } from '../db/schema.js';
 import { arrayParam } from '../db/sql.js';
 import { scoreBoost } from '../domain/buyer-score.js';
@@ -217,10 +217,11 @@ export class BuyerSignalService {
   async scores(domains: readonly string[], orm?: Orm): Promise<Map<string, number>> {
     if (domains.length === 0) return new Map();
     if (!orm) return this.options.db.run((o) => this.scores(domains, o));
-    const rows = await orm
-      .select({ domain: p.domain, buyer_score: p.buyerScore })
-      .from(p)
-      .where(sql`${p.domain} = any(${arrayParam([...new Set(domains)], 'text')})`);
+    // A batch of thousands of domains: one `= any` statement, rows read as the driver gives them.
+    const rows = await rowsOf<{ domain: string; buyer_score: number }>(
+      orm,
+      sql`select ${p.domain}, ${p.buyerScore} from ${p} where ${p.domain} = any(${arrayParam([...new Set(domains)], 'text')})`,
+    );
     return new Map(rows.map((r) => [r.domain, Number(r.buyer_score)]));
   }
 }
