@@ -72,9 +72,36 @@ export function scoringDomain(target: Target): string | null {
 
 /** scoringDomain of raw input; null when it is not a valid target. */
 export function scoringDomainOf(input: string): string | null {
-  const p = parseTarget(input);
-  return p.ok ? scoringDomain(p.target) : null;
+  const parsed = parseTarget(input);
+  return parsed.ok ? scoringDomain(parsed.target) : null;
 }
+
+const p = platformBuyerSignals;
+
+/** A signal's columns; those that could identify a client are read only at or above k. */
+function signalColumns(minClients: number) {
+  const fromK = <T>(column: SQL | AnyPgColumn) => sql<T | null>`case when ${p.timesBought} >= ${minClients} then ${column} end`;
+  return {
+    domain: p.domain,
+    times_bought: p.timesBought,
+    buyer_score: p.buyerScore,
+    company_name: fromK<string>(p.companyName),
+    industry: fromK<string>(p.industry),
+    employee_count_range: fromK<string>(p.employeeCountRange),
+    total_value: fromK<string>(sql`${p.totalValue}::text`),
+    avg_deal_value: fromK<string>(sql`${p.avgDealValue}::text`),
+    services_bought: fromK<string[]>(p.servicesBought),
+    first_seen_at: fromK<string>(p.firstSeenAt),
+    last_converted_at: fromK<string>(p.lastConvertedAt),
+  };
+}
+
+/** The signals, as shown at k = minClients. */
+function selectSignals(orm: Orm, minClients: number) {
+  return orm.select(signalColumns(minClients)).from(p);
+}
+
+type SignalRow = Awaited<ReturnType<typeof selectSignals>>[number];
 
 /**
  * A row as shown: in full when at least minClients clients have the domain, else the anonymous
@@ -83,42 +110,20 @@ export function scoringDomainOf(input: string): string | null {
 function signalView(r: SignalRow, minClients: number): SignalView {
   const score = Number(r.buyer_score);
   const timesBought = Number(r.times_bought);
-  if (timesBought < minClients) return { domain: r.domain as string, times_bought: timesBought, buyer_score: score, buyer_boost: scoreBoost(score) };
+  if (timesBought < minClients) return { domain: r.domain, times_bought: timesBought, buyer_score: score, buyer_boost: scoreBoost(score) };
   return {
-    domain: r.domain as string,
-    company_name: r.company_name as string | null,
-    industry: r.industry as string | null,
-    employee_count_range: r.employee_count_range as string | null,
+    domain: r.domain,
+    company_name: r.company_name,
+    industry: r.industry,
+    employee_count_range: r.employee_count_range,
     times_bought: timesBought,
-    services_bought: (r.services_bought as string[] | null) ?? [],
-    total_value: r.total_value as string | null,
-    avg_deal_value: r.avg_deal_value as string | null,
+    services_bought: r.services_bought ?? [],
+    total_value: r.total_value,
+    avg_deal_value: r.avg_deal_value,
     buyer_score: score,
     buyer_boost: scoreBoost(score),
     first_seen_at: isoTimestamp(r.first_seen_at),
     last_converted_at: isoTimestamp(r.last_converted_at),
-  };
-}
-
-type SignalRow = Record<string, unknown>;
-
-const p = platformBuyerSignals;
-
-/** A signal's columns; those that could identify a client are read only at or above k. */
-function signalColumns(minClients: number): Record<string, SQL | AnyPgColumn> {
-  const fromK = (column: AnyPgColumn, cast = sql``) => sql`case when ${p.timesBought} >= ${minClients} then ${column}${cast} end`;
-  return {
-    domain: p.domain,
-    times_bought: p.timesBought,
-    buyer_score: p.buyerScore,
-    company_name: fromK(p.companyName),
-    industry: fromK(p.industry),
-    employee_count_range: fromK(p.employeeCountRange),
-    total_value: fromK(p.totalValue, sql`::text`),
-    avg_deal_value: fromK(p.avgDealValue, sql`::text`),
-    services_bought: fromK(p.servicesBought),
-    first_seen_at: fromK(p.firstSeenAt),
-    last_converted_at: fromK(p.lastConvertedAt),
   };
 }
 
@@ -179,13 +184,13 @@ export class BuyerSignalService {
   /** Signals of the registrable domains of the given domains, URLs or emails. */
   async show(inputs: readonly string[]): Promise<Array<SignalView | { input: string; domain: string | null; signal: null; error?: string }>> {
     const keys = inputs.map((input) => {
-      const p = parseTarget(input);
-      if (!p.ok) return { input, domain: null, error: p.error };
-      return { input, domain: scoringDomain(p.target) };
+      const parsed = parseTarget(input);
+      if (!parsed.ok) return { input, domain: null, error: parsed.error };
+      return { input, domain: scoringDomain(parsed.target) };
     });
     const domains = keys.map((k) => k.domain).filter((d): d is string => d !== null);
-    const rows: SignalRow[] = domains.length
-      ? await this.options.db.run((orm) => orm.select(signalColumns(this.minClients)).from(p).where(sql`${p.domain} = any(${arrayParam(domains, 'text')})`))
+    const rows = domains.length
+      ? await this.options.db.run((orm) => selectSignals(orm, this.minClients).where(sql`${p.domain} = any(${arrayParam(domains, 'text')})`))
       : [];
     const byDomain = new Map(rows.map((r) => [r.domain as string, signalView(r, this.minClients)]));
     return keys.map((k) => (k.domain && byDomain.get(k.domain)) || { input: k.input, domain: k.domain, signal: null, ...('error' in k ? { error: k.error } : {}) });
@@ -193,10 +198,8 @@ export class BuyerSignalService {
 
   async top(limit = 20): Promise<SignalView[]> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_COUNT) throw new AosError('usage', `invalid {limit} ${String(limit)}: expected a whole number from 1 to ${MAX_COUNT}`);
-    const rows: SignalRow[] = await this.options.db.run((orm) =>
-      orm
-        .select(signalColumns(this.minClients))
-        .from(p)
+    const rows = await this.options.db.run((orm) =>
+      selectSignals(orm, this.minClients)
         .orderBy(desc(p.buyerScore), desc(p.timesBought), asc(p.domain))
         .limit(limit),
     );
