@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database, Orm } from '../db/database.js';
 import { isoTimestamp } from '../db/database.js';
+import { qualified } from '../db/sql.js';
 import { clientCustomers, clientExpiryDefaults, clients, suppressionList } from '../db/schema.js';
 import { printable } from '../domain/printable.js';
 import { didYouMean } from '../domain/suggest.js';
@@ -86,11 +87,13 @@ export class ClientService {
           name: clients.name,
           services: clients.services,
           created_at: clients.createdAt,
-          customers: sql<number>`(select count(*)::int from ${clientCustomers} where ${clientCustomers.clientId} = ${clients.id})`,
-          suppressions: sql<number>`(select count(*)::int from ${suppressionList} where ${suppressionList.clientId} = ${clients.id})`,
+          // The outer column qualified: in a one-table select drizzle renders ${clients.id} as a bare
+          // "id", which inside the subquery is the inner table's own id (every count was 0).
+          customers: sql<number>`(select count(*)::int from ${clientCustomers} where ${qualified(clientCustomers.clientId)} = ${qualified(clients.id)})`,
+          suppressions: sql<number>`(select count(*)::int from ${suppressionList} where ${qualified(suppressionList.clientId)} = ${qualified(clients.id)})`,
           // json, not jsonb: jsonb orders keys by length, and the defaults read by reason.
           expiry_defaults: sql<Record<string, string>>`coalesce((select json_object_agg(${clientExpiryDefaults.reason}, ${clientExpiryDefaults.period} order by ${clientExpiryDefaults.reason})
-            from ${clientExpiryDefaults} where ${clientExpiryDefaults.clientId} = ${clients.id}), '{}'::json)`,
+            from ${clientExpiryDefaults} where ${qualified(clientExpiryDefaults.clientId)} = ${qualified(clients.id)}), '{}'::json)`,
         })
         .from(clients)
         .orderBy(asc(clients.slug)),
