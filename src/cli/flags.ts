@@ -6,6 +6,8 @@ const FLAGS: Record<string, string> = {
   targets: '--file PATH',
   client: '--client SLUG',
   mapping: '--map / --mapping-file',
+  url: '--database-url / DATABASE_URL',
+  waitSeconds: '--wait SECONDS',
 };
 
 export const CLI_SPELLING: Spelling = {

@@ -65,7 +65,7 @@ export function detectEncoding(head: Buffer, complete: boolean): string {
   const utf16 = bomlessUtf16(head);
   if (utf16) return utf16;
   if (head.includes(0)) {
-    throw new AosError('input', 'the file looks binary (it contains NUL bytes), not CSV text', 'export the data as CSV, or name the encoding with --encoding');
+    throw new AosError('input', 'the file looks binary (it contains NUL bytes), not CSV text', 'export the data as CSV, or name the encoding with {encoding}');
   }
   return isValidUtf8Prefix(head, complete) ? 'utf-8' : 'windows-1252';
 }
@@ -101,7 +101,7 @@ function makeDecoder(encoding: string): Decoder {
         throw new AosError(
           'input',
           `the file is not valid ${encoding.toUpperCase()} (bad byte sequence near byte ${offset})`,
-          encoding === 'utf-8' ? 'if it was saved by Excel on Windows, pass --encoding windows-1252' : 'name the real encoding with --encoding',
+          encoding === 'utf-8' ? 'if it was saved by Excel on Windows, pass {encoding} windows-1252' : 'name the real encoding with {encoding}',
         );
       }
     };

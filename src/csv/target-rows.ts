@@ -80,7 +80,7 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
       throw new AosError(
         'input',
         `no column of ${options.name} holds emails or domains`,
-        header ? `name the column with --column (columns: ${header.fields.map((h) => printable(h, 40)).join(', ')})` : 'give one domain, URL or email a line',
+        header ? `name the column with {column} (columns: ${header.fields.map((h) => printable(h, 40)).join(', ')})` : 'give one domain, URL or email a line',
       );
     }
     column = Math.max(column, 0);

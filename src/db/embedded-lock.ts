@@ -153,8 +153,8 @@ export async function acquireEmbeddedLock(lockPath: string, waitSeconds: number,
         'database',
         `embedded database in use by pid ${pid}`,
         status === 'yes'
-          ? `wait for that aos to finish, or pass --wait SECONDS to wait longer; if it hangs, stop it (kill ${pid})`
-          : `wait for that aos to finish, or pass --wait SECONDS; if pid ${pid} is not an aos (ps -p ${pid}), the lock is left over: remove ${lockPath}`,
+          ? `wait for that aos to finish, or pass {waitSeconds} to wait longer; if it hangs, stop it (kill ${pid})`
+          : `wait for that aos to finish, or pass {waitSeconds}; if pid ${pid} is not an aos (ps -p ${pid}), the lock is left over: remove ${lockPath}`,
       );
     }
     await sleep(100);

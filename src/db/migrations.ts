@@ -1,8 +1,9 @@
-// Migration state without loading drizzle: compares drizzle's journal with the
-// drizzle.__drizzle_migrations table that its migrator keeps (same logic: by folder timestamp).
+// Migration state: compares drizzle's journal with the drizzle.__drizzle_migrations table that
+// its migrator keeps (same logic: by folder timestamp).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Queryable } from './database.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Database } from './database.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -23,19 +24,21 @@ function readJournal(): Journal {
   return journal;
 }
 
-export async function migrationState(db: Queryable): Promise<MigrationState> {
+export async function migrationState(db: Database): Promise<MigrationState> {
   const { entries } = readJournal();
   let lastApplied = 0;
   let applied = 0;
   try {
     // One round trip on every start: this sits on the path of each `aos check`.
-    const [row] = await db.query<{ last: string | null; n: number }>(
-      'select max(created_at)::text as last, count(*)::int as n from drizzle.__drizzle_migrations',
+    // The migrator's own table is not in schema.ts: plain SQL.
+    const [row] = await db.run((orm) =>
+      rowsOf<{ last: string | null; n: number }>(orm, sql`select max(created_at)::text as last, count(*)::int as n from drizzle.__drizzle_migrations`),
     );
     lastApplied = Number(row?.last ?? 0);
     applied = row?.n ?? 0;
   } catch (e) {
-    // A database never migrated has no drizzle schema (42P01 undefined_table, 3F000 no schema).
+    // A database never migrated has no drizzle schema (42P01 undefined_table, 3F000 no schema);
+    // run() hands the driver's error over as the cause of its AosError.
     const sqlState = ((e as { cause?: { code?: string } }).cause ?? (e as { code?: string }))?.code;
     if (sqlState !== '42P01' && sqlState !== '3F000') throw e;
   }

@@ -20,10 +20,10 @@ export interface ExpirySetting {
 /** `past_customer=24m` → the setting; `past_customer=none` drops it. */
 export function parseExpirySetting(text: string): ExpirySetting {
   const m = /^\s*([a-z_ -]+?)\s*=\s*(\S+)\s*$/i.exec(text);
-  if (!m) throw new AosError('usage', `invalid --expire "${text}": expected REASON=DURATION`, 'for example --expire past_customer=24m (units h, d, w, m, y), or past_customer=none to drop it');
+  if (!m) throw new AosError('usage', `invalid {expire} "${text}": expected REASON=DURATION`, 'for example {expire} past_customer=24m (units h, d, w, m, y), or past_customer=none to drop it');
   const reason = (m[1] as string).toLowerCase().replace(/[\s-]+/g, '_');
   if (!(SUPPRESSION_REASONS as readonly string[]).includes(reason)) {
-    throw new AosError('usage', `invalid reason "${m[1]}" in --expire`, `reasons with a default expiry: ${EXPIRABLE_REASONS.join(', ')}`);
+    throw new AosError('usage', `invalid reason "${m[1]}" in {expire}`, `reasons with a default expiry: ${EXPIRABLE_REASONS.join(', ')}`);
   }
   if (!EXPIRABLE_REASONS.includes(reason as SuppressionReason)) {
     const why = reason === 'existing_customer' ? 'an active customer is never contactable' : 'an opt-out never lapses by default';
@@ -33,7 +33,7 @@ export function parseExpirySetting(text: string): ExpirySetting {
   if (value === 'none' || value === 'off') return { reason: reason as SuppressionReason, period: null, interval: null };
   const d = /^(\d{1,4})([hdwmy])$/.exec(value);
   if (!d || Number(d[1]) === 0) {
-    throw new AosError('usage', `invalid duration "${m[2]}" in --expire`, 'a number and a unit: 36h, 90d, 12w, 24m, 2y (or none to drop the default)');
+    throw new AosError('usage', `invalid duration "${m[2]}" in {expire}`, 'a number and a unit: 36h, 90d, 12w, 24m, 2y (or none to drop the default)');
   }
   return { reason: reason as SuppressionReason, period: `${Number(d[1])}${d[2]}`, interval: `${Number(d[1])} ${UNITS[d[2] as string]}` };
 }

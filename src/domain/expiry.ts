@@ -23,16 +23,16 @@ export function checkExpiry(at: Date, what: string): Date {
  */
 export function expiryFromDuration(text: string, now: Date): Date {
   const m = /^\s*(\d{1,5})\s*([hdwmy])\s*$/i.exec(text);
-  if (!m) throw new AosError('usage', `invalid --for "${text}": expected a number and a unit, like 36h, 90d, 12w, 6m or 1y`);
+  if (!m) throw new AosError('usage', `invalid {for} "${text}": expected a number and a unit, like 36h, 90d, 12w, 6m or 1y`);
   const n = Number(m[1]);
   const unit = (m[2] as string).toLowerCase();
-  if (n === 0) throw new AosError('usage', `invalid --for "${text}": the duration must be longer than zero`);
+  if (n === 0) throw new AosError('usage', `invalid {for} "${text}": the duration must be longer than zero`);
   if (unit === 'm' || unit === 'y') {
     const end = new Date(now);
     end.setUTCMonth(end.getUTCMonth() + (unit === 'y' ? 12 * n : n));
-    return checkExpiry(end, `--for "${text}"`);
+    return checkExpiry(end, `{for} "${text}"`);
   }
-  return checkExpiry(new Date(now.getTime() + n * (UNIT_MS[unit] as number)), `--for "${text}"`);
+  return checkExpiry(new Date(now.getTime() + n * (UNIT_MS[unit] as number)), `{for} "${text}"`);
 }
 
 /** `--expires 2027-03-31` (end of that day, UTC) or a full ISO 8601 timestamp. Must be in the future. */
@@ -49,17 +49,17 @@ export function expiryFromDate(text: string, now: Date): Date {
     at = new Date(Number.NaN);
   }
   if (Number.isNaN(at.getTime())) {
-    throw new AosError('usage', `invalid --expires "${text}": expected a date like 2027-03-31 or an ISO 8601 timestamp`);
+    throw new AosError('usage', `invalid {expires} "${text}": expected a date like 2027-03-31 or an ISO 8601 timestamp`);
   }
   if (at.getTime() <= now.getTime()) {
-    throw new AosError('usage', `--expires ${text} is in the past`, 'an expired entry never matches; give a future date, or use `aos suppress remove`');
+    throw new AosError('usage', `{expires} ${text} is in the past`, 'an expired entry never matches; give a future date, or use {command:suppress remove}');
   }
   return at;
 }
 
 export function resolveExpiry(options: { expires?: string | undefined; for?: string | undefined }, now: Date): Date | null {
   if (options.expires !== undefined && options.for !== undefined) {
-    throw new AosError('usage', 'give either --expires or --for, not both');
+    throw new AosError('usage', 'give either {expires} or {for}, not both');
   }
   if (options.expires !== undefined) return expiryFromDate(options.expires, now);
   if (options.for !== undefined) return expiryFromDuration(options.for, now);

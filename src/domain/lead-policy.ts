@@ -247,7 +247,7 @@ export function planLeads(sample: readonly (readonly string[])[], options: PlanO
     throw new AosError(
       'input',
       `no column of ${options.name} holds emails or domains`,
-      header ? `name the column with --column (columns: ${first.map((h) => printable(h, 40)).join(', ')})` : 'give one domain, URL or email a line, or a CSV with an Email or Website column',
+      header ? `name the column with {column} (columns: ${first.map((h) => printable(h, 40)).join(', ')})` : 'give one domain, URL or email a line, or a CSV with an Email or Website column',
     );
   }
   // A ragged row's cells past the sampled width: read loosely too (a shifted row, an unnamed column).

@@ -1,7 +1,7 @@
 // CustomerImportService: a client's customers from a CSV into client_customers, the suppression
 // list and the platform signals, all-or-nothing (SPEC §7).
 import { AuditedService, type ServiceOptions } from './service-base.js';
-import type { Queryable } from '../db/database.js';
+import type { Orm, Queryable } from '../db/database.js';
 import { legacyQueryable } from '../db/database.js';
 import type { CustomerStatus } from '../db/schema-constants.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
@@ -695,7 +695,7 @@ export class CustomerImportService extends AuditedService {
       batch.push(stagingRow(record.line, outcome.record));
     };
 
-    const run = async (tx: Queryable): Promise<ImportSummary> => {
+    const run = async (tx: Queryable, orm: Orm): Promise<ImportSummary> => {
       // Imports of one client run one after another; other clients' imports are not blocked.
       await tx.query(`select pg_advisory_xact_lock(hashtext('aos:import:' || $1::text))`, [client.id]);
       // From here every row this import writes is logged for `aos imports undo` (import-change-log.ts).
@@ -746,11 +746,11 @@ export class CustomerImportService extends AuditedService {
 
       await this.writeCustomers(tx, client.id, sourceName, summary, namedWithoutDomain);
       // The diff against what was stored and, with --sync, the churn (import-sync.ts).
-      summary.diff = await diffAndSync(tx, {
+      summary.diff = await diffAndSync(tx, orm, {
         clientId: client.id, clientSlug: client.slug, sourceName, fileName: request.fileName, changeSet, now: this.now().toISOString(), actor: this.actor,
         sync: Boolean(request.sync), dryRun: Boolean(request.dryRun), allowMassChurn: Boolean(request.allowMassChurn), confirmMassChurn: request.confirmMassChurn,
       });
-      summary.signals_refreshed = (await BuyerSignalService.refresh(tx, { query: 'select domain from aos_import_merged where domain is not null' })).changed;
+      summary.signals_refreshed = (await BuyerSignalService.refresh(orm, { query: 'select domain from aos_import_merged where domain is not null' })).changed;
       summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
       checkAbort();
       // The run is recorded in a dry run too (then rolled back), so a dry run meets every check
@@ -768,7 +768,7 @@ export class CustomerImportService extends AuditedService {
     };
 
     try {
-      const result = await this.db.transaction((orm) => run(legacyQueryable(orm)));
+      const result = await this.db.transaction((orm) => run(legacyQueryable(orm), orm));
       result.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
       return result;
     } catch (e) {

@@ -3,7 +3,6 @@
 import { and, asc, eq, getTableName, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { AuditedService } from './service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
-import { legacyQueryable } from '../db/database.js';
 import { clientCustomers, customerEvents, importRunChanges, importRuns, suppressionEvents, suppressionList } from '../db/schema.js';
 import { CUSTOMER_STATUSES, OPT_OUT_REASONS, type CustomerStatus } from '../db/schema-constants.js';
 import { bare, columnList } from '../db/sql.js';
@@ -191,8 +190,7 @@ export class CustomerService extends AuditedService {
       await relinkKeptEntries(tx, client, now);
       await deleteRemovedEntries(tx, client, { notes: `customer ${customer.company_name} removed`, actor: this.actor, at: now });
       await deleteCustomer(tx, client, customer, { actor: this.actor, at: now });
-      // TRANSITIONAL: BuyerSignalService.refresh takes the transaction itself once it is on Drizzle.
-      const signals = customer.domain ? (await BuyerSignalService.refresh(legacyQueryable(tx), { domains: [customer.domain] })).changed : 0;
+      const signals = customer.domain ? (await BuyerSignalService.refresh(tx, { domains: [customer.domain] })).changed : 0;
       return { client: client.slug, customer, entries_removed: removed, entries_kept: kept, signals_refreshed: signals };
     });
   }

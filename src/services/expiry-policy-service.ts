@@ -1,8 +1,9 @@
 // Expiry policy: a client's default expiry per reason, and what is about to lapse, so that a
 // win-back campaign is a decision rather than an accident.
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { AuditedService } from './service-base.js';
-import { isoTimestamp } from '../db/database.js';
-import { legacyQueryable } from '../db/database.js';
+import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
+import { agencySuppressionList, clientExpiryDefaults, clients, suppressionList } from '../db/schema.js';
 import { expiryFromDuration } from '../domain/expiry.js';
 import { parseExpirySetting, type ExpirySetting } from '../domain/expiry-policy.js';
 import { AosError } from '../errors.js';
@@ -20,36 +21,90 @@ export interface ExpiringEntry {
   expires_at: string;
 }
 
+/** An entry of `expiring` as read, with the keyset position the next page starts after. */
+interface ExpiringRow {
+  id: string;
+  slug: string;
+  domain: string | null;
+  email: string | null;
+  reason: string;
+  source: string | null;
+  company_name: string | null;
+  notes: string | null;
+  expires_at: unknown;
+  /** expires_at as PostgreSQL prints it: compared back exactly, to the microsecond. */
+  at_key: string;
+}
+
+const PAGE = 5000;
+
+/** The entries that may lapse: one client's own (filtered by client_id, one shard on Citus), or every client's and the agency-wide list. */
+function lapsingEntries(clientId: string | null): SQL {
+  const s = suppressionList;
+  const own = sql`select ${s.id} as id, ${clients.slug} as slug, ${s.domain} as domain, ${s.email} as email, ${s.reason} as reason,
+      ${s.source} as source, ${s.companyName} as company_name, ${s.notes} as notes, ${s.expiresAt} as expires_at, ${s.expiresAt}::text as at_key
+    from ${s} join ${clients} on ${clients.id} = ${s.clientId}`;
+  if (clientId !== null) return sql`${own} where ${s.clientId} = ${clientId}`;
+  // With every client, the agency-wide entries too (they lapse for all of them at once).
+  const a = agencySuppressionList;
+  return sql`${own} union all
+    select ${a.id}, ${ALL_CLIENTS}::text, ${a.domain}, ${a.email}, ${a.reason}, ${a.source}, null, ${a.notes}, ${a.expiresAt}, ${a.expiresAt}::text
+      from ${a}`;
+}
+
+function expiringEntry(r: ExpiringRow): ExpiringEntry {
+  return {
+    client: r.slug,
+    kind: r.domain !== null ? 'domain' : 'email',
+    target: (r.domain ?? r.email) as string,
+    reason: r.reason,
+    source: r.source ?? null,
+    company_name: r.company_name ?? null,
+    notes: r.notes ?? null,
+    expires_at: isoTimestamp(r.expires_at) as string,
+  };
+}
+
 export class ExpiryPolicyService extends AuditedService {
 
   /** Sets (or, with `none`, drops) default expiries of a client: `past_customer=24m`. */
   async set(options: { client: string; expire: readonly string[] }): Promise<{ client: string; expiry_defaults: Record<string, string> }> {
-    if (options.expire.length === 0) throw new AosError('usage', 'nothing to set', 'for example: aos clients set acme --expire past_customer=24m');
+    if (options.expire.length === 0) throw new AosError('usage', 'nothing to set', 'give {expire}, for example past_customer=24m');
     const settings: ExpirySetting[] = options.expire.map(parseExpirySetting);
     const client = await new ClientService(this.db).resolve(options.client);
-    await this.db.transaction(async (orm) => {
-      const tx = legacyQueryable(orm);
-      for (const s of settings) {
-        if (s.period === null) await tx.query('delete from client_expiry_defaults where client_id = $1 and reason = $2', [client.id, s.reason]);
-        else {
-          await tx.query(
-            `insert into client_expiry_defaults (client_id, reason, period, period_interval, updated_by, updated_at)
-             values ($1, $2, $3, $4::interval, $5, $6::timestamptz)
-             on conflict (client_id, reason) do update set period = excluded.period, period_interval = excluded.period_interval,
-               updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-            [client.id, s.reason, s.period, s.interval, this.actor, this.now().toISOString()],
-          );
-        }
-      }
+    const expiryDefaults = await this.db.transaction(async (tx) => {
+      for (const s of settings) await this.applySetting(tx, client.id, s);
+      return this.defaultsOf(tx, client.id);
     });
-    return { client: client.slug, expiry_defaults: (await this.defaults()).get(client.id) ?? {} };
+    return { client: client.slug, expiry_defaults: expiryDefaults };
+  }
+
+  private async applySetting(tx: Orm, clientId: string, s: ExpirySetting): Promise<void> {
+    const t = clientExpiryDefaults;
+    if (s.period === null || s.interval === null) {
+      await tx.delete(t).where(and(eq(t.clientId, clientId), eq(t.reason, s.reason)));
+      return;
+    }
+    const row = { period: s.period, periodInterval: s.interval, updatedBy: this.actor, updatedAt: this.now() };
+    await tx
+      .insert(t)
+      .values({ clientId, reason: s.reason, ...row })
+      .onConflictDoUpdate({ target: [t.clientId, t.reason], set: row });
+  }
+
+  /** One client's defaults: reason → period (24m), by reason. */
+  private async defaultsOf(orm: Orm, clientId: string): Promise<Record<string, string>> {
+    const t = clientExpiryDefaults;
+    const rows = await orm.select({ reason: t.reason, period: t.period }).from(t).where(eq(t.clientId, clientId)).orderBy(asc(t.reason));
+    return Object.fromEntries(rows.map((r) => [r.reason, r.period]));
   }
 
   /** Every client's defaults: client id → reason → period (24m). */
   async defaults(): Promise<Map<string, Record<string, string>>> {
-    const rows = await this.db.query<{ client_id: string; reason: string; period: string }>('select client_id, reason, period from client_expiry_defaults order by reason');
+    const t = clientExpiryDefaults;
+    const rows = await this.db.run((orm) => orm.select({ clientId: t.clientId, reason: t.reason, period: t.period }).from(t).orderBy(asc(t.reason)));
     const out = new Map<string, Record<string, string>>();
-    for (const r of rows) out.set(r.client_id, { ...(out.get(r.client_id) ?? {}), [r.reason]: r.period });
+    for (const r of rows) out.set(r.clientId, { ...(out.get(r.clientId) ?? {}), [r.reason]: r.period });
     return out;
   }
 
@@ -60,38 +115,25 @@ export class ExpiryPolicyService extends AuditedService {
     try {
       until = expiryFromDuration(options.within, now);
     } catch {
-      throw new AosError('usage', `invalid --within "${options.within}": expected a number and a unit, like 30d, 12w or 6m`);
+      throw new AosError('usage', `invalid {within} "${options.within}": expected a number and a unit, like 30d, 12w or 6m`);
     }
     const client = options.client !== undefined ? await new ClientService(this.db).resolve(options.client) : null;
+    const entries = lapsingEntries(client?.id ?? null);
     let after = { at: now.toISOString(), id: '00000000-0000-0000-0000-000000000000' };
     for (;;) {
-      const rows = await this.db.query<Record<string, unknown>>(
-        // With every client, the agency-wide entries too (they lapse for all of them at once).
-        `select * from (
-           select s.id, c.slug, s.domain, s.email, s.reason, s.source, s.company_name, s.notes, s.expires_at, s.expires_at::text as at_key
-             from suppression_list s join clients c on c.id = s.client_id where $1::uuid is null or s.client_id = $1
-           union all
-           select a.id, '${ALL_CLIENTS}', a.domain, a.email, a.reason, a.source, null, a.notes, a.expires_at, a.expires_at::text
-             from agency_suppression_list a where $1::uuid is null) x
-          where expires_at > $2::timestamptz and expires_at <= $3::timestamptz and (expires_at, id) > ($4::timestamptz, $5::uuid)
-          order by expires_at, id limit 5000`,
-        [client?.id ?? null, now.toISOString(), until.toISOString(), after.at, after.id],
+      const rows = await this.db.run((orm) =>
+        rowsOf<ExpiringRow>(
+          orm,
+          sql`select * from (${entries}) x
+               where x.expires_at > ${now.toISOString()}::timestamptz and x.expires_at <= ${until.toISOString()}::timestamptz
+                 and (x.expires_at, x.id) > (${after.at}::timestamptz, ${after.id}::uuid)
+               order by x.expires_at, x.id limit ${PAGE}`,
+        ),
       );
-      for (const r of rows) {
-        yield {
-          client: r.slug as string,
-          kind: r.domain !== null ? 'domain' : 'email',
-          target: (r.domain ?? r.email) as string,
-          reason: r.reason as string,
-          source: (r.source as string | null) ?? null,
-          company_name: (r.company_name as string | null) ?? null,
-          notes: (r.notes as string | null) ?? null,
-          expires_at: isoTimestamp(r.expires_at) as string,
-        };
-      }
-      if (rows.length < 5000) return;
-      const last = rows[rows.length - 1] as Record<string, unknown>;
-      after = { at: last.at_key as string, id: last.id as string };
+      for (const r of rows) yield expiringEntry(r);
+      if (rows.length < PAGE) return;
+      const last = rows[rows.length - 1] as ExpiringRow;
+      after = { at: last.at_key, id: last.id };
     }
   }
 }

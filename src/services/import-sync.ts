@@ -2,7 +2,7 @@
 // with --sync, the client's customers of the same source that the file no longer holds: churned
 // (past_customer), never deleted. Runs inside the import's transaction after its upserts, while
 // the change log is on, so the diff is read from the log and an undo puts the churn back too.
-import type { Queryable } from '../db/database.js';
+import type { Orm, Queryable } from '../db/database.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 
@@ -45,7 +45,7 @@ const LISTED = 20;
 // Bookkeeping columns, not fields ops changed.
 const IGNORED = `('id', 'client_id', 'created_at', 'updated_at', 'imported_at', 'natural_key')`;
 
-export async function diffAndSync(tx: Queryable, o: SyncOptions): Promise<ImportDiff> {
+export async function diffAndSync(tx: Queryable, orm: Orm, o: SyncOptions): Promise<ImportDiff> {
   // The changed customers' before images against their rows now: which fields moved. Only the
   // log's update statements are read: the inserted customers are counted, not unnested.
   await tx.query(
@@ -92,7 +92,7 @@ export async function diffAndSync(tx: Queryable, o: SyncOptions): Promise<Import
       [o.clientId, o.sourceName, o.now, `--sync: missing from ${o.fileName}`, o.actor],
     );
     const domains = [...new Set(churned.map((c) => c.domain).filter((d): d is string => d !== null))];
-    if (domains.length > 0) await BuyerSignalService.refresh(tx, { domains });
+    if (domains.length > 0) await BuyerSignalService.refresh(orm, { domains });
   }
 
   const diff: ImportDiff = {

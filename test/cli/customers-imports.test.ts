@@ -75,7 +75,7 @@ for (const engine of cliEnginesUnderTest()) {
       expect(show.stdout).toContain('customers  1 inserted, 1 updated, 0 deleted');
       const missing = await aos(['imports', 'show', 'nope']);
       expect(missing.code).toBe(2);
-      expect(missing.stderr).toContain('hint: list runs with `aos imports list --client C`');
+      expect(missing.stderr).toContain('hint: list runs with `aos imports list` --client SLUG');
     });
 
     it('imports undo: refuses a run whose rows changed since, dry-runs, then undoes the last run', async () => {

@@ -1,0 +1,167 @@
+// The statements of undoing an import run, from its row-change log (import_run_changes, written
+// by triggers while the import ran; see import-change-log.ts). Each runs inside the undo's
+// transaction and filters by the run's client, so on Citus each reaches that client's shard only.
+// The plan is a temp table (aos_undo) of the run's rows beside their images now.
+import { getTableName, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { rowsOf, type Orm } from '../db/database.js';
+import { clientCustomers, customerEvents, importRunChanges, suppressionEvents, suppressionList } from '../db/schema.js';
+import { OPT_OUT_REASONS } from '../db/schema-constants.js';
+import { aliased, columnList } from '../db/sql.js';
+
+/** The run being undone, as the statements need it. */
+export interface UndoTarget {
+  id: string;
+  client_id: string;
+  change_set: string;
+  file_name: string;
+}
+
+/** A row of the plan: a row the run wrote, its image before the run and its image now. */
+export interface PlannedRow {
+  table_name: string;
+  before: Record<string, unknown> | null;
+  current: Record<string, unknown> | null;
+  after_hash: string | null;
+}
+
+export interface UndoCounts {
+  customers_removed: number;
+  customers_restored: number;
+  entries_removed: number;
+  entries_restored: number;
+}
+
+const CUSTOMERS = getTableName(clientCustomers);
+const ENTRIES = getTableName(suppressionList);
+const ch = (column: AnyPgColumn) => aliased('ch', column);
+/** A column of a row image (jsonb) as text: the image's keys are the table's column names. */
+const field = (image: string, column: AnyPgColumn) => sql.raw(`${image}->>'${column.name}'`);
+const optOutList = sql.raw(OPT_OUT_REASONS.map((r) => `'${r}'`).join(', '));
+/** Plan rows the undo writes back: unchanged since the run, no opt-out kept, and something to do. */
+const RESTORED = sql.raw(`clean and not opt_out_kept and not (before is null and current is null)`);
+
+/**
+ * The rows a change set wrote, one per row: its image before the run (from the first statement
+ * that wrote it; null when the run inserted it) and its hash after (from the last; null when the
+ * run deleted it). The log holds one row per statement with aligned arrays (see schema.ts).
+ */
+export function rowChanges(clientId: string, changeSet: string): SQL {
+  return sql`
+    select distinct on (table_name, row_id) table_name, row_id,
+           first_value(before) over w as before, last_value(after_hash) over w as after_hash
+      from (select ${ch(importRunChanges.tableName)} as table_name, x.row_id, ${ch(importRunChanges.seq)} as seq,
+                   ${ch(importRunChanges.befores)} -> (x.ord::int - 1) as before, x.after_hash
+              from ${importRunChanges} ch
+             cross join lateral unnest(${ch(importRunChanges.rowIds)}, ${ch(importRunChanges.afterHashes)}) with ordinality as x(row_id, after_hash, ord)
+             where ${ch(importRunChanges.clientId)} = ${clientId} and ${ch(importRunChanges.changeSet)} = ${changeSet}) i
+    window w as (partition by table_name, row_id order by seq rows between unbounded preceding and unbounded following)`;
+}
+
+/**
+ * The run's changes beside each row's current image. `clean` says the row is still exactly what
+ * the run left (the same hash the trigger took), so restoring it loses no later change.
+ */
+export async function planUndo(tx: Orm, run: UndoTarget): Promise<void> {
+  const c = clientCustomers;
+  const s = suppressionList;
+  await tx.execute(sql`
+    create temp table aos_undo on commit drop as
+    select ch.table_name, ch.row_id, ch.before, ch.after_hash, cur.image as current,
+           case when ch.after_hash is null then cur.image is null
+                else cur.image is not null and md5(cur.image::text) = ch.after_hash end as clean,
+           false as opt_out_kept
+      from (${rowChanges(run.client_id, run.change_set)}) ch
+      left join lateral (
+        select to_jsonb(c) as image from ${c} c
+         where ch.table_name = ${CUSTOMERS} and ${aliased('c', c.clientId)} = ${run.client_id} and ${aliased('c', c.id)} = ch.row_id
+        union all
+        select to_jsonb(s) from ${s} s
+         where ch.table_name = ${ENTRIES} and ${aliased('s', s.clientId)} = ${run.client_id} and ${aliased('s', s.id)} = ch.row_id
+      ) cur on true`);
+}
+
+/** Rows of the run that a later run or a manual change touched since. */
+export function touchedSince(tx: Orm): Promise<PlannedRow[]> {
+  return rowsOf<PlannedRow>(tx, sql`select table_name, before, current, after_hash from aos_undo where not clean order by table_name, row_id`);
+}
+
+/**
+ * An opt-out now in place is never removed or weakened by an undo: not replaced by a non-opt-out
+ * reason, not given an expiry it does not have or an earlier one. Returns the opt-outs kept.
+ */
+export async function keepOptOuts(tx: Orm): Promise<Array<Record<string, unknown>>> {
+  const reason = (image: string) => field(image, suppressionList.reason);
+  const expires = (image: string) => field(image, suppressionList.expiresAt);
+  await tx.execute(sql`
+    update aos_undo set opt_out_kept = true
+     where table_name = ${ENTRIES} and clean and current is not null
+       and ${reason('current')} in (${optOutList})
+       and (before is null
+            or ${reason('before')} not in (${optOutList})
+            or (${expires('before')} is not null
+                and (${expires('current')} is null or (${expires('before')})::timestamptz < (${expires('current')})::timestamptz)))`);
+  const kept = await rowsOf<{ current: Record<string, unknown> }>(tx, sql`select current from aos_undo where opt_out_kept`);
+  return kept.map((r) => r.current);
+}
+
+/** The customers' domains before and now: their signals are recomputed after the undo. */
+export async function domainsTouched(tx: Orm): Promise<string[]> {
+  const domain = (image: string) => field(image, clientCustomers.domain);
+  const [row] = await rowsOf<{ domains: string[] | null }>(
+    tx,
+    sql`select array_agg(distinct d) as domains from (
+          select ${domain('before')} as d from aos_undo where table_name = ${CUSTOMERS} and clean
+          union select ${domain('current')} from aos_undo where table_name = ${CUSTOMERS} and clean) x where d is not null`,
+  );
+  return row?.domains ?? [];
+}
+
+export async function undoCounts(tx: Orm): Promise<UndoCounts> {
+  const [counts] = await rowsOf<UndoCounts>(
+    tx,
+    sql`select count(*) filter (where table_name = ${CUSTOMERS} and before is null and current is not null)::int as customers_removed,
+               count(*) filter (where table_name = ${CUSTOMERS} and before is not null)::int as customers_restored,
+               count(*) filter (where table_name = ${ENTRIES} and before is null and current is not null)::int as entries_removed,
+               count(*) filter (where table_name = ${ENTRIES} and before is not null)::int as entries_restored
+          from aos_undo where ${RESTORED}`,
+  );
+  return counts ?? { customers_removed: 0, customers_restored: 0, entries_removed: 0, entries_restored: 0 };
+}
+
+/** The audit first, from the plan: what each row was (current) and becomes (before). */
+export async function auditUndo(tx: Orm, run: UndoTarget, actor: string, now: string): Promise<void> {
+  const e = suppressionEvents;
+  const s = suppressionList;
+  const action = sql.raw(`case when before is null then 'remove' when current is null then 'add' else 'update' end`);
+  await tx.execute(sql`
+    insert into ${e} (${columnList([e.clientId, e.target, e.kind, e.action, e.reasonBefore, e.reasonAfter, e.expiresAt, e.notes, e.actor, e.source, e.at])})
+    select ${run.client_id}, coalesce(${field('i', s.domain)}, ${field('i', s.email)}),
+           case when ${field('i', s.domain)} is not null then 'domain' else 'email' end,
+           ${action}, ${field('current', s.reason)}, ${field('before', s.reason)}, (${field('before', s.expiresAt)})::timestamptz,
+           ${`undo of import run ${run.id} (${run.file_name})`}, ${actor}, 'undo', ${now}::timestamptz
+      from (select *, coalesce(before, current) as i from aos_undo where table_name = ${ENTRIES} and ${RESTORED}) u
+     where before is distinct from current`);
+  const ce = customerEvents;
+  await tx.execute(sql`
+    insert into ${ce} (${columnList([ce.clientId, ce.customerId, ce.naturalKey, ce.action, ce.before, ce.importRunId, ce.actor, ce.source, ce.at])})
+    select ${run.client_id}, row_id, coalesce(before, current)->>${sql.raw(`'${clientCustomers.naturalKey.name}'`)},
+           ${action}, current, ${run.id}, ${actor}, 'undo', ${now}::timestamptz
+      from aos_undo where table_name = ${CUSTOMERS} and clean and not (before is null and current is null)`);
+}
+
+/** Rows go back to their before images: the current row out, the before image in (by id). */
+export async function restoreRows(tx: Orm, run: UndoTarget): Promise<void> {
+  for (const table of [clientCustomers, suppressionList]) await restoreTable(tx, table, run.client_id);
+}
+
+async function restoreTable(tx: Orm, table: typeof clientCustomers | typeof suppressionList, clientId: string): Promise<void> {
+  const name = getTableName(table);
+  await tx.execute(sql`
+    delete from ${table} t using aos_undo u
+     where u.table_name = ${name} and u.clean and not u.opt_out_kept and u.current is not null
+       and ${aliased('t', table.clientId)} = ${clientId} and ${aliased('t', table.id)} = u.row_id`);
+  await tx.execute(sql`
+    insert into ${table} select (jsonb_populate_record(null::${table}, u.before)).*
+      from aos_undo u where u.table_name = ${name} and u.clean and not u.opt_out_kept and u.before is not null`);
+}

@@ -1,0 +1,138 @@
+// The set-based refresh of platform_buyer_signals from every client's customers: one statement
+// that recomputes the signals of the domains in scope, compares them with the stored ones and
+// writes only what changed. Platform-wide by design (SPEC §8): the one statement that reads
+// client_customers across clients, hence across shards on Citus (README "Growing past one machine").
+import { sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { rowsOf, type Orm } from '../db/database.js';
+import { clientCustomers, clients, platformBuyerSignals } from '../db/schema.js';
+import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
+import { buyerScoreSql } from '../domain/buyer-score.js';
+
+/**
+ * Which domains to recompute: all, an explicit list, or the rows of a query that returns a
+ * `domain` column (the import passes its staging table, so a million domains never travel).
+ */
+export type DomainScope = { all: true } | { domains: readonly string[] } | { query: SQL | string };
+
+/** The scope as a predicate on a domain column. */
+type InScope = (domain: SQL | AnyPgColumn) => SQL;
+
+function inScope(scope: DomainScope): InScope {
+  if ('all' in scope) return (domain) => sql`${domain} is not null`;
+  if ('domains' in scope) {
+    const domains = [...scope.domains];
+    return (domain) => sql`${domain} = any(${arrayParam(domains, 'text')})`;
+  }
+  // A query written by the caller's code (never from input): a constant string or a `sql` template.
+  const query = typeof scope.query === 'string' ? sql.raw(scope.query) : scope.query;
+  return (domain) => sql`${domain} in (${query})`;
+}
+
+const p = platformBuyerSignals;
+const t = clientCustomers;
+const cc = (column: AnyPgColumn) => aliased('cc', column);
+
+// Partners and competitors (from an import's status value mapping) are suppressed but bought nothing.
+const BUYER_STATUSES = sql.raw(`'active', 'churned'`);
+// The columns a refresh computes and compares; the fresh rows name theirs after them.
+const CHANGING = [p.companyName, p.industry, p.employeeCountRange, p.timesBought, p.totalValue, p.avgDealValue, p.servicesBought, p.buyerScore, p.firstSeenAt, p.lastConvertedAt];
+// updated_at too is a month: the signals one import refreshes would otherwise share an instant.
+const MONTH_NOW = sql.raw(`date_trunc('month', now(), 'UTC')`);
+
+// One row per registrable domain over the customers of all clients, in one scan of them. A client
+// has at most one customer per domain (client_customers_domain_key_check), so count(*) counts
+// distinct clients. The scan keeps min() of each value, which is the value itself for the many
+// domains with one customer; only shared domains pay for mode() (the most frequent value, the
+// first in sort order on a tie) in a second pass over their few rows. Services: the customer's
+// own, else its client's (both kept sorted and distinct); names never hold a comma
+// (src/domain/values.ts), so a group's services travel as one string.
+function groupedByDomain(scoped: InScope): SQL {
+  const services = sql`array_to_string(coalesce(nullif(${cc(t.services)}, '{}'::text[]), ${aliased('cl', clients.services)}, '{}'::text[]), ',')`;
+  return sql`g as materialized (
+      select ${cc(t.domain)} as domain, count(*)::int as n,
+             min(${cc(t.companyName)}) as company_name, min(${cc(t.industry)}) as industry,
+             min(${cc(t.employeeCountRange)}) as employee_count_range,
+             sum(${cc(t.dealValue)}) as total_value, count(${cc(t.dealValue)}) as deals,
+             string_agg(${services}, ',') as services,
+             -- Months, not instants: one import's rows share their created_at to the microsecond,
+             -- which would tie every domain of a client's file together.
+             date_trunc('month', min(${cc(t.createdAt)}), 'UTC') as first_seen_at,
+             date_trunc('month', max(${cc(t.customerSince)})::timestamp) at time zone 'UTC' as last_converted_at
+        from ${t} cc join ${clients} cl on ${aliased('cl', clients.id)} = ${cc(t.clientId)}
+       where ${cc(t.domain)} is not null and ${cc(t.status)} in (${BUYER_STATUSES}) and ${scoped(cc(t.domain))}
+       group by ${cc(t.domain)}),
+    shared as (
+      select ${cc(t.domain)} as domain,
+             mode() within group (order by ${cc(t.companyName)}) as company_name,
+             mode() within group (order by ${cc(t.industry)}) as industry,
+             mode() within group (order by ${cc(t.employeeCountRange)}) as employee_count_range
+        from ${t} cc where ${cc(t.domain)} in (select domain from g where n > 1) and ${cc(t.status)} in (${BUYER_STATUSES})
+       group by ${cc(t.domain)})`;
+}
+
+/** The fresh signal rows (`s`), columns named as platform_buyer_signals names them. */
+function freshSignals(): SQL {
+  const score = sql.raw(buyerScoreSql(p.timesBought.name, `cardinality(${p.servicesBought.name})`, p.avgDealValue.name));
+  return sql`s0 as (
+      select domain as ${bare(p.domain)}, n as ${bare(p.timesBought)}, total_value as ${bare(p.totalValue)},
+             round(total_value / nullif(deals, 0), 2) as ${bare(p.avgDealValue)},
+             company_name as ${bare(p.companyName)}, industry as ${bare(p.industry)}, employee_count_range as ${bare(p.employeeCountRange)},
+             coalesce(string_to_array(nullif(services, ''), ','), '{}'::text[]) as ${bare(p.servicesBought)},
+             first_seen_at as ${bare(p.firstSeenAt)}, last_converted_at as ${bare(p.lastConvertedAt)}
+        from g where n = 1
+      union all
+      select g.domain, g.n, g.total_value, round(g.total_value / nullif(g.deals, 0), 2),
+             sh.company_name, sh.industry, sh.employee_count_range,
+             array(select distinct x from unnest(string_to_array(g.services, ',')) as x where x <> '' order by 1),
+             g.first_seen_at, g.last_converted_at
+        from g join shared sh on sh.domain = g.domain where g.n > 1),
+    s as (
+      select s0.*, ${score} as ${bare(p.buyerScore)} from s0)`;
+}
+
+// The fresh signals are compared with the stored ones in one full join: only new and changed
+// domains are written and domains that lost their last customer deleted, so a rebuild that
+// changes little writes (and locks) little, ids stay, and no dead rows pile up in the index.
+// Refreshes run one at a time (see refreshSignals()), so new domains are plain inserts: ON
+// CONFLICT's speculative insertion cost ~2.4 s per million new signals.
+function writtenDifferences(scoped: InScope): SQL {
+  const changing = (alias: string) => sql.join(CHANGING.map((c) => aliased(alias, c)), sql`, `);
+  return sql`diff as materialized (
+      select s.*, ${aliased('p', p.domain)} as stored_domain
+        from s full join (select * from ${p} where ${scoped(p.domain)}) p on ${aliased('p', p.domain)} = ${aliased('s', p.domain)}
+       where ${aliased('s', p.domain)} is null or ${aliased('p', p.domain)} is null
+          or (${changing('p')}) is distinct from (${changing('s')})),
+    inserted as (
+      insert into ${p} (${bare(p.domain)}, ${columnList(CHANGING)}, ${bare(p.updatedAt)})
+      select ${bare(p.domain)}, ${columnList(CHANGING)}, ${MONTH_NOW} from diff where stored_domain is null
+      returning 1),
+    updated as (
+      update ${p} p set ${sql.join(CHANGING.map((c) => sql`${bare(c)} = ${aliased('d', c)}`), sql`, `)}, ${bare(p.updatedAt)} = ${MONTH_NOW}
+        from diff d where ${aliased('d', p.domain)} is not null and ${aliased('p', p.domain)} = d.stored_domain
+      returning 1),
+    removed as (
+      delete from ${p} p
+       using diff d where ${aliased('d', p.domain)} is null and ${aliased('p', p.domain)} = d.stored_domain
+      returning 1)`;
+}
+
+/**
+ * Recomputes the signals of the domains in scope, inside the caller's transaction: how many
+ * domains it looked at, and how many signals it wrote or deleted.
+ */
+export async function refreshSignals(tx: Orm, scope: DomainScope): Promise<{ domains: number; changed: number }> {
+  // One refresh at a time, platform-wide, held to commit: imports of different clients can
+  // share domains, and each refresh must start from the customers the previous one committed.
+  // It is the last step of an import, so the wait is one commit.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('aos:signals'))`);
+  const scoped = inScope(scope);
+  const [row] = await rowsOf<{ n: number; changed: number; removed: number }>(
+    tx,
+    sql`with ${groupedByDomain(scoped)}, ${freshSignals()}, ${writtenDifferences(scoped)}
+        select (select count(*)::int from g) as n,
+               (select count(*)::int from inserted) + (select count(*)::int from updated) as changed,
+               (select count(*)::int from removed) as removed`,
+  );
+  return { domains: row?.n ?? 0, changed: (row?.changed ?? 0) + (row?.removed ?? 0) };
+}
