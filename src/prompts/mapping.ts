@@ -17,12 +17,10 @@ import { makeDateParser, STATUS_CLASSES, statusKey, type StatusClass } from '../
 import { AosError, spell, type Spelling } from '../errors.js';
 import type { ImportPrompts, ImportSummary, MappingProposal, UnknownStatus, WriteAnswer } from '../services/customer-import-service.js';
 import { describeSummary } from './import-summary.js';
+import type { PromptIO } from './io.js';
 import { confirmMassChurnInteractively } from './sync.js';
 
-export interface PromptIO {
-  input?: NodeJS.ReadableStream;
-  output?: NodeJS.WritableStream;
-}
+export type { PromptIO } from './io.js';
 
 const DONE = '__done__';
 const DATE_FORMAT = '__date_format__';
