@@ -22,6 +22,19 @@ export interface Spelling {
   command(words: string): string;
 }
 
+/**
+ * The library options a message may name. Only these are spelled: a `{word}` that came from input
+ * (a path, a typed value) is left as it is, never turned into a flag.
+ */
+export const OPTION_NAMES: ReadonlySet<string> = new Set([
+  'allowMassChurn', 'client', 'column', 'dateFormat', 'defaultStatus', 'delimiter', 'dryRun', 'encoding', 'existOk',
+  'expire', 'expires', 'for', 'force', 'limit', 'mapOverrides', 'mapping', 'onReject', 'search', 'skipInvalid',
+  'statusMap', 'strict', 'sync', 'targets', 'url', 'waitSeconds', 'within',
+]);
+
+/** The commands a message may name, by their first word. */
+const COMMANDS = /^(db|clients|suppress|check|import|imports|customers|signals)( [a-zA-Z -]+)?$/;
+
 const LIBRARY_SPELLING: Spelling = {
   option: (name) => `option ${name}`,
   command: (words) => `"${words}"`,
@@ -29,9 +42,10 @@ const LIBRARY_SPELLING: Spelling = {
 
 /** A message or hint with its `{option}` and `{command:…}` names spelled out. */
 export function spell(template: string, spelling: Spelling): string {
-  return template.replace(/\{(command:)?([a-zA-Z][\w -]*)\}/g, (_, command: string | undefined, name: string) =>
-    command ? spelling.command(name) : spelling.option(name),
-  );
+  return template.replace(/\{(command:)?([a-zA-Z][\w -]*)\}/g, (whole: string, command: string | undefined, name: string) => {
+    if (command) return COMMANDS.test(name) ? spelling.command(name) : whole;
+    return OPTION_NAMES.has(name) ? spelling.option(name) : whole;
+  });
 }
 
 export class AosError extends Error {

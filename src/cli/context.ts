@@ -73,6 +73,19 @@ export class CliContext {
     else render(result, this.output);
   }
 
+  /**
+   * A list of results: with --json, NDJSON, each line written as its item arrives (a long list
+   * never waits in memory); otherwise the renderer gets them all.
+   */
+  async showEach<R>(results: Iterable<R> | AsyncIterable<R>, render: Renderer<R[]>, json: boolean | undefined): Promise<void> {
+    const all: R[] = [];
+    for await (const result of results) {
+      if (json) this.output.json(result);
+      else all.push(result);
+    }
+    if (!json) render(all, this.output);
+  }
+
   async close(): Promise<void> {
     const db = this.db;
     this.db = undefined;

@@ -1,6 +1,6 @@
 // Where a command's bytes come from: a file path, or stdin for "-".
 import { createReadStream, createWriteStream, fstatSync, openSync, statSync, type Stats, type WriteStream } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { AosError } from '../errors.js';
 
@@ -22,6 +22,16 @@ export function openInput(path: string, signal: AbortSignal): InputSource {
     throw new AosError('usage', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   return { name: basename(path), path, stream: addAbortSignal(signal, createReadStream(path)) };
+}
+
+/**
+ * Targets come as arguments or from --file (a path, or - for stdin), not both and not neither:
+ * the file, when that is where they come from. `hint`: what to pass instead of nothing.
+ */
+export function targetsFile(args: readonly string[], file: string | undefined, hint: string): string | undefined {
+  if (file && args.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
+  if (!file && args.length === 0) throw new AosError('usage', 'no targets given', hint);
+  return file;
 }
 
 /** Opens an output file (--rejects, --rejected) at once, so a bad path fails before any work. */
@@ -54,4 +64,21 @@ export function refuseOverwritingInput(output: string | number, flag: string, in
     const name = typeof output === 'number' ? flag : `${flag} ${output}`;
     throw new AosError('usage', `${name} is the input file ${input.path ?? '(stdin)'}: writing it would destroy what is being read`, 'write the output to another file');
   }
+}
+
+/** Whether two paths name one file, also through another spelling, a link or a hard link. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return resolve(a) === resolve(b);
+  }
+}
+
+/** Opening `--rejects` truncates it: refused, before anything is opened, when it is the input file. */
+export function refuseRejectsOnInput(rejects: string, input: string): void {
+  if (input === '-' || !sameFile(rejects, input)) return;
+  throw new AosError('usage', `--rejects ${rejects} is the input file: it would be emptied before it is read`, 'write the rejects to another path, e.g. --rejects rejected.csv');
 }

@@ -3,16 +3,6 @@ import { Command, CommanderError, type Option } from '@commander-js/extra-typing
 import { readFileSync } from 'node:fs';
 import { driverError, isDatabaseFailure } from '../db/errors.js';
 import { AosError } from '../errors.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerClientsCommands } from './commands/clients.js';
-import { registerCustomersCommands } from './commands/customers.js';
-import { registerDbCommands } from './commands/db.js';
-import { registerExpiryCommands } from './commands/expiry.js';
-import { registerImportCommand } from './commands/import.js';
-import { registerImportsCommands } from './commands/imports.js';
-import { registerSignalsCommands } from './commands/signals.js';
-import { registerSuppressCommands } from './commands/suppress.js';
-import { registerSuppressWhoCommand } from './commands/suppress-who.js';
 import { CLI_SPELLING } from './flags.js';
 import { CliContext, type ContextProvider, type GlobalOptions, type Outcome } from './context.js';
 import { colorWanted, Output } from './output.js';
@@ -34,7 +24,49 @@ function describeOption(option: Option): string {
   return extra.length > 0 ? `${option.description} (${extra.join(', ')})`.trim() : option.description;
 }
 
-export function buildProgram(getContext: ContextProvider) {
+type Registrar = (program: Command<[], Record<string, unknown>>, ctx: ContextProvider) => void;
+
+// Each command's module is loaded only when that command runs: `aos check` is called once per lead
+// from shell scripts, and compiling every other command's module cost each of its starts.
+const db = () => import('./commands/db.js').then((m) => m.registerDbCommands);
+const clients = () => import('./commands/clients.js').then((m) => m.registerClientsCommands);
+const suppress = () => import('./commands/suppress.js').then((m) => m.registerSuppressCommands);
+const suppressWho = () => import('./commands/suppress-who.js').then((m) => m.registerSuppressWhoCommand);
+const expiry = () => import('./commands/expiry.js').then((m) => m.registerExpiryCommands);
+const check = () => import('./commands/check.js').then((m) => m.registerCheckCommand);
+const importFile = () => import('./commands/import.js').then((m) => m.registerImportCommand);
+const imports = () => import('./commands/imports.js').then((m) => m.registerImportsCommands);
+const customers = () => import('./commands/customers.js').then((m) => m.registerCustomersCommands);
+const signals = () => import('./commands/signals.js').then((m) => m.registerSignalsCommands);
+
+/** Every command, in the order of the help page; a group's subcommands may come from several modules. */
+const ALL_COMMANDS = [db, clients, suppress, suppressWho, expiry, check, importFile, imports, customers, signals];
+const COMMAND_MODULES: Record<string, Array<() => Promise<Registrar>>> = {
+  db: [db],
+  clients: [clients, expiry],
+  suppress: [suppress, suppressWho, expiry],
+  check: [check],
+  import: [importFile],
+  imports: [imports],
+  customers: [customers],
+  signals: [signals],
+};
+
+/** Global options that take a value: the word after one is not the command. */
+const GLOBAL_WITH_VALUE = new Set(['--database-url', '--wait', '--actor']);
+
+/** The command word of the arguments (`--wait 3 check x.com` → check), or undefined. */
+export function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') return args[i + 1];
+    if (GLOBAL_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+export async function buildProgram(getContext: ContextProvider, args: readonly string[] = []) {
   const program = new Command('aos')
     .description('Agency OS customer & suppression CLI: import customers, manage suppressions, check targets, rebuild buyer signals.')
     .version(VERSION, '-V, --version')
@@ -62,21 +94,19 @@ Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 
   70 internal error (a bug in aos) · 130 interrupted (Ctrl-C) · 141 the reader of stdout went away (aos … | head)`,
     );
 
-  registerDbCommands(program, getContext);
-  registerClientsCommands(program, getContext);
-  registerSuppressCommands(program, getContext);
-  registerSuppressWhoCommand(program, getContext);
-  registerExpiryCommands(program, getContext);
-  registerCheckCommand(program, getContext);
-  registerImportCommand(program, getContext);
-  registerImportsCommands(program, getContext);
-  registerCustomersCommands(program, getContext);
-  registerSignalsCommands(program, getContext);
+  const word = commandWord(args);
+  // No command word or an unknown one (aos --help, a typo) needs them all: the list, the did-you-mean.
+  const wanted = (word !== undefined && Object.hasOwn(COMMAND_MODULES, word) && COMMAND_MODULES[word]) || ALL_COMMANDS;
+  for (const register of await Promise.all(wanted.map((load) => load()))) register(program, getContext);
   return program;
 }
 
-/** A finished command's outcome as an exit code (SPEC §1: 1 a suppressed target, 2 an invalid one). */
+/**
+ * The exit codes main.ts decides (SPEC §1); an AosError carries its own (EXIT_CODES in
+ * src/errors.ts). A finished command's outcome: 1 a suppressed target, 2 an invalid one.
+ */
 const OUTCOME_EXIT_CODES: Record<Outcome, number> = { ok: 0, suppressed: 1, invalid: 2 };
+const EXIT = { usage: 2, database: 3, internal: 70, interrupted: 130, brokenPipe: 141 } as const;
 
 function commandPath(cmd: { name(): string; parent: unknown }): string {
   const names: string[] = [];
@@ -108,67 +138,88 @@ function configureErrors(cmd: Command<unknown[], Record<string, unknown>, Record
   for (const sub of cmd.commands) configureErrors(sub as never, output);
 }
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const debug = env.AOS_DEBUG === '1';
-  const wantsColor = !argv.includes('--no-color');
-  let output = new Output({ quiet: false, color: colorWanted(wantsColor, env) });
-  const abort = new AbortController();
-  let context: CliContext | undefined;
-
-  const fail = (e: unknown): void => {
-    if (e instanceof AosError) {
-      const { message, hint } = e.spelled(CLI_SPELLING);
-      output.error(message, hint);
-      if (debug && e.cause) console.error(e.cause);
-      process.exitCode = e.exitCode;
-      return;
-    }
-    // Never drizzle's "Failed query: …" (it lists every parameter): the driver's own words.
-    const err = driverError(e) as Error;
-    const database = isDatabaseFailure(e);
-    output.error(
-      database ? `database error: ${err?.message ?? String(e)}` : `internal error: ${err?.message ?? String(e)}`,
-      debug ? undefined : database ? undefined : 'this is a bug in aos; rerun with AOS_DEBUG=1 for the stack trace',
-    );
-    if (debug) console.error(err?.stack ?? e);
-    process.exitCode = database ? 3 : 70;
-  };
-
-  // A reader that went away (`aos … | head`) ends the command quietly with 141, as SIGPIPE does
-  // to Unix tools: not 0, since the work (a check, say) did not finish.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(141);
-    });
+/** Says what went wrong on stderr and returns the exit code: an AosError's own, 3 for the database, 70 for a bug. */
+function report(e: unknown, output: Output, debug: boolean): number {
+  if (e instanceof AosError) {
+    const { message, hint } = e.spelled(CLI_SPELLING);
+    output.error(message, hint);
+    if (debug && e.cause) console.error(e.cause);
+    return e.exitCode;
   }
+  // Never drizzle's "Failed query: …" (it lists every parameter): the driver's own words.
+  const err = driverError(e) as Error;
+  const database = isDatabaseFailure(e);
+  output.error(
+    database ? `database error: ${err?.message ?? String(e)}` : `internal error: ${err?.message ?? String(e)}`,
+    debug ? undefined : database ? undefined : 'this is a bug in aos; rerun with AOS_DEBUG=1 for the stack trace',
+  );
+  if (debug) console.error(err?.stack ?? e);
+  return database ? EXIT.database : EXIT.internal;
+}
 
-  // postgres.js can throw a TypeError from a socket callback after a connection loss
-  // (porsager/postgres#1133). Only with a server: on the embedded database a TypeError is a bug.
-  const lastResort = (e: unknown) => {
-    const lostConnection = isDatabaseFailure(e) || ((e as Error)?.name === 'TypeError' && Boolean(context?.usesServer));
-    fail(lostConnection ? new AosError('database', `database connection lost: ${(e as Error)?.message ?? e}`) : e);
-    process.exit(process.exitCode ?? 70);
-  };
-  process.on('uncaughtException', lastResort);
-  process.on('unhandledRejection', lastResort);
+const INTERRUPTED = 'interrupted: nothing was written by the unfinished step';
 
-  const INTERRUPTED = 'interrupted: nothing was written by the unfinished step';
-  // What aborted reads and queries throw after Ctrl-C; a command's own account of it is another error.
-  const abortReason = new AosError('interrupted', 'interrupted');
+/**
+ * Ctrl-C (or SIGTERM) aborts the command's signal; a command that does not reach an abort point
+ * in time is stopped (its lock file is released by its exit handler, the server rolls back the
+ * open transaction), and a second Ctrl-C stops at once.
+ */
+function watchInterrupts(abort: AbortController, reason: AosError, output: () => Output) {
   let interrupted = false;
   const onSigint = () => {
-    if (interrupted) process.exit(130);
+    if (interrupted) process.exit(EXIT.interrupted);
     interrupted = true;
-    abort.abort(abortReason);
-    // A command that does not reach an abort point in time is stopped; the lock file is released
-    // by its exit handler and the server rolls back the open transaction.
+    abort.abort(reason);
     setTimeout(() => {
-      output.error(INTERRUPTED);
-      process.exit(130);
+      output().error(INTERRUPTED);
+      process.exit(EXIT.interrupted);
     }, 5000).unref();
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  return {
+    get interrupted() {
+      return interrupted;
+    },
+    stop() {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    },
+  };
+}
+
+/** What no command catches: a reader of stdout that went away, and errors outside any await. */
+function watchProcess(fail: (e: unknown) => void, usesServer: () => boolean): void {
+  // A reader that went away (`aos … | head`) ends the command quietly with 141, as SIGPIPE does
+  // to Unix tools: not 0, since the work (a check, say) did not finish.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(EXIT.brokenPipe);
+    });
+  }
+  // postgres.js can throw a TypeError from a socket callback after a connection loss
+  // (porsager/postgres#1133). Only with a server: on the embedded database a TypeError is a bug.
+  const lastResort = (e: unknown) => {
+    const lostConnection = isDatabaseFailure(e) || ((e as Error)?.name === 'TypeError' && usesServer());
+    fail(lostConnection ? new AosError('database', `database connection lost: ${(e as Error)?.message ?? e}`) : e);
+    process.exit(process.exitCode ?? EXIT.internal);
+  };
+  process.on('uncaughtException', lastResort);
+  process.on('unhandledRejection', lastResort);
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const debug = env.AOS_DEBUG === '1';
+  let output = new Output({ quiet: false, color: colorWanted(!argv.includes('--no-color'), env) });
+  const abort = new AbortController();
+  let context: CliContext | undefined;
+  const fail = (e: unknown): void => {
+    process.exitCode = report(e, output, debug);
+  };
+  watchProcess(fail, () => Boolean(context?.usesServer));
+  // What aborted reads and queries throw after Ctrl-C; a command's own account of it is another error.
+  const abortReason = new AosError('interrupted', 'interrupted');
+  const interrupts = watchInterrupts(abort, abortReason, () => output);
 
   const getContext: ContextProvider = () => {
     if (!context) {
@@ -178,8 +229,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
     return context;
   };
-
-  const program = buildProgram(getContext);
+  const program = await buildProgram(getContext, argv.slice(2));
   configureErrors(program as never, () => output);
 
   try {
@@ -187,12 +237,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.exitCode = OUTCOME_EXIT_CODES[context?.outcome ?? 'ok'];
   } catch (e) {
     if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT.usage;
     } else {
       // After Ctrl-C, any failure is the interruption's doing (an aborted read, a cancelled
       // query); a command that says what its interruption left (import, check) is heard.
       const said = e instanceof AosError && e.code === 'interrupted' && e !== abortReason;
-      fail(interrupted && !said ? new AosError('interrupted', INTERRUPTED) : e);
+      fail(interrupts.interrupted && !said ? new AosError('interrupted', INTERRUPTED) : e);
     }
   } finally {
     try {
@@ -200,8 +250,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     } catch (e) {
       if (!process.exitCode) fail(e);
     }
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    interrupts.stop();
   }
-  if (interrupted) process.exitCode = 130;
+  if (interrupts.interrupted) process.exitCode = EXIT.interrupted;
 }

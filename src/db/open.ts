@@ -316,6 +316,24 @@ function isEngineFailure(e: unknown): boolean {
   return typeof err.code !== 'string' || err.name === 'ErrnoError';
 }
 
+// Drizzle asks PGlite, with every statement, to hand dates, times, intervals and numeric[] over as
+// PostgreSQL sends them (identity parsers, as drizzle's postgres.js driver sets once on its client),
+// and PGlite merges that request into its ~300 parsers on each call: ~0.2 ms of CPU a statement,
+// which doubled the cost of a one-row lookup (getScoreBoost). The instance parses those types
+// that way itself, so the request changes nothing and is dropped.
+const AS_SENT_TYPES = new Set(['1082', '1114', '1184', '1186', '1115', '1182', '1185', '1187', '1231']);
+const asSent = (value: string) => value;
+
+function parseAsSent(instance: { parsers: Record<string, (value: string, typeId?: number) => unknown> }): void {
+  for (const oid of AS_SENT_TYPES) instance.parsers[oid] = asSent;
+}
+
+function withoutAsSentParsers<O extends { parsers?: object }>(options: O | undefined): O | undefined {
+  if (!options?.parsers || !Object.keys(options.parsers).every((oid) => AS_SENT_TYPES.has(oid))) return options;
+  const { parsers: _asSent, ...rest } = options;
+  return rest as O;
+}
+
 async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void): Promise<WithRaw> {
   let existing: ReturnType<typeof statSync> | undefined;
   try {
@@ -355,6 +373,7 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     try {
       instance = new PGlite(dataDir);
       await instance.waitReady;
+      parseAsSent(instance);
       return instance;
     } catch (e) {
       await instance?.close().catch(() => {});
@@ -425,6 +444,7 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     return databaseError(dataDir, e);
   };
   type PGliteInstance = import('@electric-sql/pglite').PGlite;
+  type PGliteQueryOptions = import('@electric-sql/pglite').QueryOptions;
   type Statement = (client: Pick<PGliteInstance, 'query'>) => Promise<unknown>;
   const statement = async <R>(client: Pick<PGliteInstance, 'query'> | undefined, run: (c: Pick<PGliteInstance, 'query'>) => Promise<R>): Promise<R> => {
     const target = client ?? (await healthy());
@@ -438,7 +458,8 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     (await statement(undefined, (c) => c.query<Row>(text, params as unknown[]))).rows as T[];
   // What drizzle sees as its PGlite: every statement goes through the same guards as query().
   const guarded = (client: Pick<PGliteInstance, 'query'> | undefined) => ({
-    query: ((text: string, params?: unknown[], options?: object) => statement(client, (c) => c.query(text, params, options))) as PGliteInstance['query'],
+    query: ((text: string, params?: unknown[], options?: PGliteQueryOptions) =>
+      statement(client, (c) => c.query(text, params, withoutAsSentParsers(options)))) as PGliteInstance['query'],
   });
   const transactionOf = async <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>, rollback: boolean): Promise<T> => {
     const db = await healthy();

@@ -46,6 +46,8 @@ export const clients = pgTable(
 
 // Every client-scoped table's primary and unique keys lead with client_id, so each can be
 // distributed by client on Citus (README "Growing past one machine"); clients is a reference table.
+// A column an import fills is a field of src/domain/customer-fields.ts (how a file's cell becomes
+// its value, and everything derived from that); a test fails when one is in only one of them.
 export const clientCustomers = pgTable(
   'client_customers',
   {

@@ -136,83 +136,119 @@ export function emptyMapping(): ColumnMapping {
 const YES_NO = /^(?:yes|no|y|n|true|false|1|0)$/i;
 const MAX_DOMAIN_COLUMNS = 3;
 
-/**
- * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at
- * most one field. Further website/domain columns become the domain's fallbacks.
- */
-export function autoMapColumns(headers: readonly string[], samples: readonly (readonly string[])[] = []): ColumnMapping {
-  const normalized = headers.map(normalizeHeader);
-  const mapping = emptyMapping();
-  const used = new Set<number>();
-  // A synonym names the field outright: a "Website" or "Email" column stays what it says however
-  // noisy its values (each bad cell is dropped on its own) unless they are mostly platform pages or
-  // dates, and other synonyms are overruled by their samples only with some evidence (three values
-  // or more, fewer than a third fitting). A keyword or a fuzzy match, or a further domain column,
-  // needs most values to agree.
-  const fits = (field: ImportField, index: number, by: 'synonym' | 'fallback' | 'guess' = 'guess') => {
-    if (used.has(index) || (NEVER[field]?.test(normalized[index] as string) ?? false)) return false;
-    const values = sampleValues(samples, index);
+/** The headers of one file and its first rows, matched to fields one step at a time. */
+class ColumnMatcher {
+  readonly mapping = emptyMapping();
+  private readonly normalized: string[];
+  private readonly used = new Set<number>();
+
+  constructor(
+    private readonly headers: readonly string[],
+    private readonly samples: readonly (readonly string[])[],
+  ) {
+    this.normalized = headers.map(normalizeHeader);
+  }
+
+  /**
+   * Whether a free column can be the field. A synonym names the field outright: a "Website" or
+   * "Email" column stays what it says however noisy its values (each bad cell is dropped on its
+   * own) unless they are mostly platform pages or dates, and other synonyms are overruled by their
+   * samples only with some evidence (three values or more, fewer than a third fitting). A keyword
+   * or a fuzzy match, or a further domain column, needs most values to agree.
+   */
+  private fits(field: ImportField, index: number, by: 'synonym' | 'fallback' | 'guess' = 'guess'): boolean {
+    if (this.used.has(index) || (NEVER[field]?.test(this.normalized[index] as string) ?? false)) return false;
+    const values = sampleValues(this.samples, index);
     if (by === 'synonym') {
       const cell = customerField(field).cell;
       if (cell === 'domain' || cell === 'email') return !samplesForbid(cell, values);
       return values.length < 3 || !samplesContradict(field, values, 1 / 3);
     }
     return !samplesContradict(field, values, 0.5);
-  };
-  const assign = (field: ImportField, index: number) => {
-    mapping[field] = index;
-    used.add(index);
-  };
+  }
 
-  // 1. A yes/no column whose header says what yes means ("Churned?", "Active customer").
-  const yesNo = headers.findIndex((h, i) => {
-    const values = sampleValues(samples, i);
-    return values.length > 0 && values.every((v) => YES_NO.test(v)) && yesNoMeaning(h) !== null;
-  });
-  if (yesNo >= 0) assign('status', yesNo);
-  // 2. Exact synonyms, best-ranked synonym first for each field, fields in declaration order.
-  for (const field of IMPORT_FIELDS) {
-    if (mapping[field] !== null) continue;
-    for (const synonym of SYNONYMS[field]) {
-      const index = normalized.findIndex((h, i) => h === synonym && fits(field, i, 'synonym'));
-      if (index >= 0) {
-        assign(field, index);
-        break;
-      }
-    }
+  private assign(field: ImportField, index: number): void {
+    this.mapping[field] = index;
+    this.used.add(index);
   }
-  // 3. Keywords contained in the header.
-  for (const [field, pattern] of KEYWORDS) {
-    if (mapping[field] !== null) continue;
-    const index = normalized.findIndex((h, i) => h !== '' && pattern.test(h) && fits(field, i));
-    if (index >= 0) assign(field, index);
+
+  private unmapped(): ImportField[] {
+    return IMPORT_FIELDS.filter((field) => this.mapping[field] === null);
   }
-  // 4. Fuzzy: a typo of a synonym ("Compnay", "Emial Adress").
-  for (const field of IMPORT_FIELDS) {
-    if (mapping[field] !== null) continue;
-    let best: { index: number; score: number } | undefined;
-    normalized.forEach((h, i) => {
-      if (h.length < 4 || !fits(field, i)) return;
-      for (const synonym of SYNONYMS[field]) {
-        if (synonym.length < 4) continue;
-        const score = fuzzySimilarity(h, synonym);
-        if (score >= 0.8 && (!best || score > best.score)) best = { index: i, score };
-      }
+
+  /** A yes/no column whose header says what yes means ("Churned?", "Active customer"): the status. */
+  byYesNoStatus(): void {
+    const index = this.headers.findIndex((h, i) => {
+      const values = sampleValues(this.samples, i);
+      return values.length > 0 && values.every((v) => YES_NO.test(v)) && yesNoMeaning(h) !== null;
     });
-    if (best) assign(field, best.index);
+    if (index >= 0) this.assign('status', index);
   }
-  // 5. Other website/domain columns, in synonym order, tried when the first gives no domain.
-  if (mapping.domain !== null) {
-    for (const synonym of SYNONYMS.domain) {
-      if (mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
-      const index = normalized.findIndex((h, i) => h === synonym && fits('domain', i, 'fallback'));
-      if (index >= 0) {
-        mapping.domainFallbacks.push(index);
-        used.add(index);
+
+  /** Exact synonyms, best-ranked synonym first for each field, fields in table order. */
+  bySynonyms(): void {
+    for (const field of this.unmapped()) {
+      for (const synonym of SYNONYMS[field]) {
+        const index = this.normalized.findIndex((h, i) => h === synonym && this.fits(field, i, 'synonym'));
+        if (index >= 0) {
+          this.assign(field, index);
+          break;
+        }
       }
     }
   }
-  return mapping;
+
+  /** Keywords contained in the header. */
+  byKeywords(): void {
+    for (const [field, pattern] of KEYWORDS) {
+      if (this.mapping[field] !== null) continue;
+      const index = this.normalized.findIndex((h, i) => h !== '' && pattern.test(h) && this.fits(field, i));
+      if (index >= 0) this.assign(field, index);
+    }
+  }
+
+  /** A typo of a synonym ("Compnay", "Emial Adress"): the closest header, if close enough. */
+  byFuzzyMatch(): void {
+    for (const field of this.unmapped()) {
+      let best: { index: number; score: number } | undefined;
+      this.normalized.forEach((h, i) => {
+        if (h.length < 4 || !this.fits(field, i)) return;
+        for (const synonym of SYNONYMS[field]) {
+          if (synonym.length < 4) continue;
+          const score = fuzzySimilarity(h, synonym);
+          if (score >= 0.8 && (!best || score > best.score)) best = { index: i, score };
+        }
+      });
+      if (best) this.assign(field, best.index);
+    }
+  }
+
+  /** Other website/domain columns, in synonym order, tried when the first gives no domain. */
+  domainFallbacks(): void {
+    if (this.mapping.domain === null) return;
+    for (const synonym of SYNONYMS.domain) {
+      if (this.mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
+      const index = this.normalized.findIndex((h, i) => h === synonym && this.fits('domain', i, 'fallback'));
+      if (index >= 0) {
+        this.mapping.domainFallbacks.push(index);
+        this.used.add(index);
+      }
+    }
+  }
+}
+
+/**
+ * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at
+ * most one field. Further website/domain columns become the domain's fallbacks.
+ */
+export function autoMapColumns(headers: readonly string[], samples: readonly (readonly string[])[] = []): ColumnMapping {
+  const matcher = new ColumnMatcher(headers, samples);
+  matcher.byYesNoStatus();
+  matcher.bySynonyms();
+  matcher.byKeywords();
+  matcher.byFuzzyMatch();
+  matcher.domainFallbacks();
+  return matcher.mapping;
 }
 
 /** Finds a header by name for --map and remembered mappings: exact, then normalized. */

@@ -2,6 +2,10 @@
 // whose message becomes the row's `_error`.
 import type { CustomerStatus } from '../db/schema-constants.js';
 
+/**
+ * A value that does not parse. Its message may name a library option as `{option}` (errors.js):
+ * a caller that shows it wraps it in AosError, which spells the option for its reader.
+ */
 export class ValueError extends Error {}
 
 const CURRENCY = /(?:[A-Z]{3}|[$€£¥₹₩₽₪₫฿₱₦]|A\$|AU\$|C\$|CA\$|NZ\$|US\$|S\$|HK\$|R\$|kr|Fr\.?|zł)/gi;
@@ -78,14 +82,14 @@ export function makeDateParser(format?: string): DateParser {
         const serial = excelSerialDate(s);
         if (serial) return serial;
       }
-      if (!m) throw new ValueError(`date "${text}" is not ISO 8601 (YYYY-MM-DD); pass --date-format, e.g. DD/MM/YYYY`);
+      if (!m) throw new ValueError(`date "${text}" is not ISO 8601 (YYYY-MM-DD); set the date format of the file, e.g. DD/MM/YYYY`);
       return validDate(Number(m[1]), Number(m[2]), Number(m[3]), text);
     };
   }
   const order: Array<'Y' | 'M' | 'D'> = [];
   let pattern = '';
   const tokens = format.match(/YYYY|YY|MM|M|DD|D|[^YMD]+/g) ?? [];
-  if (tokens.join('') !== format) throw new ValueError(`invalid --date-format "${format}"`);
+  if (tokens.join('') !== format) throw new ValueError(`invalid {dateFormat} "${format}"`);
   for (const token of tokens) {
     if (token === 'YYYY') (order.push('Y'), (pattern += '(\\d{4})'));
     else if (token === 'YY') (order.push('Y'), (pattern += '(\\d{2})'));
@@ -93,7 +97,7 @@ export function makeDateParser(format?: string): DateParser {
     else if (token === 'DD' || token === 'D') (order.push('D'), (pattern += '(\\d{1,2})'));
     else pattern += token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  if (order.length !== 3 || new Set(order).size !== 3) throw new ValueError(`invalid --date-format "${format}": it needs YYYY (or YY), MM and DD`);
+  if (order.length !== 3 || new Set(order).size !== 3) throw new ValueError(`invalid {dateFormat} "${format}": it needs YYYY (or YY), MM and DD`);
   const regex = new RegExp(`^${pattern}(?:[T ].*)?$`);
   return (text) => {
     const s = text.trim();
@@ -106,7 +110,7 @@ export function makeDateParser(format?: string): DateParser {
       if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]), text);
       const serial = excelSerialDate(s);
       if (serial) return serial;
-      throw new ValueError(`date "${text}" matches neither --date-format ${format} nor ISO 8601 (YYYY-MM-DD)`);
+      throw new ValueError(`date "${text}" matches neither the date format ${format} nor ISO 8601 (YYYY-MM-DD)`);
     }
     const parts: Record<string, number> = {};
     order.forEach((k, i) => {
@@ -211,7 +215,7 @@ export function parseStatusMap(text: string): Record<string, StatusClass> {
     const value = eq > 0 ? statusKey(item.slice(0, eq)) : '';
     const status = eq > 0 ? item.slice(eq + 1).trim().toLowerCase() : '';
     if (value === '' || !(STATUS_CLASSES as readonly string[]).includes(status)) {
-      throw new ValueError(`invalid --status-map item "${item.trim()}": expected VALUE=${STATUS_CLASSES.join('|')}`);
+      throw new ValueError(`invalid {statusMap} item "${item.trim()}": expected VALUE=${STATUS_CLASSES.join('|')}`);
     }
     out[value] = status as StatusClass;
   }

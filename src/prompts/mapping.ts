@@ -14,14 +14,13 @@ import {
 } from '../domain/column-mapping.js';
 import { printable } from '../domain/targets.js';
 import { makeDateParser, STATUS_CLASSES, statusKey, type StatusClass } from '../domain/values.js';
-import { AosError } from '../errors.js';
+import { AosError, spell, type Spelling } from '../errors.js';
 import type { ImportPrompts, ImportSummary, MappingProposal, UnknownStatus, WriteAnswer } from '../services/customer-import-service.js';
-import { confirmMassChurnInteractively, describeDiff } from './sync.js';
+import { describeSummary } from './import-summary.js';
+import type { PromptIO } from './io.js';
+import { confirmMassChurnInteractively } from './sync.js';
 
-export interface PromptIO {
-  input?: NodeJS.ReadableStream;
-  output?: NodeJS.WritableStream;
-}
+export type { PromptIO } from './io.js';
 
 const DONE = '__done__';
 const DATE_FORMAT = '__date_format__';
@@ -58,6 +57,9 @@ async function ask<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+// At a prompt an option is the question being answered: named in words ({dateFormat} → date format).
+const IN_WORDS: Spelling = { option: (name) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`), command: (words) => words };
+
 const contextOf = (io: PromptIO) => ({ input: io.input ?? process.stdin, output: io.output ?? process.stderr });
 const dateFormatName = (format: string | null) => format ?? ISO;
 
@@ -86,7 +88,7 @@ export async function chooseDateFormat(current: string | null, io: PromptIO = {}
             makeDateParser(value.trim());
             return true;
           } catch (e) {
-            return (e as Error).message;
+            return spell((e as Error).message, IN_WORDS);
           }
         },
       },
@@ -186,29 +188,6 @@ export async function mapStatusesInteractively(unknown: readonly UnknownStatus[]
     );
   }
   return answers;
-}
-
-export function describeSummary(s: ImportSummary): string {
-  const dry = s.dry_run;
-  const rows: Array<[string, number, string[]?]> = [
-    ['rows read', s.rows_read],
-    [dry ? 'would insert customers' : 'customers inserted', s.inserted],
-    [dry ? 'would update customers' : 'customers updated', s.updated],
-    ['unchanged', s.unchanged],
-    ['merged duplicates', s.merged],
-    ['rejected rows', s.rejected, s.first_rejects.map((r) => `line ${r.line}: ${printable(r.error, 100)}`)],
-    ['skipped rows', s.skipped],
-    ['values dropped', s.values_dropped, s.first_dropped.map((d) => `line ${d.line}: ${printable(d.warning, 100)}`)],
-    ['without domain or email', s.without_target],
-    [dry ? 'would add suppressions' : 'suppressions added', s.suppressions_added],
-    [dry ? 'would update suppressions' : 'suppressions updated', s.suppressions_updated],
-    [dry ? 'would refresh signals' : 'signals refreshed', s.signals_refreshed],
-  ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  return [
-    ...rows.flatMap(([label, n, details = []]) => [`  ${label.padEnd(width)} ${n}`, ...details.map((d) => `      ${d}`)]),
-    describeDiff(s.diff, s.dry_run, width),
-  ].filter(Boolean).join('\n');
 }
 
 export async function confirmWriteInteractively(summary: ImportSummary, io: PromptIO = {}): Promise<WriteAnswer> {

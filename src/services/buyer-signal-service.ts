@@ -2,7 +2,7 @@
 // Rebuilds and refreshes are set-based SQL; nothing client-private ever leaves client_customers.
 import { asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { isoTimestamp, type Database, type Orm } from '../db/database.js';
+import { isoTimestamp, rowsOf, type Database, type Orm } from '../db/database.js';
 import { platformBuyerSignals } from '../db/schema.js';
 import { arrayParam } from '../db/sql.js';
 import { scoreBoost } from '../domain/buyer-score.js';
@@ -72,9 +72,36 @@ export function scoringDomain(target: Target): string | null {
 
 /** scoringDomain of raw input; null when it is not a valid target. */
 export function scoringDomainOf(input: string): string | null {
-  const p = parseTarget(input);
-  return p.ok ? scoringDomain(p.target) : null;
+  const parsed = parseTarget(input);
+  return parsed.ok ? scoringDomain(parsed.target) : null;
 }
+
+const p = platformBuyerSignals;
+
+/** A signal's columns; those that could identify a client are read only at or above k. */
+function signalColumns(minClients: number) {
+  const fromK = <T>(column: SQL | AnyPgColumn) => sql<T | null>`case when ${p.timesBought} >= ${minClients} then ${column} end`;
+  return {
+    domain: p.domain,
+    times_bought: p.timesBought,
+    buyer_score: p.buyerScore,
+    company_name: fromK<string>(p.companyName),
+    industry: fromK<string>(p.industry),
+    employee_count_range: fromK<string>(p.employeeCountRange),
+    total_value: fromK<string>(sql`${p.totalValue}::text`),
+    avg_deal_value: fromK<string>(sql`${p.avgDealValue}::text`),
+    services_bought: fromK<string[]>(p.servicesBought),
+    first_seen_at: fromK<string>(p.firstSeenAt),
+    last_converted_at: fromK<string>(p.lastConvertedAt),
+  };
+}
+
+/** The signals, as shown at k = minClients. */
+function selectSignals(orm: Orm, minClients: number) {
+  return orm.select(signalColumns(minClients)).from(p);
+}
+
+type SignalRow = Awaited<ReturnType<typeof selectSignals>>[number];
 
 /**
  * A row as shown: in full when at least minClients clients have the domain, else the anonymous
@@ -83,16 +110,16 @@ export function scoringDomainOf(input: string): string | null {
 function signalView(r: SignalRow, minClients: number): SignalView {
   const score = Number(r.buyer_score);
   const timesBought = Number(r.times_bought);
-  if (timesBought < minClients) return { domain: r.domain as string, times_bought: timesBought, buyer_score: score, buyer_boost: scoreBoost(score) };
+  if (timesBought < minClients) return { domain: r.domain, times_bought: timesBought, buyer_score: score, buyer_boost: scoreBoost(score) };
   return {
-    domain: r.domain as string,
-    company_name: r.company_name as string | null,
-    industry: r.industry as string | null,
-    employee_count_range: r.employee_count_range as string | null,
+    domain: r.domain,
+    company_name: r.company_name,
+    industry: r.industry,
+    employee_count_range: r.employee_count_range,
     times_bought: timesBought,
-    services_bought: (r.services_bought as string[] | null) ?? [],
-    total_value: r.total_value as string | null,
-    avg_deal_value: r.avg_deal_value as string | null,
+    services_bought: r.services_bought ?? [],
+    total_value: r.total_value,
+    avg_deal_value: r.avg_deal_value,
     buyer_score: score,
     buyer_boost: scoreBoost(score),
     first_seen_at: isoTimestamp(r.first_seen_at),
@@ -100,26 +127,22 @@ function signalView(r: SignalRow, minClients: number): SignalView {
   };
 }
 
-type SignalRow = Record<string, unknown>;
+// getScoreBoost runs once per lead in a scorer's loop: its statement is built once per database
+// handle, not per call (building it cost about as much as the round trip's own client work).
+const scoreQueries = new WeakMap<Orm, ReturnType<typeof prepareScoreQuery>>();
 
-const p = platformBuyerSignals;
+function prepareScoreQuery(orm: Orm) {
+  return orm
+    .select({ buyer_score: p.buyerScore })
+    .from(p)
+    .where(eq(p.domain, sql.placeholder('domain')))
+    .prepare('aos_buyer_score');
+}
 
-/** A signal's columns; those that could identify a client are read only at or above k. */
-function signalColumns(minClients: number): Record<string, SQL | AnyPgColumn> {
-  const fromK = (column: AnyPgColumn, cast = sql``) => sql`case when ${p.timesBought} >= ${minClients} then ${column}${cast} end`;
-  return {
-    domain: p.domain,
-    times_bought: p.timesBought,
-    buyer_score: p.buyerScore,
-    company_name: fromK(p.companyName),
-    industry: fromK(p.industry),
-    employee_count_range: fromK(p.employeeCountRange),
-    total_value: fromK(p.totalValue, sql`::text`),
-    avg_deal_value: fromK(p.avgDealValue, sql`::text`),
-    services_bought: fromK(p.servicesBought),
-    first_seen_at: fromK(p.firstSeenAt),
-    last_converted_at: fromK(p.lastConvertedAt),
-  };
+function scoreQuery(orm: Orm): ReturnType<typeof prepareScoreQuery> {
+  let query = scoreQueries.get(orm);
+  if (!query) scoreQueries.set(orm, (query = prepareScoreQuery(orm)));
+  return query;
 }
 
 export class BuyerSignalService {
@@ -161,13 +184,13 @@ export class BuyerSignalService {
   /** Signals of the registrable domains of the given domains, URLs or emails. */
   async show(inputs: readonly string[]): Promise<Array<SignalView | { input: string; domain: string | null; signal: null; error?: string }>> {
     const keys = inputs.map((input) => {
-      const p = parseTarget(input);
-      if (!p.ok) return { input, domain: null, error: p.error };
-      return { input, domain: scoringDomain(p.target) };
+      const parsed = parseTarget(input);
+      if (!parsed.ok) return { input, domain: null, error: parsed.error };
+      return { input, domain: scoringDomain(parsed.target) };
     });
     const domains = keys.map((k) => k.domain).filter((d): d is string => d !== null);
-    const rows: SignalRow[] = domains.length
-      ? await this.options.db.run((orm) => orm.select(signalColumns(this.minClients)).from(p).where(sql`${p.domain} = any(${arrayParam(domains, 'text')})`))
+    const rows = domains.length
+      ? await this.options.db.run((orm) => selectSignals(orm, this.minClients).where(sql`${p.domain} = any(${arrayParam(domains, 'text')})`))
       : [];
     const byDomain = new Map(rows.map((r) => [r.domain as string, signalView(r, this.minClients)]));
     return keys.map((k) => (k.domain && byDomain.get(k.domain)) || { input: k.input, domain: k.domain, signal: null, ...('error' in k ? { error: k.error } : {}) });
@@ -175,10 +198,8 @@ export class BuyerSignalService {
 
   async top(limit = 20): Promise<SignalView[]> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_COUNT) throw new AosError('usage', `invalid {limit} ${String(limit)}: expected a whole number from 1 to ${MAX_COUNT}`);
-    const rows: SignalRow[] = await this.options.db.run((orm) =>
-      orm
-        .select(signalColumns(this.minClients))
-        .from(p)
+    const rows = await this.options.db.run((orm) =>
+      selectSignals(orm, this.minClients)
         .orderBy(desc(p.buyerScore), desc(p.timesBought), asc(p.domain))
         .limit(limit),
     );
@@ -191,7 +212,7 @@ export class BuyerSignalService {
     if (!parsed.ok) throw new AosError('input', `invalid target "${printable(parsed.input)}": ${parsed.error}`);
     const domain = scoringDomain(parsed.target);
     if (domain === null) return 0;
-    const rows = await this.options.db.run((orm) => orm.select({ buyer_score: p.buyerScore }).from(p).where(eq(p.domain, domain)));
+    const rows = await this.options.db.run((orm) => scoreQuery(orm).execute({ domain }));
     return scoreBoost(rows[0]?.buyer_score);
   }
 
@@ -199,10 +220,11 @@ export class BuyerSignalService {
   async scores(domains: readonly string[], orm?: Orm): Promise<Map<string, number>> {
     if (domains.length === 0) return new Map();
     if (!orm) return this.options.db.run((o) => this.scores(domains, o));
-    const rows = await orm
-      .select({ domain: p.domain, buyer_score: p.buyerScore })
-      .from(p)
-      .where(sql`${p.domain} = any(${arrayParam([...new Set(domains)], 'text')})`);
+    // A batch of thousands of domains: one `= any` statement, rows read as the driver gives them.
+    const rows = await rowsOf<{ domain: string; buyer_score: number }>(
+      orm,
+      sql`select ${p.domain}, ${p.buyerScore} from ${p} where ${p.domain} = any(${arrayParam([...new Set(domains)], 'text')})`,
+    );
     return new Map(rows.map((r) => [r.domain, Number(r.buyer_score)]));
   }
 }

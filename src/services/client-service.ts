@@ -28,6 +28,11 @@ export interface ClientAdded {
   created: boolean;
 }
 
+/** `clients add --json`: the client's fields with `created` beside them, one flat object. */
+export type ClientAddedView = ClientRef & { created: boolean };
+
+export const clientAddedView = ({ client, created }: ClientAdded): ClientAddedView => ({ ...client, created });
+
 export interface ClientRef {
   id: string;
   slug: string;

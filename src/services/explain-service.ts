@@ -2,10 +2,13 @@
 // where it came from, its history) or, when it is allowed, which entries are near it. The verdict
 // itself comes from SuppressionService.checkMany, the same lookup `check` runs: explain only adds
 // what ops need to trust (or challenge) it.
-import type { Database } from '../db/database.js';
-import { AGENCY_WIDE_CLIENT_ID } from '../db/schema-constants.js';
-import { isoTimestamp } from '../db/database.js';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { isoTimestamp, rowsOf, type Database } from '../db/database.js';
+import { agencySuppressionList, importRunChanges, importRuns, suppressionList } from '../db/schema.js';
 import { mailboxAddress, parseTarget, type Target, type TargetKind } from '../domain/targets.js';
+import { eventsOf } from './suppression/audit-trail.js';
+import { agencyList, auditClientId, clientList, inList, targetColumn, type EntryList } from './suppression/entry-lists.js';
+import { entryFields } from './suppression/entry-view.js';
 import { isInvalid, SuppressionService, type CheckOutcome, type CheckResult } from './suppression-service.js';
 
 export type Coverage = 'exact' | 'canonical_email' | 'email_domain' | 'parent_domain';
@@ -67,6 +70,114 @@ function coverage(t: Target, match: string, kind: TargetKind): Coverage {
   return match === t.value ? 'exact' : 'parent_domain';
 }
 
+/** The entry behind a match, with the import run that put it there when its change log has it. */
+async function entryOrigin(db: Database, list: EntryList, kind: TargetKind, match: string): Promise<EntryOrigin> {
+  const [row] = await db.run((orm) =>
+    orm
+      .select({ id: list.table.id, ...entryFields(list) })
+      .from(list.table)
+      .where(and(inList(list), eq(targetColumn(list, kind), match))),
+  );
+  const run = row?.source === 'import' && list.clientId !== null ? await importRunOf(db, list.clientId, row.id) : undefined;
+  return {
+    type: row?.source === 'import' ? 'import' : row?.source === 'manual' ? 'manual' : 'unknown',
+    actor: run?.actor ?? row?.created_by ?? null,
+    at: isoTimestamp(run?.finished_at ?? row?.created_at),
+    note: row?.notes ?? null,
+    run_id: run?.id ?? null,
+    file_name: run?.file_name ?? null,
+    customer: row?.company_name ?? null,
+  };
+}
+
+/** The first run of this client whose change log holds the entry: the one that put it there. */
+async function importRunOf(db: Database, clientId: string, entryId: string) {
+  const [run] = await db.run((orm) =>
+    orm
+      .select({ id: importRuns.id, file_name: importRuns.fileName, finished_at: importRuns.finishedAt, actor: importRuns.actor })
+      .from(importRuns)
+      .innerJoin(
+        importRunChanges,
+        and(
+          eq(importRunChanges.clientId, importRuns.clientId),
+          eq(importRunChanges.changeSet, importRuns.changeSet),
+          eq(importRunChanges.tableName, 'suppression_list'),
+          sql`${entryId}::uuid = any(${importRunChanges.rowIds})`,
+        ),
+      )
+      .where(eq(importRuns.clientId, clientId))
+      .orderBy(asc(importRuns.finishedAt))
+      .limit(1),
+  );
+  return run;
+}
+
+async function entryHistory(db: Database, list: EntryList, match: string): Promise<ExplainHistoryEvent[]> {
+  const events = await eventsOf(db, auditClientId(list), match, 100);
+  return events.map((e) => ({
+    at: e.at,
+    action: e.action,
+    reason_before: e.reason_before,
+    reason_after: e.reason_after,
+    expires_at: e.expires_at,
+    actor: e.actor,
+    source: e.source,
+    notes: e.notes,
+  }));
+}
+
+interface NearbyRow {
+  domain: string | null;
+  email: string | null;
+  reason: string;
+  expires_at: unknown;
+  expired: boolean;
+  all_clients: boolean;
+}
+
+/** Entries of the client's list and the agency-wide one at the registrable domain, its subdomains, or addresses at the hostname. */
+async function entriesAround(db: Database, clientId: string, t: Target, now: string): Promise<NearbyRow[]> {
+  const near = (l: typeof suppressionList | typeof agencySuppressionList) =>
+    sql`(${l.domain} = ${t.registrableDomain} or right(${l.domain}, length(${t.registrableDomain}) + 1) = '.' || ${t.registrableDomain}
+        or right(${l.email}, length(${t.hostname}) + 1) = '@' || ${t.hostname})`;
+  const branch = (list: EntryList, allClients: boolean) => {
+    const l = list.table;
+    return sql`select ${l.domain} as domain, ${l.email} as email, ${l.reason} as reason, ${l.expiresAt} as expires_at,
+        ${sql.raw(String(allClients))} as all_clients from ${l} where ${inList(list)} and ${near(l)}`;
+  };
+  return db.run((orm) =>
+    rowsOf<NearbyRow>(
+      orm,
+      sql`select domain, email, reason, expires_at, (expires_at is not null and expires_at <= ${now}::timestamptz) as expired, all_clients
+        from (${branch(clientList(clientId), false)} union all ${branch(agencyList, true)}) x
+        order by domain nulls last, email limit 200`,
+    ),
+  );
+}
+
+/** Why a nearby entry does not (or no longer) cover the target; null when it is not near in a way worth showing. */
+function whyNear(t: Target, covering: ReadonlySet<string>, r: NearbyRow): NearbyEntry['why'] | null {
+  // At a free-mail provider the neighbours are strangers: only the address itself is near.
+  if (t.kind === 'email' && t.freeMail && r.email !== t.value) return null;
+  if (r.domain !== null) {
+    const covers = (t.kind === 'domain' || !t.freeMail) && covering.has(r.domain);
+    if (covers) return r.expired ? 'expired' : null;
+    return r.domain.endsWith(`.${t.hostname}`) ? 'subdomain' : 'sibling_subdomain';
+  }
+  if (r.email === t.value) return r.expired ? 'expired' : null;
+  return t.kind === 'email' ? 'same_domain_email' : null;
+}
+
+/** The hostname and each parent domain up to the registrable one: the domains that cover the target. */
+function coveringUpToRegistrable(t: Target): Set<string> {
+  const covering = new Set<string>();
+  for (let h = t.hostname; ; h = h.slice(h.indexOf('.') + 1)) {
+    covering.add(h);
+    if (h === t.registrableDomain || !h.includes('.')) break;
+  }
+  return covering;
+}
+
 export class ExplainService {
   private readonly db: Database;
   private readonly now: () => Date;
@@ -83,108 +194,38 @@ export class ExplainService {
     const outcomes = await this.check.checkMany(ref.id, inputs);
     const out: ExplainedOutcome[] = [];
     for (const o of outcomes) {
-      if (isInvalid(o)) {
-        out.push(o);
-        continue;
-      }
-      const parsed = parseTarget(o.input);
-      if (!parsed.ok) {
-        out.push(o);
-        continue;
-      }
-      out.push({ ...o, explain: await this.explainOne(ref.id, parsed.target, o) });
+      const parsed = isInvalid(o) ? null : parseTarget(o.input);
+      if (isInvalid(o) || !parsed?.ok) out.push(o);
+      else out.push({ ...o, explain: await this.explainOne(ref.id, parsed.target, o) });
     }
     return out;
   }
 
   private async explainOne(clientId: string, t: Target, o: CheckResult): Promise<Explanation> {
     const now = this.now().toISOString();
-    let entry: ExplainedEntry | null = null;
-    let history: ExplainHistoryEvent[] = [];
-    if (o.suppressed && o.match !== null) {
-      const kind: TargetKind = o.match.includes('@') ? 'email' : 'domain';
-      const scope = o.all_clients ? 'all_clients' : 'client';
-      const [row] = o.all_clients
-        ? await this.db.query<Record<string, unknown>>(`select id, reason, source, notes, expires_at, created_by, created_at, null::text as company_name, null::uuid as customer_id from agency_suppression_list where ${kind} = $1`, [o.match])
-        : await this.db.query<Record<string, unknown>>(`select id, reason, source, notes, expires_at, created_by, created_at, company_name, customer_id from suppression_list where client_id = $1 and ${kind} = $2`, [clientId, o.match]);
-      let run: Record<string, unknown> | undefined;
-      if (row && row.source === 'import' && !o.all_clients) {
-        // The first run of this client whose change log holds the entry: the one that put it there.
-        [run] = await this.db.query<Record<string, unknown>>(
-          `select r.id, r.file_name, r.finished_at, r.actor from import_runs r
-             join import_run_changes ch on ch.change_set = r.change_set and ch.table_name = 'suppression_list' and $2 = any(ch.row_ids)
-            where r.client_id = $1 order by r.finished_at limit 1`,
-          [clientId, row.id],
-        );
-      }
-      entry = {
-        target: o.match,
-        kind,
-        scope,
-        covers: coverage(t, o.match, kind),
-        reason: o.reason as string,
-        expires_at: o.expires_at,
-        origin: {
-          type: row?.source === 'import' ? 'import' : row?.source === 'manual' ? 'manual' : 'unknown',
-          actor: (run?.actor as string | undefined) ?? ((row?.created_by as string | null) ?? null),
-          at: isoTimestamp(run?.finished_at ?? row?.created_at),
-          note: (row?.notes as string | null) ?? null,
-          run_id: (run?.id as string | undefined) ?? null,
-          file_name: (run?.file_name as string | undefined) ?? null,
-          customer: (row?.company_name as string | null) ?? null,
-        },
-      };
-      const events = await this.db.query<Record<string, unknown>>(
-        `select at, action, reason_before, reason_after, expires_at, actor, source, notes from suppression_events
-          where ${o.all_clients ? `client_id = '${AGENCY_WIDE_CLIENT_ID}'` : 'client_id = $2'} and target = $1 order by id limit 100`,
-        o.all_clients ? [o.match] : [o.match, clientId],
-      );
-      history = events.map((e) => ({
-        at: isoTimestamp(e.at),
-        action: e.action as string,
-        reason_before: (e.reason_before as string | null) ?? null,
-        reason_after: (e.reason_after as string | null) ?? null,
-        expires_at: isoTimestamp(e.expires_at),
-        actor: e.actor as string,
-        source: e.source as string,
-        notes: (e.notes as string | null) ?? null,
-      }));
-    }
-    return { entry, history, nearby: await this.nearby(clientId, t, o.match, now) };
+    const nearby = await this.nearby(clientId, t, o.match, now);
+    if (!o.suppressed || o.match === null) return { entry: null, history: [], nearby };
+    const kind: TargetKind = o.match.includes('@') ? 'email' : 'domain';
+    const list = o.all_clients ? agencyList : clientList(clientId);
+    const entry: ExplainedEntry = {
+      target: o.match,
+      kind,
+      scope: o.all_clients ? 'all_clients' : 'client',
+      covers: coverage(t, o.match, kind),
+      reason: o.reason as string,
+      expires_at: o.expires_at,
+      origin: await entryOrigin(this.db, list, kind, o.match),
+    };
+    return { entry, history: await entryHistory(this.db, list, o.match), nearby };
   }
 
   /** Entries near the target that do not (or no longer) cover it: expired ones, other subdomains, other addresses at its domain. */
   private async nearby(clientId: string, t: Target, match: string | null, now: string): Promise<NearbyEntry[]> {
-    const reg = t.registrableDomain;
-    const rows = await this.db.query<{ domain: string | null; email: string | null; reason: string; expires_at: unknown; expired: boolean; all_clients: boolean }>(
-      `select domain, email, reason, expires_at, (expires_at is not null and expires_at <= $2::timestamptz) as expired, all_clients from (
-         select domain, email, reason, expires_at, false as all_clients from suppression_list where client_id = $1
-            and (domain = $3 or right(domain, length($3) + 1) = '.' || $3 or right(email, length($4) + 1) = '@' || $4)
-         union all
-         select domain, email, reason, expires_at, true from agency_suppression_list
-          where domain = $3 or right(domain, length($3) + 1) = '.' || $3 or right(email, length($4) + 1) = '@' || $4) x
-        order by domain nulls last, email limit 200`,
-      [clientId, now, reg, t.hostname],
-    );
-    const covering = new Set<string>();
-    for (let h = t.hostname; ; h = h.slice(h.indexOf('.') + 1)) {
-      covering.add(h);
-      if (h === reg || !h.includes('.')) break;
-    }
+    const covering = coveringUpToRegistrable(t);
     const out: NearbyEntry[] = [];
-    for (const r of rows) {
+    for (const r of await entriesAround(this.db, clientId, t, now)) {
       const target = (r.domain ?? r.email) as string;
-      if (target === match) continue;
-      // At a free-mail provider the neighbours are strangers: only the address itself is near.
-      if (t.kind === 'email' && t.freeMail && r.email !== t.value) continue;
-      let why: NearbyEntry['why'] | null = null;
-      if (r.domain !== null) {
-        const covers = (t.kind === 'domain' || !t.freeMail) && covering.has(r.domain);
-        if (covers) why = r.expired ? 'expired' : null;
-        else why = r.domain.endsWith(`.${t.hostname}`) ? 'subdomain' : 'sibling_subdomain';
-      } else if (r.email === t.value) why = r.expired ? 'expired' : null;
-      else if (t.kind === 'email') why = 'same_domain_email';
-      else why = null;
+      const why = target === match ? null : whyNear(t, covering, r);
       if (why === null) continue;
       out.push({ target, kind: r.domain !== null ? 'domain' : 'email', scope: r.all_clients ? 'all_clients' : 'client', reason: r.reason, expires_at: isoTimestamp(r.expires_at), why });
       if (out.length >= NEARBY_MAX) break;

@@ -21,7 +21,7 @@ export function partitionTargets(items: readonly TargetInput[]): { valid: Target
   }
   if (valid.length === 0 && invalid.length > 0) {
     const first = invalid[0] as InvalidLine;
-    throw new AosError('input', `no valid target in the file: all ${invalid.length} lines are invalid (line ${first.line ?? '?'}: ${first.error}); nothing written`, 'is --column the column that holds the targets?');
+    throw new AosError('input', `no valid target in the file: all ${invalid.length} lines are invalid (line ${first.line ?? '?'}: ${first.error}); nothing written`, 'is {column} the column that holds the targets?');
   }
   return { valid, invalid };
 }

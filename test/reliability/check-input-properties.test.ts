@@ -3,18 +3,19 @@
 // suppressed and an allowed set — no row that holds a suppressed target (in an email or website
 // column, or as a whole cell of any other) is ever "allowed" or written by --filter, and what --filter writes is the input's own
 // bytes: the BOM, the header and the allowed rows, each exactly as it came.
-// In-process on a real database (the reader, the lead policy and SuppressionService.checkStream,
-// as `check` runs them), and a few runs through the built binary.
+// In-process on a real database (the reader, the lead policy and LeadCheck, as `check` runs
+// them), and a few runs through the built binary.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLeadRows, type LeadRow } from '../../src/csv/target-rows.js';
 import { ClientService } from '../../src/services/client-service.js';
+import { LeadCheck } from '../../src/services/lead-check.js';
 import { SuppressionService, type CheckOutcome } from '../../src/services/suppression-service.js';
 import { BIN } from '../helpers/cli.js';
 import { freshDatabase, type FreshDatabase } from '../helpers/databases.js';
@@ -147,21 +148,22 @@ function build({ shape, rows }: LeadsFile): Built {
   };
 }
 
-/** What `check --filter` does with the input, in-process: its stdout, and each lead's answer. */
+/** What `check --filter` does with the input, in-process (LeadCheck, as `check` runs it): its stdout, and each lead's answer. */
 async function checkInProcess(service: SuppressionService, bytes: Buffer): Promise<{ stdout: Buffer; answers: Array<{ row: LeadRow; outcome: CheckOutcome }> } | { error: string }> {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
+  const open = (keepRaw: boolean) => () => readLeadRows(Readable.from(chunks), { name: 'leads.csv', keepRaw });
   try {
-    const chunks: Buffer[] = [];
-    for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
-    const source = await readLeadRows(Readable.from(chunks), { name: 'leads.csv', keepRaw: true });
-    const out: Buffer[] = [source.preamble, source.header?.raw ?? Buffer.alloc(0)];
+    const output = new PassThrough();
+    const out: Buffer[] = [];
+    output.on('data', (d: Buffer) => out.push(d));
+    await new LeadCheck(service, { client: 'acme', output, filter: true }).run(open(true));
     const answers: Array<{ row: LeadRow; outcome: CheckOutcome }> = [];
-    for await (const { rows, outcomes } of service.checkStream('acme', source.rows)) {
-      rows.forEach((row, i) => {
-        const outcome = outcomes[i] as CheckOutcome;
-        answers.push({ row, outcome });
-        if (!('error' in outcome) && !outcome.suppressed) out.push(row.raw ?? Buffer.alloc(0));
-      });
-    }
+    const report = (rows: readonly LeadRow[], outcomes: readonly CheckOutcome[]) => {
+      rows.forEach((row, i) => answers.push({ row, outcome: outcomes[i] as CheckOutcome }));
+      return '';
+    };
+    await new LeadCheck(service, { client: 'acme', output: new PassThrough(), report }).run(open(false));
     return { stdout: Buffer.concat(out), answers };
   } catch (e) {
     return { error: (e as Error).message };
@@ -205,7 +207,7 @@ describe('check fails closed on random leads files', () => {
   });
   afterAll(async () => fresh.dispose());
 
-  it('in-process (reader, lead policy, checkStream): no suppressed row allowed, --filter bytes exact', async () => {
+  it('in-process (reader, lead policy, LeadCheck): no suppressed row allowed, --filter bytes exact', async () => {
     await fc.assert(
       fc.asyncProperty(leadsFile, async (f) => {
         const file = build(f);

@@ -52,6 +52,16 @@ describeEachDatabase('agency-wide list and explain', ({ db }) => {
     expect(await suppress.isSuppressed('beta', 'temp.io')).toMatchObject({ suppressed: false });
   });
 
+  it("takes no target a client's list would refuse: a page on a platform, an expiry that has passed or is not a date", async () => {
+    const events = async () => (await db().query<{ n: number }>('select count(*)::int as n from suppression_events'))[0]?.n;
+    const before = await events();
+    await expect(agency.add({ targets: [{ value: 'https://www.facebook.com/acme' }], reason: 'competitor' })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('a page on a platform') });
+    await expect(agency.add({ targets: [{ value: 'past.io' }], reason: 'competitor', expiresAt: new Date(Date.now() - 1000) })).rejects.toMatchObject({ code: 'usage' });
+    await expect(agency.add({ targets: [{ value: 'past.io' }], reason: 'competitor', expiresAt: new Date(Number.NaN) })).rejects.toMatchObject({ code: 'usage' });
+    expect(await events()).toBe(before);
+    expect(await suppress.isSuppressed('acme', 'facebook.com')).toMatchObject({ suppressed: false });
+  });
+
   it("tenant property: one client's entries never reach another client's check; agency-wide ones reach all", async () => {
     const host = fc.tuple(fc.constantFrom('', 'a.', 'shop.'), fc.constantFrom('t1.com', 't2.io', 't3.co.uk')).map(([p, b]) => p + b);
     let n = 0;

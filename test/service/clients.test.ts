@@ -13,6 +13,22 @@ describeEachDatabase('ClientService', ({ db }) => {
     expect(list.find((c) => c.slug === 'acme')).toMatchObject({ customers: 0, suppressions: 0 });
   });
 
+  it("lists each client's own customers, entries and default expiries (in reason order)", async () => {
+    const service = new ClientService(db());
+    const { client: counted } = await service.add({ slug: 'counted' });
+    await service.add({ slug: 'other-counted' });
+    await db().query(`insert into client_customers (client_id, company_name, domain, source, natural_key) values ($1, 'A', 'a.com', 'csv', 'd:a.com'), ($1, 'B', 'b.com', 'csv', 'd:b.com')`, [counted.id]);
+    await db().query(`insert into suppression_list (client_id, domain, reason) values ($1, 'a.com', 'existing_customer')`, [counted.id]);
+    await db().query(
+      `insert into client_expiry_defaults (client_id, reason, period, period_interval, updated_by) values ($1, 'partner', '1y', '1 year', 't'), ($1, 'competitor', '30d', '30 days', 't')`,
+      [counted.id],
+    );
+    const list = await service.list();
+    expect(list.find((c) => c.slug === 'counted')).toMatchObject({ customers: 2, suppressions: 1 });
+    expect(Object.keys(list.find((c) => c.slug === 'counted')?.expiry_defaults ?? {})).toEqual(['competitor', 'partner']);
+    expect(list.find((c) => c.slug === 'other-counted')).toMatchObject({ customers: 0, suppressions: 0, expiry_defaults: {} });
+  });
+
   it('refuses a duplicate slug unless existOk', async () => {
     const service = new ClientService(db());
     await service.add({ slug: 'dupe' });

@@ -102,4 +102,22 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
     expect((await soon(undefined, '1y')).length).toBe(4);
     await expect(soon('acme', 'soon')).rejects.toMatchObject({ code: 'usage' });
   });
+
+  // Pages of 5,000 continue after the last entry's expiry to the microsecond: a position cut to
+  // milliseconds (a Date) went back before the page's end and read the same page again, forever.
+  it('pages through more entries than a page, sharing one sub-millisecond instant, each once', async () => {
+    await new ClientService(db()).add({ slug: 'many' });
+    await db().query(
+      `insert into suppression_list (client_id, domain, reason, expires_at)
+       select c.id, 'lapse-' || n || '.com', 'partner', date_trunc('second', now()) + interval '3 days 0.123456 seconds'
+         from clients c, generate_series(1, 5200) n where c.slug = 'many'`,
+    );
+    const seen = new Set<string>();
+    let rows = 0;
+    for await (const e of policy.expiring({ client: 'many', within: '7d' })) {
+      seen.add(e.target);
+      if (++rows > 6000) break;
+    }
+    expect([rows, seen.size]).toEqual([5200, 5200]);
+  });
 });

@@ -1,6 +1,7 @@
 // Ready to shard by client (Citus): a unique or primary key of a table distributed by client_id
 // must include client_id, or the cluster cannot enforce it. This reads the live catalog after the
 // migrations, so a new table or key that forgets client_id fails here, not in production.
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/databases.js';
 
@@ -23,6 +24,21 @@ describeEachDatabase('schema: client-scoped keys', ({ db }) => {
     const stray = tables.filter((t) => !t.has_client_id && !(t.table_name in NOT_CLIENT_SCOPED)).map((t) => t.table_name);
     expect(stray).toEqual([]);
     expect(tables.length).toBeGreaterThan(Object.keys(NOT_CLIENT_SCOPED).length);
+  });
+
+  it("README's Citus steps distribute every client-scoped table by client_id and the rest as listed", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const byClient = [...readme.matchAll(/create_distributed_table\('(\w+)',\s*'client_id'/g)].map((m) => m[1]);
+    const reference = [...readme.matchAll(/create_reference_table\('(\w+)'\)/g)].map((m) => m[1]);
+    const byDomain = [...readme.matchAll(/create_distributed_table\('(\w+)',\s*'domain'/g)].map((m) => m[1]);
+    const tables = await db().query<{ table_name: string; has_client_id: boolean }>(
+      `select table_name, exists (select 1 from information_schema.columns c where c.table_schema = t.table_schema
+                 and c.table_name = t.table_name and c.column_name = 'client_id') as has_client_id
+         from information_schema.tables t where table_schema = current_schema() and table_type = 'BASE TABLE'`,
+    );
+    const scoped = tables.filter((t) => t.has_client_id && !(t.table_name in NOT_CLIENT_SCOPED)).map((t) => t.table_name);
+    expect(byClient.sort()).toEqual(scoped.sort());
+    expect([...reference, ...byDomain].sort()).toEqual(Object.keys(NOT_CLIENT_SCOPED).sort());
   });
 
   it('every primary and unique key of a client-scoped table includes client_id', async () => {

@@ -1,10 +1,9 @@
-import type { SQLWrapper } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 // Nothing weakens an entry silently (SPEC §5): opt-outs keep their reason, permanent entries stay
 // permanent and expiries only move later, unless the caller passes force. And the audit trail
 // reads in the order it was written.
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
+import type { Orm } from '../../src/db/database.js';
 import { openDatabase } from '../../src/db/open.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
@@ -33,7 +32,7 @@ describeEachDatabase('SuppressionService never weakens an entry without force', 
     await service.add({ client: 'demo', targets: t(target), reason: optOut });
     const before = await events();
     const attempt = service.add({ client: 'demo', targets: t(target), reason: 'partner', expiresAt: new Date(NOW.getTime() + 3_600_000) });
-    await expect(attempt).rejects.toMatchObject({ code: 'input', message: expect.stringContaining(target), hint: expect.stringContaining('--force') });
+    await expect(attempt).rejects.toMatchObject({ code: 'input', message: expect.stringContaining(target), hint: expect.stringContaining('option force') });
     await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining(`${optOut} → partner`) });
     expect(await entry(target)).toMatchObject({ reason: optOut, expires_at: null });
     expect(await events()).toBe(before);
@@ -149,6 +148,40 @@ describeEachDatabase('suppress history order', ({ db }) => {
   });
 });
 
+interface PreparedQuery {
+  execute(...args: unknown[]): Promise<unknown>;
+}
+interface Session {
+  prepareQuery(query: { sql: string }, ...rest: unknown[]): PreparedQuery;
+}
+
+/**
+ * `tx` with `before` run once, right before the first statement whose SQL matches `pattern` is
+ * sent, however the service issues it: drizzle's execute() of a `sql` template and its query
+ * builders alike prepare every statement through the transaction's session.
+ */
+function beforeStatement(tx: Orm, pattern: RegExp, before: () => Promise<void>): Orm {
+  let fired = false;
+  const session = (tx as unknown as { session: Session }).session;
+  const hooked = new Proxy(session, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepareQuery') return Reflect.get(target, prop, receiver) as unknown;
+      return (query: { sql: string }, ...rest: unknown[]): PreparedQuery => {
+        const prepared = target.prepareQuery(query, ...rest);
+        if (fired || !pattern.test(query.sql)) return prepared;
+        fired = true;
+        const execute = prepared.execute.bind(prepared);
+        prepared.execute = async (...args: unknown[]) => {
+          await before();
+          return execute(...args);
+        };
+        return prepared;
+      };
+    },
+  });
+  return new Proxy(tx, { get: (target, prop, receiver) => (prop === 'session' ? hooked : (Reflect.get(target, prop, receiver) as unknown)) });
+}
+
 describeEachDatabase('suppress remove never deletes an opt-out it did not check', ({ db }) => {
   it('an opt-out committed between the check and the delete stays (server: two connections)', async () => {
     const real = db();
@@ -160,20 +193,12 @@ describeEachDatabase('suppress remove never deletes an opt-out it did not check'
     let injected = false;
     // The delete statement of remove() runs only after another writer's opt-out has committed.
     const racing: typeof real = Object.assign(Object.create(real) as typeof real, {
-      transaction: <T>(fn: (tx: Parameters<Parameters<typeof real.transaction>[0]>[0]) => Promise<T>) =>
+      transaction: <T>(fn: (tx: Orm) => Promise<T>) =>
         real.transaction((tx) =>
           fn(
-            new Proxy(tx, {
-              get(target, prop, receiver) {
-                if (prop !== 'execute') return Reflect.get(target, prop, receiver) as unknown;
-                return async (statement: SQLWrapper) => {
-                  if (!injected && /delete from suppression_list/.test(new PgDialect().sqlToQuery(statement.getSQL()).sql)) {
-                    injected = true;
-                    await other.query(`insert into suppression_list (client_id, email, reason, source) select id, 'late@optout.com', 'unsubscribed', 'manual' from clients where slug = 'racer'`);
-                  }
-                  return target.execute(statement);
-                };
-              },
+            beforeStatement(tx, /\bdelete from "?suppression_list"?(?![\w"])/i, async () => {
+              injected = true;
+              await other.query(`insert into suppression_list (client_id, email, reason, source) select id, 'late@optout.com', 'unsubscribed', 'manual' from clients where slug = 'racer'`);
             }),
           ),
         ),

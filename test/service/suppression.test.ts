@@ -254,7 +254,7 @@ describeEachDatabase('SuppressionService changes', ({ db }) => {
   });
 
   it('refuses a free-mail domain without force, accepts it with force', async () => {
-    await expect(service.add({ client: 'acme', targets: t('gmail.com'), reason: 'competitor' })).rejects.toMatchObject({ code: 'input', hint: expect.stringContaining('--force') });
+    await expect(service.add({ client: 'acme', targets: t('gmail.com'), reason: 'competitor' })).rejects.toMatchObject({ code: 'input', hint: expect.stringContaining('option force') });
     await service.add({ client: 'acme', targets: t('yahoo.co.uk'), reason: 'do_not_contact', force: true });
     expect(await service.isSuppressed('acme', 'someone.else@yahoo.co.uk')).toMatchObject({ suppressed: false });
     expect(await service.isSuppressed('acme', 'yahoo.co.uk')).toMatchObject({ suppressed: true });

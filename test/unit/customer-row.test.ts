@@ -58,7 +58,7 @@ describe('normalizeCustomerRow: a customer is never lost to a bad cell', () => {
   // [company, website, email, deal, since] → natural key, kept email, email entry, warnings
   it.each([
     [['Acme', 'acme.com', 'jo@acme.com', 'TBC', ''], 'd:acme.com', 'jo@acme.com', null, ['deal_value: deal value "TBC" is not a number']],
-    [['Acme', 'acme.com', '', 'approx 5k', 'Q1 2023'], 'd:acme.com', null, null, ['customer_since: date "Q1 2023" is not ISO 8601 (YYYY-MM-DD); pass --date-format, e.g. DD/MM/YYYY', 'deal_value: deal value "approx 5k" is not a number']],
+    [['Acme', 'acme.com', '', 'approx 5k', 'Q1 2023'], 'd:acme.com', null, null, ['customer_since: date "Q1 2023" is not ISO 8601 (YYYY-MM-DD); set the date format of the file, e.g. DD/MM/YYYY', 'deal_value: deal value "approx 5k" is not a number']],
     [['Acme', 'acme.com', 'a@acme.com; b@acme.com', '', ''], 'd:acme.com', 'a@acme.com', null, ['contact_email "a@acme.com; b@acme.com" holds 2 addresses: kept a@acme.com']],
     [['Élodie SARL', 'elodie.fr', 'élodie@elodie.fr', '', ''], 'd:elodie.fr', null, null, ['contact_email "élodie@elodie.fr" is not a valid email address']],
     [['Acme', '', 'acme.com', '', ''], 'd:acme.com', null, null, ['contact_email "acme.com" is a domain, not an email address']],

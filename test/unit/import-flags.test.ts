@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mappingOverrides, statusMapOption } from '../../src/cli/commands/import.js';
+import { mappingOverrides, statusMapOption } from '../../src/cli/import-options.js';
 
 describe('import flags', () => {
   it('--map domain takes several columns in priority order, repeated or joined by |', () => {

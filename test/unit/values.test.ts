@@ -61,7 +61,7 @@ describe('dates', () => {
     ['DD/MM/YYYY', '2024-02-30'],
     ['MM/DD/YYYY', '13/01/2024'],
   ])('%s rejects %j', (format, input) => expect(() => makeDateParser(format)(input)).toThrow());
-  it('rejects a format without all parts', () => expect(() => makeDateParser('MM/YYYY')).toThrow(/--date-format/));
+  it('rejects a format without all parts', () => expect(() => makeDateParser('MM/YYYY')).toThrow(/invalid \{dateFormat\} "MM\/YYYY"/));
 });
 
 describe('classifyStatus', () => {
@@ -93,7 +93,7 @@ describe('parseStatusMap', () => {
   it('reads VALUE=status items, case-insensitive values', () => {
     expect(parseStatusMap('Other=skip, Vendor = partner,Channel Partner / Reseller=partner')).toEqual({ other: 'skip', vendor: 'partner', 'channel partner / reseller': 'partner' });
   });
-  it.each(['Other', 'Other=maybe', '=skip'])('rejects %j', (input) => expect(() => parseStatusMap(input)).toThrow(/--status-map/));
+  it.each(['Other', 'Other=maybe', '=skip'])('rejects %j', (input) => expect(() => parseStatusMap(input)).toThrow(/invalid \{statusMap\} item/));
 });
 
 describe('Excel serial dates', () => {

@@ -1,8 +1,7 @@
-import type { ClientListing, ClientRef } from '../../services/client-service.js';
+import type { ClientAddedView, ClientListing } from '../../services/client-service.js';
 import type { Renderer } from '../context.js';
 
-/** `clients add --json` prints the client with `created` beside its fields. */
-export const renderClientAdded: Renderer<ClientRef & { created: boolean }> = (client, out) => {
+export const renderClientAdded: Renderer<ClientAddedView> = (client, out) => {
   out.line(`${client.created ? 'added' : 'exists'} client ${client.slug} (${client.id})`);
 };
 

@@ -1,0 +1,50 @@
+// What several commands share, written once: flags, help text, and how a command gets its service.
+import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import type { ListingCsvOptions } from '../csv/listing-csv.js';
+import { BOM_HELP } from '../csv/people-csv.js';
+import type { Database } from '../db/database.js';
+import { AosError } from '../errors.js';
+import type { CliContext, ContextProvider, Renderer } from './context.js';
+
+/** `-c, --client`, required. */
+export const clientOption = () => new Option('-c, --client <client>', 'client slug or id').makeOptionMandatory();
+
+/** `--json`; a listing says how it prints (NDJSON, one item a line). */
+export const jsonOption = (description = 'machine-readable output') => new Option('--json', description);
+
+/** A command's help epilogue: its examples, one shell line each. */
+export const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`;
+
+/** `--json` (NDJSON: `jsonHelp`), `--csv` and `--bom`: how a listing command prints. */
+export function withListingOptions<Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>, jsonHelp: string) {
+  return command.addOption(jsonOption(jsonHelp)).option('--csv', 'CSV (spreadsheet formulas neutralized)').option('--bom', BOM_HELP);
+}
+
+/** A listing as its flags ask (see listingFormat): NDJSON, a CSV of `csv.columns`, or the renderer's text. */
+export async function showListing<T extends Partial<Record<C, unknown>>, C extends string>(
+  c: CliContext,
+  items: Iterable<T> | AsyncIterable<T>,
+  opts: { json?: true | undefined; csv?: true | undefined; bom?: true | undefined },
+  render: Renderer<T[]>,
+  csv: Omit<ListingCsvOptions<T, C>, 'bom'>,
+): Promise<void> {
+  if (!opts.csv) return c.showEach(items, render, opts.json);
+  const { writeListingCsv } = await import('../csv/listing-csv.js');
+  await writeListingCsv(c.output.stdoutStream, items, { ...csv, bom: Boolean(opts.bom) });
+}
+
+/** A listing's output, from `--json`, `--csv` and `--bom` (which goes with --csv only). */
+export function listingFormat(opts: { json?: true | undefined; csv?: true | undefined; bom?: true | undefined }): 'json' | 'csv' | 'text' {
+  if (opts.json && opts.csv) throw new AosError('usage', 'choose --json or --csv, not both');
+  if (opts.bom && !opts.csv) throw new AosError('usage', '--bom goes with --csv');
+  return opts.json ? 'json' : opts.csv ? 'csv' : 'text';
+}
+
+/**
+ * The context, and a service over its database acting as its actor. `make` loads the service's
+ * module itself (`await import(…)`), so a command loads only the services it uses.
+ */
+export async function contextService<S>(ctx: ContextProvider, make: (options: { db: Database; actor: string }) => Promise<S>): Promise<{ c: CliContext; service: S }> {
+  const c = ctx();
+  return { c, service: await make({ db: await c.database(), actor: c.actor }) };
+}

@@ -1,0 +1,29 @@
+// `import` for people: the summary after the import, and its progress while it runs.
+import { withoutControls } from '../../domain/printable.js';
+import { describeSummary } from '../../prompts/import-summary.js';
+import type { ImportSummary } from '../../services/customer-import-service.js';
+import type { Renderer } from '../context.js';
+import type { Output } from '../output.js';
+
+/** `rejectsPath`: the --rejects file, which the warnings point to (or suggest, without one). */
+export const renderImportSummary = (rejectsPath: string | undefined): Renderer<ImportSummary> => (summary, out) => {
+  const seeRejects = rejectsPath ? `: see ${rejectsPath}` : ': pass --rejects PATH to see them';
+  out.line(`${summary.dry_run ? 'dry run (nothing written): ' : ''}${withoutControls(summary.file)} → ${summary.client} in ${summary.seconds}s`);
+  out.line(describeSummary(summary));
+  if (summary.rejected > 0) out.warn(`${summary.rejected} row(s) rejected${seeRejects}`);
+  if (summary.values_dropped > 0) out.warn(`${summary.values_dropped} value(s) did not parse and were dropped (the rows were imported)${seeRejects}`);
+  if (summary.without_target > 0) out.warn(`${summary.without_target} customer(s) have neither domain nor email, so nothing can suppress them`);
+};
+
+/** A spinner with the rows read and the rate (on a terminal, not with -q); stop it when done. */
+export async function importProgress(out: Output, name: string): Promise<{ update(rows: number): void; stop(): void }> {
+  const spinner = await out.spinner(`importing ${name}…`);
+  const started = performance.now();
+  return {
+    update: (rows) => {
+      const seconds = (performance.now() - started) / 1000;
+      spinner.update(`importing ${name}: ${rows.toLocaleString('en')} rows (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString('en')} rows/s)`);
+    },
+    stop: () => spinner.stop(),
+  };
+}

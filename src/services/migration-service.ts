@@ -1,0 +1,21 @@
+// `db migrate` as a library call: what was pending is applied, and the result says what.
+import type { Database } from '../db/database.js';
+import { migrationState } from '../db/migrations.js';
+import { runMigrations } from '../db/open.js';
+
+export interface MigrateResult {
+  /** The database: a server URL without its password, or the embedded data directory. */
+  location: string;
+  /** The migrations this call applied, in order; none when the database was up to date. */
+  applied: string[];
+  /** How many migrations the database has applied in all, after this call. */
+  total_applied: number;
+}
+
+/** Applies pending migrations (idempotent: an up-to-date database is left as it is). */
+export async function migrateDatabase(db: Database): Promise<MigrateResult> {
+  const before = await migrationState(db);
+  if (!before.up_to_date) await runMigrations(db);
+  const after = await migrationState(db);
+  return { location: db.location, applied: before.pending, total_applied: after.applied };
+}

@@ -1,0 +1,89 @@
+// Manual adds, on a client's list or the agency-wide one: which targets may be suppressed at all,
+// the refusal to weaken what is there, and the audited upsert, all or nothing in one transaction.
+import type { Database } from '../../db/database.js';
+import type { SuppressionReason } from '../../db/schema-constants.js';
+import { printable, type Target } from '../../domain/targets.js';
+import { AosError } from '../../errors.js';
+import type { EntryList } from './entry-lists.js';
+import { lockEntries, upsertWithAudit, type ManualChange } from './entry-writes.js';
+import { distinctTargets, listSome, MAX_LISTED_ERRORS } from './target-input.js';
+import { newExpiry, weakenings } from './weakening.js';
+
+/** A page on a platform (facebook.com/acme) names a page, not a company: suppressing its domain would block the platform. */
+export function refusePlatformPages(targets: readonly Target[]): void {
+  const pages = targets.filter((t) => t.platformPage).map((t) => t.input);
+  if (pages.length === 0) return;
+  throw new AosError(
+    'input',
+    `refusing to suppress ${pages.slice(0, MAX_LISTED_ERRORS).map((p) => `"${printable(p)}"`).join(', ')}: a page on a platform names a page, not a company; nothing written`,
+    "suppress the company's own domain (its website) or its email address instead",
+  );
+}
+
+/** Without force, a client's list takes no whole webmail domain: that would block every person who uses it. */
+export function refuseWebmailDomains(targets: readonly Target[], force: boolean): void {
+  const webmail = [...new Set(targets.filter((t) => t.kind === 'domain' && t.webmail).map((t) => t.value))];
+  if (webmail.length === 0 || force) return;
+  throw new AosError(
+    'input',
+    `refusing to suppress free-mail domain${webmail.length === 1 ? '' : 's'} ${webmail.join(', ')} as a whole: that would block every person who uses it`,
+    "suppress the person's email address instead, or pass {force} if you really mean the whole domain",
+  );
+}
+
+/** Domains of mail providers that are companies too: suppressing one suppresses its customers' mailboxes. */
+export function mailProviderDomains(targets: readonly Target[]): string[] {
+  return [...new Set(targets.filter((t) => t.kind === 'domain' && t.freeMail && !t.webmail).map((t) => t.value))];
+}
+
+/**
+ * Adds or updates manual entries. Without force every existing one is read (and locked) first, so
+ * one weakening refuses the whole call.
+ */
+async function addManualEntries(db: Database, list: EntryList, targets: readonly Target[], change: ManualChange): Promise<{ added: number; updated: number }> {
+  const distinct = distinctTargets(targets);
+  return db.transaction(async (tx) => {
+    if (!change.force) {
+      const weakened = weakenings(await lockEntries(tx, list, distinct), change.reason, change.expiresAt, new Date(change.now));
+      if (weakened.length > 0) {
+        const entries = `existing ${list.clientId === null ? 'agency-wide ' : ''}entr${weakened.length === 1 ? 'y' : 'ies'}`;
+        throw new AosError(
+          'input',
+          `refusing to weaken ${weakened.length} ${entries}, nothing written: ${listSome(weakened)}`,
+          'an opt-out keeps its reason and an entry keeps its expiry (or none); pass {force} only if you mean to weaken it',
+        );
+      }
+    }
+    const none = { added: 0, updated: 0 };
+    const domains = distinct.domains.length ? await upsertWithAudit(tx, list, 'domain', distinct.domains, change) : none;
+    const emails = distinct.emails.length ? await upsertWithAudit(tx, list, 'email', distinct.emails, change) : none;
+    return { added: domains.added + emails.added, updated: domains.updated + emails.updated };
+  });
+}
+
+/** What an add did: its distinct targets, and how many it added, updated or left as they were. */
+export interface AddCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  targets: string[];
+}
+
+/** A manual add as a caller asks for it (the note as typed, the expiry as a Date). */
+export interface AddRequest {
+  reason: SuppressionReason;
+  note: string | undefined;
+  expiresAt: Date | null | undefined;
+  force: boolean;
+  actor: string;
+  now: Date;
+}
+
+export async function addToList(db: Database, list: EntryList, targets: readonly Target[], request: AddRequest): Promise<AddCounts> {
+  const { reason, force, actor, now } = request;
+  const change = { reason, note: request.note?.trim() || null, expiresAt: newExpiry(request.expiresAt, now), actor, now: now.toISOString(), force };
+  const counts = await addManualEntries(db, list, targets, change);
+  const { domains, emails } = distinctTargets(targets);
+  const all = [...domains, ...emails];
+  return { ...counts, unchanged: all.length - counts.added - counts.updated, targets: all };
+}

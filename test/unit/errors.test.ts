@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI_SPELLING } from '../../src/cli/flags.js';
+import { AosError, OPTION_NAMES } from '../../src/errors.js';
+
+describe('option and command names in messages', () => {
+  it.each([
+    ['pass {force} only if you mean it', 'pass option force only if you mean it', 'pass --force only if you mean it'],
+    ['invalid {dateFormat} "x"', 'invalid option dateFormat "x"', 'invalid --date-format "x"'],
+    ['list runs with {command:imports list}', 'list runs with "imports list"', 'list runs with `aos imports list`'],
+    ['{targets} or {waitSeconds}', 'option targets or option waitSeconds', '--file PATH or --wait SECONDS'],
+    // Only registered names are spelled: braces in a path or a typed value stay as typed (a
+    // registered name there reads as the option, which misleads no one).
+    ['cannot open /data/{force}{x}', 'cannot open /data/option force{x}', 'cannot open /data/--force{x}'],
+    ['invalid duration "{forty}"', 'invalid duration "{forty}"', 'invalid duration "{forty}"'],
+    ['no {command:rm -rf} here', 'no {command:rm -rf} here', 'no {command:rm -rf} here'],
+  ])('%s', (template, library, cli) => {
+    const e = new AosError('usage', template, template);
+    expect(e.message).toBe(library);
+    expect(e.hint).toBe(library);
+    expect(e.spelled(CLI_SPELLING)).toEqual({ message: cli, hint: cli });
+  });
+
+  it('every {name} written in the source is a registered option', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
+    const used = new Set<string>();
+    for (const file of files(new URL('../../src', import.meta.url).pathname).filter((f) => !f.endsWith('/errors.ts'))) {
+      // Not `${x}` (a template expression) and not `\p{L}` (a regex class).
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?<![$p\\w])\{([a-zA-Z]+)\}/g)) used.add(m[1] as string);
+    }
+    expect([...used].filter((name) => !OPTION_NAMES.has(name) && name !== 'option')).toEqual([]);
+  });
+});
