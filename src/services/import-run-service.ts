@@ -74,12 +74,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID_PREFIX = /^[0-9a-f]{6,}(-[0-9a-f-]*)?$/;
 const LIST_RUNS_HINT = 'list runs with {command:imports list} {client}';
 
-class DryRunRollback extends Error {
-  constructor(readonly result: UndoResult) {
-    super('dry run');
-  }
-}
-
 const r = importRuns;
 const RUN_COLUMNS = {
   id: r.id,
@@ -222,17 +216,11 @@ export class ImportRunService extends AuditedService {
    */
   async undo(options: { run: string; dryRun?: boolean; force?: boolean }): Promise<UndoResult> {
     const found = await this.resolve(options.run);
-    try {
-      return await this.db.transaction(async (tx) => {
-        const result = await this.undoIn(tx, found, Boolean(options.force));
-        result.dry_run = Boolean(options.dryRun);
-        if (options.dryRun) throw new DryRunRollback(result);
-        return result;
-      });
-    } catch (e) {
-      if (e instanceof DryRunRollback) return e.result;
-      throw e;
-    }
+    // A dry run does all of it and rolls back: the answer is what the undo would have done.
+    return this.db.transaction(
+      async (tx) => ({ ...(await this.undoIn(tx, found, Boolean(options.force))), dry_run: Boolean(options.dryRun) }),
+      { rollback: Boolean(options.dryRun) },
+    );
   }
 
   /** The run locked, re-read and checked: no import of its client runs while it is undone. */
