@@ -19,6 +19,11 @@ export interface Queryable {
   query<T extends object = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
+export interface TransactionOptions {
+  /** End the transaction with ROLLBACK even when fn succeeds (a dry run). */
+  rollback?: boolean | undefined;
+}
+
 export type DatabaseKind = 'postgres' | 'embedded';
 
 export interface Database extends Queryable {
@@ -27,8 +32,12 @@ export interface Database extends Queryable {
   readonly location: string;
   /** Runs fn with the query builder outside a transaction; a failure becomes AosError('database'). */
   run<T>(fn: (orm: Orm) => Promise<T>): Promise<T>;
-  /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Orm) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction: committed when it resolves, rolled back when it throws. With
+   * `rollback`, rolled back when it resolves too, and fn's result returned: a dry run meets every
+   * check the real one does (constraints, triggers, locks) and writes nothing.
+   */
+  transaction<T>(fn: (tx: Orm) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 
