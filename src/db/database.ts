@@ -55,21 +55,3 @@ export function isoTimestamp(value: unknown): string | null {
   return Number.isNaN(parsed.getTime()) ? String(value) : parsed.toISOString();
 }
 
-/**
- * TRANSITIONAL (issue 18): a $1-style statement run through drizzle, so code not yet written with
- * the `sql` template keeps working inside run()/transaction(). Goes once no service uses it.
- */
-export function legacyQueryable(orm: Orm): Queryable {
-  return {
-    async query<T extends object = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      const { sql } = await import('drizzle-orm');
-      const parts = text.split(/\$(\d+)/);
-      const statement = sql.empty();
-      parts.forEach((part, i) => {
-        if (i % 2 === 0) statement.append(sql.raw(part));
-        else statement.append(sql`${sql.param(params[Number(part) - 1])}`);
-      });
-      return rowsOf<T>(orm, statement);
-    },
-  };
-}
