@@ -19,7 +19,8 @@ export const EXIT_CODES: Record<AosErrorCode, number> = {
  */
 export interface Spelling {
   option(name: string): string;
-  command(words: string): string;
+  /** `options`: the options written right after the command (`{command:imports list} {client}`), already spelled. */
+  command(words: string, options?: readonly string[]): string;
 }
 
 /**
@@ -37,14 +38,25 @@ const COMMANDS = /^(db|clients|suppress|check|import|imports|customers|signals)(
 
 const LIBRARY_SPELLING: Spelling = {
   option: (name) => `option ${name}`,
-  command: (words) => `"${words}"`,
+  command: (words, options = []) => (options.length ? `"${words}" (${options.join(', ')})` : `"${words}"`),
 };
 
-/** A message or hint with its `{option}` and `{command:…}` names spelled out. */
+/** `{command:…}` with the option names that follow it, or one `{option}`. */
+const NAMES = /\{command:([a-zA-Z][\w -]*)\}((?: \{[a-zA-Z]\w*\})*)|\{([a-zA-Z][\w -]*)\}/g;
+
+/**
+ * A message or hint with its `{option}` and `{command:…}` names spelled out. Options written right
+ * after a command are its own: the CLI spells `{command:imports list} {client}` as one command line
+ * (`aos imports list --client SLUG`), not a command and then a flag outside it.
+ */
 export function spell(template: string, spelling: Spelling): string {
-  return template.replace(/\{(command:)?([a-zA-Z][\w -]*)\}/g, (whole: string, command: string | undefined, name: string) => {
-    if (command) return COMMANDS.test(name) ? spelling.command(name) : whole;
-    return OPTION_NAMES.has(name) ? spelling.option(name) : whole;
+  return template.replace(NAMES, (whole: string, command: string | undefined, trailing: string | undefined, name: string | undefined) => {
+    if (command === undefined) return OPTION_NAMES.has(name as string) ? spelling.option(name as string) : whole;
+    const after = trailing ?? '';
+    const ownOptions = [...after.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+    if (!COMMANDS.test(command)) return `{command:${command}}${spell(after, spelling)}`;
+    if (ownOptions.length && ownOptions.every((o) => OPTION_NAMES.has(o))) return spelling.command(command, ownOptions.map((o) => spelling.option(o)));
+    return spelling.command(command) + spell(after, spelling);
   });
 }
 

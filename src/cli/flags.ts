@@ -5,6 +5,7 @@ import type { Spelling } from '../errors.js';
 const FLAGS: Record<string, string> = {
   targets: '--file PATH',
   client: '--client SLUG',
+  search: '--search TEXT',
   mapping: '--map / --mapping-file',
   url: '--database-url / DATABASE_URL',
   waitSeconds: '--wait SECONDS',
@@ -16,5 +17,5 @@ const FLAGS: Record<string, string> = {
 
 export const CLI_SPELLING: Spelling = {
   option: (name) => FLAGS[name] ?? `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
-  command: (words) => `\`aos ${words}\``,
+  command: (words, options = []) => `\`aos ${[words, ...options].join(' ')}\``,
 };

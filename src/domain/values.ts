@@ -2,6 +2,9 @@
 // whose message becomes the row's `_error`.
 import type { CustomerStatus } from '../db/schema-constants.js';
 
+/** How a dropped date value without a date format is described (the CLI then suggests --date-format). */
+export const NOT_ISO_DATE = 'is not ISO 8601 (YYYY-MM-DD)';
+
 /**
  * A value that does not parse. Its message may name a library option as `{option}` (errors.js):
  * a caller that shows it wraps it in AosError, which spells the option for its reader.
@@ -82,7 +85,7 @@ export function makeDateParser(format?: string): DateParser {
         const serial = excelSerialDate(s);
         if (serial) return serial;
       }
-      if (!m) throw new ValueError(`date "${text}" is not ISO 8601 (YYYY-MM-DD); set the date format of the file, e.g. DD/MM/YYYY`);
+      if (!m) throw new ValueError(`date "${text}" ${NOT_ISO_DATE}; set the date format of the file, e.g. DD/MM/YYYY`);
       return validDate(Number(m[1]), Number(m[2]), Number(m[3]), text);
     };
   }

@@ -61,6 +61,7 @@ for (const engine of cliEnginesUnderTest()) {
       const none = await aos(['customers', 'show', 'nobody.com', '--client', 'acme']);
       expect(none.code).toBe(2);
       expect(none.stderr).toContain('aos: error: no customer "nobody.com" for client acme');
+      expect(none.stderr).toContain('hint: find it with `aos customers list --client SLUG --search TEXT`');
     });
 
     it('imports list and show: file, sha256, rows, counts, actor, status', async () => {
@@ -75,7 +76,7 @@ for (const engine of cliEnginesUnderTest()) {
       expect(show.stdout).toContain('customers  1 inserted, 1 updated, 0 deleted');
       const missing = await aos(['imports', 'show', 'nope']);
       expect(missing.code).toBe(2);
-      expect(missing.stderr).toContain('hint: list runs with `aos imports list` --client SLUG');
+      expect(missing.stderr).toContain('hint: list runs with `aos imports list --client SLUG`');
     });
 
     it('imports undo: refuses a run whose rows changed since, dry-runs, then undoes the last run', async () => {

@@ -51,6 +51,17 @@ for (const engine of enginesUnderTest()) {
       expect(JSON.parse(mapped.stdout)).toMatchObject({ dry_run: true, inserted: 1 });
     });
 
+    it('dates dropped for not being ISO 8601: a hint names --date-format (not when one was given)', async () => {
+      const file = join(dir, `dmy-${engine}.csv`);
+      writeFileSync(file, 'Company,Website,Customer Since\nAcme,acme.com,15/03/2022\n');
+      const r = await aos(['import', file, '--client', 'bad', '--yes', '--dry-run']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('hint: dates in another format: pass --date-format, e.g. --date-format DD/MM/YYYY');
+      const given = await aos(['import', file, '--client', 'bad', '--yes', '--dry-run', '--date-format', 'MM/DD/YYYY']);
+      expect(given.stdout).toMatch(/values dropped\s+1/);
+      expect(given.stderr).not.toContain('hint: dates in another format');
+    });
+
     it('writes rejects with _line and _error, dropped values with _warning; --strict aborts with exit 2 and writes nothing', async () => {
       const file = join(dir, `mixed-${engine}.csv`);
       const rejects = join(dir, `rejects-${engine}.csv`);

@@ -5,8 +5,8 @@ import { renderImportRun, renderImportRuns, renderUndo } from '../renderers/impo
 
 const UNDO_HELP = `
 One transaction, audited as an undo (aos suppress history shows it). An undo never removes or
-weakens an opt-out (unsubscribed, do_not_contact). It refuses, naming them, when a later import
-or a manual change touched the same rows; undo the later runs first, or pass --force.
+weakens an opt-out (unsubscribed, do_not_contact, bounced). It refuses, naming them, when a later
+import or a manual change touched the same rows; undo the later runs first, or pass --force.
 ${examples('aos imports undo 3f2a9c1e --dry-run', 'aos imports undo 3f2a9c1e', 'aos imports undo 3f2a9c1e --force --json')}`;
 
 export function registerImportsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
