@@ -38,7 +38,8 @@ const COMMANDS = /^(db|clients|suppress|check|import|imports|customers|signals)(
 
 const LIBRARY_SPELLING: Spelling = {
   option: (name) => `option ${name}`,
-  command: (words, options = []) => (options.length ? `"${words}" (${options.join(', ')})` : `"${words}"`),
+  // The CLI is how a library caller runs such a command too (`aos db migrate`).
+  command: (words, options = []) => (options.length ? `"aos ${words}" (${options.join(', ')})` : `"aos ${words}"`),
 };
 
 /** `{command:…}` with the option names that follow it, or one `{option}`. */

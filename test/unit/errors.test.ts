@@ -8,11 +8,11 @@ describe('option and command names in messages', () => {
   it.each([
     ['pass {force} only if you mean it', 'pass option force only if you mean it', 'pass --force only if you mean it'],
     ['invalid {dateFormat} "x"', 'invalid option dateFormat "x"', 'invalid --date-format "x"'],
-    ['list runs with {command:imports list}', 'list runs with "imports list"', 'list runs with `aos imports list`'],
+    ['list runs with {command:imports list}', 'list runs with "aos imports list"', 'list runs with `aos imports list`'],
     // Options right after a command are its own: the CLI writes one command line to copy.
-    ['list runs with {command:imports list} {client}', 'list runs with "imports list" (option client)', 'list runs with `aos imports list --client SLUG`'],
-    ['find it with {command:customers list} {client} {search}', 'find it with "customers list" (option client, option search)', 'find it with `aos customers list --client SLUG --search TEXT`'],
-    ['use {command:imports list} {x} {force}', 'use "imports list" {x} option force', 'use `aos imports list` {x} --force'],
+    ['list runs with {command:imports list} {client}', 'list runs with "aos imports list" (option client)', 'list runs with `aos imports list --client SLUG`'],
+    ['find it with {command:customers list} {client} {search}', 'find it with "aos customers list" (option client, option search)', 'find it with `aos customers list --client SLUG --search TEXT`'],
+    ['use {command:imports list} {x} {force}', 'use "aos imports list" {x} option force', 'use `aos imports list` {x} --force'],
     ['{targets} or {waitSeconds}', 'option targets or option waitSeconds', '--file PATH or --wait SECONDS'],
     // Only registered names are spelled: braces in a path or a typed value stay as typed (a
     // registered name there reads as the option, which misleads no one).
