@@ -40,9 +40,14 @@ const LIBRARY_SPELLING: Spelling = {
   command: (words) => `"${words}"`,
 };
 
-/** A message or hint with its `{option}` and `{command:…}` names spelled out. */
+/**
+ * A message or hint with its `{option}` and `{command:…}` names spelled out. A name is spelled only
+ * where a message writes one, as a word of its own (after a space or `(`, before a space, `,;:)` or
+ * a closing `.`): braces inside a typed value or a path (`"{force}"`, `{force}.csv`, `/data/{force}`)
+ * are what the user typed and stay as typed.
+ */
 export function spell(template: string, spelling: Spelling): string {
-  return template.replace(/\{(command:)?([a-zA-Z][\w -]*)\}/g, (whole: string, command: string | undefined, name: string) => {
+  return template.replace(/(?<![^\s(])\{(command:)?([a-zA-Z][\w -]*)\}(?=$|[\s,;:)]|\.(?:\s|$))/g, (whole: string, command: string | undefined, name: string) => {
     if (command) return COMMANDS.test(name) ? spelling.command(name) : whole;
     return OPTION_NAMES.has(name) ? spelling.option(name) : whole;
   });
