@@ -8,6 +8,10 @@ const FLAGS: Record<string, string> = {
   mapping: '--map / --mapping-file',
   url: '--database-url / DATABASE_URL',
   waitSeconds: '--wait SECONDS',
+  mapOverrides: '--map',
+  defaultStatus: '--status',
+  onReject: '--rejects PATH',
+  allowMassChurn: '--yes --force',
 };
 
 export const CLI_SPELLING: Spelling = {

@@ -32,10 +32,15 @@ export class ByteWindow {
   async *tee(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      if (this.holding) this.chunks.push(buffer);
-      this.end += buffer.length;
+      this.push(buffer);
       yield buffer;
     }
+  }
+
+  /** Keeps the next bytes of the input. */
+  push(buffer: Buffer): void {
+    if (this.holding) this.chunks.push(buffer);
+    this.end += buffer.length;
   }
 
   /** Not needed after all (UTF-8 records are their own bytes): keep nothing. */
@@ -136,7 +141,7 @@ function csvError(e: unknown): AosError {
     return new AosError('input', `malformed CSV: a record near line ${err.lines ?? '?'} is longer than ${MAX_RECORD_SIZE / 1024 / 1024} MB`, 'is this really a CSV file? check its line endings and quotes');
   }
   if (e instanceof CsvError) {
-    return new AosError('input', `malformed CSV: ${err.message}`, 'fix the quoting on that line, or pass --delimiter if the columns are split wrongly');
+    return new AosError('input', `malformed CSV: ${err.message}`, 'fix the quoting on that line, or pass {delimiter} if the columns are split wrongly');
   }
   return new AosError('input', `cannot read CSV: ${(e as Error).message ?? String(e)}`);
 }
@@ -146,7 +151,7 @@ export function parseDelimiterOption(value: string | undefined): string | undefi
   const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
   const d = named[value.toLowerCase()] ?? value;
   if (d.length !== 1 || /["\r\n]/.test(d)) {
-    throw new AosError('usage', `invalid --delimiter "${value}": use one character, or tab/comma/semicolon/pipe`);
+    throw new AosError('usage', `invalid {delimiter} "${value}": use one character, or tab/comma/semicolon/pipe`);
   }
   return d;
 }
@@ -165,55 +170,48 @@ async function drainedOrClosed(stream: NodeJS.EventEmitter): Promise<void> {
 /** Text chunks → CSV records, detecting the delimiter from the first 16 KB unless given. */
 export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}): Promise<CsvStream> {
   const iterator = chunks[Symbol.asyncIterator]();
+  const sniffed = await sniffHead(iterator);
+  const { text, directive } = withoutSepDirective(sniffed.text);
+  const delimiter = options.delimiter ?? directive?.delimiter ?? detectDelimiter(text);
+  const original = options.keepRaw ? rawMapper(options.original, directive?.line ?? '') : null;
+  // The bytes fed to the parser, kept until the record that ends in them is out.
+  const fed = original ? new ByteWindow() : null;
+  let previousEnd = 0;
+  const rawUpTo = (end: number): Buffer => {
+    const bytes = (fed as ByteWindow).take(previousEnd, end);
+    previousEnd = end;
+    return (original as RawMapper).map(bytes);
+  };
+  const parser = locatedRecordParser(parseOptionsFor(delimiter, text, options.maxRecordSize), directive ? 1 : 0, fed && rawUpTo);
+  const source: ParserSource = { head: text, ended: sniffed.ended, rest: iterator, fed };
+  return { delimiter, reader: new CsvReader(recordBatches(parser, source)), preamble: original?.preamble ?? Buffer.alloc(0) };
+}
+
+/** The first SNIFF_CHARS (or all) of the text, read ahead for sniffing; ended: nothing is left. */
+async function sniffHead(iterator: AsyncIterator<string>): Promise<{ text: string; ended: boolean }> {
   const head: string[] = [];
-  let headLength = 0;
-  let ended = false;
+  let length = 0;
   try {
-    while (headLength < SNIFF_CHARS) {
+    while (length < SNIFF_CHARS) {
       const next = await iterator.next();
-      if (next.done) {
-        ended = true;
-        break;
-      }
+      if (next.done) return { text: head.join(''), ended: true };
       head.push(next.value);
-      headLength += next.value.length;
+      length += next.value.length;
     }
   } catch (e) {
     throw csvError(e);
   }
-  // Excel's "sep=;" first line names the delimiter; it is not a row, so it is not parsed.
-  let skippedLines = 0;
-  let directive: string | undefined;
-  const sep = SEP_DIRECTIVE.exec(head.join(''));
-  if (sep) {
-    head.splice(0, head.length, head.join('').slice(sep[0].length));
-    directive = sep[1];
-    skippedLines = 1;
-  }
-  const delimiter = options.delimiter ?? directive ?? detectDelimiter(head.join(''));
-  const keepRaw = options.keepRaw ?? false;
-  const directiveText = sep ? sep[0] : '';
-  const original = keepRaw ? rawMapper(options.original, directiveText) : null;
+  return { text: head.join(''), ended: false };
+}
 
-  // Raw text: the bytes fed to the parser, kept until the record that ends in them is out.
-  const window: Buffer[] = [];
-  let windowStart = 0;
-  let previousEnd = 0;
-  const takeRaw = (end: number): Buffer => {
-    const parts: Buffer[] = [];
-    let offset = windowStart;
-    for (const chunk of window) {
-      const chunkEnd = offset + chunk.length;
-      const from = Math.max(previousEnd, offset);
-      const to = Math.min(end, chunkEnd);
-      if (to > from) parts.push(chunk.subarray(from - offset, to - offset));
-      offset = chunkEnd;
-    }
-    while (window.length > 0 && windowStart + (window[0]?.length ?? 0) <= end) windowStart += window.shift()?.length ?? 0;
-    previousEnd = end;
-    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-  };
+/** Excel's "sep=;" first line names the delimiter; it is not a row, so it is not parsed. */
+function withoutSepDirective(head: string): { text: string; directive: { line: string; delimiter: string } | null } {
+  const sep = SEP_DIRECTIVE.exec(head);
+  if (!sep) return { text: head, directive: null };
+  return { text: head.slice(sep[0].length), directive: { line: sep[0], delimiter: sep[1] as string } };
+}
 
+function parseOptionsFor(delimiter: string, head: string, maxRecordSize: number | undefined): CsvParseOptions {
   const parseOptions: CsvParseOptions = {
     delimiter,
     relax_column_count: true,
@@ -221,16 +219,23 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
     // spreadsheets do; an unclosed quoted field is still an error.
     relax_quotes: true,
     skip_empty_lines: true,
-    max_record_size: options.maxRecordSize ?? MAX_RECORD_SIZE,
+    max_record_size: maxRecordSize ?? MAX_RECORD_SIZE,
   };
   // csv-parse takes the first line ending it sees for every record, so a CRLF header on LF rows
   // (`cat` of a Windows header and a Unix body) was one record of the whole file. Where the sniff
   // holds a LF, both endings end a record (CRLF first, so it is one ending); a CR-only (old Mac)
   // file keeps the parser's own detection, and a stray CR inside a LF file's cell stays text.
-  if (/\n/.test(head.join(''))) parseOptions.record_delimiter = ['\r\n', '\n'];
-  // csv-parse pushes each record the moment it ends, when its public `info` (lines, bytes) is
-  // exactly at that record. Reading it there costs nothing, where an on_record context copies
-  // the whole info object per record and halves the parser's speed.
+  if (head.includes('\n')) parseOptions.record_delimiter = ['\r\n', '\n'];
+  return parseOptions;
+}
+
+/**
+ * A csv-parse Parser that pushes CsvRecords: each with the line it ends on and, given rawUpTo,
+ * its raw bytes. csv-parse pushes each record the moment it ends, when its public `info` (lines,
+ * bytes) is exactly at that record. Reading it there costs nothing, where an on_record context
+ * copies the whole info object per record and halves the parser's speed.
+ */
+function locatedRecordParser(options: CsvParseOptions, skippedLines: number, rawUpTo: ((end: number) => Buffer) | null): Parser {
   // csv-parse counts a CRLF inside a quoted field as two lines: `overcount` takes them back.
   let overcount = 0;
   class LocatedRecords extends Parser {
@@ -241,101 +246,107 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
         for (let at = f.indexOf('\r\n'); at >= 0; at = f.indexOf('\r\n', at + 2)) overcount++;
       }
       const record: CsvRecord = { fields, line: this.info.lines + skippedLines - overcount };
-      if (original) record.raw = original.map(takeRaw(this.info.bytes));
+      if (rawUpTo) record.raw = rawUpTo(this.info.bytes);
       return super.push(record, encoding);
     }
   }
-  const parser = new LocatedRecords(parseOptions);
+  return new LocatedRecords(options);
+}
 
-  // The parser's errors surface through the reading loop below, never as an unhandled event.
+/** What the parser is fed: the sniffed head, then the rest of the text (unless it ended). */
+interface ParserSource {
+  head: string;
+  ended: boolean;
+  rest: AsyncIterator<string>;
+  /** Keeps the bytes fed, for raw records. */
+  fed: ByteWindow | null;
+}
+
+/** Writes the text into the parser, waiting when it is full; stops when it is destroyed. */
+async function feedParser(parser: Parser, source: ParserSource): Promise<void> {
+  const write = async (text: string) => {
+    // Destroyed while the next chunk was read (the consumer stopped: an error, a closed
+    // reader): its 'close' has passed, so waiting for it would wait forever, and Node would
+    // exit with code 13 and not a word.
+    if (parser.destroyed) return;
+    const buffer = Buffer.from(text, 'utf8');
+    source.fed?.push(buffer);
+    // A parser that failed or was closed never drains: stop feeding it then.
+    if (!parser.write(buffer)) await drainedOrClosed(parser);
+  };
+  try {
+    if (source.head !== '') await write(source.head);
+    if (!source.ended) {
+      for (;;) {
+        if (parser.destroyed) return;
+        const next = await source.rest.next();
+        if (next.done) break;
+        await write(next.value);
+      }
+    }
+    if (!parser.destroyed) parser.end();
+  } finally {
+    if (parser.destroyed) await source.rest.return?.(undefined);
+  }
+}
+
+/** Waits until the parser has records again, has ended, or failed. */
+function parserSettled(parser: Parser): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = () => {
+      cleanup();
+      resolve();
+    };
+    const fail = (e: Error) => {
+      cleanup();
+      reject(e);
+    };
+    const cleanup = () => {
+      parser.off('readable', done);
+      parser.off('end', done);
+      parser.off('close', done);
+      parser.off('error', fail);
+    };
+    parser.on('readable', done);
+    parser.on('end', done);
+    parser.on('close', done);
+    parser.on('error', fail);
+  });
+}
+
+/** The parser's records in batches of up to BATCH_RECORDS, fed from source as they are read. */
+async function* recordBatches(parser: Parser, source: ParserSource): AsyncGenerator<CsvRecord[]> {
+  // The parser's errors surface through this loop, never as an unhandled event.
   let parserError: Error | undefined;
   parser.on('error', (e: Error) => {
     parserError ??= e;
   });
-
-  const feed = async () => {
-    const write = async (text: string) => {
-      // Destroyed while the next chunk was read (the consumer stopped: an error, a closed
-      // reader): its 'close' has passed, so waiting for it would wait forever, and Node would
-      // exit with code 13 and not a word.
-      if (parser.destroyed) return;
-      const buffer = Buffer.from(text, 'utf8');
-      if (keepRaw) window.push(buffer);
-      // A parser that failed or was closed never drains: stop feeding it then.
-      if (!parser.write(buffer)) await drainedOrClosed(parser);
-    };
-    try {
-      for (const text of head) {
-        if (parser.destroyed) return;
-        await write(text);
+  let failure: unknown;
+  const feeding = feedParser(parser, source).catch((e: unknown) => {
+    failure = e;
+    parser.destroy(e as Error);
+  });
+  try {
+    for (;;) {
+      const batch: CsvRecord[] = [];
+      let record: CsvRecord | null;
+      while (batch.length < BATCH_RECORDS && (record = parser.read() as CsvRecord | null) !== null) batch.push(record);
+      if (batch.length > 0) {
+        yield batch;
+        continue;
       }
-      if (!ended) {
-        for (;;) {
-          if (parser.destroyed) return;
-          const next = await iterator.next();
-          if (next.done) break;
-          await write(next.value);
-        }
-      }
-      if (!parser.destroyed) parser.end();
-    } finally {
-      if (parser.destroyed) await iterator.return?.(undefined);
+      const error = parserError ?? parser.errored; // errored is set at once, the event comes a tick later
+      if (error) throw error;
+      if (parser.readableEnded || parser.destroyed) break;
+      await parserSettled(parser);
     }
-  };
-
-  // Waits until the parser has records again, has ended, or failed.
-  const settled = () =>
-    new Promise<void>((resolve, reject) => {
-      const done = () => {
-        cleanup();
-        resolve();
-      };
-      const fail = (e: Error) => {
-        cleanup();
-        reject(e);
-      };
-      const cleanup = () => {
-        parser.off('readable', done);
-        parser.off('end', done);
-        parser.off('close', done);
-        parser.off('error', fail);
-      };
-      parser.on('readable', done);
-      parser.on('end', done);
-      parser.on('close', done);
-      parser.on('error', fail);
-    });
-
-  async function* batches(): AsyncGenerator<CsvRecord[]> {
-    let failure: unknown;
-    const feeding = feed().catch((e: unknown) => {
-      failure = e;
-      parser.destroy(e as Error);
-    });
-    try {
-      for (;;) {
-        const batch: CsvRecord[] = [];
-        let record: CsvRecord | null;
-        while (batch.length < BATCH_RECORDS && (record = parser.read() as CsvRecord | null) !== null) batch.push(record);
-        if (batch.length > 0) {
-          yield batch;
-          continue;
-        }
-        const error = parserError ?? parser.errored; // errored is set at once, the event comes a tick later
-        if (error) throw error;
-        if (parser.readableEnded || parser.destroyed) break;
-        await settled();
-      }
-    } catch (e) {
-      throw csvError(failure ?? e);
-    } finally {
-      if (!parser.destroyed) parser.destroy();
-      await feeding;
-    }
-    if (failure) throw csvError(failure);
+  } catch (e) {
+    throw csvError(failure ?? e);
+  } finally {
+    if (!parser.destroyed) parser.destroy();
+    await feeding;
   }
-
-  return { delimiter, reader: new CsvReader(batches()), preamble: original?.preamble ?? Buffer.alloc(0) };
+  if (failure) throw csvError(failure);
 }
 
 /** Blank lines before a record (csv-parse skips them): their line breaks, counted in characters. */
@@ -361,7 +372,13 @@ function isSingleByte(encoding: string): boolean {
  * unit, after the BOM) and slice the input, so even a byte the decoder could not name comes out
  * as it came in; any other encoding (given with --encoding) is encoded back.
  */
-function rawMapper(original: OriginalBytes | undefined, directive: string): { map(utf8: Buffer): Buffer; preamble: Buffer } {
+interface RawMapper {
+  map(utf8: Buffer): Buffer;
+  /** What comes before the first record: the BOM and a `sep=` line, in the input's bytes. */
+  preamble: Buffer;
+}
+
+function rawMapper(original: OriginalBytes | undefined, directive: string): RawMapper {
   const encoding = original?.encoding ?? 'utf-8';
   const bom = original?.bom ?? Buffer.alloc(0);
   if (!original || encoding === 'utf-8') {

@@ -19,6 +19,11 @@ export interface Queryable {
   query<T extends object = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
+export interface TransactionOptions {
+  /** End the transaction with ROLLBACK even when fn succeeds (a dry run). */
+  rollback?: boolean | undefined;
+}
+
 export type DatabaseKind = 'postgres' | 'embedded';
 
 export interface Database extends Queryable {
@@ -27,8 +32,12 @@ export interface Database extends Queryable {
   readonly location: string;
   /** Runs fn with the query builder outside a transaction; a failure becomes AosError('database'). */
   run<T>(fn: (orm: Orm) => Promise<T>): Promise<T>;
-  /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Orm) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction: committed when it resolves, rolled back when it throws. With
+   * `rollback`, rolled back when it resolves too, and fn's result returned: a dry run meets every
+   * check the real one does (constraints, triggers, locks) and writes nothing.
+   */
+  transaction<T>(fn: (tx: Orm) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -46,21 +55,3 @@ export function isoTimestamp(value: unknown): string | null {
   return Number.isNaN(parsed.getTime()) ? String(value) : parsed.toISOString();
 }
 
-/**
- * TRANSITIONAL (issue 18): a $1-style statement run through drizzle, so code not yet written with
- * the `sql` template keeps working inside run()/transaction(). Goes once no service uses it.
- */
-export function legacyQueryable(orm: Orm): Queryable {
-  return {
-    async query<T extends object = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      const { sql } = await import('drizzle-orm');
-      const parts = text.split(/\$(\d+)/);
-      const statement = sql.empty();
-      parts.forEach((part, i) => {
-        if (i % 2 === 0) statement.append(sql.raw(part));
-        else statement.append(sql`${sql.param(params[Number(part) - 1])}`);
-      });
-      return rowsOf<T>(orm, statement);
-    },
-  };
-}

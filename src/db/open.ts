@@ -109,6 +109,39 @@ function wrapQueryable(run: (text: string, params: readonly unknown[]) => Promis
   };
 }
 
+/**
+ * A transaction on the server that ends in ROLLBACK once fn resolves. postgres.js commits a
+ * begin() scope whenever its callback resolves, so this one takes the connection for itself and
+ * says BEGIN and ROLLBACK.
+ */
+async function rehearsePostgres<T>(
+  sql: import('postgres').Sql,
+  ormOver: (client: import('postgres').Sql) => Orm,
+  fn: (tx: Orm) => Promise<T>,
+  errors: { location: string; failed: (e: unknown) => unknown },
+): Promise<T> {
+  let connection: import('postgres').ReservedSql | undefined;
+  let bodyFailed = false;
+  try {
+    connection = await sql.reserve();
+    await connection`begin`;
+    // drizzle() reads the client's options (a reserved connection shares the pool's, unexposed).
+    const tx = ormOver(Object.assign(connection, { options: sql.options }));
+    const result = await fn(tx).catch((e: unknown) => {
+      bodyFailed = true;
+      throw e;
+    });
+    await connection`rollback`;
+    return result;
+  } catch (e) {
+    // A lost connection cannot roll back, nor does it need to: the server rolls back by itself.
+    if (bodyFailed && connection) await connection`rollback`.catch(() => {});
+    throw bodyFailed ? errors.failed(e) : databaseError(errors.location, e);
+  } finally {
+    connection?.release();
+  }
+}
+
 async function openPostgres(url: string): Promise<WithRaw> {
   const { default: postgres } = await import('postgres');
   const location = redactUrl(url);
@@ -140,7 +173,8 @@ async function openPostgres(url: string): Promise<WithRaw> {
         throw failed(e);
       }
     },
-    async transaction(fn) {
+    async transaction(fn, options) {
+      if (options?.rollback) return rehearsePostgres(sql, (client) => drizzle(client) as unknown as Orm, fn, { location, failed });
       let bodyDone = false;
       try {
         return await orm.transaction(async (tx) => {
@@ -427,17 +461,21 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     query: ((text: string, params?: unknown[], options?: PGliteQueryOptions) =>
       statement(client, (c) => c.query(text, params, withoutAsSentParsers(options)))) as PGliteInstance['query'],
   });
-  const transactionOf = async <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>): Promise<T> => {
+  const transactionOf = async <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>, rollback: boolean): Promise<T> => {
     const db = await healthy();
     let bodyError: { error: unknown } | undefined;
     try {
       return await settles(db.transaction(async (tx) => {
+        let result: T;
         try {
-          return await fn(guarded(tx));
+          result = await fn(guarded(tx));
         } catch (e) {
           bodyError = { error: e };
           throw e;
         }
+        // PGlite commits unless the transaction was rolled back: a rehearsal rolls it back here.
+        if (rollback) await tx.rollback();
+        return result;
       }));
     } catch (e) {
       if (bodyError === undefined) throw failed(e); // COMMIT failed
@@ -450,7 +488,12 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     }
   };
   const { drizzle } = await import('drizzle-orm/pglite');
-  const orm = drizzle({ client: { ...guarded(undefined), transaction: transactionOf } as unknown as PGliteInstance }) as unknown as Orm;
+  // Drizzle hands its transaction callback to the client's transaction(): one drizzle commits, the
+  // other (for transactions that end in ROLLBACK) rolls back.
+  const ormOf = (rollback: boolean) =>
+    drizzle({ client: { ...guarded(undefined), transaction: <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>) => transactionOf(fn, rollback) } as unknown as PGliteInstance }) as unknown as Orm;
+  const orm = ormOf(false);
+  const rehearsalOrm = ormOf(true);
   // Statements fail as AosErrors (failed() above) that drizzle wraps: unwrap them; the caller's own errors pass.
   const unwrap = (e: unknown) => (driverError(e) instanceof AosError ? driverError(e) : isDatabaseFailure(e) ? failed(driverError(e)) : e);
   let closed = false;
@@ -469,9 +512,9 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
         throw unwrap(e);
       }
     },
-    async transaction(fn) {
+    async transaction(fn, options) {
       try {
-        return await orm.transaction(fn);
+        return await (options?.rollback ? rehearsalOrm : orm).transaction(fn);
       } catch (e) {
         throw unwrap(e);
       }

@@ -1,20 +1,25 @@
-// The row-change log of one import, which `aos imports undo` restores from. The import calls
-// begin… at the start of its transaction and end… once its import_runs row exists; in between,
-// triggers (drizzle/0005_import_change_triggers.sql) log every customer and suppression entry the
-// import's statements insert, update or delete, set-based, into import_run_changes. Hooking the
-// log to the transaction rather than to each statement means no write of the import escapes it.
+// The row-change log of one import, which `imports undo` restores from. The import calls begin…
+// at the start of its transaction and end… once its import_runs row exists; in between, triggers
+// (drizzle/0016_import_log_per_statement_triggers.sql) log every customer and suppression entry
+// the import's statements insert, update or delete, set-based, into import_run_changes. Hooking
+// the log to the transaction rather than to each statement means no write of the import escapes it.
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../db/database.js';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Orm } from '../db/database.js';
+import { importRuns } from '../db/schema.js';
 
 /** Turns the log on for the rest of the transaction; returns the change set's id. */
-export async function beginImportChangeLog(tx: Queryable): Promise<string> {
+export async function beginImportChangeLog(tx: Orm): Promise<string> {
   const changeSet = randomUUID();
-  await tx.query(`select set_config('aos.change_set', $1, true)`, [changeSet]);
+  await tx.execute(sql`select set_config('aos.change_set', ${changeSet}, true)`);
   return changeSet;
 }
 
 /** Turns the log off and ties the change set to its import run. */
-export async function endImportChangeLog(tx: Queryable, runId: string | null, changeSet: string): Promise<void> {
-  await tx.query(`select set_config('aos.change_set', '', true)`);
-  if (runId !== null) await tx.query('update import_runs set change_set = $1 where id = $2', [changeSet, runId]);
+export async function endImportChangeLog(tx: Orm, run: { clientId: string; id: string }, changeSet: string): Promise<void> {
+  await tx.execute(sql`select set_config('aos.change_set', '', true)`);
+  await tx
+    .update(importRuns)
+    .set({ changeSet })
+    .where(and(eq(importRuns.clientId, run.clientId), eq(importRuns.id, run.id)));
 }

@@ -1,10 +1,15 @@
 // What an import changes against what is stored (new, changed with which fields, unchanged) and,
-// with --sync, the client's customers of the same source that the file no longer holds: churned
+// with sync, the client's customers of the same source that the file no longer holds: churned
 // (past_customer), never deleted. Runs inside the import's transaction after its upserts, while
 // the change log is on, so the diff is read from the log and an undo puts the churn back too.
-import type { Orm, Queryable } from '../db/database.js';
+import { getTableName, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { rowsOf, type Orm } from '../db/database.js';
+import { clientCustomers as cc, importRunChanges as changes, suppressionEvents as se, suppressionList as sl } from '../db/schema.js';
+import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
+import { MERGED_CUSTOMERS } from './import-customers.js';
 
 export interface ImportDiff {
   new: number;
@@ -20,7 +25,7 @@ export interface ImportDiff {
   churned_customers: string[];
   /** The client's customers before the import. */
   customers_before: number;
-  /** More than half of them churned: needs a second confirmation or --yes --force. */
+  /** More than half of them churned: needs a second confirmation or allowMassChurn. */
   mass_churn: boolean;
 }
 
@@ -35,7 +40,7 @@ export interface SyncOptions {
   actor: string;
   sync: boolean;
   dryRun: boolean;
-  /** --yes --force: churning more than half needs no question. */
+  /** Churning more than half needs no question. */
   allowMassChurn: boolean;
   /** Interactive: asked when more than half would churn; false cancels the import. */
   confirmMassChurn?: ((diff: ImportDiff) => Promise<boolean>) | undefined;
@@ -43,76 +48,108 @@ export interface SyncOptions {
 
 const LISTED = 20;
 // Bookkeeping columns, not fields ops changed.
-const IGNORED = `('id', 'client_id', 'created_at', 'updated_at', 'imported_at', 'natural_key')`;
+const IGNORED = [cc.id, cc.clientId, cc.createdAt, cc.updatedAt, cc.importedAt, cc.naturalKey].map((c) => c.name);
+const DIFF = sql.raw('aos_import_diff');
 
-export async function diffAndSync(tx: Queryable, orm: Orm, o: SyncOptions): Promise<ImportDiff> {
-  // The changed customers' before images against their rows now: which fields moved. Only the
-  // log's update statements are read: the inserted customers are counted, not unnested.
-  await tx.query(
-    `create temp table aos_import_diff on commit drop as
-     select c.company_name,
-            array(select b.key from jsonb_each(i.img) b where b.key not in ${IGNORED} and b.value is distinct from (to_jsonb(c) -> b.key) order by b.key) as fields
-       from import_run_changes ch
-      cross join lateral jsonb_array_elements(ch.befores) as i(img)
-       join client_customers c on c.id = (i.img ->> 'id')::uuid
-      where ch.change_set = $1 and ch.table_name = 'client_customers' and ch.befores is not null and ch.after_hashes is not null`,
-    [o.changeSet],
-  );
-  const [counts] = await tx.query<{ new: number; changed: number; total: number; merged: number }>(
-    `select (select coalesce(sum(cardinality(row_ids)), 0)::int from import_run_changes
-              where change_set = $2 and table_name = 'client_customers' and befores is null) as new,
-            (select count(*)::int from aos_import_diff) as changed,
-            (select count(*)::int from client_customers where client_id = $1) as total,
-            (select count(*)::int from aos_import_merged) as merged`,
-    [o.clientId, o.changeSet],
-  );
-  const fieldRows = await tx.query<{ field: string; n: number }>(`select f as field, count(*)::int as n from aos_import_diff, unnest(fields) f group by f order by f`);
-  const changes = await tx.query<{ customer: string; fields: string[] }>(`select company_name as customer, fields from aos_import_diff order by company_name limit ${LISTED}`);
-  const inserted = counts?.new ?? 0;
-  const changed = counts?.changed ?? 0;
-  const customersBefore = (counts?.total ?? 0) - inserted;
-
-  let churned: Array<{ company_name: string; domain: string | null }> = [];
-  if (o.sync) {
-    // Churned, never deleted: the customer stays, its entries move to past_customer.
-    churned = await tx.query<{ company_name: string; domain: string | null }>(
-      `with gone as (
-         update client_customers c set status = 'churned', churned_at = coalesce(c.churned_at, ($3::timestamptz at time zone 'UTC')::date), updated_at = $3::timestamptz
-          where c.client_id = $1 and c.source = $2 and c.status = 'active'
-            and not exists (select 1 from aos_import_merged m where m.natural_key = c.natural_key)
-          returning c.id, c.company_name, c.domain),
-       moved as (
-         update suppression_list s set reason = 'past_customer', updated_at = $3::timestamptz
-           from gone g where s.client_id = $1 and s.customer_id = g.id and s.source = 'import' and s.reason = 'existing_customer'
-          returning coalesce(s.domain, s.email) as target, case when s.domain is not null then 'domain' else 'email' end as kind),
-       events as (
-         insert into suppression_events (client_id, target, kind, action, reason_before, reason_after, notes, actor, source, at)
-         select $1, target, kind, 'update', 'existing_customer', 'past_customer', $4, $5, 'import', $3::timestamptz from moved)
-       select company_name, domain from gone order by company_name`,
-      [o.clientId, o.sourceName, o.now, `--sync: missing from ${o.fileName}`, o.actor],
-    );
-    const domains = [...new Set(churned.map((c) => c.domain).filter((d): d is string => d !== null))];
-    if (domains.length > 0) await BuyerSignalService.refresh(orm, { domains });
-  }
-
+/** The diff against what was stored and, with sync, the churn; asks (or refuses) a mass churn. */
+export async function diffAndSync(tx: Orm, o: SyncOptions): Promise<ImportDiff> {
+  const stored = await diffAgainstStored(tx, o);
+  const churned = o.sync ? await churnMissing(tx, o) : [];
   const diff: ImportDiff = {
-    new: inserted,
-    changed,
-    unchanged: (counts?.merged ?? 0) - inserted - changed,
-    changed_fields: Object.fromEntries(fieldRows.map((r) => [r.field, r.n])),
-    changes,
+    new: stored.new,
+    changed: stored.changed,
+    unchanged: stored.unchanged,
+    changed_fields: stored.changed_fields,
+    changes: stored.changes,
     sync: o.sync,
     churned: churned.length,
     churned_customers: churned.slice(0, LISTED).map((c) => c.company_name),
-    customers_before: customersBefore,
-    mass_churn: churned.length > 0 && churned.length * 2 > customersBefore,
+    customers_before: stored.customers_before,
+    mass_churn: churned.length > 0 && churned.length * 2 > stored.customers_before,
   };
-  if (diff.mass_churn && !o.dryRun && !o.allowMassChurn) {
-    const what = `--sync would churn ${diff.churned} of the ${diff.customers_before} customers of ${o.clientSlug} (source ${o.sourceName}), more than half`;
-    if (!o.confirmMassChurn) {
-      throw new AosError('input', `${what}: nothing written`, `is ${o.fileName} the complete export of source ${o.sourceName}? pass --yes --force to churn them anyway (try --dry-run --json to see the list)`);
-    }
-    if (!(await o.confirmMassChurn(diff))) throw new AosError('interrupted', 'import cancelled: nothing was written');
-  }
+  if (diff.mass_churn && !o.dryRun && !o.allowMassChurn) await confirmMassChurn(diff, o);
   return diff;
+}
+
+type StoredDiff = Pick<ImportDiff, 'new' | 'changed' | 'unchanged' | 'changed_fields' | 'changes' | 'customers_before'>;
+
+/**
+ * The changed customers' before images (from the change log) against their rows now: which
+ * fields moved. Only the log's update statements are read: the inserted customers are counted,
+ * not unnested.
+ */
+async function diffAgainstStored(tx: Orm, o: SyncOptions): Promise<StoredDiff> {
+  const logged = sql`${changes.clientId} = ${o.clientId} and ${changes.changeSet} = ${o.changeSet} and ${changes.tableName} = ${getTableName(cc)}`;
+  await tx.execute(sql`
+    create temp table ${DIFF} on commit drop as
+    select ${aliased('c', cc.companyName)},
+           array(select b.key from jsonb_each(i.img) b where b.key <> all(${arrayParam(IGNORED, 'text')}) and b.value is distinct from (to_jsonb(c) -> b.key) order by b.key) as fields
+      from ${changes}
+     cross join lateral jsonb_array_elements(${changes.befores}) as i(img)
+      join ${cc} c on ${aliased('c', cc.clientId)} = ${o.clientId} and ${aliased('c', cc.id)} = (i.img ->> ${cc.id.name})::uuid
+     where ${logged} and ${changes.befores} is not null and ${changes.afterHashes} is not null`);
+  const [counts] = await rowsOf<{ new: number; changed: number; total: number; merged: number }>(
+    tx,
+    sql`select (select coalesce(sum(cardinality(${changes.rowIds})), 0)::int from ${changes} where ${logged} and ${changes.befores} is null) as new,
+               (select count(*)::int from ${DIFF}) as changed,
+               (select count(*)::int from ${cc} where ${cc.clientId} = ${o.clientId}) as total,
+               (select count(*)::int from ${MERGED_CUSTOMERS}) as merged`,
+  );
+  const fields = await rowsOf<{ field: string; n: number }>(tx, sql`select f as field, count(*)::int as n from ${DIFF}, unnest(fields) f group by f order by f`);
+  const listed = await rowsOf<{ customer: string; fields: string[] }>(
+    tx,
+    sql`select ${bare(cc.companyName)} as customer, fields from ${DIFF} order by ${bare(cc.companyName)} limit ${LISTED}`,
+  );
+  const inserted = counts?.new ?? 0;
+  const changed = counts?.changed ?? 0;
+  return {
+    new: inserted,
+    changed,
+    unchanged: (counts?.merged ?? 0) - inserted - changed,
+    changed_fields: Object.fromEntries(fields.map((r) => [r.field, r.n])),
+    changes: listed,
+    customers_before: (counts?.total ?? 0) - inserted,
+  };
+}
+
+/**
+ * The client's active customers of this source that the file no longer holds: churned, never
+ * deleted; the customer stays, its entries move to past_customer, and their signals are refreshed.
+ */
+async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_name: string; domain: string | null }>> {
+  const now = sql`${o.now}::timestamptz`;
+  const c = (column: AnyPgColumn) => aliased('c', column);
+  const s = (column: AnyPgColumn) => aliased('s', column);
+  const churned = await rowsOf<{ company_name: string; domain: string | null }>(
+    tx,
+    sql`
+      with gone as (
+        update ${cc} c set ${bare(cc.status)} = 'churned', ${bare(cc.churnedAt)} = coalesce(${c(cc.churnedAt)}, (${now} at time zone 'UTC')::date), ${bare(cc.updatedAt)} = ${now}
+         where ${c(cc.clientId)} = ${o.clientId} and ${c(cc.source)} = ${o.sourceName} and ${c(cc.status)} = 'active'
+           and not exists (select 1 from ${MERGED_CUSTOMERS} m where m.${bare(cc.naturalKey)} = ${c(cc.naturalKey)})
+         returning ${c(cc.id)} as id, ${c(cc.companyName)} as company_name, ${c(cc.domain)} as domain),
+      moved as (
+        update ${sl} s set ${bare(sl.reason)} = 'past_customer', ${bare(sl.updatedAt)} = ${now}
+          from gone g where ${s(sl.clientId)} = ${o.clientId} and ${s(sl.customerId)} = g.id and ${s(sl.source)} = 'import' and ${s(sl.reason)} = 'existing_customer'
+         returning coalesce(${s(sl.domain)}, ${s(sl.email)}) as target, case when ${s(sl.domain)} is not null then 'domain' else 'email' end as kind),
+      events as (
+        insert into ${se} (${columnList([se.clientId, se.target, se.kind, se.action, se.reasonBefore, se.reasonAfter, se.notes, se.actor, se.source, se.at])})
+        select ${o.clientId}, target, kind, 'update', 'existing_customer', 'past_customer', ${`--sync: missing from ${o.fileName}`}, ${o.actor}, 'import', ${now} from moved)
+      select company_name, domain from gone order by company_name`,
+  );
+  const domains = [...new Set(churned.map((r) => r.domain).filter((d): d is string => d !== null))];
+  if (domains.length > 0) await BuyerSignalService.refresh(tx, { domains });
+  return churned;
+}
+
+async function confirmMassChurn(diff: ImportDiff, o: SyncOptions): Promise<void> {
+  const what = `{sync} would churn ${diff.churned} of the ${diff.customers_before} customers of ${o.clientSlug} (source ${o.sourceName}), more than half`;
+  if (!o.confirmMassChurn) {
+    throw new AosError(
+      'input',
+      `${what}: nothing written`,
+      `is ${o.fileName} the complete export of source ${o.sourceName}? pass {allowMassChurn} to churn them anyway (a {dryRun} lists them)`,
+    );
+  }
+  if (!(await o.confirmMassChurn(diff))) throw new AosError('interrupted', 'import cancelled: nothing was written');
 }

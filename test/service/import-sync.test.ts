@@ -67,7 +67,7 @@ Epsilon,epsilon.io,Media,500
     await run('mass', STORED);
     const before = await clientState(db(), 'mass');
     const one = 'Company,Website\nAlpha,alpha.com\n';
-    await expect(run('mass', one, { sync: true })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('--sync would churn 3 of the 4 customers of mass') });
+    await expect(run('mass', one, { sync: true })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('option sync would churn 3 of the 4 customers of mass'), hint: expect.stringContaining('pass option allowMassChurn') });
     expect(await clientState(db(), 'mass')).toEqual(before);
     const asked: number[] = [];
     await expect(run('mass', one, { sync: true, confirmMassChurn: async (d) => (asked.push(d.churned), false) })).rejects.toMatchObject({ code: 'interrupted' });

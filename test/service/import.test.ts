@@ -155,7 +155,7 @@ named only,,,Trades,
   });
 
   it('a missing required field is an input error that lists the columns', async () => {
-    await expect(run('strict', 'Foo,Bar\n1,2\n')).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('"Foo", "Bar"'), hint: expect.stringContaining('--map company_name=') });
+    await expect(run('strict', 'Foo,Bar\n1,2\n')).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('"Foo", "Bar"'), hint: expect.stringContaining('option mapOverrides company_name=') });
   });
 
   it('--map overrides and unknown fields or columns are usage errors', async () => {
@@ -259,12 +259,12 @@ named only,,,Trades,
     expect(await checker.isSuppressed('kiwi', 'kiwiaccountants.co.nz')).toMatchObject({ suppressed: true });
   });
 
-  it('unknown status values stop the import before anything is written, naming them with the --status-map syntax; remembered next time', async () => {
+  it('unknown status values stop the import before anything is written, naming them with the statusMap syntax; remembered next time', async () => {
     const csv = 'Account Name,Website,Type\nA,a.com,Customer - Direct\nB,b.com,Vendor\nC,c.com,Other\nD,d.com,Other\n';
     await expect(run('statusmap', csv)).rejects.toMatchObject({
       code: 'input',
       message: expect.stringMatching(/"Other" \(2 rows\), "Vendor" \(1 row\)/),
-      hint: expect.stringContaining("--status-map 'Other=skip,Vendor=skip'"),
+      hint: expect.stringContaining("option statusMap 'Other=skip,Vendor=skip'"),
     });
     expect(await counts(db(), 'statusmap')).toMatchObject({ customers: 0, runs: 0 });
     const ok = await run('statusmap', csv, { statusMap: { other: 'skip', vendor: 'partner' }, dateFormat: 'DD/MM/YYYY' });

@@ -1,0 +1,189 @@
+// The import's customer steps, set-based over the staged rows (import-staging.ts): the rows of one
+// natural key merged into one customer, then the customers written into client_customers.
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { rowsOf, type Orm } from '../db/database.js';
+import { clientCustomers as cc } from '../db/schema.js';
+import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
+import { KEPT_IF_MISSING, LIST_SEPARATOR, REPLACED, STAGING_COLUMNS, type StagedField } from '../domain/customer-staging.js';
+import { STAGED_ROWS } from './import-staging.js';
+
+/** One row per customer of the file. */
+export const MERGED_CUSTOMERS = sql.raw('aos_import_merged');
+/** The client's customers this import touches, with their ids: the entries are written for them. */
+export const TOUCHED_CUSTOMERS = sql.raw('aos_import_customers');
+
+export interface MergeCounts {
+  /** Customers in the file. */
+  customers: number;
+  /** Rows folded into another row of the same customer. */
+  merged: number;
+  /** Customers with neither domain nor email: nothing to suppress them by. */
+  withoutTarget: number;
+}
+
+export interface CustomerCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+const key = bare(cc.naturalKey);
+
+// Rows of one natural key merge into one customer: the first non-empty value of each field.
+// Most keys occur once and are copied as they are; only repeated keys pay for the aggregation.
+// email_entry stays per row: every off-domain address of a customer's rows gets its entry.
+const NOT_MERGED = ['line', cc.naturalKey.name, 'email_entry'];
+const MERGED_FIELDS = STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).map((c) => sql.identifier(c.name));
+const MERGE = sql`
+  create temp table ${MERGED_CUSTOMERS} on commit drop as
+  with repeated as materialized (
+    select ${key} from ${STAGED_ROWS} group by ${key} having count(*) > 1)
+  select ${key}, 1 as rows_merged, ${sql.join(MERGED_FIELDS, sql`, `)}
+    from ${STAGED_ROWS} r where not exists (select 1 from repeated d where d.${key} = r.${key})
+  union all
+  select ${key}, count(*)::int as rows_merged,
+         ${sql.join(
+           MERGED_FIELDS.map((f) => sql`(array_agg(${f} order by line) filter (where ${f} is not null))[1] as ${f}`),
+           sql`, `,
+         )}
+    from ${STAGED_ROWS} where ${key} in (select ${key} from repeated)
+   group by ${key}`;
+
+/**
+ * Merges the staged rows into one row per customer. First, when some rows have a name but no
+ * company domain (namedWithoutDomain), they may take a stored customer's key (claimStoredKeys).
+ */
+export async function mergeRows(tx: Orm, clientId: string, namedWithoutDomain: boolean): Promise<MergeCounts> {
+  // A pass over the client's stored customers: only for files with rows that may need it.
+  if (namedWithoutDomain) await tx.execute(claimStoredKeys(clientId));
+  await tx.execute(MERGE);
+  const [counts] = await rowsOf<{ customers: number; rows: number; without_target: number }>(
+    tx,
+    sql`select count(*)::int as customers, coalesce(sum(rows_merged), 0)::int as rows,
+               count(*) filter (where ${key} like 'n:%')::int as without_target from ${MERGED_CUSTOMERS}`,
+  );
+  const customers = counts?.customers ?? 0;
+  return { customers, merged: (counts?.rows ?? 0) - customers, withoutTarget: counts?.without_target ?? 0 };
+}
+
+// A row that comes with a name (and maybe a webmail contact) but no company domain — its website
+// cell empty, "TBC", a page on Facebook — while the client has exactly one stored customer of that
+// name with a domain or email key, is that customer: the row takes its key (and domain), so it is
+// neither stored twice nor churned by a sync because one cell went bad.
+// Stored names are compared in SQL only when printable ASCII, where lower + [^a-z0-9]+ → ' ' is
+// exactly normalizeCompanyName; other names are left alone rather than matched wrongly.
+function claimStoredKeys(clientId: string): SQL {
+  return sql`
+    with weak as materialized (
+      select distinct name_key from ${STAGED_ROWS} where name_key is not null and ${key} not like 'd:%'),
+    stored as (
+      select k.name_key, min(k.${key}) as ${key}, count(*) as n
+        from (select ${cc.naturalKey}, btrim(regexp_replace(lower(${cc.companyName}), '[^a-z0-9]+', ' ', 'g')) as name_key
+                from ${cc}
+               where ${cc.clientId} = ${clientId} and ${cc.naturalKey} not like 'n:%' and ${cc.companyName} ~ '^[ -~]*$') k
+       where k.name_key in (select name_key from weak)
+       group by k.name_key)
+    update ${STAGED_ROWS} r
+       set ${key} = s.${key},
+           ${bare(cc.domain)} = case when s.${key} like 'd:%' then substr(s.${key}, 3) else ${aliased('r', cc.domain)} end
+      from stored s
+     where s.n = 1 and r.name_key = s.name_key and r.${key} not like 'd:%'
+       and r.${key} <> s.${key}
+       and not exists (select 1 from ${cc} x where ${aliased('x', cc.clientId)} = ${clientId} and ${aliased('x', cc.naturalKey)} = r.${key})`;
+}
+
+/**
+ * Writes the merged customers into client_customers and lists the ones this import touches in
+ * TOUCHED_CUSTOMERS: the changed ones from RETURNING, the unchanged ones looked up after (none on
+ * a first import). `customers`: how many the file holds (mergeRows).
+ */
+export async function upsertCustomers(tx: Orm, o: { clientId: string; sourceName: string; now: Date; customers: number }): Promise<CustomerCounts> {
+  await tx.execute(sql`create temp table ${TOUCHED_CUSTOMERS} (id uuid, ${key} text, ${bare(cc.status)} text, ${bare(cc.companyName)} text, inserted boolean) on commit drop`);
+  // A pass over the import: most clients have no customer stored by name alone for it to find.
+  const rekeyed = (await hasNamedCustomers(tx, o.clientId)) ? await rekeyNamedCustomers(tx, o.clientId, o.now) : [];
+  await tx.execute(upsertStatement(o.clientId, o.sourceName, o.now));
+  let written = await touchedCounts(tx);
+  // Unchanged customers are not in RETURNING: look them up, unless every one was written.
+  if (written.inserted + written.updated < o.customers) await tx.execute(addUnchangedCustomers(o.clientId));
+  if (rekeyed.length > 0) {
+    // A customer that only took its new key is updated all the same.
+    await tx.execute(sql`update ${TOUCHED_CUSTOMERS} set inserted = false where inserted is null and ${key} = any(${arrayParam(rekeyed, 'text')})`);
+    written = await touchedCounts(tx);
+  }
+  return { ...written, unchanged: o.customers - written.inserted - written.updated };
+}
+
+async function hasNamedCustomers(tx: Orm, clientId: string): Promise<boolean> {
+  const named = await tx
+    .select({ one: sql`1` })
+    .from(cc)
+    .where(and(eq(cc.clientId, clientId), gte(cc.naturalKey, 'n:'), lt(cc.naturalKey, 'n;')))
+    .limit(1);
+  return named.length > 0;
+}
+
+// A customer first imported by its name alone (no domain or email in the file, or the domain
+// mapped to an empty column) that now comes with a domain or email is the same company: its row
+// takes the new key, so a remapped import updates it instead of storing the company twice.
+async function rekeyNamedCustomers(tx: Orm, clientId: string, now: Date): Promise<string[]> {
+  const rows = await rowsOf<{ natural_key: string }>(
+    tx,
+    sql`
+      with claims as (
+        select distinct on (name_key) name_key, ${key}, ${bare(cc.domain)}
+          from ${MERGED_CUSTOMERS} where name_key is not null and ${key} not like 'n:%'
+         order by name_key, ${key})
+      update ${cc} c set ${key} = k.${key}, ${bare(cc.domain)} = ${aliased('k', cc.domain)}, ${bare(cc.updatedAt)} = ${now.toISOString()}::timestamptz
+        from claims k
+       where ${aliased('c', cc.clientId)} = ${clientId} and ${aliased('c', cc.naturalKey)} = 'n:' || k.name_key
+         and not exists (select 1 from ${cc} x where ${aliased('x', cc.clientId)} = ${clientId} and ${aliased('x', cc.naturalKey)} = k.${key})
+      returning ${aliased('c', cc.naturalKey)} as natural_key`,
+  );
+  return rows.map((r) => r.natural_key);
+}
+
+const listOf = (parts: readonly SQL[]) => sql.join([...parts], sql`, `);
+
+function upsertStatement(clientId: string, sourceName: string, now: Date): SQL {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const excluded = (column: AnyPgColumn) => aliased('excluded', column);
+  // A list is staged as joined text (customer-staging.ts): split again here.
+  const staged = (f: StagedField) => (f.list ? sql`string_to_array(${sql.identifier(f.name)}, ${LIST_SEPARATOR})` : sql`${sql.identifier(f.name)}`);
+  // New values win where the file has them; fields the file lacks keep what is stored (the field
+  // table says which is which). The source is the import's own, and replaced.
+  const written = [...REPLACED.map((f) => f.column), cc.source, ...KEPT_IF_MISSING.map((f) => f.column)];
+  const values = [...REPLACED.map(staged), sql`${sourceName}`, ...KEPT_IF_MISSING.map(staged)];
+  const next = [
+    ...REPLACED.map((f) => excluded(f.column)),
+    excluded(cc.source),
+    ...KEPT_IF_MISSING.map((f) => sql`coalesce(${excluded(f.column)}, ${aliased('c', f.column)})`),
+  ];
+  return sql`
+    with up as (
+      insert into ${cc} as c (${columnList([cc.clientId, cc.naturalKey, ...written, cc.importedAt, cc.createdAt, cc.updatedAt])})
+      select ${clientId}, ${key}, ${listOf(values)}, ${at}, ${at}, ${at}
+        from ${MERGED_CUSTOMERS}
+      on conflict (${columnList([cc.clientId, cc.naturalKey])}) do update set
+        ${listOf(written.map((c, i) => sql`${bare(c)} = ${next[i] as SQL}`))},
+        ${bare(cc.importedAt)} = ${excluded(cc.importedAt)}, ${bare(cc.updatedAt)} = ${excluded(cc.updatedAt)}
+      where (${listOf(written.map((c) => aliased('c', c)))}) is distinct from (${listOf(next)})
+      returning ${aliased('c', cc.id)}, ${aliased('c', cc.naturalKey)}, ${aliased('c', cc.status)}, ${aliased('c', cc.companyName)}, (xmax = 0) as inserted)
+    insert into ${TOUCHED_CUSTOMERS} select * from up`;
+}
+
+function addUnchangedCustomers(clientId: string): SQL {
+  return sql`
+    insert into ${TOUCHED_CUSTOMERS}
+    select ${aliased('c', cc.id)}, ${aliased('c', cc.naturalKey)}, ${aliased('c', cc.status)}, ${aliased('c', cc.companyName)}, null
+      from ${MERGED_CUSTOMERS} m join ${cc} c on ${aliased('c', cc.clientId)} = ${clientId} and ${aliased('c', cc.naturalKey)} = m.${key}
+     where not exists (select 1 from ${TOUCHED_CUSTOMERS} x where x.${key} = m.${key})`;
+}
+
+async function touchedCounts(tx: Orm): Promise<{ inserted: number; updated: number }> {
+  const [row] = await rowsOf<{ inserted: number; updated: number }>(
+    tx,
+    sql`select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from ${TOUCHED_CUSTOMERS}`,
+  );
+  return { inserted: row?.inserted ?? 0, updated: row?.updated ?? 0 };
+}

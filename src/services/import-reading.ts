@@ -1,0 +1,174 @@
+// Reading an import's records: each one becomes a staged row (import-staging.ts) or is counted as
+// report furniture, a skipped status, a reject or a status nobody mapped; dropped values are
+// counted and reported as they pass.
+import type { CsvReader, CsvRecord } from '../csv/records.js';
+import type { ColumnMapping } from '../domain/column-mapping.js';
+import { stagingRow } from '../domain/customer-staging.js';
+import { normalizeCustomerRow, type RowContext, type RowOutcome } from '../domain/customer-row.js';
+import { isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
+import { statusKey, ValueError } from '../domain/values.js';
+import { AosError } from '../errors.js';
+
+export interface ImportReject {
+  line: number;
+  fields: string[];
+  /** Why the row was rejected (not imported)… */
+  error?: string;
+  /** …or which of its values were dropped (the row was imported without them). */
+  warning?: string;
+}
+
+export interface UnknownStatus {
+  value: string;
+  rows: number;
+}
+
+/** What reading the records found. */
+export interface ReadCounts {
+  rowsRead: number;
+  /** Report furniture (title lines, blank rows, footers) and rows whose status maps to skip. */
+  skipped: number;
+  rejected: number;
+  /** Optional values that did not parse, dropped from their (imported) rows. */
+  valuesDropped: number;
+  firstRejects: Array<{ line: number; error: string }>;
+  firstDropped: Array<{ line: number; warning: string }>;
+  /** Most frequent first. */
+  unknownStatuses: UnknownStatus[];
+  /** Rows with a name but no company domain: only then can one claim a stored customer's key. */
+  namedWithoutDomain: boolean;
+}
+
+export interface ReadingOptions {
+  headers: string[];
+  /** The file's delimiter, handed to onReject so a rejects file reads like its input. */
+  delimiter: string;
+  mapping: ColumnMapping;
+  rowContext: RowContext;
+  /** Records above the header row: read, and skipped. */
+  aboveHeader: number;
+  /** The first bad row or value aborts the import. */
+  strict: boolean;
+  /** Rows sent to the staging table per statement. */
+  batchSize: number;
+  onReject?: ((reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>) | undefined;
+  onProgress?: ((rowsRead: number) => void) | undefined;
+  /** Throws when the import was interrupted. */
+  checkAbort: () => void;
+}
+
+const FIRST_FEW = 5;
+
+/** Sorts records into staged rows and counts; read its counts() once its batches are consumed. */
+export class RecordReading {
+  private rowsRead: number;
+  private skipped: number;
+  private rejected = 0;
+  private valuesDropped = 0;
+  private readonly firstRejects: ReadCounts['firstRejects'] = [];
+  private readonly firstDropped: ReadCounts['firstDropped'] = [];
+  private readonly unknownStatuses = new Map<string, UnknownStatus>();
+  private namedWithoutDomain = false;
+
+  constructor(private readonly o: ReadingOptions) {
+    this.rowsRead = o.aboveHeader;
+    this.skipped = o.aboveHeader;
+  }
+
+  /** The staged rows of the records read ahead (`buffered`) and of the rest, in batches. */
+  async *stagedBatches(buffered: readonly CsvRecord[], reader: CsvReader): AsyncGenerator<unknown[][]> {
+    let batch: unknown[][] = [];
+    const flush = () => {
+      this.o.checkAbort();
+      this.o.onProgress?.(this.rowsRead);
+      const out = batch;
+      batch = [];
+      return out;
+    };
+    // sort() is synchronous but for a reported reject: no await per row of a million.
+    for (const record of buffered) await this.sort(record, batch);
+    for await (const records of reader.batches()) {
+      for (const record of records) {
+        const reported = this.sort(record, batch);
+        if (reported) await reported;
+      }
+      if (batch.length >= this.o.batchSize) yield flush();
+    }
+    if (batch.length > 0) yield flush();
+    this.o.checkAbort();
+  }
+
+  counts(): ReadCounts {
+    return {
+      rowsRead: this.rowsRead,
+      skipped: this.skipped,
+      rejected: this.rejected,
+      valuesDropped: this.valuesDropped,
+      firstRejects: this.firstRejects,
+      firstDropped: this.firstDropped,
+      unknownStatuses: [...this.unknownStatuses.values()].sort((a, b) => b.rows - a.rows),
+      namedWithoutDomain: this.namedWithoutDomain,
+    };
+  }
+
+  /**
+   * One record → a staged row in batch, or counted as skipped, rejected or of unknown status.
+   * Returns the report of a reject or dropped value (onReject), when there is one to wait for.
+   */
+  private sort(record: CsvRecord, batch: unknown[][]): Promise<void> | undefined {
+    this.rowsRead++;
+    if (isBlankRow(record.fields) || isFooterRow(record.fields) || isRepeatedHeader(record.fields, this.o.headers)) {
+      this.skipped++;
+      return undefined;
+    }
+    let outcome: RowOutcome;
+    try {
+      outcome = normalizeCustomerRow(record.fields, this.o.mapping, this.o.rowContext);
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      return this.rejectedRow(record, e.message);
+    }
+    if (outcome.kind === 'skip') {
+      this.skipped++;
+      return undefined;
+    }
+    if (outcome.kind === 'unknown_status') {
+      this.countUnknown(outcome.status);
+      return undefined;
+    }
+    const reported = outcome.warnings.length > 0 ? this.dropped(record, outcome.warnings.join('; '), outcome.warnings.length) : undefined;
+    if (outcome.record.nameKey !== null && outcome.record.domain === null) this.namedWithoutDomain = true;
+    batch.push(stagingRow(record.line, outcome.record));
+    return reported;
+  }
+
+  private rejectedRow(record: CsvRecord, error: string): Promise<void> | undefined {
+    this.rejected++;
+    if (this.o.strict) throw strictAbort(record.line, error);
+    if (this.firstRejects.length < FIRST_FEW) this.firstRejects.push({ line: record.line, error });
+    return this.report({ line: record.line, fields: record.fields, error });
+  }
+
+  private dropped(record: CsvRecord, warning: string, values: number): Promise<void> | undefined {
+    if (this.o.strict) throw strictAbort(record.line, warning);
+    this.valuesDropped += values;
+    if (this.firstDropped.length < FIRST_FEW) this.firstDropped.push({ line: record.line, warning });
+    return this.report({ line: record.line, fields: record.fields, warning });
+  }
+
+  private report(reject: ImportReject): Promise<void> | undefined {
+    const reported = this.o.onReject?.(reject, this.o.headers, this.o.delimiter);
+    return reported ? Promise.resolve(reported) : undefined;
+  }
+
+  private countUnknown(status: string): void {
+    const key = statusKey(status);
+    const known = this.unknownStatuses.get(key);
+    if (known) known.rows++;
+    else this.unknownStatuses.set(key, { value: status, rows: 1 });
+  }
+}
+
+function strictAbort(line: number, problem: string): AosError {
+  return new AosError('input', `line ${line}: ${problem}; {strict}: import aborted, nothing written`, 'fix that row, or drop {strict} to import without the bad values ({onReject} lists them)');
+}

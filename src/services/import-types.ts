@@ -1,0 +1,108 @@
+// The public shapes of an import: what is asked (ImportRequest), what is proposed before reading
+// (MappingProposal) and what comes back (ImportSummary). CustomerImportService re-exports them.
+import type { CustomerStatus } from '../db/schema-constants.js';
+import type { ColumnMapping, ImportField, MappingByName } from '../domain/column-mapping.js';
+import type { StatusClass } from '../domain/values.js';
+import type { ImportReject, UnknownStatus } from './import-reading.js';
+import type { ImportDiff } from './import-sync.js';
+
+export type MappingOrigin = 'explicit' | 'remembered' | 'auto' | 'none';
+
+/** What an import remembers beside the columns, and proposes again for the same header set. */
+export interface ImportSettings {
+  /** dateFormat (null: ISO 8601). */
+  dateFormat: string | null;
+  /** status value (statusKey) → what it makes of a row. */
+  statusMap: Record<string, StatusClass>;
+  /** Delimiter and encoding given by hand (null: detected). */
+  delimiter: string | null;
+  encoding: string | null;
+}
+
+export interface MappingProposal {
+  headers: string[];
+  mapping: ColumnMapping;
+  origin: Record<ImportField, MappingOrigin>;
+  /** The first data rows, for showing sample values next to each column. */
+  samples: string[][];
+  remembered: boolean;
+  /** The settings in effect: the request's over the remembered ones. */
+  settings: ImportSettings;
+}
+
+export interface ImportSummary {
+  client: string;
+  file: string;
+  dry_run: boolean;
+  encoding: string;
+  delimiter: string;
+  mapping: MappingByName;
+  date_format: string | null;
+  status_map: Record<string, StatusClass>;
+  rows_read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  merged: number;
+  rejected: number;
+  /** Report furniture (title lines, blank rows, footers) and rows whose status maps to skip. */
+  skipped: number;
+  /** Optional values that did not parse, dropped from their (imported) rows. */
+  values_dropped: number;
+  suppressions_added: number;
+  suppressions_updated: number;
+  /** Customers with neither domain nor email: nothing to suppress them by. */
+  without_target: number;
+  signals_refreshed: number;
+  /** The first rejected rows and dropped values, for the confirmation. */
+  first_rejects: Array<{ line: number; error: string }>;
+  first_dropped: Array<{ line: number; warning: string }>;
+  /** Status values nobody mapped (only when the request collects them instead of failing). */
+  unknown_statuses: UnknownStatus[];
+  import_run_id: string | null;
+  seconds: number;
+  /** Against what was stored: new, changed (which fields), unchanged, and with sync the churned. */
+  diff: ImportDiff | null;
+}
+
+export interface ImportRequest {
+  client: string;
+  input: AsyncIterable<Buffer | string>;
+  fileName: string;
+  /** Field → header name (several for the domain, in order), or null to skip the field. */
+  mapOverrides?: Record<string, string | string[] | null>;
+  delimiter?: string | undefined;
+  encoding?: string | undefined;
+  /** The date format of date columns; null: ISO 8601, whatever was remembered. */
+  dateFormat?: string | null | undefined;
+  /** Status value → status, over the remembered and the known words. */
+  statusMap?: Record<string, StatusClass> | undefined;
+  /** The status of rows without one of their own. */
+  defaultStatus?: CustomerStatus | undefined;
+  sourceName?: string | undefined;
+  /** Validate and count everything, record the run, then roll it all back. */
+  dryRun?: boolean;
+  /** The first rejected row or value that does not parse aborts the import. */
+  strict?: boolean;
+  /**
+   * Interactive validation: report unknown status values in the summary instead of failing on
+   * them; an import that finds some writes nothing and counts only what it read.
+   */
+  collectUnknownStatuses?: boolean;
+  /** Use exactly this mapping (an interactive import's confirmed one), not a proposal… */
+  mapping?: ColumnMapping | undefined;
+  /** …made for this header row. */
+  expectHeaders?: readonly string[] | undefined;
+  /** The input again from its start (a file; not stdin): lets a remembered delimiter/encoding apply. */
+  reopenInput?: (() => AsyncIterable<Buffer | string>) | undefined;
+  /** Each rejected row and dropped value; `delimiter`: the file's, so a rejects file reads like its input. */
+  onReject?: (reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>;
+  onProgress?: (rowsRead: number) => void;
+  signal?: AbortSignal;
+  /** The file is the complete list of its source: stored customers missing from it become churned. */
+  sync?: boolean;
+  /** A sync may churn more than half of the client's customers. */
+  allowMassChurn?: boolean;
+  /** Interactive: asked again when a sync would churn more than half. */
+  confirmMassChurn?: (diff: ImportDiff) => Promise<boolean>;
+}
