@@ -42,8 +42,12 @@ const LIBRARY_SPELLING: Spelling = {
   command: (words, options = []) => (options.length ? `"aos ${words}" (${options.join(', ')})` : `"aos ${words}"`),
 };
 
-/** `{command:…}` with the option names that follow it, or one `{option}`. */
-const NAMES = /\{command:([a-zA-Z][\w -]*)\}((?: \{[a-zA-Z]\w*\})*)|\{([a-zA-Z][\w -]*)\}/g;
+/**
+ * `{command:…}` with the option names that follow it, or one `{option}`, written as a word of its
+ * own (after a space or `(`, before a space, `,;:)` or a closing `.`): braces inside a typed value
+ * or a path (`"{force}"`, `{force}.csv`, `/data/{force}`) are what the user typed and stay as typed.
+ */
+const NAMES = /(?<![^\s(])(?:\{command:([a-zA-Z][\w -]*)\}((?: \{[a-zA-Z]\w*\})*)|\{([a-zA-Z][\w -]*)\})(?=$|[\s,;:)]|\.(?:\s|$))/g;
 
 /**
  * A message or hint with its `{option}` and `{command:…}` names spelled out. Options written right

@@ -91,7 +91,9 @@ export class Output {
   /** Aligned columns for human output; cells are data, shown without control characters. */
   table(header: string[], dataRows: string[][]): void {
     const rows = dataRows.map((r) => r.map(withoutControls));
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    // A loop, not Math.max(...spread): a list of ~100k entries would overflow the call stack.
+    const widths = header.map((h) => h.length);
+    for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
     const fmt = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
     this.line(this.c.bold(fmt(header)));
     for (const row of rows) this.line(fmt(row));

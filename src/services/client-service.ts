@@ -64,10 +64,10 @@ export class ClientService {
   async add(input: { slug: string; name?: string | undefined; services?: string[] | undefined; existOk?: boolean }): Promise<ClientAdded> {
     const slug = input.slug.trim();
     if (slugLooksLikeId(slug)) {
-      throw new AosError('input', `invalid client slug "${slug}": it looks like a client id`, 'pick a name, for example acme-digital');
+      throw new AosError('input', `invalid client slug "${slug}": it looks like a client id`, 'pick a name, for example {command:clients add acme-digital}');
     }
     if (!SLUG.test(slug) || slug.length > 63) {
-      throw new AosError('input', `invalid client slug "${slug}": use lowercase letters, digits and dashes`, 'for example acme-digital');
+      throw new AosError('input', `invalid client slug "${slug}": use lowercase letters, digits and dashes`, 'for example {command:clients add acme-digital}');
     }
     // Kept sorted and distinct: the signals use a client's services as they are.
     const services = [...new Set(input.services ?? [])].sort();

@@ -17,6 +17,12 @@ describe('aos without a database', () => {
     for (const word of ['import', 'suppress', 'check', 'signals', 'clients', 'db', 'Examples:']) expect(r.stdout).toContain(word);
   });
 
+  it.each([['--help', 'check'], ['-h', 'suppress'], ['-q', '--help', 'import']])('%s %s lists every command too (commands load lazily)', async (...args) => {
+    const r = await runAos(args);
+    expect(r.code).toBe(0);
+    for (const word of ['db ', 'clients ', 'suppress ', 'check ', 'import ', 'imports ', 'customers ', 'signals ']) expect(r.stdout).toContain(`\n  ${word}`);
+  });
+
   it('an unknown flag is a usage error: one line, a hint, exit 2', async () => {
     const r = await runAos(['clients', 'list', '--bogus'], { env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' } });
     expect(r.code).toBe(2);

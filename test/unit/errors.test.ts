@@ -14,9 +14,13 @@ describe('option and command names in messages', () => {
     ['find it with {command:customers list} {client} {search}', 'find it with "aos customers list" (option client, option search)', 'find it with `aos customers list --client SLUG --search TEXT`'],
     ['use {command:imports list} {x} {force}', 'use "aos imports list" {x} option force', 'use `aos imports list` {x} --force'],
     ['{targets} or {waitSeconds}', 'option targets or option waitSeconds', '--file PATH or --wait SECONDS'],
-    // Only registered names are spelled: braces in a path or a typed value stay as typed (a
-    // registered name there reads as the option, which misleads no one).
-    ['cannot open /data/{force}{x}', 'cannot open /data/option force{x}', 'cannot open /data/--force{x}'],
+    // Only registered names written as a word of their own are spelled: braces in a path or a
+    // typed value stay as typed ("cannot read --force.csv" for the file {force}.csv misleads).
+    ['cannot open /data/{force}{x}', 'cannot open /data/{force}{x}', 'cannot open /data/{force}{x}'],
+    ['cannot read {force}.csv: no such file', 'cannot read {force}.csv: no such file', 'cannot read {force}.csv: no such file'],
+    ['unknown client "{force}"', 'unknown client "{force}"', 'unknown client "{force}"'],
+    ['unknown client "{command:clients list}"', 'unknown client "{command:clients list}"', 'unknown client "{command:clients list}"'],
+    ['pass {force}. Or ({dateFormat}), {limit}; {expires}: x', 'pass option force. Or (option dateFormat), option limit; option expires: x', 'pass --force. Or (--date-format), --limit; --expires: x'],
     ['invalid duration "{forty}"', 'invalid duration "{forty}"', 'invalid duration "{forty}"'],
     ['no {command:rm -rf} here', 'no {command:rm -rf} here', 'no {command:rm -rf} here'],
   ])('%s', (template, library, cli) => {
