@@ -7,6 +7,7 @@ import { agencySuppressionList, clientExpiryDefaults, clients, suppressionList }
 import { expiryFromDuration } from '../domain/expiry.js';
 import { parseExpirySetting, type ExpirySetting } from '../domain/expiry-policy.js';
 import { AosError } from '../errors.js';
+import type { EntryRow } from './suppression/entry-view.js';
 import { ALL_CLIENTS } from './agency-list-service.js';
 import { ClientService } from './client-service.js';
 
@@ -22,15 +23,9 @@ export interface ExpiringEntry {
 }
 
 /** An entry of `expiring` as read, with the keyset position the next page starts after. */
-interface ExpiringRow {
+interface ExpiringRow extends Pick<EntryRow, 'domain' | 'email' | 'reason' | 'source' | 'company_name' | 'notes'> {
   id: string;
   slug: string;
-  domain: string | null;
-  email: string | null;
-  reason: string;
-  source: string | null;
-  company_name: string | null;
-  notes: string | null;
   expires_at: unknown;
   /** expires_at as PostgreSQL prints it: compared back exactly, to the microsecond. */
   at_key: string;

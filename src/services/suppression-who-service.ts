@@ -7,6 +7,7 @@ import { agencySuppressionList, clients, suppressionList } from '../db/schema.js
 import { arrayParam } from '../db/sql.js';
 import { coveringDomains, parseTarget, printable, type Target, type TargetKind } from '../domain/targets.js';
 import { AosError } from '../errors.js';
+import type { EntryRow } from './suppression/entry-view.js';
 import { ALL_CLIENTS } from './agency-list-service.js';
 
 export interface WhoMatch {
@@ -34,16 +35,9 @@ export interface WhoResult {
   clients: WhoMatch[];
 }
 
-interface WhoRow {
+interface WhoRow extends Pick<EntryRow, 'domain' | 'email' | 'reason' | 'source' | 'company_name' | 'notes' | 'created_by'> {
   slug: string;
   name: string;
-  domain: string | null;
-  email: string | null;
-  reason: string;
-  source: string | null;
-  company_name: string | null;
-  notes: string | null;
-  created_by: string | null;
   created_at: unknown;
   expires_at: unknown;
   expired: boolean;
