@@ -166,13 +166,7 @@ async function openPostgres(url: string): Promise<WithRaw> {
     kind: 'postgres',
     location,
     query: base.query,
-    async run(fn) {
-      try {
-        return await fn(orm);
-      } catch (e) {
-        throw failed(e);
-      }
-    },
+    run: runner(orm, failed),
     async transaction(fn, options) {
       if (options?.rollback) return rehearsePostgres(sql, (client) => drizzle(client) as unknown as Orm, fn, { location, failed });
       let bodyDone = false;
@@ -190,6 +184,17 @@ async function openPostgres(url: string): Promise<WithRaw> {
     async close() {
       await sql.end({ timeout: 5 });
     },
+  };
+}
+
+/** Database.run over a drizzle instance: a failure leaves in the engine's words (convert). */
+function runner(orm: Orm, convert: (e: unknown) => unknown): Database['run'] {
+  return async (fn) => {
+    try {
+      return await fn(orm);
+    } catch (e) {
+      throw convert(e);
+    }
   };
 }
 
@@ -505,13 +510,7 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     kind: 'embedded',
     location: dataDir,
     query,
-    async run(fn) {
-      try {
-        return await fn(orm);
-      } catch (e) {
-        throw unwrap(e);
-      }
-    },
+    run: runner(orm, unwrap),
     async transaction(fn, options) {
       try {
         return await (options?.rollback ? rehearsalOrm : orm).transaction(fn);

@@ -1,6 +1,6 @@
 // Small pieces for drizzle's `sql` template that keep set-based statements tied to the schema:
 // a renamed column in schema.ts breaks the build here instead of a statement in production.
-import { getTableName, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** A column's bare name, for INSERT column lists, SET targets and temp-table columns. */
@@ -11,15 +11,6 @@ export function bare(column: AnyPgColumn): SQL {
 /** A column of a table under an alias the statement writes itself (`from ${t} s`): `s."domain"`. */
 export function aliased(alias: string, column: AnyPgColumn): SQL {
   return sql`${sql.raw(alias)}.${sql.identifier(column.name)}`;
-}
-
-/**
- * A column always with its table's name (`"clients"."id"`). The query builder renders the columns
- * of a one-table select bare, in `sql` fragments too, so a correlated subquery in its select list
- * must name the outer table's column this way: a bare `"id"` would be the inner table's own.
- */
-export function qualified(column: AnyPgColumn): SQL {
-  return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
 }
 
 /** Bare names, comma separated: `(a, b, c)` lists of INSERT statements. */

@@ -2,6 +2,7 @@ import { getTableName, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { rowsOf } from '../db/database.js';
 import { migrationState, type MigrationState } from '../db/migrations.js';
+import { arrayParam } from '../db/sql.js';
 import * as schema from '../db/schema.js';
 
 /**
@@ -38,7 +39,7 @@ export async function databaseStatus(db: Database): Promise<DatabaseStatus> {
     // A database that is not up to date lacks some tables: count the ones that are there.
     const present = await rowsOf<{ name: string }>(
       orm,
-      sql`select t as name from unnest(${sql.param(TABLES)}::text[]) as t where to_regclass('public.' || t) is not null`,
+      sql`select t as name from unnest(${arrayParam(TABLES, 'text')}) as t where to_regclass('public.' || t) is not null`,
     );
     const names = new Set(present.map((p) => p.name));
     const counted = COUNTED.filter((t) => names.has(getTableName(t)));
