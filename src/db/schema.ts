@@ -1,7 +1,9 @@
 // The one definition of the database. Migrations in drizzle/ are generated from this file by
 // `npm run db:generate` (drizzle-kit) and never edited by hand.
 import { sql } from 'drizzle-orm';
+import type { BuildExtraConfigColumns } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -13,6 +15,8 @@ import {
   jsonb,
   numeric,
   pgTable,
+  type PgColumnBuilderBase,
+  type PgTableExtraConfigValue,
   primaryKey,
   text,
   timestamp,
@@ -27,6 +31,59 @@ const reasonList = sql.raw(SUPPRESSION_REASONS.map((r) => `'${r}'`).join(', '));
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+// What a suppression entry holds, in a client's list and in the agency-wide one alike: a domain
+// or an email (one at least), why, from where, until when, and who added it.
+const entryColumns = () => ({
+  domain: text('domain'),
+  email: text('email'),
+  reason: text('reason').notNull(),
+  source: text('source'),
+  notes: text('notes'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+const entryChecks = (name: string, t: { [K in keyof ReturnType<typeof entryColumns>]: AnyPgColumn }) => [
+  check(`${name}_reason_check`, sql`${t.reason} in (${reasonList})`),
+  check(`${name}_target_check`, sql`${t.domain} is not null or ${t.email} is not null`),
+];
+
+/** A client-scoped table's client_id: the tenant, whose removal removes the row. */
+const clientRef = () =>
+  uuid('client_id')
+    .notNull()
+    .references(() => clients.id, { onDelete: 'cascade' });
+
+// The append-only audit tables (suppression_events, customer_events) share their frame: a row id
+// within the client's rows, no foreign keys (the trail outlives what it audits), what was done
+// (add, update, remove), who did it, from where and when. (The tables' column order in the
+// database is the migrations'; drizzle-kit matches columns by name.)
+const auditColumns = () => ({
+  id: bigserial('id', { mode: 'number' }).notNull(),
+  clientId: uuid('client_id').notNull(),
+  action: text('action').notNull(),
+  actor: text('actor').notNull(),
+  source: text('source').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+});
+type AuditColumns = ReturnType<typeof auditColumns>;
+
+/** An audit table: the shared frame, its own columns, the sources it records and its own constraints. */
+function auditTable<N extends string, C extends Record<string, PgColumnBuilderBase>>(
+  name: N,
+  sources: readonly string[],
+  columns: C,
+  constraints: (t: BuildExtraConfigColumns<N, AuditColumns & C, 'pg'>) => PgTableExtraConfigValue[],
+) {
+  return pgTable(name, { ...auditColumns(), ...columns }, (t) => [
+    primaryKey({ name: `${name}_pkey`, columns: [t.clientId, t.id] }),
+    check(`${name}_action_check`, sql`${t.action} in ('add', 'update', 'remove')`),
+    check(`${name}_source_check`, sql`${t.source} in (${sql.raw(sources.map((v) => `'${v}'`).join(', '))})`),
+    ...constraints(t),
+  ]);
+}
 
 export const clients = pgTable(
   'clients',
@@ -52,9 +109,7 @@ export const clientCustomers = pgTable(
   'client_customers',
   {
     id: uuid('id').notNull().defaultRandom(),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => clients.id, { onDelete: 'cascade' }),
+    clientId: clientRef(),
     companyName: text('company_name').notNull(),
     // The registrable domain of the company (acme.com for www.shop.acme.com), so one company is
     // one customer and signals group by company.
@@ -98,30 +153,19 @@ export const suppressionList = pgTable(
   'suppression_list',
   {
     id: uuid('id').notNull().defaultRandom(),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => clients.id, { onDelete: 'cascade' }),
-    domain: text('domain'),
-    email: text('email'),
+    clientId: clientRef(),
+    ...entryColumns(),
     companyName: text('company_name'),
-    reason: text('reason').notNull(),
-    source: text('source'),
     // The imported customer behind the entry. No foreign key: the link is informational (it says
     // "the next import brings this back"), and the check cost ~6 µs per imported row (BENCHMARKS.md).
     customerId: uuid('customer_id'),
-    notes: text('notes'),
-    expiresAt: timestamp('expires_at', { withTimezone: true }),
-    createdBy: text('created_by'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ name: 'suppression_list_pkey', columns: [t.clientId, t.id] }),
     // These two unique indexes are also the lookup indexes of `check` (client_id, domain = ANY).
     unique('suppression_list_client_domain_key').on(t.clientId, t.domain),
     unique('suppression_list_client_email_key').on(t.clientId, t.email),
-    check('suppression_list_reason_check', sql`${t.reason} in (${reasonList})`),
-    check('suppression_list_target_check', sql`${t.domain} is not null or ${t.email} is not null`),
+    ...entryChecks('suppression_list', t),
   ],
 );
 
@@ -132,48 +176,30 @@ export const agencySuppressionList = pgTable(
   'agency_suppression_list',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    domain: text('domain'),
-    email: text('email'),
-    reason: text('reason').notNull(),
-    source: text('source'),
-    notes: text('notes'),
-    expiresAt: timestamp('expires_at', { withTimezone: true }),
-    createdBy: text('created_by'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...entryColumns(),
   },
   (t) => [
     // Also the lookup indexes of `check` (domain = ANY, email = ANY).
     unique('agency_suppression_list_domain_key').on(t.domain),
     unique('agency_suppression_list_email_key').on(t.email),
-    check('agency_suppression_list_reason_check', sql`${t.reason} in (${reasonList})`),
-    check('agency_suppression_list_target_check', sql`${t.domain} is not null or ${t.email} is not null`),
+    ...entryChecks('agency_suppression_list', t),
   ],
 );
 
-export const suppressionEvents = pgTable(
+// client_id is AGENCY_WIDE_CLIENT_ID for the agency-wide list (agency_suppression_list), which belongs to no one client.
+export const suppressionEvents = auditTable(
   'suppression_events',
+  ['manual', 'import', 'undo'],
   {
-    id: bigserial('id', { mode: 'number' }).notNull(),
-    // No foreign key on purpose: the audit trail is append-only and must outlive what it audits.
-    // AGENCY_WIDE_CLIENT_ID for the agency-wide list (agency_suppression_list), which belongs to no one client.
-    clientId: uuid('client_id').notNull(),
     target: text('target').notNull(),
     kind: text('kind').notNull(),
-    action: text('action').notNull(),
     reasonBefore: text('reason_before'),
     reasonAfter: text('reason_after'),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     notes: text('notes'),
-    actor: text('actor').notNull(),
-    source: text('source').notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ name: 'suppression_events_pkey', columns: [t.clientId, t.id] }),
     index('suppression_events_client_target_idx').on(t.clientId, t.target),
-    check('suppression_events_action_check', sql`${t.action} in ('add', 'update', 'remove')`),
-    check('suppression_events_source_check', sql`${t.source} in ('manual', 'import', 'undo')`),
     check('suppression_events_kind_check', sql`${t.kind} in ('domain', 'email')`),
   ],
 );
@@ -182,9 +208,7 @@ export const importRuns = pgTable(
   'import_runs',
   {
     id: uuid('id').notNull().defaultRandom(),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => clients.id, { onDelete: 'cascade' }),
+    clientId: clientRef(),
     fileName: text('file_name').notNull(),
     sha256: text('sha256').notNull(),
     // SHA-256 (hex) of the normalized header set: the key of the remembered mapping. A hash, so
@@ -235,28 +259,17 @@ export const importRunChanges = pgTable(
 );
 
 // Append-only audit of customer removals and of what undoing an import did to customers.
-export const customerEvents = pgTable(
+export const customerEvents = auditTable(
   'customer_events',
+  ['manual', 'undo'],
   {
-    id: bigserial('id', { mode: 'number' }).notNull(),
-    // No foreign keys: the audit trail outlives the customers it describes.
-    clientId: uuid('client_id').notNull(),
     customerId: uuid('customer_id').notNull(),
     naturalKey: text('natural_key').notNull(),
-    action: text('action').notNull(),
     // The customer's row before the change (null when the change created it).
     before: jsonb('before'),
     importRunId: uuid('import_run_id'),
-    actor: text('actor').notNull(),
-    source: text('source').notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ name: 'customer_events_pkey', columns: [t.clientId, t.id] }),
-    index('customer_events_client_customer_idx').on(t.clientId, t.customerId),
-    check('customer_events_action_check', sql`${t.action} in ('add', 'update', 'remove')`),
-    check('customer_events_source_check', sql`${t.source} in ('manual', 'undo')`),
-  ],
+  (t) => [index('customer_events_client_customer_idx').on(t.clientId, t.customerId)],
 );
 
 // A client's default expiry per reason, given to each new entry of that reason that has none
@@ -264,9 +277,7 @@ export const customerEvents = pgTable(
 export const clientExpiryDefaults = pgTable(
   'client_expiry_defaults',
   {
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => clients.id, { onDelete: 'cascade' }),
+    clientId: clientRef(),
     reason: text('reason').notNull(),
     // As ops wrote it (24m) and as the database adds it (24 months).
     period: text('period').notNull(),

@@ -25,12 +25,12 @@ import { MERGED_CUSTOMERS, mergeRows, upsertCustomers, type CustomerCounts, type
 import { upsertEntries, type EntryCounts } from './import-entries.js';
 import { recordRun, rememberedInputOverrides, rememberedMapping, type RememberedMapping } from './import-memory.js';
 import { proposeMapping } from './import-proposal.js';
-import { RecordReading, type ReadCounts, type UnknownStatus } from './import-reading.js';
+import { RecordReading, type RecordsRead } from './import-reading.js';
 import { stageRows } from './import-staging.js';
 import { diffAndSync, type ImportDiff } from './import-sync.js';
-import type { ImportRequest, ImportSettings, ImportSummary, MappingProposal } from './import-types.js';
+import type { ImportRequest, ImportSettings, ImportSummary, MappingProposal, UnknownStatus } from './import-types.js';
 
-export type { ImportReject, UnknownStatus } from './import-reading.js';
+export type { ImportReject, ReadCounts, UnknownStatus } from './import-types.js';
 export type { RememberedMapping } from './import-memory.js';
 export type { ImportRequest, ImportSettings, ImportSummary, MappingOrigin, MappingProposal } from './import-types.js';
 export { importInteractively, type ImportPrompts, type ImportRunner, type InteractiveImportDeps, type WriteAnswer } from './import-interactive.js';
@@ -74,7 +74,7 @@ interface ImportPlan extends ImportSetup {
 
 /** What the steps of one import counted. */
 interface StepCounts {
-  read: ReadCounts;
+  read: RecordsRead;
   merged: MergeCounts;
   customers: CustomerCounts;
   entries: EntryCounts;
@@ -218,8 +218,8 @@ export class CustomerImportService extends AuditedService {
     plan.checkAbort();
     const read = plan.reading.counts();
     // Unknown status values: nothing is written until each has its meaning.
-    if (read.unknownStatuses.length > 0) {
-      if (!request.collectUnknownStatuses) throw unknownStatusesError(read.unknownStatuses, plan.statusHeader);
+    if (read.unknown_statuses.length > 0) {
+      if (!request.collectUnknownStatuses) throw unknownStatusesError(read.unknown_statuses, plan.statusHeader);
       return { steps: { read, ...NOTHING_WRITTEN }, runId: null };
     }
     const now = this.now();
@@ -264,21 +264,21 @@ function summaryOf(plan: ImportPlan, s: StepCounts): ImportSummary {
     mapping: mappingByName(plan.mapping, plan.head.headers),
     date_format: plan.settings.dateFormat,
     status_map: plan.settings.statusMap,
-    rows_read: s.read.rowsRead,
+    rows_read: s.read.rows_read,
     inserted: s.customers.inserted,
     updated: s.customers.updated,
     unchanged: s.customers.unchanged,
     merged: s.merged.merged,
     rejected: s.read.rejected,
     skipped: s.read.skipped,
-    values_dropped: s.read.valuesDropped,
+    values_dropped: s.read.values_dropped,
     suppressions_added: s.entries.added,
     suppressions_updated: s.entries.updated,
     without_target: s.merged.withoutTarget,
     signals_refreshed: s.signalsRefreshed,
-    first_rejects: s.read.firstRejects,
-    first_dropped: s.read.firstDropped,
-    unknown_statuses: s.read.unknownStatuses,
+    first_rejects: s.read.first_rejects,
+    first_dropped: s.read.first_dropped,
+    unknown_statuses: s.read.unknown_statuses,
     import_run_id: null,
     seconds: secondsSince(plan.started),
     diff: s.diff,

@@ -6,9 +6,8 @@
 import type { ColumnMapping } from '../domain/column-mapping.js';
 import type { StatusClass } from '../domain/values.js';
 import { AosError } from '../errors.js';
-import type { UnknownStatus } from './import-reading.js';
 import type { ImportDiff } from './import-sync.js';
-import type { ImportRequest, ImportSummary, MappingProposal } from './import-types.js';
+import type { ImportRequest, ImportSummary, MappingProposal, UnknownStatus } from './import-types.js';
 
 /** What the person at the terminal is asked, as plain functions (src/prompts/mapping.ts). */
 export interface ImportPrompts {

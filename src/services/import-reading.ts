@@ -8,33 +8,10 @@ import { normalizeCustomerRow, type RowContext, type RowOutcome } from '../domai
 import { isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
 import { statusKey, ValueError } from '../domain/values.js';
 import { AosError } from '../errors.js';
+import type { ImportReject, ReadCounts, UnknownStatus } from './import-types.js';
 
-export interface ImportReject {
-  line: number;
-  fields: string[];
-  /** Why the row was rejected (not imported)… */
-  error?: string;
-  /** …or which of its values were dropped (the row was imported without them). */
-  warning?: string;
-}
-
-export interface UnknownStatus {
-  value: string;
-  rows: number;
-}
-
-/** What reading the records found. */
-export interface ReadCounts {
-  rowsRead: number;
-  /** Report furniture (title lines, blank rows, footers) and rows whose status maps to skip. */
-  skipped: number;
-  rejected: number;
-  /** Optional values that did not parse, dropped from their (imported) rows. */
-  valuesDropped: number;
-  firstRejects: Array<{ line: number; error: string }>;
-  firstDropped: Array<{ line: number; warning: string }>;
-  /** Most frequent first. */
-  unknownStatuses: UnknownStatus[];
+/** What reading the records found: the summary's counts of it, and what the merge needs to know. */
+export interface RecordsRead extends ReadCounts {
   /** Rows with a name but no company domain: only then can one claim a stored customer's key. */
   namedWithoutDomain: boolean;
 }
@@ -65,8 +42,8 @@ export class RecordReading {
   private skipped: number;
   private rejected = 0;
   private valuesDropped = 0;
-  private readonly firstRejects: ReadCounts['firstRejects'] = [];
-  private readonly firstDropped: ReadCounts['firstDropped'] = [];
+  private readonly firstRejects: ReadCounts['first_rejects'] = [];
+  private readonly firstDropped: ReadCounts['first_dropped'] = [];
   private readonly unknownStatuses = new Map<string, UnknownStatus>();
   private namedWithoutDomain = false;
 
@@ -98,15 +75,15 @@ export class RecordReading {
     this.o.checkAbort();
   }
 
-  counts(): ReadCounts {
+  counts(): RecordsRead {
     return {
-      rowsRead: this.rowsRead,
+      rows_read: this.rowsRead,
       skipped: this.skipped,
       rejected: this.rejected,
-      valuesDropped: this.valuesDropped,
-      firstRejects: this.firstRejects,
-      firstDropped: this.firstDropped,
-      unknownStatuses: [...this.unknownStatuses.values()].sort((a, b) => b.rows - a.rows),
+      values_dropped: this.valuesDropped,
+      first_rejects: this.firstRejects,
+      first_dropped: this.firstDropped,
+      unknown_statuses: [...this.unknownStatuses.values()].sort((a, b) => b.rows - a.rows),
       namedWithoutDomain: this.namedWithoutDomain,
     };
   }

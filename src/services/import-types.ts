@@ -3,8 +3,36 @@
 import type { CustomerStatus } from '../db/schema-constants.js';
 import type { ColumnMapping, ImportField, MappingByName } from '../domain/column-mapping.js';
 import type { StatusClass } from '../domain/values.js';
-import type { ImportReject, UnknownStatus } from './import-reading.js';
 import type { ImportDiff } from './import-sync.js';
+
+export interface ImportReject {
+  line: number;
+  fields: string[];
+  /** Why the row was rejected (not imported)… */
+  error?: string;
+  /** …or which of its values were dropped (the row was imported without them). */
+  warning?: string;
+}
+
+export interface UnknownStatus {
+  value: string;
+  rows: number;
+}
+
+/** What reading the file's records found: the summary's part of it. */
+export interface ReadCounts {
+  rows_read: number;
+  rejected: number;
+  /** Report furniture (title lines, blank rows, footers) and rows whose status maps to skip. */
+  skipped: number;
+  /** Optional values that did not parse, dropped from their (imported) rows. */
+  values_dropped: number;
+  /** The first rejected rows and dropped values, for the confirmation. */
+  first_rejects: Array<{ line: number; error: string }>;
+  first_dropped: Array<{ line: number; warning: string }>;
+  /** Status values nobody mapped (only when the request collects them instead of failing), most frequent first. */
+  unknown_statuses: UnknownStatus[];
+}
 
 export type MappingOrigin = 'explicit' | 'remembered' | 'auto' | 'none';
 
@@ -30,7 +58,8 @@ export interface MappingProposal {
   settings: ImportSettings;
 }
 
-export interface ImportSummary {
+/** What an import did; its reading counts (ReadCounts) are documented there. */
+export interface ImportSummary extends ReadCounts {
   client: string;
   file: string;
   dry_run: boolean;
@@ -39,26 +68,15 @@ export interface ImportSummary {
   mapping: MappingByName;
   date_format: string | null;
   status_map: Record<string, StatusClass>;
-  rows_read: number;
   inserted: number;
   updated: number;
   unchanged: number;
   merged: number;
-  rejected: number;
-  /** Report furniture (title lines, blank rows, footers) and rows whose status maps to skip. */
-  skipped: number;
-  /** Optional values that did not parse, dropped from their (imported) rows. */
-  values_dropped: number;
   suppressions_added: number;
   suppressions_updated: number;
   /** Customers with neither domain nor email: nothing to suppress them by. */
   without_target: number;
   signals_refreshed: number;
-  /** The first rejected rows and dropped values, for the confirmation. */
-  first_rejects: Array<{ line: number; error: string }>;
-  first_dropped: Array<{ line: number; warning: string }>;
-  /** Status values nobody mapped (only when the request collects them instead of failing). */
-  unknown_statuses: UnknownStatus[];
   import_run_id: string | null;
   seconds: number;
   /** Against what was stored: new, changed (which fields), unchanged, and with sync the churned. */
