@@ -4,6 +4,9 @@ import type { OpenDatabaseOptions } from '../db/open.js';
 import { AosError } from '../errors.js';
 import { Output } from './output.js';
 
+/** src/db/open.ts, or the part of it the CLI opens a database with (each program loads it its way). */
+export type DatabaseModule = Pick<typeof import('../db/open.js'), 'openDatabase' | 'defaultDataDir'>;
+
 export interface GlobalOptions {
   databaseUrl?: string | undefined;
   wait?: string | undefined;
@@ -33,6 +36,7 @@ export class CliContext {
     private readonly globals: GlobalOptions,
     output: Output,
     signal: AbortSignal,
+    private readonly databaseModule: () => Promise<DatabaseModule>,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.output = output;
@@ -54,7 +58,7 @@ export class CliContext {
 
   async database(migrations: OpenDatabaseOptions['migrations'] = 'require'): Promise<Database> {
     if (this.db) return this.db;
-    const { openDatabase, defaultDataDir } = await import('../db/open.js');
+    const { openDatabase, defaultDataDir } = await this.databaseModule();
     this.db = await openDatabase({
       url: this.globals.databaseUrl || this.env.DATABASE_URL || undefined,
       // The environment the CLI was given, not the library's process.env.

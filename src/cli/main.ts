@@ -5,6 +5,8 @@ import { driverError, isDatabaseFailure } from '../db/errors.js';
 import { AosError } from '../errors.js';
 import { CLI_SPELLING } from './flags.js';
 import { CliContext, type ContextProvider, type GlobalOptions, type Outcome } from './context.js';
+import { commandWord } from './command-word.js';
+import type { Program } from './program.js';
 import { colorWanted, Output } from './output.js';
 
 export type { ContextProvider } from './context.js';
@@ -24,53 +26,7 @@ function describeOption(option: Option): string {
   return extra.length > 0 ? `${option.description} (${extra.join(', ')})`.trim() : option.description;
 }
 
-type Registrar = (program: Command<[], Record<string, unknown>>, ctx: ContextProvider) => void;
-
-// Each command's module is loaded only when that command runs: `aos check` is called once per lead
-// from shell scripts, and compiling every other command's module cost each of its starts.
-const db = () => import('./commands/db.js').then((m) => m.registerDbCommands);
-const clients = () => import('./commands/clients.js').then((m) => m.registerClientsCommands);
-const suppress = () => import('./commands/suppress.js').then((m) => m.registerSuppressCommands);
-const suppressWho = () => import('./commands/suppress-who.js').then((m) => m.registerSuppressWhoCommand);
-const expiry = () => import('./commands/expiry.js').then((m) => m.registerExpiryCommands);
-const check = () => import('./commands/check.js').then((m) => m.registerCheckCommand);
-const importFile = () => import('./commands/import.js').then((m) => m.registerImportCommand);
-const imports = () => import('./commands/imports.js').then((m) => m.registerImportsCommands);
-const customers = () => import('./commands/customers.js').then((m) => m.registerCustomersCommands);
-const signals = () => import('./commands/signals.js').then((m) => m.registerSignalsCommands);
-
-/** Every command, in the order of the help page; a group's subcommands may come from several modules. */
-const ALL_COMMANDS = [db, clients, suppress, suppressWho, expiry, check, importFile, imports, customers, signals];
-const COMMAND_MODULES: Record<string, Array<() => Promise<Registrar>>> = {
-  db: [db],
-  clients: [clients, expiry],
-  suppress: [suppress, suppressWho, expiry],
-  check: [check],
-  import: [importFile],
-  imports: [imports],
-  customers: [customers],
-  signals: [signals],
-};
-
-/** Global options that take a value: the word after one is not the command. */
-const GLOBAL_WITH_VALUE = new Set(['--database-url', '--wait', '--actor']);
-
-/**
- * The command word of the arguments (`--wait 3 check x.com` → check), or undefined. Undefined too
- * when -h/--help comes before it: `aos --help check` prints the program's help, which lists every command.
- */
-export function commandWord(args: readonly string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--') return args[i + 1];
-    if (arg === '-h' || arg === '--help') return undefined;
-    if (GLOBAL_WITH_VALUE.has(arg)) i++;
-    else if (!arg.startsWith('-')) return arg;
-  }
-  return undefined;
-}
-
-export async function buildProgram(getContext: ContextProvider, args: readonly string[] = []) {
+export async function buildProgram(getContext: ContextProvider, commands: Program, args: readonly string[] = []) {
   const program = new Command('aos')
     .description('Agency OS customer & suppression CLI: import customers, manage suppressions, check targets, rebuild buyer signals.')
     .version(VERSION, '-V, --version')
@@ -100,7 +56,7 @@ Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 
 
   const word = commandWord(args);
   // No command word or an unknown one (aos --help, a typo) needs them all: the list, the did-you-mean.
-  const wanted = (word !== undefined && Object.hasOwn(COMMAND_MODULES, word) && COMMAND_MODULES[word]) || ALL_COMMANDS;
+  const wanted = (word !== undefined && Object.hasOwn(commands.byWord, word) && commands.byWord[word]) || commands.commands;
   for (const register of await Promise.all(wanted.map((load) => load()))) register(program, getContext);
   return program;
 }
@@ -212,7 +168,11 @@ function watchProcess(fail: (e: unknown) => void, usesServer: () => boolean): vo
   process.on('unhandledRejection', lastResort);
 }
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/**
+ * Runs a program (src/cli/programs/: every command, or `check` alone in its own fast-starting
+ * bundle) on the process's arguments.
+ */
+export async function run(argv: string[], program: Program, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const debug = env.AOS_DEBUG === '1';
   let output = new Output({ quiet: false, color: colorWanted(!argv.includes('--no-color'), env) });
   const abort = new AbortController();
@@ -227,17 +187,17 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
 
   const getContext: ContextProvider = () => {
     if (!context) {
-      const globals = program.opts() as GlobalOptions;
+      const globals = commander.opts() as GlobalOptions;
       output = new Output({ quiet: Boolean(globals.quiet), color: colorWanted(globals.color, env) });
-      context = new CliContext(globals, output, abort.signal, env);
+      context = new CliContext(globals, output, abort.signal, program.databaseModule, env);
     }
     return context;
   };
-  const program = await buildProgram(getContext, argv.slice(2));
-  configureErrors(program as never, () => output);
+  const commander = await buildProgram(getContext, program, argv.slice(2));
+  configureErrors(commander as never, () => output);
 
   try {
-    await program.parseAsync(argv);
+    await commander.parseAsync(argv);
     process.exitCode = OUTCOME_EXIT_CODES[context?.outcome ?? 'ok'];
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -2,6 +2,8 @@
 import { accessSync, constants as fsConstants, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
 import { AosError } from '../errors.js';
 import { driverError, isDatabaseFailure, isUnreachable } from './errors.js';
 import type { Database, Orm, Queryable, Row } from './database.js';
@@ -115,12 +117,12 @@ function wrapQueryable(run: (text: string, params: readonly unknown[]) => Promis
  * says BEGIN and ROLLBACK.
  */
 async function rehearsePostgres<T>(
-  sql: import('postgres').Sql,
-  ormOver: (client: import('postgres').Sql) => Orm,
+  sql: postgres.Sql,
+  ormOver: (client: postgres.Sql) => Orm,
   fn: (tx: Orm) => Promise<T>,
   errors: { location: string; failed: (e: unknown) => unknown },
 ): Promise<T> {
-  let connection: import('postgres').ReservedSql | undefined;
+  let connection: postgres.ReservedSql | undefined;
   let bodyFailed = false;
   try {
     connection = await sql.reserve();
@@ -143,7 +145,6 @@ async function rehearsePostgres<T>(
 }
 
 async function openPostgres(url: string): Promise<WithRaw> {
-  const { default: postgres } = await import('postgres');
   const location = redactUrl(url);
   let sql: ReturnType<typeof postgres>;
   try {
@@ -157,7 +158,6 @@ async function openPostgres(url: string): Promise<WithRaw> {
     throw new AosError('usage', `invalid database URL ${location}: ${(e as Error).message}`, 'expected postgres://user:password@host:5432/dbname');
   }
   const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location);
-  const { drizzle } = await import('drizzle-orm/postgres-js');
   const orm = drizzle(sql) as unknown as Orm;
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
   const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e) : e);
@@ -492,11 +492,11 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
       throw e;
     }
   };
-  const { drizzle } = await import('drizzle-orm/pglite');
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   // Drizzle hands its transaction callback to the client's transaction(): one drizzle commits, the
   // other (for transactions that end in ROLLBACK) rolls back.
   const ormOf = (rollback: boolean) =>
-    drizzle({ client: { ...guarded(undefined), transaction: <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>) => transactionOf(fn, rollback) } as unknown as PGliteInstance }) as unknown as Orm;
+    drizzlePglite({ client: { ...guarded(undefined), transaction: <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>) => transactionOf(fn, rollback) } as unknown as PGliteInstance }) as unknown as Orm;
   const orm = ormOf(false);
   const rehearsalOrm = ormOf(true);
   // Statements fail as AosErrors (failed() above) that drizzle wraps: unwrap them; the caller's own errors pass.
@@ -542,9 +542,8 @@ export async function runMigrations(db: Database): Promise<void> {
   const raw = (db as Partial<WithRaw>)[RAW];
   try {
     if (db.kind === 'postgres') {
-      const { drizzle } = await import('drizzle-orm/postgres-js');
       const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-      const sql = raw as import('postgres').Sql;
+      const sql = raw as postgres.Sql;
       await sql`select pg_advisory_lock(hashtext('aos:migrate'))`;
       try {
         await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
@@ -552,9 +551,9 @@ export async function runMigrations(db: Database): Promise<void> {
         await sql`select pg_advisory_unlock(hashtext('aos:migrate'))`;
       }
     } else {
-      const { drizzle } = await import('drizzle-orm/pglite');
+      const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
       const { migrate } = await import('drizzle-orm/pglite/migrator');
-      await migrate(drizzle({ client: raw as import('@electric-sql/pglite').PGlite }), { migrationsFolder: MIGRATIONS_FOLDER });
+      await migrate(drizzlePglite({ client: raw as import('@electric-sql/pglite').PGlite }), { migrationsFolder: MIGRATIONS_FOLDER });
     }
   } catch (e) {
     throw databaseError(db.location, e);

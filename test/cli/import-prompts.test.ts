@@ -7,31 +7,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAos } from '../helpers/cli.js';
 import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
+import { moduleTrace } from '../helpers/module-trace.js';
 import { runOnPty } from '../helpers/pty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-import-prompts-'));
-const REGISTER = join(dir, 'register.mjs');
-writeFileSync(join(dir, 'hooks.mjs'), `
-import { appendFileSync } from 'node:fs';
-let file;
-export function initialize(data) { file = data.file; }
-export async function load(url, context, next) {
-  appendFileSync(file, url + '\\n');
-  return next(url, context);
-}
-`);
-writeFileSync(REGISTER, `
-import { register } from 'node:module';
-register(new URL('./hooks.mjs', import.meta.url), { data: { file: process.env.AOS_TRACE_FILE } });
-`);
 
 /** The files a run loaded that hold the prompt library. */
-function promptLibraryLoaded(trace: string): string[] {
-  const files = readFileSync(trace, 'utf8').split('\n').filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url));
+function promptLibraryLoaded(files: readonly string[]): string[] {
   return files.filter((f) => f.includes('/@inquirer/') || /\bfunction createPrompt\(/.test(readFileSync(f, 'utf8')));
 }
 
@@ -40,11 +25,9 @@ const engine = enginesUnderTest().includes('postgres') ? 'postgres' : 'embedded'
 describe(`import loads prompts only for a person at a terminal [${engine}]`, () => {
   let fresh: CliDatabase;
   const csv = join(dir, 'customers.csv');
-  let runs = 0;
   const traced = () => {
-    const file = join(dir, `trace-${++runs}.txt`);
-    writeFileSync(file, '');
-    return { file, env: { ...fresh.env, NODE_OPTIONS: `--import=${REGISTER}`, AOS_TRACE_FILE: file } };
+    const trace = moduleTrace();
+    return { loaded: trace.loaded, env: { ...fresh.env, ...trace.env } };
   };
 
   beforeAll(async () => {
@@ -65,8 +48,8 @@ describe(`import loads prompts only for a person at a terminal [${engine}]`, () 
     const r = await runAos(['import', csv, '--client', 'acme', ...flags], { env: trace.env, timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(flags.includes('--json') ? /"rows_read":2/ : /rows read\s+2/);
-    expect(readFileSync(trace.file, 'utf8')).toMatch(/bundle-customer-import-service-/); // the trace saw the import
-    expect(promptLibraryLoaded(trace.file)).toEqual([]);
+    expect(trace.loaded().join('\n')).toMatch(/bundle-customer-import-service-/); // the trace saw the import
+    expect(promptLibraryLoaded(trace.loaded())).toEqual([]);
   }, 60_000);
 
   it('an interactive import on a terminal does load it (the control)', async () => {
@@ -76,6 +59,6 @@ describe(`import loads prompts only for a person at a terminal [${engine}]`, () 
     session.type('\u0003'); // Ctrl-C at the prompt: cancelled, nothing written
     const { code, output } = await session.done();
     expect(code, output).toBe(130);
-    expect(promptLibraryLoaded(trace.file).length).toBeGreaterThan(0);
+    expect(promptLibraryLoaded(trace.loaded()).length).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -1,0 +1,69 @@
+// `aos check` runs as its own program (src/cli/programs/check-only.ts, dist/cli/check.bundle.js):
+// bin/aos.js starts it by the command word. Checked on the shipped binary: the check loads its
+// own bundle and nothing of the full program's, the other commands nothing of its, and the
+// command is the same in both (its help text). The file count is the cold-start budget
+// BENCHMARKS.md measured: each file is resolved, read and compiled on every start.
+import { spawnSync } from 'node:child_process';
+import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAos } from '../helpers/cli.js';
+import { addClients, enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
+import { moduleTrace } from '../helpers/module-trace.js';
+
+const DIST_CLI = fileURLToPath(new URL('../../dist/cli/', import.meta.url));
+const engine = enginesUnderTest().includes('postgres') ? 'postgres' : 'embedded';
+/** The files of dist/cli a single check on the server loads (13 when this was written). */
+const SERVER_CHECK_FILE_BUDGET = 16;
+
+const cliFiles = (files: readonly string[]) => files.filter((f) => dirname(f) + '/' === DIST_CLI).map((f) => basename(f));
+
+describe(`aos check is its own program [${engine}]`, () => {
+  let fresh: CliDatabase;
+  const traced = async (args: string[]) => {
+    const trace = moduleTrace();
+    const r = await runAos(args, { env: { ...fresh.env, ...trace.env }, timeoutMs: 60_000 });
+    return { ...r, files: cliFiles(trace.loaded()) };
+  };
+
+  beforeAll(async () => {
+    fresh = await freshCliDatabase(engine, (db) => addClients(db, ['acme']));
+  }, 120_000);
+  afterAll(() => fresh.dispose());
+
+  it.each([
+    ['a single check', ['check', 'x.com', '--client', 'acme']],
+    ['after global options', ['--wait', '2', '-q', 'check', 'x.com', '--client', 'acme']],
+    ['a check of a list on stdin', ['check', '-', '--client', 'acme']],
+  ])('%s loads the check program alone', async (_name, args) => {
+    const r = await traced(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.files).toContain('check.bundle.js');
+    expect(r.files.filter((f) => !/^(check\.bundle\.js|check-.+\.js|command-word\.js|target-rows-worker\.bundle\.js)$/.test(f))).toEqual([]);
+  }, 60_000);
+
+  it.runIf(engine === 'postgres')('a single check on the server stays within its file budget', async () => {
+    const r = await traced(['check', 'sarah@x.com', '--client', 'acme']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.files.length, r.files.join('\n')).toBeLessThanOrEqual(SERVER_CHECK_FILE_BUDGET);
+  }, 60_000);
+
+  it('other commands, and help before the command word, load the full program and nothing of the check one', async () => {
+    for (const args of [['clients', 'list'], ['--help', 'check']]) {
+      const r = await traced(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.files).toContain('aos.bundle.js');
+      expect(r.files.filter((f) => f.startsWith('check'))).toEqual([]);
+    }
+  }, 60_000);
+
+  it('the check command is the same in both programs (its help)', async () => {
+    const own = await runAos(['check', '--help']);
+    const script = `const { run } = await import(${JSON.stringify(`${DIST_CLI}aos.bundle.js`)}); await run(['node', 'aos', 'check', '--help']);`;
+    const full = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(own.code).toBe(0);
+    expect(full.status).toBe(0);
+    expect(own.stdout).toContain('--client');
+    expect(own.stdout).toBe(full.stdout);
+  }, 60_000);
+});
