@@ -306,6 +306,11 @@ export const platformBuyerSignals = pgTable('platform_buyer_signals', {
   totalValue: numeric('total_value', { precision: 12, scale: 2 }),
   avgDealValue: numeric('avg_deal_value', { precision: 12, scale: 2 }),
   servicesBought: text('services_bought').array(),
+  // Aligned with services_bought: how many of the domain's clients each service came from. A
+  // service is shown only when at least k clients bought it there (SPEC §8 anonymity): a service
+  // that one agency alone sells would otherwise mark every domain it reaches as that agency's.
+  // Empty on rows refreshed before it existed, which then show no services until a refresh.
+  serviceClients: integer('service_clients').array().notNull().default(sql`'{}'::integer[]`),
   buyerScore: integer('buyer_score').default(50),
   firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).defaultNow(),
   lastConvertedAt: timestamp('last_converted_at', { withTimezone: true }),

@@ -90,7 +90,11 @@ function signalColumns(minClients: number) {
     employee_count_range: fromK<string>(p.employeeCountRange),
     total_value: fromK<string>(sql`${p.totalValue}::text`),
     avg_deal_value: fromK<string>(sql`${p.avgDealValue}::text`),
-    services_bought: fromK<string[]>(p.servicesBought),
+    // Only the services at least k of the domain's clients bought: a service one agency alone
+    // sells would otherwise mark the domains it reaches as that agency's customers.
+    services_bought: fromK<string[]>(
+      sql`array(select u.service from unnest(${p.servicesBought}, ${p.serviceClients}) as u(service, clients) where u.clients >= ${minClients} order by u.service)`,
+    ),
     first_seen_at: fromK<string>(p.firstSeenAt),
     last_converted_at: fromK<string>(p.lastConvertedAt),
   };

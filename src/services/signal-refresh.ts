@@ -36,7 +36,7 @@ const cc = (column: AnyPgColumn) => aliased('cc', column);
 // Partners and competitors (from an import's status value mapping) are suppressed but bought nothing.
 const BUYER_STATUSES = sql.raw(`'active', 'churned'`);
 // The columns a refresh computes and compares; the fresh rows name theirs after them.
-const CHANGING = [p.companyName, p.industry, p.employeeCountRange, p.timesBought, p.totalValue, p.avgDealValue, p.servicesBought, p.buyerScore, p.firstSeenAt, p.lastConvertedAt];
+const CHANGING = [p.companyName, p.industry, p.employeeCountRange, p.timesBought, p.totalValue, p.avgDealValue, p.servicesBought, p.serviceClients, p.buyerScore, p.firstSeenAt, p.lastConvertedAt];
 // updated_at too is a month: the signals one import refreshes would otherwise share an instant.
 const MONTH_NOW = sql.raw(`date_trunc('month', now(), 'UTC')`);
 
@@ -46,7 +46,8 @@ const MONTH_NOW = sql.raw(`date_trunc('month', now(), 'UTC')`);
 // domains with one customer; only shared domains pay for mode() (the most frequent value, the
 // first in sort order on a tie) in a second pass over their few rows. Services: the customer's
 // own, else its client's (both kept sorted and distinct); names never hold a comma
-// (src/domain/values.ts), so a group's services travel as one string.
+// (src/domain/values.ts), so a group's services travel as one string. A service listed k times
+// in a group came from k clients (one customer per client and domain): service_clients.
 function groupedByDomain(scoped: InScope): SQL {
   const services = sql`array_to_string(coalesce(nullif(${cc(t.services)}, '{}'::text[]), ${aliased('cl', clients.services)}, '{}'::text[]), ',')`;
   return sql`g as materialized (
@@ -79,12 +80,14 @@ function freshSignals(): SQL {
              round(total_value / nullif(deals, 0), 2) as ${bare(p.avgDealValue)},
              company_name as ${bare(p.companyName)}, industry as ${bare(p.industry)}, employee_count_range as ${bare(p.employeeCountRange)},
              coalesce(string_to_array(nullif(services, ''), ','), '{}'::text[]) as ${bare(p.servicesBought)},
+             array_fill(1, array[coalesce(cardinality(string_to_array(nullif(services, ''), ',')), 0)]) as ${bare(p.serviceClients)},
              first_seen_at as ${bare(p.firstSeenAt)}, last_converted_at as ${bare(p.lastConvertedAt)}
         from g where n = 1
       union all
       select g.domain, g.n, g.total_value, round(g.total_value / nullif(g.deals, 0), 2),
              sh.company_name, sh.industry, sh.employee_count_range,
-             array(select distinct x from unnest(string_to_array(g.services, ',')) as x where x <> '' order by 1),
+             array(select x from unnest(string_to_array(g.services, ',')) as x where x <> '' group by x order by x),
+             array(select count(*)::int from unnest(string_to_array(g.services, ',')) as x where x <> '' group by x order by x),
              g.first_seen_at, g.last_converted_at
         from g join shared sh on sh.domain = g.domain where g.n > 1),
     s as (

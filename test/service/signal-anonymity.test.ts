@@ -1,6 +1,7 @@
 // SPEC §8 "Anonymity": nobody can tell from the signals which client a domain came from, nor group
-// domains by client: timestamps are months, and a domain fewer than k clients have shows only its
-// domain, times bought, score and boost. The boost never depends on k.
+// domains by client: timestamps are months, a domain fewer than k clients have shows only its
+// domain, times bought, score and boost, and a domain k clients have shows only the services k of
+// them bought. The boost never depends on k.
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
@@ -23,25 +24,29 @@ describeEachDatabase('signal anonymity', ({ db }) => {
     await clients.add({ slug: 'rare', services: ['tiktok-ads'] });
     await clients.add({ slug: 'b', services: ['seo'] });
     await clients.add({ slug: 'c', services: ['ppc'] });
-    // only-rare-1/2.com: one client; pair.com: two; everyone.com: three.
-    await importCsv('rare', `Company,Website,Industry,Deal Size,Customer Since,Employees
-Secret One,only-rare-1.com,Falconry,12345.67,2024-03-17,11-50
-Secret Two,only-rare-2.com,Taxidermy,7654.32,2023-07-09,1-10
-Pair Co,pair.com,Retail,900,2022-02-02,
-Everyone,everyone.com,Retail,6000,2021-01-15,
+    // only-rare-1/2.com: one client; pair.com: two; everyone.com and common.com: three (each
+    // customer of common.com bought seo, and from the rare client also tiktok-ads).
+    await importCsv('rare', `Company,Website,Industry,Deal Size,Customer Since,Employees,Services
+Secret One,only-rare-1.com,Falconry,12345.67,2024-03-17,11-50,
+Secret Two,only-rare-2.com,Taxidermy,7654.32,2023-07-09,1-10,
+Pair Co,pair.com,Retail,900,2022-02-02,,
+Everyone,everyone.com,Retail,6000,2021-01-15,,
+Common,common.com,Retail,100,2021-01-15,,SEO; TikTok Ads
 `);
-    await importCsv('b', `Company,Website,Deal Size,Customer Since
-Pair Co,pair.com,1100,2022-05-05
-Everyone,everyone.com,6000,2021-06-30
+    await importCsv('b', `Company,Website,Deal Size,Customer Since,Services
+Pair Co,pair.com,1100,2022-05-05,
+Everyone,everyone.com,6000,2021-06-30,
+Common,common.com,100,2021-06-30,seo
 `);
-    await importCsv('c', `Company,Website,Deal Size
-Everyone,everyone.com,6000
+    await importCsv('c', `Company,Website,Deal Size,Services
+Everyone,everyone.com,6000,
+Common,common.com,100,SEO
 `);
   });
 
   it('stores every signal timestamp as a month', async () => {
     const rows = await db().query<{ first_seen_at: unknown; last_converted_at: unknown; updated_at: unknown }>('select first_seen_at, last_converted_at, updated_at from platform_buyer_signals');
-    expect(rows.length).toBe(4);
+    expect(rows.length).toBe(5);
     for (const r of rows) {
       for (const v of [r.first_seen_at, r.updated_at]) expect(isMonthStart(new Date(v as string).toISOString())).toBe(true);
       expect(r.last_converted_at === null || isMonthStart(new Date(r.last_converted_at as string).toISOString())).toBe(true);
@@ -63,9 +68,20 @@ Everyone,everyone.com,6000
   it("a rare service of a client is never shown for a domain fewer than k clients have (no fallback leak)", async () => {
     const [solo] = await signals().show(['only-rare-1.com']);
     expect(JSON.stringify(solo)).not.toContain('tiktok');
-    // At k the union of services (with the clients' services for customers without their own) is shown.
-    const [everyone] = await signals().show(['everyone.com']);
-    expect(everyone).toMatchObject({ services_bought: ['ppc', 'seo', 'tiktok-ads'] });
+  });
+
+  it('at k, a domain shows only the services at least k of its clients bought: one agency alone never marks its customers', async () => {
+    // everyone.com: each of its three clients' own services (tiktok-ads, seo, ppc), one client each.
+    const [everyone, common] = await signals().show(['everyone.com', 'common.com']);
+    expect(everyone).toMatchObject({ times_bought: 3, services_bought: [] });
+    expect(common).toMatchObject({ times_bought: 3, services_bought: ['seo'] });
+    expect(JSON.stringify(await signals().top(100))).not.toContain('tiktok');
+    // k = 1 (no anonymity asked) shows the whole union, with the clients' services for customers without their own.
+    const [everyone1, common1] = await signals(1).show(['everyone.com', 'common.com']);
+    expect(everyone1).toMatchObject({ services_bought: ['ppc', 'seo', 'tiktok-ads'] });
+    expect(common1).toMatchObject({ services_bought: ['seo', 'tiktok-ads'] });
+    // The score counts every service (SPEC §8: +10 from two), so it does not depend on k either.
+    expect(everyone1).toMatchObject({ buyer_score: (everyone as { buyer_score: number }).buyer_score });
   });
 
   it('k is configurable: minClients 2 shows the two-client domain, 4 hides the three-client one', async () => {
@@ -79,7 +95,7 @@ Everyone,everyone.com,6000
   });
 
   it('the score and boost a scorer gets are the same whatever k', async () => {
-    const domains = ['only-rare-1.com', 'only-rare-2.com', 'pair.com', 'everyone.com'];
+    const domains = ['only-rare-1.com', 'only-rare-2.com', 'pair.com', 'everyone.com', 'common.com'];
     const at = async (k: number) => ({
       boosts: await Promise.all(domains.map((d) => signals(k).getScoreBoost(d))),
       scores: [...(await signals(k).scores(domains)).entries()].sort(),

@@ -1,0 +1,1 @@
+ALTER TABLE "platform_buyer_signals" ADD COLUMN "service_clients" integer[] DEFAULT '{}'::integer[] NOT NULL;
