@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { AosError } from '../errors.js';
 import type { CheckOutcome } from '../services/suppression-service.js';
 import type { Outcome } from './context.js';
-import { openInput, refuseOverwritingInput, type InputSource } from './inputs.js';
+import { openInput, refuseOutputOnStdout, refuseOverwritingInput, type InputSource } from './inputs.js';
 import type { Output } from './output.js';
 
 export interface CheckFlags {
@@ -34,6 +34,7 @@ export function leadsInput(targets: readonly string[], opts: CheckFlags, out: Ou
   // Writing the leads file while reading it would destroy it (and the shell has already
   // truncated it for `> leads.csv`): refused before anything is opened for writing.
   if (opts.rejected) refuseOverwritingInput(opts.rejected, '--rejected', input);
+  if (opts.rejected) refuseOutputOnStdout(opts.rejected, '--rejected');
   refuseOverwritingInput(1, 'stdout', input);
   if (opts.explain) throw new AosError('usage', '--explain works on targets given as arguments', 'check the file first, then explain the targets you want to understand');
   return input;

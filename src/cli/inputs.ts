@@ -66,6 +66,27 @@ export function refuseOverwritingInput(output: string | number, flag: string, in
   }
 }
 
+/**
+ * Refuses an output path that is where stdout already goes (`/dev/stdout`, `/dev/fd/1`, the file
+ * or pipe stdout was redirected to): with `check --filter`, the rejected rows would be mixed into
+ * the allowed ones, and whatever reads stdout as "safe to email" would get the suppressed leads.
+ */
+export function refuseOutputOnStdout(output: string, flag: string): void {
+  let out: Stats;
+  let stdout: Stats;
+  try {
+    out = statSync(output);
+    stdout = fstatSync(1);
+    const discard = statSync('/dev/null');
+    if (out.dev === discard.dev && out.ino === discard.ino) return; // nothing is mixed in /dev/null
+  } catch {
+    return; // an output that does not exist yet is no stream of this process
+  }
+  if (out.dev === stdout.dev && out.ino === stdout.ino && (out.isFile() || out.isFIFO() || out.isSocket() || out.isCharacterDevice())) {
+    throw new AosError('usage', `${flag} ${output} is where stdout goes: the rejected rows would be mixed into the allowed ones`, `write ${flag} to a file of its own, e.g. ${flag} blocked.csv`);
+  }
+}
+
 /** Whether two paths name one file, also through another spelling, a link or a hard link. */
 function sameFile(a: string, b: string): boolean {
   try {

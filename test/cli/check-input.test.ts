@@ -238,6 +238,33 @@ for (const engine of cliEnginesUnderTest()) describe(`aos check: fail closed on 
       }
       expect(readFileSync(file, 'utf8')).toBe(content);
     });
+    it('--rejected that is where stdout goes is refused: the suppressed rows would pass as allowed ones', async () => {
+      const file = fileWith('Email\nfoo@bar.com\nsarah@buildright.com.au\n');
+      for (const rejected of ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']) {
+        const r = await aos(['check', '--file', file, '--client', 'demo', '--filter', '--rejected', rejected]);
+        expect([r.code, r.stdout], rejected).toEqual([2, '']);
+        expect(r.stderr).toMatch(/^aos: error: --rejected .* is where stdout goes/);
+      }
+      // stdout redirected to a file, and --rejected naming that file.
+      const out = join(dir, `stdout-${n}.csv`);
+      const fd = openSync(out, 'w');
+      try {
+        const r = await aosRaw(['check', '--file', file, '--client', 'demo', '--filter', '--rejected', out], undefined, fd);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('is where stdout goes');
+      } finally {
+        closeSync(fd);
+      }
+      expect(readFileSync(out, 'utf8')).toBe('');
+      // Discarding both is no mixing.
+      const discard = openSync('/dev/null', 'w');
+      try {
+        const r = await aosRaw(['check', '--file', file, '--client', 'demo', '--filter', '--rejected', '/dev/null'], undefined, discard);
+        expect(r.code).toBe(0);
+      } finally {
+        closeSync(discard);
+      }
+    });
   });
 
   describe(`the worker path (files of ${WORKER_MIN_BYTES / 1024 / 1024} MB or more) answers as stdin does`, () => {
