@@ -93,6 +93,8 @@ export interface CsvStream {
    * line), as bytes; `--filter` writes it first.
    */
   preamble: Buffer;
+  /** Excel's `sep=` first line as it came (`sep=;` and its line break), else null. */
+  sepLine: string | null;
 }
 
 /** Records in batches: one await per batch, not per record, on paths that see millions. */
@@ -184,7 +186,7 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   };
   const parser = locatedRecordParser(parseOptionsFor(delimiter, text, options.maxRecordSize), directive ? 1 : 0, fed && rawUpTo);
   const source: ParserSource = { head: text, ended: sniffed.ended, rest: iterator, fed };
-  return { delimiter, reader: new CsvReader(recordBatches(parser, source)), preamble: original?.preamble ?? Buffer.alloc(0) };
+  return { delimiter, reader: new CsvReader(recordBatches(parser, source)), preamble: original?.preamble ?? Buffer.alloc(0), sepLine: directive?.line ?? null };
 }
 
 /** The first SNIFF_CHARS (or all) of the text, read ahead for sniffing; ended: nothing is left. */

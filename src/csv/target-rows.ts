@@ -112,6 +112,10 @@ export interface LeadRows {
   delimiter: string;
   /** With keepRaw: the bytes before the first record that are no record (BOM, `sep=` line). */
   preamble: Buffer;
+  /** The input began with a byte-order mark. */
+  bom: boolean;
+  /** Excel's `sep=` first line as it came, else null. */
+  sepLine: string | null;
   /** The leads in batches; blank rows (no content at all) are no leads and left out. */
   rows: AsyncGenerator<LeadRow[]>;
 }
@@ -168,5 +172,5 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
       await csv.reader.close();
     }
   }
-  return { layout, header, delimiter: csv.delimiter, preamble: csv.preamble, rows: rows() };
+  return { layout, header, delimiter: csv.delimiter, preamble: csv.preamble, bom: decoded.bom.length > 0, sepLine: csv.sepLine, rows: rows() };
 }

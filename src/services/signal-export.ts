@@ -15,18 +15,22 @@ export interface BoostLeadsOptions {
   name: string;
   /** The column that holds the targets (default: read as `check` reads a lead). */
   column?: string | undefined;
-  /** Start the output with a UTF-8 BOM. */
+  /** Start the output with a UTF-8 BOM (it does anyway when the input had one). */
   bom: boolean;
 }
 
 /**
- * The leads CSV on `out` as it came (same delimiter), buyer_score and buyer_boost appended. A
+ * The leads CSV on `out` as it came (same delimiter, its BOM and Excel's `sep=` line kept, so a
+ * spreadsheet opens the scored file as it opened the leads), buyer_score and buyer_boost appended. A
  * lead scores as `check` reads it (SPEC §8): by its first target (emails first) that has a signal;
  * an invalid row scores nothing. Returns the number of leads written.
  */
 export async function boostLeadsCsv(signals: BuyerSignalService, input: AsyncIterable<Buffer | string>, out: NodeJS.WritableStream, options: BoostLeadsOptions): Promise<number> {
   const source = await readLeadRows(input, { name: options.name, column: options.column });
-  const csv = await peopleCsv(out, { delimiter: source.delimiter, bom: options.bom });
+  const bom = options.bom || source.bom;
+  // The sep= line goes between the BOM and the header, so both are written here, before the rows.
+  if (source.sepLine !== null) out.write(`${bom ? '\ufeff' : ''}${source.sepLine}`);
+  const csv = await peopleCsv(out, { delimiter: source.delimiter, bom: bom && source.sepLine === null });
   if (source.header) csv.write([...source.header.fields, 'buyer_score', 'buyer_boost']);
   let written = 0;
   let batch: Array<{ fields: string[]; domains: string[] }> = [];

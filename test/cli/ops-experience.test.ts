@@ -135,6 +135,16 @@ describe(`ops experience [${engine}]`, () => {
     expect(r.stdout).toBe('Name,Email,Website,buyer_score,buyer_boost\nAnn,ann@gmail.com,https://www.acme.com/,60,9\nBob,bob@nobody.io,,,0\n');
     expect((await aos(['signals', 'boost', '--file', 'boost.csv', '--bom'])).stdout).toBe(`${BOM}${r.stdout}`);
   });
+
+  it("signals boost keeps an Excel file's BOM and sep= line, so the scored file opens as the leads did", async () => {
+    writeFileSync(join(dir, 'excel.csv'), `${BOM}sep=;\r\nName;Email\r\nAnn;ann@acme.com\r\n`);
+    const r = await aos(['signals', 'boost', '--file', 'excel.csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${BOM}sep=;\r\nName;Email;buyer_score;buyer_boost\nAnn;ann@acme.com;60;9\n`);
+    // Without a sep= line, a BOM of the input is kept too.
+    writeFileSync(join(dir, 'bom.csv'), `${BOM}Name,Email\nAnn,ann@acme.com\n`);
+    expect((await aos(['signals', 'boost', '--file', 'bom.csv'])).stdout).toBe(`${BOM}Name,Email,buyer_score,buyer_boost\nAnn,ann@acme.com,60,9\n`);
+  });
 });
 
 describe('first run', () => {

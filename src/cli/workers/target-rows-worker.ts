@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const source = await readLeadRows(createReadStream(request.path), request.options);
   // Buffers cross as copies of their bytes: a view would drag its whole pooled chunk through the clone.
   const header = source.header && { ...source.header, ...(source.header.raw ? { raw: Buffer.from(source.header.raw) } : {}) };
-  await out.send({ type: 'meta', layout: source.layout, header, delimiter: source.delimiter, preamble: Buffer.from(source.preamble) }, false);
+  await out.send({ type: 'meta', layout: source.layout, header, delimiter: source.delimiter, preamble: Buffer.from(source.preamble), bom: source.bom, sepLine: source.sepLine }, false);
   const keepRaw = Boolean(request.options.keepRaw);
   let lines: number[] = [];
   let cells: string[] = [];

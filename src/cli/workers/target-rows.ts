@@ -22,7 +22,7 @@ export interface TargetRowsRequest {
  * row i has cellCounts[i] cells (1 each when null), looseCounts[i] loose cells (none when null).
  */
 export type TargetRowsMessage =
-  | { type: 'meta'; layout: LeadLayout; header: CsvRecord | null; delimiter: string; preamble: Buffer }
+  | { type: 'meta'; layout: LeadLayout; header: CsvRecord | null; delimiter: string; preamble: Buffer; bom: boolean; sepLine: string | null }
   | {
       type: 'rows';
       lines: number[];
@@ -92,5 +92,5 @@ export async function openLeadRows(input: InputSource, options: ReadLeadRowsOpti
     }
   }
   const preamble = Buffer.from(first.preamble.buffer, first.preamble.byteOffset, first.preamble.byteLength);
-  return { layout: first.layout, header: first.header, delimiter: first.delimiter, preamble, rows: rows(), large, close: () => inbox.close() };
+  return { layout: first.layout, header: first.header, delimiter: first.delimiter, preamble, bom: first.bom, sepLine: first.sepLine, rows: rows(), large, close: () => inbox.close() };
 }
