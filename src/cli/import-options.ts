@@ -37,7 +37,7 @@ export function withImportOptions<Args extends unknown[]>(command: Command<Args>
     .option('-y, --yes', 'no prompts: use --map, the remembered or the automatic mapping')
     .option('--dry-run', 'validate and count everything, write nothing')
     .addOption(new Option('--status <status>', 'status of rows without one').choices(['active', 'churned']))
-    .option('--source <name>', 'where the customers came from (stored on each customer)', 'csv')
+    .option('--source <name>', 'where the customers came from, stored on each customer', 'csv')
     .option('--delimiter <char>', 'field delimiter (default: detected among , ; tab |)')
     .option('--encoding <name>', 'file encoding (default: detected: UTF-8, UTF-16, Windows-1252)')
     .option('--status-map <value=status,…>', 'what status values mean: active, churned, partner, competitor or skip (repeatable)', collect, [] as string[])

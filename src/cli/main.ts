@@ -86,13 +86,22 @@ function configureErrors(cmd: Command<unknown[], Record<string, unknown>, Record
     },
   });
   // commander reports a missing required option before an unknown one, so `--clinet acme` said
-  // "--client is missing"; the typo is the better answer (with its did-you-mean). Options it
-  // knows are consumed by now: a dash-word left among the arguments is the unknown option.
-  const internals = cmd as unknown as { args: string[]; missingMandatoryOptionValue(o: unknown): void; unknownOption(flag: string): void };
+  // "--client is missing"; the typo is the better answer (with its did-you-mean). The unknown
+  // option is the first of what the command's own option parsing left unknown, as commander
+  // reports it; never an operand, which may start with a dash after `--` (`aos check -- -x.com`).
+  type Parsed = { operands: string[]; unknown: string[] };
+  const internals = cmd as unknown as { parseOptions(args: string[]): Parsed; missingMandatoryOptionValue(o: unknown): void; unknownOption(flag: string): void };
+  let unknownArgs: string[] = [];
+  const parseOptions = internals.parseOptions.bind(cmd);
+  internals.parseOptions = (args) => {
+    const parsed = parseOptions(args);
+    unknownArgs = parsed.unknown;
+    return parsed;
+  };
   const reportMissing = internals.missingMandatoryOptionValue.bind(cmd);
   internals.missingMandatoryOptionValue = (option) => {
-    const unknown = internals.args.find((a) => a.length > 1 && a.startsWith('-'));
-    if (unknown) internals.unknownOption(unknown.split('=')[0] as string);
+    const unknown = unknownArgs[0];
+    if (unknown !== undefined) internals.unknownOption(unknown.split('=')[0] as string);
     reportMissing(option);
   };
   for (const sub of cmd.commands) configureErrors(sub as never, output);

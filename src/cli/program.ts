@@ -1,7 +1,8 @@
 // What a program bundle offers (src/cli/programs/): its commands as loaders, of which main.ts
 // registers only those the command word needs, and how it loads the database module. Each program
 // decides what loads lazily: the full one defers every command and the database, the check-only
-// one imports its few modules up front (each deferred module is one more chunk file to load).
+// one imports its command and the database module up front (each deferred module is one more
+// chunk file to load); the command's own lazy imports (its services, the bulk reader) stay.
 import type { Command } from '@commander-js/extra-typings';
 import type { ContextProvider, DatabaseModule } from './context.js';
 

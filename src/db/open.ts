@@ -93,6 +93,15 @@ export function databaseError(location: string, failure: unknown): AosError {
   if (isUnreachable(e)) {
     return new AosError('database', `cannot reach database ${location}: ${detail}`, 'check {url} and that the server is running', { cause: e });
   }
+  // A server that answers but has no such database, or will not let this user in: the URL names
+  // the wrong one, or the database (the role) was never created. The driver's words name it.
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === '3D000') {
+    return new AosError('database', `database error: ${detail}`, 'create it (createdb), then run {command:db migrate}; or check {url}', { cause: e });
+  }
+  if (code === '28000' || code === '28P01') {
+    return new AosError('database', `database error: ${detail}`, 'check the user and password in {url}', { cause: e });
+  }
   if (isDiskFull(e)) {
     return new AosError('database', `database error: the disk is full (${detail})`, `free disk space where ${location} is stored, then run the command again: the failed change was not written`, { cause: e });
   }

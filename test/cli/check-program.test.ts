@@ -13,7 +13,10 @@ import { moduleTrace } from '../helpers/module-trace.js';
 
 const DIST_CLI = fileURLToPath(new URL('../../dist/cli/', import.meta.url));
 const engine = enginesUnderTest().includes('postgres') ? 'postgres' : 'embedded';
-/** The files of dist/cli a single check on the server loads (13 when this was written). */
+/**
+ * The files of dist/cli a single check on the server loads (15 when this was written: the entry,
+ * its 11 chunks, the suppression service's module and its chunk, command-word.js).
+ */
 const SERVER_CHECK_FILE_BUDGET = 16;
 
 const cliFiles = (files: readonly string[]) => files.filter((f) => dirname(f) + '/' === DIST_CLI).map((f) => basename(f));

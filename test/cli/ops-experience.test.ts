@@ -62,6 +62,10 @@ describe(`ops experience [${engine}]`, () => {
     expect(r.stderr).toBe("aos: error: unknown option '--clinet'\nhint: did you mean --client? see `aos check --help`\n");
     const missing = await aos(['check', 'acme.com']);
     expect(missing.stderr).toContain("required option '-c, --client <client>' not specified");
+    // After `--` every word is a target, a dash-word too: it is no unknown option.
+    const escaped = await aos(['check', '--', '-odd.com', '--client', 'acme']);
+    expect(escaped.code).toBe(2);
+    expect(escaped.stderr).toBe("aos: error: required option '-c, --client <client>' not specified\nhint: see `aos check --help`\n");
   });
 
   it('a file name given as a target: invalid, with a hint at --file', async () => {

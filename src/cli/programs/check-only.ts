@@ -1,6 +1,7 @@
 // `aos check` alone, bundled on its own (dist/cli/check.bundle.js): it is run once per lead from
 // shell scripts, and in the full program's bundle the modules it shares with other commands
-// come split over ~40 chunk files, each resolved, read and compiled on every start (BENCHMARKS.md).
+// come split over ~35 of its chunk files, each resolved, read and compiled on every start
+// (BENCHMARKS.md).
 // bin/aos.js starts this program only when the command word is `check`.
 import { registerCheckCommand } from '../commands/check.js';
 import * as databaseModule from '../../db/open.js';
