@@ -5,9 +5,9 @@
 //  - check.bundle.js: `check` alone (bin/aos.js picks it by the command word). Built apart, the
 //    code it shares with other commands is not split into the many chunks that sharing makes:
 //    a single check loads 15 files of dist/cli, not ~35.
-// A process runs one program, so no module is loaded twice. The one file the two share is the
-// reader thread of a bulk `check --file` (target-rows-worker.bundle.js, an entry of the full
-// program's build, with some of its chunks): the check program starts it too. The library
+//  - target-rows-worker.bundle.js: the reader thread of a bulk `check --file`, one file of its
+//    own (it loads nothing lazily), started by whichever program runs the check.
+// A process runs one program, so no module is loaded twice, and the programs share no file. The library
 // (dist/index.js) stays unbundled. Chunks sit next to the entries, two levels below the package
 // root like every dist/ module, so import.meta.url-relative paths (package.json, drizzle/) hold.
 import { readdirSync, rmSync } from 'node:fs';
@@ -38,9 +38,15 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: { aos: `${root}src/cli/programs/all-commands.ts`, 'target-rows-worker': `${root}src/cli/workers/target-rows-worker.ts` },
+    entryPoints: { aos: `${root}src/cli/programs/all-commands.ts` },
     entryNames: '[name].bundle',
     chunkNames: 'bundle-[name]-[hash]',
+  }),
+  build({
+    ...common,
+    entryPoints: { 'target-rows-worker': `${root}src/cli/workers/target-rows-worker.ts` },
+    entryNames: '[name].bundle',
+    splitting: false,
   }),
   build({
     ...common,

@@ -4,7 +4,9 @@
 // command is the same in both (its help text). The file count is the cold-start budget
 // BENCHMARKS.md measured: each file is resolved, read and compiled on every start.
 import { spawnSync } from 'node:child_process';
-import { basename, dirname } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAos } from '../helpers/cli.js';
@@ -19,6 +21,9 @@ const engine = enginesUnderTest().includes('postgres') ? 'postgres' : 'embedded'
  */
 const SERVER_CHECK_FILE_BUDGET = 16;
 
+const BIG_DIR = mkdtempSync(join(tmpdir(), 'aos-check-program-'));
+const BIG_FILE = join(BIG_DIR, 'leads.txt');
+
 const cliFiles = (files: readonly string[]) => files.filter((f) => dirname(f) + '/' === DIST_CLI).map((f) => basename(f));
 
 describe(`aos check is its own program [${engine}]`, () => {
@@ -31,15 +36,23 @@ describe(`aos check is its own program [${engine}]`, () => {
 
   beforeAll(async () => {
     fresh = await freshCliDatabase(engine, (db) => addClients(db, ['acme']));
+    // Past the worker threshold (WORKER_MIN_BYTES, 4 MB): the reader runs in its own thread.
+    const line = 'allowed-lead-number-0000000.example.com\n';
+    writeFileSync(BIG_FILE, line.repeat(Math.ceil((5 * 1024 * 1024) / line.length)));
   }, 120_000);
-  afterAll(() => fresh.dispose());
+  afterAll(async () => {
+    await fresh.dispose();
+    rmSync(BIG_DIR, { recursive: true, force: true });
+  });
 
   it.each([
     ['a single check', ['check', 'x.com', '--client', 'acme']],
     ['after global options', ['--wait', '2', '-q', 'check', 'x.com', '--client', 'acme']],
     ['a check of a list on stdin', ['check', '-', '--client', 'acme']],
+    ['a bulk check read in a worker thread (4 MB or more)', ['check', '--file', BIG_FILE, '--client', 'acme', '-q']],
   ])('%s loads the check program alone', async (_name, args) => {
     const r = await traced(args);
+    if (args.includes(BIG_FILE)) expect(r.files).toContain('target-rows-worker.bundle.js');
     expect(r.code, r.stderr).toBe(0);
     expect(r.files).toContain('check.bundle.js');
     expect(r.files.filter((f) => !/^(check\.bundle\.js|check-.+\.js|command-word\.js|target-rows-worker\.bundle\.js)$/.test(f))).toEqual([]);
