@@ -16,7 +16,10 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli`;
-for (const f of readdirSync(outdir)) if (/^(bundle|check)-|\.bundle\./.test(f)) rmSync(`${outdir}/${f}`);
+// The previous build's bundles and chunks (an esbuild chunk name ends in an 8-character hash),
+// never tsc's own modules beside them: src/cli/check-leads.ts is dist/cli/check-leads.js.
+const BUNDLE_OUTPUT = /^(bundle|check)-.+-[A-Z0-9]{8}\.js$|\.bundle\.js$/;
+for (const f of readdirSync(outdir)) if (BUNDLE_OUTPUT.test(f)) rmSync(`${outdir}/${f}`);
 
 const common = {
   outdir,

@@ -4,9 +4,9 @@
 // command is the same in both (its help text). The file count is the cold-start budget
 // BENCHMARKS.md measured: each file is resolved, read and compiled on every start.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAos } from '../helpers/cli.js';
@@ -82,4 +82,17 @@ describe(`aos check is its own program [${engine}]`, () => {
     expect(own.stdout).toContain('--client');
     expect(own.stdout).toBe(full.stdout);
   }, 60_000);
+});
+
+// scripts/bundle-cli.mjs clears the previous build's bundles from dist/cli before writing new ones;
+// its pattern once took tsc's check-leads.js and check-mode.js for the check program's chunks, so
+// the plain modules (dist/cli/commands/check.js imports ../check-mode.js) failed to load.
+describe('the build', () => {
+  it("keeps tsc's own modules of src/cli beside the bundles", () => {
+    const SRC_CLI = fileURLToPath(new URL('../../src/cli/', import.meta.url));
+    const modules = readdirSync(SRC_CLI, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    expect(modules).toContain('check-mode.ts');
+    const missing = modules.map((f) => join(DIST_CLI, f.replace(/\.ts$/, '.js'))).filter((f) => !existsSync(f));
+    expect(missing.map((f) => relative(DIST_CLI, f))).toEqual([]);
+  });
 });
