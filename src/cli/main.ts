@@ -107,8 +107,17 @@ function configureErrors(cmd: Command<unknown[], Record<string, unknown>, Record
   for (const sub of cmd.commands) configureErrors(sub as never, output);
 }
 
+/** A write that failed (a full disk, an I/O error): the output's fault, not a bug of aos. */
+function outputError(e: NodeJS.ErrnoException): AosError {
+  return new AosError('usage', `cannot write the output: ${e.message}`, 'free disk space where the output goes, or send it elsewhere, and run the command again', { cause: e });
+}
+
+const isWriteFailure = (e: unknown): e is NodeJS.ErrnoException =>
+  e instanceof Error && (e as NodeJS.ErrnoException).syscall === 'write' && typeof (e as NodeJS.ErrnoException).code === 'string';
+
 /** Says what went wrong on stderr and returns the exit code: an AosError's own, 3 for the database, 70 for a bug. */
-function report(e: unknown, output: Output, debug: boolean): number {
+function report(failure: unknown, output: Output, debug: boolean): number {
+  const e = isWriteFailure(failure) && failure.code !== 'EPIPE' ? outputError(failure) : failure;
   if (e instanceof AosError) {
     const { message, hint } = e.spelled(CLI_SPELLING);
     output.error(message, hint);
@@ -164,6 +173,12 @@ function watchProcess(fail: (e: unknown) => void, usesServer: () => boolean): vo
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(EXIT.brokenPipe);
+      // A full disk or a failing device under stdout: the answer never reached its reader, so
+      // the command did not succeed, whatever it found (`aos check x.com > /dev/full` said 0).
+      if (stream === process.stdout) {
+        fail(outputError(e));
+        process.exit(process.exitCode ?? EXIT.usage);
+      }
     });
   }
   // postgres.js can throw a TypeError from a socket callback after a connection loss

@@ -238,6 +238,20 @@ for (const engine of cliEnginesUnderTest()) describe(`aos check: fail closed on 
       }
       expect(readFileSync(file, 'utf8')).toBe(content);
     });
+    it('an answer that cannot be written (a full disk under stdout) is never exit 0', async () => {
+      const file = fileWith('Email\nfoo@bar.com\nsarah@buildright.com.au\n');
+      for (const args of [['check', 'foo.com', '--client', 'demo'], ['check', '--file', file, '--client', 'demo'], ['check', '--file', file, '--client', 'demo', '--filter']]) {
+        const full = openSync('/dev/full', 'w');
+        try {
+          const r = await aosRaw(args, undefined, full);
+          expect(r.code, args.join(' ')).toBe(2);
+          expect(r.stderr).toMatch(/^aos: error: cannot write the output: ENOSPC/);
+        } finally {
+          closeSync(full);
+        }
+      }
+    });
+
     it('--rejected that is where stdout goes is refused: the suppressed rows would pass as allowed ones', async () => {
       const file = fileWith('Email\nfoo@bar.com\nsarah@buildright.com.au\n');
       for (const rejected of ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']) {
