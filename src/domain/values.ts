@@ -233,11 +233,17 @@ export function parseBoolean(text: string): boolean | null {
   throw new ValueError(`"${text}" is not yes or no`);
 }
 
-/** `SEO; PPC` / `seo,ppc` / `Web Design|SEO` → ['ppc', 'seo'] (lowercase, deduplicated, sorted). */
+/**
+ * `SEO; PPC` / `seo,ppc` / `Web Design|SEO` → ['ppc', 'seo'] (lowercase, deduplicated, sorted).
+ * A control character separates too: the import stages a list joined by one (\x1f, customer-
+ * staging.ts), so a cell "x\x1fx\x1fx" was stored as three services "x", which the signals
+ * counted as three clients (a single client's marker shown at k).
+ */
 export function parseServices(text: string | undefined | null): string[] {
   if (!text) return [];
   const items = text
-    .split(/[,;|/]/)
+    // eslint-disable-next-line no-control-regex
+    .split(/[,;|/\x00-\x08\x0e-\x1f\x7f-\x9f]/)
     .map((s) => s.trim().toLowerCase().replace(/\s+/g, '-'))
     .filter((s) => s !== '');
   return [...new Set(items)].sort();

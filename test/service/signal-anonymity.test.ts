@@ -107,6 +107,25 @@ Common,common.com,100,SEO
     for (const k of [2, 3, 4, 100]) expect(await at(k)).toEqual(k1);
   });
 
+  it("a control character in one client's Services cell cannot count as several clients (a marker smuggled past k)", async () => {
+    // The import stages a list joined by \x1f: "zz-mark\x1fzz-mark\x1fzz-mark" from the rare
+    // client alone was stored as three services and shown at k = 3 as if three clients bought it.
+    await importCsv('rare', `Company,Website,Services\nSmuggle,smuggle.com,"zz-mark\u001fzz-mark\u001fzz-mark"\n`);
+    await importCsv('b', `Company,Website,Services\nSmuggle,smuggle.com,seo\n`);
+    await importCsv('c', `Company,Website,Services\nSmuggle,smuggle.com,SEO\n`);
+    try {
+      const [smuggle] = await signals().show(['smuggle.com']);
+      expect(smuggle).toMatchObject({ times_bought: 3, services_bought: [] });
+      const [stored] = await db().query<{ services: string[] }>(
+        `select cc.services from client_customers cc join clients cl on cl.id = cc.client_id where cl.slug = 'rare' and cc.domain = 'smuggle.com'`,
+      );
+      expect(stored?.services).toEqual(['zz-mark']);
+    } finally {
+      await db().query(`delete from client_customers where domain = 'smuggle.com'`);
+      await db().query(`delete from platform_buyer_signals where domain = 'smuggle.com'`);
+    }
+  });
+
   it('the migration turns stored instants into months', async () => {
     const sql = readFileSync(migrationFile('signal_times_to_month'), 'utf8');
     await db().query(`insert into platform_buyer_signals (domain, times_bought, buyer_score, first_seen_at, last_converted_at, updated_at)

@@ -113,6 +113,9 @@ describe('other values', () => {
     ['SEO; PPC', ['ppc', 'seo']],
     ['seo,ppc,SEO', ['ppc', 'seo']],
     ['Web Design | SEO', ['seo', 'web-design']],
+    // A control character separates (the import stages lists joined by \x1f): never duplicates.
+    ['x\u001fx\u001fx', ['x']],
+    ['seo\u0001ppc\u007f\u0085seo', ['ppc', 'seo']],
     ['', []],
   ])('services %j → %j', (input, expected) => expect(parseServices(input)).toEqual(expected));
   it.each([['yes', true], ['N', false], ['TRUE', true], ['0', false], ['', null]])('boolean %j → %j', (input, expected) => expect(parseBoolean(input)).toBe(expected));
