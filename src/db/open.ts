@@ -156,10 +156,12 @@ async function rehearsePostgres<T>(
 async function openPostgres(url: string): Promise<WithRaw> {
   const location = redactUrl(url);
   // postgres.js reads any scheme as its own: mysql://host/db would be tried as PostgreSQL and fail
-  // as "cannot reach", a database error, for what is a wrong URL.
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  // as "cannot reach", a database error, for what is a wrong URL. A scheme without '//' too:
+  // file:/tmp/x.db was tried as the database "tmp/x.db" on localhost.
+  const found = /^([a-z][a-z0-9+.-]*):(\/\/)?/i.exec(url);
+  const scheme = found?.[1]?.toLowerCase();
   if (scheme !== undefined && scheme !== 'postgres' && scheme !== 'postgresql') {
-    throw new AosError('usage', `invalid database URL ${location}: ${scheme}:// is not PostgreSQL`, 'expected postgres://user:password@host:5432/dbname');
+    throw new AosError('usage', `invalid database URL ${location}: ${scheme}:${found?.[2] ?? ''} is not PostgreSQL`, 'expected postgres://user:password@host:5432/dbname');
   }
   let sql: ReturnType<typeof postgres>;
   try {

@@ -46,6 +46,7 @@ describe('check under faults', () => {
     ['unknown host', () => ({ args: ['check', 'a.com', '--client', 'x'], env: { DATABASE_URL: 'postgres://u@no-such-host.invalid:5432/db' } }), 3, /cannot reach database/],
     ['malformed URL (a usage error)', () => ({ args: ['check', 'a.com', '--client', 'x'], env: { DATABASE_URL: 'not a url' } }), 2, /invalid database URL/],
     ['a URL of another database (a usage error, not an unreachable server)', () => ({ args: ['check', 'a.com', '--client', 'x'], env: { DATABASE_URL: 'mysql://u@127.0.0.1:3306/test' } }), 2, /mysql:\/\/ is not PostgreSQL/],
+    ['a scheme of another database without // (file:…, a usage error, not the database "tmp/x.db")', () => ({ args: ['check', 'a.com', '--client', 'x'], env: { DATABASE_URL: 'file:/tmp/x.db' } }), 2, /file: is not PostgreSQL/],
     ['embedded database locked by a live process', () => ({ args: ['--wait', '0.3', 'check', 'a.com', '--client', 'x'], env: { AOS_DATA_DIR: lockedDir, DATABASE_URL: '' } }), 3, /in use by pid \d+/],
     ['invalid target', () => ({ args: ['check', 'com.au', '--client', 'x'], env: { AOS_DATA_DIR: withClient, DATABASE_URL: '' } }), 2, /public suffix/],
     ['invalid targets in a bulk run', () => ({ args: ['check', '-', '--client', 'x'], env: { AOS_DATA_DIR: withClient, DATABASE_URL: '' }, input: 'ok.com\nlocalhost\n' }), 2, /1 allowed, 0 suppressed, 1 invalid/],
