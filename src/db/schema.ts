@@ -311,6 +311,13 @@ export const platformBuyerSignals = pgTable('platform_buyer_signals', {
   // that one agency alone sells would otherwise mark every domain it reaches as that agency's.
   // Empty on rows refreshed before it existed, which then show no services until a refresh.
   serviceClients: integer('service_clients').array().notNull().default(sql`'{}'::integer[]`),
+  // How many of the domain's clients gave the shown name, industry and size (the most frequent
+  // value): each is shown only when at least k did, as a service is. A value one client alone
+  // gave (its own industry taxonomy, the only size filled in) would group that client's domains.
+  // 0 on rows refreshed before they existed, which then show none of the three until a refresh.
+  companyNameClients: integer('company_name_clients').notNull().default(0),
+  industryClients: integer('industry_clients').notNull().default(0),
+  employeeCountRangeClients: integer('employee_count_range_clients').notNull().default(0),
   buyerScore: integer('buyer_score').default(50),
   firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).defaultNow(),
   lastConvertedAt: timestamp('last_converted_at', { withTimezone: true }),

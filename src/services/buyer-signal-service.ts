@@ -81,13 +81,16 @@ const p = platformBuyerSignals;
 /** A signal's columns; those that could identify a client are read only at or above k. */
 function signalColumns(minClients: number) {
   const fromK = <T>(column: SQL | AnyPgColumn) => sql<T | null>`case when ${p.timesBought} >= ${minClients} then ${column} end`;
+  // A name, industry or size only when at least k of the domain's clients gave it, as a service.
+  const givenByK = <T>(column: SQL | AnyPgColumn, clients: AnyPgColumn) =>
+    sql<T | null>`case when ${p.timesBought} >= ${minClients} and ${clients} >= ${minClients} then ${column} end`;
   return {
     domain: p.domain,
     times_bought: p.timesBought,
     buyer_score: p.buyerScore,
-    company_name: fromK<string>(p.companyName),
-    industry: fromK<string>(p.industry),
-    employee_count_range: fromK<string>(p.employeeCountRange),
+    company_name: givenByK<string>(p.companyName, p.companyNameClients),
+    industry: givenByK<string>(p.industry, p.industryClients),
+    employee_count_range: givenByK<string>(p.employeeCountRange, p.employeeCountRangeClients),
     total_value: fromK<string>(sql`${p.totalValue}::text`),
     avg_deal_value: fromK<string>(sql`${p.avgDealValue}::text`),
     // Only the services at least k of the domain's clients bought: a service one agency alone

@@ -36,7 +36,7 @@ const cc = (column: AnyPgColumn) => aliased('cc', column);
 // Partners and competitors (from an import's status value mapping) are suppressed but bought nothing.
 const BUYER_STATUSES = sql.raw(`'active', 'churned'`);
 // The columns a refresh computes and compares; the fresh rows name theirs after them.
-const CHANGING = [p.companyName, p.industry, p.employeeCountRange, p.timesBought, p.totalValue, p.avgDealValue, p.servicesBought, p.serviceClients, p.buyerScore, p.firstSeenAt, p.lastConvertedAt];
+const CHANGING = [p.companyName, p.industry, p.employeeCountRange, p.timesBought, p.totalValue, p.avgDealValue, p.servicesBought, p.serviceClients, p.companyNameClients, p.industryClients, p.employeeCountRangeClients, p.buyerScore, p.firstSeenAt, p.lastConvertedAt];
 // updated_at too is a month: the signals one import refreshes would otherwise share an instant.
 const MONTH_NOW = sql.raw(`date_trunc('month', now(), 'UTC')`);
 
@@ -63,13 +63,21 @@ function groupedByDomain(scoped: InScope): SQL {
         from ${t} cc join ${clients} cl on ${aliased('cl', clients.id)} = ${cc(t.clientId)}
        where ${cc(t.domain)} is not null and ${cc(t.status)} in (${BUYER_STATUSES}) and ${scoped(cc(t.domain))}
        group by ${cc(t.domain)}),
-    shared as (
+    modes as (
       select ${cc(t.domain)} as domain,
              mode() within group (order by ${cc(t.companyName)}) as company_name,
              mode() within group (order by ${cc(t.industry)}) as industry,
              mode() within group (order by ${cc(t.employeeCountRange)}) as employee_count_range
         from ${t} cc where ${cc(t.domain)} in (select domain from g where n > 1) and ${cc(t.status)} in (${BUYER_STATUSES})
-       group by ${cc(t.domain)})`;
+       group by ${cc(t.domain)}),
+    -- How many clients gave each mode (one customer per client and domain): shown only from k.
+    shared as (
+      select m.domain, m.company_name, m.industry, m.employee_count_range,
+             count(*) filter (where ${cc(t.companyName)} = m.company_name)::int as company_name_clients,
+             count(*) filter (where ${cc(t.industry)} = m.industry)::int as industry_clients,
+             count(*) filter (where ${cc(t.employeeCountRange)} = m.employee_count_range)::int as employee_count_range_clients
+        from modes m join ${t} cc on ${cc(t.domain)} = m.domain and ${cc(t.status)} in (${BUYER_STATUSES})
+       group by m.domain, m.company_name, m.industry, m.employee_count_range)`;
 }
 
 /** The fresh signal rows (`s`), columns named as platform_buyer_signals names them. */
@@ -81,6 +89,8 @@ function freshSignals(): SQL {
              company_name as ${bare(p.companyName)}, industry as ${bare(p.industry)}, employee_count_range as ${bare(p.employeeCountRange)},
              coalesce(string_to_array(nullif(services, ''), ','), '{}'::text[]) as ${bare(p.servicesBought)},
              array_fill(1, array[coalesce(cardinality(string_to_array(nullif(services, ''), ',')), 0)]) as ${bare(p.serviceClients)},
+             (company_name is not null)::int as ${bare(p.companyNameClients)}, (industry is not null)::int as ${bare(p.industryClients)},
+             (employee_count_range is not null)::int as ${bare(p.employeeCountRangeClients)},
              first_seen_at as ${bare(p.firstSeenAt)}, last_converted_at as ${bare(p.lastConvertedAt)}
         from g where n = 1
       union all
@@ -88,6 +98,7 @@ function freshSignals(): SQL {
              sh.company_name, sh.industry, sh.employee_count_range,
              array(select x from unnest(string_to_array(g.services, ',')) as x where x <> '' group by x order by x),
              array(select count(*)::int from unnest(string_to_array(g.services, ',')) as x where x <> '' group by x order by x),
+             sh.company_name_clients, sh.industry_clients, sh.employee_count_range_clients,
              g.first_seen_at, g.last_converted_at
         from g join shared sh on sh.domain = g.domain where g.n > 1),
     s as (

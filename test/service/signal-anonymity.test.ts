@@ -126,6 +126,28 @@ Common,common.com,100,SEO
     }
   });
 
+  it("at k, a name, industry or size only one client gave is not shown: its own taxonomy would group its customers", async () => {
+    // The most frequent value was shown, the first in sort order on a tie: three clients' three
+    // spellings showed the rare client's private industry label on every shared domain, and a
+    // size only it filled in showed alone.
+    await importCsv('rare', `Company,Website,Industry,Employees\nTaxo,taxo.com,RARE-TAXO/Retail-07,11-50\n`);
+    await importCsv('b', `Company,Website,Industry\nTaxo,taxo.com,Retail\n`);
+    await importCsv('c', `Company,Website,Industry\nTaxo,taxo.com,Retail Trade\n`);
+    try {
+      const [taxo] = await signals().show(['taxo.com']);
+      expect(taxo).toMatchObject({ times_bought: 3, company_name: 'Taxo', industry: null, employee_count_range: null });
+      expect(JSON.stringify(await signals().top(100))).not.toContain('RARE-TAXO');
+      const [taxo1] = await signals(1).show(['taxo.com']);
+      expect(taxo1).toMatchObject({ industry: 'RARE-TAXO/Retail-07', employee_count_range: '11-50' });
+      // everyone.com: all three gave "Everyone" and "Retail" came from the rare client alone.
+      const [everyone] = await signals().show(['everyone.com']);
+      expect(everyone).toMatchObject({ company_name: 'Everyone', industry: null });
+    } finally {
+      await db().query(`delete from client_customers where domain = 'taxo.com'`);
+      await db().query(`delete from platform_buyer_signals where domain = 'taxo.com'`);
+    }
+  });
+
   it('the migration turns stored instants into months', async () => {
     const sql = readFileSync(migrationFile('signal_times_to_month'), 'utf8');
     await db().query(`insert into platform_buyer_signals (domain, times_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
