@@ -148,6 +148,15 @@ Common,common.com,100,SEO
     }
   });
 
+  it('migration 0018 makes each stored service list distinct (duplicates stored before the separator fix)', async () => {
+    const update = readFileSync(migrationFile('signal_profile_clients'), 'utf8').split('--> statement-breakpoint').find((s) => s.includes('UPDATE'));
+    const rare = `select cc.id from client_customers cc join clients cl on cl.id = cc.client_id where cl.slug = 'rare' and cc.domain = 'common.com'`;
+    await db().query(`update client_customers set services = '{seo,seo,tiktok-ads}' where id = (${rare})`);
+    await db().query(update as string);
+    const [row] = await db().query<{ services: string[] }>(`select services from client_customers where id = (${rare})`);
+    expect(row?.services).toEqual(['seo', 'tiktok-ads']);
+  });
+
   it('the migration turns stored instants into months', async () => {
     const sql = readFileSync(migrationFile('signal_times_to_month'), 'utf8');
     await db().query(`insert into platform_buyer_signals (domain, times_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
