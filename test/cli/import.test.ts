@@ -31,6 +31,8 @@ for (const engine of enginesUnderTest()) {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/customers inserted\s+7/);
+      // Nobody confirmed the mapping (--yes): the summary says which column fed which field.
+      expect(r.stdout).toMatch(/^ {2}columns: company_name ← Company, domain ← Website, contact_email ← Contact Email, /m);
       expect(r.stdout).toMatch(/merged duplicates\s+1/);
       const again = await aos(['import', EXAMPLE, '--client', 'demo', '--yes', '--json']);
       expect(again.code).toBe(0);

@@ -1,5 +1,5 @@
 // `import` for people: the summary after the import, and its progress while it runs.
-import { withoutControls } from '../../domain/printable.js';
+import { printable, withoutControls } from '../../domain/printable.js';
 import { NOT_ISO_DATE } from '../../domain/values.js';
 import { describeSummary } from '../../prompts/import-summary.js';
 import type { ImportSummary } from '../../services/customer-import-service.js';
@@ -10,6 +10,9 @@ import type { Output } from '../output.js';
 export const renderImportSummary = (rejectsPath: string | undefined): Renderer<ImportSummary> => (summary, out) => {
   const seeRejects = rejectsPath ? `: see ${rejectsPath}` : ': pass --rejects PATH to see them';
   out.line(`${summary.dry_run ? 'dry run (nothing written): ' : ''}${withoutControls(summary.file)} → ${summary.client} in ${summary.seconds}s`);
+  // Off a terminal nobody confirmed the mapping: say which column fed which field.
+  const columns = Object.entries(summary.mapping).map(([field, header]) => `${field} ← ${(Array.isArray(header) ? header : [header]).map((h) => printable(String(h), 40)).join(' + ')}`);
+  out.line(`  columns: ${columns.join(', ') || '(none mapped)'}`);
   out.line(describeSummary(summary));
   if (summary.rejected > 0) out.warn(`${summary.rejected} row(s) rejected${seeRejects}`);
   if (summary.values_dropped > 0) out.warn(`${summary.values_dropped} value(s) did not parse and were dropped (the rows were imported)${seeRejects}`);
