@@ -33,8 +33,10 @@ export function leadsInput(targets: readonly string[], opts: CheckFlags, out: Ou
   const input = openInput(opts.file ?? '-', signal);
   // Writing the leads file while reading it would destroy it (and the shell has already
   // truncated it for `> leads.csv`): refused before anything is opened for writing.
-  if (opts.rejected) refuseOverwritingInput(opts.rejected, '--rejected', input);
-  if (opts.rejected) refuseOutputOnStdout(opts.rejected, '--rejected');
+  if (opts.rejected) {
+    refuseOverwritingInput(opts.rejected, '--rejected', input);
+    refuseOutputOnStdout(opts.rejected, '--rejected');
+  }
   refuseOverwritingInput(1, 'stdout', input);
   if (opts.explain) throw new AosError('usage', '--explain works on targets given as arguments', 'check the file first, then explain the targets you want to understand');
   return input;

@@ -45,22 +45,28 @@ export function openOutputFile(path: string, flag: string): WriteStream {
   return createWriteStream(path, { fd });
 }
 
+/** A file's stat, or null when it cannot be had (a path that does not exist yet, a closed fd). */
+function statOrNull(f: () => Stats): Stats | null {
+  try {
+    return f();
+  } catch {
+    return null;
+  }
+}
+
+/** One file, however reached (another spelling, a symlink, a hard link, /dev/fd/N): device and inode. */
+const sameInode = (a: Stats, b: Stats): boolean => a.dev === b.dev && a.ino === b.ino;
+
 /**
  * Refuses an output (a path, or a file descriptor such as 1 for stdout) that is the input itself,
  * however it is spelled (relative, `./`, a symlink, a hard link): the same device and inode.
  */
 export function refuseOverwritingInput(output: string | number, flag: string, input: InputSource): void {
-  const stat = (f: () => Stats): Stats | null => {
-    try {
-      return f();
-    } catch {
-      return null; // an output that does not exist yet cannot be the input
-    }
-  };
-  const out = stat(() => (typeof output === 'number' ? fstatSync(output) : statSync(output)));
-  const from = stat(() => (input.path !== undefined ? statSync(input.path) : fstatSync(0)));
+  // An output that does not exist yet cannot be the input.
+  const out = statOrNull(() => (typeof output === 'number' ? fstatSync(output) : statSync(output)));
+  const from = statOrNull(() => (input.path !== undefined ? statSync(input.path) : fstatSync(0)));
   if (!out || !from || !out.isFile() || !from.isFile()) return;
-  if (out.dev === from.dev && out.ino === from.ino) {
+  if (sameInode(out, from)) {
     const name = typeof output === 'number' ? flag : `${flag} ${output}`;
     throw new AosError('usage', `${name} is the input file ${input.path ?? '(stdin)'}: writing it would destroy what is being read`, 'write the output to another file');
   }
@@ -72,30 +78,21 @@ export function refuseOverwritingInput(output: string | number, flag: string, in
  * the allowed ones, and whatever reads stdout as "safe to email" would get the suppressed leads.
  */
 export function refuseOutputOnStdout(output: string, flag: string): void {
-  let out: Stats;
-  let stdout: Stats;
-  try {
-    out = statSync(output);
-    stdout = fstatSync(1);
-    const discard = statSync('/dev/null');
-    if (out.dev === discard.dev && out.ino === discard.ino) return; // nothing is mixed in /dev/null
-  } catch {
-    return; // an output that does not exist yet is no stream of this process
-  }
-  if (out.dev === stdout.dev && out.ino === stdout.ino && (out.isFile() || out.isFIFO() || out.isSocket() || out.isCharacterDevice())) {
+  // An output that does not exist yet is no stream of this process; nothing is mixed in /dev/null.
+  const out = statOrNull(() => statSync(output));
+  const stdout = statOrNull(() => fstatSync(1));
+  const discard = statOrNull(() => statSync('/dev/null'));
+  if (!out || !stdout || !discard || sameInode(out, discard)) return;
+  if (sameInode(out, stdout) && (out.isFile() || out.isFIFO() || out.isSocket() || out.isCharacterDevice())) {
     throw new AosError('usage', `${flag} ${output} is where stdout goes: the rejected rows would be mixed into the allowed ones`, `write ${flag} to a file of its own, e.g. ${flag} blocked.csv`);
   }
 }
 
 /** Whether two paths name one file, also through another spelling, a link or a hard link. */
 function sameFile(a: string, b: string): boolean {
-  try {
-    const x = statSync(a);
-    const y = statSync(b);
-    return x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return resolve(a) === resolve(b);
-  }
+  const x = statOrNull(() => statSync(a));
+  const y = statOrNull(() => statSync(b));
+  return x && y ? sameInode(x, y) : resolve(a) === resolve(b);
 }
 
 /** Opening `--rejects` truncates it: refused, before anything is opened, when it is the input file. */

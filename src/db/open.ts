@@ -158,11 +158,10 @@ async function openPostgres(url: string): Promise<WithRaw> {
   // postgres.js reads any scheme as its own: mysql://host/db would be tried as PostgreSQL and fail
   // as "cannot reach", a database error, for what is a wrong URL. A scheme without '//' too:
   // file:/tmp/x.db was tried as the database "tmp/x.db" on localhost.
+  const invalidUrl = (why: string) => new AosError('usage', `invalid database URL ${location}: ${why}`, 'expected postgres://user:password@host:5432/dbname');
   const found = /^([a-z][a-z0-9+.-]*):(\/\/)?/i.exec(url);
   const scheme = found?.[1]?.toLowerCase();
-  if (scheme !== undefined && scheme !== 'postgres' && scheme !== 'postgresql') {
-    throw new AosError('usage', `invalid database URL ${location}: ${scheme}:${found?.[2] ?? ''} is not PostgreSQL`, 'expected postgres://user:password@host:5432/dbname');
-  }
+  if (scheme !== undefined && scheme !== 'postgres' && scheme !== 'postgresql') throw invalidUrl(`${scheme}:${found?.[2] ?? ''} is not PostgreSQL`);
   let sql: ReturnType<typeof postgres>;
   try {
     sql = postgres(url, {
@@ -172,7 +171,7 @@ async function openPostgres(url: string): Promise<WithRaw> {
       connection: { application_name: 'aos' },
     });
   } catch (e) {
-    throw new AosError('usage', `invalid database URL ${location}: ${(e as Error).message}`, 'expected postgres://user:password@host:5432/dbname');
+    throw invalidUrl((e as Error).message);
   }
   const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location);
   const orm = drizzle(sql) as unknown as Orm;

@@ -11,7 +11,7 @@ export const renderImportSummary = (rejectsPath: string | undefined): Renderer<I
   const seeRejects = rejectsPath ? `: see ${rejectsPath}` : ': pass --rejects PATH to see them';
   out.line(`${summary.dry_run ? 'dry run (nothing written): ' : ''}${withoutControls(summary.file)} → ${summary.client} in ${summary.seconds}s`);
   // Off a terminal nobody confirmed the mapping: say which column fed which field.
-  const columns = Object.entries(summary.mapping).map(([field, header]) => `${field} ← ${(Array.isArray(header) ? header : [header]).map((h) => printable(String(h), 40)).join(' + ')}`);
+  const columns = Object.entries(summary.mapping).map(([field, header]) => `${field} ← ${(Array.isArray(header) ? header : [header]).map((h) => printable(h, 40)).join(' + ')}`);
   out.line(`  columns: ${columns.join(', ') || '(none mapped)'}`);
   out.line(describeSummary(summary));
   if (summary.rejected > 0) out.warn(`${summary.rejected} row(s) rejected${seeRejects}`);
