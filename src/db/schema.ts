@@ -318,6 +318,13 @@ export const platformBuyerSignals = pgTable('platform_buyer_signals', {
   companyNameClients: integer('company_name_clients').notNull().default(0),
   industryClients: integer('industry_clients').notNull().default(0),
   employeeCountRangeClients: integer('employee_count_range_clients').notNull().default(0),
+  // The deal value band most of the domain's clients' deals fall in (src/domain/signal-anonymity.ts)
+  // and how many clients' deals do: what `show` gives of deal values at k, from k + 1 clients. The
+  // exact total and average above are one client's value once the others are known, so they are
+  // shown only with anonymity off. Null/0 for a domain of one client and on rows refreshed before
+  // they existed (migration 0019), which show no band until a refresh.
+  dealValueBand: text('deal_value_band'),
+  dealValueBandClients: integer('deal_value_band_clients').notNull().default(0),
   buyerScore: integer('buyer_score').default(50),
   firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).defaultNow(),
   lastConvertedAt: timestamp('last_converted_at', { withTimezone: true }),

@@ -7,6 +7,7 @@ import { platformBuyerSignals } from '../db/schema.js';
 import { arrayParam } from '../db/sql.js';
 import { scoreBoost } from '../domain/buyer-score.js';
 import { MAX_COUNT } from '../domain/numbers.js';
+import { valueThreshold } from '../domain/signal-anonymity.js';
 import { parseTarget, printable, type Target } from '../domain/targets.js';
 import { AosError } from '../errors.js';
 import { refreshSignals, type DomainScope } from './signal-refresh.js';
@@ -25,7 +26,11 @@ export interface AnonymousSignalView {
   buyer_boost: number;
 }
 
-/** A domain's signal in full: only for a domain at least k clients have as a customer. */
+/**
+ * A domain's signal in full: only for a domain at least k clients have as a customer. Each value
+ * shows only when k + 1 of its clients gave it (src/domain/signal-anonymity.ts), so that a client
+ * with k-1 accounts never reads the k-th client's; the exact figures and dates only at k = 1.
+ */
 export interface BuyerSignalView {
   domain: string;
   company_name: string | null;
@@ -33,10 +38,14 @@ export interface BuyerSignalView {
   employee_count_range: string | null;
   times_bought: number;
   services_bought: string[];
+  /** The band (`5k-25k`) k + 1 of the domain's clients' deal values fall in. */
+  deal_value_band: string | null;
+  /** Exact figures: with anonymity off (k = 1) only, since one client's value is solvable from them. */
   total_value: string | null;
   avg_deal_value: string | null;
   buyer_score: number;
   buyer_boost: number;
+  /** Earliest import and latest customer_since, months: with anonymity off (k = 1) only. */
   first_seen_at: string | null;
   last_converted_at: string | null;
 }
@@ -81,9 +90,13 @@ const p = platformBuyerSignals;
 /** A signal's columns; those that could identify a client are read only at or above k. */
 function signalColumns(minClients: number) {
   const fromK = <T>(column: SQL | AnyPgColumn) => sql<T | null>`case when ${p.timesBought} >= ${minClients} then ${column} end`;
-  // A name, industry or size only when at least k of the domain's clients gave it, as a service.
+  // A name, industry, size, service or deal band only when k + 1 of the domain's clients gave it:
+  // at k, a client with k-1 accounts that supplies a guess would read the k-th client's value.
+  const given = valueThreshold(minClients);
   const givenByK = <T>(column: SQL | AnyPgColumn, clients: AnyPgColumn) =>
-    sql<T | null>`case when ${p.timesBought} >= ${minClients} and ${clients} >= ${minClients} then ${column} end`;
+    sql<T | null>`case when ${p.timesBought} >= ${minClients} and ${clients} >= ${given} then ${column} end`;
+  // Sums, averages, earliest and latest dates: one client's value whenever the others are known.
+  const withoutAnonymity = <T>(column: SQL | AnyPgColumn) => (minClients === 1 ? sql<T | null>`${column}` : sql<T | null>`null`);
   return {
     domain: p.domain,
     times_bought: p.timesBought,
@@ -91,15 +104,16 @@ function signalColumns(minClients: number) {
     company_name: givenByK<string>(p.companyName, p.companyNameClients),
     industry: givenByK<string>(p.industry, p.industryClients),
     employee_count_range: givenByK<string>(p.employeeCountRange, p.employeeCountRangeClients),
-    total_value: fromK<string>(sql`${p.totalValue}::text`),
-    avg_deal_value: fromK<string>(sql`${p.avgDealValue}::text`),
-    // Only the services at least k of the domain's clients bought: a service one agency alone
-    // sells would otherwise mark the domains it reaches as that agency's customers.
+    deal_value_band: givenByK<string>(p.dealValueBand, p.dealValueBandClients),
+    total_value: withoutAnonymity<string>(sql`${p.totalValue}::text`),
+    avg_deal_value: withoutAnonymity<string>(sql`${p.avgDealValue}::text`),
+    // Only the services k + 1 of the domain's clients bought: a service one agency alone sells
+    // would otherwise mark the domains it reaches as that agency's customers.
     services_bought: fromK<string[]>(
-      sql`array(select u.service from unnest(${p.servicesBought}, ${p.serviceClients}) as u(service, clients) where u.clients >= ${minClients} order by u.service)`,
+      sql`array(select u.service from unnest(${p.servicesBought}, ${p.serviceClients}) as u(service, clients) where u.clients >= ${given} order by u.service)`,
     ),
-    first_seen_at: fromK<string>(p.firstSeenAt),
-    last_converted_at: fromK<string>(p.lastConvertedAt),
+    first_seen_at: withoutAnonymity<string>(p.firstSeenAt),
+    last_converted_at: withoutAnonymity<string>(p.lastConvertedAt),
   };
 }
 
@@ -125,6 +139,7 @@ function signalView(r: SignalRow, minClients: number): SignalView {
     employee_count_range: r.employee_count_range,
     times_bought: timesBought,
     services_bought: r.services_bought ?? [],
+    deal_value_band: r.deal_value_band,
     total_value: r.total_value,
     avg_deal_value: r.avg_deal_value,
     buyer_score: score,

@@ -7,7 +7,8 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../db/database.js';
 import { clientCustomers, clients, platformBuyerSignals } from '../db/schema.js';
 import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
-import { buyerScoreSql } from '../domain/buyer-score.js';
+import { buyerScoreSql, BUYER_SCORE_RULES, SCORE_SHARED_BY } from '../domain/buyer-score.js';
+import { dealValueBandLabelsSql, dealValueBandSql } from '../domain/signal-anonymity.js';
 
 /**
  * Which domains to recompute: all, an explicit list, or the rows of a query that returns a
@@ -36,7 +37,7 @@ const cc = (column: AnyPgColumn) => aliased('cc', column);
 // Partners and competitors (from an import's status value mapping) are suppressed but bought nothing.
 const BUYER_STATUSES = sql.raw(`'active', 'churned'`);
 // The columns a refresh computes and compares; the fresh rows name theirs after them.
-const CHANGING = [p.companyName, p.industry, p.employeeCountRange, p.timesBought, p.totalValue, p.avgDealValue, p.servicesBought, p.serviceClients, p.companyNameClients, p.industryClients, p.employeeCountRangeClients, p.buyerScore, p.firstSeenAt, p.lastConvertedAt];
+const CHANGING = [p.companyName, p.industry, p.employeeCountRange, p.timesBought, p.totalValue, p.avgDealValue, p.servicesBought, p.serviceClients, p.companyNameClients, p.industryClients, p.employeeCountRangeClients, p.dealValueBand, p.dealValueBandClients, p.buyerScore, p.firstSeenAt, p.lastConvertedAt];
 // updated_at too is a month: the signals one import refreshes would otherwise share an instant.
 const MONTH_NOW = sql.raw(`date_trunc('month', now(), 'UTC')`);
 
@@ -47,14 +48,18 @@ const MONTH_NOW = sql.raw(`date_trunc('month', now(), 'UTC')`);
 // first in sort order on a tie) in a second pass over their few rows. Services: the customer's
 // own, else its client's (both kept sorted and distinct); names never hold a comma
 // (src/domain/values.ts), so a group's services travel as one string. A service listed k times
-// in a group came from k clients (one customer per client and domain): service_clients.
+// in a group came from k clients (one customer per client and domain): service_clients. A deal
+// value counts by its band (deal_value_band, from the most frequent band) and, for the score, by
+// whether it is big (big_deals): exact figures are one client's once the others are known.
 function groupedByDomain(scoped: InScope): SQL {
+  const band = sql.raw(dealValueBandSql(`cc.${clientCustomers.dealValue.name}`));
   const services = sql`array_to_string(coalesce(nullif(${cc(t.services)}, '{}'::text[]), ${aliased('cl', clients.services)}, '{}'::text[]), ',')`;
   return sql`g as materialized (
       select ${cc(t.domain)} as domain, count(*)::int as n,
              min(${cc(t.companyName)}) as company_name, min(${cc(t.industry)}) as industry,
              min(${cc(t.employeeCountRange)}) as employee_count_range,
              sum(${cc(t.dealValue)}) as total_value, count(${cc(t.dealValue)}) as deals,
+             count(*) filter (where ${cc(t.dealValue)} >= ${sql.raw(String(BUYER_SCORE_RULES.bigDeals.minimumValue))})::int as big_deals,
              string_agg(${services}, ',') as services,
              -- Months, not instants: one import's rows share their created_at to the microsecond,
              -- which would tie every domain of a client's file together.
@@ -67,22 +72,27 @@ function groupedByDomain(scoped: InScope): SQL {
       select ${cc(t.domain)} as domain,
              mode() within group (order by ${cc(t.companyName)}) as company_name,
              mode() within group (order by ${cc(t.industry)}) as industry,
-             mode() within group (order by ${cc(t.employeeCountRange)}) as employee_count_range
+             mode() within group (order by ${cc(t.employeeCountRange)}) as employee_count_range,
+             mode() within group (order by ${band}) as deal_value_band
         from ${t} cc where ${cc(t.domain)} in (select domain from g where n > 1) and ${cc(t.status)} in (${BUYER_STATUSES})
        group by ${cc(t.domain)}),
     -- How many clients gave each mode (one customer per client and domain): shown only from k.
     shared as (
-      select m.domain, m.company_name, m.industry, m.employee_count_range,
+      select m.domain, m.company_name, m.industry, m.employee_count_range, m.deal_value_band,
              count(*) filter (where ${cc(t.companyName)} = m.company_name)::int as company_name_clients,
              count(*) filter (where ${cc(t.industry)} = m.industry)::int as industry_clients,
-             count(*) filter (where ${cc(t.employeeCountRange)} = m.employee_count_range)::int as employee_count_range_clients
+             count(*) filter (where ${cc(t.employeeCountRange)} = m.employee_count_range)::int as employee_count_range_clients,
+             count(*) filter (where ${band} = m.deal_value_band)::int as deal_value_band_clients
         from modes m join ${t} cc on ${cc(t.domain)} = m.domain and ${cc(t.status)} in (${BUYER_STATUSES})
-       group by m.domain, m.company_name, m.industry, m.employee_count_range)`;
+       group by m.domain, m.company_name, m.industry, m.employee_count_range, m.deal_value_band)`;
 }
 
 /** The fresh signal rows (`s`), columns named as platform_buyer_signals names them. */
 function freshSignals(): SQL {
-  const score = sql.raw(buyerScoreSql(p.timesBought.name, `cardinality(${p.servicesBought.name})`, p.avgDealValue.name));
+  // Services and big deals count for the score only when SCORE_SHARED_BY clients share them, so
+  // a domain with fewer clients never pays for the count (see src/domain/buyer-score.ts).
+  const sharedServices = `case when ${p.timesBought.name} >= ${SCORE_SHARED_BY} then (select count(*) from unnest(${p.serviceClients.name}) as c where c >= ${SCORE_SHARED_BY}) else 0 end`;
+  const score = sql.raw(buyerScoreSql(p.timesBought.name, sharedServices, 'big_deals'));
   return sql`s0 as (
       select domain as ${bare(p.domain)}, n as ${bare(p.timesBought)}, total_value as ${bare(p.totalValue)},
              round(total_value / nullif(deals, 0), 2) as ${bare(p.avgDealValue)},
@@ -91,7 +101,9 @@ function freshSignals(): SQL {
              array_fill(1, array[coalesce(cardinality(string_to_array(nullif(services, ''), ',')), 0)]) as ${bare(p.serviceClients)},
              (company_name is not null)::int as ${bare(p.companyNameClients)}, (industry is not null)::int as ${bare(p.industryClients)},
              (employee_count_range is not null)::int as ${bare(p.employeeCountRangeClients)},
-             first_seen_at as ${bare(p.firstSeenAt)}, last_converted_at as ${bare(p.lastConvertedAt)}
+             -- One client's band is never shown (k + 1 clients at least), so it is not stored either.
+             null::text as ${bare(p.dealValueBand)}, 0 as ${bare(p.dealValueBandClients)},
+             first_seen_at as ${bare(p.firstSeenAt)}, last_converted_at as ${bare(p.lastConvertedAt)}, big_deals
         from g where n = 1
       union all
       select g.domain, g.n, g.total_value, round(g.total_value / nullif(g.deals, 0), 2),
@@ -99,7 +111,8 @@ function freshSignals(): SQL {
              array(select x from unnest(string_to_array(g.services, ',')) as x where x <> '' group by x order by x),
              array(select count(*)::int from unnest(string_to_array(g.services, ',')) as x where x <> '' group by x order by x),
              sh.company_name_clients, sh.industry_clients, sh.employee_count_range_clients,
-             g.first_seen_at, g.last_converted_at
+             (${sql.raw(dealValueBandLabelsSql())})[sh.deal_value_band], sh.deal_value_band_clients,
+             g.first_seen_at, g.last_converted_at, g.big_deals
         from g join shared sh on sh.domain = g.domain where g.n > 1),
     s as (
       select s0.*, ${score} as ${bare(p.buyerScore)} from s0)`;

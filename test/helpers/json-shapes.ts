@@ -215,7 +215,7 @@ const CUSTOMER_REMOVED = [
 
 const REBUILD_RESULT = [shape<aos.RebuildResult>('RebuildResult', { domains: true, changed: true, distribution: true, seconds: true })];
 const BUYER_SIGNAL = shape<aos.BuyerSignalView>('BuyerSignalView', {
-  domain: true, company_name: true, industry: true, employee_count_range: true, times_bought: true, services_bought: true, total_value: true, avg_deal_value: true,
+  domain: true, company_name: true, industry: true, employee_count_range: true, times_bought: true, services_bought: true, deal_value_band: true, total_value: true, avg_deal_value: true,
   buyer_score: true, buyer_boost: true, first_seen_at: true, last_converted_at: true,
 });
 const ANONYMOUS_SIGNAL = shape<aos.AnonymousSignalView>('AnonymousSignalView', { domain: true, times_bought: true, buyer_score: true, buyer_boost: true });

@@ -1,18 +1,15 @@
-// [times bought, services, avg deal, score] — the SPEC §8 formula at its boundaries.
-export const SCORE_CASES: Array<[number, number, number | null, number]> = [
-  [1, 0, null, 60],
-  [1, 1, 4999.99, 60],
-  [1, 1, 5000, 70],
-  [1, 2, null, 70],
-  [1, 2, 5000, 80],
-  [2, 1, null, 70],
-  [2, 2, 4999.99, 80],
-  [2, 2, 5000, 90],
-  [3, 1, null, 80],
-  [3, 2, null, 90],
-  [3, 1, 5000, 90],
-  [3, 2, 5000, 100],
-  [10, 5, 1_000_000, 100],
+// [times bought, services SCORE_SHARED_BY (4) clients bought, clients with a deal ≥ 5000, score]:
+// the SPEC §8 formula at its boundaries, its services and deal points counted only from 4 clients.
+export const SCORE_CASES: Array<[number, number, number, number]> = [
+  [1, 0, 0, 60],
+  [1, 0, 1, 60],
+  [2, 0, 2, 70],
+  [3, 0, 3, 80],
+  [3, 1, 3, 80],
+  [4, 1, 3, 80],
+  [4, 2, 3, 90],
+  [4, 1, 4, 90],
+  [4, 2, 4, 100],
+  [10, 5, 10, 100],
   [0, 0, 0, 60],
 ];
-

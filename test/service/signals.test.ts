@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
 import { buyerScoreSql } from '../../src/domain/buyer-score.js';
+import { dealValueBand, dealValueBandSql } from '../../src/domain/signal-anonymity.js';
 import { BuyerSignalService } from '../../src/services/buyer-signal-service.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
@@ -45,13 +46,16 @@ BuildRight,buildright.com.au,Building,,SEO; Social,2021-03-03
       domain: 'buildright.com.au',
       times_bought: 3,
       services_bought: ['ppc', 'seo', 'social', 'web'],
+      // 15,000 and 4,000: one client each, the tie goes to the lower band.
+      deal_value_band: '1k-5k',
       total_value: '19000.00',
       avg_deal_value: '9500.00',
       company_name: 'BuildRight',
       industry: 'Construction',
       employee_count_range: '11-50',
-      buyer_score: 100,
-      buyer_boost: 15,
+      // Three clients: +30; services and big deals count from four clients (src/domain/buyer-score.ts).
+      buyer_score: 80,
+      buyer_boost: 12,
       last_converted_at: '2024-06-01T00:00:00.000Z',
     });
     const [solo] = await signals.show(['solo.io']);
@@ -64,8 +68,8 @@ BuildRight,buildright.com.au,Building,,SEO; Social,2021-03-03
   });
 
   it('getScoreBoost reduces URLs and emails to the company domain; 0 without a signal', async () => {
-    expect(await signals.getScoreBoost('https://www.buildright.com.au/contact')).toBe(15);
-    expect(await signals.getScoreBoost('ceo@buildright.com.au')).toBe(15);
+    expect(await signals.getScoreBoost('https://www.buildright.com.au/contact')).toBe(12);
+    expect(await signals.getScoreBoost('ceo@buildright.com.au')).toBe(12);
     expect(await signals.getScoreBoost('nobody-bought.com')).toBe(0);
     expect(await signals.getScoreBoost('someone@gmail.com')).toBe(0);
   });
@@ -106,9 +110,18 @@ BuildRight,buildright.com.au,Building,,SEO; Social,2021-03-03
     const rows = await db().query<{ i: number; score: number }>(
       `select i, ${buyerScoreSql('t', 's', 'a::numeric')} as score
          from unnest($1::int[], $2::int[], $3::int[], $4::text[]) as u(i, t, s, a) order by i`,
-      [SCORE_CASES.map((_, i) => i), SCORE_CASES.map((c) => c[0]), SCORE_CASES.map((c) => c[1]), SCORE_CASES.map((c) => (c[2] === null ? null : String(c[2])))],
+      [SCORE_CASES.map((_, i) => i), SCORE_CASES.map((c) => c[0]), SCORE_CASES.map((c) => c[1]), SCORE_CASES.map((c) => String(c[2]))],
     );
     expect(rows.map((r) => r.score)).toEqual(SCORE_CASES.map((c) => c[3]));
+  });
+
+  it('the SQL deal value band and the TypeScript one agree at every edge', async () => {
+    const values = [null, '-5', '0', '999.99', '1000', '4999.99', '5000', '24999.99', '25000', '99999.99', '100000', '9999999999.99'];
+    const rows = await db().query<{ band: number | null }>(
+      `select ${dealValueBandSql('v')} as band from unnest($1::text[]::numeric[]) with ordinality as u(v, i) order by i`,
+      [values],
+    );
+    expect(rows.map((r) => r.band)).toEqual(values.map((v) => dealValueBand(v === null ? null : Number(v))));
   });
 
   it('anonymity: no client id, contact or email column, and no client-private value in any signal', async () => {

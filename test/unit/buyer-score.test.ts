@@ -3,8 +3,8 @@ import { buyerScore, scoreBoost } from '../../src/domain/buyer-score.js';
 import { SCORE_CASES } from '../helpers/score-cases.js';
 
 describe('buyerScore', () => {
-  it.each(SCORE_CASES)('times %d, services %d, avg %s → %d', (timesBought, servicesCount, avgDealValue, expected) => {
-    expect(buyerScore({ timesBought, servicesCount, avgDealValue })).toBe(expected);
+  it.each(SCORE_CASES)('times %d, services of 4+ clients %d, clients with big deals %d → %d', (timesBought, sharedServices, bigDealClients, expected) => {
+    expect(buyerScore({ timesBought, sharedServices, bigDealClients })).toBe(expected);
   });
 });
 

@@ -21,18 +21,21 @@ export const renderSignals = (targets: readonly string[], minClients: number): R
     out.line(`${safe(targetAsTyped(sig.domain, targets[i] ?? sig.domain))}  score ${sig.buyer_score}  boost +${sig.buyer_boost}`);
     const bought = `bought from ${sig.times_bought} agenc${sig.times_bought === 1 ? 'y' : 'ies'}`;
     if (!isFullSignal(sig)) return out.line(`  ${bought}; details withheld (shown from ${minClients} agencies, to keep clients anonymous)`);
-    out.line(`  ${bought}; services: ${sig.services_bought.map(safe).join(', ') || '-'}; avg deal ${sig.avg_deal_value ?? '-'}`);
+    out.line(`  ${bought}; services: ${sig.services_bought.map(safe).join(', ') || '-'}; deals ${deals(sig)}`);
     out.line(`  ${[sig.company_name, sig.industry, sig.employee_count_range].filter(Boolean).map((v) => safe(v as string)).join(' · ')}`);
   });
 };
 
 const WITHHELD = ['(withheld)', '(withheld)', '(withheld)'];
 
+// A band at k (k + 1 clients' deals fall in it); the exact average only with anonymity off (k = 1).
+const deals = (sig: BuyerSignalView) => [sig.deal_value_band, sig.avg_deal_value && `avg ${sig.avg_deal_value}`].filter(Boolean).join(', ') || '-';
+
 export const renderTopSignals = (minClients: number): Renderer<SignalView[]> => (top, out) => {
   if (top.length === 0) return out.info('no signals yet: import customers or run `aos signals rebuild`');
-  const details = (sig: SignalView) => (isFullSignal(sig) ? [sig.services_bought.map(safe).join(',') || '-', sig.avg_deal_value ?? '-', sig.industry ? safe(sig.industry) : '-'] : WITHHELD);
+  const details = (sig: SignalView) => (isFullSignal(sig) ? [sig.services_bought.map(safe).join(',') || '-', deals(sig), sig.industry ? safe(sig.industry) : '-'] : WITHHELD);
   out.table(
-    ['domain', 'score', 'boost', 'bought', 'services', 'avg deal', 'industry'],
+    ['domain', 'score', 'boost', 'bought', 'services', 'deals', 'industry'],
     top.map((sig) => [displayTarget(sig.domain), String(sig.buyer_score), `+${sig.buyer_boost}`, `${sig.times_bought}x`, ...details(sig)]),
   );
   if (top.some((sig) => !isFullSignal(sig))) out.info(`details of domains fewer than ${minClients} agencies bought are withheld, to keep clients anonymous`);
