@@ -96,5 +96,24 @@ for (const engine of cliEnginesUnderTest()) {
       expect(r.stderr).toMatch(message as RegExp);
       expect(r.stderr).not.toMatch(/internal error|NaN|undefined|database error/);
     });
+
+    it("signals show --json: two attacker slugs with deal 1 do not read a third client's 37,500, name, industry or import month (issue 27)", async () => {
+      const header = 'Company,Website,Industry,Deal Size,Customer Since,Services\r\n';
+      for (const [slug, row] of [
+        ['victim', 'Target Holdings,target-co.com,Falconry,"$37,500.00",2019-04-12,TikTok Ads'],
+        ['att-1', 'Target Holdings,target-co.com,Falconry,1,2001-01-01,TikTok Ads'],
+        ['att-2', 'Target Holdings,target-co.com,Falconry,1,2001-01-01,TikTok Ads'],
+      ]) {
+        const csv = join(dir, `${slug}-${engine}.csv`);
+        writeFileSync(csv, `${header}${row}\r\n`);
+        expect((await aos(['clients', 'add', slug as string])).code).toBe(0);
+        expect((await aos(['import', csv, '--client', slug as string, '--yes'])).code).toBe(0);
+      }
+      const shown = await aos(['signals', 'show', 'target-co.com', '--json']);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(ndjson(shown.stdout)[0]).toMatchObject({ times_bought: 3, total_value: null, avg_deal_value: null, deal_value_band: null, company_name: null, industry: null, services_bought: [], first_seen_at: null, last_converted_at: null });
+      const human = await aos(['signals', 'show', 'target-co.com']);
+      for (const out of [shown.stdout, human.stdout]) expect(out).not.toMatch(/375|Target Holdings|Falconry|tiktok|2019|25k/);
+    });
   });
 }
