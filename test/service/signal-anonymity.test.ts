@@ -166,6 +166,25 @@ Common,common.com,100,SEO
     expect(row?.services).toEqual(['seo', 'tiktok-ads']);
   });
 
+  it('migration 0019 resets stored scores to their times-bought part until the next refresh', async () => {
+    // A score stored by the old formula (70 for one client that sells two services) told that
+    // client's domains apart; after the upgrade every one-client domain reads 60 until a refresh.
+    const update = readFileSync(migrationFile('signal_deal_value_band'), 'utf8').split('--> statement-breakpoint').find((s) => s.includes('UPDATE'));
+    await db().query(`insert into platform_buyer_signals (domain, times_bought, buyer_score) values ('legacy-1.com', 1, 70), ('legacy-2.com', 2, 90), ('legacy-5.com', 5, 100)`);
+    try {
+      await db().query(update as string);
+      const rows = await db().query<{ domain: string; buyer_score: number }>(`select domain, buyer_score from platform_buyer_signals where domain like 'legacy-%' order by domain`);
+      expect(rows).toEqual([
+        { domain: 'legacy-1.com', buyer_score: 60 },
+        { domain: 'legacy-2.com', buyer_score: 70 },
+        { domain: 'legacy-5.com', buyer_score: 80 },
+      ]);
+    } finally {
+      await db().query(`delete from platform_buyer_signals where domain like 'legacy-%'`);
+      await signals().rebuild();
+    }
+  });
+
   it('the migration turns stored instants into months', async () => {
     const sql = readFileSync(migrationFile('signal_times_to_month'), 'utf8');
     await db().query(`insert into platform_buyer_signals (domain, times_bought, buyer_score, first_seen_at, last_converted_at, updated_at)
