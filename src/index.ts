@@ -20,7 +20,7 @@ export { openDatabase, defaultDataDir, runMigrations, type OpenDatabaseOptions }
 export type { Database, Queryable } from './db/database.js';
 export { AosError, EXIT_CODES, type AosErrorCode } from './errors.js';
 export { normalizeTarget, parseTarget, coveringDomains, isFreeMailDomain, type Target, type TargetResult } from './domain/targets.js';
-export { buyerScore, scoreBoost, BUYER_SCORE_RULES } from './domain/buyer-score.js';
+export { buyerScore, scoreBoost, BUYER_SCORE_RULES, SCORE_SHARED_BY } from './domain/buyer-score.js';
 export { SUPPRESSION_REASONS, OPT_OUT_REASONS, type SuppressionReason } from './db/schema-constants.js';
 export { SuppressionService } from './services/suppression-service.js';
 export { CustomerImportService, type ImportRequest, type MappingProposal } from './services/customer-import-service.js';
