@@ -16,6 +16,8 @@ import { ClientService, type ClientRef } from './client-service.js';
 /** A customer as `customers list/show` give it: the listed fields of customer-fields.ts and its keys. */
 export interface CustomerView extends ListedFieldValues {
   id: string;
+  /** The addresses after the contact email (other email columns, multi-value cells), or null. */
+  other_emails: string[] | null;
   source: string;
   natural_key: string;
   imported_at: string | null;
@@ -74,6 +76,7 @@ const CUSTOMER_SELECTION = {
   ...Object.fromEntries(
     CUSTOMER_FIELDS.filter((f) => f.listed).map((f) => [f.name, f.cell === 'date' || f.cell === 'money' ? sql`${c[f.column]}::text` : c[f.column]]),
   ),
+  other_emails: c.otherEmails,
   source: c.source,
   natural_key: c.naturalKey,
   imported_at: c.importedAt,

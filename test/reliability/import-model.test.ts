@@ -111,7 +111,7 @@ function model(rows: string[][], stored: Map<string, Stored>, entries: Map<strin
         if (only[0].startsWith('d:')) r.domain = only[0].slice(2);
       }
     }
-    if (r.emailEntry) emailRows.push({ email: r.emailEntry, key: r.naturalKey });
+    for (const email of r.emailEntries ?? []) emailRows.push({ email, key: r.naturalKey });
     const first = merged.get(r.naturalKey);
     if (!first) merged.set(r.naturalKey, { ...r });
     else for (const k of Object.keys(r) as Array<keyof CustomerRecord>) if (first[k] === null) (first as unknown as Record<string, unknown>)[k] = r[k];
