@@ -138,7 +138,8 @@ function model(rows: string[][], stored: Map<string, Stored>, entries: Map<strin
   for (const [key, m] of merged) {
     const before = stored.get(key);
     const after: Stored = {
-      company_name: m.companyName,
+      // A name derived from the domain or address names a new customer, never renames a stored one.
+      company_name: m.nameDerived && before ? before.company_name : m.companyName,
       domain: m.domain,
       status: m.status,
       industry: m.industry ?? before?.industry ?? null,
