@@ -144,8 +144,8 @@ export async function confirmMappingInteractively(proposal: MappingProposal, io:
           choices: [
             { name: 'Yes, use this mapping', value: DONE, disabled: missing.length ? '(needs company_name or domain)' : false },
             ...IMPORT_FIELDS.map((field) => ({ name: `Change ${field}`, value: field, description: FIELD_DESCRIPTIONS[field] })),
-            { name: 'Add a fallback domain column', value: ADD_DOMAIN, description: 'tried when the domain columns before it give no company domain' },
             { name: 'Add another email column', value: ADD_EMAIL, description: 'every address in it is suppressed too' },
+            { name: 'Add a fallback domain column', value: ADD_DOMAIN, description: 'tried when the domain columns before it give no company domain' },
             { name: `Set the date format (now ${dateFormatName(dateFormat)})`, value: DATE_FORMAT },
           ],
           pageSize: 10,
