@@ -114,7 +114,8 @@ function targetFilter(text: string): SQL | undefined {
   const parsed = parseTarget(text);
   if (parsed.ok && parsed.target.kind === 'domain') keys.push(`d:${parsed.target.registrableDomain}`);
   if (parsed.ok && parsed.target.kind === 'email') {
-    email = eq(c.contactEmail, parsed.target.value);
+    // Any of its addresses names the customer: the contact email or one of the others.
+    email = or(eq(c.contactEmail, parsed.target.value), sql`${parsed.target.value} = any(${c.otherEmails})`);
     keys.push(`e:${parsed.target.value}`);
   }
   const name = normalizeCompanyName(text);
