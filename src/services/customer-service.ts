@@ -256,7 +256,8 @@ async function sortEntries(tx: Orm, client: ClientRef, customer: CustomerView): 
       left join lateral (
         select ${c.id} as id from ${c}
          where ${c.clientId} = ${client.id} and ${c.id} <> ${customer.id}
-           and (${c.naturalKey} = 'd:' || ${s.domain} or ${c.naturalKey} = 'e:' || ${s.email} or ${c.contactEmail} = ${s.email})
+           and (${c.naturalKey} = 'd:' || ${s.domain} or ${c.naturalKey} = 'e:' || ${s.email} or ${c.contactEmail} = ${s.email}
+                or ${s.email} = any(${c.otherEmails}))
          order by ${c.createdAt} limit 1) o on true
      where ${s.clientId} = ${client.id} and ${s.customerId} = ${customer.id}
        for update of ${s}`);

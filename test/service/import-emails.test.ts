@@ -53,7 +53,7 @@ describeEachDatabase('import: every address of a customer', ({ db }) => {
 
   beforeAll(async () => {
     const clients = new ClientService(db());
-    for (const slug of ['google', 'outlook', 'close', 'freshsales', 'hubspot', 'mapped', 'bluegum', 'isp']) await clients.add({ slug });
+    for (const slug of ['google', 'outlook', 'close', 'freshsales', 'hubspot', 'mapped', 'bluegum', 'isp', 'shared']) await clients.add({ slug });
     importer = new CustomerImportService({ db: db(), actor: 'tester' });
     checker = new SuppressionService({ db: db() });
     customers = new CustomerService({ db: db(), actor: 'tester' });
@@ -143,6 +143,21 @@ Telstra,www.telstra.com,
       ['bigpond.com', false],
       ['optusnet.com.au', false],
       ['other@optusnet.com.au', false],
+    ]);
+  });
+
+  it("removing a customer keeps an entry another customer holds as one of its other addresses", async () => {
+    // The bookkeeper's address is on both rows: its entry is linked to the first, Acme.
+    const csv = `Company,Website,Email,Personal Email
+Acme,acme.com,ops@acme.com,books.bookkeeper@outlook.com
+Beta,beta.io,ops@beta.io,books.bookkeeper@outlook.com
+`;
+    expect(await run('shared', csv)).toMatchObject({ inserted: 2, rejected: 0 });
+    const removed = await customers.remove({ client: 'shared', target: 'acme.com' });
+    expect(removed.entries_kept).toEqual([{ target: 'books.bookkeeper@outlook.com', reason: 'existing_customer', why: 'other_customer' }]);
+    expect(await suppressed('shared', ['books.bookkeeper@outlook.com', 'acme.com'])).toEqual([
+      ['books.bookkeeper@outlook.com', true],
+      ['acme.com', false],
     ]);
   });
 });
