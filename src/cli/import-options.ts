@@ -32,7 +32,7 @@ Examples:
 export function withImportOptions<Args extends unknown[]>(command: Command<Args>) {
   return command
     .addOption(clientOption())
-    .option('--map <field=header>', 'map a field to a column (repeatable; FIELD= skips a field; domain takes several: domain=A|B)', collect, [] as string[])
+    .option('--map <field=header>', 'map a field to a column (repeatable; FIELD= skips a field; domain and contact_email take several: domain=A|B)', collect, [] as string[])
     .option('--mapping-file <path>', 'JSON object of field → column name')
     .option('-y, --yes', 'no prompts: use --map, the remembered or the automatic mapping')
     .option('--dry-run', 'validate and count everything, write nothing')
