@@ -6,7 +6,6 @@ import {
   IMPORT_FIELDS,
   isImportField,
   isMultiColumnField,
-  releaseColumn,
   setColumnsOf,
   setDomainColumns,
   type ColumnMapping,
