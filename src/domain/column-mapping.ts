@@ -285,8 +285,9 @@ class ColumnMatcher {
 }
 
 // A header of addresses: "Email", "Work Email", "E-mail 2 - Value", "Emails", "other_emails".
-// The agency's own people (HubSpot's "Contact owner email", "Sales Rep Email") are no customer's addresses.
-const NOT_THE_CUSTOMERS = /owner|salesrep|accountmanager|assigned|createdby|modifiedby|updatedby|user|agent|^rep/;
+// The agency's own people (HubSpot's "Contact owner email", "Sales Rep Email") are no customer's
+// addresses, and a flag about an address ("Invalid email address", yes/no) holds none.
+const NOT_THE_CUSTOMERS = /owner|salesrep|accountmanager|assigned|createdby|modifiedby|updatedby|user|agent|^rep|invalid|quarantin|verified|validat|^is|^has/;
 const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|\d)?$/;
 
 /**

@@ -132,7 +132,7 @@ describe('headerKey', () => {
 describe('autoMapColumns: every email column (issue 23 §3)', () => {
   it.each([
     // HubSpot contacts
-    [['First Name', 'Company Name', 'Website URL', 'Email', 'Work Email', 'Personal Email', 'Contact owner email'], ['Email', 'Work Email', 'Personal Email']],
+    [['First Name', 'Company Name', 'Website URL', 'Email', 'Work Email', 'Personal Email', 'Contact owner email', 'Invalid email address'], ['Email', 'Work Email', 'Personal Email']],
     // Google Contacts
     [['Name', 'Organization 1 - Name', 'E-mail 1 - Type', 'E-mail 1 - Value', 'E-mail 2 - Type', 'E-mail 2 - Value'], ['E-mail 1 - Value', 'E-mail 2 - Value']],
     // Outlook
