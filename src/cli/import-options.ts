@@ -32,7 +32,7 @@ Examples:
 export function withImportOptions<Args extends unknown[]>(command: Command<Args>) {
   return command
     .addOption(clientOption())
-    .option('--map <field=header>', 'map a field to a column (repeatable; FIELD= skips a field; domain takes several: domain=A|B)', collect, [] as string[])
+    .option('--map <field=header>', 'map a field to a column (repeatable; FIELD= skips a field; domain and contact_email take several: domain=A|B)', collect, [] as string[])
     .option('--mapping-file <path>', 'JSON object of field → column name')
     .option('-y, --yes', 'no prompts: use --map, the remembered or the automatic mapping')
     .option('--dry-run', 'validate and count everything, write nothing')
@@ -81,19 +81,22 @@ type MapOverrides = Record<string, string | string[] | null>;
 /**
  * --mapping-file (JSON: {"company_name": "Account Name", "domain": ["Company Domain Name",
  * "Website URL"], "industry": null}) under --map FIELD=HEADER. The domain takes several columns in
- * priority order: repeated (--map domain=A --map domain=B) or joined by '|' (domain=A|B).
+ * priority order, the contact email several columns of addresses: repeated (--map domain=A --map
+ * domain=B) or joined by '|' (domain=A|B, contact_email="Work Email|Personal Email").
  */
 export function mappingOverrides(mapFlags: string[], mappingFile: string | undefined): MapOverrides {
   const overrides: MapOverrides = mappingFile ? mappingFileOverrides(mappingFile) : {};
-  const domains: string[] = [];
+  // The fields that take several columns (domain, contact_email), collected over repeated flags.
+  const lists: Record<string, string[]> = {};
   for (const flag of mapFlags) {
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new AosError('usage', `invalid --map "${flag}": expected FIELD=HEADER (or FIELD= to skip a field)`, 'for example: --map company_name="Account Name" --map domain=Website');
     const field = flag.slice(0, eq).trim();
     const header = flag.slice(eq + 1);
-    if (field === 'domain' && header !== '') {
-      domains.push(...header.split('|').map((h) => h.trim()).filter((h) => h !== ''));
-      overrides.domain = [...domains];
+    if ((field === 'domain' || field === 'contact_email') && header !== '') {
+      const list = (lists[field] ??= []);
+      list.push(...header.split('|').map((h) => h.trim()).filter((h) => h !== ''));
+      overrides[field] = [...list];
     } else overrides[field] = header;
   }
   return overrides;
@@ -110,7 +113,7 @@ function mappingFileOverrides(mappingFile: string): MapOverrides {
   const overrides: MapOverrides = {};
   for (const [field, header] of Object.entries(parsed)) {
     const ok = header === null || typeof header === 'string' || (Array.isArray(header) && header.every((h) => typeof h === 'string'));
-    if (!ok) throw new AosError('usage', `--mapping-file: the column for ${field} must be a string, a list of strings (domain) or null`);
+    if (!ok) throw new AosError('usage', `--mapping-file: the column for ${field} must be a string, a list of strings (domain, contact_email) or null`);
     overrides[field] = header as string | string[] | null;
   }
   return overrides;

@@ -117,6 +117,9 @@ export const clientCustomers = pgTable(
     industry: text('industry'),
     employeeCountRange: text('employee_count_range'),
     contactEmail: text('contact_email'),
+    // The customer's other addresses (Personal Email, Google's `E-mail 2 - Value`, every address of
+    // a multi-value cell), each suppressed like the contact email; read from the contact_email columns.
+    otherEmails: text('other_emails').array(),
     contactName: text('contact_name'),
     contactTitle: text('contact_title'),
     status: text('status').notNull().default('active'),

@@ -10,33 +10,63 @@ import { yesNoMeaning } from './values.js';
 export { IMPORT_FIELDS, isImportField, type ImportField } from './customer-fields.js';
 
 /**
- * field → header index (or null when the field is not imported), and for the domain the further
+ * field → header index (or null when the field is not imported); for the domain the further
  * columns tried in order when the first gives no company domain (HubSpot's `Company Domain Name`,
- * then `Website URL`).
+ * then `Website URL`); for the contact email the further email columns (Personal Email, Google's
+ * `E-mail 2 - Value`), every address of which is the customer's too.
  */
-export type ColumnMapping = Record<ImportField, number | null> & { domainFallbacks: number[] };
+export type ColumnMapping = Record<ImportField, number | null> & { domainFallbacks: number[]; moreEmails: number[] };
+
+/** The fields that take several columns, and where a mapping keeps the columns after the first. */
+export const MULTI_COLUMN_FIELDS = { domain: 'domainFallbacks', contact_email: 'moreEmails' } as const;
+export type MultiColumnField = keyof typeof MULTI_COLUMN_FIELDS;
+export const isMultiColumnField = (field: string): field is MultiColumnField => Object.hasOwn(MULTI_COLUMN_FIELDS, field);
+
+/** The columns of a field in order: the first, then the further ones of a multi-column field. */
+export function columnsOf(mapping: ColumnMapping, field: ImportField): number[] {
+  const first = mapping[field];
+  if (first === null) return [];
+  if (!isMultiColumnField(field)) return [first];
+  return [first, ...mapping[MULTI_COLUMN_FIELDS[field]].filter((i) => i !== first)];
+}
+
+/** Sets a field's columns (first = primary); an empty list unmaps it. Other fields take only the first. */
+export function setColumnsOf(mapping: ColumnMapping, field: ImportField, columns: readonly number[]): void {
+  const unique = [...new Set(columns)];
+  mapping[field] = unique[0] ?? null;
+  if (isMultiColumnField(field)) mapping[MULTI_COLUMN_FIELDS[field]] = unique.slice(1);
+}
 
 /** The domain columns in priority order. */
 export function domainColumns(mapping: ColumnMapping): number[] {
-  return mapping.domain === null ? [] : [mapping.domain, ...mapping.domainFallbacks.filter((i) => i !== mapping.domain)];
+  return columnsOf(mapping, 'domain');
 }
 
 /** Sets the domain columns (first = primary); an empty list unmaps the domain. */
 export function setDomainColumns(mapping: ColumnMapping, columns: readonly number[]): void {
-  const unique = [...new Set(columns)];
-  mapping.domain = unique[0] ?? null;
-  mapping.domainFallbacks = unique.slice(1);
+  setColumnsOf(mapping, 'domain', columns);
 }
 
-/** Whether a header index feeds any field (the domain's fallbacks included). */
+/** The contact email columns: the first gives the contact email, each address of all is the customer's. */
+export function emailColumns(mapping: ColumnMapping): number[] {
+  return columnsOf(mapping, 'contact_email');
+}
+
+/** Takes a header index away from the further columns of every multi-column field. */
+export function releaseColumn(mapping: ColumnMapping, index: number): void {
+  for (const more of Object.values(MULTI_COLUMN_FIELDS)) mapping[more] = mapping[more].filter((i) => i !== index);
+}
+
+/** Whether a header index feeds any field (the further domain and email columns included). */
 export function fieldOfColumn(mapping: ColumnMapping, index: number): ImportField | null {
   for (const field of IMPORT_FIELDS) if (mapping[field] === index) return field;
-  return mapping.domainFallbacks.includes(index) ? 'domain' : null;
+  if (mapping.domainFallbacks.includes(index)) return 'domain';
+  return mapping.moreEmails.includes(index) ? 'contact_email' : null;
 }
 
 /** A copy that can be changed without touching the original. */
 export function copyMapping(mapping: ColumnMapping): ColumnMapping {
-  return { ...mapping, domainFallbacks: [...mapping.domainFallbacks] };
+  return { ...mapping, domainFallbacks: [...mapping.domainFallbacks], moreEmails: [...mapping.moreEmails] };
 }
 
 export const FIELD_DESCRIPTIONS = Object.fromEntries(CUSTOMER_FIELDS.map((f) => [f.name, f.description])) as Record<ImportField, string>;
@@ -129,7 +159,7 @@ function fuzzySimilarity(a: string, b: string): number {
 }
 
 export function emptyMapping(): ColumnMapping {
-  return { ...(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as Record<ImportField, null>), domainFallbacks: [] };
+  return { ...(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as Record<ImportField, null>), domainFallbacks: [], moreEmails: [] };
 }
 
 // Excel writes booleans TRUE/FALSE; hand-kept sheets mix Y/N with 1/0.
@@ -235,7 +265,30 @@ class ColumnMatcher {
       }
     }
   }
+
+  /**
+   * Every other column of addresses (Personal Email, `E-mail 2 - Value`, Close's
+   * `primary_contact_other_emails`, Freshsales' `Emails`): a customer is suppressed on each of its
+   * addresses, so each email column is read. A header that says email and values that are
+   * addresses (most of the sample) make one; a column that is only sometimes filled still counts.
+   */
+  moreEmails(): void {
+    if (this.mapping.contact_email === null) return;
+    this.normalized.forEach((h, i) => {
+      if (this.used.has(i) || !EMAIL_HEADER.test(h) || NOT_THE_CUSTOMERS.test(h) || (NEVER.contact_email?.test(h) ?? false)) return;
+      const values = sampleValues(this.samples, i);
+      if (samplesForbid('email', values) || samplesContradict('contact_email', values, 0.5)) return;
+      this.mapping.moreEmails.push(i);
+      this.used.add(i);
+    });
+  }
 }
+
+// A header of addresses: "Email", "Work Email", "E-mail 2 - Value", "Emails", "other_emails".
+// The agency's own people (HubSpot's "Contact owner email", "Sales Rep Email") are no customer's
+// addresses, and a flag about an address ("Invalid email address", yes/no) holds none.
+const NOT_THE_CUSTOMERS = /owner|salesrep|accountmanager|assigned|createdby|modifiedby|updatedby|user|agent|^rep|invalid|quarantin|verified|validat|^is|^has/;
+const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|\d)?$/;
 
 /**
  * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at
@@ -248,6 +301,7 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   matcher.byKeywords();
   matcher.byFuzzyMatch();
   matcher.domainFallbacks();
+  matcher.moreEmails();
   return matcher.mapping;
 }
 
@@ -273,16 +327,15 @@ export function missingRequired(mapping: ColumnMapping): ImportField[] {
   return CUSTOMER_FIELDS.filter((f) => f.requiredUnless !== undefined && mapping[f.name] === null && mapping[f.requiredUnless] === null).map((f) => f.name);
 }
 
-/** field → header name (the domain: a list of names when it has fallbacks), for storage and display. */
+/** field → header name (the domain and email: a list of names when several), for storage and display. */
 export type MappingByName = Partial<Record<ImportField, string | string[]>>;
 
 export function mappingByName(mapping: ColumnMapping, headers: readonly string[]): MappingByName {
   const out: MappingByName = {};
   for (const field of IMPORT_FIELDS) {
-    const index = mapping[field];
-    if (index !== null && index !== undefined) out[field] = headers[index] as string;
+    const indexes = columnsOf(mapping, field);
+    if (indexes.length === 1) out[field] = headers[indexes[0] as number] as string;
+    else if (indexes.length > 1) out[field] = indexes.map((i) => headers[i] as string);
   }
-  const domains = domainColumns(mapping);
-  if (domains.length > 1) out.domain = domains.map((i) => headers[i] as string);
   return out;
 }

@@ -2,7 +2,7 @@
 // optional value that does not parse is dropped with a warning; only a row with no usable target
 // and no company name is a ValueError (a reject).
 import type { CustomerStatus } from '../db/schema-constants.js';
-import { domainColumns, type ColumnMapping } from './column-mapping.js';
+import { domainColumns, emailColumns, type ColumnMapping } from './column-mapping.js';
 import { CUSTOMER_FIELDS, type CustomerField, type CustomerFieldValues, type ImportField } from './customer-fields.js';
 import { mailboxAddress, parseTarget, printable, type Target } from './targets.js';
 import { classifyStatus, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
@@ -13,10 +13,17 @@ export interface CustomerRecord extends CustomerFieldValues {
   /** The normalized company name when the row has one: finds the customer stored by name alone. */
   nameKey: string | null;
   /**
-   * The canonical contact email when it needs an entry of its own: the domain entry does not
-   * cover it (webmail, another company's domain) or there is no domain.
+   * The canonical addresses of the row that need an entry of their own: the domain entry does not
+   * cover them (webmail, another company's domain) or there is no domain. Null when none.
    */
-  emailEntry: string | null;
+  emailEntries: string[] | null;
+  /** The row's addresses after the contact email (every email column, every address of a cell), or null. */
+  otherEmails: string[] | null;
+  /**
+   * The company name was derived from the domain or address (the file gave none): it names a new
+   * customer but never renames a stored one.
+   */
+  nameDerived: boolean;
 }
 
 export interface RowContext {
@@ -27,6 +34,8 @@ export interface RowContext {
   statusOf?: (value: string) => StatusClass | null;
   /** domainColumns(mapping), worked out once for a whole import. */
   domainColumns?: readonly number[];
+  /** emailColumns(mapping), worked out once for a whole import. */
+  emailColumns?: readonly number[];
 }
 
 export type RowOutcome =
@@ -103,13 +112,27 @@ function formulaValue(text: string): string {
   return (FORMULA_HYPERLINK.exec(text) ?? FORMULA_TEXT.exec(text))?.[1]?.trim() || text;
 }
 
-function companyDomain(row: RowReader, cell: string, field: string): string | null {
+function companyDomain(row: RowReader, cell: string, field: string, companyName: string | null): string | null {
   const text = formulaValue(cell);
   const p = parseTarget(text);
   if (!p.ok) return row.drop(`${field} "${short(text)}": ${p.error}`);
   if (p.target.kind === 'email') return p.target.freeMail ? null : p.target.registrableDomain;
-  if (p.target.webmail || p.target.platformPage) return null;
+  if (p.target.platformPage) return null;
+  // SPEC §2: webmail is never a company, and a sole trader's "website" at their ISP
+  // (www.bigpond.com, optusnet.com.au) is their mailbox's provider: a domain entry for it would
+  // suppress every mailbox there. A provider is the company only when the row's name says so
+  // (Telstra's own website is telstra.com).
+  if (p.target.webmail || (p.target.freeMail && !namesProvider(companyName, p.target.registrableDomain))) {
+    return row.drop(`${field} "${short(text)}" is a mail provider (${p.target.registrableDomain}), not the company's website: no domain entry for it`);
+  }
   return p.target.registrableDomain;
+}
+
+/** Whether a company name names the provider of a domain: "Telstra Corporation" for telstra.com. */
+function namesProvider(companyName: string | null, registrable: string): boolean {
+  if (companyName === null) return false;
+  const label = registrable.slice(0, registrable.indexOf('.'));
+  return label.length >= 2 && normalizeCompanyName(companyName).replaceAll(' ', '').includes(label.replaceAll('-', ''));
 }
 
 interface ContactEmail {
@@ -117,35 +140,54 @@ interface ContactEmail {
   target: Target;
 }
 
+/** An address as a cell gives it (a display name around it and a mailto: are fine), or null. */
+function oneAddress(text: string): ContactEmail | null {
+  // A mailto: link (pasted from a web page) is stored as its address, so `customers show` finds it.
+  const address = mailboxAddress(text).replace(/^mailto:/i, '');
+  const p = parseTarget(address);
+  return p.ok && p.target.kind === 'email' ? { address: address.toLowerCase(), target: p.target } : null;
+}
+
+// Between the addresses of one cell: Google Contacts' " ::: ", a list's ';' or ',', a line break.
+const ADDRESS_LIST = /\s*(?::::|[;,\n\r])\s*/;
+
 /**
- * The contact email of a cell: one address (a display name around it is fine); of several, the
- * first, with a warning; a domain typed there is no address (it may still name the company).
+ * The addresses of an email cell: one, or each of a list (Google's `a@x.com ::: b@y.com`,
+ * Freshsales' `a@x.com, b@y.com`, `a@x.com; b@y.com`, or separated by spaces): every one is the
+ * customer's, so each is kept; a piece that is no address is dropped with a warning. A domain
+ * typed there is no address (it may still name the company).
  */
-function contactEmail(row: RowReader, cell: string): { email: ContactEmail | null; typedDomain: string | null } {
-  const one = (text: string): ContactEmail | null => {
-    // A mailto: link (pasted from a web page) is stored as its address, so `customers show` finds it.
-    const address = mailboxAddress(text).replace(/^mailto:/i, '');
-    const p = parseTarget(address);
-    return p.ok && p.target.kind === 'email' ? { address: address.toLowerCase(), target: p.target } : null;
-  };
+function contactEmails(row: RowReader, cell: string, companyName: string | null): { emails: ContactEmail[]; typedDomain: string | null } {
   const raw = formulaValue(cell);
-  const whole = one(raw);
-  if (whole) return { email: whole, typedDomain: null };
+  const whole = oneAddress(raw);
+  if (whole) return { emails: [whole], typedDomain: null };
   if (raw.split('@').length > 2) {
-    const parts = raw.split(/[;,]|\s+/).filter((s) => s.includes('@'));
-    const first = parts.map(one).find((e) => e !== null) ?? null;
-    row.drop(`contact_email "${short(raw)}" holds ${parts.length} addresses${first ? `: kept ${first.address}` : ', none valid'}`);
-    return { email: first, typedDomain: null };
+    const emails: ContactEmail[] = [];
+    for (const part of raw.split(ADDRESS_LIST)) {
+      if (!part.includes('@')) continue; // a display name's "Smith," or an empty piece
+      const email = oneAddress(part);
+      if (email) {
+        emails.push(email);
+        continue;
+      }
+      // Addresses separated by spaces, or a display name without brackets ("Jo Smith jo@x.com").
+      for (const piece of part.split(/\s+/).filter((w) => w.includes('@'))) {
+        const found = oneAddress(piece.replace(/^[<("']+|[>)"']+$/g, ''));
+        if (found) emails.push(found);
+        else row.drop(`contact_email "${short(raw)}": "${short(piece)}" is not a valid email address`);
+      }
+    }
+    if (emails.length > 0) return { emails, typedDomain: null };
   }
   const p = parseTarget(raw);
   if (p.ok && p.target.kind === 'domain') {
     row.drop(`contact_email "${short(raw)}" is a domain, not an email address`);
-    return { email: null, typedDomain: companyDomain(row, raw, 'contact_email') };
+    return { emails: [], typedDomain: companyDomain(row, raw, 'contact_email', companyName) };
   }
   // The parser's reason, unless it only says the same again.
   const why = p.ok || p.error === 'not a valid email address' ? '' : ` (${p.error})`;
   row.drop(`contact_email "${short(raw)}" is not a valid email address${why}`);
-  return { email: null, typedDomain: null };
+  return { emails: [], typedDomain: null };
 }
 
 // The fields read by one parser each; company name, domain, email and status make the customer.
@@ -190,17 +232,26 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     status = mapped;
   }
 
+  const rawName = row.text('company_name');
   let domain: string | null = null;
   for (const index of ctx.domainColumns ?? domainColumns(mapping)) {
     const text = row.at(index, 'domain');
-    if (text !== null) domain = companyDomain(row, text, 'domain');
+    if (text !== null) domain = companyDomain(row, text, 'domain', rawName);
     if (domain !== null) break;
   }
-  const rawEmail = row.text('contact_email');
-  const { email, typedDomain } = rawEmail === null ? { email: null, typedDomain: null } : contactEmail(row, rawEmail);
-  // Domain from the domain column(s), else from the contact email unless it is a mail provider.
-  domain ??= (email && !email.target.freeMail ? email.target.registrableDomain : null) ?? typedDomain;
-  const rawName = row.text('company_name');
+  // Every address of every email column is the customer's; the first is its contact email.
+  const emails: ContactEmail[] = [];
+  let typedDomain: string | null = null;
+  for (const index of ctx.emailColumns ?? emailColumns(mapping)) {
+    const text = row.at(index, 'contact_email');
+    if (text === null) continue;
+    const cell = contactEmails(row, text, rawName);
+    for (const e of cell.emails) if (!emails.some((x) => x.target.value === e.target.value)) emails.push(e);
+    typedDomain ??= cell.typedDomain;
+  }
+  const email = emails[0] ?? null;
+  // Domain from the domain column(s), else from an address unless at a mail provider.
+  domain ??= emails.find((e) => !e.target.freeMail)?.target.registrableDomain ?? typedDomain;
   if (rawName === null && domain === null && email === null) {
     throw new ValueError(`no company name, domain or email${row.warnings.length ? ` (${row.warnings.join('; ')})` : ''}`);
   }
@@ -217,7 +268,8 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   }
   // The domain entry covers an address at the domain (or under it), a provider's too; webmail
   // and other companies' addresses need their own entry.
-  const covered = email !== null && domain !== null && !email.target.webmail && email.target.registrableDomain === domain;
+  const entries = emails.filter((e) => domain === null || e.target.webmail || e.target.registrableDomain !== domain).map((e) => e.target.value);
+  const others = emails.slice(1).map((e) => e.address);
   const values = plainValues(row, ctx);
   return {
     kind: 'customer',
@@ -228,7 +280,9 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
       companyName,
       domain,
       contactEmail: email?.address ?? null,
-      emailEntry: email !== null && !covered ? email.target.value : null,
+      emailEntries: entries.length > 0 ? entries : null,
+      otherEmails: others.length > 0 ? others : null,
+      nameDerived: rawName === null,
       status: status ?? ctx.defaultStatus ?? (values.churnedAt ? 'churned' : 'active'),
       ...values,
     },

@@ -17,6 +17,8 @@ export interface StagedColumn {
   readonly sqlType: string;
   /** The record property the value is read from; null for the row's line number. */
   readonly property: keyof CustomerRecord | null;
+  /** A list, staged joined by LIST_SEPARATOR. */
+  readonly list?: boolean;
 }
 
 export interface StagedField extends StagedColumn {
@@ -48,17 +50,23 @@ export const STAGED_FIELDS: readonly StagedField[] = CUSTOMER_FIELDS.map((f): St
   };
 });
 
+/** The customer's addresses after its contact email: read from the contact_email columns, no field of their own. */
+export const OTHER_EMAILS: StagedColumn = { name: clientCustomers.otherEmails.name, sqlType: 'text', property: 'otherEmails', list: true };
+
 /**
  * Every staged column in order: the row's line and keys, then the fields. name_key (the
- * normalised company name) and email_entry (an address needing its own entry) are the import's
- * own and land in no customer column.
+ * normalised company name), email_entries (the addresses needing an entry of their own) and
+ * name_derived (the company name is the domain's or address's) are the import's own and land in
+ * no customer column.
  */
 export const STAGING_COLUMNS: readonly StagedColumn[] = [
   { name: 'line', sqlType: 'int', property: null },
   { name: clientCustomers.naturalKey.name, sqlType: clientCustomers.naturalKey.getSQLType(), property: 'naturalKey' },
   { name: 'name_key', sqlType: 'text', property: 'nameKey' },
-  { name: 'email_entry', sqlType: 'text', property: 'emailEntry' },
+  { name: 'email_entries', sqlType: 'text', property: 'emailEntries', list: true },
+  { name: 'name_derived', sqlType: 'boolean', property: 'nameDerived' },
   ...STAGED_FIELDS,
+  OTHER_EMAILS,
 ];
 
 /**
@@ -73,7 +81,7 @@ function compileStagingRow(): (line: number, record: CustomerRecord) => unknown[
     if (column.property === null) return 'line';
     const value = `r[${JSON.stringify(column.property)}]`;
     const field = STAGED_FIELDS.find((f) => f.property === column.property && f.name === column.name);
-    if (field?.list) return `(${value} === null ? null : ${value}.join(${JSON.stringify(LIST_SEPARATOR)}))`;
+    if (field?.list || column.list) return `(${value} === null ? null : ${value}.join(${JSON.stringify(LIST_SEPARATOR)}))`;
     if (field?.sqlType === 'boolean') return `(${value} === null ? null : String(${value}))`;
     return value;
   });

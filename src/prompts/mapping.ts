@@ -3,11 +3,14 @@
 // --status-map, --date-format, --yes) for scripts.
 import { input, select } from '@inquirer/prompts';
 import {
+  columnsOf,
   copyMapping,
   domainColumns,
   FIELD_DESCRIPTIONS,
   IMPORT_FIELDS,
   missingRequired,
+  releaseColumn,
+  setColumnsOf,
   setDomainColumns,
   type ColumnMapping,
   type ImportField,
@@ -25,6 +28,7 @@ export type { PromptIO } from './io.js';
 const DONE = '__done__';
 const DATE_FORMAT = '__date_format__';
 const ADD_DOMAIN = '__add_domain__';
+const ADD_EMAIL = '__add_email__';
 const SKIP = -1;
 const ISO = 'ISO 8601 (YYYY-MM-DD)';
 const DATE_FORMATS = ['DD/MM/YYYY', 'MM/DD/YYYY', 'D/M/YYYY', 'M/D/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'YYYY/MM/DD', 'DD/MM/YY', 'MM/DD/YY'];
@@ -36,8 +40,9 @@ function samplesOf(proposal: MappingProposal, index: number): string {
 
 function describeMapping(proposal: MappingProposal, mapping: ColumnMapping): string {
   const rows = IMPORT_FIELDS.map((field) => {
-    const indexes = field === 'domain' ? domainColumns(mapping) : mapping[field] === null ? [] : [mapping[field] as number];
-    const column = indexes.length === 0 ? '—' : indexes.map((i) => `"${printable(proposal.headers[i] ?? '', 30)}"`).join(', then ');
+    const indexes = columnsOf(mapping, field);
+    // Domain columns are tried in turn; every email column is read.
+    const column = indexes.length === 0 ? '—' : indexes.map((i) => `"${printable(proposal.headers[i] ?? '', 30)}"`).join(field === 'domain' ? ', then ' : ' + ');
     const sample = indexes.length === 0 ? '' : samplesOf(proposal, indexes[0] as number);
     return [field, column, sample] as const;
   });
@@ -139,6 +144,7 @@ export async function confirmMappingInteractively(proposal: MappingProposal, io:
           choices: [
             { name: 'Yes, use this mapping', value: DONE, disabled: missing.length ? '(needs company_name or domain)' : false },
             ...IMPORT_FIELDS.map((field) => ({ name: `Change ${field}`, value: field, description: FIELD_DESCRIPTIONS[field] })),
+            { name: 'Add another email column', value: ADD_EMAIL, description: 'every address in it is suppressed too' },
             { name: 'Add a fallback domain column', value: ADD_DOMAIN, description: 'tried when the domain columns before it give no company domain' },
             { name: `Set the date format (now ${dateFormatName(dateFormat)})`, value: DATE_FORMAT },
           ],
@@ -152,22 +158,26 @@ export async function confirmMappingInteractively(proposal: MappingProposal, io:
       dateFormat = await chooseDateFormat(dateFormat, io);
       continue;
     }
-    const field = (choice === ADD_DOMAIN ? 'domain' : choice) as ImportField;
+    const adding = choice === ADD_DOMAIN || choice === ADD_EMAIL;
+    const field = (choice === ADD_DOMAIN ? 'domain' : choice === ADD_EMAIL ? 'contact_email' : choice) as ImportField;
     const header = await chooseColumn(
       proposal,
-      choice === ADD_DOMAIN ? 'Fallback column for domain:' : `Column for ${field} (${FIELD_DESCRIPTIONS[field]}):`,
-      choice === ADD_DOMAIN ? null : mapping[field],
+      choice === ADD_DOMAIN ? 'Fallback column for domain:' : choice === ADD_EMAIL ? 'Another column of email addresses:' : `Column for ${field} (${FIELD_DESCRIPTIONS[field]}):`,
+      adding ? null : mapping[field],
       io,
     );
     if (header !== SKIP) {
       for (const other of IMPORT_FIELDS) if (other !== field && mapping[other] === header) mapping[other] = null;
       if (field !== 'domain') setDomainColumns(mapping, domainColumns(mapping).filter((i) => i !== header));
+      if (field !== 'contact_email') setColumnsOf(mapping, 'contact_email', columnsOf(mapping, 'contact_email').filter((i) => i !== header));
     }
-    if (choice === ADD_DOMAIN) {
-      if (header !== SKIP) setDomainColumns(mapping, [...domainColumns(mapping), header]);
-    } else if (field === 'domain') {
-      setDomainColumns(mapping, header === SKIP ? [] : [header, ...mapping.domainFallbacks.filter((i) => i !== header)]);
-    } else mapping[field] = header === SKIP ? null : header;
+    if (adding) {
+      if (header !== SKIP) setColumnsOf(mapping, field, [...columnsOf(mapping, field), header]);
+    } else if (header === SKIP) setColumnsOf(mapping, field, []);
+    else {
+      releaseColumn(mapping, header);
+      setColumnsOf(mapping, field, [header, ...columnsOf(mapping, field).slice(1)]);
+    }
   }
 }
 

@@ -12,7 +12,7 @@ import { bare } from '../db/sql.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
 import { betterDelimiter, delimiterName } from '../csv/delimiter.js';
-import { domainColumns, headerKey, mappingByName, missingRequired, type ColumnMapping } from '../domain/column-mapping.js';
+import { domainColumns, emailColumns, headerKey, mappingByName, missingRequired, type ColumnMapping } from '../domain/column-mapping.js';
 import type { RowContext } from '../domain/customer-row.js';
 import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
 import { printable } from '../domain/targets.js';
@@ -223,7 +223,7 @@ export class CustomerImportService extends AuditedService {
       return { steps: { read, ...NOTHING_WRITTEN }, runId: null };
     }
     const now = this.now();
-    const merged = await mergeRows(tx, client.id, read.namedWithoutDomain);
+    const merged = await mergeRows(tx, client.id, read.namedWithoutDomain, read.derivedNames);
     const customers = await upsertCustomers(tx, { clientId: client.id, sourceName: plan.sourceName, now, customers: merged.customers });
     const entries = await upsertEntries(tx, { clientId: client.id, actor: this.actor, now });
     // The diff against what was stored and, with sync, the churn (import-sync.ts).
@@ -327,7 +327,7 @@ function rowContextOf(mapping: ColumnMapping, settings: ImportSettings, statusHe
     }
     return status;
   };
-  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping) };
+  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), emailColumns: emailColumns(mapping) };
 }
 
 function givenSettings(request: ImportRequest): Partial<ImportSettings> {

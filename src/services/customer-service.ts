@@ -16,6 +16,8 @@ import { ClientService, type ClientRef } from './client-service.js';
 /** A customer as `customers list/show` give it: the listed fields of customer-fields.ts and its keys. */
 export interface CustomerView extends ListedFieldValues {
   id: string;
+  /** The addresses after the contact email (other email columns, multi-value cells), or null. */
+  other_emails: string[] | null;
   source: string;
   natural_key: string;
   imported_at: string | null;
@@ -74,6 +76,7 @@ const CUSTOMER_SELECTION = {
   ...Object.fromEntries(
     CUSTOMER_FIELDS.filter((f) => f.listed).map((f) => [f.name, f.cell === 'date' || f.cell === 'money' ? sql`${c[f.column]}::text` : c[f.column]]),
   ),
+  other_emails: c.otherEmails,
   source: c.source,
   natural_key: c.naturalKey,
   imported_at: c.importedAt,
@@ -111,7 +114,8 @@ function targetFilter(text: string): SQL | undefined {
   const parsed = parseTarget(text);
   if (parsed.ok && parsed.target.kind === 'domain') keys.push(`d:${parsed.target.registrableDomain}`);
   if (parsed.ok && parsed.target.kind === 'email') {
-    email = eq(c.contactEmail, parsed.target.value);
+    // Any of its addresses names the customer: the contact email or one of the others.
+    email = or(eq(c.contactEmail, parsed.target.value), sql`${parsed.target.value} = any(${c.otherEmails})`);
     keys.push(`e:${parsed.target.value}`);
   }
   const name = normalizeCompanyName(text);
@@ -252,7 +256,8 @@ async function sortEntries(tx: Orm, client: ClientRef, customer: CustomerView): 
       left join lateral (
         select ${c.id} as id from ${c}
          where ${c.clientId} = ${client.id} and ${c.id} <> ${customer.id}
-           and (${c.naturalKey} = 'd:' || ${s.domain} or ${c.naturalKey} = 'e:' || ${s.email} or ${c.contactEmail} = ${s.email})
+           and (${c.naturalKey} = 'd:' || ${s.domain} or ${c.naturalKey} = 'e:' || ${s.email} or ${c.contactEmail} = ${s.email}
+                or ${s.email} = any(${c.otherEmails}))
          order by ${c.createdAt} limit 1) o on true
      where ${s.clientId} = ${client.id} and ${s.customerId} = ${customer.id}
        for update of ${s}`);

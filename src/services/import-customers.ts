@@ -5,7 +5,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../db/database.js';
 import { clientCustomers as cc } from '../db/schema.js';
 import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
-import { KEPT_IF_MISSING, LIST_SEPARATOR, REPLACED, STAGING_COLUMNS, type StagedField } from '../domain/customer-staging.js';
+import { KEPT_IF_MISSING, LIST_SEPARATOR, OTHER_EMAILS, REPLACED, STAGING_COLUMNS, type StagedField } from '../domain/customer-staging.js';
 import { STAGED_ROWS } from './import-staging.js';
 
 /** One row per customer of the file. */
@@ -32,8 +32,8 @@ const key = bare(cc.naturalKey);
 
 // Rows of one natural key merge into one customer: the first non-empty value of each field.
 // Most keys occur once and are copied as they are; only repeated keys pay for the aggregation.
-// email_entry stays per row: every off-domain address of a customer's rows gets its entry.
-const NOT_MERGED = ['line', cc.naturalKey.name, 'email_entry'];
+// email_entries stay per row: every off-domain address of a customer's rows gets its entry.
+const NOT_MERGED = ['line', cc.naturalKey.name, 'email_entries'];
 const MERGED_FIELDS = STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).map((c) => sql.identifier(c.name));
 const MERGE = sql`
   create temp table ${MERGED_CUSTOMERS} on commit drop as
@@ -54,10 +54,11 @@ const MERGE = sql`
  * Merges the staged rows into one row per customer. First, when some rows have a name but no
  * company domain (namedWithoutDomain), they may take a stored customer's key (claimStoredKeys).
  */
-export async function mergeRows(tx: Orm, clientId: string, namedWithoutDomain: boolean): Promise<MergeCounts> {
+export async function mergeRows(tx: Orm, clientId: string, namedWithoutDomain: boolean, derivedNames = false): Promise<MergeCounts> {
   // A pass over the client's stored customers: only for files with rows that may need it.
   if (namedWithoutDomain) await tx.execute(claimStoredKeys(clientId));
   await tx.execute(MERGE);
+  if (derivedNames) await tx.execute(keepStoredNames(clientId));
   const [counts] = await rowsOf<{ customers: number; rows: number; without_target: number }>(
     tx,
     sql`select count(*)::int as customers, coalesce(sum(rows_merged), 0)::int as rows,
@@ -65,6 +66,16 @@ export async function mergeRows(tx: Orm, clientId: string, namedWithoutDomain: b
   );
   const customers = counts?.customers ?? 0;
   return { customers, merged: (counts?.rows ?? 0) - customers, withoutTarget: counts?.without_target ?? 0 };
+}
+
+// A company name the file did not give (no company column, or an empty cell) is the domain's or
+// the address's: it names a new customer, but a stored customer keeps its name — an import of
+// only `Website,Email` must not rename "Bluegum Cafe" to "bluegumcafe.com.au".
+function keepStoredNames(clientId: string): SQL {
+  return sql`
+    update ${MERGED_CUSTOMERS} m set ${bare(cc.companyName)} = ${aliased('c', cc.companyName)}
+      from ${cc} c
+     where m.name_derived and ${aliased('c', cc.clientId)} = ${clientId} and ${aliased('c', cc.naturalKey)} = m.${key}`;
 }
 
 // A row that comes with a name (and maybe a webmail contact) but no company domain — its website
@@ -152,12 +163,13 @@ function upsertStatement(clientId: string, sourceName: string, now: Date): SQL {
   const staged = (f: StagedField) => (f.list ? sql`string_to_array(${sql.identifier(f.name)}, ${LIST_SEPARATOR})` : sql`${sql.identifier(f.name)}`);
   // New values win where the file has them; fields the file lacks keep what is stored (the field
   // table says which is which). The source is the import's own, and replaced.
-  const written = [...REPLACED.map((f) => f.column), cc.source, ...KEPT_IF_MISSING.map((f) => f.column)];
-  const values = [...REPLACED.map(staged), sql`${sourceName}`, ...KEPT_IF_MISSING.map(staged)];
+  // The other addresses are kept like the contact email they come with.
+  const written = [...REPLACED.map((f) => f.column), cc.source, ...KEPT_IF_MISSING.map((f) => f.column), cc.otherEmails];
+  const values = [...REPLACED.map(staged), sql`${sourceName}`, ...KEPT_IF_MISSING.map(staged), sql`string_to_array(${sql.identifier(OTHER_EMAILS.name)}, ${LIST_SEPARATOR})`];
   const next = [
     ...REPLACED.map((f) => excluded(f.column)),
     excluded(cc.source),
-    ...KEPT_IF_MISSING.map((f) => sql`coalesce(${excluded(f.column)}, ${aliased('c', f.column)})`),
+    ...[...KEPT_IF_MISSING.map((f) => f.column), cc.otherEmails].map((column) => sql`coalesce(${excluded(column)}, ${aliased('c', column)})`),
   ];
   return sql`
     with up as (

@@ -6,6 +6,7 @@ import { rowsOf, type Orm } from '../db/database.js';
 import { clientCustomers as cc, suppressionEvents as se, suppressionList as sl } from '../db/schema.js';
 import { aliased, bare, columnList } from '../db/sql.js';
 import { TOUCHED_CUSTOMERS } from './import-customers.js';
+import { LIST_SEPARATOR } from '../domain/customer-staging.js';
 import { STAGED_ROWS } from './import-staging.js';
 
 export interface EntryCounts {
@@ -50,13 +51,14 @@ const key = bare(cc.naturalKey);
 
 // The entries of this import's customers, one per target. By domain: each customer with a company
 // domain. By email: every contact address its domain entry does not cover (webmail, another
-// company's domain), and the address of a customer without a domain; an address on rows of
-// several customers goes to the first row's.
+// company's domain) of every email column, and the addresses of a customer without a domain; an
+// address on rows of several customers goes to the first row's.
 const ENTRY_TARGETS: Record<EntryKind, SQL> = {
   domain: sql`select id, ${bare(cc.companyName)}, ${bare(cc.status)}, substr(${key}, 3) as target from ${TOUCHED_CUSTOMERS} where ${key} like 'd:%'`,
-  email: sql`select distinct on (r.email_entry) c.id, ${aliased('c', cc.companyName)}, ${aliased('c', cc.status)}, r.email_entry as target
-               from ${STAGED_ROWS} r join ${TOUCHED_CUSTOMERS} c on c.${key} = r.${key}
-              where r.email_entry is not null order by r.email_entry, r.line`,
+  email: sql`select distinct on (e.target) c.id, ${aliased('c', cc.companyName)}, ${aliased('c', cc.status)}, e.target
+               from ${STAGED_ROWS} r cross join lateral unnest(string_to_array(r.email_entries, ${LIST_SEPARATOR})) as e(target)
+               join ${TOUCHED_CUSTOMERS} c on c.${key} = r.${key}
+              where r.email_entries is not null order by e.target, r.line`,
 };
 
 const REASON_OF_STATUS = sql`case ${bare(cc.status)} when 'churned' then 'past_customer' when 'partner' then 'partner' when 'competitor' then 'competitor' else 'existing_customer' end`;

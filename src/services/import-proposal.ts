@@ -5,6 +5,8 @@ import {
   findHeader,
   IMPORT_FIELDS,
   isImportField,
+  isMultiColumnField,
+  setColumnsOf,
   setDomainColumns,
   type ColumnMapping,
   type ImportField,
@@ -31,6 +33,7 @@ export function proposeMapping(p: ProposalInput): MappingProposal {
   for (const [field, header] of Object.entries(p.overrides)) applyOverride(mapping, origin, p.headers, field, header);
   // A fallback promoted to primary by a removal above.
   if (mapping.domain === null && mapping.domainFallbacks.length > 0) setDomainColumns(mapping, mapping.domainFallbacks);
+  if (mapping.contact_email === null && mapping.moreEmails.length > 0) setColumnsOf(mapping, 'contact_email', mapping.moreEmails);
   const settings: ImportSettings = {
     dateFormat: p.given.dateFormat !== undefined ? p.given.dateFormat : (p.remembered?.date_format ?? null),
     statusMap: { ...(p.remembered?.status_map ?? {}), ...(p.given.statusMap ?? {}) },
@@ -44,8 +47,7 @@ function applyRemembered(mapping: ColumnMapping, origin: Record<ImportField, Map
   for (const field of IMPORT_FIELDS) {
     const names = remembered.fields[field];
     const indexes = (names === undefined ? [] : Array.isArray(names) ? names : [names]).map((n) => findHeader(headers, n)).filter((i) => i >= 0);
-    if (field === 'domain') setDomainColumns(mapping, indexes);
-    else mapping[field] = indexes[0] ?? null;
+    setColumnsOf(mapping, field, indexes);
     origin[field] = indexes.length > 0 ? 'remembered' : 'none';
   }
 }
@@ -61,8 +63,8 @@ function applyOverride(
     throw new AosError('usage', `unknown field "${printable(field)}" in the mapping`, `fields: ${IMPORT_FIELDS.join(', ')}`);
   }
   const names = header === null ? [] : (Array.isArray(header) ? header : [header]).filter((h) => h !== '');
-  if (names.length > 1 && field !== 'domain') {
-    throw new AosError('usage', `only domain takes several columns (${field} was given ${names.length})`, 'for example: {mapOverrides} domain="Company Domain Name" {mapOverrides} domain="Website URL"');
+  if (names.length > 1 && !isMultiColumnField(field)) {
+    throw new AosError('usage', `only domain and contact_email take several columns (${field} was given ${names.length})`, 'for example: {mapOverrides} domain="Company Domain Name" {mapOverrides} domain="Website URL"');
   }
   const indexes = names.map((name) => {
     const index = findHeader(headers, name);
@@ -75,8 +77,8 @@ function applyOverride(
   for (const index of indexes) {
     for (const other of IMPORT_FIELDS) if (mapping[other] === index && origin[other] !== 'explicit') mapping[other] = null;
     if (origin.domain !== 'explicit') mapping.domainFallbacks = mapping.domainFallbacks.filter((i) => i !== index);
+    if (origin.contact_email !== 'explicit') mapping.moreEmails = mapping.moreEmails.filter((i) => i !== index);
   }
-  if (field === 'domain') setDomainColumns(mapping, indexes);
-  else mapping[field] = indexes[0] ?? null;
+  setColumnsOf(mapping, field, indexes);
   origin[field] = 'explicit';
 }

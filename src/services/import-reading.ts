@@ -14,6 +14,8 @@ import type { ImportReject, ReadCounts, UnknownStatus } from './import-types.js'
 export interface RecordsRead extends ReadCounts {
   /** Rows with a name but no company domain: only then can one claim a stored customer's key. */
   namedWithoutDomain: boolean;
+  /** Rows whose company name was derived from a domain or address: a stored customer keeps its own. */
+  derivedNames: boolean;
 }
 
 export interface ReadingOptions {
@@ -46,6 +48,7 @@ export class RecordReading {
   private readonly firstDropped: ReadCounts['first_dropped'] = [];
   private readonly unknownStatuses = new Map<string, UnknownStatus>();
   private namedWithoutDomain = false;
+  private derivedNames = false;
 
   constructor(private readonly o: ReadingOptions) {
     this.rowsRead = o.aboveHeader;
@@ -85,6 +88,7 @@ export class RecordReading {
       first_dropped: this.firstDropped,
       unknown_statuses: [...this.unknownStatuses.values()].sort((a, b) => b.rows - a.rows),
       namedWithoutDomain: this.namedWithoutDomain,
+      derivedNames: this.derivedNames,
     };
   }
 
@@ -115,6 +119,7 @@ export class RecordReading {
     }
     const reported = outcome.warnings.length > 0 ? this.dropped(record, outcome.warnings.join('; '), outcome.warnings.length) : undefined;
     if (outcome.record.nameKey !== null && outcome.record.domain === null) this.namedWithoutDomain = true;
+    if (outcome.record.nameDerived) this.derivedNames = true;
     batch.push(stagingRow(record.line, outcome.record));
     return reported;
   }

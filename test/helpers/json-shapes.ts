@@ -183,7 +183,7 @@ const UNDO_RESULT = [
 // --- customers
 
 const CUSTOMER = shape<aos.CustomerView>('CustomerView', {
-  id: true, company_name: true, domain: true, contact_email: true, contact_name: true, contact_title: true, industry: true, employee_count_range: true, status: true,
+  id: true, company_name: true, domain: true, contact_email: true, other_emails: true, contact_name: true, contact_title: true, industry: true, employee_count_range: true, status: true,
   customer_since: true, churned_at: true, deal_value: true, services: true, source: true, external_id: true, natural_key: true, imported_at: true, created_at: true,
   updated_at: true,
 });

@@ -111,7 +111,7 @@ function model(rows: string[][], stored: Map<string, Stored>, entries: Map<strin
         if (only[0].startsWith('d:')) r.domain = only[0].slice(2);
       }
     }
-    if (r.emailEntry) emailRows.push({ email: r.emailEntry, key: r.naturalKey });
+    for (const email of r.emailEntries ?? []) emailRows.push({ email, key: r.naturalKey });
     const first = merged.get(r.naturalKey);
     if (!first) merged.set(r.naturalKey, { ...r });
     else for (const k of Object.keys(r) as Array<keyof CustomerRecord>) if (first[k] === null) (first as unknown as Record<string, unknown>)[k] = r[k];
@@ -138,7 +138,8 @@ function model(rows: string[][], stored: Map<string, Stored>, entries: Map<strin
   for (const [key, m] of merged) {
     const before = stored.get(key);
     const after: Stored = {
-      company_name: m.companyName,
+      // A name derived from the domain or address names a new customer, never renames a stored one.
+      company_name: m.nameDerived && before ? before.company_name : m.companyName,
       domain: m.domain,
       status: m.status,
       industry: m.industry ?? before?.industry ?? null,

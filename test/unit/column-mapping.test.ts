@@ -128,3 +128,22 @@ describe('headerKey', () => {
     expect(headerKey(['Company', 'Website'])).not.toBe(headerKey(['Company', 'Website', 'Email']));
   });
 });
+
+describe('autoMapColumns: every email column (issue 23 §3)', () => {
+  it.each([
+    // HubSpot contacts
+    [['First Name', 'Company Name', 'Website URL', 'Email', 'Work Email', 'Personal Email', 'Contact owner email', 'Invalid email address'], ['Email', 'Work Email', 'Personal Email']],
+    // Google Contacts
+    [['Name', 'Organization 1 - Name', 'E-mail 1 - Type', 'E-mail 1 - Value', 'E-mail 2 - Type', 'E-mail 2 - Value'], ['E-mail 1 - Value', 'E-mail 2 - Value']],
+    // Outlook
+    [['First Name', 'Company', 'E-mail Address', 'E-mail Type', 'E-mail 2 Address', 'E-mail 3 Address'], ['E-mail Address', 'E-mail 2 Address', 'E-mail 3 Address']],
+    // Close
+    [['display_name', 'url', 'primary_contact_primary_email', 'primary_contact_other_emails'], ['primary_contact_primary_email', 'primary_contact_other_emails']],
+    // Freshsales
+    [['Name', 'Website', 'Emails', 'Email opted out'], ['Emails']],
+  ])('%j → contact_email from %j', (headers, expected) => {
+    const samples = [headers.map((h) => (/type/i.test(h) ? '* Work' : /mail/i.test(h) && !/opted/i.test(h) ? 'a@b.com' : /opted/i.test(h) ? 'false' : 'x'))];
+    const m = autoMapColumns(headers, samples);
+    expect(mappingByName(m, headers).contact_email).toEqual(expected.length === 1 ? expected[0] : expected);
+  });
+});

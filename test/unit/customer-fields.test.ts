@@ -8,7 +8,8 @@ import type { CustomerRecord } from '../../src/domain/customer-row.js';
 
 // The client_customers columns an import does not read from a file: keys, bookkeeping, and the
 // source, which comes from the import's option. Any other column must be a field of the table.
-const NOT_IMPORTED = ['id', 'clientId', 'source', 'naturalKey', 'importedAt', 'createdAt', 'updatedAt'];
+// otherEmails is read from the contact_email columns (the addresses after the first).
+const NOT_IMPORTED = ['id', 'clientId', 'source', 'naturalKey', 'importedAt', 'createdAt', 'updatedAt', 'otherEmails'];
 
 // The SQL type each cell kind is stored as (the special kinds are text).
 const SQL_TYPE_OF: Record<CellKind, string> = {
@@ -83,7 +84,9 @@ describe('the staging derived from the table', () => {
     const record: CustomerRecord = {
       naturalKey: 'd:acme.com',
       nameKey: 'acme',
-      emailEntry: null,
+      emailEntries: ['jo@gmail.com', 'jo@other.io'],
+      otherEmails: ['jo@gmail.com', 'jo@other.io'],
+      nameDerived: false,
       companyName: 'Acme',
       domain: 'acme.com',
       contactEmail: 'jo@acme.com',
@@ -107,7 +110,8 @@ describe('the staging derived from the table', () => {
       line: 7,
       natural_key: 'd:acme.com',
       name_key: 'acme',
-      email_entry: null,
+      email_entries: 'jo@gmail.com\u001fjo@other.io',
+      name_derived: false,
       company_name: 'Acme',
       domain: 'acme.com',
       contact_email: 'jo@acme.com',
@@ -125,6 +129,7 @@ describe('the staging derived from the table', () => {
       case_study_url: null,
       testimonial: null,
       logo_approved: 'false',
+      other_emails: 'jo@gmail.com\u001fjo@other.io',
     });
   });
 });

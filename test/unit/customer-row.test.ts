@@ -59,7 +59,8 @@ describe('normalizeCustomerRow: a customer is never lost to a bad cell', () => {
   it.each([
     [['Acme', 'acme.com', 'jo@acme.com', 'TBC', ''], 'd:acme.com', 'jo@acme.com', null, ['deal_value: deal value "TBC" is not a number']],
     [['Acme', 'acme.com', '', 'approx 5k', 'Q1 2023'], 'd:acme.com', null, null, ['customer_since: date "Q1 2023" is not ISO 8601 (YYYY-MM-DD); set the date format of the file, e.g. DD/MM/YYYY', 'deal_value: deal value "approx 5k" is not a number']],
-    [['Acme', 'acme.com', 'a@acme.com; b@acme.com', '', ''], 'd:acme.com', 'a@acme.com', null, ['contact_email "a@acme.com; b@acme.com" holds 2 addresses: kept a@acme.com']],
+    // Two addresses in one cell are both the customer's (SPEC §7), no longer a dropped value.
+    [['Acme', 'acme.com', 'a@acme.com; b@acme.com', '', ''], 'd:acme.com', 'a@acme.com', null, []],
     [['Élodie SARL', 'elodie.fr', 'élodie@elodie.fr', '', ''], 'd:elodie.fr', null, null, ['contact_email "élodie@elodie.fr" is not a valid email address']],
     [['Acme', '', 'acme.com', '', ''], 'd:acme.com', null, null, ['contact_email "acme.com" is a domain, not an email address']],
     [['Acme', 'not a domain!', 'jo@acme.io', '', ''], 'd:acme.io', 'jo@acme.io', null, ['domain "not a domain!": target contains spaces or control characters']],
@@ -75,7 +76,7 @@ describe('normalizeCustomerRow: a customer is never lost to a bad cell', () => {
     const o = customer(fields);
     expect(o.record.naturalKey).toBe(key);
     expect(o.record.contactEmail).toBe(email);
-    expect(o.record.emailEntry).toBe(entry);
+    expect(o.record.emailEntries).toEqual(entry === null ? null : [entry]);
     expect([...o.warnings].sort()).toEqual([...warnings].sort());
   });
 
@@ -102,7 +103,7 @@ describe('normalizeCustomerRow: the contact email gets its own entry when the do
   ])('%j → %s + %s', (fields, key, entry) => {
     const r = row([...fields, '', '', '']);
     expect(r.naturalKey).toBe(key);
-    expect(r.emailEntry).toBe(entry);
+    expect(r.emailEntries).toEqual(entry === null ? null : [entry]);
   });
 });
 
@@ -125,5 +126,76 @@ describe('normalizeCustomerRow: status value mapping', () => {
     expect(normalizeCustomerRow(['Acme', 'acme.com', 'lost'], m, ctx)).toEqual({ kind: 'skip', status: 'lost' });
     expect(normalizeCustomerRow(['Acme', 'acme.com', 'weird'], m, ctx)).toEqual({ kind: 'unknown_status', status: 'weird' });
     expect(normalizeCustomerRow(['Acme', 'acme.com', 'won'], m, ctx)).toMatchObject({ kind: 'customer', record: { status: 'active' } });
+  });
+});
+
+describe('normalizeCustomerRow: every address of a customer (issue 23 §3)', () => {
+  const read = (headers: string[], fields: string[]) => {
+    const o = normalizeCustomerRow(fields, autoMapColumns(headers, [fields]), { parseDate: makeDateParser(), defaultStatus: null });
+    if (o.kind !== 'customer') throw new Error(`not a customer: ${o.kind}`);
+    return o;
+  };
+
+  it.each([
+    // HubSpot-style Work/Personal columns: the personal address is the customer's too.
+    [['Company', 'Website', 'Work Email', 'Personal Email'], ['Bluegum Cafe', 'bluegumcafe.com.au', 'jo@bluegumcafe.com.au', 'jo.b@gmail.com'], 'd:bluegumcafe.com.au', ['job@gmail.com'], ['jo.b@gmail.com']],
+    // A current customer whose only address is in Personal Email imports (was "no company name, domain or email").
+    [['Work Email', 'Personal Email'], ['', 'sole.trader@bigpond.com'], 'e:sole.trader@bigpond.com', ['sole.trader@bigpond.com'], null],
+    // Google Contacts: E-mail 1 - Value with a " ::: " multi-value cell, E-mail 2 - Value.
+    [['Name', 'Organization 1 - Name', 'E-mail 1 - Value', 'E-mail 2 - Value'], ['Ann Lee', 'Lee Legal', 'ann@leelegal.com.au ::: ann.lee@outlook.com', 'ann@lee-family.net'], 'd:leelegal.com.au', ['ann.lee@outlook.com', 'ann@lee-family.net'], ['ann.lee@outlook.com', 'ann@lee-family.net']],
+    // Outlook: E-mail Address, E-mail 2 Address, E-mail 3 Address.
+    [['First Name', 'Company', 'E-mail Address', 'E-mail 2 Address', 'E-mail 3 Address'], ['Raj', 'Patel Dental', 'raj@pateldental.co.nz', 'raj.patel@xtra.co.nz', ''], 'd:pateldental.co.nz', ['raj.patel@xtra.co.nz'], ['raj.patel@xtra.co.nz']],
+    // Close: primary_contact_other_emails, a comma list.
+    [['display_name', 'url', 'primary_contact_primary_email', 'primary_contact_other_emails'], ['Harbour Dental', 'https://harbourdental.com.au', 'reception@harbourdental.com.au', 'dr.kim@gmail.com, accounts@harbour-group.com'], 'd:harbourdental.com.au', ['drkim@gmail.com', 'accounts@harbour-group.com'], ['dr.kim@gmail.com', 'accounts@harbour-group.com']],
+    // Freshsales: an Emails list beside the primary.
+    [['Name', 'Website', 'Emails'], ['Coastal Realty', '', 'mark@coastalrealty.co.nz;mark.c@yahoo.com'], 'd:coastalrealty.co.nz', ['mark.c@yahoo.com'], ['mark.c@yahoo.com']],
+  ])('%j %j → %s, entries %j', (headers, fields, key, entries, others) => {
+    const r = read(headers, fields).record;
+    expect(r.naturalKey).toBe(key);
+    expect(r.emailEntries).toEqual(entries);
+    expect(r.otherEmails).toEqual(others);
+  });
+
+  it('takes the company domain from any address not at a mail provider', () => {
+    const r = read(['Company', 'Email', 'Other Email'], ['Acme', 'acme@gmail.com', 'jo@acme.com']).record;
+    expect(r.naturalKey).toBe('d:acme.com');
+    expect(r.emailEntries).toEqual(['acme@gmail.com']);
+  });
+
+  it('keeps each address of a cell and drops only the piece that is no address', () => {
+    const o = read(['Company', 'Email'], ['Acme', 'jo@acme.com sam@gmail.com bad@@x']);
+    expect(o.record.contactEmail).toBe('jo@acme.com');
+    expect(o.record.emailEntries).toEqual(['sam@gmail.com']);
+    expect(o.warnings).toEqual(['contact_email "jo@acme.com sam@gmail.com bad@@x": "bad@@x" is not a valid email address']);
+  });
+
+  it('marks a company name derived from the domain or address, never a given one', () => {
+    expect(read(['Website', 'Email'], ['bluegumcafe.com.au', 'hello@bluegumcafe.com.au']).record).toMatchObject({ companyName: 'bluegumcafe.com.au', nameDerived: true });
+    expect(read(['Company', 'Website'], ['Bluegum Cafe', 'bluegumcafe.com.au']).record).toMatchObject({ companyName: 'Bluegum Cafe', nameDerived: false });
+  });
+});
+
+describe('normalizeCustomerRow: a mail provider given as a website is no company domain (SPEC §2)', () => {
+  it.each([
+    [['Joe Plumbing', 'www.bigpond.com', 'joe@bigpond.com'], 'e:joe@bigpond.com', ['joe@bigpond.com']],
+    [['Sue Hair', 'optusnet.com.au', 'sue.hair@optusnet.com.au'], 'e:sue.hair@optusnet.com.au', ['sue.hair@optusnet.com.au']],
+    [['Solo Design', 'https://gmail.com', 'solo.design@gmail.com'], 'e:solodesign@gmail.com', ['solodesign@gmail.com']],
+    // The row's next target takes over: its email's company domain.
+    [['Tony Builds', 'bigpond.com', 'tony@tonybuilds.com.au'], 'd:tonybuilds.com.au', null],
+  ])('%j → %s, entries %j, with a warning', (fields, key, entries) => {
+    const o = customer([...fields, '', '', '']);
+    expect(o.record.naturalKey).toBe(key);
+    expect(o.record.emailEntries).toEqual(entries);
+    expect(o.warnings).toEqual([expect.stringMatching(/^domain ".*" is a mail provider \(.*\), not the company's website: no domain entry for it$/)]);
+  });
+
+  it("keeps a provider's own website when the company name names it (Telstra's is telstra.com)", () => {
+    const o = customer(['Telstra Corporation', 'www.telstra.com', '', '', '', '']);
+    expect(o.record.naturalKey).toBe('d:telstra.com');
+    expect(o.warnings).toEqual([]);
+  });
+
+  it('rejects a row whose only target was a mail provider website, saying why', () => {
+    expect(() => outcome(['', 'www.bigpond.com', '', '', '', ''])).toThrow(/no company name, domain or email \(domain "www.bigpond.com" is a mail provider/);
   });
 });

@@ -11,6 +11,13 @@ describe('import flags', () => {
     expect(mappingOverrides(['domain=', 'industry='], undefined)).toEqual({ domain: '', industry: '' });
   });
 
+  it('--map contact_email takes several columns of addresses, repeated or joined by | (it was refused)', () => {
+    expect(mappingOverrides(['contact_email=Work Email|Personal Email', 'contact_email=E-mail 2 - Value'], undefined)).toEqual({
+      contact_email: ['Work Email', 'Personal Email', 'E-mail 2 - Value'],
+    });
+    expect(mappingOverrides(['contact_email='], undefined)).toEqual({ contact_email: '' });
+  });
+
   it.each(['domain', '=Website'])('--map %j is a usage error', (flag) => expect(() => mappingOverrides([flag], undefined)).toThrow(/invalid --map/));
 
   it('--status-map reads VALUE=status lists, repeatable; a bad item is a usage error', () => {

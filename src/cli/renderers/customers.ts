@@ -18,7 +18,8 @@ export const renderCustomers: Renderer<CustomerView[]> = (list, out) => {
 function customerLines(d: CustomerDetail): string[] {
   const cu = d.customer;
   const fields: Array<[string, string | null]> = [
-    ['domain', cu.domain], ['contact', [cu.contact_name, cu.contact_email].filter(Boolean).join(' ') || null], ['title', cu.contact_title],
+    ['domain', cu.domain], ['contact', [cu.contact_name, cu.contact_email].filter(Boolean).join(' ') || null],
+    ['other emails', cu.other_emails?.join(', ') || null], ['title', cu.contact_title],
     ['industry', cu.industry], ['employees', cu.employee_count_range], ['customer since', cu.customer_since], ['churned at', cu.churned_at],
     ['deal value', cu.deal_value], ['services', cu.services?.join(',') || null], ['external id', cu.external_id], ['source', cu.source], ['updated', cu.updated_at],
   ];

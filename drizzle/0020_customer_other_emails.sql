@@ -1,0 +1,1 @@
+ALTER TABLE "client_customers" ADD COLUMN "other_emails" text[];
