@@ -20,6 +20,7 @@ import { classifyStatus, makeDateParser, statusKey, type DateParser, type Status
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { ClientService, type ClientRef } from './client-service.js';
+import { lockClientWrites } from './client-lock.js';
 import { beginImportChangeLog, endImportChangeLog } from './import-change-log.js';
 import { MERGED_CUSTOMERS, mergeRows, upsertCustomers, type CustomerCounts, type MergeCounts } from './import-customers.js';
 import { upsertEntries, type EntryCounts } from './import-entries.js';
@@ -209,7 +210,7 @@ export class CustomerImportService extends AuditedService {
   /** The import's steps, in its transaction: what each counted, and the run recorded. */
   private async runSteps(tx: Orm, plan: ImportPlan): Promise<{ steps: StepCounts; runId: string | null }> {
     const { client, request } = plan;
-    await lockClientImports(tx, client.id);
+    await lockClientWrites(tx, client.id);
     // From here every row this import writes is logged for undo (import-change-log.ts).
     const changeSet = await beginImportChangeLog(tx);
     // The merge and the signal aggregates sort and hash whole files: keep that in memory.
@@ -241,11 +242,6 @@ export class CustomerImportService extends AuditedService {
     await endImportChangeLog(tx, { clientId: client.id, id: run.id }, changeSet);
     return { steps, runId: run.id };
   }
-}
-
-/** Imports of one client run one after another; other clients' imports are not blocked. */
-async function lockClientImports(tx: Orm, clientId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('aos:import:' || ${clientId}::text))`);
 }
 
 /** The signals of the file's domains, read from the merged customers so a million domains never travel. */

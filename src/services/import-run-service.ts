@@ -5,6 +5,7 @@ import { AuditedService, type ServiceOptions } from './service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
 import { clients, importRuns } from '../db/schema.js';
 import { AosError } from '../errors.js';
+import { lockClientWrites } from './client-lock.js';
 import { ClientService } from './client-service.js';
 import { auditUndo, domainsTouched, keepOptOuts, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
 import { refreshSignals } from './signal-refresh.js';
@@ -229,8 +230,9 @@ export class ImportRunService extends AuditedService {
     await tx.execute(sql`set local timezone to 'UTC'`);
     // The rows put back are not new entries: no default expiry for them (0007's trigger).
     await tx.execute(sql`select set_config('aos.restoring', 'on', true)`);
-    // The import's own lock, then the run's row, by client and id (one shard on Citus).
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('aos:import:' || ${found.client_id}::text))`);
+    // The client's write lock (imports, manual adds and removes wait), then the run's row, by
+    // client and id (one shard on Citus).
+    await lockClientWrites(tx, found.client_id);
     const [row] = await selectRuns(tx, and(eq(r.clientId, found.client_id), eq(r.id, found.id))).for('update', { of: r });
     if (!row) throw new AosError('input', `no import run ${found.id}`, LIST_RUNS_HINT);
     const run = resolvedRun(row);
