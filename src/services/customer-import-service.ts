@@ -21,7 +21,7 @@ import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { ClientService, type ClientRef } from './client-service.js';
 import { lockClientWrites } from './client-lock.js';
-import { beginImportChangeLog, endImportChangeLog } from './import-change-log.js';
+import { beginImportChangeLog, endImportChangeLog, recordImportReads } from './import-change-log.js';
 import { MERGED_CUSTOMERS, mergeRows, upsertCustomers, type CustomerCounts, type MergeCounts } from './import-customers.js';
 import { upsertEntries, type EntryCounts } from './import-entries.js';
 import { recordRun, rememberedInputOverrides, rememberedMapping, type RememberedMapping } from './import-memory.js';
@@ -226,6 +226,7 @@ export class CustomerImportService extends AuditedService {
     const now = this.now();
     const merged = await mergeRows(tx, client.id, read.namedWithoutDomain);
     const customers = await upsertCustomers(tx, { clientId: client.id, sourceName: plan.sourceName, now, customers: merged.customers });
+    await recordImportReads(tx, client.id, changeSet);
     const entries = await upsertEntries(tx, { clientId: client.id, actor: this.actor, now });
     // The diff against what was stored and, with sync, the churn (import-sync.ts).
     const diff = await diffAndSync(tx, {

@@ -7,7 +7,7 @@ import { clients, importRuns } from '../db/schema.js';
 import { AosError } from '../errors.js';
 import { lockClientWrites } from './client-lock.js';
 import { ClientService } from './client-service.js';
-import { auditUndo, domainsTouched, keepOptOuts, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
+import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
 import { refreshSignals } from './signal-refresh.js';
 
 export interface ImportRunView {
@@ -45,7 +45,8 @@ export interface ImportRunDetail extends ImportRunView {
 export interface UndoConflict {
   table: 'customer' | 'entry';
   target: string;
-  change: 'changed' | 'removed' | 'recreated';
+  /** Changed, removed or recreated since the run; or unchanged but kept for a later run. */
+  change: 'changed' | 'removed' | 'recreated' | 'listed by a later run' | 'its customer is kept';
 }
 
 export interface UndoResult {
@@ -142,7 +143,7 @@ function conflictOf(row: PlannedRow): UndoConflict {
   return {
     table: row.table_name === 'client_customers' ? 'customer' : 'entry',
     target: targetOf(row.table_name, row.current ?? row.before),
-    change: row.current === null ? 'removed' : row.after_hash === null ? 'recreated' : 'changed',
+    change: row.kept_because ?? (row.current === null ? 'removed' : row.after_hash === null ? 'recreated' : 'changed'),
   };
 }
 
@@ -151,7 +152,7 @@ function refusal(run: ResolvedImportRun, conflicts: UndoConflict[]): AosError {
   const more = conflicts.length > MAX_NAMED ? ` and ${conflicts.length - MAX_NAMED} more` : '';
   return new AosError(
     'input',
-    `refusing to undo import run ${run.id} (${run.file_name}): ${conflicts.length} of its rows were changed since by a later import or by hand: ${named}${more}; nothing changed`,
+    `refusing to undo import run ${run.id} (${run.file_name}): ${conflicts.length} of its rows were changed since by a later import or by hand, or a later import still lists them: ${named}${more}; nothing changed`,
     "undo the later runs first, or pass {force} to undo this run's part only and keep those rows as they are now",
   );
 }
@@ -249,6 +250,7 @@ export class ImportRunService extends AuditedService {
     const now = this.now().toISOString();
     const run = await this.lockRun(tx, found);
     await planUndo(tx, run);
+    await keepWhatLaterRunsRead(tx, run);
     const conflicts = (await touchedSince(tx)).map(conflictOf);
     if (conflicts.length > 0 && !force) throw refusal(run, conflicts);
     const optOuts = await keepOptOuts(tx);
