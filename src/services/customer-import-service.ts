@@ -130,6 +130,11 @@ export class CustomerImportService extends AuditedService {
     const defaultStatus = parseStatusOption(request.defaultStatus);
     if (request.dateFormat) dateParserOf(request.dateFormat); // a bad format fails before any reading
     const sourceName = request.sourceName?.trim() || 'csv';
+    // A sync replaces one source's customers: which one must be said, never the default 'csv'
+    // (syncing one CRM's export under it churned customers other exports had brought).
+    if (request.sync && !request.sourceName?.trim()) {
+      throw new AosError('usage', '{sync} needs {sourceName}: the source whose customer list the file replaces; nothing written', "name it as its imports did (e.g. hubspot, or csv for imports without one); {command:customers list} shows each customer's source");
+    }
 
     const opened = await this.openCsv(request, client);
     try {
