@@ -7,7 +7,7 @@ import { clients, importRuns } from '../db/schema.js';
 import { AosError } from '../errors.js';
 import { lockClientWrites } from './client-lock.js';
 import { ClientService } from './client-service.js';
-import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
+import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
 import { refreshSignals } from './signal-refresh.js';
 
 export interface ImportRunView {
@@ -140,9 +140,11 @@ function targetOf(table: string, image: Record<string, unknown> | null): string 
 }
 
 function conflictOf(row: PlannedRow): UndoConflict {
+  const image = row.current ?? row.before ?? row.last_known;
   return {
     table: row.table_name === 'client_customers' ? 'customer' : 'entry',
-    target: targetOf(row.table_name, row.current ?? row.before),
+    // A row whose every image is gone (an entry removed by hand) is named by its id, never '?'.
+    target: image ? targetOf(row.table_name, image) : `id ${row.row_id}`,
     change: row.kept_because ?? (row.current === null ? 'removed' : row.after_hash === null ? 'recreated' : 'changed'),
   };
 }
@@ -251,6 +253,7 @@ export class ImportRunService extends AuditedService {
     const run = await this.lockRun(tx, found);
     await planUndo(tx, run);
     await keepWhatLaterRunsRead(tx, run);
+    await nameVanishedRows(tx, run);
     const conflicts = (await touchedSince(tx)).map(conflictOf);
     if (conflicts.length > 0 && !force) throw refusal(run, conflicts);
     const optOuts = await keepOptOuts(tx);

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
+import { CustomerService } from '../../src/services/customer-service.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
 import { ImportRunService } from '../../src/services/import-run-service.js';
@@ -44,7 +45,7 @@ describeEachDatabase('ImportRunService', ({ db }) => {
     (await importer.import({ client, input: Readable.from([Buffer.from(csv)]), fileName })).import_run_id as string;
 
   beforeAll(async () => {
-    for (const slug of ['first', 'second', 'conflict', 'optout', 'manual', 'dry', 'relisted', 'kept-entries']) await new ClientService(db()).add({ slug });
+    for (const slug of ['first', 'second', 'conflict', 'optout', 'manual', 'dry', 'relisted', 'kept-entries', 'vanished']) await new ClientService(db()).add({ slug });
     importer = new CustomerImportService({ db: db(), actor: 'importer' });
     runs = new ImportRunService({ db: db(), actor: 'ops-anna' });
     suppress = new SuppressionService({ db: db(), actor: 'ops-anna' });
@@ -152,5 +153,13 @@ describeEachDatabase('ImportRunService', ({ db }) => {
     expect(forced.conflicts_kept).toContainEqual({ table: 'customer', target: 'acme.com', change: 'changed' });
     expect(await suppress.isSuppressed('kept-entries', 'acme.com')).toMatchObject({ suppressed: true, reason: 'existing_customer' });
     expect(await suppress.isSuppressed('kept-entries', 'globex.com')).toMatchObject({ suppressed: false });
+  });
+
+  it('a conflict names the row (domain, email or company) even when it was removed since, never "?"', async () => {
+    const first = await importCsv('vanished', HUBSPOT, 'hubspot.csv');
+    await new CustomerService({ db: db(), actor: 'ops-anna' }).remove({ client: 'vanished', target: 'acme.com' });
+    const refused = runs.undo({ run: first });
+    await expect(refused).rejects.toThrow(/customer acme\.com \(removed\)/);
+    await expect(refused).rejects.not.toThrow(/ \? \(/);
   });
 });
