@@ -26,7 +26,7 @@ describeEachDatabase('import diff and --sync', ({ db }) => {
     );
 
   beforeAll(async () => {
-    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo', 'named', 'by-source', 'rekeyed', 'expiring']) await new ClientService(db()).add({ slug });
+    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo', 'named', 'by-source', 'rekeyed', 'expiring', 'scale']) await new ClientService(db()).add({ slug });
     importer = new CustomerImportService({ db: db(), actor: 'importer' });
     suppress = new SuppressionService({ db: db() });
   });
@@ -125,4 +125,21 @@ Epsilon,epsilon.io,Media,500
     expect(days).toBeGreaterThan(700);
     expect(days).toBeLessThan(740);
   });
+
+  it('a sync is linear in what it churns: churning half of 6,000 customers costs about what re-importing them does', async () => {
+    // A Salesforce accounts report: Account Name, Website; the second export lists the first half.
+    const lines = (n: number) => ['"Account Name","Website","Type"', ...Array.from({ length: n }, (_, i) => `"Account ${i}","account${i}.com","Customer - Direct"`)].join('\r\n') + '\r\n';
+    const all = lines(6000);
+    await run('scale', all, { sourceName: 'salesforce' });
+    const timed = async (extra: Partial<ImportRequest>, csv: string) => {
+      const started = performance.now();
+      await run('scale', csv, { sourceName: 'salesforce', ...extra });
+      return performance.now() - started;
+    };
+    const reimport = await timed({}, all);
+    const sync = await timed({ sync: true, allowMassChurn: true }, lines(3000));
+    expect((await status('scale'))['Account 5999']).toBe('churned');
+    // Quadratic (nested loops over customers and entries), 3,000 churned took 16-24× the re-import.
+    expect(sync / reimport).toBeLessThan(3);
+  }, 180_000);
 });
