@@ -4,6 +4,9 @@
 -- is of the two transition tables): a hash join, linear in the rows a statement wrote. The
 -- default-expiry trigger matches suppression_list by (client_id, id), its primary key, instead of
 -- id alone, so each new row is one index probe (a nested loop is right there: keep it).
+-- The UPDATE branch's aggregates lose their ORDER BY n.id: the three arrays only need to be
+-- aligned, and aggregates of one group see its rows in one and the same order; three sorts of
+-- the statement's images cost ~9 s per 50k updated rows.
 CREATE OR REPLACE FUNCTION aos_log_import_change() RETURNS trigger LANGUAGE plpgsql
   SET timezone = 'UTC' SET enable_nestloop = off AS $$
 DECLARE
@@ -18,7 +21,7 @@ BEGIN
       FROM aos_new_rows n GROUP BY n.client_id;
   ELSIF TG_OP = 'UPDATE' THEN
     INSERT INTO import_run_changes (client_id, change_set, table_name, row_ids, befores, after_hashes)
-    SELECT n.client_id, cs, TG_TABLE_NAME, array_agg(n.id ORDER BY n.id), jsonb_agg(to_jsonb(o) ORDER BY n.id), array_agg(md5(to_jsonb(n)::text) ORDER BY n.id)
+    SELECT n.client_id, cs, TG_TABLE_NAME, array_agg(n.id), jsonb_agg(to_jsonb(o)), array_agg(md5(to_jsonb(n)::text))
       FROM aos_old_rows o JOIN aos_new_rows n ON n.client_id = o.client_id AND n.id = o.id GROUP BY n.client_id;
   ELSE
     INSERT INTO import_run_changes (client_id, change_set, table_name, row_ids, befores, after_hashes)
