@@ -27,7 +27,7 @@ Examples:
   $ aos import hubspot.csv --client acme --yes --map domain="Company Domain Name|Website URL"
   $ aos import pipedrive-deals.csv --client acme --yes --status-map 'Other=skip,Reseller=partner'
   $ cat customers.csv | aos import - --client acme --json
-  $ aos import full-export.csv --client acme --sync --yes --dry-run --json   # the diff, churn included`;
+  $ aos import full-export.csv --client acme --sync --source hubspot --yes --dry-run --json   # the diff, churn included`;
 
 export function withImportOptions<Args extends unknown[]>(command: Command<Args>) {
   return command
@@ -46,7 +46,7 @@ export function withImportOptions<Args extends unknown[]>(command: Command<Args>
     .option('--no-bom', NO_BOM_HELP)
     .option('--strict', 'abort the whole import on the first rejected row or value that does not parse')
     .option('--sync', 'the file is the complete customer list of --source NAME (required): stored customers of that source missing from it become churned (never deleted)')
-    .option('--force', 'with --sync --yes: allow churning more than half of the customers')
+    .option('--force', 'with --sync --yes: allow churning more than half of the source\'s customers')
     .addOption(jsonOption('print the summary as JSON'))
     .addHelpText('after', importHelp());
 }
