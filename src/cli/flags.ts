@@ -13,6 +13,7 @@ const FLAGS: Record<string, string> = {
   defaultStatus: '--status',
   onReject: '--rejects PATH',
   allowMassChurn: '--yes --force',
+  sourceName: '--source',
 };
 
 export const CLI_SPELLING: Spelling = {

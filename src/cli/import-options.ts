@@ -27,7 +27,7 @@ Examples:
   $ aos import hubspot.csv --client acme --yes --map domain="Company Domain Name|Website URL"
   $ aos import pipedrive-deals.csv --client acme --yes --status-map 'Other=skip,Reseller=partner'
   $ cat customers.csv | aos import - --client acme --json
-  $ aos import full-export.csv --client acme --sync --yes --dry-run --json   # the diff, churn included`;
+  $ aos import full-export.csv --client acme --sync --source hubspot --yes --dry-run --json   # the diff, churn included`;
 
 export function withImportOptions<Args extends unknown[]>(command: Command<Args>) {
   return command
@@ -37,7 +37,7 @@ export function withImportOptions<Args extends unknown[]>(command: Command<Args>
     .option('-y, --yes', 'no prompts: use --map, the remembered or the automatic mapping')
     .option('--dry-run', 'validate and count everything, write nothing')
     .addOption(new Option('--status <status>', 'status of rows without one').choices(['active', 'churned']))
-    .option('--source <name>', 'where the customers came from, stored on each customer', 'csv')
+    .option('--source <name>', 'where the customers came from, stored on each customer (default: csv; required with --sync)')
     .option('--delimiter <char>', 'field delimiter (default: detected among , ; tab |)')
     .option('--encoding <name>', 'file encoding (default: detected: UTF-8, UTF-16, Windows-1252)')
     .option('--status-map <value=status,…>', 'what status values mean: active, churned, partner, competitor or skip (repeatable)', collect, [] as string[])
@@ -45,8 +45,8 @@ export function withImportOptions<Args extends unknown[]>(command: Command<Args>
     .option('--rejects <path>', 'write rejected rows and dropped values there (original columns + _line + _error + _warning)')
     .option('--no-bom', NO_BOM_HELP)
     .option('--strict', 'abort the whole import on the first rejected row or value that does not parse')
-    .option('--sync', 'the file is the complete customer list of its --source: stored customers missing from it become churned (never deleted)')
-    .option('--force', 'with --sync --yes: allow churning more than half of the customers')
+    .option('--sync', 'the file is the complete customer list of --source NAME (required): stored customers of that source missing from it become churned (never deleted)')
+    .option('--force', 'with --sync --yes: allow churning more than half of the source\'s customers')
     .addOption(jsonOption('print the summary as JSON'))
     .addHelpText('after', importHelp());
 }

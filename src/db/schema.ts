@@ -261,6 +261,21 @@ export const importRunChanges = pgTable(
   ],
 );
 
+// The customers each import read, changed or not, by natural key: one row per run, written once
+// the file's customers are merged. A re-import that changes nothing writes no change log, yet it
+// still lists those customers: `aos imports undo` of an earlier run keeps (or refuses over) every
+// customer a later run read. Keys, not ids: the merged keys are at hand without a join, which
+// keeps this to one array per run even at a million rows.
+export const importRunReads = pgTable(
+  'import_run_reads',
+  {
+    clientId: uuid('client_id').notNull(),
+    changeSet: uuid('change_set').notNull(),
+    naturalKeys: text('natural_keys').array().notNull(),
+  },
+  (t) => [primaryKey({ name: 'import_run_reads_pkey', columns: [t.clientId, t.changeSet] })],
+);
+
 // Append-only audit of customer removals and of what undoing an import did to customers.
 export const customerEvents = auditTable(
   'customer_events',

@@ -36,7 +36,7 @@ export function describeDiff(diff: ImportDiff | null, dryRun: boolean, width = 2
   for (const c of diff.changes.slice(0, 5)) lines.push(`    changed ${printable(c.customer, 40)}: ${c.fields.join(', ')}`);
   if (diff.sync) {
     const verb = dryRun ? 'would churn' : 'churned';
-    lines.push(`  ${`--sync ${verb}`.padEnd(width)} ${diff.churned} of ${diff.customers_before} stored customers (missing from the file)${diff.mass_churn ? ': MORE THAN HALF' : ''}`);
+    lines.push(`  ${`--sync ${verb}`.padEnd(width)} ${diff.churned} of ${diff.source_customers_before} stored customers of this source (missing from the file)${diff.mass_churn ? ': MORE THAN HALF' : ''}`);
     for (const name of diff.churned_customers.slice(0, 5)) lines.push(`    ${verb} ${printable(name, 40)}`);
   }
   return lines.join('\n');

@@ -7,7 +7,7 @@ import type { PromptIO } from './io.js';
 
 export async function confirmMassChurnInteractively(diff: ImportDiff, io: PromptIO = {}): Promise<boolean> {
   const context = { input: io.input ?? process.stdin, output: io.output ?? process.stderr };
-  context.output.write(`\n--sync would churn ${diff.churned} of the ${diff.customers_before} stored customers, more than half:\n${diff.churned_customers.map((n) => `  ${printable(n, 60)}`).join('\n')}${diff.churned > diff.churned_customers.length ? `\n  … and ${diff.churned - diff.churned_customers.length} more` : ''}\n\n`);
+  context.output.write(`\n--sync would churn ${diff.churned} of the ${diff.source_customers_before} stored customers of this source, more than half:\n${diff.churned_customers.map((n) => `  ${printable(n, 60)}`).join('\n')}${diff.churned > diff.churned_customers.length ? `\n  … and ${diff.churned - diff.churned_customers.length} more` : ''}\n\n`);
   try {
     return await confirm({ message: 'Is this file really the complete customer list? Churn them?', default: false }, context);
   } catch (e) {

@@ -20,7 +20,8 @@ import { classifyStatus, makeDateParser, statusKey, type DateParser, type Status
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { ClientService, type ClientRef } from './client-service.js';
-import { beginImportChangeLog, endImportChangeLog } from './import-change-log.js';
+import { lockClientWrites } from './client-lock.js';
+import { beginImportChangeLog, endImportChangeLog, recordImportReads } from './import-change-log.js';
 import { MERGED_CUSTOMERS, mergeRows, upsertCustomers, type CustomerCounts, type MergeCounts } from './import-customers.js';
 import { upsertEntries, type EntryCounts } from './import-entries.js';
 import { recordRun, rememberedInputOverrides, rememberedMapping, type RememberedMapping } from './import-memory.js';
@@ -129,6 +130,11 @@ export class CustomerImportService extends AuditedService {
     const defaultStatus = parseStatusOption(request.defaultStatus);
     if (request.dateFormat) dateParserOf(request.dateFormat); // a bad format fails before any reading
     const sourceName = request.sourceName?.trim() || 'csv';
+    // A sync replaces one source's customers: which one must be said, never the default 'csv'
+    // (syncing one CRM's export under it churned customers other exports had brought).
+    if (request.sync && !request.sourceName?.trim()) {
+      throw new AosError('usage', '{sync} needs {sourceName}: the source whose customer list the file replaces; nothing written', "name it as its imports did (e.g. hubspot, or csv for imports without one); {command:customers list} shows each customer's source");
+    }
 
     const opened = await this.openCsv(request, client);
     try {
@@ -209,7 +215,7 @@ export class CustomerImportService extends AuditedService {
   /** The import's steps, in its transaction: what each counted, and the run recorded. */
   private async runSteps(tx: Orm, plan: ImportPlan): Promise<{ steps: StepCounts; runId: string | null }> {
     const { client, request } = plan;
-    await lockClientImports(tx, client.id);
+    await lockClientWrites(tx, client.id);
     // From here every row this import writes is logged for undo (import-change-log.ts).
     const changeSet = await beginImportChangeLog(tx);
     // The merge and the signal aggregates sort and hash whole files: keep that in memory.
@@ -225,6 +231,7 @@ export class CustomerImportService extends AuditedService {
     const now = this.now();
     const merged = await mergeRows(tx, client.id, read.namedWithoutDomain, read.derivedNames);
     const customers = await upsertCustomers(tx, { clientId: client.id, sourceName: plan.sourceName, now, customers: merged.customers });
+    await recordImportReads(tx, client.id, changeSet);
     const entries = await upsertEntries(tx, { clientId: client.id, actor: this.actor, now });
     // The diff against what was stored and, with sync, the churn (import-sync.ts).
     const diff = await diffAndSync(tx, {
@@ -241,11 +248,6 @@ export class CustomerImportService extends AuditedService {
     await endImportChangeLog(tx, { clientId: client.id, id: run.id }, changeSet);
     return { steps, runId: run.id };
   }
-}
-
-/** Imports of one client run one after another; other clients' imports are not blocked. */
-async function lockClientImports(tx: Orm, clientId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('aos:import:' || ${clientId}::text))`);
 }
 
 /** The signals of the file's domains, read from the merged customers so a million domains never travel. */

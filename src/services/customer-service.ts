@@ -11,6 +11,7 @@ import { parseTarget, printable } from '../domain/targets.js';
 import { normalizeCompanyName } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
+import { lockClientWrites } from './client-lock.js';
 import { ClientService, type ClientRef } from './client-service.js';
 
 /** A customer as `customers list/show` give it: the listed fields of customer-fields.ts and its keys. */
@@ -188,7 +189,7 @@ export class CustomerService extends AuditedService {
     const now = this.now().toISOString();
     return this.db.transaction(async (tx) => {
       // Not while an import of this client runs: it could re-link the entries being removed.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('aos:import:' || ${client.id}::text))`);
+      await lockClientWrites(tx, client.id);
       const customer = await this.resolve(client, options.target, tx, true);
       const { kept, removed } = await sortEntries(tx, client, customer);
       await relinkKeptEntries(tx, client, now);

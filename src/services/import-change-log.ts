@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../db/database.js';
-import { importRuns } from '../db/schema.js';
+import { importRunReads, importRuns } from '../db/schema.js';
+import { bare } from '../db/sql.js';
+import { MERGED_CUSTOMERS } from './import-customers.js';
 
 /** Turns the log on for the rest of the transaction; returns the change set's id. */
 export async function beginImportChangeLog(tx: Orm): Promise<string> {
@@ -22,4 +24,15 @@ export async function endImportChangeLog(tx: Orm, run: { clientId: string; id: s
     .update(importRuns)
     .set({ changeSet })
     .where(and(eq(importRuns.clientId, run.clientId), eq(importRuns.id, run.id)));
+}
+
+/**
+ * Records which customers the import read (its merged file, by natural key), whether it changed
+ * them or not: an undo of an earlier run keeps what a later run still lists (import_run_reads).
+ */
+export async function recordImportReads(tx: Orm, clientId: string, changeSet: string): Promise<void> {
+  const key = bare(importRunReads.naturalKeys);
+  await tx.execute(sql`
+    insert into ${importRunReads} (${bare(importRunReads.clientId)}, ${bare(importRunReads.changeSet)}, ${key})
+    select ${clientId}, ${changeSet}, coalesce(array_agg(natural_key), '{}') from ${MERGED_CUSTOMERS}`);
 }

@@ -5,8 +5,9 @@ import { AuditedService, type ServiceOptions } from './service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
 import { clients, importRuns } from '../db/schema.js';
 import { AosError } from '../errors.js';
+import { lockClientWrites } from './client-lock.js';
 import { ClientService } from './client-service.js';
-import { auditUndo, domainsTouched, keepOptOuts, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
+import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
 import { refreshSignals } from './signal-refresh.js';
 
 export interface ImportRunView {
@@ -44,7 +45,8 @@ export interface ImportRunDetail extends ImportRunView {
 export interface UndoConflict {
   table: 'customer' | 'entry';
   target: string;
-  change: 'changed' | 'removed' | 'recreated';
+  /** Changed, removed or recreated since the run; or unchanged but kept for a later run. */
+  change: 'changed' | 'removed' | 'recreated' | 'listed by a later run' | 'its customer is kept';
 }
 
 export interface UndoResult {
@@ -138,10 +140,12 @@ function targetOf(table: string, image: Record<string, unknown> | null): string 
 }
 
 function conflictOf(row: PlannedRow): UndoConflict {
+  const image = row.current ?? row.before ?? row.last_known;
   return {
     table: row.table_name === 'client_customers' ? 'customer' : 'entry',
-    target: targetOf(row.table_name, row.current ?? row.before),
-    change: row.current === null ? 'removed' : row.after_hash === null ? 'recreated' : 'changed',
+    // A row whose every image is gone (an entry removed by hand) is named by its id, never '?'.
+    target: image ? targetOf(row.table_name, image) : `id ${row.row_id}`,
+    change: row.kept_because ?? (row.current === null ? 'removed' : row.after_hash === null ? 'recreated' : 'changed'),
   };
 }
 
@@ -150,7 +154,7 @@ function refusal(run: ResolvedImportRun, conflicts: UndoConflict[]): AosError {
   const more = conflicts.length > MAX_NAMED ? ` and ${conflicts.length - MAX_NAMED} more` : '';
   return new AosError(
     'input',
-    `refusing to undo import run ${run.id} (${run.file_name}): ${conflicts.length} of its rows were changed since by a later import or by hand: ${named}${more}; nothing changed`,
+    `refusing to undo import run ${run.id} (${run.file_name}): ${conflicts.length} of its rows were changed since by a later import or by hand, or a later import still lists them: ${named}${more}; nothing changed`,
     "undo the later runs first, or pass {force} to undo this run's part only and keep those rows as they are now",
   );
 }
@@ -229,8 +233,9 @@ export class ImportRunService extends AuditedService {
     await tx.execute(sql`set local timezone to 'UTC'`);
     // The rows put back are not new entries: no default expiry for them (0007's trigger).
     await tx.execute(sql`select set_config('aos.restoring', 'on', true)`);
-    // The import's own lock, then the run's row, by client and id (one shard on Citus).
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('aos:import:' || ${found.client_id}::text))`);
+    // The client's write lock (imports, manual adds and removes wait), then the run's row, by
+    // client and id (one shard on Citus).
+    await lockClientWrites(tx, found.client_id);
     const [row] = await selectRuns(tx, and(eq(r.clientId, found.client_id), eq(r.id, found.id))).for('update', { of: r });
     if (!row) throw new AosError('input', `no import run ${found.id}`, LIST_RUNS_HINT);
     const run = resolvedRun(row);
@@ -247,6 +252,8 @@ export class ImportRunService extends AuditedService {
     const now = this.now().toISOString();
     const run = await this.lockRun(tx, found);
     await planUndo(tx, run);
+    await keepWhatLaterRunsRead(tx, run);
+    await nameVanishedRows(tx, run);
     const conflicts = (await touchedSince(tx)).map(conflictOf);
     if (conflicts.length > 0 && !force) throw refusal(run, conflicts);
     const optOuts = await keepOptOuts(tx);

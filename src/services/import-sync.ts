@@ -5,7 +5,7 @@
 import { getTableName, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../db/database.js';
-import { clientCustomers as cc, importRunChanges as changes, suppressionEvents as se, suppressionList as sl } from '../db/schema.js';
+import { clientCustomers as cc, clientExpiryDefaults as ed, importRunChanges as changes, suppressionEvents as se, suppressionList as sl } from '../db/schema.js';
 import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
@@ -25,7 +25,9 @@ export interface ImportDiff {
   churned_customers: string[];
   /** The client's customers before the import. */
   customers_before: number;
-  /** More than half of them churned: needs a second confirmation or allowMassChurn. */
+  /** The customers of the synced source before the import: what a sync replaces. */
+  source_customers_before: number;
+  /** More than half of the source's customers churned: needs a second confirmation or allowMassChurn. */
   mass_churn: boolean;
 }
 
@@ -65,13 +67,16 @@ export async function diffAndSync(tx: Orm, o: SyncOptions): Promise<ImportDiff> 
     churned: churned.length,
     churned_customers: churned.slice(0, LISTED).map((c) => c.company_name),
     customers_before: stored.customers_before,
-    mass_churn: churned.length > 0 && churned.length * 2 > stored.customers_before,
+    source_customers_before: stored.source_customers_before,
+    // Against the source's own customers: other sources' are never churned, so counting them
+    // let a header-only file churn all of one source unasked.
+    mass_churn: churned.length > 0 && churned.length * 2 > stored.source_customers_before,
   };
   if (diff.mass_churn && !o.dryRun && !o.allowMassChurn) await confirmMassChurn(diff, o);
   return diff;
 }
 
-type StoredDiff = Pick<ImportDiff, 'new' | 'changed' | 'unchanged' | 'changed_fields' | 'changes' | 'customers_before'>;
+type StoredDiff = Pick<ImportDiff, 'new' | 'changed' | 'unchanged' | 'changed_fields' | 'changes' | 'customers_before' | 'source_customers_before'>;
 
 /**
  * The changed customers' before images (from the change log) against their rows now: which
@@ -82,17 +87,21 @@ async function diffAgainstStored(tx: Orm, o: SyncOptions): Promise<StoredDiff> {
   const logged = sql`${changes.clientId} = ${o.clientId} and ${changes.changeSet} = ${o.changeSet} and ${changes.tableName} = ${getTableName(cc)}`;
   await tx.execute(sql`
     create temp table ${DIFF} on commit drop as
-    select ${aliased('c', cc.companyName)},
+    select distinct on (${aliased('c', cc.id)}) ${aliased('c', cc.companyName)},
            array(select b.key from jsonb_each(i.img) b where b.key <> all(${arrayParam(IGNORED, 'text')}) and b.value is distinct from (to_jsonb(c) -> b.key) order by b.key) as fields
       from ${changes}
      cross join lateral jsonb_array_elements(${changes.befores}) as i(img)
       join ${cc} c on ${aliased('c', cc.clientId)} = ${o.clientId} and ${aliased('c', cc.id)} = (i.img ->> ${cc.id.name})::uuid
-     where ${logged} and ${changes.befores} is not null and ${changes.afterHashes} is not null`);
-  const [counts] = await rowsOf<{ new: number; changed: number; total: number; merged: number }>(
+     where ${logged} and ${changes.befores} is not null and ${changes.afterHashes} is not null
+     -- A customer two statements updated (a stored name-only customer re-keyed, then upserted)
+     -- is one changed customer, compared from its first image: counted twice, unchanged went negative.
+     order by ${aliased('c', cc.id)}, ${changes.seq}`);
+  const [counts] = await rowsOf<{ new: number; changed: number; total: number; source_total: number; merged: number }>(
     tx,
     sql`select (select coalesce(sum(cardinality(${changes.rowIds})), 0)::int from ${changes} where ${logged} and ${changes.befores} is null) as new,
                (select count(*)::int from ${DIFF}) as changed,
                (select count(*)::int from ${cc} where ${cc.clientId} = ${o.clientId}) as total,
+               (select count(*)::int from ${cc} where ${cc.clientId} = ${o.clientId} and ${cc.source} = ${o.sourceName}) as source_total,
                (select count(*)::int from ${MERGED_CUSTOMERS}) as merged`,
   );
   const fields = await rowsOf<{ field: string; n: number }>(tx, sql`select f as field, count(*)::int as n from ${DIFF}, unnest(fields) f group by f order by f`);
@@ -109,6 +118,7 @@ async function diffAgainstStored(tx: Orm, o: SyncOptions): Promise<StoredDiff> {
     changed_fields: Object.fromEntries(fields.map((r) => [r.field, r.n])),
     changes: listed,
     customers_before: (counts?.total ?? 0) - inserted,
+    source_customers_before: (counts?.source_total ?? 0) - inserted,
   };
 }
 
@@ -120,7 +130,7 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
   const now = sql`${o.now}::timestamptz`;
   const c = (column: AnyPgColumn) => aliased('c', column);
   const s = (column: AnyPgColumn) => aliased('s', column);
-  const churned = await rowsOf<{ company_name: string; domain: string | null }>(
+  const churned = await withoutNestedLoops(tx, () => rowsOf<{ company_name: string; domain: string | null }>(
     tx,
     sql`
       with gone as (
@@ -129,21 +139,40 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
            and not exists (select 1 from ${MERGED_CUSTOMERS} m where m.${bare(cc.naturalKey)} = ${c(cc.naturalKey)})
          returning ${c(cc.id)} as id, ${c(cc.companyName)} as company_name, ${c(cc.domain)} as domain),
       moved as (
-        update ${sl} s set ${bare(sl.reason)} = 'past_customer', ${bare(sl.updatedAt)} = ${now}
+        update ${sl} s set ${bare(sl.reason)} = 'past_customer', ${bare(sl.updatedAt)} = ${now},
+               -- A churned customer's entries become past_customer entries like any new one: the
+               -- client's default expiry for that reason applies (none without a default).
+               ${bare(sl.expiresAt)} = coalesce(${s(sl.expiresAt)}, ${now} + (
+                 select ${ed.periodInterval} from ${ed} where ${ed.clientId} = ${o.clientId} and ${ed.reason} = 'past_customer'))
           from gone g where ${s(sl.clientId)} = ${o.clientId} and ${s(sl.customerId)} = g.id and ${s(sl.source)} = 'import' and ${s(sl.reason)} = 'existing_customer'
-         returning coalesce(${s(sl.domain)}, ${s(sl.email)}) as target, case when ${s(sl.domain)} is not null then 'domain' else 'email' end as kind),
+         returning coalesce(${s(sl.domain)}, ${s(sl.email)}) as target, case when ${s(sl.domain)} is not null then 'domain' else 'email' end as kind, ${s(sl.expiresAt)} as expires_at),
       events as (
-        insert into ${se} (${columnList([se.clientId, se.target, se.kind, se.action, se.reasonBefore, se.reasonAfter, se.notes, se.actor, se.source, se.at])})
-        select ${o.clientId}, target, kind, 'update', 'existing_customer', 'past_customer', ${`--sync: missing from ${o.fileName}`}, ${o.actor}, 'import', ${now} from moved)
+        insert into ${se} (${columnList([se.clientId, se.target, se.kind, se.action, se.reasonBefore, se.reasonAfter, se.expiresAt, se.notes, se.actor, se.source, se.at])})
+        select ${o.clientId}, target, kind, 'update', 'existing_customer', 'past_customer', expires_at, ${`--sync: missing from ${o.fileName}`}, ${o.actor}, 'import', ${now} from moved)
       select company_name, domain from gone order by company_name`,
-  );
+  ));
   const domains = [...new Set(churned.map((r) => r.domain).filter((d): d is string => d !== null))];
   if (domains.length > 0) await BuyerSignalService.refresh(tx, { domains });
   return churned;
 }
 
+/**
+ * Runs one statement with hash joins only. Inside the import's transaction the planner sees the
+ * client's rows as the statistics from before it (a first import: a handful) and the merged file
+ * as an unanalyzed temp table, so it nested-looped the churn: 5k churned compared 37M pairs of
+ * customers and 50M of entries (35 s; 50k never finished). Restored after, for the statements
+ * that rightly probe an index per row.
+ */
+async function withoutNestedLoops<T>(tx: Orm, run: () => Promise<T>): Promise<T> {
+  const [was] = await rowsOf<{ setting: string }>(tx, sql`select current_setting('enable_nestloop') as setting`);
+  await tx.execute(sql`select set_config('enable_nestloop', 'off', true)`);
+  const result = await run();
+  await tx.execute(sql`select set_config('enable_nestloop', ${was?.setting ?? 'on'}, true)`);
+  return result;
+}
+
 async function confirmMassChurn(diff: ImportDiff, o: SyncOptions): Promise<void> {
-  const what = `{sync} would churn ${diff.churned} of the ${diff.customers_before} customers of ${o.clientSlug} (source ${o.sourceName}), more than half`;
+  const what = `{sync} would churn ${diff.churned} of the ${diff.source_customers_before} customers of ${o.clientSlug} from source ${o.sourceName}, more than half`;
   if (!o.confirmMassChurn) {
     throw new AosError(
       'input',

@@ -5,7 +5,7 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../db/database.js';
-import { clientCustomers, customerEvents, importRunChanges, suppressionEvents, suppressionList } from '../db/schema.js';
+import { clientCustomers, customerEvents, importRunChanges, importRunReads, importRuns, suppressionEvents, suppressionList } from '../db/schema.js';
 import { OPT_OUT_REASONS } from '../db/schema-constants.js';
 import { aliased, columnList } from '../db/sql.js';
 
@@ -20,6 +20,11 @@ export interface UndoTarget {
 /** A row of the plan: a row the run wrote, its image before the run and its image now. */
 export interface PlannedRow {
   table_name: string;
+  row_id: string;
+  /** Why a row the run wrote, unchanged since, is kept: a later run listed it, or its customer is kept. */
+  kept_because: 'listed by a later run' | 'its customer is kept' | null;
+  /** For a row the run inserted and something deleted since: its last image known elsewhere. */
+  last_known: Record<string, unknown> | null;
   before: Record<string, unknown> | null;
   current: Record<string, unknown> | null;
   after_hash: string | null;
@@ -70,7 +75,7 @@ export async function planUndo(tx: Orm, run: UndoTarget): Promise<void> {
     select ch.table_name, ch.row_id, ch.before, ch.after_hash, cur.image as current,
            case when ch.after_hash is null then cur.image is null
                 else cur.image is not null and md5(cur.image::text) = ch.after_hash end as clean,
-           false as opt_out_kept
+           false as opt_out_kept, null::text as kept_because, null::jsonb as last_known
       from (${rowChanges(run.client_id, run.change_set)}) ch
       left join lateral (
         select to_jsonb(c) as image from ${c} c
@@ -81,9 +86,57 @@ export async function planUndo(tx: Orm, run: UndoTarget): Promise<void> {
       ) cur on true`);
 }
 
-/** Rows of the run that a later run or a manual change touched since. */
+/**
+ * A later run that read a customer (listed it in its file, changed or not) still holds it as a
+ * customer: the undo must not unsuppress it. Such customers, and then every entry of a customer
+ * that is kept for any reason, leave the plan's clean rows (kept as they are now). Runs that
+ * were undone since read nothing that still stands.
+ */
+export async function keepWhatLaterRunsRead(tx: Orm, run: UndoTarget): Promise<void> {
+  const r = importRuns;
+  const rd = importRunReads;
+  await tx.execute(sql`
+    update aos_undo u set clean = false, kept_because = 'listed by a later run'
+      from (select distinct k.natural_key
+              from ${rd} join ${r} on ${r.clientId} = ${rd.clientId} and ${r.changeSet} = ${rd.changeSet}
+             cross join lateral unnest(${rd.naturalKeys}) as k(natural_key)
+             where ${rd.clientId} = ${run.client_id} and ${r.clientId} = ${run.client_id} and ${r.id} <> ${run.id} and ${r.status} <> 'undone'
+               and ${r.finishedAt} > (select ${aliased('x', r.finishedAt)} from ${r} x where ${aliased('x', r.clientId)} = ${run.client_id} and ${aliased('x', r.id)} = ${run.id})) later
+     where u.table_name = ${CUSTOMERS} and u.clean and u.current is not null
+       and ${field('u.current', clientCustomers.naturalKey)} = later.natural_key`);
+  // A customer kept keeps its entries: removing them would leave it suppressed by nothing.
+  await tx.execute(sql`
+    update aos_undo e set clean = false, kept_because = 'its customer is kept'
+      from aos_undo c
+     where e.table_name = ${ENTRIES} and e.clean and c.table_name = ${CUSTOMERS} and not c.clean and c.current is not null
+       and ${field('coalesce(e.current, e.before)', suppressionList.customerId)} = c.row_id::text`);
+}
+
+/**
+ * A row the run inserted and something deleted since has neither image in the plan: its name comes
+ * from the statement that deleted it (a later import's log keeps the image it deleted) or, for a
+ * customer removed by hand, from the removal's customer_events row. Only such rows are looked up.
+ */
+export async function nameVanishedRows(tx: Orm, run: UndoTarget): Promise<void> {
+  const ce = customerEvents;
+  await tx.execute(sql`
+    update aos_undo u set last_known = coalesce(
+      (select ${aliased('ch', importRunChanges.befores)} -> (x.ord::int - 1)
+         from ${importRunChanges} ch
+        cross join lateral unnest(${aliased('ch', importRunChanges.rowIds)}) with ordinality as x(row_id, ord)
+        where ${aliased('ch', importRunChanges.clientId)} = ${run.client_id} and ${aliased('ch', importRunChanges.changeSet)} <> ${run.change_set}
+          and ${aliased('ch', importRunChanges.tableName)} = u.table_name and ${aliased('ch', importRunChanges.befores)} is not null and x.row_id = u.row_id
+        order by ${aliased('ch', importRunChanges.seq)} desc limit 1),
+      (select ${aliased('e', ce.before)} from ${ce} e
+        where u.table_name = ${CUSTOMERS} and ${aliased('e', ce.clientId)} = ${run.client_id} and ${aliased('e', ce.customerId)} = u.row_id and ${aliased('e', ce.before)} is not null
+        order by ${aliased('e', ce.at)} desc limit 1))
+     where not u.clean and u.before is null and u.current is null`);
+}
+
+/** Rows of the run that a later run or a manual change touched since, or that stay for them. */
 export function touchedSince(tx: Orm): Promise<PlannedRow[]> {
-  return rowsOf<PlannedRow>(tx, sql`select table_name, before, current, after_hash from aos_undo where not clean order by table_name, row_id`);
+  return rowsOf<PlannedRow>(tx, sql`select table_name, row_id, kept_because, last_known, before, current, after_hash from aos_undo where not clean
+    order by table_name, coalesce(current->>'domain', before->>'domain', current->>'email', before->>'email', current->>'company_name', before->>'company_name'), row_id`);
 }
 
 /**

@@ -112,19 +112,23 @@ for (const engine of cliEnginesUnderTest()) {
       const full = file('full.csv', 'Company,Website,Industry\nA1,a1.com,Retail\nA2,a2.com,Retail\nA3,a3.com,Retail\nA4,a4.com,Retail\n');
       expect((await aos(['import', full, '--client', 'syncco', '--yes'])).code).toBe(0);
       const part = file('part.csv', 'Company,Website,Industry\nA1,a1.com,Media\nA5,a5.com,Retail\n');
-      const dry = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--dry-run', '--json']);
+      // A sync names the list it replaces: without --source it is refused, nothing written.
+      const unnamed = await aos(['import', part, '--client', 'syncco', '--yes', '--sync']);
+      expect(unnamed.code).toBe(2);
+      expect(unnamed.stderr).toContain('aos: error: --sync needs --source: the source whose customer list the file replaces; nothing written');
+      const dry = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--source', 'csv', '--dry-run', '--json']);
       expect(dry.code).toBe(0);
       expect(JSON.parse(dry.stdout).diff).toMatchObject({ new: 1, changed: 1, unchanged: 0, changed_fields: { industry: 1 }, changes: [{ customer: 'A1', fields: ['industry'] }], churned: 3, churned_customers: ['A2', 'A3', 'A4'], mass_churn: true });
-      const human = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--dry-run']);
+      const human = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--source', 'csv', '--dry-run']);
       // The diff's figures line up with the summary's (the widest label is 'would update suppressions').
       expect(human.stdout).toContain(`  ${'against stored'.padEnd(25)} 1 new, 1 changed (industry 1), 0 unchanged`);
-      expect(human.stdout).toContain(`  ${'--sync would churn'.padEnd(25)} 3 of 4 stored customers (missing from the file): MORE THAN HALF`);
+      expect(human.stdout).toContain(`  ${'--sync would churn'.padEnd(25)} 3 of 4 stored customers of this source (missing from the file): MORE THAN HALF`);
       expect(human.stdout).toContain(`  ${'rows read'.padEnd(25)} `);
-      const refused = await aos(['import', part, '--client', 'syncco', '--yes', '--sync']);
+      const refused = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--source', 'csv']);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('aos: error: --sync would churn 3 of the 4 customers of syncco (source csv), more than half: nothing written');
+      expect(refused.stderr).toContain('aos: error: --sync would churn 3 of the 4 customers of syncco from source csv, more than half: nothing written');
       expect(refused.stderr).toContain('pass --yes --force');
-      const forced = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--force', '--json']);
+      const forced = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--source', 'csv', '--force', '--json']);
       expect(forced.code).toBe(0);
       expect(JSON.parse(forced.stdout).diff).toMatchObject({ churned: 3 });
       const churned = ndjson((await aos(['customers', 'list', '--client', 'syncco', '--status', 'churned', '--json'])).stdout);
@@ -137,10 +141,10 @@ for (const engine of cliEnginesUnderTest()) {
       expect((await aos(['import', full, '--client', 'badcell', '--yes'])).code).toBe(0);
       // The next export: Beta's website is "TBC", Gamma's is empty (its contact is a gmail address), Eps left.
       const next = file('badcell-next.csv', 'Company,Website,Contact Email\nAcme,https://www.ACME.com/,jo@acme.com\nBeta,TBC,\nGAMMA,,g@gmail.com\nDelta,delta.net,\n');
-      const dry = await aos(['import', next, '--client', 'badcell', '--yes', '--sync', '--dry-run', '--json']);
+      const dry = await aos(['import', next, '--client', 'badcell', '--yes', '--sync', '--source', 'csv', '--dry-run', '--json']);
       expect(dry.code).toBe(0);
       expect(JSON.parse(dry.stdout)).toMatchObject({ inserted: 0, diff: { new: 0, churned: 1, churned_customers: ['Eps'] } });
-      expect((await aos(['import', next, '--client', 'badcell', '--yes', '--sync'])).code).toBe(0);
+      expect((await aos(['import', next, '--client', 'badcell', '--yes', '--sync', '--source', 'csv'])).code).toBe(0);
       const customers = ndjson((await aos(['customers', 'list', '--client', 'badcell', '--json'])).stdout);
       expect(customers.map((c) => [c.company_name, c.domain, c.status])).toEqual([
         ['Acme', 'acme.com', 'active'], ['Beta', 'beta.io', 'active'], ['Delta', 'delta.net', 'active'], ['Eps', 'eps.org', 'churned'], ['GAMMA', 'gamma.co', 'active'],
@@ -156,15 +160,15 @@ for (const engine of cliEnginesUnderTest()) {
       const full = file('tty-full.csv', 'Company,Website\nB1,b1.com\nB2,b2.com\nB3,b3.com\n');
       expect((await aos(['import', full, '--client', 'ttysync', '--yes'])).code).toBe(0);
       const part = file('tty-part.csv', 'Company,Website\nB1,b1.com\n');
-      const session = runOnPty(['import', part, '--client', 'ttysync', '--sync'], fresh.env);
+      const session = runOnPty(['import', part, '--client', 'ttysync', '--sync', '--source', 'csv'], fresh.env);
       await session.waitFor('Use this mapping?');
       session.type(KEYS.enter);
       // The summary shows the would-be churn; writing it asks again, with the database released.
       await session.waitFor('Write these changes?');
-      expect(session.output()).toMatch(/would churn\s+2 of 3 stored customers \(missing from the file\): MORE THAN HALF/);
+      expect(session.output()).toMatch(/would churn\s+2 of 3 stored customers of this source \(missing from the file\): MORE THAN HALF/);
       session.type(KEYS.enter);
       await session.waitFor('Churn them?');
-      expect(session.output()).toMatch(/--sync would churn 2 of the 3 stored customers, more than half:\r?\n {2}B2\r?\n {2}B3/);
+      expect(session.output()).toMatch(/--sync would churn 2 of the 3 stored customers of this source, more than half:\r?\n {2}B2\r?\n {2}B3/);
       session.type('n' + KEYS.enter);
       const { code, output } = await session.done();
       expect(code, output).toBe(130);

@@ -142,7 +142,7 @@ describe(`every --json payload has snake_case keys [${engine}]`, () => {
     ['imports undo', () => ['imports', 'undo', secondRun], 0, 'imports undo'],
     [
       'import --dry-run --sync',
-      () => ['import', file('sync.csv', 'Company,Website\nBuildRight,buildright.com.au\n'), '--client', 'acme', '--yes', '--dry-run', '--sync'],
+      () => ['import', file('sync.csv', 'Company,Website\nBuildRight,buildright.com.au\n'), '--client', 'acme', '--yes', '--dry-run', '--sync', '--source', 'csv'],
       0,
       'import',
     ],

@@ -69,8 +69,8 @@ describeEachDatabase('imports undo properties', ({ db }) => {
         const customers = new CustomerService({ db: db(), actor: 'ops' });
         const runIds: string[] = [];
         const importCsv = async (rows: Array<{ company: number; email: string; status: string }>, sync = false) => {
-          // --sync churns what the file lacks; a mass churn is allowed here (--yes --force).
-          const summary = await importer.import({ client, input: Readable.from([Buffer.from(toCsv(rows))]), fileName: 'p.csv', sync, allowMassChurn: true });
+          // --sync churns what the file lacks (of source csv, named as a sync must); a mass churn is allowed here (--yes --force).
+          const summary = await importer.import({ client, input: Readable.from([Buffer.from(toCsv(rows))]), fileName: 'p.csv', sync, sourceName: 'csv', allowMassChurn: true });
           runIds.push(summary.import_run_id as string);
           return summary.import_run_id as string;
         };

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
+import { ExpiryPolicyService } from '../../src/services/expiry-policy-service.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService, type ImportRequest } from '../../src/services/customer-import-service.js';
 import { ImportRunService } from '../../src/services/import-run-service.js';
@@ -25,7 +26,7 @@ describeEachDatabase('import diff and --sync', ({ db }) => {
     );
 
   beforeAll(async () => {
-    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo']) await new ClientService(db()).add({ slug });
+    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo', 'named', 'by-source', 'rekeyed', 'expiring', 'scale']) await new ClientService(db()).add({ slug });
     importer = new CustomerImportService({ db: db(), actor: 'importer' });
     suppress = new SuppressionService({ db: db() });
   });
@@ -42,7 +43,7 @@ Epsilon,epsilon.io,Media,500
     const dry = await run('diff', next, { dryRun: true });
     expect(dry.diff).toEqual({
       new: 1, changed: 1, unchanged: 2, changed_fields: { deal_value: 1, industry: 1 }, changes: [{ customer: 'Beta', fields: ['deal_value', 'industry'] }],
-      sync: false, churned: 0, churned_customers: [], customers_before: 4, mass_churn: false,
+      sync: false, churned: 0, churned_customers: [], customers_before: 4, source_customers_before: 4, mass_churn: false,
     });
     // Without --sync nothing goes missing: Delta stays active.
     expect((await run('diff', next)).diff).toEqual(dry.diff);
@@ -52,7 +53,7 @@ Epsilon,epsilon.io,Media,500
   it('--sync churns the customers of that source the file no longer holds, never deleting them', async () => {
     await run('sync', STORED);
     await run('sync', 'Company,Website\nOmega,omega.com\n', { sourceName: 'hubspot' });
-    const summary = await run('sync', 'Company,Website,Industry,Deal Size\nAlpha,alpha.com,Retail,1000\nBeta,beta.io,Media,2000\nGamma,gamma.co.uk,Retail,3000\n', { sync: true });
+    const summary = await run('sync', 'Company,Website,Industry,Deal Size\nAlpha,alpha.com,Retail,1000\nBeta,beta.io,Media,2000\nGamma,gamma.co.uk,Retail,3000\n', { sync: true, sourceName: 'csv' });
     expect(summary.diff).toMatchObject({ new: 0, changed: 0, unchanged: 3, sync: true, churned: 1, churned_customers: ['Delta'], customers_before: 5, mass_churn: false });
     // Omega came from another source: a csv sync says nothing about it.
     expect(await status('sync')).toEqual({ Alpha: 'active', Beta: 'active', Gamma: 'active', Delta: 'churned', Omega: 'active' });
@@ -60,22 +61,22 @@ Epsilon,epsilon.io,Media,500
     const history = await suppress.history({ client: 'sync', target: 'delta.com' });
     expect(history.at(-1)).toMatchObject({ action: 'update', reason_before: 'existing_customer', reason_after: 'past_customer', source: 'import' });
     // A churned customer missing again is not churned twice.
-    expect((await run('sync', 'Company,Website\nAlpha,alpha.com\nBeta,beta.io\nGamma,gamma.co.uk\n', { sync: true })).diff?.churned).toBe(0);
+    expect((await run('sync', 'Company,Website\nAlpha,alpha.com\nBeta,beta.io\nGamma,gamma.co.uk\n', { sync: true, sourceName: 'csv' })).diff?.churned).toBe(0);
   });
 
   it('a sync that would churn more than half refuses (nothing written) unless allowed or confirmed', async () => {
     await run('mass', STORED);
     const before = await clientState(db(), 'mass');
     const one = 'Company,Website\nAlpha,alpha.com\n';
-    await expect(run('mass', one, { sync: true })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('option sync would churn 3 of the 4 customers of mass'), hint: expect.stringContaining('pass option allowMassChurn') });
+    await expect(run('mass', one, { sync: true, sourceName: 'csv' })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('option sync would churn 3 of the 4 customers of mass from source csv'), hint: expect.stringContaining('pass option allowMassChurn') });
     expect(await clientState(db(), 'mass')).toEqual(before);
     const asked: number[] = [];
-    await expect(run('mass', one, { sync: true, confirmMassChurn: async (d) => (asked.push(d.churned), false) })).rejects.toMatchObject({ code: 'interrupted' });
+    await expect(run('mass', one, { sync: true, sourceName: 'csv', confirmMassChurn: async (d) => (asked.push(d.churned), false) })).rejects.toMatchObject({ code: 'interrupted' });
     expect(asked).toEqual([3]);
     expect(await clientState(db(), 'mass')).toEqual(before);
     // The dry run reports it without refusing.
-    expect((await run('mass', one, { sync: true, dryRun: true })).diff).toMatchObject({ churned: 3, mass_churn: true });
-    const forced = await run('mass', one, { sync: true, allowMassChurn: true });
+    expect((await run('mass', one, { sync: true, sourceName: 'csv', dryRun: true })).diff).toMatchObject({ churned: 3, mass_churn: true });
+    const forced = await run('mass', one, { sync: true, sourceName: 'csv', allowMassChurn: true });
     expect(forced.diff).toMatchObject({ churned: 3, mass_churn: true });
     expect(await status('mass')).toEqual({ Alpha: 'active', Beta: 'churned', Gamma: 'churned', Delta: 'churned' });
   });
@@ -83,9 +84,62 @@ Epsilon,epsilon.io,Media,500
   it('undoing a sync puts the churned customers and their entries back', async () => {
     await run('undo', STORED);
     const before = await clientState(db(), 'undo');
-    const synced = await run('undo', 'Company,Website\nAlpha,alpha.com\nBeta,beta.io\nGamma,gamma.co.uk\n', { sync: true });
+    const synced = await run('undo', 'Company,Website\nAlpha,alpha.com\nBeta,beta.io\nGamma,gamma.co.uk\n', { sync: true, sourceName: 'csv' });
     expect(synced.diff?.churned).toBe(1);
     await new ImportRunService({ db: db() }).undo({ run: synced.import_run_id as string });
     expect(await clientState(db(), 'undo')).toEqual(before);
   });
+
+  it('--sync names the source it replaces: without one it is a usage error, nothing written', async () => {
+    await run('named', STORED);
+    const before = await clientState(db(), 'named');
+    await expect(run('named', 'Company,Website\nAlpha,alpha.com\n', { sync: true })).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('option sync needs option sourceName') });
+    expect(await clientState(db(), 'named')).toEqual(before);
+  });
+
+  it("the mass-churn guard counts the synced source's customers, not the client's: a header-only HubSpot file churns nothing unasked", async () => {
+    // Ten customers from a CSV export, two from HubSpot; a HubSpot companies export with only its header.
+    const csv = ['Company,Website', ...Array.from({ length: 10 }, (_, i) => `Csv Co ${i},csvco${i}.com`)].join('\n');
+    await run('by-source', csv);
+    await run('by-source', 'Record ID,Company name,Company Domain Name\r\n1,Acme,acme.com\r\n2,Globex,globex.com\r\n', { sourceName: 'hubspot' });
+    const headerOnly = 'Record ID,Company name,Company Domain Name\r\n';
+    await expect(run('by-source', headerOnly, { sync: true, sourceName: 'hubspot' })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('churn 2 of the 2 customers of by-source from source hubspot') });
+    expect((await status('by-source')).Acme).toBe('active');
+    expect((await run('by-source', headerOnly, { sync: true, sourceName: 'hubspot', dryRun: true })).diff).toMatchObject({ churned: 2, source_customers_before: 2, mass_churn: true });
+  });
+
+  it('a stored customer known by name only, now given a website, is one changed customer: the counts never go negative', async () => {
+    await run('rekeyed', 'Company,Website,Industry\nBluegum Cafe,,Hospitality\nAlpha,alpha.com,Retail\n');
+    const summary = await run('rekeyed', 'Company,Website,Industry\nBluegum Cafe,bluegumcafe.com.au,Cafe\nAlpha,alpha.com,Retail\n', { sync: true, sourceName: 'csv' });
+    expect(summary.diff).toMatchObject({ new: 0, changed: 1, unchanged: 1, churned: 0 });
+  });
+
+  it("a sync's churn gets the client's default expiry for past customers, like any new past_customer entry", async () => {
+    await new ExpiryPolicyService({ db: db(), actor: 'ops-anna' }).set({ client: 'expiring', expire: ['past_customer=24m'] });
+    await run('expiring', STORED, { sourceName: 'pipedrive' });
+    await run('expiring', 'Company,Website\nAlpha,alpha.com\nBeta,beta.io\nGamma,gamma.co.uk\n', { sync: true, sourceName: 'pipedrive' });
+    const delta = await suppress.isSuppressed('expiring', 'delta.com');
+    expect(delta).toMatchObject({ suppressed: true, reason: 'past_customer' });
+    const expires = new Date((delta as { expires_at: string }).expires_at);
+    const days = (expires.getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(700);
+    expect(days).toBeLessThan(740);
+  });
+
+  it('a sync is linear in what it churns: churning half of 6,000 customers costs about what re-importing them does', async () => {
+    // A Salesforce accounts report: Account Name, Website; the second export lists the first half.
+    const lines = (n: number) => ['"Account Name","Website","Type"', ...Array.from({ length: n }, (_, i) => `"Account ${i}","account${i}.com","Customer - Direct"`)].join('\r\n') + '\r\n';
+    const all = lines(6000);
+    await run('scale', all, { sourceName: 'salesforce' });
+    const timed = async (extra: Partial<ImportRequest>, csv: string) => {
+      const started = performance.now();
+      await run('scale', csv, { sourceName: 'salesforce', ...extra });
+      return performance.now() - started;
+    };
+    const reimport = await timed({}, all);
+    const sync = await timed({ sync: true, allowMassChurn: true }, lines(3000));
+    expect((await status('scale'))['Account 5999']).toBe('churned');
+    // Quadratic (nested loops over customers and entries), 3,000 churned took 16-24× the re-import.
+    expect(sync / reimport).toBeLessThan(3);
+  }, 180_000);
 });

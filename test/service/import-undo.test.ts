@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
+import { CustomerService } from '../../src/services/customer-service.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/customer-import-service.js';
 import { ImportRunService } from '../../src/services/import-run-service.js';
@@ -10,6 +11,26 @@ import { describeEachDatabase } from '../helpers/databases.js';
 const FIRST = `Company,Website,Contact Email,Status,Deal Size
 BuildRight,buildright.com.au,sarah@buildright.com.au,active,15000
 Hooli,,gavin@gmail.com,active,
+`;
+// Pipedrive organization exports: a first one with a wrong status mapping, then the right one,
+// which lists two of the same organizations unchanged.
+const PIPEDRIVE_WRONG = `"Organization - Name","Organization - Website","Organization - Label","Person - Email"\r
+"Acme Pty Ltd","https://www.acme.com.au/","Customer","accounts@acme.com.au"\r
+"Bluegum Cafe","bluegumcafe.com.au","Customer","hello@bluegumcafe.com.au"\r
+"Koala Kitchens","koalakitchens.com.au","Customer","chef@koalakitchens.com.au"\r
+`;
+const PIPEDRIVE_RIGHT = `"Organization - Name","Organization - Website","Organization - Label","Person - Email"\r
+"Acme Pty Ltd","https://www.acme.com.au/","Customer","accounts@acme.com.au"\r
+"Bluegum Cafe","bluegumcafe.com.au","Customer","hello@bluegumcafe.com.au"\r
+"Wattle Works","wattleworks.com.au","Customer","ops@wattleworks.com.au"\r
+`;
+// A HubSpot companies export, and the same company a day later with its industry changed.
+const HUBSPOT = `Record ID,Company name,Company Domain Name,Industry,Lifecycle Stage\r
+1201,Acme,acme.com,Construction,Customer\r
+1202,Globex,globex.com,Retail,Customer\r
+`;
+const HUBSPOT_LATER = `Record ID,Company name,Company Domain Name,Industry,Lifecycle Stage\r
+1201,Acme,acme.com,Civil Engineering,Customer\r
 `;
 const SECOND = `Company,Website,Contact Email,Status,Deal Size
 BuildRight,buildright.com.au,sarah@buildright.com.au,churned,20000
@@ -24,7 +45,7 @@ describeEachDatabase('ImportRunService', ({ db }) => {
     (await importer.import({ client, input: Readable.from([Buffer.from(csv)]), fileName })).import_run_id as string;
 
   beforeAll(async () => {
-    for (const slug of ['first', 'second', 'conflict', 'optout', 'manual', 'dry']) await new ClientService(db()).add({ slug });
+    for (const slug of ['first', 'second', 'conflict', 'optout', 'manual', 'dry', 'relisted', 'kept-entries', 'vanished']) await new ClientService(db()).add({ slug });
     importer = new CustomerImportService({ db: db(), actor: 'importer' });
     runs = new ImportRunService({ db: db(), actor: 'ops-anna' });
     suppress = new SuppressionService({ db: db(), actor: 'ops-anna' });
@@ -109,5 +130,36 @@ describeEachDatabase('ImportRunService', ({ db }) => {
     expect(result).toMatchObject({ dry_run: true, customers_removed: 2, entries_removed: 2 });
     expect(await clientState(db(), 'dry')).toEqual(state);
     expect((await runs.show(id)).status).toBe('completed');
+  });
+
+  it('an undo keeps what a later run still lists, even unchanged: it refuses naming them, --force keeps them and their entries', async () => {
+    const wrong = await importCsv('relisted', PIPEDRIVE_WRONG, 'pipedrive-wrong.csv');
+    await importCsv('relisted', PIPEDRIVE_RIGHT, 'pipedrive-right.csv');
+    const refused = /customer acme\.com\.au \(listed by a later run\).*customer bluegumcafe\.com\.au \(listed by a later run\)/;
+    await expect(runs.undo({ run: wrong, dryRun: true })).rejects.toThrow(refused);
+    await expect(runs.undo({ run: wrong })).rejects.toThrow(refused);
+    const forced = await runs.undo({ run: wrong, force: true });
+    expect(forced).toMatchObject({ customers_removed: 1, entries_removed: 1 });
+    for (const target of ['acme.com.au', 'accounts@acme.com.au', 'bluegumcafe.com.au', 'hello@bluegumcafe.com.au', 'wattleworks.com.au']) {
+      expect(await suppress.isSuppressed('relisted', target), target).toMatchObject({ suppressed: true, reason: 'existing_customer' });
+    }
+    expect(await suppress.isSuppressed('relisted', 'koalakitchens.com.au')).toMatchObject({ suppressed: false });
+  });
+
+  it('a forced undo that keeps a customer changed since keeps its entries too', async () => {
+    const first = await importCsv('kept-entries', HUBSPOT, 'hubspot.csv');
+    await importCsv('kept-entries', HUBSPOT_LATER, 'hubspot-later.csv');
+    const forced = await runs.undo({ run: first, force: true });
+    expect(forced.conflicts_kept).toContainEqual({ table: 'customer', target: 'acme.com', change: 'changed' });
+    expect(await suppress.isSuppressed('kept-entries', 'acme.com')).toMatchObject({ suppressed: true, reason: 'existing_customer' });
+    expect(await suppress.isSuppressed('kept-entries', 'globex.com')).toMatchObject({ suppressed: false });
+  });
+
+  it('a conflict names the row (domain, email or company) even when it was removed since, never "?"', async () => {
+    const first = await importCsv('vanished', HUBSPOT, 'hubspot.csv');
+    await new CustomerService({ db: db(), actor: 'ops-anna' }).remove({ client: 'vanished', target: 'acme.com' });
+    const refused = runs.undo({ run: first });
+    await expect(refused).rejects.toThrow(/customer acme\.com \(removed\)/);
+    await expect(refused).rejects.not.toThrow(/ \? \(/);
   });
 });

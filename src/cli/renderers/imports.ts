@@ -55,6 +55,6 @@ export const renderImportRun: Renderer<ImportRunDetail> = (r, out) => {
 export const renderUndo: Renderer<UndoResult> = (r, out) => {
   out.line(safe(`${r.dry_run ? 'would undo' : 'undid'} import run ${shortId(r.run)} (${r.file_name}, client ${r.client}):`));
   out.line(safe(`  customers ${r.customers_removed} removed, ${r.customers_restored} restored; entries ${r.entries_removed} removed, ${r.entries_restored} restored; ${r.signals_refreshed} signals refreshed`));
-  for (const k of r.conflicts_kept) out.warn(`kept ${k.table} ${k.target} as it is now: ${k.change} since the run`);
+  for (const k of r.conflicts_kept) out.warn(`kept ${k.table} ${k.target} as it is now: ${k.change}${['changed', 'removed', 'recreated'].includes(k.change) ? ' since the run' : ''}`);
   for (const t of r.opt_outs_kept) out.warn(`kept opt-out ${t}: an undo never removes or weakens an opt-out`);
 };

@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.js';
 import type { SuppressionReason } from '../../db/schema-constants.js';
 import { printable, type Target } from '../../domain/targets.js';
 import { AosError } from '../../errors.js';
+import { lockClientWrites } from '../client-lock.js';
 import type { EntryList } from './entry-lists.js';
 import { lockEntries, upsertWithAudit, type ManualChange } from './entry-writes.js';
 import { distinctTargets, listSome, MAX_LISTED_ERRORS } from './target-input.js';
@@ -43,6 +44,8 @@ export function mailProviderDomains(targets: readonly Target[]): string[] {
 async function addManualEntries(db: Database, list: EntryList, targets: readonly Target[], change: ManualChange): Promise<{ added: number; updated: number }> {
   const distinct = distinctTargets(targets);
   return db.transaction(async (tx) => {
+    // Never between an undo's plan and its deletes (client-lock.ts); the agency-wide list has no undo.
+    if (list.clientId !== null) await lockClientWrites(tx, list.clientId);
     if (!change.force) {
       const weakened = weakenings(await lockEntries(tx, list, distinct), change.reason, change.expiresAt, new Date(change.now));
       if (weakened.length > 0) {

@@ -3,6 +3,7 @@
 import type { Database } from '../../db/database.js';
 import { OPT_OUT_REASONS } from '../../db/schema-constants.js';
 import { AosError } from '../../errors.js';
+import { lockClientWrites } from '../client-lock.js';
 import type { EntryList } from './entry-lists.js';
 import { deleteWithAudit, lockEntries } from './entry-writes.js';
 import type { SuppressionEntryView } from './results.js';
@@ -31,6 +32,8 @@ export async function removeManualEntries(
   change: { force: boolean; actor: string; now: string },
 ): Promise<SuppressionEntryView[]> {
   return db.transaction(async (tx) => {
+    // Never between an undo's plan and its deletes (client-lock.ts); the agency-wide list has no undo.
+    if (list.clientId !== null) await lockClientWrites(tx, list.clientId);
     const entries = await lockEntries(tx, list, targets);
     if (!change.force) refuseOptOutRemoval(list, entries);
     await deleteWithAudit(tx, list, entries, change.actor, change.now);
