@@ -138,7 +138,7 @@ export function statusKey(text: string): string {
 const ACTIVE_WORDS = new Set([
   'active', 'current', 'customer', 'won', 'closedwon', 'live', 'paying', 'existing', 'existingcustomer', 'activecustomer', 'evangelist',
   'client', 'activeclient', 'currentclient', 'currentcustomer', 'existingclient', 'customerdirect', 'customerchannel', 'signed',
-  'contracted', 'retained', 'subscribed',
+  'contracted', 'retained',
 ]);
 const CHURNED_WORDS = new Set([
   'churned', 'former', 'past', 'cancelled', 'canceled', 'inactive', 'formercustomer', 'pastcustomer', 'ex', 'excustomer', 'ended',
