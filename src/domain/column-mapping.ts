@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { distance } from 'fastest-levenshtein';
 import { CUSTOMER_FIELDS, customerField, IMPORT_FIELDS, type ImportField } from './customer-fields.js';
 import { parseTarget } from './targets.js';
-import { classifyStatus, yesNoMeaning } from './values.js';
+import { classifyStatus, isPlaceholder, yesNoMeaning } from './values.js';
 
 export { IMPORT_FIELDS, isImportField, type ImportField } from './customer-fields.js';
 
@@ -62,12 +62,10 @@ const KEYWORDS: Array<[ImportField, RegExp]> = CUSTOMER_FIELDS.flatMap((f) => (f
 // Headers that only look like a field.
 const NEVER = Object.fromEntries(CUSTOMER_FIELDS.flatMap((f) => (f.notHeaders ? [[f.name, f.notHeaders]] : []))) as Partial<Record<ImportField, RegExp>>;
 
-// Zoho writes -None- for an empty picklist.
-const SAMPLED_PLACEHOLDER = /^(?:-+|—|–|n\/?a|-?none-?|null|unknown|tb[ad]|\?+)$/i;
 
 /** The non-empty sample values of a column. */
 function sampleValues(samples: readonly (readonly string[])[], index: number): string[] {
-  return samples.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '' && !SAMPLED_PLACEHOLDER.test(v));
+  return samples.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '' && !isPlaceholder(v));
 }
 
 const share = (values: string[], test: (v: string) => boolean) => values.filter(test).length / values.length;

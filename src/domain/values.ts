@@ -125,6 +125,26 @@ export function makeDateParser(format?: string): DateParser {
   };
 }
 
+// What CRM exports and spreadsheets put in an empty cell: N/A, none, -, TBC, Zoho's -None- for an
+// unset picklist, Excel's #N/A. Read as empty, so "Website: N/A" beside a valid email is a customer
+// suppressed by that email (not a dropped "unknown public suffix .n"), and "-None-" is never
+// stored as an industry.
+const PLACEHOLDER = /^(?:-+|—|–|n\/?a|n\.a\.?|#n\/a|-?none-?|null|nil|unknown|tb[ad]|\?+|not (?:available|applicable|known)|\((?:blank|none|empty)\))$/i;
+const PLACEHOLDER_STARTS = new Set(['-', '—', '–', 'n', 'N', '#', 'u', 'U', 't', 'T', '?', '(']);
+
+/** Whether a (trimmed) cell is a placeholder for no value; most cells are ruled out by length or first character. */
+export const isPlaceholder = (value: string): boolean => value.length <= 14 && PLACEHOLDER_STARTS.has(value[0] as string) && PLACEHOLDER.test(value);
+
+// Said in a website or domain cell, these also mean "no website": a deal value of TBC is dropped
+// with a warning (SPEC §7), but a website of TBC is none yet, not the unknown suffix ".tbc".
+const NO_WEBSITE = /^(?:tb[acd]\.?|to be (?:confirmed|advised|determined)|coming soon|no (?:website|site|web ?site|domain)|none yet|not yet)$/i;
+
+const NO_WEBSITE_STARTS = new Set(['t', 'T', 'c', 'C', 'n', 'N']);
+
+/** Whether a website/domain cell says there is no website (a placeholder, TBC, "no website"). */
+export const isNoWebsite = (value: string): boolean =>
+  isPlaceholder(value) || (value.length <= 20 && NO_WEBSITE_STARTS.has(value[0] as string) && NO_WEBSITE.test(value));
+
 /** What a status value makes of a row (SPEC §7): a customer of some kind, or not one at all. */
 export const STATUS_CLASSES = ['active', 'churned', 'partner', 'competitor', 'skip'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];

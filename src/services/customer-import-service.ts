@@ -12,7 +12,7 @@ import { bare } from '../db/sql.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
 import { betterDelimiter, delimiterName } from '../csv/delimiter.js';
-import { domainColumns, headerKey, mappingByName, missingRequired, type ColumnMapping } from '../domain/column-mapping.js';
+import { domainColumns, headerKey, mappingByName, missingRequired, normalizeHeader, type ColumnMapping } from '../domain/column-mapping.js';
 import type { RowContext } from '../domain/customer-row.js';
 import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
 import { printable } from '../domain/targets.js';
@@ -195,7 +195,7 @@ export class CustomerImportService extends AuditedService {
       headers,
       delimiter: csv.delimiter,
       mapping,
-      rowContext: rowContextOf(mapping, settings, statusHeader, setup.defaultStatus),
+      rowContext: rowContextOf(mapping, headers, settings, statusHeader, setup.defaultStatus),
       aboveHeader: head.aboveHeader,
       strict: Boolean(request.strict),
       batchSize: IMPORT_BATCH_SIZE,
@@ -316,7 +316,7 @@ function rememberedOf(plan: ImportPlan): RememberedMapping {
 const secondsSince = (started: number) => Number(((performance.now() - started) / 1000).toFixed(3));
 
 /** How one row is read: its dates, its status (each distinct status value classified once), its domain columns. */
-function rowContextOf(mapping: ColumnMapping, settings: ImportSettings, statusHeader: string, defaultStatus: CustomerStatus | null): RowContext {
+function rowContextOf(mapping: ColumnMapping, headers: readonly string[], settings: ImportSettings, statusHeader: string, defaultStatus: CustomerStatus | null): RowContext {
   // A status column holds a handful of distinct values over a million rows: each is read once.
   const statusMemo = new Map<string, StatusClass | null>();
   const statusOf = (value: string): StatusClass | null => {
@@ -327,7 +327,13 @@ function rowContextOf(mapping: ColumnMapping, settings: ImportSettings, statusHe
     }
     return status;
   };
-  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping) };
+  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), subCustomerNames: isSubCustomerColumn(mapping, headers) };
+}
+
+/** QuickBooks Online's customer column (`Customer full name`, older reports `Customer`), whose sub-customers read `Parent:Child`. */
+function isSubCustomerColumn(mapping: ColumnMapping, headers: readonly string[]): boolean {
+  const header = mapping.company_name === null ? '' : normalizeHeader(headers[mapping.company_name] ?? '');
+  return header === 'customerfullname' || header === 'customer' || header === 'fullyqualifiedname';
 }
 
 function givenSettings(request: ImportRequest): Partial<ImportSettings> {
