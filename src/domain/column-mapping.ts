@@ -220,24 +220,32 @@ class ColumnMatcher {
   /**
    * The status column (SPEC §7): a header that names a status, stage or type — never geography
    * (`State` VIC/NSW once fuzzy-matched "stage") nor another thing's status (`Lead Status`, `Email
-   * Status`, `Record Type`) — whose values read as statuses: at least half of its distinct values
-   * are known words. A column with no values is no status (Close's blank `custom.Status` beside its
+   * Status`, `Record Type`) — whose values read as statuses (see below). A column with no values is no status (Close's blank `custom.Status` beside its
    * own `status_label`), and a mostly empty one loses to a filled one. Exact synonyms first.
    */
   byStatusColumn(): void {
     if (this.mapping.status !== null) return;
-    const candidates: Array<{ index: number; rank: number; filled: boolean }> = [];
+    const candidates: Array<{ index: number; rank: number; filled: boolean; readWell: boolean }> = [];
     this.normalized.forEach((h, index) => {
       if (this.used.has(index) || !STATUS_HEADER.test(h) || NOT_STATUS_HEADER.test(h)) return;
       const synonym = SYNONYMS.status.indexOf(h);
       const values = [...new Set(sampleValues(this.samples, index))];
+      let read = 1;
       if (values.length === 0) {
         // No samples at all: the header alone, when it is a synonym. An empty column is no status.
         if (this.samples.length > 0 || synonym < 0) return;
-      } else if (share(values, (v) => classifyStatus(v, this.headers[index]) !== null) < 0.5) return;
-      candidates.push({ index, rank: synonym < 0 ? SYNONYMS.status.length + index : synonym, filled: this.fill(index) >= 0.5 });
+      } else {
+        // A header that is a status synonym (`Status`, `Type`) needs one value read (a custom
+        // picklist value beside it is asked for, proposed as active); a header that merely holds
+        // the word (`Contact Type`, `status_label`) needs half of its values read.
+        read = share(values, (v) => classifyStatus(v, this.headers[index]) !== null);
+        if (read === 0 || (synonym < 0 && read < 0.5)) return;
+      }
+      candidates.push({ index, rank: synonym < 0 ? SYNONYMS.status.length + index : synonym, filled: this.fill(index) >= 0.5, readWell: read >= 0.5 });
     });
-    candidates.sort((a, b) => Number(b.filled) - Number(a.filled) || a.rank - b.rank);
+    // Filled first, then mostly read (Freshsales' Lifecycle stage over its Status of New/Contacted/
+    // Won), then the better synonym.
+    candidates.sort((a, b) => Number(b.filled) - Number(a.filled) || Number(b.readWell) - Number(a.readWell) || a.rank - b.rank);
     const best = candidates[0];
     if (best) this.assign('status', best.index);
   }

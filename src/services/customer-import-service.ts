@@ -380,18 +380,26 @@ function noRequiredColumn(headers: readonly string[]): AosError {
 }
 
 function unknownStatusesError(unknown: readonly UnknownStatus[], statusHeader: string): AosError {
-  const list = unknown.slice(0, 10).map((u) => `"${printable(u.value, 40)}" (${u.rows} row${u.rows === 1 ? '' : 's'})`);
+  // Every value, however many: a hint that leaves one out makes its rows the next surprise.
+  const list = unknown.map((u) => `"${printable(u.value, 40)}" (${u.rows} row${u.rows === 1 ? '' : 's'})`);
   return new AosError(
     'input',
-    `${unknown.length} value(s) of the status column "${printable(statusHeader, 40)}" have no meaning yet: ${list.join(', ')}${unknown.length > 10 ? ', …' : ''}; nothing was written`,
+    `${unknown.length} value(s) of the status column "${printable(statusHeader, 40)}" have no meaning yet: ${list.join(', ')}; nothing was written`,
     statusMapHint(unknown),
   );
 }
 
-/** The statusMap list of a set of unknown status values, as a hint to copy from. */
+/**
+ * The statusMap list of a set of unknown status values, as a hint to copy from: every value, each
+ * proposed as `active`. A value the tool could not read is proposed as a customer (suppressed),
+ * never as `skip`: people paste hints, and a pasted `=skip` once left 8 of 9 customers allowed.
+ */
 export function statusMapHint(unknown: readonly UnknownStatus[]): string {
-  const items = unknown.slice(0, 6).map((u) => `${u.value.replace(/[,=']/g, ' ').trim()}=skip`);
-  return `map each to active, churned, partner, competitor or skip: {statusMap} '${items.join(',')}'`;
+  const items = unknown.map((u) => `${u.value.replace(/[,=']/g, ' ').trim()}=active`);
+  return (
+    `values it cannot read are proposed as active (customers, suppressed); change to churned, partner, competitor or skip (not a customer) ` +
+    `what you know better: {statusMap} '${items.join(',')}'`
+  );
 }
 
 /** A header read as one long column usually means the wrong delimiter: say which one splits it. */
