@@ -21,6 +21,10 @@ const FOOTER = [
   /^(?:report )?generated (?:by|on|at)\b/i,
   /^filtered by\b/i,
   /^\(\d[\d,]*\s+records?\)$/i,
+  // The time a report was run, QuickBooks Online's last line: "Monday, 15 January 2024 09:12 AM
+  // GMT+11:00" (also "Accrual basis Monday, …", US order "January 15, 2024 9:12 AM"). A date and a
+  // time of day alone in a row name no company.
+  /^(?:(?:cash|accrual)\s+basis\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}),?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:gmt|utc)\s*(?:[+-]\d{1,2}(?::?\d{2})?)?|\s+[a-z]{2,5})?$/i,
 ];
 
 const TOTALS_LABEL = [/^grand totals?\b/i, /^(?:sub)?totals?\s*(?:\(\d[\d,.]*\s+records?\)|:|$)/i];
@@ -67,4 +71,14 @@ export function headerRowIndex(records: readonly (readonly string[])[]): number 
   if (wide >= 0) return wide;
   const first = records.findIndex((r) => !isBlankRow(r));
   return first >= 0 ? first : 0;
+}
+
+/**
+ * A group title row of a board export (Monday.com: "Churned", "Onboarding"): one filled cell, the
+ * first, in a file of several columns, with the header row repeated after it (blank rows between
+ * allowed). The caller looks ahead to that next row; a lone name not followed by the header again
+ * is a customer with only a name (and in a one-column file every row is one cell).
+ */
+export function isLoneFirstCell(fields: readonly string[], headers: readonly string[]): boolean {
+  return headers.length > 1 && (fields[0] ?? '').trim() !== '' && filledCells(fields) === 1;
 }
