@@ -85,8 +85,6 @@ function samplesContradict(field: ImportField, values: string[], agreeing: numbe
   // Outlook's `Title` is Mr./Ms., the person's honorific, not a job title.
   if (field === 'contact_title') return share(values, (v) => !HONORIFIC.test(v)) < agreeing;
   switch (customerField(field).cell) {
-    case 'company_name':
-      return share(values, (v) => !isRecordId(v)) < agreeing;
     case 'email':
       return share(values, (v) => v.includes('@')) < agreeing;
     case 'domain':
@@ -225,7 +223,7 @@ class ColumnMatcher {
    */
   byStatusColumn(): void {
     if (this.mapping.status !== null) return;
-    const candidates: Array<{ index: number; rank: number; filled: boolean; readWell: boolean }> = [];
+    const candidates: Array<{ index: number; rank: number; filled: boolean; read: number }> = [];
     this.normalized.forEach((h, index) => {
       if (this.used.has(index) || !STATUS_HEADER.test(h) || NOT_STATUS_HEADER.test(h)) return;
       const synonym = SYNONYMS.status.indexOf(h);
@@ -241,11 +239,11 @@ class ColumnMatcher {
         read = share(values, (v) => classifyStatus(v, this.headers[index]) !== null);
         if (read === 0 || (synonym < 0 && read < 0.5)) return;
       }
-      candidates.push({ index, rank: synonym < 0 ? SYNONYMS.status.length + index : synonym, filled: this.fill(index) >= 0.5, readWell: read >= 0.5 });
+      candidates.push({ index, rank: synonym < 0 ? SYNONYMS.status.length + index : synonym, filled: this.fill(index) >= 0.5, read });
     });
-    // Filled first, then mostly read (Freshsales' Lifecycle stage over its Status of New/Contacted/
-    // Won), then the better synonym.
-    candidates.sort((a, b) => Number(b.filled) - Number(a.filled) || Number(b.readWell) - Number(a.readWell) || a.rank - b.rank);
+    // Filled first, then the better read (Freshsales' Lifecycle stage over its Status of New/
+    // Contacted/Won/Lost), then the better synonym.
+    candidates.sort((a, b) => Number(b.filled) - Number(a.filled) || b.read - a.read || a.rank - b.rank);
     const best = candidates[0];
     if (best) this.assign('status', best.index);
   }

@@ -79,7 +79,7 @@ const TABLE = [
       // Google Contacts writes `Organization 1 - Name` (older) or `Organization Name`; QuickBooks
       // Online `Customer full name`, whose sub-customers read `Parent:Child` (customer-row.ts).
       'company', 'companyname', 'accountname', 'organization', 'organisation', 'organizationname', 'organisationname',
-      'organization1name', 'organisation1name', 'customerfullname', 'org', 'orgname', 'businessname', 'business', 'client', 'clientname', 'customer', 'customername', 'account',
+      'organization1name', 'organisation1name', 'customerfullname', 'displayname', 'org', 'orgname', 'businessname', 'business', 'client', 'clientname', 'customer', 'customername', 'account',
       'firm', 'associatedcompany', 'name', 'legalname', 'tradingname', 'brand',
     ],
     keywords: { pattern: /companyname|accountname|organi[sz]ationname|company$/, precedence: 7 },

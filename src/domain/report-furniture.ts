@@ -12,6 +12,11 @@ export function filledCells(fields: readonly string[]): number {
 
 export const isBlankRow = (fields: readonly string[]) => filledCells(fields) === 0;
 
+// The time a report was run, QuickBooks Online's last line: "Monday, 15 January 2024 09:12 AM
+// GMT+11:00" (also "Accrual basis Monday, …", US order "January 15, 2024 9:12 AM"). A date and a
+// time of day alone in a row name no company.
+const RUN_AT = /^(?:(?:cash|accrual)\s+basis\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}),?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:gmt|utc)\s*(?:[+-]\d{1,2}(?::?\d{2})?)?|\s+[a-z]{2,5})?$/i;
+
 const FOOTER = [
   /^grand totals?\b/i,
   /^(?:sub)?totals?\s*(?:\(\d[\d,.]*\s+records?\)|:|$)/i,
@@ -21,10 +26,7 @@ const FOOTER = [
   /^(?:report )?generated (?:by|on|at)\b/i,
   /^filtered by\b/i,
   /^\(\d[\d,]*\s+records?\)$/i,
-  // The time a report was run, QuickBooks Online's last line: "Monday, 15 January 2024 09:12 AM
-  // GMT+11:00" (also "Accrual basis Monday, …", US order "January 15, 2024 9:12 AM"). A date and a
-  // time of day alone in a row name no company.
-  /^(?:(?:cash|accrual)\s+basis\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}),?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:gmt|utc)\s*(?:[+-]\d{1,2}(?::?\d{2})?)?|\s+[a-z]{2,5})?$/i,
+  RUN_AT,
 ];
 
 const TOTALS_LABEL = [/^grand totals?\b/i, /^(?:sub)?totals?\s*(?:\(\d[\d,.]*\s+records?\)|:|$)/i];
@@ -42,6 +44,8 @@ export function isFooterRow(fields: readonly string[]): boolean {
   if (filled.length === 0) return false;
   const text = filled[0] as string;
   if (filled.length === 1) return FOOTER.some((p) => p.test(text));
+  // The report's time written without quotes: "Monday, 15 January 2024 …" split at its comma.
+  if (filled.length === 2 && RUN_AT.test(`${text}, ${filled[1] as string}`)) return true;
   return TOTALS_LABEL.some((p) => p.test(text)) && filled.slice(1).every((v) => SUMMED_VALUE.test(v));
 }
 

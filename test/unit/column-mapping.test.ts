@@ -184,14 +184,15 @@ const sampledExports: Array<[string, string[], string[][], Record<string, string
     { company_name: 'Customer full name', contact_name: 'Full name' },
   ],
   [
-    'Zoho contacts: an Account Name exported as record ids is no company name',
+    // Its cells are dropped one by one as record ids (customer-row.ts): the emails name the customers.
+    "Zoho contacts: an Account Name exported as record ids, Zoho's -None- no value",
     ['Record Id', 'First Name', 'Last Name', 'Email', 'Account Name', 'Industry', 'Lead Source', 'Contact Type'],
     [
       ['zcrm_4150868000000224005', 'Jo', 'Bloggs', 'jo@acme.com', 'zcrm_4150868000000224001', '-None-', 'Web', 'Customer'],
       ['zcrm_4150868000000224006', 'Al', 'Wu', 'al@beta.io', 'zcrm_4150868000000224002', 'Retail', '-None-', 'Prospect'],
       ['zcrm_4150868000000224007', 'Kim', 'Lee', 'kim@gamma.co', 'zcrm_4150868000000224003', '-None-', 'Web', '-None-'],
     ],
-    { company_name: undefined, external_id: 'Record Id', status: 'Contact Type', industry: 'Industry' },
+    { company_name: 'Account Name', external_id: 'Record Id', status: 'Contact Type', industry: 'Industry' },
   ],
   [
     'Monday board: Status of Done/Stuck/Working on it is no customer status',

@@ -15,6 +15,8 @@ describe('isFooterRow', () => {
     [['Accrual basis Monday, 15 January 2024 09:12 AM GMT+11:00']],
     [['Friday, January 12, 2024 3:45 PM GMT-08:00', '']],
     [['15/01/2024 09:12', '', '']],
+    // The same line written without quotes, split at its comma.
+    [['Monday', ' 15 January 2024 09:12 AM GMT+11:00', '', '']],
   ])('%j is furniture', (fields) => expect(isFooterRow(fields)).toBe(true));
   it.each([
     [['Total Tools Pty Ltd', 'totaltools.com.au']],
