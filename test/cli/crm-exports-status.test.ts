@@ -10,7 +10,8 @@ import { cliEnginesUnderTest, freshDatabase, type FreshDatabase } from '../helpe
 const fixture = (name: string) => new URL(`../fixtures/crm/${name}`, import.meta.url).pathname;
 
 for (const engine of cliEnginesUnderTest()) {
-  describe(`real CRM exports, third round: status, company name, furniture [${engine}]`, () => {
+  // The embedded engine opens PGlite in every process: a few seconds a command on a shared machine.
+  describe(`real CRM exports, third round: status, company name, furniture [${engine}]`, { timeout: 240_000 }, () => {
     let fresh: FreshDatabase;
     const aos = (args: string[]) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' } });
     const importJson = async (client: string, file: string, ...flags: string[]) => {
