@@ -84,5 +84,8 @@ export function headerRowIndex(records: readonly (readonly string[])[]): number 
  * is a customer with only a name (and in a one-column file every row is one cell).
  */
 export function isLoneFirstCell(fields: readonly string[], headers: readonly string[]): boolean {
-  return headers.length > 1 && (fields[0] ?? '').trim() !== '' && filledCells(fields) === 1;
+  if (headers.length < 2 || (fields[0] ?? '').trim() === '') return false;
+  // Every row of an import passes here: a data row is ruled out at its first other filled cell.
+  for (let i = 1; i < fields.length; i++) if ((fields[i] as string).trim() !== '') return false;
+  return true;
 }
