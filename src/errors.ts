@@ -47,7 +47,7 @@ const LIBRARY_SPELLING: Spelling = {
  * own (after a space or `(`, before a space, `,;:)` or a closing `.`): braces inside a typed value
  * or a path (`"{force}"`, `{force}.csv`, `/data/{force}`) are what the user typed and stay as typed.
  */
-const NAMES = /(?<![^\s(])(?:\{command:([a-zA-Z][\w -]*)\}((?: \{[a-zA-Z]\w*\})*)|\{([a-zA-Z][\w -]*)\})(?=$|[\s,;:)]|\.(?:\s|$))/g;
+const NAMES = /(?<![^\s(])(?:\{command:([a-zA-Z][\w -]*)\}((?: \{[a-zA-Z]\w*(?:=[a-z0-9-]+)?\})*)|\{([a-zA-Z][\w -]*)\})(?=$|[\s,;:)]|\.(?:\s|$))/g;
 
 /**
  * A message or hint with its `{option}` and `{command:…}` names spelled out. Options written right
@@ -58,11 +58,18 @@ export function spell(template: string, spelling: Spelling): string {
   return template.replace(NAMES, (whole: string, command: string | undefined, trailing: string | undefined, name: string | undefined) => {
     if (command === undefined) return OPTION_NAMES.has(name as string) ? spelling.option(name as string) : whole;
     const after = trailing ?? '';
-    const ownOptions = [...after.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+    // `{client=acme}`: the option with its value, when the message knows it (a slug: [a-z0-9-]).
+    const ownOptions = [...after.matchAll(/\{(\w+)(?:=([a-z0-9-]+))?\}/g)].map((m) => ({ name: m[1] as string, value: m[2] }));
     if (!COMMANDS.test(command)) return `{command:${command}}${spell(after, spelling)}`;
-    if (ownOptions.length && ownOptions.every((o) => OPTION_NAMES.has(o))) return spelling.command(command, ownOptions.map((o) => spelling.option(o)));
+    if (ownOptions.length && ownOptions.every((o) => OPTION_NAMES.has(o.name))) return spelling.command(command, ownOptions.map((o) => withValue(spelling.option(o.name), o.value)));
     return spelling.command(command) + spell(after, spelling);
   });
+}
+
+/** `--client SLUG` with its value given: `--client acme` (a spelling without a placeholder gets the value after it). */
+function withValue(spelled: string, value: string | undefined): string {
+  if (value === undefined) return spelled;
+  return / [A-Z][A-Z_]*$/.test(spelled) ? spelled.replace(/ [A-Z][A-Z_]*$/, ` ${value}`) : `${spelled} ${value}`;
 }
 
 export class AosError extends Error {

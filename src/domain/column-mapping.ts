@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { distance } from 'fastest-levenshtein';
 import { CUSTOMER_FIELDS, customerField, IMPORT_FIELDS, type ImportField } from './customer-fields.js';
 import { parseTarget } from './targets.js';
-import { yesNoMeaning } from './values.js';
+import { classifyStatus, isPlaceholder, yesNoMeaning } from './values.js';
 
 export { IMPORT_FIELDS, isImportField, type ImportField } from './customer-fields.js';
 
@@ -92,11 +92,10 @@ const KEYWORDS: Array<[ImportField, RegExp]> = CUSTOMER_FIELDS.flatMap((f) => (f
 // Headers that only look like a field.
 const NEVER = Object.fromEntries(CUSTOMER_FIELDS.flatMap((f) => (f.notHeaders ? [[f.name, f.notHeaders]] : []))) as Partial<Record<ImportField, RegExp>>;
 
-const SAMPLED_PLACEHOLDER = /^(?:-+|—|–|n\/?a|none|null|unknown|tb[ad]|\?+)$/i;
 
 /** The non-empty sample values of a column. */
 function sampleValues(samples: readonly (readonly string[])[], index: number): string[] {
-  return samples.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '' && !SAMPLED_PLACEHOLDER.test(v));
+  return samples.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '' && !isPlaceholder(v));
 }
 
 const share = (values: string[], test: (v: string) => boolean) => values.filter(test).length / values.length;
@@ -113,6 +112,8 @@ const isCompanyWebsite = (v: string) => {
  */
 function samplesContradict(field: ImportField, values: string[], agreeing: number): boolean {
   if (values.length === 0) return false;
+  // Outlook's `Title` is Mr./Ms., the person's honorific, not a job title.
+  if (field === 'contact_title') return share(values, (v) => !HONORIFIC.test(v)) < agreeing;
   switch (customerField(field).cell) {
     case 'email':
       return share(values, (v) => v.includes('@')) < agreeing;
@@ -124,6 +125,17 @@ function samplesContradict(field: ImportField, values: string[], agreeing: numbe
     default:
       return false;
   }
+}
+
+const HONORIFIC = /^(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|mstr|master)\.?$/i;
+
+/**
+ * A CRM's record id where a name was expected: Zoho exports a lookup (a contact's `Account Name`)
+ * as `zcrm_4150868000000224005`, and ids are long digit strings or UUIDs elsewhere.
+ */
+export function isRecordId(value: string): boolean {
+  const v = value.trim();
+  return /^zcrm_\d+$/i.test(v) || /^\d{9,}$/.test(v) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 }
 
 const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b/;
@@ -162,6 +174,15 @@ export function emptyMapping(): ColumnMapping {
   return { ...(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as Record<ImportField, null>), domainFallbacks: [], moreEmails: [] };
 }
 
+// A status column's header: its status, stage or type (`Contact Type`, `status_label`, `Lifecycle
+// Stage`, `Customer Type`, `Account Type`), not geography, nor the status of something else.
+const STATUS_HEADER = /status|stage|type|lifecycle/;
+const NOT_STATUS_HEADER =
+  /state|province|region|country|county|city|territory|suburb|postcode|zip|address|location|email|phone|mobile|fax|lead(?:status|source)|payment|invoice|tax|record|merge|emailsubscri|newsletter|marketing|optout|bounce|file|industry|businesstype|dealtype|marital|gender|currency|owner/;
+// Headers that hold a person's first name: beside one, `Name` is the person's full name.
+const PERSON_NAME_PARTS = /^(?:firstname|givenname|first|forename|personfirstname)$/;
+const PERSON_WHEN_SPLIT = new Set(['name']);
+
 // Excel writes booleans TRUE/FALSE; hand-kept sheets mix Y/N with 1/0.
 const YES_NO = /^(?:yes|no|y|n|true|false|1|0)$/i;
 const MAX_DOMAIN_COLUMNS = 3;
@@ -171,12 +192,15 @@ class ColumnMatcher {
   readonly mapping = emptyMapping();
   private readonly normalized: string[];
   private readonly used = new Set<number>();
+  /** The file names people by their parts (First Name …): its plain `Name` is a person's. */
+  private readonly personColumns: boolean;
 
   constructor(
     private readonly headers: readonly string[],
     private readonly samples: readonly (readonly string[])[],
   ) {
     this.normalized = headers.map(normalizeHeader);
+    this.personColumns = this.normalized.some((h) => PERSON_NAME_PARTS.test(h));
   }
 
   /**
@@ -188,6 +212,7 @@ class ColumnMatcher {
    */
   private fits(field: ImportField, index: number, by: 'synonym' | 'fallback' | 'guess' = 'guess'): boolean {
     if (this.used.has(index) || (NEVER[field]?.test(this.normalized[index] as string) ?? false)) return false;
+    if (field === 'company_name' && this.personColumns && PERSON_WHEN_SPLIT.has(this.normalized[index] as string)) return false;
     const values = sampleValues(this.samples, index);
     if (by === 'synonym') {
       const cell = customerField(field).cell;
@@ -215,9 +240,67 @@ class ColumnMatcher {
     if (index >= 0) this.assign('status', index);
   }
 
+  /** The share of the sampled rows with a value in a column (1 without samples: nothing to say). */
+  private fill(index: number): number {
+    return this.samples.length === 0 ? 1 : sampleValues(this.samples, index).length / this.samples.length;
+  }
+
+  /**
+   * The status column (SPEC §7): a header that names a status, stage or type — never geography
+   * (`State` VIC/NSW once fuzzy-matched "stage") nor another thing's status (`Lead Status`, `Email
+   * Status`, `Record Type`) — whose values read as statuses (see below). A column with no values is no status (Close's blank `custom.Status` beside its
+   * own `status_label`), and a mostly empty one loses to a filled one. Exact synonyms first.
+   */
+  byStatusColumn(): void {
+    if (this.mapping.status !== null) return;
+    const candidates: Array<{ index: number; rank: number; filled: boolean; read: number }> = [];
+    this.normalized.forEach((h, index) => {
+      if (this.used.has(index) || !STATUS_HEADER.test(h) || NOT_STATUS_HEADER.test(h)) return;
+      const synonym = SYNONYMS.status.indexOf(h);
+      const values = [...new Set(sampleValues(this.samples, index))];
+      let read = 1;
+      if (values.length === 0) {
+        // No samples at all: the header alone, when it is a synonym. An empty column is no status.
+        if (this.samples.length > 0 || synonym < 0) return;
+      } else {
+        // A header that is a status synonym (`Status`, `Type`) needs one value read (a custom
+        // picklist value beside it is asked for, proposed as active); a header that merely holds
+        // the word (`Contact Type`, `status_label`) needs half of its values read.
+        read = share(values, (v) => classifyStatus(v, this.headers[index]) !== null);
+        if (read === 0 || (synonym < 0 && read < 0.5)) return;
+      }
+      candidates.push({ index, rank: synonym < 0 ? SYNONYMS.status.length + index : synonym, filled: this.fill(index) >= 0.5, read });
+    });
+    // Filled first, then the better read (Freshsales' Lifecycle stage over its Status of New/
+    // Contacted/Won/Lost), then the better synonym.
+    candidates.sort((a, b) => Number(b.filled) - Number(a.filled) || b.read - a.read || a.rank - b.rank);
+    const best = candidates[0];
+    if (best) this.assign('status', best.index);
+  }
+
+  /**
+   * The company name: the organisation, not the person. A plain `Name` beside a first/given name
+   * column is a person's (Google and Outlook contacts, Pipedrive persons); Xero's `ContactName`
+   * beside FirstName/LastName is the business. A mostly empty column (Xero's `LegalName`) never
+   * wins over a filled one; among the filled, the best-ranked synonym.
+   */
+  byCompanyName(): void {
+    const names = this.personColumns ? [...SYNONYMS.company_name, 'contactname'] : SYNONYMS.company_name;
+    const candidates: Array<{ index: number; fill: number }> = [];
+    for (const name of names) {
+      this.normalized.forEach((h, index) => {
+        if (h === name && this.fits('company_name', index, 'synonym') && !candidates.some((c) => c.index === index)) candidates.push({ index, fill: this.fill(index) });
+      });
+    }
+    const best = candidates.find((c) => c.fill >= 0.5) ?? [...candidates].sort((a, b) => b.fill - a.fill)[0];
+    if (best) this.assign('company_name', best.index);
+  }
+
   /** Exact synonyms, best-ranked synonym first for each field, fields in table order. */
   bySynonyms(): void {
     for (const field of this.unmapped()) {
+      // Chosen by byStatusColumn and byCompanyName.
+      if (field === 'status' || field === 'company_name') continue;
       for (const synonym of SYNONYMS[field]) {
         const index = this.normalized.findIndex((h, i) => h === synonym && this.fits(field, i, 'synonym'));
         if (index >= 0) {
@@ -239,7 +322,8 @@ class ColumnMatcher {
 
   /** A typo of a synonym ("Compnay", "Emial Adress"): the closest header, if close enough. */
   byFuzzyMatch(): void {
-    for (const field of this.unmapped()) {
+    // The status is chosen by its header's words and its values only (byStatusColumn).
+    for (const field of this.unmapped().filter((f) => f !== 'status')) {
       let best: { index: number; score: number } | undefined;
       this.normalized.forEach((h, i) => {
         if (h.length < 4 || !this.fits(field, i)) return;
@@ -297,6 +381,8 @@ const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|
 export function autoMapColumns(headers: readonly string[], samples: readonly (readonly string[])[] = []): ColumnMapping {
   const matcher = new ColumnMatcher(headers, samples);
   matcher.byYesNoStatus();
+  matcher.byStatusColumn();
+  matcher.byCompanyName();
   matcher.bySynonyms();
   matcher.byKeywords();
   matcher.byFuzzyMatch();

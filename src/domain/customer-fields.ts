@@ -76,8 +76,10 @@ const TABLE = [
     whenMissing: 'replace',
     listed: true,
     synonyms: [
+      // Google Contacts writes `Organization 1 - Name` (older) or `Organization Name`; QuickBooks
+      // Online `Customer full name`, whose sub-customers read `Parent:Child` (customer-row.ts).
       'company', 'companyname', 'accountname', 'organization', 'organisation', 'organizationname', 'organisationname',
-      'org', 'orgname', 'businessname', 'business', 'client', 'clientname', 'customer', 'customername', 'account',
+      'organization1name', 'organisation1name', 'customerfullname', 'displayname', 'org', 'orgname', 'businessname', 'business', 'client', 'clientname', 'customer', 'customername', 'account',
       'firm', 'associatedcompany', 'name', 'legalname', 'tradingname', 'brand',
     ],
     keywords: { pattern: /companyname|accountname|organi[sz]ationname|company$/, precedence: 7 },
@@ -130,7 +132,8 @@ const TABLE = [
     cell: 'text',
     whenMissing: 'keep',
     listed: true,
-    synonyms: ['contacttitle', 'title', 'jobtitle', 'position', 'role', 'persontitle', 'personjobtitle', 'designation'],
+    // `Job Title` before `Title`: Outlook writes both, its `Title` being Mr./Ms.
+    synonyms: ['contacttitle', 'jobtitle', 'title', 'position', 'role', 'persontitle', 'personjobtitle', 'designation', 'organization1title', 'organizationtitle'],
     keywords: { pattern: /jobtitle/, precedence: 9 },
   },
   {

@@ -2,10 +2,10 @@
 // optional value that does not parse is dropped with a warning; only a row with no usable target
 // and no company name is a ValueError (a reject).
 import type { CustomerStatus } from '../db/schema-constants.js';
-import { domainColumns, emailColumns, type ColumnMapping } from './column-mapping.js';
+import { domainColumns, emailColumns, isRecordId, type ColumnMapping } from './column-mapping.js';
 import { CUSTOMER_FIELDS, type CustomerField, type CustomerFieldValues, type ImportField } from './customer-fields.js';
 import { mailboxAddress, parseTarget, printable, type Target } from './targets.js';
-import { classifyStatus, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
+import { classifyStatus, isNoWebsite, isPlaceholder, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
 
 /** A customer as the import stages it: every field of customer-fields.ts under its schema property. */
 export interface CustomerRecord extends CustomerFieldValues {
@@ -32,6 +32,8 @@ export interface RowContext {
   defaultStatus: CustomerStatus | null;
   /** What a status cell says: the value mapping, then known words; null when unknown. */
   statusOf?: (value: string) => StatusClass | null;
+  /** The company name column is QuickBooks' `Customer full name`: `Parent:Child` names the parent. */
+  subCustomerNames?: boolean;
   /** domainColumns(mapping), worked out once for a whole import. */
   domainColumns?: readonly number[];
   /** emailColumns(mapping), worked out once for a whole import. */
@@ -48,12 +50,6 @@ export type RowOutcome =
 
 const MAX_TEXT = 1000;
 
-// What CRM exports and spreadsheets put in an empty cell. Read as empty, so "Website: N/A" beside a
-// valid email is a customer suppressed by that email, not a rejected row.
-const PLACEHOLDER = /^(?:-+|—|–|n\/?a|n\.a\.?|#n\/a|none|null|nil|unknown|tb[ad]|\?+|not (?:available|applicable)|\((?:blank|none|empty)\))$/i;
-const PLACEHOLDER_STARTS = new Set(['-', '—', '–', 'n', 'N', '#', 'u', 'U', 't', 'T', '?', '(']);
-// Every cell of a million-row import passes here: most are ruled out by length or first character.
-const isPlaceholder = (value: string) => value.length <= 14 && PLACEHOLDER_STARTS.has(value[0] as string) && PLACEHOLDER.test(value);
 
 const short = (text: string) => printable(text, 60);
 
@@ -114,6 +110,8 @@ function formulaValue(text: string): string {
 
 function companyDomain(row: RowReader, cell: string, field: string, companyName: string | null): string | null {
   const text = formulaValue(cell);
+  // "TBC", "no website": the row has no website (its next column or its email may name the company).
+  if (isNoWebsite(text)) return null;
   const p = parseTarget(text);
   if (!p.ok) return row.drop(`${field} "${short(text)}": ${p.error}`);
   if (p.target.kind === 'email') return p.target.freeMail ? null : p.target.registrableDomain;
@@ -219,6 +217,25 @@ function plainValues(row: RowReader, ctx: RowContext): PlainValues {
   return values as PlainValues;
 }
 
+/**
+ * The company name of a row. A record id is no name (Zoho exports a contact's `Account Name` as
+ * `zcrm_4150868000000224005`): dropped with a warning, so the row is named by its domain or email.
+ * QuickBooks writes a sub-customer as `Parent:Child` (`Acme Pty Ltd:Website rebuild`, a job or a
+ * site of Acme): the organisation — the customer an agency must not cold-email — is the parent.
+ */
+function companyName(row: RowReader, ctx: RowContext): string | null {
+  const text = row.text('company_name');
+  if (text === null) return null;
+  if (isRecordId(text)) return row.drop(`company_name "${short(text)}" is a record id, not a name`);
+  if (ctx.subCustomerNames) {
+    const colon = text.indexOf(':');
+    // No space either side of the colon: "Re: Build Co" is a name.
+    const parent = colon > 0 && text[colon - 1] !== ' ' && text[colon + 1] !== ' ' ? text.slice(0, colon).trim() : '';
+    if (parent !== '') return parent;
+  }
+  return text;
+}
+
 export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnMapping, ctx: RowContext): RowOutcome {
   const row = new RowReader(fields, mapping);
 
@@ -232,7 +249,7 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     status = mapped;
   }
 
-  const rawName = row.text('company_name');
+  const rawName = companyName(row, ctx);
   let domain: string | null = null;
   for (const index of ctx.domainColumns ?? domainColumns(mapping)) {
     const text = row.at(index, 'domain');
@@ -256,15 +273,15 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     throw new ValueError(`no company name, domain or email${row.warnings.length ? ` (${row.warnings.join('; ')})` : ''}`);
   }
 
-  const companyName = rawName ?? domain ?? email?.address ?? '';
+  const name = rawName ?? domain ?? email?.address ?? '';
   const nameKey = rawName === null ? null : normalizeCompanyName(rawName) || null;
   let naturalKey: string;
   if (domain !== null) naturalKey = `d:${domain}`;
   else if (email !== null) naturalKey = `e:${email.target.value}`;
   else {
-    const name = normalizeCompanyName(companyName);
-    if (name === '') throw new ValueError(`company name "${short(companyName)}" has no letters or digits, and the row has no domain or email`);
-    naturalKey = `n:${name}`;
+    const key = normalizeCompanyName(name);
+    if (key === '') throw new ValueError(`company name "${short(name)}" has no letters or digits, and the row has no domain or email`);
+    naturalKey = `n:${key}`;
   }
   // The domain entry covers an address at the domain (or under it), a provider's too; webmail
   // and other companies' addresses need their own entry.
@@ -277,7 +294,7 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     record: {
       naturalKey,
       nameKey,
-      companyName,
+      companyName: name,
       domain,
       contactEmail: email?.address ?? null,
       emailEntries: entries.length > 0 ? entries : null,

@@ -12,6 +12,11 @@ export function filledCells(fields: readonly string[]): number {
 
 export const isBlankRow = (fields: readonly string[]) => filledCells(fields) === 0;
 
+// The time a report was run, QuickBooks Online's last line: "Monday, 15 January 2024 09:12 AM
+// GMT+11:00" (also "Accrual basis Monday, …", US order "January 15, 2024 9:12 AM"). A date and a
+// time of day alone in a row name no company.
+const RUN_AT = /^(?:(?:cash|accrual)\s+basis\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}),?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:gmt|utc)\s*(?:[+-]\d{1,2}(?::?\d{2})?)?|\s+[a-z]{2,5})?$/i;
+
 const FOOTER = [
   /^grand totals?\b/i,
   /^(?:sub)?totals?\s*(?:\(\d[\d,.]*\s+records?\)|:|$)/i,
@@ -21,6 +26,7 @@ const FOOTER = [
   /^(?:report )?generated (?:by|on|at)\b/i,
   /^filtered by\b/i,
   /^\(\d[\d,]*\s+records?\)$/i,
+  RUN_AT,
 ];
 
 const TOTALS_LABEL = [/^grand totals?\b/i, /^(?:sub)?totals?\s*(?:\(\d[\d,.]*\s+records?\)|:|$)/i];
@@ -38,6 +44,8 @@ export function isFooterRow(fields: readonly string[]): boolean {
   if (filled.length === 0) return false;
   const text = filled[0] as string;
   if (filled.length === 1) return FOOTER.some((p) => p.test(text));
+  // The report's time written without quotes: "Monday, 15 January 2024 …" split at its comma.
+  if (filled.length === 2 && RUN_AT.test(`${text}, ${filled[1] as string}`)) return true;
   return TOTALS_LABEL.some((p) => p.test(text)) && filled.slice(1).every((v) => SUMMED_VALUE.test(v));
 }
 
@@ -67,4 +75,17 @@ export function headerRowIndex(records: readonly (readonly string[])[]): number 
   if (wide >= 0) return wide;
   const first = records.findIndex((r) => !isBlankRow(r));
   return first >= 0 ? first : 0;
+}
+
+/**
+ * A group title row of a board export (Monday.com: "Churned", "Onboarding"): one filled cell, the
+ * first, in a file of several columns, with the header row repeated after it (blank rows between
+ * allowed). The caller looks ahead to that next row; a lone name not followed by the header again
+ * is a customer with only a name (and in a one-column file every row is one cell).
+ */
+export function isLoneFirstCell(fields: readonly string[], headers: readonly string[]): boolean {
+  if (headers.length < 2 || (fields[0] ?? '').trim() === '') return false;
+  // Every row of an import passes here: a data row is ruled out at its first other filled cell.
+  for (let i = 1; i < fields.length; i++) if ((fields[i] as string).trim() !== '') return false;
+  return true;
 }

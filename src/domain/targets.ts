@@ -5,6 +5,7 @@ import { AosError } from '../errors.js';
 import { type MailProviderTier, mailProviderTier } from './mail-providers.js';
 import { isPlatformPage } from './platforms.js';
 import { printable } from './printable.js';
+import { isNoWebsite } from './values.js';
 
 export { printable, withoutControls } from './printable.js';
 
@@ -171,6 +172,9 @@ export function parseTarget(input: string): TargetResult {
   let text = input.trim().toLowerCase();
   if (text === '') return { ok: false, input, error: 'empty target' };
   if (text.length > 2048) return { ok: false, input, error: 'target is too long' };
+  // "N/A", "none", "TBC", "-None-" in a website cell say there is no website: say so, rather
+  // than read "n/a" as a URL of host "n" ("unknown public suffix .n").
+  if (isNoWebsite(text)) return { ok: false, input, error: `"${printable(input.trim(), 20)}" is a placeholder for no value, not a domain or email (leave the cell empty)` };
   if (text.endsWith('>')) text = mailboxAddress(text);
   if (/[\s\u0000-\u001f\u007f]/.test(text)) {
     return { ok: false, input, error: 'target contains spaces or control characters' };

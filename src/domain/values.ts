@@ -125,6 +125,26 @@ export function makeDateParser(format?: string): DateParser {
   };
 }
 
+// What CRM exports and spreadsheets put in an empty cell: N/A, none, -, TBC, Zoho's -None- for an
+// unset picklist, Excel's #N/A. Read as empty, so "Website: N/A" beside a valid email is a customer
+// suppressed by that email (not a dropped "unknown public suffix .n"), and "-None-" is never
+// stored as an industry.
+const PLACEHOLDER = /^(?:-+|—|–|n\/?a|n\.a\.?|#n\/a|-?none-?|null|nil|unknown|tb[ad]|\?+|not (?:available|applicable|known)|\((?:blank|none|empty)\))$/i;
+const PLACEHOLDER_STARTS = new Set(['-', '—', '–', 'n', 'N', '#', 'u', 'U', 't', 'T', '?', '(']);
+
+/** Whether a (trimmed) cell is a placeholder for no value; most cells are ruled out by length or first character. */
+export const isPlaceholder = (value: string): boolean => value.length <= 14 && PLACEHOLDER_STARTS.has(value[0] as string) && PLACEHOLDER.test(value);
+
+// Said in a website or domain cell, these also mean "no website": a deal value of TBC is dropped
+// with a warning (SPEC §7), but a website of TBC is none yet, not the unknown suffix ".tbc".
+const NO_WEBSITE = /^(?:tb[acd]\.?|to be (?:confirmed|advised|determined)|coming soon|no (?:website|site|web ?site|domain)|none yet|not yet)$/i;
+
+const NO_WEBSITE_STARTS = new Set(['t', 'T', 'c', 'C', 'n', 'N']);
+
+/** Whether a website/domain cell says there is no website (a placeholder, TBC, "no website"). */
+export const isNoWebsite = (value: string): boolean =>
+  isPlaceholder(value) || (value.length <= 20 && NO_WEBSITE_STARTS.has(value[0] as string) && NO_WEBSITE.test(value));
+
 /** What a status value makes of a row (SPEC §7): a customer of some kind, or not one at all. */
 export const STATUS_CLASSES = ['active', 'churned', 'partner', 'competitor', 'skip'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
@@ -135,22 +155,35 @@ export function statusKey(text: string): string {
 }
 
 // 'evangelist' is HubSpot's lifecycle stage after 'customer': a customer who promotes you.
-const ACTIVE_WORDS = new Set(['active', 'current', 'customer', 'won', 'closedwon', 'live', 'paying', 'existing', 'existingcustomer', 'activecustomer', 'evangelist', 'client', 'activeclient', 'customerdirect', 'customerchannel']);
-const CHURNED_WORDS = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'inactive', 'formercustomer', 'pastcustomer', 'ex', 'excustomer', 'ended', 'expired', 'terminated']);
-// Not a customer: HubSpot lifecycle stages before 'customer', Salesforce's 'Prospect', leads and
-// open deals. A lost deal is no customer either (and so never downgrades one).
+const ACTIVE_WORDS = new Set([
+  'active', 'current', 'customer', 'won', 'closedwon', 'live', 'paying', 'existing', 'existingcustomer', 'activecustomer', 'evangelist',
+  'client', 'activeclient', 'currentclient', 'currentcustomer', 'existingclient', 'customerdirect', 'customerchannel', 'signed',
+  'contracted', 'retained',
+]);
+const CHURNED_WORDS = new Set([
+  'churned', 'former', 'past', 'cancelled', 'canceled', 'inactive', 'formercustomer', 'pastcustomer', 'ex', 'excustomer', 'ended',
+  'expired', 'terminated', 'formerclient', 'pastclient', 'exclient', 'lapsed',
+]);
+// Not a customer: HubSpot lifecycle stages before 'customer', Salesforce's 'Prospect', Close's
+// 'Potential' and 'Bad Fit', Copper's 'Potential Customer', leads and open deals, and the
+// agency's own vendors and suppliers (Zoho's Account Type, Xero's supplier contacts). A lost
+// deal is no customer either (and so never downgrades one).
 const SKIP_WORDS = new Set([
   'prospect', 'lead', 'subscriber', 'marketingqualifiedlead', 'salesqualifiedlead', 'mql', 'sql', 'opportunity',
-  'open', 'lost', 'closedlost', 'deleted', 'qualified', 'unqualified', 'disqualified', 'suspect',
+  'open', 'lost', 'closedlost', 'deleted', 'qualified', 'unqualified', 'disqualified', 'suspect', 'potential', 'prospective',
+  'badfit', 'vendor', 'supplier', 'noncustomer', 'notacustomer', 'nonclient', 'notaclient',
 ]);
 const PARTNER_WORDS = new Set(['partner', 'reseller', 'channelpartner', 'channelpartnerreseller', 'installationpartner', 'technologypartner', 'referralpartner', 'agencypartner', 'affiliate']);
 const COMPETITOR_WORDS = new Set(['competitor', 'competition', 'rival']);
 
 // CRM picklists put the status word in a phrase ("Customer - Direct", "Former Customer",
 // "Channel Partner / Reseller"): a churn word there wins over an active one; a negation makes it
-// unreadable (asked for rather than guessed).
-const CHURN_IN_PHRASE = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'inactive', 'ended', 'expired', 'terminated']);
-const ACTIVE_IN_PHRASE = new Set(['active', 'current', 'customer', 'client', 'won', 'live', 'paying', 'existing']);
+// unreadable (asked for rather than guessed). A word that says the customer is yet to come
+// ("Potential Customer", "Prospective client", "Lead customer") wins over all of them: a customer
+// word is in the phrase, but no customer is.
+const CHURN_IN_PHRASE = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'inactive', 'ended', 'expired', 'terminated', 'ex', 'lapsed']);
+const ACTIVE_IN_PHRASE = new Set(['active', 'current', 'customer', 'customers', 'client', 'clients', 'won', 'live', 'paying', 'existing', 'signed']);
+const NOT_YET_IN_PHRASE = new Set(['potential', 'prospective', 'prospect', 'prospects', 'lead', 'leads', 'opportunity', 'possible', 'future', 'target']);
 const PARTNER_IN_PHRASE = new Set(['partner', 'reseller', 'affiliate']);
 const NEGATIONS = new Set(['not', 'non', 'no', 'never']);
 const YES = new Set(['yes', 'y', 'true', 't', '1', 'x']);
@@ -158,12 +191,15 @@ const NO = new Set(['no', 'n', 'false', 'f', '0']);
 
 /**
  * What a yes/no status column says, from its header: `Churned?` yes = churned (no = active),
- * `Active?` / `Is Customer` yes = active (no = churned); null when the header says neither.
+ * `Active?` yes = active (no = churned), `Is Customer` / `IsClient` yes = active and no = skip —
+ * "not a customer" says nothing of a past one (Xero's suppliers are IsCustomer FALSE); null when
+ * the header says neither.
  */
 export function yesNoMeaning(header: string): { yes: StatusClass; no: StatusClass } | null {
   const h = header.toLowerCase();
   if (/churn|cancel|former|inactive|lost|ended|terminated/.test(h)) return { yes: 'churned', no: 'active' };
-  if (/active|customer|current|client|paying|live/.test(h)) return { yes: 'active', no: 'churned' };
+  if (/active|current|paying|live/.test(h)) return { yes: 'active', no: 'churned' };
+  if (/customer|client/.test(h)) return { yes: 'active', no: 'skip' };
   return null;
 }
 
@@ -199,6 +235,7 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
   if (words.some((w) => NEGATIONS.has(w))) return null;
   if (words.some((w) => COMPETITOR_WORDS.has(w))) return 'competitor';
   if (words.some((w) => PARTNER_IN_PHRASE.has(w))) return 'partner';
+  if (words.some((w) => NOT_YET_IN_PHRASE.has(w))) return 'skip';
   if (words.some((w) => CHURN_IN_PHRASE.has(w))) return 'churned';
   if (words.includes('lost')) return isDealHeader(header) || /stage/i.test(header) ? 'skip' : 'churned';
   if (words.some((w) => ACTIVE_IN_PHRASE.has(w))) return 'active';

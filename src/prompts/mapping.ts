@@ -184,14 +184,19 @@ export async function confirmMappingInteractively(proposal: MappingProposal, io:
 /** Asks what each unknown status value means. */
 export async function mapStatusesInteractively(unknown: readonly UnknownStatus[], header: string, io: PromptIO = {}): Promise<Record<string, StatusClass>> {
   const context = contextOf(io);
-  context.output.write(`\nThe status column "${printable(header, 40)}" holds ${unknown.length} value(s) with no meaning yet.\n`);
+  context.output.write(
+    `\nThe status column "${printable(header, 40)}" holds ${unknown.length} value(s) with no meaning yet. ` +
+      'Each is proposed as active (a customer, suppressed): choose skip only for what is not a customer.\n',
+  );
   const answers: Record<string, StatusClass> = {};
   for (const u of unknown) {
     answers[statusKey(u.value)] = await ask(() =>
       select<StatusClass>(
         {
           message: `Status "${printable(u.value, 40)}" (${u.rows} row${u.rows === 1 ? '' : 's'}) means:`,
-          choices: STATUS_CLASSES.map((s) => ({ name: s === 'skip' ? 'skip (not a customer)' : s, value: s })),
+          choices: STATUS_CLASSES.map((s) => ({ name: s === 'skip' ? 'skip (not a customer)' : s === 'active' ? 'active (a customer: suppressed)' : s, value: s })),
+          // The fail-closed reading, as the non-interactive hint proposes it.
+          default: 'active',
         },
         context,
       ),

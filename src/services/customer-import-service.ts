@@ -12,7 +12,7 @@ import { bare } from '../db/sql.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
 import { betterDelimiter, delimiterName } from '../csv/delimiter.js';
-import { domainColumns, emailColumns, headerKey, mappingByName, missingRequired, type ColumnMapping } from '../domain/column-mapping.js';
+import { domainColumns, emailColumns, headerKey, mappingByName, missingRequired, normalizeHeader, type ColumnMapping } from '../domain/column-mapping.js';
 import type { RowContext } from '../domain/customer-row.js';
 import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
 import { printable } from '../domain/targets.js';
@@ -201,7 +201,7 @@ export class CustomerImportService extends AuditedService {
       headers,
       delimiter: csv.delimiter,
       mapping,
-      rowContext: rowContextOf(mapping, settings, statusHeader, setup.defaultStatus),
+      rowContext: rowContextOf(mapping, headers, settings, statusHeader, setup.defaultStatus),
       aboveHeader: head.aboveHeader,
       strict: Boolean(request.strict),
       batchSize: IMPORT_BATCH_SIZE,
@@ -318,7 +318,7 @@ function rememberedOf(plan: ImportPlan): RememberedMapping {
 const secondsSince = (started: number) => Number(((performance.now() - started) / 1000).toFixed(3));
 
 /** How one row is read: its dates, its status (each distinct status value classified once), its domain columns. */
-function rowContextOf(mapping: ColumnMapping, settings: ImportSettings, statusHeader: string, defaultStatus: CustomerStatus | null): RowContext {
+function rowContextOf(mapping: ColumnMapping, headers: readonly string[], settings: ImportSettings, statusHeader: string, defaultStatus: CustomerStatus | null): RowContext {
   // A status column holds a handful of distinct values over a million rows: each is read once.
   const statusMemo = new Map<string, StatusClass | null>();
   const statusOf = (value: string): StatusClass | null => {
@@ -329,7 +329,13 @@ function rowContextOf(mapping: ColumnMapping, settings: ImportSettings, statusHe
     }
     return status;
   };
-  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), emailColumns: emailColumns(mapping) };
+  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), emailColumns: emailColumns(mapping), subCustomerNames: isSubCustomerColumn(mapping, headers) };
+}
+
+/** QuickBooks Online's customer column (`Customer full name`, older reports `Customer`), whose sub-customers read `Parent:Child`. */
+function isSubCustomerColumn(mapping: ColumnMapping, headers: readonly string[]): boolean {
+  const header = mapping.company_name === null ? '' : normalizeHeader(headers[mapping.company_name] ?? '');
+  return header === 'customerfullname' || header === 'customer' || header === 'fullyqualifiedname';
 }
 
 function givenSettings(request: ImportRequest): Partial<ImportSettings> {
@@ -376,18 +382,26 @@ function noRequiredColumn(headers: readonly string[]): AosError {
 }
 
 function unknownStatusesError(unknown: readonly UnknownStatus[], statusHeader: string): AosError {
-  const list = unknown.slice(0, 10).map((u) => `"${printable(u.value, 40)}" (${u.rows} row${u.rows === 1 ? '' : 's'})`);
+  // Every value, however many: a hint that leaves one out makes its rows the next surprise.
+  const list = unknown.map((u) => `"${printable(u.value, 40)}" (${u.rows} row${u.rows === 1 ? '' : 's'})`);
   return new AosError(
     'input',
-    `${unknown.length} value(s) of the status column "${printable(statusHeader, 40)}" have no meaning yet: ${list.join(', ')}${unknown.length > 10 ? ', …' : ''}; nothing was written`,
+    `${unknown.length} value(s) of the status column "${printable(statusHeader, 40)}" have no meaning yet: ${list.join(', ')}; nothing was written`,
     statusMapHint(unknown),
   );
 }
 
-/** The statusMap list of a set of unknown status values, as a hint to copy from. */
+/**
+ * The statusMap list of a set of unknown status values, as a hint to copy from: every value, each
+ * proposed as `active`. A value the tool could not read is proposed as a customer (suppressed),
+ * never as `skip`: people paste hints, and a pasted `=skip` once left 8 of 9 customers allowed.
+ */
 export function statusMapHint(unknown: readonly UnknownStatus[]): string {
-  const items = unknown.slice(0, 6).map((u) => `${u.value.replace(/[,=']/g, ' ').trim()}=skip`);
-  return `map each to active, churned, partner, competitor or skip: {statusMap} '${items.join(',')}'`;
+  const items = unknown.map((u) => `${u.value.replace(/[,=']/g, ' ').trim()}=active`);
+  return (
+    `values it cannot read are proposed as active (customers, suppressed); change to churned, partner, competitor or skip (not a customer) ` +
+    `what you know better: {statusMap} '${items.join(',')}'`
+  );
 }
 
 /** A header read as one long column usually means the wrong delimiter: say which one splits it. */

@@ -162,7 +162,7 @@ export class CustomerService extends AuditedService {
     const rows = (await (lock ? query.for('update') : query)) as CustomerRow[];
     const [first] = rows;
     if (first === undefined) {
-      throw new AosError('input', `no customer "${printable(text)}" for client ${client.slug}`, 'find it with {command:customers list} {client} {search}');
+      throw new AosError('input', `no customer "${printable(text)}" for client ${client.slug}`, `find it with {command:customers list} {client=${client.slug}} {search}`);
     }
     if (rows.length > 1) {
       const names = rows.slice(0, 10).map((r) => `${r.company_name} (${r.domain ?? r.contact_email ?? r.id})`);

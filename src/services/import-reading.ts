@@ -5,7 +5,7 @@ import type { CsvReader, CsvRecord } from '../csv/records.js';
 import type { ColumnMapping } from '../domain/column-mapping.js';
 import { stagingRow } from '../domain/customer-staging.js';
 import { normalizeCustomerRow, type RowContext, type RowOutcome } from '../domain/customer-row.js';
-import { isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
+import { isBlankRow, isFooterRow, isLoneFirstCell, isRepeatedHeader } from '../domain/report-furniture.js';
 import { statusKey, ValueError } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import type { ImportReject, ReadCounts, UnknownStatus } from './import-types.js';
@@ -49,6 +49,8 @@ export class RecordReading {
   private readonly unknownStatuses = new Map<string, UnknownStatus>();
   private namedWithoutDomain = false;
   private derivedNames = false;
+  /** A lone first cell (and blank rows after it) waiting for the next row: a group title or a customer. */
+  private readonly held: CsvRecord[] = [];
 
   constructor(private readonly o: ReadingOptions) {
     this.rowsRead = o.aboveHeader;
@@ -66,14 +68,15 @@ export class RecordReading {
       return out;
     };
     // sort() is synchronous but for a reported reject: no await per row of a million.
-    for (const record of buffered) await this.sort(record, batch);
+    for (const record of buffered) await this.take(record, batch);
     for await (const records of reader.batches()) {
       for (const record of records) {
-        const reported = this.sort(record, batch);
+        const reported = this.take(record, batch);
         if (reported) await reported;
       }
       if (batch.length >= this.o.batchSize) yield flush();
     }
+    await this.release(this.held.splice(0), batch, false);
     if (batch.length > 0) yield flush();
     this.o.checkAbort();
   }
@@ -90,6 +93,44 @@ export class RecordReading {
       namedWithoutDomain: this.namedWithoutDomain,
       derivedNames: this.derivedNames,
     };
+  }
+
+  /**
+   * A record, with one row of look-ahead for a board's group titles: a row of one filled first
+   * cell is held (with the blank rows after it) until the next row shows whether the header
+   * follows it — then it was a group title (Monday's "Churned"), furniture — or data, a customer.
+   */
+  private take(record: CsvRecord, batch: unknown[][]): Promise<void> | undefined {
+    if (this.held.length > 0) {
+      if (isBlankRow(record.fields)) {
+        this.held.push(record);
+        return undefined;
+      }
+      const held = this.held.splice(0);
+      const released = this.release(held, batch, isRepeatedHeader(record.fields, this.o.headers));
+      const next = this.take(record, batch);
+      return released || next ? Promise.all([released, next]).then(() => undefined) : undefined;
+    }
+    if (isLoneFirstCell(record.fields, this.o.headers)) {
+      this.held.push(record);
+      return undefined;
+    }
+    return this.sort(record, batch);
+  }
+
+  /** Held records: the first a group title when the header follows (counted as skipped), else all sorted as rows. */
+  private release(held: CsvRecord[], batch: unknown[][], groupTitle: boolean): Promise<void> | undefined {
+    const reports: Promise<void>[] = [];
+    for (const [i, record] of held.entries()) {
+      if (i === 0 && groupTitle) {
+        this.rowsRead++;
+        this.skipped++;
+        continue;
+      }
+      const reported = this.sort(record, batch);
+      if (reported) reports.push(reported);
+    }
+    return reports.length > 0 ? Promise.all(reports).then(() => undefined) : undefined;
   }
 
   /**

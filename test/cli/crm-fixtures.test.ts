@@ -65,7 +65,7 @@ for (const engine of cliEnginesUnderTest()) {
       const refused = await aos(['import', fixture('hubspot-contacts.csv'), '--client', 'hs-ct', '--yes']);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('"Other" (1 row)');
-      expect(refused.stderr).toContain("--status-map 'Other=skip'");
+      expect(refused.stderr).toContain("--status-map 'Other=active'");
       expect(await customers('hs-ct')).toBe(0);
       const s = await importJson('hs-ct', fixture('hubspot-contacts.csv'), '--status-map', 'Other=skip');
       // The accented address is dropped; Dual Ltd's two addresses in one cell are both kept (issue 23 §3).

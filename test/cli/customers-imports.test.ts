@@ -61,7 +61,7 @@ for (const engine of cliEnginesUnderTest()) {
       const none = await aos(['customers', 'show', 'nobody.com', '--client', 'acme']);
       expect(none.code).toBe(2);
       expect(none.stderr).toContain('aos: error: no customer "nobody.com" for client acme');
-      expect(none.stderr).toContain('hint: find it with `aos customers list --client SLUG --search TEXT`');
+      expect(none.stderr).toContain('hint: find it with `aos customers list --client acme --search TEXT`');
     });
 
     it('imports list and show: file, sha256, rows, counts, actor, status', async () => {

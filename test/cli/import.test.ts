@@ -218,6 +218,9 @@ for (const engine of enginesUnderTest()) {
       expect(session.output()).toMatch(/domain\s+"Domain", then "Site Link"/);
       session.type(KEYS.enter);
       await when('Status "Weird" (1 row) means:');
+      // The fail-closed reading is the default, as in the non-interactive hint.
+      expect(session.output()).toContain('Each is proposed as active (a customer, suppressed)');
+      expect(session.output()).toMatch(/❯ active \(a customer: suppressed\)/);
       session.type(KEYS.down.repeat(2) + KEYS.enter); // active, churned, partner
       await when('Write these changes?');
       expect(session.output()).toMatch(/would insert customers\s+3/);

@@ -7,6 +7,7 @@ import { CustomerImportService, type ImportRequest, type ImportReject } from '..
 import { SuppressionService } from '../../src/services/suppression-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { customerCsv } from '../../bench/generate.js';
+import { parseStatusMap } from '../../src/domain/values.js';
 
 const SEED_CSV = `Company,Website,Contact Email,Contact Name,Industry,Deal Size
 BuildRight,buildright.com.au,sarah@buildright.com.au,Sarah Chen,Construction,15000
@@ -32,7 +33,7 @@ describeEachDatabase('CustomerImportService', ({ db }) => {
 
   beforeAll(async () => {
     const clients = new ClientService(db());
-    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines', 'mailbox', 'expiry', 'deals', 'kiwi', 'wide', 'statusmap', 'delim']) await clients.add({ slug, services: ['seo'] });
+    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines', 'mailbox', 'expiry', 'deals', 'kiwi', 'wide', 'statusmap', 'delim', 'every']) await clients.add({ slug, services: ['seo'] });
     service = new CustomerImportService({ db: db(), actor: 'importer' });
     checker = new SuppressionService({ db: db() });
   });
@@ -261,21 +262,42 @@ named only,,,Trades,
   });
 
   it('unknown status values stop the import before anything is written, naming them with the statusMap syntax; remembered next time', async () => {
-    const csv = 'Account Name,Website,Type\nA,a.com,Customer - Direct\nB,b.com,Vendor\nC,c.com,Other\nD,d.com,Other\n';
+    const csv = 'Account Name,Website,Type\nA,a.com,Customer - Direct\nB,b.com,Retainer\nC,c.com,Other\nD,d.com,Other\n';
+    // A value the tool cannot read is proposed as active (suppressed), never as skip: people paste hints.
     await expect(run('statusmap', csv)).rejects.toMatchObject({
       code: 'input',
-      message: expect.stringMatching(/"Other" \(2 rows\), "Vendor" \(1 row\)/),
-      hint: expect.stringContaining("option statusMap 'Other=skip,Vendor=skip'"),
+      message: expect.stringMatching(/"Other" \(2 rows\), "Retainer" \(1 row\)/),
+      hint: expect.stringContaining("option statusMap 'Other=active,Retainer=active'"),
     });
     expect(await counts(db(), 'statusmap')).toMatchObject({ customers: 0, runs: 0 });
-    const ok = await run('statusmap', csv, { statusMap: { other: 'skip', vendor: 'partner' }, dateFormat: 'DD/MM/YYYY' });
+    const ok = await run('statusmap', csv, { statusMap: { other: 'skip', retainer: 'partner' }, dateFormat: 'DD/MM/YYYY' });
     expect(ok).toMatchObject({ inserted: 2, skipped: 2 });
     expect(await checker.checkMany('statusmap', ['a.com', 'b.com', 'c.com'])).toMatchObject([{ reason: 'existing_customer' }, { reason: 'partner' }, { suppressed: false }]);
     // A partner is suppressed but bought nothing: no buyer signal.
     const signals = await db().query<{ domain: string }>(`select domain from platform_buyer_signals where domain in ('a.com', 'b.com') order by 1`);
     expect(signals.map((r) => r.domain)).toEqual(['a.com']);
     // The same header set next time: the status map and date format come back by themselves.
-    expect(await run('statusmap', csv, { dryRun: true })).toMatchObject({ unchanged: 2, skipped: 2, date_format: 'DD/MM/YYYY', status_map: { other: 'skip', vendor: 'partner' } });
+    expect(await run('statusmap', csv, { dryRun: true })).toMatchObject({ unchanged: 2, skipped: 2, date_format: 'DD/MM/YYYY', status_map: { other: 'skip', retainer: 'partner' } });
+  });
+
+  it('lists every unknown status value with its row count in the message and the hint, each proposed as active', async () => {
+    // Seven values no CRM vocabulary reads (a Monday-style board's Status): all seven named, none as skip.
+    const values = ['Done', 'Working on it', 'Stuck', 'Waiting', 'On hold', 'Blocked', 'Review'];
+    const rows = values.flatMap((v, i) => Array.from({ length: i + 1 }, (_, j) => `Co ${i}-${j},co${i}x${j}.com,${v},Customer`));
+    const csv = `Company,Website,Status,Customer Type\n${rows.join('\n')}\n`;
+    const refused = run('every', csv, { mapOverrides: { status: 'Status' } });
+    await expect(refused).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('"Done" (1 row)') });
+    const error = (await refused.catch((e: unknown) => e)) as { message: string; hint: string };
+    for (const [i, v] of values.entries()) {
+      expect(error.message).toContain(`"${v}" (${i + 1} row${i === 0 ? '' : 's'})`);
+      expect(error.hint).toContain(`${v}=active`);
+    }
+    expect(error.hint).not.toMatch(/=skip/);
+    // Pasting the hint suppresses every customer of the board.
+    const statusMap = parseStatusMap(/'([^']*)'/.exec(error.hint)?.[1] ?? '');
+    expect(await run('every', csv, { mapOverrides: { status: 'Status' }, statusMap })).toMatchObject({ inserted: 28, skipped: 0 });
+    const verdicts = await checker.checkMany('every', rows.map((r) => r.split(',')[1] as string));
+    expect(verdicts.every((v) => 'suppressed' in v && v.suppressed)).toBe(true);
   });
 
   it('a 300-column export imports (hashed header key), and its dry run meets the same checks', async () => {

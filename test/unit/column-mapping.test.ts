@@ -103,6 +103,112 @@ describe('autoMapColumns', () => {
   });
 });
 
+// Real CRM layouts with sample rows: [name, headers, rows, expected field → header (undefined: unmapped)].
+const sampledExports: Array<[string, string[], string[][], Record<string, string | string[] | undefined>]> = [
+  [
+    'Copper people: the State is geography, the Contact Type the status',
+    ['Full Name', 'First Name', 'Last Name', 'Company', 'Title', 'Email', 'Work Website', 'City', 'State', 'Country', 'Contact Type'],
+    [
+      ['Jo Bloggs', 'Jo', 'Bloggs', 'Bluegum Cafe', 'Owner', 'jo@bluegumcafe.com.au', 'bluegumcafe.com.au', 'Melbourne', 'VIC', 'Australia', 'Current Customer'],
+      ['Al Wu', 'Al', 'Wu', 'Harbour Dental', 'Practice Manager', 'al@harbourdental.com.au', '', 'Sydney', 'NSW', 'Australia', 'Potential Customer'],
+      ['Kim Lee', 'Kim', 'Lee', 'Sunny Plumbing', '', 'kim@sunnyplumbing.com.au', '', 'Brisbane', 'QLD', 'Australia', 'Uncategorized'],
+    ],
+    { company_name: 'Company', status: 'Contact Type', contact_title: 'Title', contact_email: 'Email' },
+  ],
+  [
+    'Freshsales contacts: State beside Lifecycle stage and an unreadable Status',
+    ['First name', 'Last name', 'Emails', 'Job title', 'Account name', 'City', 'State', 'Lifecycle stage', 'Status'],
+    [
+      ['Jo', 'Bloggs', 'jo@acme.com.au', 'CEO', 'Acme', 'Perth', 'WA', 'Customer', 'Won'],
+      ['Al', 'Wu', 'al@beta.com.au', 'CTO', 'Beta', 'Hobart', 'TAS', 'Lead', 'New'],
+      ['Kim', 'Lee', 'kim@gamma.com.au', '', 'Gamma', 'Darwin', 'NT', 'Sales Qualified Lead', 'Contacted'],
+    ],
+    { company_name: 'Account name', status: 'Lifecycle stage' },
+  ],
+  [
+    "Close leads: the CRM's own status_label over a blank custom.Status",
+    ['id', 'display_name', 'url', 'status_label', 'custom.Status', 'custom.Region', 'primary_contact_name', 'primary_contact_primary_email'],
+    [
+      ['lead_1', 'Acme', 'https://acme.com', 'Customer', '', 'VIC', 'Jo', 'jo@acme.com'],
+      ['lead_2', 'Beta', 'https://beta.io', 'Potential', '', 'NSW', 'Al', 'al@beta.io'],
+      ['lead_3', 'Gamma', 'https://gamma.co', 'Bad Fit', '', 'QLD', 'Kim', 'kim@gamma.co'],
+      ['lead_4', 'Delta', 'https://delta.dev', 'Canceled', '', 'SA', 'Lee', 'lee@delta.dev'],
+    ],
+    { status: 'status_label', domain: 'url' },
+  ],
+  [
+    'Google Contacts: the organization, not the person',
+    ['Name', 'Given Name', 'Family Name', 'E-mail 1 - Value', 'Organization 1 - Name', 'Organization 1 - Title'],
+    [
+      ['Jo Bloggs', 'Jo', 'Bloggs', 'jo@acme.com', 'Acme Pty Ltd', 'CEO'],
+      ['Al Wu', 'Al', 'Wu', 'al@beta.io', 'Beta Labs', ''],
+    ],
+    { company_name: 'Organization 1 - Name', contact_title: 'Organization 1 - Title' },
+  ],
+  [
+    'Google Contacts (newer layout): no organization column, so no company name from the person',
+    ['First Name', 'Middle Name', 'Last Name', 'Name', 'E-mail 1 - Value'],
+    [['Jo', '', 'Bloggs', 'Jo Bloggs', 'jo@acme.com']],
+    { company_name: undefined },
+  ],
+  [
+    "Outlook contacts: Title is Mr./Ms., the job title is Job Title; Company is the name",
+    ['Title', 'First Name', 'Middle Name', 'Last Name', 'Suffix', 'Company', 'Department', 'Job Title', 'E-mail Address'],
+    [
+      ['Mr.', 'Jo', '', 'Bloggs', '', 'Acme', 'Sales', 'Director', 'jo@acme.com'],
+      ['Ms.', 'Al', '', 'Wu', '', 'Beta', '', '', 'al@beta.io'],
+      ['Dr', 'Kim', '', 'Lee', '', 'Gamma', '', 'Dentist', 'kim@gamma.co'],
+    ],
+    { company_name: 'Company', contact_title: 'Job Title' },
+  ],
+  [
+    'Outlook contacts with only the honorific Title: it is no job title',
+    ['Title', 'First Name', 'Last Name', 'Company', 'E-mail Address'],
+    [['Mr.', 'Jo', 'Bloggs', 'Acme', 'jo@acme.com'], ['Mrs', 'Al', 'Wu', 'Beta', 'al@beta.io'], ['Ms.', 'Kim', 'Lee', 'Gamma', 'kim@gamma.co']],
+    { company_name: 'Company', contact_title: undefined },
+  ],
+  [
+    "Xero contacts: the filled ContactName over a mostly blank LegalName; IsCustomer is the status",
+    ['*ContactName', 'EmailAddress', 'FirstName', 'LastName', 'Website', 'LegalName', 'IsCustomer', 'IsSupplier'],
+    [
+      ['Bluegum Cafe', 'accounts@bluegumcafe.com.au', 'Jo', 'Bloggs', '', '', 'TRUE', 'FALSE'],
+      ['Officeworks', 'orders@officeworks.com.au', '', '', 'www.officeworks.com.au', '', 'FALSE', 'TRUE'],
+      ['Harbour Dental', 'al@harbourdental.com.au', 'Al', 'Wu', '', 'Harbour Dental Pty Ltd', 'TRUE', 'FALSE'],
+    ],
+    { company_name: '*ContactName', status: 'IsCustomer', contact_name: undefined },
+  ],
+  [
+    'QuickBooks Online customer contact list: Customer full name',
+    ['Customer full name', 'Phone numbers', 'Email', 'Full name', 'Billing address'],
+    [['Bluegum Cafe', '03 9000 0000', 'jo@bluegumcafe.com.au', 'Jo Bloggs', '1 Main St'], ['Acme Pty Ltd:Website rebuild', '', 'al@acme.com.au', 'Al Wu', '']],
+    { company_name: 'Customer full name', contact_name: 'Full name' },
+  ],
+  [
+    // Its cells are dropped one by one as record ids (customer-row.ts): the emails name the customers.
+    "Zoho contacts: an Account Name exported as record ids, Zoho's -None- no value",
+    ['Record Id', 'First Name', 'Last Name', 'Email', 'Account Name', 'Industry', 'Lead Source', 'Contact Type'],
+    [
+      ['zcrm_4150868000000224005', 'Jo', 'Bloggs', 'jo@acme.com', 'zcrm_4150868000000224001', '-None-', 'Web', 'Customer'],
+      ['zcrm_4150868000000224006', 'Al', 'Wu', 'al@beta.io', 'zcrm_4150868000000224002', 'Retail', '-None-', 'Prospect'],
+      ['zcrm_4150868000000224007', 'Kim', 'Lee', 'kim@gamma.co', 'zcrm_4150868000000224003', '-None-', 'Web', '-None-'],
+    ],
+    { company_name: 'Account Name', external_id: 'Record Id', status: 'Contact Type', industry: 'Industry' },
+  ],
+  [
+    'Monday board: Status of Done/Stuck/Working on it is no customer status',
+    ['Name', 'Person', 'Status', 'Date', 'Website'],
+    [['Acme', 'Jo', 'Done', '2024-01-02', 'acme.com'], ['Beta', 'Al', 'Working on it', '', 'beta.io'], ['Gamma', '', 'Stuck', '', 'gamma.co']],
+    { company_name: 'Name', status: undefined, domain: 'Website' },
+  ],
+];
+
+describe('autoMapColumns on real CRM layouts (headers and sample values)', () => {
+  it.each(sampledExports)('%s', (_name, headers, rows, expected) => {
+    const mapping = mappingByName(autoMapColumns(headers, rows), headers) as Record<string, unknown>;
+    for (const [field, header] of Object.entries(expected)) expect(mapping[field], field).toEqual(header);
+  });
+});
+
 describe('normalizeHeader / findHeader', () => {
   it.each([
     ['Contact E-mail ', 'contactemail'],

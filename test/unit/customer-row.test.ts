@@ -21,6 +21,9 @@ describe('normalizeCustomerRow: placeholder cells read as empty', () => {
     [['Qux', 'null', 'q@qux.com', '#N/A', '(blank)', 'unknown'], 'd:qux.com', null],
     [['Quux', '—', 'NA', '?', 'n.a.', ''], 'n:quux', null],
     [['Real', 'real.com', '', '1,200', '2024-01-02', 'Active'], 'd:real.com', '1200.00'],
+    // Zoho's unset picklist, a "to be confirmed" website.
+    [['Zed', '-None-', 'z@zed.com', '-None-', '-None-', '-None-'], 'd:zed.com', null],
+    [['Tib', 'TBC', 't@tib.com', '', '', ''], 'd:tib.com', null],
   ])('%j → %s', (fields, naturalKey, deal) => {
     const r = row(fields);
     expect(r.naturalKey).toBe(naturalKey);
@@ -35,6 +38,33 @@ describe('normalizeCustomerRow: placeholder cells read as empty', () => {
   it('keeps values that only contain a placeholder word', () => {
     expect(row(['None Such Ltd', 'nonesuch.com', '', '', '', '']).companyName).toBe('None Such Ltd');
     expect(row(['Unknown Worlds', 'na.com', '', '', '', '']).naturalKey).toBe('d:na.com');
+  });
+});
+
+describe('normalizeCustomerRow: the company name is the organisation', () => {
+  const withCustomer = (fields: string[], subCustomerNames: boolean) => {
+    const o = normalizeCustomerRow(fields, mapping, { parseDate: makeDateParser(), defaultStatus: null, subCustomerNames });
+    if (o.kind !== 'customer') throw new Error(o.kind);
+    return o;
+  };
+  it.each([
+    // [cells, QuickBooks customer column?, company name, natural key, values dropped]
+    [['zcrm_4150868000000224001', '', 'jo@acme.com', '', '', ''], false, 'acme.com', 'd:acme.com', 1],
+    [['zcrm_4150868000000224001', 'acme.com', '', '', '', ''], false, 'acme.com', 'd:acme.com', 1],
+    [['4150868000000224001', 'acme.com', '', '', '', ''], false, 'acme.com', 'd:acme.com', 1],
+    [['Acme Pty Ltd:Website rebuild', '', 'al@acme.com.au', '', '', ''], true, 'Acme Pty Ltd', 'd:acme.com.au', 0],
+    [['Acme Pty Ltd:Website rebuild', '', '', '', '', ''], true, 'Acme Pty Ltd', 'n:acme pty ltd', 0],
+    [['Re: Build Co', '', '', '', '', ''], true, 'Re: Build Co', 'n:re build co', 0],
+    [['Acme Pty Ltd:Website rebuild', '', '', '', '', ''], false, 'Acme Pty Ltd:Website rebuild', 'n:acme pty ltd website rebuild', 0],
+  ])('%j (QuickBooks: %s) → %s', (fields, sub, name, key, dropped) => {
+    const o = withCustomer(fields, sub);
+    expect(o.record.companyName).toBe(name);
+    expect(o.record.naturalKey).toBe(key);
+    expect(o.warnings).toHaveLength(dropped);
+  });
+
+  it('rejects a row whose only value is a record id', () => {
+    expect(() => row(['zcrm_4150868000000224001', '', '', '', '', ''])).toThrow(/record id/);
   });
 });
 
@@ -197,5 +227,11 @@ describe('normalizeCustomerRow: a mail provider given as a website is no company
 
   it('rejects a row whose only target was a mail provider website, saying why', () => {
     expect(() => outcome(['', 'www.bigpond.com', '', '', '', ''])).toThrow(/no company name, domain or email \(domain "www.bigpond.com" is a mail provider/);
+  });
+describe('normalizeCustomerRow: a website cell that says there is none', () => {
+  it.each(['N/A', 'TBC', '-None-', 'none', 'No website', 'tba'])('%j is no website and no dropped value: the email names the company', (website) => {
+    const o = customer(['Acme', website, 'jo@acme.com', '', '', '']);
+    expect(o.record.naturalKey).toBe('d:acme.com');
+    expect(o.warnings).toEqual([]);
   });
 });

@@ -12,6 +12,8 @@ describe('option and command names in messages', () => {
     // Options right after a command are its own: the CLI writes one command line to copy.
     ['list runs with {command:imports list} {client}', 'list runs with "aos imports list" (option client)', 'list runs with `aos imports list --client SLUG`'],
     ['find it with {command:customers list} {client} {search}', 'find it with "aos customers list" (option client, option search)', 'find it with `aos customers list --client SLUG --search TEXT`'],
+    // A message that knows the client names it: the hint is a command to copy, not `--client SLUG`.
+    ['find it with {command:customers list} {client=acme-co} {search}', 'find it with "aos customers list" (option client acme-co, option search)', 'find it with `aos customers list --client acme-co --search TEXT`'],
     ['use {command:imports list} {x} {force}', 'use "aos imports list" {x} option force', 'use `aos imports list` {x} --force'],
     ['{targets} or {waitSeconds}', 'option targets or option waitSeconds', '--file PATH or --wait SECONDS'],
     // Only registered names written as a word of their own are spelled: braces in a path or a

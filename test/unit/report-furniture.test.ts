@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFooterRow, isRepeatedHeader } from '../../src/domain/report-furniture.js';
+import { isFooterRow, isLoneFirstCell, isRepeatedHeader } from '../../src/domain/report-furniture.js';
 
 describe('isFooterRow', () => {
   it.each([
@@ -10,6 +10,13 @@ describe('isFooterRow', () => {
     [['Grand Totals (4 records)', '', '', '', 'USD 1,250,000.00']],
     [['Total', '', '', '1.234,50', '12']],
     [['Subtotal (3 records)', '', '$12,000', '']],
+    // QuickBooks Online writes when the report was run as its last line.
+    [['Monday, 15 January 2024 09:12 AM GMT+11:00', '', '', '']],
+    [['Accrual basis Monday, 15 January 2024 09:12 AM GMT+11:00']],
+    [['Friday, January 12, 2024 3:45 PM GMT-08:00', '']],
+    [['15/01/2024 09:12', '', '']],
+    // The same line written without quotes, split at its comma.
+    [['Monday', ' 15 January 2024 09:12 AM GMT+11:00', '', '']],
   ])('%j is furniture', (fields) => expect(isFooterRow(fields)).toBe(true));
   it.each([
     [['Total Tools Pty Ltd', 'totaltools.com.au']],
@@ -17,6 +24,10 @@ describe('isFooterRow', () => {
     [['Totals Ltd', '', '', '']],
     [['Grand Totals Cafe', 'Customer', '', '']],
     [['Acme', 'acme.com']],
+    // A lone company name (a one-column list) is a customer, a date-ish name too.
+    [['Monday Cafe']],
+    [['24/7 Plumbing']],
+    [['Bluegum Cafe', '', '', '']],
   ])('%j is data', (fields) => expect(isFooterRow(fields)).toBe(false));
 });
 
@@ -31,4 +42,15 @@ describe('isRepeatedHeader', () => {
     expect(isRepeatedHeader(['Acme', 'acme.com', 'a@acme.com', 'active'], headers)).toBe(false);
     expect(isRepeatedHeader(['Company', '', '', ''], headers)).toBe(false);
   });
+});
+
+describe('isLoneFirstCell (a board group title, when the header row follows it)', () => {
+  it.each([
+    [['Churned', '', '', ''], ['Name', 'Status', 'Date', 'Website'], true],
+    [['Onboarding', '', ''], ['Name', 'Status', 'Website'], true],
+    [['', 'Churned', ''], ['Name', 'Status', 'Website'], false],
+    [['Acme', 'Done', ''], ['Name', 'Status', 'Website'], false],
+    // A one-column file: every row is one cell, and a customer.
+    [['Bluegum Cafe'], ['Company'], false],
+  ])('%j under %j → %s', (fields, headers, expected) => expect(isLoneFirstCell(fields, headers)).toBe(expected));
 });

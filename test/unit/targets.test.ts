@@ -264,3 +264,14 @@ describe('a library caller passing a non-string target', () => {
     expect(() => normalizeTarget(value as unknown as string)).toThrow(expect.objectContaining({ code: 'input' }) as never);
   });
 });
+
+describe('a placeholder is no target, and the message says so', () => {
+  it.each(['N/A', 'n/a', 'none', '-', '-None-', 'TBC', 'tbd', 'No website'])('%j', (input) => {
+    const p = parseTarget(input);
+    expect(p.ok).toBe(false);
+    if (!p.ok) {
+      expect(p.error).toContain('placeholder for no value');
+      expect(p.error).not.toContain('public suffix');
+    }
+  });
+});

@@ -85,7 +85,19 @@ describe('classifyStatus', () => {
     ['TRUE', 'Churned?', 'churned'], ['FALSE', 'Churned?', 'active'], ['1', 'Churned?', 'churned'], ['0', 'Churned?', 'active'],
     ['1', 'Active?', 'active'], ['0', 'Active?', 'churned'], ['1', 'Status', null],
     // Unknown: asked for, never guessed.
-    ['Other', 'Type', null], ['Vendor', 'Type', null], ['Not a customer', '', null], ['Non-paying', '', null],
+    ['Other', 'Type', null], ['Uncategorized', 'Contact Type', null], ['Non-paying', '', null], ['Done', 'Status', null], ['Stuck', 'Status', null],
+    // The common vocabulary of customers (Copper, Close, Freshsales, Zoho, spreadsheets).
+    ['Client', 'Status', 'active'], ['Current customer', 'Contact Type', 'active'], ['Current Client', '', 'active'], ['Signed', 'Stage', 'active'],
+    ['Closed Won', 'Stage', 'active'], ['Customer', 'status_label', 'active'],
+    // Former customers: the "ex-" forms too (Ex-client once imported as active).
+    ['Former client', '', 'churned'], ['Ex-client', '', 'churned'], ['Ex client', '', 'churned'], ['Ex-customer', '', 'churned'],
+    ['Past client', '', 'churned'], ['Cancelled customer', '', 'churned'], ['Customer (former)', '', 'churned'], ['Canceled', 'status_label', 'churned'],
+    // Not customers, even with a customer word in the phrase: Copper's default "Potential Customer".
+    ['Potential Customer', 'Contact Type', 'skip'], ['Potential', 'status_label', 'skip'], ['Prospective client', '', 'skip'],
+    ['Lead', 'Customer Type', 'skip'], ['Qualified', 'status_label', 'skip'], ['Opportunity', '', 'skip'], ['Bad Fit', 'status_label', 'skip'],
+    ['Vendor', 'Type', 'skip'], ['Supplier', 'Account Type', 'skip'], ['Non-customer', '', 'skip'], ['Not a customer', '', 'skip'],
+    // A yes/no "is a customer" column: no is not a customer, never a past one (Xero's suppliers).
+    ['No', 'IsCustomer', 'skip'], ['FALSE', 'Is Client', 'skip'], ['0', 'IsCustomer', 'skip'], ['TRUE', 'IsCustomer', 'active'], ['Yes', 'Is Client', 'active'],
   ])('%j in %j → %j', (input, header, expected) => expect(classifyStatus(input, header)).toBe(expected));
 });
 

@@ -1,0 +1,189 @@
+// Exports laid out the way Copper, Freshsales, Close, Zoho, Xero, QuickBooks Online, Google and
+// Outlook contacts and Monday.com write them (test/fixtures/crm/), imported the way ops import
+// them (`--yes`, a pasted hint), then checked: every customer is suppressed, every prospect,
+// supplier, group title and footer is not (issue 23: the status column, its values, the company
+// name, report furniture).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ndjson, runAos } from '../helpers/cli.js';
+import { cliEnginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+
+const fixture = (name: string) => new URL(`../fixtures/crm/${name}`, import.meta.url).pathname;
+
+for (const engine of cliEnginesUnderTest()) {
+  // The embedded engine opens PGlite in every process: a few seconds a command on a shared machine.
+  describe(`real CRM exports, third round: status, company name, furniture [${engine}]`, { timeout: 240_000 }, () => {
+    let fresh: FreshDatabase;
+    const aos = (args: string[]) => runAos(args, { env: { ...fresh.env, USER: 'ops-anna' } });
+    const importJson = async (client: string, file: string, ...flags: string[]) => {
+      const r = await aos(['import', fixture(file), '--client', client, '--yes', '--json', ...flags]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    /** target → the reason it is suppressed for, or null when allowed. */
+    const verdicts = async (client: string, expected: Record<string, string | null>) => {
+      const r = await aos(['check', ...Object.keys(expected), '--client', client, '--json']);
+      expect([0, 1], r.stderr).toContain(r.code);
+      const got = Object.fromEntries(ndjson(r.stdout).map((o) => [o.input as string, (o.suppressed ? o.reason : null) as string | null]));
+      expect(got).toEqual(expected);
+    };
+    const customers = async (client: string) => ndjson((await aos(['customers', 'list', '--client', client, '--json'])).stdout);
+
+    beforeAll(async () => {
+      fresh = await freshDatabase(engine);
+      await fresh.db.close();
+      for (const slug of ['copper', 'fresh', 'close', 'zoho', 'zohoc', 'xero', 'qbo', 'google', 'outlook', 'monday']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+      // Ten processes, each opening the embedded database, on a shared machine.
+    }, 240_000);
+    afterAll(async () => fresh.dispose());
+
+    it('Copper: Contact Type is the status, never the State; the hint proposes active, and pasting it suppresses every customer', async () => {
+      const refused = await aos(['import', fixture('copper-people.csv'), '--client', 'copper', '--yes']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('"Contact Type"');
+      expect(refused.stderr).toContain('"Uncategorized" (1 row)');
+      expect(refused.stderr).not.toMatch(/VIC|NSW|=skip/);
+      const hint = /--status-map '([^']*)'/.exec(refused.stderr)?.[1];
+      expect(hint).toBe('Uncategorized=active');
+      const s = await importJson('copper', 'copper-people.csv', '--status-map', hint as string);
+      expect(s).toMatchObject({ rows_read: 9, inserted: 7, skipped: 2, rejected: 0 });
+      expect(s.mapping).toMatchObject({ company_name: 'Company', status: 'Contact Type' });
+      await verdicts('copper', {
+        'bluegumcafe.com.au': 'existing_customer',
+        'sunnyplumbing.com.au': 'existing_customer',
+        'foxlegal.com.au': 'past_customer',
+        'perthpilates.com.au': 'existing_customer',
+        'darwindive.com.au': 'existing_customer',
+        'canberraprint.com.au': 'existing_customer',
+        'geelongglass.com.au': 'existing_customer',
+        'harbourdental.com.au': null, // Potential Customer
+        'hobartbikes.com.au': null,
+      });
+    });
+
+    it("Freshsales: Lifecycle stage over the State and the contact's Status; Ex-client is a past customer", async () => {
+      const s = await importJson('fresh', 'freshsales-contacts.csv');
+      expect(s).toMatchObject({ rows_read: 5, inserted: 3, skipped: 2 });
+      expect(s.mapping).toMatchObject({ company_name: 'Account name', status: 'Lifecycle stage' });
+      await verdicts('fresh', {
+        'acmewidgets.com.au': 'existing_customer',
+        'epsilonhq.com.au': 'existing_customer',
+        'deltadev.com.au': 'past_customer',
+        'betalabs.com.au': null,
+        'gammaco.com.au': null,
+      });
+    });
+
+    it("Close: the CRM's status_label over a blank custom.Status; Potential, Qualified and Bad Fit are no customers", async () => {
+      const s = await importJson('close', 'close-leads.csv');
+      expect(s).toMatchObject({ rows_read: 6, inserted: 3, skipped: 3 });
+      expect(s.mapping).toMatchObject({ status: 'status_label', domain: 'url' });
+      await verdicts('close', {
+        'acmeroofing.com': 'existing_customer',
+        'zetazoo.org': 'existing_customer',
+        'deltadental.dev': 'past_customer',
+        'betabakery.io': null,
+        'gammagym.co': null,
+        'epselectrical.com': null,
+      });
+    });
+
+    it('Zoho: -None- is no value (no status, no industry), Vendor and Prospect are skipped, a website of N/A is none; contacts whose Account Name is an id import by email', async () => {
+      const s = await importJson('zoho', 'zoho-accounts.csv');
+      expect(s).toMatchObject({ rows_read: 5, inserted: 3, skipped: 2, values_dropped: 0 });
+      await verdicts('zoho', {
+        'koalakitchens.com.au': 'existing_customer',
+        'emuelectrical.com.au': 'existing_customer',
+        'wombatwines.com.au': null,
+        'officesupplies.com.au': null,
+      });
+      const stored = await customers('zoho');
+      expect(stored.map((c) => [c.company_name, c.industry])).toEqual([
+        ['Emu Electrical', null],
+        ['Koala Kitchens', 'Hospitality'],
+        ['Platypus Pools', null],
+      ]);
+      const c = await importJson('zohoc', 'zoho-contacts.csv');
+      expect(c).toMatchObject({ rows_read: 3, inserted: 3, rejected: 0 });
+      await verdicts('zohoc', {
+        'koalakitchens.com.au': 'existing_customer',
+        'al.wu@gmail.com': 'existing_customer',
+        'quokkaquarry.com.au': 'existing_customer',
+      });
+      expect((await customers('zohoc')).some((x) => String(x.company_name).startsWith('zcrm_'))).toBe(false);
+    });
+
+    it("Xero: ContactName is the company over a mostly blank LegalName; IsCustomer FALSE suppliers are skipped, never past customers", async () => {
+      const s = await importJson('xero', 'xero-contacts.csv');
+      expect(s).toMatchObject({ rows_read: 5, inserted: 3, skipped: 2 });
+      expect(s.mapping).toMatchObject({ company_name: '*ContactName', status: 'IsCustomer' });
+      await verdicts('xero', {
+        'bluegumcafe.com.au': 'existing_customer',
+        'harbourdental.com.au': 'existing_customer',
+        'kimleeplumbing@gmail.com': 'existing_customer',
+        'officeworks.com.au': null,
+        'telstra.com': null,
+      });
+      expect((await customers('xero')).map((x) => x.company_name)).toEqual(['Bluegum Cafe', 'Harbour Dental', 'Kim Lee Plumbing']);
+    });
+
+    it('QuickBooks Online: Customer full name is recognised, a sub-customer is its parent, the title lines and the run-time footer are skipped', async () => {
+      const s = await importJson('qbo', 'quickbooks-customer-contact-list.csv');
+      expect(s).toMatchObject({ rows_read: 10, inserted: 3, merged: 1, skipped: 6, rejected: 0 });
+      expect(s.mapping).toMatchObject({ company_name: 'Customer full name', contact_name: 'Full name' });
+      await verdicts('qbo', {
+        'bluegumcafe.com.au': 'existing_customer',
+        'acme.com.au': 'existing_customer',
+        'projects@acme.com.au': 'existing_customer',
+        'sunnyplumbing.com.au': 'existing_customer',
+      });
+      expect((await customers('qbo')).map((x) => x.company_name)).toEqual(['Acme Pty Ltd', 'Bluegum Cafe', 'Sunny Plumbing']);
+    });
+
+    it("Google Contacts: Organization 1 - Name is the company, never the person's Name", async () => {
+      const s = await importJson('google', 'google-contacts-organization.csv');
+      expect(s).toMatchObject({ rows_read: 3, inserted: 3 });
+      expect(s.mapping).toMatchObject({ company_name: 'Organization 1 - Name' });
+      await verdicts('google', {
+        'brightsmiles.com.au': 'existing_customer',
+        'wubuilding.com.au': 'existing_customer',
+        'al.wu.builder@gmail.com': 'existing_customer',
+        'lee-law.com.au': 'existing_customer',
+      });
+      expect((await customers('google')).map((x) => x.company_name).sort()).toEqual(['Bright Smiles Dental', 'Wu Building Co', 'lee-law.com.au']);
+    });
+
+    it("Outlook: Company is the company, Job Title the title — never the Mr./Ms. of Title", async () => {
+      const s = await importJson('outlook', 'outlook-contacts-titles.csv');
+      expect(s).toMatchObject({ rows_read: 3, inserted: 3 });
+      expect(s.mapping).toMatchObject({ company_name: 'Company', contact_title: 'Job Title', domain: 'Web Page' });
+      await verdicts('outlook', {
+        'redgumjoinery.com.au': 'existing_customer',
+        'wattleweb.com.au': 'existing_customer',
+        'kimleephysio@outlook.com': 'existing_customer',
+      });
+      expect((await customers('outlook')).map((x) => [x.company_name, x.contact_title])).toEqual([
+        ['Kim Lee Physio', 'Physiotherapist'],
+        ['Redgum Joinery', 'Director'],
+        ['Wattle Web Studio', null],
+      ]);
+    });
+
+    it("Monday.com: the group titles (Churned, Onboarding) are skipped, not customers; Done/Stuck is no status, so every item is suppressed", async () => {
+      const s = await importJson('monday', 'monday-board.csv');
+      expect(s).toMatchObject({ inserted: 6, skipped: 6, rejected: 0 });
+      expect(s.mapping).not.toHaveProperty('status');
+      await verdicts('monday', {
+        'redbackroasters.com.au': 'existing_customer',
+        'lyrebirdlandscaping.com.au': 'existing_customer',
+        'numbatnails.com.au': 'existing_customer',
+        'quollquilts.com.au': 'existing_customer',
+        'bilbybikes.com.au': 'existing_customer',
+        'galahgardens.com.au': 'existing_customer',
+      });
+      const names = (await customers('monday')).map((x) => x.company_name);
+      expect(names).not.toContain('Churned');
+      expect(names).not.toContain('Onboarding');
+      expect(names).toHaveLength(6);
+    });
+  });
+}
