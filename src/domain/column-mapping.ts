@@ -105,9 +105,9 @@ const isCompanyWebsite = (v: string) => {
 };
 
 /**
- * Whether a column's samples say it cannot be this field: the values of an email column hold an
- * '@', of a website column name a company's site (not a page on LinkedIn), of a date or money
- * column hold a digit — in at least `agreeing` of them. A column without samples contradicts
+ * Whether a column's samples say it cannot be this field: an email column with no address at all,
+ * a website column with no company site (only pages on LinkedIn, placeholders); a date or money
+ * column whose values hold a digit in fewer than `agreeing` of them. A column without samples contradicts
  * nothing.
  */
 function samplesContradict(field: ImportField, values: string[], agreeing: number): boolean {
@@ -116,9 +116,11 @@ function samplesContradict(field: ImportField, values: string[], agreeing: numbe
   if (field === 'contact_title') return share(values, (v) => !HONORIFIC.test(v)) < agreeing;
   switch (customerField(field).cell) {
     case 'email':
-      return share(values, (v) => v.includes('@')) < agreeing;
+      // Any address (any company website) makes a column of them: a cell without one is dropped
+      // with a warning, while a column left out would lose its good cells unseen.
+      return !values.some((v) => v.includes('@'));
     case 'domain':
-      return share(values, isCompanyWebsite) < agreeing;
+      return !values.some(isCompanyWebsite);
     case 'date':
     case 'money':
       return share(values, (v) => /\d/.test(v)) < agreeing;
@@ -150,7 +152,11 @@ const isPlatformPageValue = (v: string) => {
  */
 function samplesForbid(cell: 'domain' | 'email', values: string[]): boolean {
   if (values.length === 0) return false;
-  return cell === 'domain' ? share(values, isPlatformPageValue) > 0.5 : share(values, (v) => DATE_LIKE.test(v)) > 0.5;
+  // One company website (or address) among them makes the column a source after all: a page or a
+  // date in it is dropped cell by cell, while a column left out loses its good cells unseen.
+  return cell === 'domain'
+    ? share(values, isPlatformPageValue) > 0.5 && !values.some(isCompanyWebsite)
+    : share(values, (v) => DATE_LIKE.test(v)) > 0.5 && !values.some((v) => v.includes('@'));
 }
 
 export interface HeaderMatch {
@@ -354,14 +360,16 @@ class ColumnMatcher {
    * Every other column of addresses (Personal Email, `E-mail 2 - Value`, Close's
    * `primary_contact_other_emails`, Freshsales' `Emails`): a customer is suppressed on each of its
    * addresses, so each email column is read. A header that says email and values that are
-   * addresses (most of the sample) make one; a column that is only sometimes filled still counts.
+   * addresses (any of the sample) make one; a column that is only sometimes filled still counts.
    */
   moreEmails(): void {
     if (this.mapping.contact_email === null) return;
     this.normalized.forEach((h, i) => {
       if (this.used.has(i) || !EMAIL_HEADER.test(h) || NOT_THE_CUSTOMERS.test(h) || (NEVER.contact_email?.test(h) ?? false)) return;
       const values = sampleValues(this.samples, i);
-      if (samplesForbid('email', values) || samplesContradict('contact_email', values, 0.5)) return;
+      // Any address among the samples makes it one: a cell that holds no address only loses that
+      // cell (with a warning), while a column left out loses every address in it unseen.
+      if (samplesForbid('email', values) || (values.length > 0 && !values.some((v) => v.includes('@')))) return;
       this.mapping.moreEmails.push(i);
       this.used.add(i);
     });

@@ -19,6 +19,7 @@ const COUNTED = [
   schema.clientExpiryDefaults,
   schema.importRuns,
   schema.importRunChanges,
+  schema.importRunReads,
   schema.platformBuyerSignals,
 ] as const;
 

@@ -228,6 +228,8 @@ describe('normalizeCustomerRow: a mail provider given as a website is no company
   it('rejects a row whose only target was a mail provider website, saying why', () => {
     expect(() => outcome(['', 'www.bigpond.com', '', '', '', ''])).toThrow(/no company name, domain or email \(domain "www.bigpond.com" is a mail provider/);
   });
+});
+
 describe('normalizeCustomerRow: a website cell that says there is none', () => {
   it.each(['N/A', 'TBC', '-None-', 'none', 'No website', 'tba'])('%j is no website and no dropped value: the email names the company', (website) => {
     const o = customer(['Acme', website, 'jo@acme.com', '', '', '']);
