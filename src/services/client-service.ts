@@ -44,6 +44,15 @@ const SLUG = /^[a-z0-9-]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SERVICE = /^[a-z0-9][a-z0-9_-]*$/;
 
+/**
+ * The documented case rule of a reference: ASCII letters only. String#toLowerCase also folds other
+ * letters into ASCII ones (the Kelvin sign U+212A into "k", "İ" into "i̇"), so "\u212A1" would
+ * have named the client k1: a reference is matched exactly, never after such folding.
+ */
+export function foldAsciiCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
 /** A client reference in the canonical id form: resolved by id, and only by id. */
 export function isClientId(ref: string): boolean {
   return UUID.test(ref.trim());
@@ -117,13 +126,14 @@ export class ClientService {
     if (typeof ref !== 'string' || ref.trim() === '') throw new AosError('usage', 'no client given', 'pass a client slug or id ({client})');
     if (!orm) return this.db.run((o) => this.resolve(ref, o));
     const key = ref.trim();
-    const rows = await orm
-      .select({ id: clients.id, slug: clients.slug, name: clients.name, services: clients.services })
-      .from(clients)
-      .where(isClientId(key) ? eq(clients.id, key.toLowerCase()) : eq(clients.slug, key.toLowerCase()));
+    const folded = foldAsciiCase(key);
+    // Only a string that can be a slug or an id is looked up: anything else names no client, and
+    // some of it (a NUL) the database would refuse as a statement's parameter (a database error).
+    const lookup = isClientId(key) ? eq(clients.id, folded) : SLUG.test(folded) ? eq(clients.slug, folded) : null;
+    const rows = lookup === null ? [] : await orm.select({ id: clients.id, slug: clients.slug, name: clients.name, services: clients.services }).from(clients).where(lookup);
     if (rows.length === 1 && rows[0]) return rows[0];
     const slugs = (await orm.select({ slug: clients.slug }).from(clients)).map((r) => r.slug);
-    const suggestion = isClientId(key) ? undefined : didYouMean(key.toLowerCase(), slugs);
+    const suggestion = isClientId(key) ? undefined : didYouMean(folded, slugs);
     throw new AosError(
       'usage',
       `unknown client "${printable(key)}"`,
