@@ -210,6 +210,7 @@ export class CustomerImportService extends AuditedService {
       onProgress: request.onProgress,
       checkAbort,
     });
+    await request.onHeader?.(headers, csv.delimiter);
     return { ...setup, request, csv, head, mapping, settings, statusHeader, reading, checkAbort };
   }
 
