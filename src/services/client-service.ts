@@ -106,6 +106,8 @@ export class ClientService {
               from ${c} order by ${c.slug}`,
       ),
     );
+    // No clients but entries of one: the clients table lost them, and "add one" would orphan them.
+    if (rows.length === 0) await this.db.run((orm) => this.refuseOrphans(orm));
     return rows.map((r) => ({
       id: r.id,
       slug: r.slug,
@@ -116,6 +118,30 @@ export class ClientService {
       suppressions: r.suppressions,
       expiry_defaults: (typeof r.expiry_defaults === 'string' ? JSON.parse(r.expiry_defaults) : r.expiry_defaults) as Record<string, string>,
     }));
+  }
+
+  /**
+   * Entries or customers whose client is missing: the foreign keys never allow them, so the clients
+   * table lost rows (a page of it zeroed in a crash). Then an unknown client may be a lost one, and
+   * adding it again, as the unknown-client hint says, would give it a new id and leave its entries
+   * orphaned: the database is damaged (exit 3), to be restored from a backup. Asked only on the
+   * unknown-client path, never on a check that resolves.
+   */
+  private async refuseOrphans(orm: Orm): Promise<void> {
+    const [orphan] = await rowsOf<{ what: string }>(
+      orm,
+      sql`(select 'suppression entries' as what from ${suppressionList} s
+             where not exists (select 1 from ${clients} c where c.id = s.client_id) limit 1)
+          union all
+          (select 'customers' from ${clientCustomers} cc
+             where not exists (select 1 from ${clients} c where c.id = cc.client_id) limit 1)`,
+    );
+    if (!orphan) return;
+    throw new AosError(
+      'database',
+      `the database ${this.db.location} is damaged: it holds ${orphan.what} of a client that is missing from its clients table`,
+      'restore it from a backup; do not add the client again (a new client gets a new id, and the entries of the lost one would stay orphaned)',
+    );
   }
 
   /**
@@ -132,6 +158,7 @@ export class ClientService {
     const lookup = isClientId(key) ? eq(clients.id, folded) : SLUG.test(folded) ? eq(clients.slug, folded) : null;
     const rows = lookup === null ? [] : await orm.select({ id: clients.id, slug: clients.slug, name: clients.name, services: clients.services }).from(clients).where(lookup);
     if (rows.length === 1 && rows[0]) return rows[0];
+    await this.refuseOrphans(orm);
     const slugs = (await orm.select({ slug: clients.slug }).from(clients)).map((r) => r.slug);
     const suggestion = isClientId(key) ? undefined : didYouMean(folded, slugs);
     throw new AosError(
