@@ -241,4 +241,8 @@ export async function run(argv: string[], program: Program, env: NodeJS.ProcessE
     interrupts.stop();
   }
   if (interrupts.interrupted) process.exitCode = EXIT.interrupted;
+  // After a database failure, an engine that stopped mid-statement (PGlite's WebAssembly after a
+  // failed write, a damaged directory) may keep the process alive with nothing left to do: the
+  // error is said, so the process ends. Unref'd: a process that ends by itself is never delayed.
+  if (process.exitCode === EXIT.database) setTimeout(() => process.exit(EXIT.database), 3000).unref();
 }

@@ -115,6 +115,8 @@ export interface ImportRequest {
   reopenInput?: (() => AsyncIterable<Buffer | string>) | undefined;
   /** Each rejected row and dropped value; `delimiter`: the file's, so a rejects file reads like its input. */
   onReject?: (reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>;
+  /** The file's header row and delimiter, once read: a rejects file has its header even when no row is rejected. */
+  onHeader?: (headers: string[], delimiter: string) => void | Promise<void>;
   onProgress?: (rowsRead: number) => void;
   signal?: AbortSignal;
   /** The file is the complete list of its source: stored customers missing from it become churned. */
