@@ -29,7 +29,7 @@ export async function openCsvSource(input: AsyncIterable<Buffer | string>, optio
     }
   }
   const decoded = await decodeStream(hashed(), options.encoding);
-  const csv = await readCsv(decoded.text, { delimiter: options.delimiter });
+  const csv = await readCsv(decoded.text, { delimiter: options.delimiter, badBytes: decoded.badBytes });
   return {
     encoding: decoded.encoding,
     delimiter: csv.delimiter,
