@@ -36,7 +36,7 @@ export interface Spelling {
 export const OPTION_NAMES: ReadonlySet<string> = new Set([
   'allowMassChurn', 'client', 'column', 'dateFormat', 'defaultStatus', 'delimiter', 'dryRun', 'encoding', 'existOk',
   'expire', 'expires', 'for', 'force', 'limit', 'mapOverrides', 'mapping', 'onReject', 'search', 'skipInvalid',
-  'statusMap', 'strict', 'sync', 'targets', 'url', 'waitSeconds', 'within',
+  'sheet', 'statusMap', 'strict', 'sync', 'targets', 'url', 'waitSeconds', 'within',
 ]);
 
 /** The commands a message may name, by their first word. */

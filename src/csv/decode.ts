@@ -3,6 +3,7 @@
 // (Macintosh)"); or the encoding the user names.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
+import { unreadableWorkbook, workbookKind, xlsxAsCsv } from './workbook.js';
 
 export type TextChunks = AsyncIterable<string>;
 
@@ -19,6 +20,15 @@ export interface Decoded {
    * them), never the whole file re-read as another encoding that turns its letters into others.
    */
   badBytes: { count: number };
+  /** The input was an .xlsx workbook: `text` is its sheet as comma-separated UTF-8 CSV. */
+  workbook: boolean;
+}
+
+export interface DecodeOptions {
+  /** With an .xlsx input: the sheet to read (default: the first). */
+  sheet?: string | undefined;
+  /** For messages: the file name or "stdin". */
+  name?: string | undefined;
 }
 
 function hasBom(head: Buffer): 'utf-8' | 'utf-16le' | 'utf-16be' | null {
@@ -179,7 +189,7 @@ function makeDecoder(encoding: string, badBytes: { count: number }): Decoder {
 }
 
 /** Decodes a byte stream to text chunks, detecting the encoding unless one is given. */
-export async function decodeStream(source: AsyncIterable<Buffer | string>, encodingOption?: string): Promise<Decoded> {
+export async function decodeStream(source: AsyncIterable<Buffer | string>, encodingOption?: string, options: DecodeOptions = {}): Promise<Decoded> {
   const iterator = source[Symbol.asyncIterator]();
   const headChunks: Buffer[] = [];
   let headLength = 0;
@@ -195,6 +205,22 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
     headLength += chunk.length;
   }
   const head = Buffer.concat(headChunks);
+  const name = options.name ?? 'the input';
+  const workbook = workbookKind(head);
+  if (workbook === 'xlsx') {
+    async function* bytes(): AsyncGenerator<Buffer> {
+      yield head;
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      }
+    }
+    return { encoding: 'utf-8', bom: Buffer.alloc(0), text: xlsxAsCsv(bytes(), { sheet: options.sheet, name }), badBytes: { count: 0 }, workbook: true };
+  }
+  if (workbook) throw unreadableWorkbook(workbook, name);
+  if (options.sheet !== undefined) throw new AosError('usage', `{sheet} names a sheet of an .xlsx workbook; ${name} is a text file`, 'drop {sheet}');
   const encoding = encodingOption ? normalizeEncodingName(encodingOption) : detectEncoding(head, done);
   const badBytes = { count: 0 };
   const decoder = makeDecoder(encoding, badBytes);
@@ -214,5 +240,5 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
     if (tail) yield tail;
   }
   const bomLength = hasBom(head) === encoding ? (encoding === 'utf-8' ? 3 : 2) : 0;
-  return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: text(), badBytes };
+  return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: text(), badBytes, workbook: false };
 }
