@@ -5,6 +5,7 @@ import { decodeStream, detectEncoding } from '../../src/csv/decode.js';
 import { detectDelimiter } from '../../src/csv/delimiter.js';
 import { readCsv, type CsvRecord } from '../../src/csv/records.js';
 import { pickTargetColumn } from '../../src/csv/target-rows.js';
+import { cellText, workbookKind } from '../../src/csv/workbook.js';
 
 async function records(bytes: Buffer | string, options: { delimiter?: string; keepRaw?: boolean; encoding?: string; chunk?: number } = {}) {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
@@ -154,4 +155,29 @@ describe('pickTargetColumn', () => {
     ['domains when no column holds emails', rows(['x', 'acme.com'], ['y', 'beta.io']), 1],
     ['none', rows(['x', 'y'], ['z', 'w']), -1],
   ])('%s', (_, sample, expected) => expect(pickTargetColumn(sample)).toBe(expected));
+});
+
+describe('workbooks', () => {
+  const zipWith = (name: string) => Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from(name, 'latin1')]);
+  it.each([
+    ['an .xlsx (Excel writes [Content_Types].xml first)', zipWith('[Content_Types].xml'), 'xlsx'],
+    ['an .xlsx of another writer', zipWith('xl/workbook.xml'), 'xlsx'],
+    ['an .xls (OLE2)', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'xls'],
+    ['a .numbers', zipWith('Index/Document.iwa'), 'numbers'],
+    ['an .ods', zipWith('mimetypeapplication/vnd.oasis.opendocument.spreadsheet'), 'ods'],
+    ['another ZIP', zipWith('leads.csv'), 'zip'],
+    ['CSV text', Buffer.from('Company,Website\n'), null],
+  ])('%s is told by its bytes', (_name, head, kind) => expect(workbookKind(head)).toBe(kind));
+
+  it.each([
+    [null, ''],
+    ['Acme', 'Acme'],
+    [15000.5, '15000.5'],
+    [true, 'TRUE'],
+    [new Date(Date.UTC(2023, 0, 31)), '2023-01-31'],
+    [{ richText: [{ text: 'Bäcker' }, { text: 'ei' }] }, 'Bäckerei'],
+    [{ text: 'acme.io', hyperlink: 'https://acme.io' }, 'acme.io'],
+    [{ formula: 'A1&"x"', result: 'jo@acme.io' }, 'jo@acme.io'],
+    [{ error: '#N/A' }, '#N/A'],
+  ])('cell %j reads as %j', (value, text) => expect(cellText(value)).toBe(text));
 });
