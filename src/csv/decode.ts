@@ -143,7 +143,7 @@ function normalizeEncodingName(name: string): string {
   if (['cp1252', 'win1252', 'windows1252', 'windows-1252', 'ansi'].includes(lower)) return 'windows-1252';
   if (['mac', 'macroman', 'mac-roman', 'x-mac-roman', 'macintosh'].includes(lower)) return 'macintosh';
   if (!iconv.encodingExists(lower)) {
-    throw new AosError('usage', `unknown encoding "${name}"`, 'use utf-8, utf-16le, utf-16be, windows-1252, latin1 or another iconv-lite encoding name');
+    throw new AosError('usage', `unknown encoding "${name}"`, 'use utf-8, utf-16le, utf-16be, windows-1252, macintosh (Mac Roman), latin1 or another iconv-lite encoding name');
   }
   return lower;
 }
