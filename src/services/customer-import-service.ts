@@ -160,7 +160,7 @@ export class CustomerImportService extends AuditedService {
    * names none and the input can be reopened (a file, not stdin).
    */
   private async openCsv(request: ImportRequest, client: ClientRef): Promise<{ csv: CsvSource; head: Head; request: ImportRequest }> {
-    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter });
+    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter, sheet: request.sheet, name: request.fileName });
     let head: Head;
     try {
       head = await readHead(request, csv);
@@ -171,7 +171,7 @@ export class CustomerImportService extends AuditedService {
     if (request.delimiter !== undefined || request.encoding !== undefined || !request.reopenInput) return { csv, head, request };
     const candidates = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, head.headers, csv));
     for (const candidate of candidates) {
-      const again = await openCsvSource(request.reopenInput(), candidate.override);
+      const again = await openCsvSource(request.reopenInput(), { ...candidate.override, sheet: request.sheet, name: request.fileName });
       try {
         const againHead = await readHead(request, again);
         if (headerKey(againHead.headers) === candidate.headerKey) {

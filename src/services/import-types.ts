@@ -91,6 +91,8 @@ export interface ImportRequest {
   mapOverrides?: Record<string, string | string[] | null>;
   delimiter?: string | undefined;
   encoding?: string | undefined;
+  /** With an .xlsx input: the sheet to import (default: the first). */
+  sheet?: string | undefined;
   /** The date format of date columns; null: ISO 8601, whatever was remembered. */
   dateFormat?: string | null | undefined;
   /** Status value → status, over the remembered and the known words. */
