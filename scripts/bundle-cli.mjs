@@ -28,8 +28,9 @@ const common = {
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // PGlite finds its WebAssembly and data files next to its own module.
-  external: ['@electric-sql/pglite'],
+  // PGlite finds its WebAssembly and data files next to its own module. exceljs (read only for an
+  // .xlsx input, loaded then) is a CommonJS tree of its own: left to Node, not to the bundle.
+  external: ['@electric-sql/pglite', 'exceljs'],
   // CommonJS dependencies (commander, tldts) call require() for Node built-ins.
   banner: { js: "import { createRequire as __aosCreateRequire } from 'node:module'; const require = __aosCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -2,12 +2,18 @@
  * The only error a user should ever see. Services throw it; src/cli/main.ts alone maps its code
  * to an exit code (see EXIT_CODES). Anything else reaching the top is a bug.
  */
-export type AosErrorCode = 'usage' | 'input' | 'database' | 'interrupted';
+export type AosErrorCode = 'usage' | 'input' | 'database' | 'incomplete' | 'interrupted';
 
+/**
+ * `incomplete` (4): a bulk check answered every row it read but could not read its input to the
+ * end (a quote never closed, rows that do not fit the header). Not 2, which says "finished, some
+ * rows invalid": a script must not take a half-read file for a checked one.
+ */
 export const EXIT_CODES: Record<AosErrorCode, number> = {
   usage: 2,
   input: 2,
   database: 3,
+  incomplete: 4,
   interrupted: 130,
 };
 
@@ -30,7 +36,7 @@ export interface Spelling {
 export const OPTION_NAMES: ReadonlySet<string> = new Set([
   'allowMassChurn', 'client', 'column', 'dateFormat', 'defaultStatus', 'delimiter', 'dryRun', 'encoding', 'existOk',
   'expire', 'expires', 'for', 'force', 'limit', 'mapOverrides', 'mapping', 'onReject', 'search', 'skipInvalid',
-  'sourceName', 'statusMap', 'strict', 'sync', 'targets', 'url', 'waitSeconds', 'within',
+  'sheet', 'sourceName', 'statusMap', 'strict', 'sync', 'targets', 'url', 'waitSeconds', 'within',
 ]);
 
 /** The commands a message may name, by their first word. */

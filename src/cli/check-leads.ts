@@ -14,6 +14,7 @@ export interface LeadsFlags {
   client: string;
   column?: string | undefined;
   encoding?: string | undefined;
+  sheet?: string | undefined;
   filter?: true | undefined;
   rejected?: string | undefined;
   json?: true | undefined;
@@ -33,7 +34,7 @@ export async function checkLeads(c: CliContext, db: Database, input: InputSource
     report: out.quiet ? undefined : leadLines(out, Boolean(opts.json)),
   });
   const open = async () => {
-    const source = await openLeadRows(input, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding }, rejected !== undefined);
+    const source = await openLeadRows(input, { name: input.name, column: opts.column, keepRaw: Boolean(opts.filter), encoding: opts.encoding, sheet: opts.sheet }, rejected !== undefined);
     const columns = describeColumns(source);
     if (columns) out.info(columns);
     return source;

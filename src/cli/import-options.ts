@@ -39,7 +39,8 @@ export function withImportOptions<Args extends unknown[]>(command: Command<Args>
     .addOption(new Option('--status <status>', 'status of rows without one').choices(['active', 'churned']))
     .option('--source <name>', 'where the customers came from, stored on each customer (default: csv; required with --sync)')
     .option('--delimiter <char>', 'field delimiter (default: detected among , ; tab |)')
-    .option('--encoding <name>', 'file encoding (default: detected: UTF-8, UTF-16, Windows-1252)')
+    .option('--encoding <name>', 'file encoding (default: detected: UTF-8, UTF-16, Windows-1252, Mac Roman; e.g. macintosh)')
+    .option('--sheet <name>', 'with an .xlsx workbook: the sheet to import (default: the first)')
     .option('--status-map <value=status,…>', 'what status values mean: active, churned, partner, competitor or skip (repeatable)', collect, [] as string[])
     .option('--date-format <format>', 'date format of date columns, e.g. DD/MM/YYYY (ISO 8601 dates are read either way)')
     .option('--rejects <path>', 'write rejected rows and dropped values there (original columns + _line + _error + _warning)')
@@ -65,6 +66,7 @@ export async function importRequestOf(file: string, opts: ImportFlags): Promise<
     mapOverrides,
     delimiter,
     encoding: opts.encoding,
+    sheet: opts.sheet,
     dateFormat: opts.dateFormat,
     statusMap,
     defaultStatus: opts.status as CustomerStatus | undefined,

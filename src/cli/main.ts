@@ -51,7 +51,7 @@ Examples:
 Database: --database-url or DATABASE_URL (PostgreSQL), else the embedded database in
 $AOS_DATA_DIR (default \${XDG_DATA_HOME:-~/.local/share}/aos).
 Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 3 database error ·
-  70 internal error (a bug in aos) · 130 interrupted (Ctrl-C) · 141 the reader of stdout went away (aos … | head)`,
+  4 a bulk check could not read its input to the end · 70 internal error (a bug in aos) · 130 interrupted (Ctrl-C) · 141 the reader of stdout went away (aos … | head)`,
     );
 
   const word = commandWord(args);
@@ -241,4 +241,8 @@ export async function run(argv: string[], program: Program, env: NodeJS.ProcessE
     interrupts.stop();
   }
   if (interrupts.interrupted) process.exitCode = EXIT.interrupted;
+  // After a database failure, an engine that stopped mid-statement (PGlite's WebAssembly after a
+  // failed write, a damaged directory) may keep the process alive with nothing left to do: the
+  // error is said, so the process ends. Unref'd: a process that ends by itself is never delayed.
+  if (process.exitCode === EXIT.database) setTimeout(() => process.exit(EXIT.database), 3000).unref();
 }

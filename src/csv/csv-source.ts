@@ -15,6 +15,10 @@ export interface CsvSource {
 export interface OpenCsvOptions {
   encoding?: string | undefined;
   delimiter?: string | undefined;
+  /** With an .xlsx input: the sheet to read (default: the first). */
+  sheet?: string | undefined;
+  /** For messages: the file name or "stdin". */
+  name?: string | undefined;
 }
 
 /** Decodes and parses the input in this thread, hashing the bytes as they pass. */
@@ -28,8 +32,9 @@ export async function openCsvSource(input: AsyncIterable<Buffer | string>, optio
       yield buffer;
     }
   }
-  const decoded = await decodeStream(hashed(), options.encoding);
-  const csv = await readCsv(decoded.text, { delimiter: options.delimiter });
+  const decoded = await decodeStream(hashed(), options.encoding, { sheet: options.sheet, name: options.name });
+  // A workbook's sheet comes as comma-separated text, whatever --delimiter says.
+  const csv = await readCsv(decoded.text, { delimiter: decoded.workbook ? ',' : options.delimiter, badBytes: decoded.badBytes });
   return {
     encoding: decoded.encoding,
     delimiter: csv.delimiter,

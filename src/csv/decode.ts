@@ -1,7 +1,9 @@
 // Bytes → text, whatever the CRM exported: UTF-8 with or without BOM, UTF-16 with BOM (or a
-// BOM-less one that is plainly UTF-16), Windows-1252; or the encoding the user names.
+// BOM-less one that is plainly UTF-16), Windows-1252, Mac Roman (Excel for Mac's "CSV
+// (Macintosh)"); or the encoding the user names.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
+import { unreadableWorkbook, workbookKind, xlsxAsCsv } from './workbook.js';
 
 export type TextChunks = AsyncIterable<string>;
 
@@ -12,6 +14,21 @@ export interface Decoded {
   /** The byte-order mark the decoder dropped from the text (empty if none). */
   bom: Buffer;
   text: TextChunks;
+  /**
+   * Byte sequences that were not UTF-8, each read as U+FFFD, so far (UTF-8 only). A file that is
+   * UTF-8 but for a few bytes stays UTF-8: the records holding them are invalid (records.ts marks
+   * them), never the whole file re-read as another encoding that turns its letters into others.
+   */
+  badBytes: { count: number };
+  /** The input was an .xlsx workbook: `text` is its sheet as comma-separated UTF-8 CSV. */
+  workbook: boolean;
+}
+
+export interface DecodeOptions {
+  /** With an .xlsx input: the sheet to read (default: the first). */
+  sheet?: string | undefined;
+  /** For messages: the file name or "stdin". */
+  name?: string | undefined;
 }
 
 function hasBom(head: Buffer): 'utf-8' | 'utf-16le' | 'utf-16be' | null {
@@ -37,28 +54,74 @@ function bomlessUtf16(head: Buffer): 'utf-16le' | 'utf-16be' | null {
   return null;
 }
 
-function isValidUtf8Prefix(head: Buffer, complete: boolean): boolean {
-  // A multi-byte character may be cut at the end of the sniffed prefix; drop up to 3 bytes.
-  let end = head.length;
-  if (!complete) {
-    for (let k = 1; k <= 3 && end - k >= 0; k++) {
-      const byte = head[end - k] ?? 0;
-      if ((byte & 0xc0) === 0xc0) {
-        end -= k;
-        break;
-      }
-      if ((byte & 0x80) === 0) break;
+/**
+ * Reads the head as UTF-8: `multiByte` counts valid sequences of 2-4 bytes (letters that only
+ * UTF-8 writes so), `bad` the bytes that are no UTF-8. A cut sequence at the end of an incomplete
+ * head is neither.
+ */
+function utf8Census(head: Buffer, complete: boolean): { multiByte: number; bad: number } {
+  let multiByte = 0;
+  let bad = 0;
+  for (let i = 0; i < head.length; ) {
+    const b = head[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) {
+      bad++;
+      i++;
+      continue;
+    }
+    if (i + need >= head.length && !complete) break;
+    let ok = true;
+    for (let k = 1; k <= need; k++) if (((head[i + k] ?? 0) & 0xc0) !== 0x80) ok = false;
+    if (ok) {
+      multiByte++;
+      i += need + 1;
+    } else {
+      bad++;
+      i++;
     }
   }
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
-    return true;
-  } catch {
-    return false;
-  }
+  return { multiByte, bad };
 }
 
-/** Picks the encoding from the first bytes of the input (see module comment). */
+const isAsciiLetter = (b: number | undefined) => b !== undefined && ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
+
+/**
+ * A single-byte file: Mac Roman or Windows-1252? Mac Roman writes its accented letters (ä ñ é ü)
+ * as 0x80-0x9F, where Windows-1252 has punctuation (Š ‚ „ …); Windows-1252 writes them as
+ * 0xC0-0xFF, where Mac Roman has symbols. So a high byte between two ASCII letters votes for the
+ * encoding in which it is a letter; 0x92 (Windows' ’ in "O’Brien") votes for neither. Excel for
+ * Mac ends its lines with CR alone, which no Windows program does: a tie then goes to Mac Roman.
+ */
+export function macRomanOrWindows1252(head: Buffer): 'macintosh' | 'windows-1252' {
+  let mac = 0;
+  let windows = 0;
+  for (let i = 1; i < head.length - 1; i++) {
+    const b = head[i] as number;
+    if (b < 0x80 || b === 0x92 || !isAsciiLetter(head[i - 1]) || !isAsciiLetter(head[i + 1])) continue;
+    if (b <= 0x9f) mac++;
+    else if (b >= 0xc0) windows++;
+  }
+  if (mac !== windows) return mac > windows ? 'macintosh' : 'windows-1252';
+  return crOnlyLines(head) ? 'macintosh' : 'windows-1252';
+}
+
+/** The first line break is a CR not followed by LF (classic Mac OS, Excel for Mac's CSV). */
+function crOnlyLines(head: Buffer): boolean {
+  const cr = head.indexOf(0x0d);
+  const lf = head.indexOf(0x0a);
+  return cr >= 0 && (lf < 0 || lf > cr + 1);
+}
+
+/**
+ * Picks the encoding from the first bytes of the input (see module comment). Valid multi-byte
+ * UTF-8 anywhere in the head makes it UTF-8 even with some bad bytes beside it (those rows are
+ * invalid); only a head with no UTF-8 letter at all is read as a single-byte encoding.
+ */
 export function detectEncoding(head: Buffer, complete: boolean): string {
   const bom = hasBom(head);
   if (bom) return bom;
@@ -67,7 +130,9 @@ export function detectEncoding(head: Buffer, complete: boolean): string {
   if (head.includes(0)) {
     throw new AosError('input', 'the file looks binary (it contains NUL bytes), not CSV text', 'export the data as CSV, or name the encoding with {encoding}');
   }
-  return isValidUtf8Prefix(head, complete) ? 'utf-8' : 'windows-1252';
+  const census = utf8Census(head, complete);
+  if (census.bad === 0 || census.multiByte > 0) return 'utf-8';
+  return macRomanOrWindows1252(head);
 }
 
 function normalizeEncodingName(name: string): string {
@@ -76,8 +141,9 @@ function normalizeEncodingName(name: string): string {
   if (['utf16', 'utf-16', 'utf16le', 'utf-16le', 'ucs2', 'ucs-2'].includes(lower)) return 'utf-16le';
   if (['utf16be', 'utf-16be'].includes(lower)) return 'utf-16be';
   if (['cp1252', 'win1252', 'windows1252', 'windows-1252', 'ansi'].includes(lower)) return 'windows-1252';
+  if (['mac', 'macroman', 'mac-roman', 'x-mac-roman', 'macintosh'].includes(lower)) return 'macintosh';
   if (!iconv.encodingExists(lower)) {
-    throw new AosError('usage', `unknown encoding "${name}"`, 'use utf-8, utf-16le, utf-16be, windows-1252, latin1 or another iconv-lite encoding name');
+    throw new AosError('usage', `unknown encoding "${name}"`, 'use utf-8, utf-16le, utf-16be, windows-1252, macintosh (Mac Roman), latin1 or another iconv-lite encoding name');
   }
   return lower;
 }
@@ -87,8 +153,19 @@ interface Decoder {
   end(): string;
 }
 
-function makeDecoder(encoding: string): Decoder {
-  if (encoding === 'utf-8' || encoding === 'utf-16le' || encoding === 'utf-16be') {
+function makeDecoder(encoding: string, badBytes: { count: number }): Decoder {
+  if (encoding === 'utf-8') {
+    // Lenient: a bad byte becomes U+FFFD, counted, and the records holding one are invalid. The
+    // hot path (no bad byte) pays one native indexOf per chunk.
+    const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+    const run = (chunk: Buffer | undefined, stream: boolean) => {
+      const text = decoder.decode(chunk, { stream });
+      for (let at = text.indexOf('\uFFFD'); at >= 0; at = text.indexOf('\uFFFD', at + 1)) badBytes.count++;
+      return text;
+    };
+    return { write: (chunk) => run(chunk, true), end: () => run(undefined, false) };
+  }
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
     // Strict: a broken byte sequence is an error, never a silent U+FFFD in a stored value.
     const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: false });
     let offset = 0;
@@ -101,7 +178,7 @@ function makeDecoder(encoding: string): Decoder {
         throw new AosError(
           'input',
           `the file is not valid ${encoding.toUpperCase()} (bad byte sequence near byte ${offset})`,
-          encoding === 'utf-8' ? 'if it was saved by Excel on Windows, pass {encoding} windows-1252' : 'name the real encoding with {encoding}',
+          'name the real encoding with {encoding}',
         );
       }
     };
@@ -112,7 +189,7 @@ function makeDecoder(encoding: string): Decoder {
 }
 
 /** Decodes a byte stream to text chunks, detecting the encoding unless one is given. */
-export async function decodeStream(source: AsyncIterable<Buffer | string>, encodingOption?: string): Promise<Decoded> {
+export async function decodeStream(source: AsyncIterable<Buffer | string>, encodingOption?: string, options: DecodeOptions = {}): Promise<Decoded> {
   const iterator = source[Symbol.asyncIterator]();
   const headChunks: Buffer[] = [];
   let headLength = 0;
@@ -128,8 +205,25 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
     headLength += chunk.length;
   }
   const head = Buffer.concat(headChunks);
+  const name = options.name ?? 'the input';
+  const workbook = workbookKind(head);
+  if (workbook === 'xlsx') {
+    async function* bytes(): AsyncGenerator<Buffer> {
+      yield head;
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      }
+    }
+    return { encoding: 'utf-8', bom: Buffer.alloc(0), text: xlsxAsCsv(bytes(), { sheet: options.sheet, name }), badBytes: { count: 0 }, workbook: true };
+  }
+  if (workbook) throw unreadableWorkbook(workbook, name);
+  if (options.sheet !== undefined) throw new AosError('usage', `{sheet} names a sheet of an .xlsx workbook; ${name} is a text file`, 'drop {sheet}');
   const encoding = encodingOption ? normalizeEncodingName(encodingOption) : detectEncoding(head, done);
-  const decoder = makeDecoder(encoding);
+  const badBytes = { count: 0 };
+  const decoder = makeDecoder(encoding, badBytes);
 
   async function* text(): AsyncGenerator<string> {
     const first = decoder.write(head);
@@ -146,5 +240,5 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
     if (tail) yield tail;
   }
   const bomLength = hasBom(head) === encoding ? (encoding === 'utf-8' ? 3 : 2) : 0;
-  return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: text() };
+  return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: text(), badBytes, workbook: false };
 }

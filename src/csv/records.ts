@@ -16,6 +16,8 @@ export interface CsvRecord {
    * keepRaw. In the input's encoding when `original` was given, else as UTF-8.
    */
   raw?: Buffer;
+  /** The record holds bytes the decoder could not read (U+FFFD in a field): it is invalid. */
+  undecodable?: true;
 }
 
 /**
@@ -83,6 +85,8 @@ export interface ReadCsvOptions {
   original?: OriginalBytes | undefined;
   /** Longest record accepted, in characters (protects memory from a file with no line breaks). */
   maxRecordSize?: number;
+  /** The decoder's count of bad bytes (decodeStream's badBytes): records holding one are marked. */
+  badBytes?: { count: number } | undefined;
 }
 
 export interface CsvStream {
@@ -184,7 +188,8 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
     previousEnd = end;
     return (original as RawMapper).map(bytes);
   };
-  const parser = locatedRecordParser(parseOptionsFor(delimiter, text, options.maxRecordSize), directive ? 1 : 0, fed && rawUpTo);
+  const parseOptions = parseOptionsFor(delimiter, text, options.maxRecordSize);
+  const parser = locatedRecordParser(parseOptions, directive ? 1 : 0, fed && rawUpTo, options.badBytes, rowFit());
   const source: ParserSource = { head: text, ended: sniffed.ended, rest: iterator, fed };
   return { delimiter, reader: new CsvReader(recordBatches(parser, source)), preamble: original?.preamble ?? Buffer.alloc(0), sepLine: directive?.line ?? null };
 }
@@ -224,11 +229,63 @@ function parseOptionsFor(delimiter: string, head: string, maxRecordSize: number 
     max_record_size: maxRecordSize ?? MAX_RECORD_SIZE,
   };
   // csv-parse takes the first line ending it sees for every record, so a CRLF header on LF rows
-  // (`cat` of a Windows header and a Unix body) was one record of the whole file. Where the sniff
-  // holds a LF, both endings end a record (CRLF first, so it is one ending); a CR-only (old Mac)
-  // file keeps the parser's own detection, and a stray CR inside a LF file's cell stays text.
-  if (head.includes('\n')) parseOptions.record_delimiter = ['\r\n', '\n'];
+  // (`cat` of a Windows header and a Unix body) was one record of the whole file: after a LF both
+  // endings end a record (CRLF first, so it is one ending). The first line break *outside quotes*
+  // decides: Excel for Mac ends lines with CR alone and writes a cell's line break as LF inside
+  // quotes, and reading that file by its first LF made all its rows one garbage record.
+  const ending = firstLineEnding(head);
+  if (ending === 'cr') parseOptions.record_delimiter = ['\r'];
+  else if (ending === 'lf') parseOptions.record_delimiter = ['\r\n', '\n'];
   return parseOptions;
+}
+
+/** The first line ending outside a quoted field: CR alone, or LF (with or without a CR before it). */
+export function firstLineEnding(head: string): 'cr' | 'lf' | null {
+  let inQuotes = false;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 0x22) inQuotes = !inQuotes;
+    else if (inQuotes) continue;
+    else if (c === 0x0a) return 'lf';
+    else if (c === 0x0d) return head.charCodeAt(i + 1) === 0x0a ? 'lf' : i + 1 < head.length ? 'cr' : null;
+  }
+  return null;
+}
+
+/**
+ * How records must fit their header, whatever made them not fit (mixed line endings, a line
+ * ending misread): a record of many times the header's cells is several rows read as one, and
+ * those rows would be lost silently, so the parse stops with an error. One comparison a record.
+ */
+interface RowFit {
+  /** Throws when this record (its number, fields, line) shows that rows do not fit the header. */
+  check(index: number, fields: readonly string[], line: number): void;
+}
+
+/** Records read before the widest of them is taken as the header's width (title rows come first). */
+const FIT_SAMPLE = 10;
+
+function rowFit(): RowFit {
+  let width = 0;
+  return {
+    check(index, fields, line) {
+      if (index < FIT_SAMPLE) {
+        width = Math.max(width, fields.length);
+        return;
+      }
+      if (fields.length > 3 * width && fields.length >= width + 5) {
+        throw misfit(`line ${line} has ${fields.length} cells where the header has ${width}: several rows were read as one`);
+      }
+    },
+  };
+}
+
+function misfit(what: string): AosError {
+  return new AosError(
+    'input',
+    `the rows do not fit the header (${what}); stopped rather than lose rows`,
+    'the file mixes line endings or has an unclosed quote: open it in a spreadsheet and save it again as "CSV UTF-8", or fix the line it names',
+  );
 }
 
 /**
@@ -237,9 +294,16 @@ function parseOptionsFor(delimiter: string, head: string, maxRecordSize: number 
  * bytes) is exactly at that record. Reading it there costs nothing, where an on_record context
  * copies the whole info object per record and halves the parser's speed.
  */
-function locatedRecordParser(options: CsvParseOptions, skippedLines: number, rawUpTo: ((end: number) => Buffer) | null): Parser {
+function locatedRecordParser(
+  options: CsvParseOptions,
+  skippedLines: number,
+  rawUpTo: ((end: number) => Buffer) | null,
+  badBytes: { count: number } | undefined,
+  fit: RowFit,
+): Parser {
   // csv-parse counts a CRLF inside a quoted field as two lines: `overcount` takes them back.
   let overcount = 0;
+  let records = 0;
   class LocatedRecords extends Parser {
     override push(chunk: unknown, encoding?: BufferEncoding): boolean {
       if (chunk === null) return super.push(chunk, encoding);
@@ -247,7 +311,17 @@ function locatedRecordParser(options: CsvParseOptions, skippedLines: number, raw
       for (const f of fields) {
         for (let at = f.indexOf('\r\n'); at >= 0; at = f.indexOf('\r\n', at + 2)) overcount++;
       }
-      const record: CsvRecord = { fields, line: this.info.lines + skippedLines - overcount };
+      const line = this.info.lines + skippedLines - overcount;
+      // Thrown here, the error fails the parser after the records before this one.
+      try {
+        fit.check(records++, fields, line);
+      } catch (e) {
+        this.destroy(e as Error);
+        return false;
+      }
+      const record: CsvRecord = { fields, line };
+      // Only once the decoder met a bad byte does a record's text need a look.
+      if (badBytes && badBytes.count > 0 && fields.some((f) => f.includes('\uFFFD'))) record.undecodable = true;
       if (rawUpTo) record.raw = rawUpTo(this.info.bytes);
       return super.push(record, encoding);
     }

@@ -29,6 +29,8 @@ export interface ReadTargetRowsOptions {
   keepRaw?: boolean;
   encoding?: string | undefined;
   delimiter?: string | undefined;
+  /** With an .xlsx input: the sheet to read (default: the first). */
+  sheet?: string | undefined;
   /** For messages: the file name or "stdin". */
   name: string;
 }
@@ -55,8 +57,9 @@ export function pickTargetColumn(sample: readonly string[][]): number {
 }
 
 export async function readTargetRows(source: AsyncIterable<Buffer | string>, options: ReadTargetRowsOptions): Promise<TargetRows> {
-  const decoded = await decodeStream(source, options.encoding);
-  const csv = await readCsv(decoded.text, { keepRaw: options.keepRaw ?? false, delimiter: options.delimiter });
+  const decoded = await decodeStream(source, options.encoding, { sheet: options.sheet, name: options.name });
+  const delimiter = decoded.workbook ? ',' : options.delimiter;
+  const csv = await readCsv(decoded.text, { keepRaw: options.keepRaw ?? false, delimiter, badBytes: decoded.badBytes });
   const buffered: CsvRecord[] = await csv.reader.take(SAMPLE_ROWS);
   const first = buffered[0];
   let header: CsvRecord | null = null;
@@ -125,8 +128,18 @@ export interface ReadLeadRowsOptions {
   /** Keep each row's bytes, in the input's own encoding (for --filter). */
   keepRaw?: boolean;
   encoding?: string | undefined;
+  /** With an .xlsx input: the sheet to read (default: the first). */
+  sheet?: string | undefined;
   /** For messages: the file name or "stdin". */
   name: string;
+}
+
+/**
+ * A row with bytes the decoder could not read is invalid as a whole, whichever cell holds them:
+ * its one cell to check is the unreadable one, which no target parses (src/domain/targets.ts).
+ */
+function undecodableLead(fields: readonly string[]): LeadCells {
+  return { cells: [fields.find((f) => f.includes('\uFFFD')) ?? '\uFFFD'] };
 }
 
 const isBlankRecord = (r: CsvRecord) => r.fields.every((f) => f.trim() === '');
@@ -134,9 +147,10 @@ const isBlankRecord = (r: CsvRecord) => r.fields.every((f) => f.trim() === '');
 /** A leads file or list as rows to check, by the lead policy (SPEC §6 "Fail closed on input"). */
 export async function readLeadRows(source: AsyncIterable<Buffer | string>, options: ReadLeadRowsOptions): Promise<LeadRows> {
   const window = options.keepRaw ? new ByteWindow() : undefined;
-  const decoded = await decodeStream(window ? window.tee(source) : source, options.encoding);
+  const decoded = await decodeStream(window ? window.tee(source) : source, options.encoding, { sheet: options.sheet, name: options.name });
   const original = window && { encoding: decoded.encoding, bom: decoded.bom, window };
-  const csv = await readCsv(decoded.text, { keepRaw: options.keepRaw ?? false, original });
+  // A workbook's sheet is comma-separated UTF-8 text: --filter writes its rows as CSV.
+  const csv = await readCsv(decoded.text, { keepRaw: options.keepRaw ?? false, original: decoded.workbook ? undefined : original, badBytes: decoded.badBytes, delimiter: decoded.workbook ? ',' : undefined });
   const buffered = await csv.reader.take(SAMPLE_ROWS);
   const sample = buffered.filter((r) => !isBlankRecord(r));
   const layout = planLeads(sample.map((r) => r.fields), { column: options.column, name: options.name });
@@ -150,7 +164,7 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
   const toRows = (records: readonly CsvRecord[]): LeadRow[] => {
     const out: LeadRow[] = [];
     for (const r of records) {
-      const row = leadCells(layout, r.fields) as LeadRow | null;
+      const row = (r.undecodable ? undecodableLead(r.fields) : leadCells(layout, r.fields)) as LeadRow | null;
       if (!row) continue; // a blank line or a row of delimiters: no lead
       row.line = r.line;
       row.fields = r.fields;

@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import { AosError } from '../errors.js';
 import { driverError, isDatabaseFailure, isUnreachable } from './errors.js';
 import type { Database, Orm, Queryable, Row } from './database.js';
+import { findDamagedPage, VERIFIED_TABLES } from './embedded-integrity.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { migrationState } from './migrations.js';
 
@@ -355,6 +356,45 @@ function withoutAsSentParsers<O extends { parsers?: object }>(options: O | undef
   return rest as O;
 }
 
+/**
+ * Closes a PGlite instance, waiting at most `ms`: one whose WebAssembly stopped (a failed write, a
+ * damaged directory) may never settle its close(), and the command must still end.
+ */
+async function closeWithin(instance: { close(): Promise<void> }, ms = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    instance.close().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+/**
+ * The verified tables' heap files checked for a zeroed page where data must be: the error that says
+ * so, or null. Damage, not a full disk: the hint never leads to starting afresh (that would drop
+ * the list) nor to adding a client (whose entries the damaged table would orphan).
+ */
+async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDir: string): Promise<AosError | null> {
+  const locate = async () => {
+    const { rows } = await pg.query<{ table: string; path: string }>(
+      `select c.relname as table, pg_relation_filepath(c.oid) as path from pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and c.relname = any($1::text[])
+       union all select '', pg_relation_filepath('pg_class')`,
+      [[...VERIFIED_TABLES]],
+    );
+    return { catalog: rows.find((r) => r.table === '')?.path ?? '', tables: rows.filter((r) => r.table !== '') };
+  };
+  const damaged = await findDamagedPage(dataDir, locate, `${dataDir}.verified`);
+  if (damaged === null) return null;
+  return new AosError(
+    'database',
+    `the embedded database ${dataDir} is damaged: page ${damaged.block} of table ${damaged.table} is zeroed (lost in a crash or on a full disk), so what it held would read as absent`,
+    `restore the data directory from a backup; until then do not use it (adding clients or entries to it would not bring back what was lost)`,
+  );
+}
+
 async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void): Promise<WithRaw> {
   let existing: ReturnType<typeof statSync> | undefined;
   try {
@@ -397,7 +437,8 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
       parseAsSent(instance);
       return instance;
     } catch (e) {
-      await instance?.close().catch(() => {});
+      // A failed instance may never finish closing: the error is the news, never a hang.
+      if (instance) await closeWithin(instance);
       throw e;
     }
   };
@@ -410,6 +451,18 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     if (created) rmSync(dataDir, { recursive: true, force: true });
     release();
     throw failure;
+  }
+  // A zeroed page reads as an empty one (embedded-integrity.ts): found before anything is answered.
+  let damage: AosError | null = null;
+  try {
+    damage = await zeroedPageError(pg, dataDir);
+  } catch (e) {
+    damage = isDamage(e) ? damagedError(dataDir, e) : openFailure(dataDir, e, false);
+  }
+  if (damage) {
+    await closeWithin(pg);
+    release();
+    throw damage;
   }
   // PGlite can stop for good in the middle of a statement (an abort inside its WebAssembly after a
   // failed write): the statement's promise then never settles, and Node, with nothing left to
@@ -443,7 +496,7 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
   let broken = false;
   const healthy = async () => {
     if (!broken) return pg;
-    await pg.close().catch(() => {});
+    await closeWithin(pg);
     try {
       pg = await start();
     } catch (e) {

@@ -2,6 +2,7 @@
 // here, applied by the database to each new entry of that reason (drizzle/…_default_expiry.sql).
 import { SUPPRESSION_REASONS, type SuppressionReason } from '../db/schema-constants.js';
 import { AosError } from '../errors.js';
+import { addDuration, checkExpiry } from './expiry.js';
 
 /** Reasons that may get a default expiry. Opt-outs never do (a person's request does not lapse),
  * nor existing_customer (an active customer's entry never expires, SPEC §7). */
@@ -17,8 +18,12 @@ export interface ExpirySetting {
   interval: string | null;
 }
 
-/** `past_customer=24m` → the setting; `past_customer=none` drops it. */
-export function parseExpirySetting(text: string): ExpirySetting {
+/**
+ * `past_customer=24m` → the setting; `past_customer=none` drops it. A period that, from `now`,
+ * ends after the year 9999 is refused by the rule `--for` follows (checkExpiry): `9999y` would
+ * give entries of year 12025, which JavaScript writes as `+012025-…`.
+ */
+export function parseExpirySetting(text: string, now: Date = new Date()): ExpirySetting {
   const m = /^\s*([a-z_ -]+?)\s*=\s*(\S+)\s*$/i.exec(text);
   if (!m) throw new AosError('usage', `invalid {expire} "${text}": expected REASON=DURATION`, 'for example {expire} past_customer=24m (units h, d, w, m, y), or past_customer=none to drop it');
   const reason = (m[1] as string).toLowerCase().replace(/[\s-]+/g, '_');
@@ -35,5 +40,7 @@ export function parseExpirySetting(text: string): ExpirySetting {
   if (!d || Number(d[1]) === 0) {
     throw new AosError('usage', `invalid duration "${m[2]}" in {expire}`, 'a number and a unit: 36h, 90d, 12w, 24m, 2y (or none to drop the default)');
   }
-  return { reason: reason as SuppressionReason, period: `${Number(d[1])}${d[2]}`, interval: `${Number(d[1])} ${UNITS[d[2] as string]}` };
+  const period = `${Number(d[1])}${d[2]}`;
+  checkExpiry(addDuration(now, Number(d[1]), d[2] as string), `{expire} "${m[2]}"`);
+  return { reason: reason as SuppressionReason, period, interval: `${Number(d[1])} ${UNITS[d[2] as string]}` };
 }

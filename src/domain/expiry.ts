@@ -27,12 +27,29 @@ export function expiryFromDuration(text: string, now: Date): Date {
   const n = Number(m[1]);
   const unit = (m[2] as string).toLowerCase();
   if (n === 0) throw new AosError('usage', `invalid {for} "${text}": the duration must be longer than zero`);
-  if (unit === 'm' || unit === 'y') {
-    const end = new Date(now);
-    end.setUTCMonth(end.getUTCMonth() + (unit === 'y' ? 12 * n : n));
-    return checkExpiry(end, `{for} "${text}"`);
-  }
-  return checkExpiry(new Date(now.getTime() + n * (UNIT_MS[unit] as number)), `{for} "${text}"`);
+  return checkExpiry(addDuration(now, n, unit), `{for} "${text}"`);
+}
+
+/**
+ * `from` plus n hours, days, weeks (fixed lengths, as in UTC) or calendar months and years. A day
+ * the month does not have becomes its last day (31 January + 1 month = 28 or 29 February, 29 February
+ * + 1 year = 28 February): PostgreSQL's interval arithmetic does the same, and the database gives a
+ * client's default expiry (`clients set --expire`) that way, so an entry ends on one day whichever
+ * wrote it. Date#setUTCMonth would roll over instead (3 March, 1 March).
+ */
+export function addDuration(from: Date, n: number, unit: string): Date {
+  if (unit !== 'm' && unit !== 'y') return new Date(from.getTime() + n * (UNIT_MS[unit] as number));
+  const months = from.getUTCFullYear() * 12 + from.getUTCMonth() + (unit === 'y' ? 12 * n : n);
+  const year = Math.floor(months / 12);
+  const month = months - year * 12;
+  const lastDay = new Date(Date.UTC(2000, month + 1, 0)).getUTCDate() - (month === 1 && !isLeapYear(year) ? 1 : 0);
+  const end = new Date(from);
+  end.setUTCFullYear(year, month, Math.min(from.getUTCDate(), lastDay));
+  return end;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 /** `--expires 2027-03-31` (end of that day, UTC) or a full ISO 8601 timestamp. Must be in the future. */

@@ -172,6 +172,9 @@ export function parseTarget(input: string): TargetResult {
   let text = input.trim().toLowerCase();
   if (text === '') return { ok: false, input, error: 'empty target' };
   if (text.length > 2048) return { ok: false, input, error: 'target is too long' };
+  // U+FFFD is what the decoder made of a byte that is not text in the file's encoding: the value
+  // as written is unknown, and read without it an IDN or a mailbox would be another one.
+  if (text.includes('\uFFFD')) return { ok: false, input, error: 'holds bytes that are not valid UTF-8 (shown as \uFFFD): the value cannot be read' };
   // "N/A", "none", "TBC", "-None-" in a website cell say there is no website: say so, rather
   // than read "n/a" as a URL of host "n" ("unknown public suffix .n").
   if (isNoWebsite(text)) return { ok: false, input, error: `"${printable(input.trim(), 20)}" is a placeholder for no value, not a domain or email (leave the cell empty)` };

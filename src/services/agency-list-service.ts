@@ -10,7 +10,7 @@ import { AosError } from '../errors.js';
 import { auditTrail } from './suppression/audit-trail.js';
 import { agencyList } from './suppression/entry-lists.js';
 import { listEntries } from './suppression/listing.js';
-import { addToList, refusePlatformPages } from './suppression/manual-add.js';
+import { addToList } from './suppression/manual-add.js';
 import { notFound, removeManualEntries } from './suppression/manual-remove.js';
 import type { SuppressionEntryView, SuppressionEventView, TargetInput } from './suppression/results.js';
 import { distinctTargets, parseReason, requireTargets } from './suppression/target-input.js';
@@ -46,9 +46,8 @@ const agencyWide = (e: SuppressionEntryView): AgencyEntryView => ({ ...e, all_cl
 export class AgencyListService extends AuditedService {
   async add(options: { targets: readonly TargetInput[]; reason: string; expiresAt?: Date | null | undefined; note?: string | undefined; force?: boolean | undefined }): Promise<AgencyChangeResult> {
     const reason = parseReason(options.reason);
-    const targets = requireTargets(options.targets);
+    const targets = requireTargets(options.targets, { toAdd: true });
     const force = Boolean(options.force);
-    refusePlatformPages(targets);
     refuseFreeMailDomains(targets, force);
     const request = { reason, note: options.note, expiresAt: options.expiresAt, force, actor: this.actor, now: this.now() };
     return { client: ALL_CLIENTS, ...(await addToList(this.db, agencyList, targets, request)) };

@@ -44,6 +44,15 @@ const SLUG = /^[a-z0-9-]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SERVICE = /^[a-z0-9][a-z0-9_-]*$/;
 
+/**
+ * The documented case rule of a reference: ASCII letters only. String#toLowerCase also folds other
+ * letters into ASCII ones (the Kelvin sign U+212A into "k", "İ" into "i̇"), so "\u212A1" would
+ * have named the client k1: a reference is matched exactly, never after such folding.
+ */
+export function foldAsciiCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
 /** A client reference in the canonical id form: resolved by id, and only by id. */
 export function isClientId(ref: string): boolean {
   return UUID.test(ref.trim());
@@ -97,6 +106,8 @@ export class ClientService {
               from ${c} order by ${c.slug}`,
       ),
     );
+    // No clients but entries of one: the clients table lost them, and "add one" would orphan them.
+    if (rows.length === 0) await this.db.run((orm) => this.refuseOrphans(orm));
     return rows.map((r) => ({
       id: r.id,
       slug: r.slug,
@@ -110,6 +121,30 @@ export class ClientService {
   }
 
   /**
+   * Entries or customers whose client is missing: the foreign keys never allow them, so the clients
+   * table lost rows (a page of it zeroed in a crash). Then an unknown client may be a lost one, and
+   * adding it again, as the unknown-client hint says, would give it a new id and leave its entries
+   * orphaned: the database is damaged (exit 3), to be restored from a backup. Asked only on the
+   * unknown-client path, never on a check that resolves.
+   */
+  private async refuseOrphans(orm: Orm): Promise<void> {
+    const [orphan] = await rowsOf<{ what: string }>(
+      orm,
+      sql`(select 'suppression entries' as what from ${suppressionList} s
+             where not exists (select 1 from ${clients} c where c.id = s.client_id) limit 1)
+          union all
+          (select 'customers' from ${clientCustomers} cc
+             where not exists (select 1 from ${clients} c where c.id = cc.client_id) limit 1)`,
+    );
+    if (!orphan) return;
+    throw new AosError(
+      'database',
+      `the database ${this.db.location} is damaged: it holds ${orphan.what} of a client that is missing from its clients table`,
+      'restore it from a backup; do not add the client again (a new client gets a new id, and the entries of the lost one would stay orphaned)',
+    );
+  }
+
+  /**
    * Finds a client by id (when the reference is id-shaped) or else by slug — never by either, so a
    * reference names at most one client. An unknown one is a usage error with a did-you-mean.
    */
@@ -117,13 +152,15 @@ export class ClientService {
     if (typeof ref !== 'string' || ref.trim() === '') throw new AosError('usage', 'no client given', 'pass a client slug or id ({client})');
     if (!orm) return this.db.run((o) => this.resolve(ref, o));
     const key = ref.trim();
-    const rows = await orm
-      .select({ id: clients.id, slug: clients.slug, name: clients.name, services: clients.services })
-      .from(clients)
-      .where(isClientId(key) ? eq(clients.id, key.toLowerCase()) : eq(clients.slug, key.toLowerCase()));
+    const folded = foldAsciiCase(key);
+    // Only a string that can be a slug or an id is looked up: anything else names no client, and
+    // some of it (a NUL) the database would refuse as a statement's parameter (a database error).
+    const lookup = isClientId(key) ? eq(clients.id, folded) : SLUG.test(folded) ? eq(clients.slug, folded) : null;
+    const rows = lookup === null ? [] : await orm.select({ id: clients.id, slug: clients.slug, name: clients.name, services: clients.services }).from(clients).where(lookup);
     if (rows.length === 1 && rows[0]) return rows[0];
+    await this.refuseOrphans(orm);
     const slugs = (await orm.select({ slug: clients.slug }).from(clients)).map((r) => r.slug);
-    const suggestion = isClientId(key) ? undefined : didYouMean(key.toLowerCase(), slugs);
+    const suggestion = isClientId(key) ? undefined : didYouMean(folded, slugs);
     throw new AosError(
       'usage',
       `unknown client "${printable(key)}"`,

@@ -93,19 +93,26 @@ const NOTHING_WRITTEN = {
 } satisfies Omit<StepCounts, 'read'>;
 
 export class CustomerImportService extends AuditedService {
-  /** The mapping and settings confirmed by the last import of this client with the same header set. */
-  async rememberedMapping(clientId: string, headers: readonly string[]): Promise<RememberedMapping | null> {
-    return this.db.run((orm) => rememberedMapping(orm, clientId, headers));
+  /**
+   * The mapping and settings confirmed by the last import of this client (its slug or id, resolved
+   * first: an unknown one is a usage error) with the same header set.
+   */
+  async rememberedMapping(client: string, headers: readonly string[]): Promise<RememberedMapping | null> {
+    return this.db.run(async (orm) => rememberedMapping(orm, (await new ClientService(this.db).resolve(client, orm)).id, headers));
   }
 
+  /**
+   * The proposed mapping of a header row for a client: a reference, or a ClientRef (read again by
+   * its id, so a ClientRef made up by a caller proposes nothing of another client's).
+   */
   async proposeMapping(
-    client: ClientRef,
+    client: ClientRef | string,
     headers: string[],
     samples: string[][],
     overrides: Record<string, string | string[] | null> = {},
     given: Partial<ImportSettings> = {},
   ): Promise<MappingProposal> {
-    const remembered = await this.rememberedMapping(client.id, headers);
+    const remembered = await this.rememberedMapping(typeof client === 'string' ? client : client.id, headers);
     return proposeMapping({ headers, samples, remembered, overrides, given });
   }
 
@@ -153,7 +160,7 @@ export class CustomerImportService extends AuditedService {
    * names none and the input can be reopened (a file, not stdin).
    */
   private async openCsv(request: ImportRequest, client: ClientRef): Promise<{ csv: CsvSource; head: Head; request: ImportRequest }> {
-    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter });
+    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter, sheet: request.sheet, name: request.fileName });
     let head: Head;
     try {
       head = await readHead(request, csv);
@@ -164,7 +171,7 @@ export class CustomerImportService extends AuditedService {
     if (request.delimiter !== undefined || request.encoding !== undefined || !request.reopenInput) return { csv, head, request };
     const candidates = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, head.headers, csv));
     for (const candidate of candidates) {
-      const again = await openCsvSource(request.reopenInput(), candidate.override);
+      const again = await openCsvSource(request.reopenInput(), { ...candidate.override, sheet: request.sheet, name: request.fileName });
       try {
         const againHead = await readHead(request, again);
         if (headerKey(againHead.headers) === candidate.headerKey) {
@@ -209,6 +216,7 @@ export class CustomerImportService extends AuditedService {
       onProgress: request.onProgress,
       checkAbort,
     });
+    await request.onHeader?.(headers, csv.delimiter);
     return { ...setup, request, csv, head, mapping, settings, statusHeader, reading, checkAbort };
   }
 

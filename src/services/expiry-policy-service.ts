@@ -65,7 +65,8 @@ export class ExpiryPolicyService extends AuditedService {
   /** Sets (or, with `none`, drops) default expiries of a client: `past_customer=24m`. */
   async set(options: { client: string; expire: readonly string[] }): Promise<{ client: string; expiry_defaults: Record<string, string> }> {
     if (options.expire.length === 0) throw new AosError('usage', 'nothing to set', 'give {expire}, for example past_customer=24m');
-    const settings: ExpirySetting[] = options.expire.map(parseExpirySetting);
+    const now = this.now();
+    const settings: ExpirySetting[] = options.expire.map((text) => parseExpirySetting(text, now));
     const client = await new ClientService(this.db).resolve(options.client);
     const expiryDefaults = await this.db.transaction(async (tx) => {
       for (const s of settings) await this.applySetting(tx, client.id, s);

@@ -111,6 +111,7 @@ class InteractiveImport {
         dryRun,
         collectUnknownStatuses: validation,
         onReject: validation ? undefined : request.onReject,
+        onHeader: validation ? undefined : request.onHeader,
       }),
     );
   }

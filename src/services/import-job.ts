@@ -6,7 +6,7 @@ import { importInteractively, type CustomerImportService, type ImportPrompts, ty
 import { rejectsCsv } from './import-rejects.js';
 
 export interface ImportJob {
-  request: Omit<ImportRequest, 'input' | 'reopenInput' | 'onReject'>;
+  request: Omit<ImportRequest, 'input' | 'reopenInput' | 'onReject' | 'onHeader'>;
   /** The file (or stdin) as opened. */
   input: Readable;
   /** The file again from its start; none for stdin, which is read once. */
@@ -24,7 +24,7 @@ export interface ImportJob {
 
 export async function runImportJob(job: ImportJob): Promise<ImportSummary> {
   const rejects = job.rejects && rejectsCsv(job.rejects.out, { bom: job.rejects.bom });
-  const request = { ...job.request, onReject: rejects?.write };
+  const request = { ...job.request, onReject: rejects?.write, onHeader: rejects?.header };
   try {
     if (job.interactive && job.reopen) {
       job.input.destroy(); // each validation pass reads the file from its start

@@ -143,6 +143,9 @@ export class RecordReading {
       this.skipped++;
       return undefined;
     }
+    // A byte the decoder could not read may sit in the domain or the email: the row is rejected
+    // (counted, written to the rejects), never imported under a value it does not hold.
+    if (record.undecodable) return this.rejectedRow(record, 'the row holds bytes that are not valid UTF-8 (shown as \uFFFD)');
     let outcome: RowOutcome;
     try {
       outcome = normalizeCustomerRow(record.fields, this.o.mapping, this.o.rowContext);

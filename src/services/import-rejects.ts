@@ -10,6 +10,8 @@ import type { ImportReject } from './customer-import-service.js';
 export interface RejectsCsv {
   /** For ImportRequest.onReject: the first call writes the header too. */
   write(reject: ImportReject, headers: string[], delimiter: string): Promise<void>;
+  /** For ImportRequest.onHeader: writes the header, so a file without rejects still says what it would hold. */
+  header(headers: string[], delimiter: string): Promise<void>;
   /** Ends the file and waits until it is written (also when nothing was rejected). */
   close(): Promise<void>;
 }
@@ -27,6 +29,9 @@ export function rejectsCsv(out: NodeJS.WritableStream, options: { bom: boolean }
       const rejects = await (csv ??= open(headers, delimiter));
       const row = [...reject.fields.map(neutralizeFormula), String(reject.line), reject.error ?? '', reject.warning ?? ''];
       if (!rejects.write(row)) await once(rejects, 'drain');
+    },
+    async header(headers, delimiter) {
+      await (csv ??= open(headers, delimiter));
     },
     async close() {
       // The stringifier ends the file it is piped into; a file nothing was written to is ended here.

@@ -91,6 +91,8 @@ export interface ImportRequest {
   mapOverrides?: Record<string, string | string[] | null>;
   delimiter?: string | undefined;
   encoding?: string | undefined;
+  /** With an .xlsx input: the sheet to import (default: the first). */
+  sheet?: string | undefined;
   /** The date format of date columns; null: ISO 8601, whatever was remembered. */
   dateFormat?: string | null | undefined;
   /** Status value → status, over the remembered and the known words. */
@@ -115,6 +117,8 @@ export interface ImportRequest {
   reopenInput?: (() => AsyncIterable<Buffer | string>) | undefined;
   /** Each rejected row and dropped value; `delimiter`: the file's, so a rejects file reads like its input. */
   onReject?: (reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>;
+  /** The file's header row and delimiter, once read: a rejects file has its header even when no row is rejected. */
+  onHeader?: (headers: string[], delimiter: string) => void | Promise<void>;
   onProgress?: (rowsRead: number) => void;
   signal?: AbortSignal;
   /** The file is the complete list of its source: stored customers missing from it become churned. */

@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { LeadRow, LeadRows } from '../csv/target-rows.js';
+import { AosError } from '../errors.js';
 import type { CheckOutcome, SuppressionService } from './suppression-service.js';
 
 /** How many leads a check answered each way. */
@@ -66,6 +67,40 @@ async function openRejects(source: LeadSource, rejected: NonNullable<LeadCheckOp
   };
 }
 
+/**
+ * The leads until reading them fails: the failure is kept, not thrown, so every row read before it
+ * is still looked up and answered (the check holds a batch or two in flight). An interruption is
+ * thrown as it comes.
+ */
+function untilStopped<T extends { line: number }>(rows: AsyncIterable<T[]>, signal: AbortSignal | undefined) {
+  const state = { stopped: undefined as unknown, lastLine: 0 };
+  async function* read(): AsyncGenerator<T[]> {
+    try {
+      for await (const batch of rows) {
+        const last = batch[batch.length - 1];
+        if (last) state.lastLine = last.line;
+        yield batch;
+      }
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      state.stopped = e ?? new Error('reading stopped');
+    }
+  }
+  return Object.assign(state, { rows: read() });
+}
+
+/** A check that could not read its input to the end, in its own words (exit 4, not 2). */
+function incompleteCheck(cause: unknown, tally: LeadCheckTally, lastLine: number): AosError {
+  const why = cause instanceof AosError ? cause.template.message : ((cause as Error)?.message ?? String(cause));
+  const after = lastLine > 0 ? `after line ${lastLine}` : 'before its first row';
+  return new AosError(
+    'incomplete',
+    `check incomplete: reading the input stopped ${after} (${why}); the ${checkedLeads(tally)} row(s) before it are answered, the rest of the input was not checked`,
+    cause instanceof AosError && cause.template.hint ? cause.template.hint : 'fix the input where it stopped and check it again',
+    { cause },
+  );
+}
+
 export class LeadCheck {
   /** Leads answered so far: all of them once run() resolves, how far it got when it throws. */
   readonly tally: LeadCheckTally = { allowed: 0, suppressed: 0, invalid: 0 };
@@ -88,13 +123,15 @@ export class LeadCheck {
       const rejects = filter && this.options.rejected ? await openRejects(source, this.options.rejected) : undefined;
       // What is no lead passes through as it came: the BOM, Excel's sep= line, the header.
       if (filter) await write(output, Buffer.concat([source.preamble, source.header?.raw ?? Buffer.alloc(0)]));
-      for await (const { rows, outcomes } of this.suppression.checkStream(client, source.rows, { signal, large: Boolean(source.large) })) {
+      const reading = untilStopped(source.rows, signal);
+      for await (const { rows, outcomes } of this.suppression.checkStream(client, reading.rows, { signal, large: Boolean(source.large) })) {
         for (const o of outcomes) countOutcome(this.tally, o);
         // Each batch goes out as one write: a million lines must not mean a million syscalls.
         const chunk = filter ? this.sort(rows, outcomes, rejects) : (this.options.report?.(rows, outcomes) ?? '');
         if (chunk.length > 0) await write(output, chunk);
       }
       await rejects?.close();
+      if (reading.stopped) throw incompleteCheck(reading.stopped, this.tally, reading.lastLine);
     } finally {
       await (source.close ? source.close() : source.rows.return(undefined));
     }

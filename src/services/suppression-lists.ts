@@ -59,8 +59,9 @@ const targetsOf = (source: TargetSource): Promise<readonly TargetInput[]> | read
 
 /** A file refused for its invalid lines: the next step may be to add the valid ones. */
 function withSkipHint(e: unknown): unknown {
-  const refused = e instanceof AosError && e.code === 'input' && / invalid targets?, nothing written/.test(e.template.message) && !e.template.hint;
-  return refused ? new AosError(e.code, e.template.message, 'fix those lines, or add the valid ones with {skipInvalid}', { cause: e }) : e;
+  if (!(e instanceof AosError && e.code === 'input' && / invalid targets?, nothing written/.test(e.template.message))) return e;
+  const hint = e.template.hint ? `${e.template.hint}; or add the valid lines with {skipInvalid}` : 'fix those lines, or add the valid ones with {skipInvalid}';
+  return new AosError(e.code, e.template.message, hint, { cause: e });
 }
 
 export class SuppressionLists extends AuditedService {

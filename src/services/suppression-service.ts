@@ -11,7 +11,7 @@ import { lookUpWhileReading } from './suppression/check-stream.js';
 import { clientList } from './suppression/entry-lists.js';
 import { listEntries } from './suppression/listing.js';
 import { checkInputs, checkLeads, preloadEntries } from './suppression/lookup.js';
-import { addToList, mailProviderDomains, refusePlatformPages, refuseWebmailDomains } from './suppression/manual-add.js';
+import { addToList, mailProviderDomains, refuseWebmailDomains } from './suppression/manual-add.js';
 import { notFound, removeManualEntries } from './suppression/manual-remove.js';
 import { isInvalid, type AddResult, type CheckOutcome, type CheckResult, type RemoveResult, type SuppressionEntryView, type SuppressionEventView, type TargetInput } from './suppression/results.js';
 import { distinctTargets, parseReason, requireTargets } from './suppression/target-input.js';
@@ -116,9 +116,8 @@ export class SuppressionService {
   }): Promise<AddResult> {
     const reason = parseReason(options.reason);
     const ref = await this.resolveClient(options.client);
-    const targets = requireTargets(options.targets);
+    const targets = requireTargets(options.targets, { toAdd: true });
     const force = Boolean(options.force);
-    refusePlatformPages(targets);
     refuseWebmailDomains(targets, force);
     const request = { reason, note: options.note, expiresAt: options.expiresAt, force, actor: this.actor, now: this.now() };
     const counts = await addToList(this.db, clientList(ref.id), targets, request);

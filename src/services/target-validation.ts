@@ -1,8 +1,8 @@
 // `suppress add --file F --skip-invalid`: the valid lines go on, the invalid ones are listed with
 // their line numbers. Without the flag one invalid line still refuses the whole file (the
 // service's parseAllTargets): skipping is a choice the user makes, never the default.
-import { parseTarget } from '../domain/targets.js';
 import { AosError } from '../errors.js';
+import { parseTargetToAdd } from './suppression/target-input.js';
 import type { TargetInput } from './suppression-service.js';
 
 export interface InvalidLine {
@@ -15,7 +15,7 @@ export function partitionTargets(items: readonly TargetInput[]): { valid: Target
   const valid: TargetInput[] = [];
   const invalid: InvalidLine[] = [];
   for (const item of items) {
-    const parsed = parseTarget(item.value);
+    const parsed = parseTargetToAdd(item.value);
     if (parsed.ok) valid.push(item);
     else invalid.push({ line: item.line ?? null, input: item.value, error: parsed.error });
   }

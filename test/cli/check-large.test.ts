@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKER_MIN_BYTES } from '../../src/cli/workers/size.js';
-import { BIN, runAos, aosConnected, untilIdle } from '../helpers/cli.js';
+import { BIN, ndjson, runAos, aosConnected, untilIdle } from '../helpers/cli.js';
 import { addClients, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-check-large-'));
@@ -101,15 +101,20 @@ describe('aos check on a large file [embedded]', () => {
     expect(piped.stdout).toBe(big.stdout);
   });
 
-  it('a malformed row deep in the file: exit 2 with the line, as on stdin', async () => {
+  // Issue 27.5: was exit 2 (the code of a finished check with invalid rows), with the last rows
+  // read before the stop in no output at all. Now every row before it is answered, and exit 4.
+  it('a malformed row deep in the file: every row before it answered, exit 4 with the line, as on stdin', async () => {
     const broken = join(dir, 'broken.csv');
     const text = `${leads}\r\n"unclosed,lead@x.com,\r\n`;
     writeFileSync(broken, text);
     const big = await aos(['check', '--file', broken, '--client', 'acme', '--json']);
     const piped = await aos(['check', '-', '--client', 'acme', '--json'], text);
-    expect(big.code).toBe(2);
-    expect(big.stderr).toMatch(/malformed CSV/);
+    expect(big.code).toBe(4);
+    expect(piped.code).toBe(4);
+    expect(big.stderr).toMatch(/check incomplete: .*malformed CSV/);
     expect(big.stderr).toBe(piped.stderr);
+    expect(ndjson(big.stdout)).toHaveLength(ROWS);
+    expect(big.stdout).toBe(piped.stdout);
   });
 
   it('Ctrl-C in the middle: exit 130, the reader thread stopped with the process', async () => {

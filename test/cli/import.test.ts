@@ -87,6 +87,24 @@ for (const engine of enginesUnderTest()) {
       expect(await count('customers', 'strict')).toBe(3);
     });
 
+    it('--rejects with nothing rejected still writes the header row, in the input\'s own delimiter', async () => {
+      // Pipedrive's organizations export (comma), and a Zoho accounts export saved by Excel in a
+      // semicolon locale: every row imports, so the rejects file holds only its header.
+      const pipedrive = join(dir, `pipedrive-orgs-${engine}.csv`);
+      writeFileSync(pipedrive, '"Organization - Name","Organization - Website","Organization - Label"\n"Clean Co","https://clean.example.com","Customer"\n');
+      const zoho = join(dir, `zoho-accounts-${engine}.csv`);
+      writeFileSync(zoho, 'Account Name;Website;Account Type\r\nTidy GmbH;tidy.de;Customer\r\n');
+      for (const [file, header] of [
+        [pipedrive, 'Organization - Name,Organization - Website,Organization - Label,_line,_error,_warning'],
+        [zoho, 'Account Name;Website;Account Type;_line;_error;_warning'],
+      ] as const) {
+        const rejects = `${file}.rejects.csv`;
+        const r = await aos(['import', file, '--client', 'strict', '--yes', '--rejects', rejects]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(readFileSync(rejects, 'utf8')).toBe(`\uFEFF${header}\n`);
+      }
+    });
+
     it('--rejects naming the input file (also through another spelling) is refused before anything is touched', async () => {
       const file = join(dir, `same-${engine}.csv`);
       const text = 'Company,Website\nKeep Me,keep.me\n';

@@ -57,6 +57,38 @@ for (const engine of cliEnginesUnderTest()) {
       expect(none.stderr).toContain('no valid target in the file');
     });
 
+    it('suppress add --file: a page on a platform is an invalid line like any other, listed with its line and skipped with --skip-invalid', async () => {
+      // A list pasted from a spreadsheet (CRLF), and HubSpot's companies export, whose Website URL
+      // a sales rep sometimes filled with the company's LinkedIn page.
+      const list = join(dir, `${engine}-optouts-pages.txt`);
+      writeFileSync(list, 'pages-one.com\r\nhttps://www.linkedin.com/in/jane-doe-4b2a1/\r\nsam@pages-two.com\r\nnot a target\r\n');
+      const hubspot = join(dir, `${engine}-hubspot-companies.csv`);
+      writeFileSync(hubspot, '"Record ID","Company name","Website URL","Lifecycle Stage"\n"9011","Pages Three","pages-three.com","customer"\n"9012","Harbour Ltd","https://www.linkedin.com/company/harbour-ltd","customer"\n');
+
+      const refused = await aos(['suppress', 'add', '--file', list, '--client', 'beta', '--reason', 'unsubscribed']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('2 invalid targets, nothing written: line 2: "https://www.linkedin.com/in/jane-doe-4b2a1/": a page on a platform names a page, not a company; line 4: "not a target"');
+      expect(refused.stderr).toMatch(/hint: .*company's own domain.*--skip-invalid/);
+      expect((await aos(['check', 'pages-one.com', '--client', 'beta'])).code).toBe(0);
+
+      const skipped = await aos(['suppress', 'add', '--file', list, '--client', 'beta', '--reason', 'unsubscribed', '--skip-invalid', '--json']);
+      expect(skipped.code).toBe(0);
+      expect(JSON.parse(skipped.stdout)).toMatchObject({ added: 2, invalid: [{ line: 2, input: 'https://www.linkedin.com/in/jane-doe-4b2a1/', error: expect.stringContaining('a page on a platform') }, { line: 4, input: 'not a target' }] });
+      expect((await aos(['check', 'pages-one.com', 'sam@pages-two.com', '--client', 'beta', '-q'])).code).toBe(1);
+      // The platform itself was never suppressed.
+      expect((await aos(['check', 'linkedin.com', 'someone@linkedin.com', '--client', 'beta', '-q'])).code).toBe(0);
+
+      const column = ['suppress', 'add', '--file', hubspot, '--column', 'Website URL', '--client', 'beta', '--reason', 'competitor'];
+      const csvRefused = await aos(column);
+      expect(csvRefused.code).toBe(2);
+      expect(csvRefused.stderr).toContain('line 3: "https://www.linkedin.com/company/harbour-ltd": a page on a platform');
+      const csvSkipped = await aos([...column, '--skip-invalid']);
+      expect(csvSkipped.code).toBe(0);
+      expect(csvSkipped.stdout).toBe('beta: 1 added, 0 updated, 0 unchanged, 1 invalid skipped\n');
+      expect(csvSkipped.stderr).toMatch(/skipped line 3: "https:\/\/www\.linkedin\.com\/company\/harbour-ltd": a page on a platform/);
+      expect((await aos(['check', 'linkedin.com', '--client', 'beta', '-q'])).code).toBe(0);
+    });
+
     it('clients set --expire: shown by clients list, given to new entries; suppress expiring lists them', async () => {
       const set = await aos(['clients', 'set', 'beta', '--expire', 'competitor=30d', '--expire', 'partner=1y']);
       expect(set.code).toBe(0);

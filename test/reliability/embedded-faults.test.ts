@@ -3,7 +3,7 @@
 // a data directory left broken, AOS_DATA_DIR at a file, a lock file whose pid now belongs to
 // another process. Each ends in one clear line (never "undefined") and a rerun that works.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -110,6 +110,71 @@ describe('embedded database faults', () => {
     renameSync(data, `${data}.broken`);
     const rerun = await runAos(['clients', 'add', 'fresh'], { env: env(data) });
     expect(rerun.code, rerun.stderr).toBe(0);
+  });
+
+  describe('a zeroed page (PGlite runs with fsync=off: a crash can lose what a page held)', () => {
+    /** A data directory with a client, an opt-out and an imported customer, and the heap file of each table. */
+    async function populated(): Promise<{ data: string; file: (table: string) => string }> {
+      const data = embeddedCopy();
+      const csv = join(work, 'customer.csv');
+      writeFileSync(csv, 'Company,Website\nKept Co,kept-co.com\n');
+      expect((await runAos(['clients', 'add', 'acme'], { env: env(data) })).code).toBe(0);
+      expect((await runAos(['suppress', 'add', 'jane@optout.com', '--client', 'acme', '--reason', 'unsubscribed'], { env: env(data) })).code).toBe(0);
+      expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data) })).code).toBe(0);
+      const verdict = await runAos(['check', 'kept-co.com', 'jane@optout.com', '--client', 'acme', '-q'], { env: env(data) });
+      expect(verdict.code).toBe(1);
+      const db = await openDatabase({ dataDir: data });
+      const rows = await db.query<{ relname: string; path: string }>(
+        `select relname, pg_relation_filepath(oid) as path from pg_class where relname in ('clients', 'suppression_list', 'client_customers')`,
+      );
+      await db.close();
+      const paths = new Map(rows.map((r) => [r.relname, join(data, r.path)]));
+      return { data, file: (table) => paths.get(table) as string };
+    }
+
+    /** Zeroes the page's 8 KB in place, as a lost write leaves it. */
+    function zeroPage(file: string, block: number): void {
+      expect(statSync(file).size).toBeGreaterThanOrEqual((block + 1) * 8192);
+      const fd = openSync(file, 'r+');
+      writeSync(fd, Buffer.alloc(8192), 0, 8192, block * 8192);
+      closeSync(fd);
+    }
+
+    it('of suppression_list: check is exit 3 (damaged, restore from a backup), never "allowed"', async () => {
+      const { data, file } = await populated();
+      zeroPage(file('suppression_list'), 0);
+      const r = await runAos(['check', 'kept-co.com', 'jane@optout.com', '--client', 'acme'], { env: env(data) });
+      expect(r.code).toBe(3);
+      oneClearLine(r);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`the embedded database ${data} is damaged: page 0 of table suppression_list is zeroed`);
+      expect(r.stderr).toMatch(/hint: restore the data directory from a backup/);
+      // Every command that opens it says the same: nothing answers from it.
+      const list = await runAos(['suppress', 'list', '--client', 'acme'], { env: env(data) });
+      expect(list.code).toBe(3);
+    }, 240_000);
+
+    it('of clients: exit 3 (damaged), never "no clients yet: add one" (following it orphaned the entries)', async () => {
+      const { data, file } = await populated();
+      zeroPage(file('clients'), 0);
+      for (const args of [['check', 'kept-co.com', '--client', 'acme'], ['clients', 'list'], ['clients', 'add', 'acme']]) {
+        const r = await runAos(args, { env: env(data) });
+        expect(r.code, args.join(' ')).toBe(3);
+        oneClearLine(r);
+        expect(r.stderr).toContain('page 0 of table clients is zeroed');
+        expect(r.stderr).not.toMatch(/add one|clients add/);
+      }
+    }, 240_000);
+
+    it('of client_customers too; and a directory whose tables were only written is never taken for damaged', async () => {
+      const { data, file } = await populated();
+      const fine = await runAos(['check', 'kept-co.com', '--client', 'acme', '-q'], { env: env(data) });
+      expect(fine.code).toBe(1);
+      zeroPage(file('client_customers'), 0);
+      const r = await runAos(['customers', 'list', '--client', 'acme'], { env: env(data) });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('page 0 of table client_customers is zeroed');
+    }, 240_000);
   });
 
   it("a data directory this user may not write is a permission error, never 'damaged, move it aside'", async () => {

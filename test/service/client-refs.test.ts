@@ -82,6 +82,39 @@ describeEachDatabase('client references', ({ db }) => {
     await expect(importer.import({ client: UNKNOWN_ID, input: Readable.from([Buffer.from('Company,Website\nA,a.com\n')]), fileName: 'a.csv' })).rejects.toMatchObject({ code: 'usage' });
   });
 
+  it('a reference matches a slug exactly after ASCII case folding, never after compatibility folding (the Kelvin sign is no "k")', async () => {
+    const k1 = (await new ClientService(db()).add({ slug: 'k1' })).client;
+    const clients = new ClientService(db());
+    await expect(clients.resolve('K1')).resolves.toMatchObject({ id: k1.id });
+    for (const ref of ['\u212A1', 'k\uFF11', '\uFF4B1']) {
+      await expect(clients.resolve(ref), JSON.stringify(ref)).rejects.toMatchObject({ name: 'AosError', code: 'usage', message: expect.stringContaining('unknown client') });
+      await expect(new SuppressionService({ db: db() }).isSuppressed(ref, 'a.com'), JSON.stringify(ref)).rejects.toMatchObject({ code: 'usage' });
+    }
+  });
+
+  it('a reference with a NUL or another character no slug has is an unknown client (a usage error), not a database error', async () => {
+    const clients = new ClientService(db());
+    for (const ref of ['de\u0000mo', 'demo\u0000', '\u0000', 'de mo', 'demo;drop']) {
+      await expect(clients.resolve(ref), JSON.stringify(ref)).rejects.toMatchObject({ name: 'AosError', code: 'usage', message: expect.stringContaining('unknown client') });
+    }
+    await expect(new SuppressionService({ db: db() }).checkMany('demo\u0000', ['a.com'])).rejects.toMatchObject({ code: 'usage' });
+  });
+
+  it('CustomerImportService.rememberedMapping and proposeMapping resolve the client first: its own mapping by slug or id, an unknown one throws', async () => {
+    const importer = new CustomerImportService({ db: db() });
+    const headers = ['Organisation', 'Web Address'];
+    await importer.import({ client: 'demo', input: Readable.from([Buffer.from('Organisation,Web Address\nMemo Co,memo.com\n')]), fileName: 'm.csv', mapOverrides: { company_name: 'Organisation', domain: 'Web Address' } });
+    await expect(importer.rememberedMapping('demo', headers)).resolves.toMatchObject({ fields: expect.anything() });
+    await expect(importer.rememberedMapping(demo.id.toUpperCase(), headers)).resolves.toMatchObject({ fields: expect.anything() });
+    await expect(importer.rememberedMapping('other', headers)).resolves.toBeNull();
+    await expect(importer.rememberedMapping(UNKNOWN_ID, headers)).rejects.toMatchObject({ name: 'AosError', code: 'usage' });
+    await expect(importer.rememberedMapping('nobody', headers)).rejects.toMatchObject({ name: 'AosError', code: 'usage' });
+    await expect(importer.proposeMapping('nobody', headers, [])).rejects.toMatchObject({ code: 'usage' });
+    await expect(importer.proposeMapping({ ...other, id: UNKNOWN_ID }, headers, [])).rejects.toMatchObject({ code: 'usage' });
+    expect((await importer.proposeMapping('demo', headers, [])).remembered).toBe(true);
+    expect((await importer.proposeMapping(other, headers, [])).remembered).toBe(false);
+  });
+
   it('the migration renames existing uuid-shaped slugs to client-<8 hex>, unique', async () => {
     const sql = readFileSync(migrationFile('rename_uuid_shaped_slugs'), 'utf8');
     await db().query('alter table clients drop constraint clients_slug_not_uuid');

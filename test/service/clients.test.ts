@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { ClientService } from '../../src/services/client-service.js';
+import { SuppressionService } from '../../src/services/suppression-service.js';
 import { databaseStatus, TABLES } from '../../src/services/status-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
@@ -46,6 +47,33 @@ describeEachDatabase('ClientService', ({ db }) => {
     await expect(service.resolve('buildright-agency')).resolves.toMatchObject({ id: client.id });
     await expect(service.resolve(client.id)).resolves.toMatchObject({ slug: 'buildright-agency' });
     await expect(service.resolve('buildrite-agency')).rejects.toMatchObject({ code: 'usage', hint: 'did you mean "buildright-agency"?' });
+  });
+
+  it('entries whose client is missing (a clients table that lost rows) make an unknown client a damaged database, never "add one"', async () => {
+    const service = new ClientService(db());
+    const { client: lost } = await service.add({ slug: 'lost' });
+    await db().query(`insert into suppression_list (client_id, email, reason) values ($1, 'jane@lost-optout.com', 'unsubscribed')`, [lost.id]);
+    // What a zeroed page of clients leaves: the row gone, its entries still there (no cascade ran).
+    await db().query(`set session_replication_role = replica`);
+    try {
+      await db().query(`delete from clients where id = $1`, [lost.id]);
+    } finally {
+      await db().query(`reset session_replication_role`);
+    }
+    try {
+      for (const ref of ['lost', lost.id, 'never-was']) {
+        await expect(service.resolve(ref), ref).rejects.toMatchObject({
+          name: 'AosError',
+          code: 'database',
+          message: expect.stringContaining('is damaged: it holds suppression entries of a client that is missing'),
+          hint: expect.stringContaining('restore it from a backup'),
+        });
+      }
+      await expect(new SuppressionService({ db: db() }).isSuppressed('lost', 'jane@lost-optout.com')).rejects.toMatchObject({ code: 'database' });
+    } finally {
+      await db().query(`delete from suppression_list where client_id = $1`, [lost.id]);
+    }
+    await expect(service.resolve('lost')).rejects.toMatchObject({ code: 'usage', message: 'unknown client "lost"' });
   });
 
   it('the database enforces the slug format even past the service', async () => {

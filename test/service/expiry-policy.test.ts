@@ -6,6 +6,7 @@ import { CustomerImportService } from '../../src/services/customer-import-servic
 import { ExpiryPolicyService } from '../../src/services/expiry-policy-service.js';
 import { ImportRunService } from '../../src/services/import-run-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
+import { expiryFromDuration } from '../../src/domain/expiry.js';
 import { clientState } from '../helpers/client-state.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
@@ -53,6 +54,37 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
     expect(await expiresOf('acme', 'jane@rival.com')).toBeNull();
     await suppress.add({ client: 'other', targets: [{ value: 'rival.com' }], reason: 'competitor' });
     expect(await expiresOf('other', 'rival.com')).toBeNull();
+  });
+
+  it('a default ends on the day --for would: one calendar rule in JS and in the database (a missing day is the month\'s last)', async () => {
+    await new ClientService(db()).add({ slug: 'calendar' });
+    const cases: Array<[string, string]> = [
+      ['2027-01-31T10:30:00Z', '1m'],
+      ['2028-01-31T10:30:00Z', '1m'],
+      ['2027-03-31T00:00:00Z', '1m'],
+      ['2027-08-31T23:59:59.999Z', '6m'],
+      ['2027-01-31T00:00:00Z', '13m'],
+      ['2028-02-29T12:00:00Z', '1y'],
+      ['2028-02-29T12:00:00Z', '4y'],
+      ['2027-05-31T00:00:00Z', '12w'],
+      ['2027-05-31T00:00:00Z', '90d'],
+      ['2027-10-31T00:00:00Z', '36h'],
+    ];
+    for (const [i, [from, period]] of cases.entries()) {
+      await policy.set({ client: 'calendar', expire: [`partner=${period}`] });
+      const domain = `cal-${i}.com`;
+      // Written as an entry made at that moment: the database gives it the default from created_at.
+      await db().query(`insert into suppression_list (client_id, domain, reason, source, created_by, created_at) select id, $1, 'partner', 'manual', 'test', $2::timestamptz from clients where slug = 'calendar'`, [domain, from]);
+      expect((await expiresOf('calendar', domain))?.toISOString(), `${from} + ${period}`).toBe(expiryFromDuration(period, new Date(from)).toISOString());
+    }
+    // Out of the way of the listings below, which count every client's entries.
+    await db().query(`delete from clients where slug = 'calendar'`);
+  });
+
+  it('a default that would end after the year 9999 is refused, as --for is: 9999y gave entries of year 12025', async () => {
+    await new ClientService(db()).add({ slug: 'forever' });
+    await expect(policy.set({ client: 'forever', expire: ['past_customer=9999y'] })).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('after the year 9999') });
+    expect(await policy.set({ client: 'forever', expire: ['past_customer=100y'] })).toEqual({ client: 'forever', expiry_defaults: { past_customer: '100y' } });
   });
 
   it('imports give it to new entries of that reason only, and undo removes them exactly', async () => {

@@ -5,6 +5,7 @@ import { decodeStream, detectEncoding } from '../../src/csv/decode.js';
 import { detectDelimiter } from '../../src/csv/delimiter.js';
 import { readCsv, type CsvRecord } from '../../src/csv/records.js';
 import { pickTargetColumn } from '../../src/csv/target-rows.js';
+import { cellText, workbookKind } from '../../src/csv/workbook.js';
 
 async function records(bytes: Buffer | string, options: { delimiter?: string; keepRaw?: boolean; encoding?: string; chunk?: number } = {}) {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
@@ -12,7 +13,7 @@ async function records(bytes: Buffer | string, options: { delimiter?: string; ke
   const chunks: Buffer[] = [];
   for (let i = 0; i < buf.length; i += size) chunks.push(buf.subarray(i, i + size));
   const decoded = await decodeStream(Readable.from(chunks), options.encoding);
-  const csv = await readCsv(decoded.text, options);
+  const csv = await readCsv(decoded.text, { ...options, badBytes: decoded.badBytes });
   const out: CsvRecord[] = [];
   for await (const batch of csv.reader.batches()) out.push(...batch);
   return { encoding: decoded.encoding, delimiter: csv.delimiter, records: out };
@@ -40,6 +41,12 @@ describe('detectEncoding', () => {
     ['UTF-16LE without BOM', Buffer.from('Company,Website\nAcme,acme.com\n', 'utf16le'), 'utf-16le'],
     ['Windows-1252', iconv.encode('Company\nSociété Générale – “quoted”\n', 'windows-1252'), 'windows-1252'],
     ['plain ASCII', Buffer.from('a,b\n'), 'utf-8'],
+    ['Windows-1252 with ’ inside words', iconv.encode('Name\r\nO’Brien’s Bakery\r\nMüller GmbH\r\n', 'windows-1252'), 'windows-1252'],
+    // Excel for Mac "CSV (Macintosh)": CR line endings, ä ñ é ü as 0x80-0x9F.
+    ['Mac Roman (Excel for Mac)', iconv.encode('Company,Website\rBäckerei Schmidt,bäckerei-schmidt.de\rSeñor Taco,señortaco.mx\r', 'macintosh'), 'macintosh'],
+    ['Mac Roman with LF endings', iconv.encode('Company,Website\nBäckerei Schmidt,bäckerei-schmidt.de\nCafé Zürich,cafe.ch\n', 'macintosh'), 'macintosh'],
+    // One stray byte beside UTF-8 letters: still UTF-8 (the row holding it is invalid), never 1252.
+    ['UTF-8 with one bad byte', Buffer.concat([Buffer.from('website\nmünchen-bau.de\n'), Buffer.from([0x78, 0xe9, 0x0a])]), 'utf-8'],
   ];
   it.each(cases)('%s', (_name, bytes, expected) => expect(detectEncoding(bytes, true)).toBe(expected));
 
@@ -90,9 +97,44 @@ describe('readCsv', () => {
     await expect(records('a,b\n"open,1\n2,3\n')).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('malformed CSV') });
   });
 
-  it('reports invalid UTF-8 after the sniffed prefix as an input error with a hint', async () => {
-    const bytes = Buffer.concat([Buffer.from('a,b\n' + 'x,y\n'.repeat(20000)), Buffer.from([0x41, 0xff, 0xfe, 0x0a])]);
-    await expect(records(bytes, { chunk: 65536 })).rejects.toMatchObject({ code: 'input', hint: expect.stringContaining('windows-1252') });
+  // Was: an input error whose hint said `--encoding windows-1252`, which reads every UTF-8 letter
+  // of the file as two other letters (münchen-bau.de became another valid domain).
+  it('marks a record with a bad byte after the sniffed prefix, reads the rest as UTF-8, and stops nothing', async () => {
+    const bytes = Buffer.concat([Buffer.from('a,b\n' + 'x,y\n'.repeat(20000) + 'münchen-bau.de,1\n'), Buffer.from([0x41, 0xff, 0x2c, 0x32, 0x0a]), Buffer.from('zürich.ch,3\n')]);
+    const { encoding, records: rs } = await records(bytes, { chunk: 65536 });
+    expect(encoding).toBe('utf-8');
+    expect(rs).toHaveLength(20004);
+    expect(rs.filter((r) => r.undecodable).map((r) => r.line)).toEqual([20003]);
+    expect(rs.slice(-3).map((r) => r.fields[0])).toEqual(['münchen-bau.de', 'A\uFFFD', 'zürich.ch']);
+  });
+
+  it('reads Excel for Mac CSV (CR line endings, CR or LF inside quoted cells) row by row, in any chunking', async () => {
+    const text = 'Company,Website,Notes\r"Bäckerei Schmidt",bäckerei-schmidt.de,"Kunde\nseit 2019"\rSeñor Taco,señortaco.mx,"two\rlines"\rAcme,acme.com,x\r';
+    for (const bytes of [iconv.encode(text, 'macintosh'), Buffer.from(text)]) {
+      for (const chunk of [1, 5, 1024]) {
+        const { records: rs } = await records(bytes, { chunk });
+        expect(rs.map((r) => r.fields)).toEqual([
+          ['Company', 'Website', 'Notes'],
+          ['Bäckerei Schmidt', 'bäckerei-schmidt.de', 'Kunde\nseit 2019'],
+          ['Señor Taco', 'señortaco.mx', 'two\rlines'],
+          ['Acme', 'acme.com', 'x'],
+        ]);
+      }
+    }
+  });
+
+  it('stops when a record has many times the header\'s cells (mixed line endings), after the records before it', async () => {
+    const head = 'Company,Website\n' + 'A,a.com\n'.repeat(20);
+    const text = head + Array.from({ length: 10 }, (_, i) => `C${i},c${i}.com`).join('\r') + '\nB,b.com\n';
+    const got: CsvRecord[] = [];
+    const decoded = await decodeStream(Readable.from([Buffer.from(text)]));
+    const csv = await readCsv(decoded.text);
+    await expect(
+      (async () => {
+        for await (const batch of csv.reader.batches()) got.push(...batch);
+      })(),
+    ).rejects.toMatchObject({ code: 'input', message: expect.stringMatching(/do not fit the header .*line 31 has 11 cells where the header has 2/) });
+    expect(got).toHaveLength(21);
   });
 
   it('refuses a record larger than the limit', async () => {
@@ -113,4 +155,29 @@ describe('pickTargetColumn', () => {
     ['domains when no column holds emails', rows(['x', 'acme.com'], ['y', 'beta.io']), 1],
     ['none', rows(['x', 'y'], ['z', 'w']), -1],
   ])('%s', (_, sample, expected) => expect(pickTargetColumn(sample)).toBe(expected));
+});
+
+describe('workbooks', () => {
+  const zipWith = (name: string) => Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from(name, 'latin1')]);
+  it.each([
+    ['an .xlsx (Excel writes [Content_Types].xml first)', zipWith('[Content_Types].xml'), 'xlsx'],
+    ['an .xlsx of another writer', zipWith('xl/workbook.xml'), 'xlsx'],
+    ['an .xls (OLE2)', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'xls'],
+    ['a .numbers', zipWith('Index/Document.iwa'), 'numbers'],
+    ['an .ods', zipWith('mimetypeapplication/vnd.oasis.opendocument.spreadsheet'), 'ods'],
+    ['another ZIP', zipWith('leads.csv'), 'zip'],
+    ['CSV text', Buffer.from('Company,Website\n'), null],
+  ])('%s is told by its bytes', (_name, head, kind) => expect(workbookKind(head)).toBe(kind));
+
+  it.each([
+    [null, ''],
+    ['Acme', 'Acme'],
+    [15000.5, '15000.5'],
+    [true, 'TRUE'],
+    [new Date(Date.UTC(2023, 0, 31)), '2023-01-31'],
+    [{ richText: [{ text: 'Bäcker' }, { text: 'ei' }] }, 'Bäckerei'],
+    [{ text: 'acme.io', hyperlink: 'https://acme.io' }, 'acme.io'],
+    [{ formula: 'A1&"x"', result: 'jo@acme.io' }, 'jo@acme.io'],
+    [{ error: '#N/A' }, '#N/A'],
+  ])('cell %j reads as %j', (value, text) => expect(cellText(value)).toBe(text));
 });

@@ -23,7 +23,15 @@ describe('parseExpirySetting', () => {
     ['past_customer=-3m', 'usage', /invalid duration/],
     ['past_custmer=24m', 'usage', /invalid reason/],
     ['24m', 'usage', /REASON=DURATION/],
+    // The rule of --for: an expiry past the year 9999 is refused (9999y gave entries of year 12025).
+    ['past_customer=9999y', 'usage', /after the year 9999/],
+    ['partner=7974y', 'usage', /after the year 9999/],
   ])('%j is refused (%s)', (text, code, message) => {
-    expect(() => parseExpirySetting(text)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+    expect(() => parseExpirySetting(text, new Date('2026-12-06T12:00:00Z'))).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+  });
+
+  it('a period that ends within the year 9999 is fine: the same limit as --for', () => {
+    expect(parseExpirySetting('partner=7973y', new Date('2026-12-06T12:00:00Z'))).toMatchObject({ period: '7973y' });
+    expect(parseExpirySetting('partner=9999d', new Date('2026-12-06T12:00:00Z'))).toMatchObject({ period: '9999d' });
   });
 });

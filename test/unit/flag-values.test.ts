@@ -39,6 +39,28 @@ describe('expiryFromDuration', () => {
     ['1y', '2027-12-01T00:00:00.000Z'],
     ['99999h', '2038-04-28T15:00:00.000Z'],
   ])('%j ends at %s', (text, iso) => expect(expiryFromDuration(text, now).toISOString()).toBe(iso));
+
+  // One calendar rule, PostgreSQL's (timestamp + interval): a day the month does not have becomes
+  // its last day; Date#setUTCMonth rolled over (31 January + 1m gave 3 March).
+  it.each([
+    ['2027-01-31T10:30:00Z', '1m', '2027-02-28T10:30:00.000Z'],
+    ['2028-01-31T10:30:00Z', '1m', '2028-02-29T10:30:00.000Z'],
+    ['2027-03-31T00:00:00Z', '1m', '2027-04-30T00:00:00.000Z'],
+    ['2027-01-30T00:00:00Z', '1m', '2027-02-28T00:00:00.000Z'],
+    ['2027-01-31T00:00:00Z', '13m', '2028-02-29T00:00:00.000Z'],
+    ['2028-02-29T23:59:59.999Z', '1y', '2029-02-28T23:59:59.999Z'],
+    ['2028-02-29T12:00:00Z', '4y', '2032-02-29T12:00:00.000Z'],
+    ['2028-02-29T12:00:00Z', '100y', '2128-02-29T12:00:00.000Z'],
+    ['2027-08-31T00:00:00Z', '6m', '2028-02-29T00:00:00.000Z'],
+    ['2027-12-31T00:00:00Z', '2m', '2028-02-29T00:00:00.000Z'],
+    ['2027-12-15T00:00:00Z', '1m', '2028-01-15T00:00:00.000Z'],
+    ['2027-05-31T00:00:00Z', '12w', '2027-08-23T00:00:00.000Z'],
+  ])('from %s, %s ends at %s', (from, text, iso) => expect(expiryFromDuration(text, new Date(from)).toISOString()).toBe(iso));
+
+  it('the last moment it may end is the end of year 9999', () => {
+    expect(expiryFromDuration('1y', new Date('9998-12-31T23:59:59.999Z')).toISOString()).toBe('9999-12-31T23:59:59.999Z');
+    expect(() => expiryFromDuration('1m', new Date('9999-12-01T00:00:00Z'))).toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('after the year 9999') }) as never);
+  });
 });
 
 describe('client references', () => {

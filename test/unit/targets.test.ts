@@ -84,6 +84,9 @@ const invalid: Array<[string, string]> = [
   ['bigcorp', 'unknown public suffix'],
   ['big corp.com', 'spaces'],
   ['bigcorp.com\u0000', 'control'],
+  // A byte the decoder could not read: without it the mailbox would be another one.
+  ['m\uFFFDller@bigcorp.de', 'not valid UTF-8'],
+  ['m\uFFFDnchen-bau.de', 'not valid UTF-8'],
   ['a..b.com', 'not a valid domain'],
   ['xn--bcher-kva0.co', 'not a valid domain'], // punycode that does not decode (found by the property below)
   ['http://xn--bcher-kva0.co/a', 'not a valid domain'],

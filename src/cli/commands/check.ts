@@ -16,7 +16,9 @@ cell of an email/website/domain/URL column is checked, and a line or cell that d
 a target makes its row invalid (exit 2, after every row is answered), never skipped.
 
 Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad usage · 3 database error ·
+  4 the leads file could not be read to the end (every row before the stop answered, the rest not checked) ·
   70 internal error (a bug in aos) · 130 interrupted · 141 the reader of stdout went away.
+--file may be an .xlsx workbook (its first sheet, or --sheet NAME).
 With --filter: 0, or 2 when a row was invalid (invalid rows go to --rejected, never to stdout).
 -q prints nothing on stdout: the exit code is the answer.`;
 
@@ -31,7 +33,8 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
     .option('--filter', 'write only the allowed input lines to stdout, byte for byte (BOM, sep= line, header, allowed rows)')
     .option('--rejected <path>', 'with --filter: write the other rows there, with a reason column')
     .option('--no-bom', NO_BOM_HELP)
-    .option('--encoding <name>', 'input encoding (default: detected)')
+    .option('--encoding <name>', 'input encoding (default: detected; e.g. windows-1252, macintosh)')
+    .option('--sheet <name>', 'with an .xlsx workbook: the sheet to check (default: the first)')
     .addOption(jsonOption('one JSON object per target or row (NDJSON, with "line" in bulk)'))
     .option('--explain', 'say why: the matching entry, how it covers, its source and history; nearby entries when allowed')
     .addHelpText('after', HELP)

@@ -49,21 +49,31 @@ async function main(): Promise<void> {
     fields = [];
     raws = [];
   };
-  for await (const batch of source.rows) {
-    for (const row of batch) {
-      lines.push(row.line);
-      for (const c of row.cells) cells.push(c);
-      cellCounts.push(row.cells.length);
-      if (row.cells.length !== 1) single = false;
-      looseCounts.push(row.loose?.length ?? 0);
-      if (row.loose) for (const c of row.loose) loose.push(c);
-      if (request.withFields) fields.push(row.fields);
-      if (keepRaw) raws.push(row.raw ?? Buffer.alloc(0));
-    }
-    if (lines.length >= BATCH) await flush();
+  try {
+    await readAll();
+  } catch (e) {
+    // The rows read before the failure go out first: the check answers every one of them.
+    if (lines.length > 0) await flush();
+    throw e;
   }
   if (lines.length > 0) await flush();
   await out.send({ type: 'end' }, false);
+
+  async function readAll(): Promise<void> {
+    for await (const batch of source.rows) {
+      for (const row of batch) {
+        lines.push(row.line);
+        for (const c of row.cells) cells.push(c);
+        cellCounts.push(row.cells.length);
+        if (row.cells.length !== 1) single = false;
+        looseCounts.push(row.loose?.length ?? 0);
+        if (row.loose) for (const c of row.loose) loose.push(c);
+        if (request.withFields) fields.push(row.fields);
+        if (keepRaw) raws.push(row.raw ?? Buffer.alloc(0));
+      }
+      if (lines.length >= BATCH) await flush();
+    }
+  }
 }
 
 main().catch((e: unknown) => out.fail(e));

@@ -2,24 +2,13 @@
 // the refusal to weaken what is there, and the audited upsert, all or nothing in one transaction.
 import type { Database } from '../../db/database.js';
 import type { SuppressionReason } from '../../db/schema-constants.js';
-import { printable, type Target } from '../../domain/targets.js';
+import type { Target } from '../../domain/targets.js';
 import { AosError } from '../../errors.js';
 import { lockClientWrites } from '../client-lock.js';
 import type { EntryList } from './entry-lists.js';
 import { lockEntries, upsertWithAudit, type ManualChange } from './entry-writes.js';
-import { distinctTargets, listSome, MAX_LISTED_ERRORS } from './target-input.js';
+import { distinctTargets, listSome } from './target-input.js';
 import { newExpiry, weakenings } from './weakening.js';
-
-/** A page on a platform (facebook.com/acme) names a page, not a company: suppressing its domain would block the platform. */
-export function refusePlatformPages(targets: readonly Target[]): void {
-  const pages = targets.filter((t) => t.platformPage).map((t) => t.input);
-  if (pages.length === 0) return;
-  throw new AosError(
-    'input',
-    `refusing to suppress ${pages.slice(0, MAX_LISTED_ERRORS).map((p) => `"${printable(p)}"`).join(', ')}: a page on a platform names a page, not a company; nothing written`,
-    "suppress the company's own domain (its website) or its email address instead",
-  );
-}
 
 /** Without force, a client's list takes no whole webmail domain: that would block every person who uses it. */
 export function refuseWebmailDomains(targets: readonly Target[], force: boolean): void {

@@ -2,7 +2,7 @@
 // invalid line refuses the whole call (nothing is written half).
 import { SUPPRESSION_REASONS, type SuppressionReason } from '../../db/schema-constants.js';
 import { didYouMean } from '../../domain/suggest.js';
-import { parseTarget, printable, type Target, type TargetKind } from '../../domain/targets.js';
+import { parseTarget, printable, type Target, type TargetKind, type TargetResult } from '../../domain/targets.js';
 import { AosError } from '../../errors.js';
 import type { TargetInput } from './results.js';
 
@@ -27,17 +27,39 @@ function describeLine(item: TargetInput): string {
   return item.line !== undefined ? `line ${item.line}: ` : '';
 }
 
-/** Parses every input first: one invalid target fails the whole call, naming each bad line. */
-export function parseAllTargets(items: readonly TargetInput[]): Target[] {
+/** Why a page on a platform (linkedin.com/in/jane, facebook.com/acme) is no target to suppress. */
+export const PLATFORM_PAGE_ERROR = 'a page on a platform names a page, not a company';
+const PLATFORM_PAGE_HINT = "suppress the company's own domain (its website) or its email address instead";
+
+/**
+ * A target as something to suppress: a page on a platform is invalid like any other bad line
+ * (suppressing its domain would block the platform), so a file lists it with its line number and
+ * --skip-invalid skips it, instead of one such line refusing the whole file after the others.
+ */
+export function parseTargetToAdd(value: string): TargetResult {
+  const result = parseTarget(value);
+  return result.ok && result.target.platformPage ? { ok: false, input: result.target.input, error: PLATFORM_PAGE_ERROR } : result;
+}
+
+/**
+ * Parses every input first: one invalid target fails the whole call, naming each bad line. With
+ * `toAdd`, a page on a platform is one of them (parseTargetToAdd).
+ */
+export function parseAllTargets(items: readonly TargetInput[], options: { toAdd?: boolean } = {}): Target[] {
+  const parse = options.toAdd ? parseTargetToAdd : parseTarget;
   const targets: Target[] = [];
   const errors: string[] = [];
+  let pages = 0;
   for (const item of items) {
-    const result = parseTarget(item.value);
+    const result = parse(item.value);
     if (result.ok) targets.push(result.target);
-    else errors.push(`${describeLine(item)}"${printable(result.input)}": ${result.error}`);
+    else {
+      if (result.error === PLATFORM_PAGE_ERROR) pages += 1;
+      errors.push(`${describeLine(item)}"${printable(result.input)}": ${result.error}`);
+    }
   }
   if (errors.length > 0) {
-    throw new AosError('input', `${errors.length} invalid target${errors.length === 1 ? '' : 's'}, nothing written: ${listSome(errors)}`);
+    throw new AosError('input', `${errors.length} invalid target${errors.length === 1 ? '' : 's'}, nothing written: ${listSome(errors)}`, pages > 0 ? PLATFORM_PAGE_HINT : undefined);
   }
   return targets;
 }
@@ -54,7 +76,7 @@ export function distinctTargets(targets: readonly Target[]): DistinctTargets {
 }
 
 /** The targets a change needs: none is a usage error that says how to give them. */
-export function requireTargets(items: readonly TargetInput[]): Target[] {
+export function requireTargets(items: readonly TargetInput[], options: { toAdd?: boolean } = {}): Target[] {
   if (items.length === 0) throw new AosError('usage', 'no targets given', 'pass domains, URLs or emails, or {targets}');
-  return parseAllTargets(items);
+  return parseAllTargets(items, options);
 }

@@ -1,0 +1,178 @@
+// No row is lost silently to the bytes of a file (issue 23 §2, issue 27 items 2 and 5): Excel for
+// Mac's "CSV (Macintosh)" (Mac Roman, CR line endings, line breaks inside quoted cells), UTF-8
+// with a few bad bytes (never re-read as Windows-1252), rows that do not fit the header, a bulk
+// check that stops mid-file (exit 4, every row before it answered), and workbooks (.xlsx read,
+// .xls/.numbers/.ods refused by their bytes). Files are built the way those programs write them.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKER_MIN_BYTES } from '../../src/cli/workers/size.js';
+import { ndjson, runAos } from '../helpers/cli.js';
+import { enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aos-reading-bytes-'));
+let n = 0;
+const fileWith = (content: string | Buffer, ext = 'csv') => {
+  const file = join(dir, `input-${++n}.${ext}`);
+  writeFileSync(file, content);
+  return file;
+};
+
+/** Excel for Mac "CSV (Macintosh)": Mac Roman, CR after each row, LF for a line break inside a cell. */
+const MAC_ROWS = [
+  'Company,Website,Contact Email,Notes',
+  '"Bäckerei Schmidt",bäckerei-schmidt.de,info@bäckerei-schmidt.de,"Kunde seit 2019\nFiliale Köln"',
+  'Señor Taco,señortaco.mx,hola@señortaco.mx,',
+  '"Café Zürich",cafe-zuerich.ch,,"two\rlines"',
+  'Acme Pty Ltd,acme.com.au,jo@acme.com.au,',
+];
+const macCsv = (encoding: 'macintosh' | 'utf-8') => {
+  const text = MAC_ROWS.join('\r') + '\r';
+  return encoding === 'macintosh' ? iconv.encode(text, 'macintosh') : Buffer.from(text);
+};
+
+/** A UTF-8 leads file with IDN rows and one byte that is no UTF-8 after the first 64 KB. */
+const leadsWithBadByte = () => {
+  const head = ['Website,Company', ...Array.from({ length: 6000 }, (_, i) => `lead${i}.com,Lead ${i}`), 'münchen-bau.de,München Bau GmbH'].join('\n') + '\n';
+  return Buffer.concat([Buffer.from(head), Buffer.from('b'), Buffer.from([0xfc]), Buffer.from('ro.de,Büro\nzürich-treuhand.ch,Zürich Treuhand\nlast.com,Last\n')]);
+};
+
+async function workbook(sheets: Record<string, unknown[][]>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  for (const [name, rows] of Object.entries(sheets)) {
+    const ws = wb.addWorksheet(name);
+    for (const row of rows) ws.addRow(row);
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost silently [${engine}]`, () => {
+  let cli: CliDatabase;
+  const aos = (args: string[], input?: string | Buffer) => runAos(args, { env: cli.env, input, timeoutMs: 120_000 });
+  const verdict = async (client: string, target: string) => {
+    const r = await aos(['check', target, '--client', client, '--json']);
+    return ndjson(r.stdout)[0]?.suppressed;
+  };
+
+  beforeAll(async () => {
+    cli = await freshCliDatabase(engine);
+    for (const slug of ['mac', 'utf', 'strict', 'leads', 'board']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+    const add = await aos(['suppress', 'add', 'münchen-bau.de', 'zürich-treuhand.ch', 'bäckerei-schmidt.de', '--client', 'leads', '--reason', 'existing_customer']);
+    expect(add.code).toBe(0);
+  }, 120_000);
+  afterAll(async () => {
+    await cli?.dispose();
+  });
+
+  it('imports every row of an Excel for Mac CSV in Mac Roman, its IDNs as themselves', async () => {
+    const r = await aos(['import', fileWith(macCsv('macintosh')), '--client', 'mac', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ encoding: 'macintosh', rows_read: 4, inserted: 4, rejected: 0 });
+    for (const target of ['bäckerei-schmidt.de', 'señortaco.mx', 'info@bäckerei-schmidt.de', 'cafe-zuerich.ch', 'acme.com.au']) expect(await verdict('mac', target), target).toBe(true);
+  });
+
+  it('reads the same file re-encoded as UTF-8, and with --encoding macintosh named', async () => {
+    const utf8 = await aos(['import', fileWith(macCsv('utf-8')), '--client', 'mac', '--yes', '--dry-run', '--json']);
+    expect(utf8.code, utf8.stderr).toBe(0);
+    expect(JSON.parse(utf8.stdout)).toMatchObject({ rows_read: 4, rejected: 0 });
+    // Mac Roman with LF endings and no letter to tell it by: named, it reads right.
+    const lf = fileWith(iconv.encode('Website\nbäckerei-schmidt.de\n', 'macintosh'));
+    const named = await aos(['check', '--file', lf, '--client', 'leads', '--encoding', 'macintosh', '--json']);
+    expect(named.code, named.stderr).toBe(1);
+    expect(ndjson(named.stdout)).toEqual([expect.objectContaining({ input: 'bäckerei-schmidt.de', suppressed: true })]);
+  });
+
+  it('a UTF-8 leads file with one bad byte after 64 KB: that row invalid, the IDN rows suppressed, nothing else let through', async () => {
+    const file = fileWith(leadsWithBadByte());
+    const rejected = join(dir, `rejected-${++n}.csv`);
+    const r = await aos(['check', '--file', file, '--client', 'leads', '--filter', '--rejected', rejected]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).not.toMatch(/münchen|zürich|ro\.de/);
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(6002); // header, 6000 leads, last.com
+    const rejects = readFileSync(rejected, 'utf8');
+    expect(rejects).toContain('münchen-bau.de,München Bau GmbH,existing_customer');
+    expect(rejects).toContain('zürich-treuhand.ch,Zürich Treuhand,existing_customer');
+    expect(rejects).toMatch(/b\uFFFDro\.de,.*invalid: holds bytes that are not valid UTF-8/);
+    expect(r.stderr).not.toMatch(/windows-1252/);
+  });
+
+  it('imports a UTF-8 customer file with a bad byte as UTF-8: that row rejected, the others stored as themselves', async () => {
+    const file = fileWith(Buffer.concat([Buffer.from('Company,Website\nMünchen Bau,münchen-bau.de\n'), Buffer.from([0x42, 0xfc, 0x72, 0x6f]), Buffer.from(',buero.de\nZürich Treuhand,zürich-treuhand.ch\n')]));
+    const r = await aos(['import', file, '--client', 'utf', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'utf-8', rows_read: 3, inserted: 2, rejected: 1 });
+    expect(await verdict('utf', 'münchen-bau.de')).toBe(true);
+    expect(await verdict('utf', 'zürich-treuhand.ch')).toBe(true);
+    // suppress add --file: the bad line is invalid, nothing written.
+    const list = fileWith(Buffer.concat([Buffer.from('domain\nbäder.de\n'), Buffer.from([0x62, 0xe4, 0x0a])]));
+    const add = await aos(['suppress', 'add', '--file', list, '--client', 'strict', '--reason', 'existing_customer']);
+    expect(add.code).toBe(2);
+    expect(add.stderr).toMatch(/line 3: .*not valid UTF-8/);
+    expect(await verdict('strict', 'bäder.de')).toBe(false);
+  });
+
+  it('an import whose rows do not fit the header (CR rows after LF rows) is exit 2 and writes nothing', async () => {
+    const rows = ['Company,Website', ...Array.from({ length: 12 }, (_, i) => `Fit ${i},fit${i}.com`)].join('\r\n') + '\r\n';
+    const mixed = Array.from({ length: 8 }, (_, i) => `Lost ${i},lost${i}.com`).join('\r') + '\r\n';
+    const r = await aos(['import', fileWith(rows + mixed), '--client', 'strict', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/rows do not fit the header .*several rows were read as one/);
+    expect(r.stderr).toMatch(/hint: .*CSV UTF-8/);
+    expect(await verdict('strict', 'fit0.com')).toBe(false);
+  });
+
+  it.each([
+    ['stdin', false],
+    ['a file read in a worker thread', true],
+  ])('a bulk check that stops mid-file (%s) answers every row before the stop and exits 4', async (_how, large) => {
+    const count = large ? Math.ceil(WORKER_MIN_BYTES / 14) + 1000 : 3000;
+    const before = Array.from({ length: count }, (_, i) => (i === 100 ? 'münchen-bau.de' : `row${i}.com`));
+    const text = ['website', ...before, '"broken.com', 'after.com'].join('\n') + '\n';
+    const rejected = join(dir, `rejected-${++n}.csv`);
+    const args = ['--client', 'leads', '--filter', '--rejected', rejected];
+    const r = large ? await aos(['check', '--file', fileWith(text), ...args]) : await aos(['check', '-', ...args], text);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/check incomplete: reading the input stopped after line \d+ .*the rest of the input was not checked/);
+    const allowed = r.stdout.split('\n').filter(Boolean).length - 1;
+    const rejects = readFileSync(rejected, 'utf8').split('\n').filter(Boolean).length - 1;
+    expect(allowed + rejects).toBe(count);
+    expect(rejects).toBe(1);
+  });
+
+  it('reads the first sheet of an .xlsx (or --sheet NAME), for import and check, rows as a CSV of it would be', async () => {
+    const board = await workbook({
+      Customers: [['Company', 'Website', 'Email', 'Deal Size'], ['Bäckerei Schmidt', 'bäckerei-schmidt.de', 'info@bäckerei-schmidt.de', 15000], ['Acme, "Inc"', { text: 'acme.io', hyperlink: 'https://acme.io' }, 'jo@acme.io', 2500.5]],
+      Leads: [['Website'], ['münchen-bau.de'], ['fresh-lead.com']],
+    });
+    const file = fileWith(board, 'xlsx');
+    const imported = await aos(['import', file, '--client', 'board', '--yes', '--json']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ rows_read: 2, inserted: 2, rejected: 0 });
+    expect(await verdict('board', 'bäckerei-schmidt.de')).toBe(true);
+    expect(await verdict('board', 'acme.io')).toBe(true);
+    const leads = await aos(['check', '--file', file, '--sheet', 'leads', '--client', 'leads', '--json']);
+    expect(leads.code, leads.stderr).toBe(1);
+    expect(ndjson(leads.stdout).map((o) => [o.input, o.suppressed])).toEqual([['münchen-bau.de', true], ['fresh-lead.com', false]]);
+    const missing = await aos(['check', '--file', file, '--sheet', 'Nope', '--client', 'leads']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no sheet "Nope"[\s\S]*Customers, Leads/);
+  });
+
+  it.each([
+    ['.xls (Excel 97-2003)', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]), /Excel 97-2003 workbook/],
+    ['.numbers', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from('Index/Document.iwa')]), /Apple Numbers document/],
+    ['.ods', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from('mimetypeapplication/vnd.oasis.opendocument.spreadsheet')]), /OpenDocument spreadsheet/],
+  ])('a %s workbook, whatever its name, gets how to save it as CSV (exit 2)', async (_kind, bytes, what) => {
+    const file = fileWith(bytes, 'csv');
+    for (const args of [['import', file, '--client', 'strict', '--yes'], ['check', '--file', file, '--client', 'strict']]) {
+      const r = await aos(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(what);
+      expect(r.stderr).toMatch(/hint: .*(CSV UTF-8|Export To > CSV)/);
+    }
+  });
+});
