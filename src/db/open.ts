@@ -386,7 +386,13 @@ async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDi
     );
     return { catalog: rows.find((r) => r.table === '')?.path ?? '', tables: rows.filter((r) => r.table !== '') };
   };
-  const damaged = await findDamagedPage(dataDir, locate, `${dataDir}.verified`);
+  let damaged = await findDamagedPage(dataDir, locate, `${dataDir}.verified`);
+  if (damaged === null) return null;
+  // A process killed mid-write leaves pages its transaction extended the file with still zero on
+  // disk, while recovery has replayed them in memory only: written out, a page that held anything
+  // is no longer zero. Only a page that stays zero after a checkpoint was lost.
+  await pg.exec('checkpoint');
+  damaged = await findDamagedPage(dataDir, locate, `${dataDir}.verified`);
   if (damaged === null) return null;
   return new AosError(
     'database',

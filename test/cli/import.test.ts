@@ -91,7 +91,7 @@ for (const engine of enginesUnderTest()) {
       // Pipedrive's organizations export (comma), and a Zoho accounts export saved by Excel in a
       // semicolon locale: every row imports, so the rejects file holds only its header.
       const pipedrive = join(dir, `pipedrive-orgs-${engine}.csv`);
-      writeFileSync(pipedrive, '"Organization - Name","Organization - Website","Organization - Label"\n"Clean Co","https://clean.example.com","Customer"\n');
+      writeFileSync(pipedrive, '"Organization - Name","Organization - Website","Organization - Label"\n"Clean Co","https://cleanco.com.au","Customer"\n');
       const zoho = join(dir, `zoho-accounts-${engine}.csv`);
       writeFileSync(zoho, 'Account Name;Website;Account Type\r\nTidy GmbH;tidy.de;Customer\r\n');
       for (const [file, header] of [
