@@ -2,7 +2,8 @@
 // report furniture, a skipped status, a reject or a status nobody mapped; dropped values are
 // counted and reported as they pass.
 import type { CsvReader, CsvRecord } from '../csv/records.js';
-import type { ColumnMapping } from '../domain/column-mapping.js';
+import { columnsOf, type ColumnMapping } from '../domain/column-mapping.js';
+import { IMPORT_FIELDS } from '../domain/customer-fields.js';
 import { stagingRow } from '../domain/customer-staging.js';
 import { normalizeCustomerRow, type RowContext, type RowOutcome } from '../domain/customer-row.js';
 import { isBlankRow, isFooterRow, isLoneFirstCell, isRepeatedHeader } from '../domain/report-furniture.js';
@@ -143,16 +144,19 @@ export class RecordReading {
       this.skipped++;
       return undefined;
     }
-    // A byte the decoder could not read may sit in the domain or the email: the row is rejected
-    // (counted, written to the rejects), never imported under a value it does not hold.
-    if (record.undecodable) return this.rejectedRow(record, 'the row holds bytes that are not valid UTF-8 (shown as \uFFFD)');
+    // A byte the decoder could not read is never imported as a value it does not hold: a cell
+    // with one is dropped (a warning, like any bad value), and the row is imported on what it
+    // still holds (a customer is never lost to a bad cell, SPEC §7), rejected only when nothing is
+    // left. A status cell keeps its bytes: read as an unknown status, it stops the import.
+    const unreadable = record.undecodable ? this.unreadableCells(record.fields) : null;
     let outcome: RowOutcome;
     try {
-      outcome = normalizeCustomerRow(record.fields, this.o.mapping, this.o.rowContext);
+      outcome = normalizeCustomerRow(unreadable?.fields ?? record.fields, this.o.mapping, this.o.rowContext);
     } catch (e) {
       if (!(e instanceof ValueError)) throw e;
-      return this.rejectedRow(record, e.message);
+      return this.rejectedRow(record, unreadable ? `the row holds bytes that are not valid UTF-8 (shown as \uFFFD): ${e.message}` : e.message);
     }
+    if (unreadable && outcome.kind === 'customer') outcome.warnings.unshift(...unreadable.warnings);
     if (outcome.kind === 'skip') {
       this.skipped++;
       return undefined;
@@ -166,6 +170,19 @@ export class RecordReading {
     if (outcome.record.nameDerived) this.derivedNames = true;
     batch.push(stagingRow(record.line, outcome.record));
     return reported;
+  }
+
+  /** The fields with every cell holding an unreadable byte blanked (but the status), and a warning per used cell. */
+  private unreadableCells(fields: readonly string[]): { fields: string[]; warnings: string[] } {
+    const status = this.o.mapping.status;
+    const used = new Set<number>([...IMPORT_FIELDS.flatMap((f) => columnsOf(this.o.mapping, f)), ...(this.o.rowContext.domainColumns ?? []), ...(this.o.rowContext.emailColumns ?? [])]);
+    const warnings: string[] = [];
+    const out = fields.map((cell, i) => {
+      if (i === status || !cell.includes('\uFFFD')) return cell;
+      if (used.has(i)) warnings.push(`${this.o.headers[i] ?? `column ${i + 1}`}: holds bytes that are not valid UTF-8 (shown as \uFFFD), dropped`);
+      return '';
+    });
+    return { fields: out, warnings };
   }
 
   private rejectedRow(record: CsvRecord, error: string): Promise<void> | undefined {

@@ -100,13 +100,29 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
     expect(r.stderr).not.toMatch(/windows-1252/);
   });
 
-  it('imports a UTF-8 customer file with a bad byte as UTF-8: that row rejected, the others stored as themselves', async () => {
-    const file = fileWith(Buffer.concat([Buffer.from('Company,Website\nMünchen Bau,münchen-bau.de\n'), Buffer.from([0x42, 0xfc, 0x72, 0x6f]), Buffer.from(',buero.de\nZürich Treuhand,zürich-treuhand.ch\n')]));
-    const r = await aos(['import', file, '--client', 'utf', '--yes', '--json']);
+  it('imports a UTF-8 customer file with a bad byte as UTF-8: the unreadable cell dropped, the row kept on what it holds, the others stored as themselves', async () => {
+    // § marks a byte 0xFC (ü in Windows-1252), which is no UTF-8.
+    const bad = (text: string) => Buffer.concat(text.split('§').flatMap((part, i) => (i === 0 ? [Buffer.from(part)] : [Buffer.from([0xfc]), Buffer.from(part)])));
+    const file = fileWith(
+      bad(
+        [
+          'Company,Website,Contact Email',
+          'München Bau,münchen-bau.de,',
+          'B§ro,buero.de,', // the name unreadable: the customer is buero.de
+          'Gr§n GmbH,gr§n-gmbh.de,info@gruen-gmbh.de', // the website unreadable too: the customer is its address
+          'M§ll,m§ll.de,m§ll@müll.de', // nothing readable left: rejected, never stored under a guess
+          'Zürich Treuhand,zürich-treuhand.ch,',
+        ].join('\n') + '\n',
+      ),
+    );
+    const rejects = join(dir, `rejects-${++n}.csv`);
+    const r = await aos(['import', file, '--client', 'utf', '--yes', '--json', '--rejects', rejects]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'utf-8', rows_read: 3, inserted: 2, rejected: 1 });
-    expect(await verdict('utf', 'münchen-bau.de')).toBe(true);
-    expect(await verdict('utf', 'zürich-treuhand.ch')).toBe(true);
+    expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'utf-8', rows_read: 5, inserted: 4, rejected: 1, values_dropped: 3 });
+    for (const target of ['münchen-bau.de', 'zürich-treuhand.ch', 'buero.de', 'info@gruen-gmbh.de', 'gruen-gmbh.de']) expect(await verdict('utf', target), target).toBe(true);
+    const stored = await aos(['customers', 'list', '--client', 'utf', '--json']);
+    expect(stored.stdout).not.toContain('\uFFFD');
+    expect(readFileSync(rejects, 'utf8')).toMatch(/Company: holds bytes that are not valid UTF-8.*dropped/);
     // suppress add --file: the bad line is invalid, nothing written.
     const list = fileWith(Buffer.concat([Buffer.from('domain\nbäder.de\n'), Buffer.from([0x62, 0xe4, 0x0a])]));
     const add = await aos(['suppress', 'add', '--file', list, '--client', 'strict', '--reason', 'existing_customer']);
