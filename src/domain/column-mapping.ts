@@ -114,6 +114,9 @@ function samplesContradict(field: ImportField, values: string[], agreeing: numbe
   if (values.length === 0) return false;
   // Outlook's `Title` is Mr./Ms., the person's honorific, not a job title.
   if (field === 'contact_title') return share(values, (v) => !HONORIFIC.test(v)) < agreeing;
+  // Zendesk Sell's `is_organization` (true/false) is a typo-distance from "organization": a
+  // column of yes/no flags names no company.
+  if (field === 'company_name') return share(values, (v) => !YES_NO.test(v)) < agreeing;
   switch (customerField(field).cell) {
     case 'email':
       // Any address (any company website) makes a column of them: a cell without one is dropped
@@ -376,11 +379,12 @@ class ColumnMatcher {
   }
 }
 
-// A header of addresses: "Email", "Work Email", "E-mail 2 - Value", "Emails", "other_emails".
+// A header of addresses: "Email", "Work Email", "E-mail 2 - Value", "Emails", "other_emails",
+// Agile CRM's "Email(default)" (its primary address), "Email (Primary)", "Email - Alternate".
 // The agency's own people (HubSpot's "Contact owner email", "Sales Rep Email") are no customer's
 // addresses, and a flag about an address ("Invalid email address", yes/no) holds none.
 const NOT_THE_CUSTOMERS = /owner|salesrep|accountmanager|assigned|createdby|modifiedby|updatedby|user|agent|^rep|invalid|quarantin|verified|validat|^is|^has/;
-const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|\d)?$/;
+const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|default|primary|main|business|private|office|alt|alternate|alternative|secondary|additional|\d)?$/;
 
 /**
  * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at
