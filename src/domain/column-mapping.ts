@@ -188,6 +188,8 @@ export function emptyMapping(): ColumnMapping {
 const STATUS_HEADER = /status|stage|type|lifecycle/;
 const NOT_STATUS_HEADER =
   /state|province|region|country|county|city|territory|suburb|postcode|zip|address|location|email|phone|mobile|fax|lead(?:status|source)|payment|invoice|tax|record|merge|emailsubscri|newsletter|marketing|optout|bounce|file|industry|businesstype|dealtype|marital|gender|currency|owner/;
+// A record's own state (Dynamics 365 `Status`, a CRM's active flag), not who is a customer.
+const RECORD_STATE = /^(?:active|inactive)$/i;
 // Headers that hold a person's first name: beside one, `Name` is the person's full name.
 const PERSON_NAME_PARTS = /^(?:firstname|givenname|first|forename|personfirstname)$/;
 const PERSON_WHEN_SPLIT = new Set(['name']);
@@ -262,7 +264,7 @@ class ColumnMatcher {
    */
   byStatusColumn(): void {
     if (this.mapping.status !== null) return;
-    const candidates: Array<{ index: number; rank: number; filled: boolean; read: number }> = [];
+    const candidates: Array<{ index: number; rank: number; filled: boolean; read: number; recordState: boolean }> = [];
     this.normalized.forEach((h, index) => {
       if (this.used.has(index) || !STATUS_HEADER.test(h) || NOT_STATUS_HEADER.test(h)) return;
       const synonym = SYNONYMS.status.indexOf(h);
@@ -278,11 +280,16 @@ class ColumnMatcher {
         read = share(values, (v) => classifyStatus(v, this.headers[index]) !== null);
         if (read === 0 || (synonym < 0 && read < 0.5)) return;
       }
-      candidates.push({ index, rank: synonym < 0 ? SYNONYMS.status.length + index : synonym, filled: this.fill(index) >= 0.5, read });
+      const recordState = values.length > 0 && values.every((v) => RECORD_STATE.test(v));
+      candidates.push({ index, rank: synonym < 0 ? SYNONYMS.status.length + index : synonym, filled: this.fill(index) >= 0.5, read, recordState });
     });
-    // Filled first, then the better read (Freshsales' Lifecycle stage over its Status of New/
-    // Contacted/Won/Lost), then the better synonym.
-    candidates.sort((a, b) => Number(b.filled) - Number(a.filled) || b.read - a.read || a.rank - b.rank);
+    // Filled first, then one that says more than a record's Active/Inactive (Dynamics 365 and
+    // Salesforce accounts: the Relationship Type or Type, not the Status of a deactivated record),
+    // then the better read (Freshsales' Lifecycle stage over its Status of New/Contacted/Won/Lost),
+    // then the better synonym.
+    candidates.sort(
+      (a, b) => Number(b.filled) - Number(a.filled) || Number(a.recordState) - Number(b.recordState) || b.read - a.read || a.rank - b.rank,
+    );
     const best = candidates[0];
     if (best) this.assign('status', best.index);
   }

@@ -212,6 +212,24 @@ const sampledExports: Array<[string, string[], string[][], Record<string, string
     { company_name: undefined, domain: 'website', contact_email: 'email', status: 'customer_status' },
   ],
   [
+    // Its Status is the record's state (a deactivated account), the Relationship Type says who is a customer.
+    'Dynamics 365 accounts: Relationship Type over the record Status of Active/Inactive',
+    ['(Do Not Modify) Account', 'Account Name', 'Email', 'Website', 'Relationship Type', 'Status'],
+    [
+      ['a1b2c3d4-0000-0000-0000-000000000001', 'Fourth Coffee', 'someone1@fourthcoffee.com', 'fourthcoffee.com', 'Customer', 'Active'],
+      ['a1b2c3d4-0000-0000-0000-000000000002', 'Litware, Inc.', 'someone2@litware.com', 'litwareinc.com', 'Customer', 'Inactive'],
+      ['a1b2c3d4-0000-0000-0000-000000000003', 'Adventure Works', 'someone3@adventure-works.com', 'adventure-works.com', 'Prospect', 'Active'],
+      ['a1b2c3d4-0000-0000-0000-000000000005', 'Contoso', 'someone5@contoso.com', 'contoso.com', 'Vendor', 'Active'],
+    ],
+    { company_name: 'Account Name', status: 'Relationship Type' },
+  ],
+  [
+    'A sheet whose only status is Active/Inactive: that Status is read',
+    ['Company', 'Website', 'Status'],
+    [['Acme', 'acme.com', 'Active'], ['Beta', 'beta.io', 'Inactive']],
+    { status: 'Status' },
+  ],
+  [
     'A spreadsheet of companies with an Is Organisation Y/N column beside the Company',
     ['Is Organisation', 'Company', 'Email'],
     [['Y', 'Acme', 'jo@acme.com'], ['N', '', 'al@gmail.com'], ['Y', 'Gamma', 'kim@gamma.co']],
