@@ -114,6 +114,9 @@ function samplesContradict(field: ImportField, values: string[], agreeing: numbe
   if (values.length === 0) return false;
   // Outlook's `Title` is Mr./Ms., the person's honorific, not a job title.
   if (field === 'contact_title') return share(values, (v) => !HONORIFIC.test(v)) < agreeing;
+  // Zendesk Sell's `is_organization` (true/false) is a typo-distance from "organization": a
+  // column of yes/no flags names no company.
+  if (field === 'company_name') return share(values, (v) => !YES_NO.test(v)) < agreeing;
   switch (customerField(field).cell) {
     case 'email':
       // Any address (any company website) makes a column of them: a cell without one is dropped
@@ -185,6 +188,8 @@ export function emptyMapping(): ColumnMapping {
 const STATUS_HEADER = /status|stage|type|lifecycle/;
 const NOT_STATUS_HEADER =
   /state|province|region|country|county|city|territory|suburb|postcode|zip|address|location|email|phone|mobile|fax|lead(?:status|source)|payment|invoice|tax|record|merge|emailsubscri|newsletter|marketing|optout|bounce|file|industry|businesstype|dealtype|marital|gender|currency|owner/;
+// A record's own state (Dynamics 365 `Status`, a CRM's active flag), not who is a customer.
+const RECORD_STATE = /^(?:active|inactive)$/i;
 // Headers that hold a person's first name: beside one, `Name` is the person's full name.
 const PERSON_NAME_PARTS = /^(?:firstname|givenname|first|forename|personfirstname)$/;
 const PERSON_WHEN_SPLIT = new Set(['name']);
@@ -259,7 +264,7 @@ class ColumnMatcher {
    */
   byStatusColumn(): void {
     if (this.mapping.status !== null) return;
-    const candidates: Array<{ index: number; rank: number; filled: boolean; read: number }> = [];
+    const candidates: Array<{ index: number; rank: number; filled: boolean; read: number; recordState: boolean }> = [];
     this.normalized.forEach((h, index) => {
       if (this.used.has(index) || !STATUS_HEADER.test(h) || NOT_STATUS_HEADER.test(h)) return;
       const synonym = SYNONYMS.status.indexOf(h);
@@ -275,11 +280,16 @@ class ColumnMatcher {
         read = share(values, (v) => classifyStatus(v, this.headers[index]) !== null);
         if (read === 0 || (synonym < 0 && read < 0.5)) return;
       }
-      candidates.push({ index, rank: synonym < 0 ? SYNONYMS.status.length + index : synonym, filled: this.fill(index) >= 0.5, read });
+      const recordState = values.length > 0 && values.every((v) => RECORD_STATE.test(v));
+      candidates.push({ index, rank: synonym < 0 ? SYNONYMS.status.length + index : synonym, filled: this.fill(index) >= 0.5, read, recordState });
     });
-    // Filled first, then the better read (Freshsales' Lifecycle stage over its Status of New/
-    // Contacted/Won/Lost), then the better synonym.
-    candidates.sort((a, b) => Number(b.filled) - Number(a.filled) || b.read - a.read || a.rank - b.rank);
+    // Filled first, then one that says more than a record's Active/Inactive (Dynamics 365 and
+    // Salesforce accounts: the Relationship Type or Type, not the Status of a deactivated record),
+    // then the better read (Freshsales' Lifecycle stage over its Status of New/Contacted/Won/Lost),
+    // then the better synonym.
+    candidates.sort(
+      (a, b) => Number(b.filled) - Number(a.filled) || Number(a.recordState) - Number(b.recordState) || b.read - a.read || a.rank - b.rank,
+    );
     const best = candidates[0];
     if (best) this.assign('status', best.index);
   }
@@ -376,11 +386,12 @@ class ColumnMatcher {
   }
 }
 
-// A header of addresses: "Email", "Work Email", "E-mail 2 - Value", "Emails", "other_emails".
+// A header of addresses: "Email", "Work Email", "E-mail 2 - Value", "Emails", "other_emails",
+// Agile CRM's "Email(default)" (its primary address), "Email (Primary)", "Email - Alternate".
 // The agency's own people (HubSpot's "Contact owner email", "Sales Rep Email") are no customer's
 // addresses, and a flag about an address ("Invalid email address", yes/no) holds none.
 const NOT_THE_CUSTOMERS = /owner|salesrep|accountmanager|assigned|createdby|modifiedby|updatedby|user|agent|^rep|invalid|quarantin|verified|validat|^is|^has/;
-const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|\d)?$/;
+const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|default|primary|main|business|private|office|alt|alternate|alternative|secondary|additional|\d)?$/;
 
 /**
  * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at

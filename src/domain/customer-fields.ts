@@ -108,7 +108,7 @@ const TABLE = [
     whenMissing: 'keep',
     listed: true,
     synonyms: [
-      'contactemail', 'email', 'emailaddress', 'email1', 'primaryemail', 'workemail', 'personemail', 'personemailwork',
+      'contactemail', 'email', 'emailaddress', 'email1', 'primaryemail', 'emaildefault', 'emailprimary', 'workemail', 'personemail', 'personemailwork',
       'businessemail', 'contactemailaddress', 'mail', 'emailwork',
     ],
     keywords: { pattern: /e?mail/, precedence: 1 },

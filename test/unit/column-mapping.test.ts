@@ -200,6 +200,41 @@ const sampledExports: Array<[string, string[], string[][], Record<string, string
     [['Acme', 'Jo', 'Done', '2024-01-02', 'acme.com'], ['Beta', 'Al', 'Working on it', '', 'beta.io'], ['Gamma', '', 'Stuck', '', 'gamma.co']],
     { company_name: 'Name', status: undefined, domain: 'Website' },
   ],
+  [
+    // "isorganization" is a typo-distance away from "organization": its true/false is no name.
+    'Zendesk Sell contacts: the is_organization flag is no company name',
+    ['id', 'is_organization', 'name', 'first_name', 'last_name', 'title', 'website', 'email', 'customer_status', 'prospect_status'],
+    [
+      ['301', 'true', 'Harbour Dental', '', '', '', 'harbourdental.com.au', 'reception@harbourdental.com.au', 'current', 'none'],
+      ['302', 'false', 'Mark Lee', 'Mark', 'Lee', 'Owner', '', 'mark.lee@gmail.com', 'current', 'none'],
+      ['304', 'true', 'Old Mill Bakery', '', '', '', 'oldmillbakery.com', 'orders@oldmillbakery.com', 'past', 'none'],
+    ],
+    { company_name: undefined, domain: 'website', contact_email: 'email', status: 'customer_status' },
+  ],
+  [
+    // Its Status is the record's state (a deactivated account), the Relationship Type says who is a customer.
+    'Dynamics 365 accounts: Relationship Type over the record Status of Active/Inactive',
+    ['(Do Not Modify) Account', 'Account Name', 'Email', 'Website', 'Relationship Type', 'Status'],
+    [
+      ['a1b2c3d4-0000-0000-0000-000000000001', 'Fourth Coffee', 'someone1@fourthcoffee.com', 'fourthcoffee.com', 'Customer', 'Active'],
+      ['a1b2c3d4-0000-0000-0000-000000000002', 'Litware, Inc.', 'someone2@litware.com', 'litwareinc.com', 'Customer', 'Inactive'],
+      ['a1b2c3d4-0000-0000-0000-000000000003', 'Adventure Works', 'someone3@adventure-works.com', 'adventure-works.com', 'Prospect', 'Active'],
+      ['a1b2c3d4-0000-0000-0000-000000000005', 'Contoso', 'someone5@contoso.com', 'contoso.com', 'Vendor', 'Active'],
+    ],
+    { company_name: 'Account Name', status: 'Relationship Type' },
+  ],
+  [
+    'A sheet whose only status is Active/Inactive: that Status is read',
+    ['Company', 'Website', 'Status'],
+    [['Acme', 'acme.com', 'Active'], ['Beta', 'beta.io', 'Inactive']],
+    { status: 'Status' },
+  ],
+  [
+    'A spreadsheet of companies with an Is Organisation Y/N column beside the Company',
+    ['Is Organisation', 'Company', 'Email'],
+    [['Y', 'Acme', 'jo@acme.com'], ['N', '', 'al@gmail.com'], ['Y', 'Gamma', 'kim@gamma.co']],
+    { company_name: 'Company' },
+  ],
 ];
 
 describe('autoMapColumns on real CRM layouts (headers and sample values)', () => {
@@ -247,6 +282,10 @@ describe('autoMapColumns: every email column (issue 23 §3)', () => {
     [['display_name', 'url', 'primary_contact_primary_email', 'primary_contact_other_emails'], ['primary_contact_primary_email', 'primary_contact_other_emails']],
     // Freshsales
     [['Name', 'Website', 'Emails', 'Email opted out'], ['Emails']],
+    // Agile CRM: the primary address is `Email(default)`, beside `Email(work)` and `Email(home)`
+    [['First Name', 'Last Name', 'Company', 'Email(default)', 'Email(work)', 'Email(home)', 'Website(default)'], ['Email(default)', 'Email(work)', 'Email(home)']],
+    // Spreadsheets and smaller CRMs: `Email (Primary)`, `Email - Alternate`, `Email Main`
+    [['Company', 'Email (Primary)', 'Email - Alternate', 'Email Main'], ['Email (Primary)', 'Email - Alternate', 'Email Main']],
   ])('%j → contact_email from %j', (headers, expected) => {
     const samples = [headers.map((h) => (/type/i.test(h) ? '* Work' : /mail/i.test(h) && !/opted/i.test(h) ? 'a@b.com' : /opted/i.test(h) ? 'false' : 'x'))];
     const m = autoMapColumns(headers, samples);
