@@ -98,6 +98,15 @@ describe('classifyStatus', () => {
     ['Vendor', 'Type', 'skip'], ['Supplier', 'Account Type', 'skip'], ['Non-customer', '', 'skip'], ['Not a customer', '', 'skip'],
     // A yes/no "is a customer" column: no is not a customer, never a past one (Xero's suppliers).
     ['No', 'IsCustomer', 'skip'], ['FALSE', 'Is Client', 'skip'], ['0', 'IsCustomer', 'skip'], ['TRUE', 'IsCustomer', 'active'], ['Yes', 'Is Client', 'active'],
+    // A not-yet word that does not qualify the phrase's customer word, or beside a word said only
+    // of a customer, is no reason to skip: unreadable, asked for (the hint proposes active).
+    ['Won - converted lead', 'Status', null], ['Lead converted to customer', 'Status', null], ['Customer (was lead)', 'Status', null],
+    ['Current customer, previously a lead', 'Status', null], ['Active (target upsell)', 'Status', null], ['Client (future expansion)', 'Status', null],
+    ['Customer (opportunity: upsell)', 'Status', null], ['Renewal opportunity', 'Status', null], ['At risk - possible churn', 'Status', null],
+    ['Current client - renewal opportunity', 'Customer Stage', null], ['Converted lead', 'Lead Status', null],
+    ['Lead customer', 'Type', 'skip'], ['Potential Customer', 'Status', 'skip'], ['Prospect', 'Stage', 'skip'], ['Target', 'Type', 'skip'],
+    // A lost customer in a customer's stage column is a past one; a lost deal in a deal stage is none.
+    ['Lost', 'Customer Stage', 'churned'], ['Lost customer', 'Lifecycle Stage', 'churned'], ['Lost', 'Lifecycle Stage', 'skip'], ['Closed Lost', 'Stage', 'skip'],
   ])('%j in %j → %j', (input, header, expected) => expect(classifyStatus(input, header)).toBe(expected));
 });
 
