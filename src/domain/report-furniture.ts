@@ -83,8 +83,14 @@ export function headerRowIndex(records: readonly (readonly string[])[]): number 
  * allowed). The caller looks ahead to that next row; a lone name not followed by the header again
  * is a customer with only a name (and in a one-column file every row is one cell).
  */
+const ADDRESS_OR_WEBSITE = /@|^(?:https?:\/\/)?[^\s/]+\.[a-z\u00a1-\uffff]{2,}\.?(?:[/:?#]|$)/i;
+
 export function isLoneFirstCell(fields: readonly string[], headers: readonly string[]): boolean {
-  if (headers.length < 2 || (fields[0] ?? '').trim() === '') return false;
+  const first = (fields[0] ?? '').trim();
+  if (headers.length < 2 || first === '') return false;
+  // A group names a group, never an address or a website: a file whose first column is Email or
+  // Website has rows of that cell alone (a contact with only an address), customers all.
+  if (ADDRESS_OR_WEBSITE.test(first)) return false;
   // Every row of an import passes here: a data row is ruled out at its first other filled cell.
   for (let i = 1; i < fields.length; i++) if ((fields[i] as string).trim() !== '') return false;
   return true;
