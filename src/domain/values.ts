@@ -149,9 +149,13 @@ export const isNoWebsite = (value: string): boolean =>
 export const STATUS_CLASSES = ['active', 'churned', 'partner', 'competitor', 'skip'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 
-/** The key a status value is mapped by: trimmed, lowercase, inner spaces collapsed. */
+/**
+ * The key a status value is mapped by: trimmed, lowercase, inner spaces collapsed; a comma, an
+ * '=' or a quote reads as a space, as the --status-map hint writes them (a list item cannot hold
+ * them), so a pasted hint maps "Done, paid" too.
+ */
 export function statusKey(text: string): string {
-  return text.trim().toLowerCase().replace(/\s+/g, ' ');
+  return text.replace(/[,=']/g, ' ').trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
 // 'evangelist' is HubSpot's lifecycle stage after 'customer': a customer who promotes you.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, classifyStatus, parseStatusMap } from '../../src/domain/values.js';
+import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, classifyStatus, parseStatusMap, statusKey } from '../../src/domain/values.js';
+import { statusMapHint } from '../../src/services/customer-import-service.js';
 
 describe('parseDealValue', () => {
   const ok: Array<[string, string | null]> = [
@@ -115,6 +116,11 @@ describe('parseStatusMap', () => {
     expect(parseStatusMap('Other=skip, Vendor = partner,Channel Partner / Reseller=partner')).toEqual({ other: 'skip', vendor: 'partner', 'channel partner / reseller': 'partner' });
   });
   it.each(['Other', 'Other=maybe', '=skip'])('rejects %j', (input) => expect(() => parseStatusMap(input)).toThrow(/invalid \{statusMap\} item/));
+  // The hint, pasted back, maps every value it lists: a comma, an '=' or a quote in a value too.
+  it.each(['Done, paid', 'Tier=Gold', "Client's pick", 'Stuck', ' Working  on it '])('the hint for %j maps it when pasted', (value) => {
+    const pasted = /'(.*)'$/.exec(statusMapHint([{ value, rows: 1 }]))?.[1] as string;
+    expect(parseStatusMap(pasted)[statusKey(value)]).toBe('active');
+  });
 });
 
 describe('Excel serial dates', () => {
