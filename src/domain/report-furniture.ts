@@ -29,6 +29,8 @@ const FOOTER = [
   RUN_AT,
 ];
 
+const LONE_TARGET = /^[^\s@]+@[^\s@]+$|^(?:https?:\/\/)?[^\s/@]+\.[a-z\u00a1-\uffff]{2,}\.?(?:[/:?#]\S*)?$/i;
+
 const TOTALS_LABEL = [/^grand totals?\b/i, /^(?:sub)?totals?\s*(?:\(\d[\d,.]*\s+records?\)|:|$)/i];
 // A summed cell: digits with separators, a currency symbol or ISO code, a percent sign.
 const SUMMED_VALUE = /^(?:[A-Z]{3}\s*)?[-+(]?[$€£¥]?\s*\d[\d\s.,']*\)?\s*%?(?:\s*[A-Z]{3})?$/i;
@@ -43,7 +45,9 @@ export function isFooterRow(fields: readonly string[]): boolean {
   const filled = fields.map((f) => f.trim()).filter((f) => f !== '');
   if (filled.length === 0) return false;
   const text = filled[0] as string;
-  if (filled.length === 1) return FOOTER.some((p) => p.test(text));
+  // A cell that is only an address or a website is a customer's (`copyright.com.au`,
+  // `copyright@agency.com.au`), whatever word it starts with.
+  if (filled.length === 1) return !LONE_TARGET.test(text) && FOOTER.some((p) => p.test(text));
   // The report's time written without quotes: "Monday, 15 January 2024 …" split at its comma.
   if (filled.length === 2 && RUN_AT.test(`${text}, ${filled[1] as string}`)) return true;
   return TOTALS_LABEL.some((p) => p.test(text)) && filled.slice(1).every((v) => SUMMED_VALUE.test(v));

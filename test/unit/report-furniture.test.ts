@@ -28,6 +28,10 @@ describe('isFooterRow', () => {
     [['Monday Cafe']],
     [['24/7 Plumbing']],
     [['Bluegum Cafe', '', '', '']],
+    // An address or a website alone in its row, starting with a footer's word, is a customer's.
+    [['', 'copyright.com.au', '']],
+    [['', '', 'copyright@agency.com.au']],
+    [['https://copyright.com.au/licences', '']],
   ])('%j is data', (fields) => expect(isFooterRow(fields)).toBe(false));
 });
 
