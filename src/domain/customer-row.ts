@@ -147,7 +147,9 @@ function oneAddress(text: string): ContactEmail | null {
 }
 
 // Between the addresses of one cell: Google Contacts' " ::: ", a list's ';' or ',', a line break.
-const ADDRESS_LIST = /\s*(?::::|[;,\n\r])\s*/;
+const ADDRESS_LIST = /\s*(?::::|[;,|\n\r])\s*/;
+// Around one address in a cell: brackets, quotes, a list's punctuation.
+const AROUND_ADDRESS = /^[<(["']+|[>)\]"',.;:]+$/g;
 
 /**
  * The addresses of an email cell: one, or each of a list (Google's `a@x.com ::: b@y.com`,
@@ -159,6 +161,14 @@ function contactEmails(row: RowReader, cell: string, companyName: string | null)
   const raw = formulaValue(cell);
   const whole = oneAddress(raw);
   if (whole) return { emails: [whole], typedDomain: null };
+  // One address beside a note ("jo@gmail.com (personal)", "Work: jo@acme.com"): the address is
+  // the customer's, the note no address.
+  if (raw.split('@').length === 2) {
+    for (const piece of raw.split(/[\s|]+/)) {
+      const found = piece.includes('@') ? oneAddress(piece.replace(AROUND_ADDRESS, '')) : null;
+      if (found) return { emails: [found], typedDomain: null };
+    }
+  }
   if (raw.split('@').length > 2) {
     const emails: ContactEmail[] = [];
     for (const part of raw.split(ADDRESS_LIST)) {
@@ -170,7 +180,7 @@ function contactEmails(row: RowReader, cell: string, companyName: string | null)
       }
       // Addresses separated by spaces, or a display name without brackets ("Jo Smith jo@x.com").
       for (const piece of part.split(/\s+/).filter((w) => w.includes('@'))) {
-        const found = oneAddress(piece.replace(/^[<("']+|[>)"']+$/g, ''));
+        const found = oneAddress(piece.replace(AROUND_ADDRESS, ''));
         if (found) emails.push(found);
         else row.drop(`contact_email "${short(raw)}": "${short(piece)}" is not a valid email address`);
       }

@@ -29,6 +29,8 @@ const FOOTER = [
   RUN_AT,
 ];
 
+const LONE_TARGET = /^[^\s@]+@[^\s@]+$|^(?:https?:\/\/)?[^\s/@]+\.[a-z\u00a1-\uffff]{2,}\.?(?:[/:?#]\S*)?$/i;
+
 const TOTALS_LABEL = [/^grand totals?\b/i, /^(?:sub)?totals?\s*(?:\(\d[\d,.]*\s+records?\)|:|$)/i];
 // A summed cell: digits with separators, a currency symbol or ISO code, a percent sign.
 const SUMMED_VALUE = /^(?:[A-Z]{3}\s*)?[-+(]?[$€£¥]?\s*\d[\d\s.,']*\)?\s*%?(?:\s*[A-Z]{3})?$/i;
@@ -43,7 +45,9 @@ export function isFooterRow(fields: readonly string[]): boolean {
   const filled = fields.map((f) => f.trim()).filter((f) => f !== '');
   if (filled.length === 0) return false;
   const text = filled[0] as string;
-  if (filled.length === 1) return FOOTER.some((p) => p.test(text));
+  // A cell that is only an address or a website is a customer's (`copyright.com.au`,
+  // `copyright@agency.com.au`), whatever word it starts with.
+  if (filled.length === 1) return !LONE_TARGET.test(text) && FOOTER.some((p) => p.test(text));
   // The report's time written without quotes: "Monday, 15 January 2024 …" split at its comma.
   if (filled.length === 2 && RUN_AT.test(`${text}, ${filled[1] as string}`)) return true;
   return TOTALS_LABEL.some((p) => p.test(text)) && filled.slice(1).every((v) => SUMMED_VALUE.test(v));
@@ -83,8 +87,14 @@ export function headerRowIndex(records: readonly (readonly string[])[]): number 
  * allowed). The caller looks ahead to that next row; a lone name not followed by the header again
  * is a customer with only a name (and in a one-column file every row is one cell).
  */
+const ADDRESS_OR_WEBSITE = /@|^(?:https?:\/\/)?[^\s/]+\.[a-z\u00a1-\uffff]{2,}\.?(?:[/:?#]|$)/i;
+
 export function isLoneFirstCell(fields: readonly string[], headers: readonly string[]): boolean {
-  if (headers.length < 2 || (fields[0] ?? '').trim() === '') return false;
+  const first = (fields[0] ?? '').trim();
+  if (headers.length < 2 || first === '') return false;
+  // A group names a group, never an address or a website: a file whose first column is Email or
+  // Website has rows of that cell alone (a contact with only an address), customers all.
+  if (ADDRESS_OR_WEBSITE.test(first)) return false;
   // Every row of an import passes here: a data row is ruled out at its first other filled cell.
   for (let i = 1; i < fields.length; i++) if ((fields[i] as string).trim() !== '') return false;
   return true;

@@ -149,9 +149,13 @@ export const isNoWebsite = (value: string): boolean =>
 export const STATUS_CLASSES = ['active', 'churned', 'partner', 'competitor', 'skip'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 
-/** The key a status value is mapped by: trimmed, lowercase, inner spaces collapsed. */
+/**
+ * The key a status value is mapped by: trimmed, lowercase, inner spaces collapsed; a comma, an
+ * '=' or a quote reads as a space, as the --status-map hint writes them (a list item cannot hold
+ * them), so a pasted hint maps "Done, paid" too.
+ */
 export function statusKey(text: string): string {
-  return text.trim().toLowerCase().replace(/\s+/g, ' ');
+  return text.replace(/[,=']/g, ' ').trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
 // 'evangelist' is HubSpot's lifecycle stage after 'customer': a customer who promotes you.
@@ -184,6 +188,9 @@ const COMPETITOR_WORDS = new Set(['competitor', 'competition', 'rival']);
 const CHURN_IN_PHRASE = new Set(['churned', 'former', 'past', 'cancelled', 'canceled', 'inactive', 'ended', 'expired', 'terminated', 'ex', 'lapsed']);
 const ACTIVE_IN_PHRASE = new Set(['active', 'current', 'customer', 'customers', 'client', 'clients', 'won', 'live', 'paying', 'existing', 'signed']);
 const NOT_YET_IN_PHRASE = new Set(['potential', 'prospective', 'prospect', 'prospects', 'lead', 'leads', 'opportunity', 'possible', 'future', 'target']);
+// Words said only of a customer one has: a phrase with one of them is about a customer.
+const EXISTING_IN_PHRASE = new Set(['churn', 'churning', 'risk', 'renewal', 'renew', 'renewing', 'upsell', 'upgrade', 'converted', 'expansion', 'retention']);
+const CUSTOMER_NOUNS = new Set(['customer', 'customers', 'client', 'clients']);
 const PARTNER_IN_PHRASE = new Set(['partner', 'reseller', 'affiliate']);
 const NEGATIONS = new Set(['not', 'non', 'no', 'never']);
 const YES = new Set(['yes', 'y', 'true', 't', '1', 'x']);
@@ -224,8 +231,9 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
     return meaning ? meaning[YES.has(word) ? 'yes' : 'no'] : null;
   }
   // "Lost" in a deal column is a lost deal (no customer); in a customer status column it is a
-  // lost customer, a past one.
-  if (word === 'lost' || word === 'closedlost') return isDealHeader(header) || /stage/i.test(header) ? 'skip' : 'churned';
+  // lost customer, a past one (also in a `Customer Stage`).
+  const lostIsDeal = isDealHeader(header) || (/stage/i.test(header) && !/customer|client/i.test(header));
+  if (word === 'lost' || word === 'closedlost') return lostIsDeal ? 'skip' : 'churned';
   if (ACTIVE_WORDS.has(word)) return 'active';
   if (CHURNED_WORDS.has(word)) return 'churned';
   if (SKIP_WORDS.has(word)) return 'skip';
@@ -235,9 +243,16 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
   if (words.some((w) => NEGATIONS.has(w))) return null;
   if (words.some((w) => COMPETITOR_WORDS.has(w))) return 'competitor';
   if (words.some((w) => PARTNER_IN_PHRASE.has(w))) return 'partner';
-  if (words.some((w) => NOT_YET_IN_PHRASE.has(w))) return 'skip';
+  if (words.some((w) => NOT_YET_IN_PHRASE.has(w))) {
+    // The not-yet word must be what the phrase says of the customer ("Potential Customer"): a
+    // customer word it does not qualify ("Won - converted lead", "Customer (was lead)", "Active
+    // (target upsell)") or a word only a customer has ("Possible churn", "Renewal opportunity")
+    // makes the phrase unreadable — asked for, and proposed as a customer, never skipped.
+    const customerWord = words.some((w, i) => (ACTIVE_IN_PHRASE.has(w) || CHURN_IN_PHRASE.has(w)) && !NOT_YET_IN_PHRASE.has(words[i - 1] ?? ''));
+    return customerWord || words.some((w) => EXISTING_IN_PHRASE.has(w)) ? null : 'skip';
+  }
   if (words.some((w) => CHURN_IN_PHRASE.has(w))) return 'churned';
-  if (words.includes('lost')) return isDealHeader(header) || /stage/i.test(header) ? 'skip' : 'churned';
+  if (words.includes('lost')) return lostIsDeal && !words.some((w) => CUSTOMER_NOUNS.has(w)) ? 'skip' : 'churned';
   if (words.some((w) => ACTIVE_IN_PHRASE.has(w))) return 'active';
   if (words.some((w) => SKIP_WORDS.has(w))) return 'skip';
   return null;

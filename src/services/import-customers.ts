@@ -35,6 +35,7 @@ const key = bare(cc.naturalKey);
 // email_entries stay per row: every off-domain address of a customer's rows gets its entry.
 const NOT_MERGED = ['line', cc.naturalKey.name, 'email_entries'];
 const MERGED_FIELDS = STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).map((c) => sql.identifier(c.name));
+const STATUS = MERGED_FIELDS[STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).findIndex((c) => c.name === cc.status.name)];
 const MERGE = sql`
   create temp table ${MERGED_CUSTOMERS} on commit drop as
   with repeated as materialized (
@@ -44,7 +45,13 @@ const MERGE = sql`
   union all
   select ${key}, count(*)::int as rows_merged,
          ${sql.join(
-           MERGED_FIELDS.map((f) => sql`(array_agg(${f} order by line) filter (where ${f} is not null))[1] as ${f}`),
+           MERGED_FIELDS.map((f) =>
+             // A status: an active row wins over the first (a customer a row still calls current is
+             // not a past one whose entry expires); the others, the first non-empty value.
+             f === STATUS
+               ? sql`(array_agg(${f} order by (${f} = 'active') desc, line) filter (where ${f} is not null))[1] as ${f}`
+               : sql`(array_agg(${f} order by line) filter (where ${f} is not null))[1] as ${f}`,
+           ),
            sql`, `,
          )}
     from ${STAGED_ROWS} where ${key} in (select ${key} from repeated)

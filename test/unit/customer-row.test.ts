@@ -186,6 +186,19 @@ describe('normalizeCustomerRow: every address of a customer (issue 23 §3)', () 
     expect(r.otherEmails).toEqual(others);
   });
 
+  it.each([
+    // One address beside a note, or addresses split by a pipe: every address is the customer's.
+    ['Kappa@gmail.com (personal)', 'kappa@gmail.com', null],
+    ['Work: kappa@gmail.com', 'kappa@gmail.com', null],
+    ['g1@gmail.com|g2@outlook.com', 'g1@gmail.com', ['g2@outlook.com']],
+    ['g1@gmail.com | g2@outlook.com', 'g1@gmail.com', ['g2@outlook.com']],
+  ])('an email cell %j is the customer\'s %j (others %j)', (cell, email, others) => {
+    const o = read(['Company', 'Email'], ['Kappa Co', cell]);
+    expect(o.record.contactEmail).toBe(email);
+    expect(o.record.otherEmails).toEqual(others);
+    expect(o.warnings).toEqual([]);
+  });
+
   it('takes the company domain from any address not at a mail provider', () => {
     const r = read(['Company', 'Email', 'Other Email'], ['Acme', 'acme@gmail.com', 'jo@acme.com']).record;
     expect(r.naturalKey).toBe('d:acme.com');

@@ -28,6 +28,10 @@ describe('isFooterRow', () => {
     [['Monday Cafe']],
     [['24/7 Plumbing']],
     [['Bluegum Cafe', '', '', '']],
+    // An address or a website alone in its row, starting with a footer's word, is a customer's.
+    [['', 'copyright.com.au', '']],
+    [['', '', 'copyright@agency.com.au']],
+    [['https://copyright.com.au/licences', '']],
   ])('%j is data', (fields) => expect(isFooterRow(fields)).toBe(false));
 });
 
@@ -52,5 +56,11 @@ describe('isLoneFirstCell (a board group title, when the header row follows it)'
     [['Acme', 'Done', ''], ['Name', 'Status', 'Website'], false],
     // A one-column file: every row is one cell, and a customer.
     [['Bluegum Cafe'], ['Company'], false],
+    // A file whose first column is an address or a website: a row of that cell alone is a customer.
+    [['boss@lonely.com.au', '', ''], ['Email', 'Company', 'Website'], false],
+    [['lonely.com.au', ''], ['Website', 'Company'], false],
+    [['https://www.lonely.com.au/about', ''], ['Website', 'Company'], false],
+    [['münchen-bau.de', ''], ['Website', 'Company'], false],
+    [['Group 2.0', '', ''], ['Name', 'Status', 'Website'], true],
   ])('%j under %j → %s', (fields, headers, expected) => expect(isLoneFirstCell(fields, headers)).toBe(expected));
 });

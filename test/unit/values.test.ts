@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, classifyStatus, parseStatusMap } from '../../src/domain/values.js';
+import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, classifyStatus, parseStatusMap, statusKey } from '../../src/domain/values.js';
+import { statusMapHint } from '../../src/services/customer-import-service.js';
 
 describe('parseDealValue', () => {
   const ok: Array<[string, string | null]> = [
@@ -98,6 +99,15 @@ describe('classifyStatus', () => {
     ['Vendor', 'Type', 'skip'], ['Supplier', 'Account Type', 'skip'], ['Non-customer', '', 'skip'], ['Not a customer', '', 'skip'],
     // A yes/no "is a customer" column: no is not a customer, never a past one (Xero's suppliers).
     ['No', 'IsCustomer', 'skip'], ['FALSE', 'Is Client', 'skip'], ['0', 'IsCustomer', 'skip'], ['TRUE', 'IsCustomer', 'active'], ['Yes', 'Is Client', 'active'],
+    // A not-yet word that does not qualify the phrase's customer word, or beside a word said only
+    // of a customer, is no reason to skip: unreadable, asked for (the hint proposes active).
+    ['Won - converted lead', 'Status', null], ['Lead converted to customer', 'Status', null], ['Customer (was lead)', 'Status', null],
+    ['Current customer, previously a lead', 'Status', null], ['Active (target upsell)', 'Status', null], ['Client (future expansion)', 'Status', null],
+    ['Customer (opportunity: upsell)', 'Status', null], ['Renewal opportunity', 'Status', null], ['At risk - possible churn', 'Status', null],
+    ['Current client - renewal opportunity', 'Customer Stage', null], ['Converted lead', 'Lead Status', null],
+    ['Lead customer', 'Type', 'skip'], ['Potential Customer', 'Status', 'skip'], ['Prospect', 'Stage', 'skip'], ['Target', 'Type', 'skip'],
+    // A lost customer in a customer's stage column is a past one; a lost deal in a deal stage is none.
+    ['Lost', 'Customer Stage', 'churned'], ['Lost customer', 'Lifecycle Stage', 'churned'], ['Lost', 'Lifecycle Stage', 'skip'], ['Closed Lost', 'Stage', 'skip'],
   ])('%j in %j → %j', (input, header, expected) => expect(classifyStatus(input, header)).toBe(expected));
 });
 
@@ -106,6 +116,11 @@ describe('parseStatusMap', () => {
     expect(parseStatusMap('Other=skip, Vendor = partner,Channel Partner / Reseller=partner')).toEqual({ other: 'skip', vendor: 'partner', 'channel partner / reseller': 'partner' });
   });
   it.each(['Other', 'Other=maybe', '=skip'])('rejects %j', (input) => expect(() => parseStatusMap(input)).toThrow(/invalid \{statusMap\} item/));
+  // The hint, pasted back, maps every value it lists: a comma, an '=' or a quote in a value too.
+  it.each(['Done, paid', 'Tier=Gold', "Client's pick", 'Stuck', ' Working  on it '])('the hint for %j maps it when pasted', (value) => {
+    const pasted = /'(.*)'$/.exec(statusMapHint([{ value, rows: 1 }]))?.[1] as string;
+    expect(parseStatusMap(pasted)[statusKey(value)]).toBe('active');
+  });
 });
 
 describe('Excel serial dates', () => {
