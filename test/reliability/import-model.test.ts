@@ -2,7 +2,7 @@
 // random files imported one after another into the same client:
 // blank rows and rows whose status maps to skip are skipped; a value that does not parse is
 // dropped (counted) and its row kept; rows of one natural key merge to the first non-empty value
-// per field; company, domain and status are replaced, other fields keep what is stored where the
+// per field, but active when any row says so; company, domain and status are replaced, other fields keep what is stored where the
 // file has none; a customer stored by name alone takes the key of a later row with that name and
 // a domain or email, and a row without a domain takes the key of the one stored customer of its name
 // that has one; every customer with a domain has its domain entry, and every contact email
@@ -114,7 +114,11 @@ function model(rows: string[][], stored: Map<string, Stored>, entries: Map<strin
     for (const email of r.emailEntries ?? []) emailRows.push({ email, key: r.naturalKey });
     const first = merged.get(r.naturalKey);
     if (!first) merged.set(r.naturalKey, { ...r });
-    else for (const k of Object.keys(r) as Array<keyof CustomerRecord>) if (first[k] === null) (first as unknown as Record<string, unknown>)[k] = r[k];
+    else {
+      for (const k of Object.keys(r) as Array<keyof CustomerRecord>) if (first[k] === null) (first as unknown as Record<string, unknown>)[k] = r[k];
+      // A customer any of whose rows says active is active (its entry never expires).
+      if (r.status === 'active') first.status = 'active';
+    }
   }
   const counts = { inserted: 0, updated: 0, unchanged: 0, merged: valid - merged.size, rejected, skipped, values_dropped: dropped, suppressions_added: 0, suppressions_updated: 0 };
 
