@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { AosError } from '../errors.js';
-import { driverError, isDatabaseFailure, isUnreachable } from './errors.js';
+import { driverError, isDatabaseFailure, isUnreachable, readOnlyCause, type ServerParameters } from './errors.js';
 import type { Database, Orm, Queryable, Row } from './database.js';
 import { findDamagedPage, VERIFIED_TABLES } from './embedded-integrity.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
@@ -86,11 +86,31 @@ export function isDiskFull(e: unknown): boolean {
   return err.cause !== undefined && err.cause !== e && isDiskFull(err.cause);
 }
 
-/** Driver and connection failures become exit-3 errors that name the database, never stacks. */
-export function databaseError(location: string, failure: unknown): AosError {
+/** A write sent to a hot standby: which server to use instead. */
+export function standbyError(cause?: unknown): AosError {
+  return new AosError(
+    'database',
+    'the server is a read-only standby: run this against the primary',
+    'point {url} at the primary; a standby answers reads (check, signals, customers, suppress list) from what it has replayed',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * Driver and connection failures become exit-3 errors that name the database, never stacks.
+ * `server`: the parameters the server reported (postgres.js), to tell a standby's refusal of a write.
+ */
+export function databaseError(location: string, failure: unknown, server?: ServerParameters): AosError {
   const e = driverError(failure);
   if (e instanceof AosError) return e;
   const detail = describeFailure(e);
+  // Reads work on a hot standby; a write there fails at its first statement ("cannot execute
+  // CREATE TABLE in a read-only transaction"), which names neither the cause nor the next step.
+  const readOnly = readOnlyCause(e, server);
+  if (readOnly === 'standby') return standbyError(e);
+  if (readOnly === 'read-only default') {
+    return new AosError('database', `database error: ${detail}`, 'the server makes this session read-only (default_transaction_read_only = on): connect as a user, or to a database, that may write', { cause: e });
+  }
   if (isUnreachable(e)) {
     return new AosError('database', `cannot reach database ${location}: ${detail}`, 'check {url} and that the server is running', { cause: e });
   }
@@ -109,13 +129,13 @@ export function databaseError(location: string, failure: unknown): AosError {
   return new AosError('database', `database error: ${detail}`, undefined, { cause: e });
 }
 
-function wrapQueryable(run: (text: string, params: readonly unknown[]) => Promise<Row[]>, location: string): Queryable {
+function wrapQueryable(run: (text: string, params: readonly unknown[]) => Promise<Row[]>, location: string, server?: ServerParameters): Queryable {
   return {
     async query<T extends object>(text: string, params: readonly unknown[] = []) {
       try {
         return (await run(text, params)) as T[];
       } catch (e) {
-        throw databaseError(location, e);
+        throw databaseError(location, e, server);
       }
     },
   };
@@ -174,10 +194,10 @@ async function openPostgres(url: string): Promise<WithRaw> {
   } catch (e) {
     throw invalidUrl((e as Error).message);
   }
-  const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location);
+  const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location, sql.parameters);
   const orm = drizzle(sql) as unknown as Orm;
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
-  const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e) : e);
+  const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e, sql.parameters) : e);
   return {
     [RAW]: sql,
     kind: 'postgres',
@@ -195,7 +215,7 @@ async function openPostgres(url: string): Promise<WithRaw> {
         });
       } catch (e) {
         // After the body, only COMMIT can have failed: that is the database's failure whatever it says.
-        throw bodyDone ? databaseError(location, e) : failed(e);
+        throw bodyDone ? databaseError(location, e, sql.parameters) : failed(e);
       }
     },
     async close() {
