@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The replica lab: a primary, a hot standby streaming from it and PgBouncer (transaction pooling)
 # in front of the primary, all on loopback ports, for the tests that prove aos works through a
-# pooler and answers reads from a standby (test/service/replica-lab.test.ts, test/cli/standby.test.ts
+# pooler and answers reads from a standby (test/cli/replica-lab.test.ts
 # and the PgBouncer pass of the server suite). CI starts it; a developer can too:
 #
 #   scripts/replica-lab.sh start            # install PgBouncer if missing (as root), start all three
@@ -9,11 +9,26 @@
 #   scripts/replica-lab.sh stop             # stop them and remove the lab's directory
 #
 # AOS_LAB_DIR (default $TMPDIR/aos-replica-lab) holds the clusters, configuration and logs;
-# AOS_LAB_PORT (default 55432) is the primary's port, the standby's is the next, PgBouncer's the one after.
+# AOS_LAB_PORT (default 55432) is the primary's port, the standby's is the next, PgBouncer's the one
+# after; AOS_LAB_PORT=auto takes the first free three from 55432 on (CI: labs side by side).
 set -euo pipefail
 
 LAB_DIR="${AOS_LAB_DIR:-${TMPDIR:-/tmp}/aos-replica-lab}"
-PRIMARY_PORT="${AOS_LAB_PORT:-55432}"
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The ports a started lab chose are kept in its directory, for env and stop.
+if [ -f "$LAB_DIR/ports" ]; then
+  PRIMARY_PORT="$(cat "$LAB_DIR/ports")"
+elif [ "${AOS_LAB_PORT:-}" = auto ]; then
+  PRIMARY_PORT=55432
+  until port_free "$PRIMARY_PORT" && port_free $((PRIMARY_PORT + 1)) && port_free $((PRIMARY_PORT + 2)); do
+    PRIMARY_PORT=$((PRIMARY_PORT + 10))
+    [ "$PRIMARY_PORT" -lt 56000 ] || { echo "replica-lab: no three free ports in 55432-55999" >&2; exit 1; }
+  done
+else
+  PRIMARY_PORT="${AOS_LAB_PORT:-55432}"
+fi
 STANDBY_PORT=$((PRIMARY_PORT + 1))
 BOUNCER_PORT=$((PRIMARY_PORT + 2))
 
@@ -74,7 +89,11 @@ start() {
   local bin bouncer
   bin="$(pg_bin)"
   bouncer="$(pgbouncer_bin)"
+  for port in "$PRIMARY_PORT" "$STANDBY_PORT" "$BOUNCER_PORT"; do
+    port_free "$port" || die "port $port is taken (set AOS_LAB_PORT to another, or auto)"
+  done
   mkdir -p "$LAB_DIR"
+  echo "$PRIMARY_PORT" >"$LAB_DIR/ports"
   if [ "$(id -u)" = 0 ]; then chown postgres: "$LAB_DIR"; fi
 
   # The primary: trust on loopback (initdb's default pg_hba also lets replication in), no fsync
@@ -99,7 +118,8 @@ EOF
   wait_for "the standby" standby_ready
 
   # PgBouncer in transaction pooling mode in front of the primary; every database name goes to
-  # the primary's database of that name (the tests create one per test file).
+  # the primary's database of that name (the tests create one per test file). A small pool, so
+  # that processes at once share server connections, transaction by transaction, as in production.
   cat >"$LAB_DIR/pgbouncer.ini" <<EOF
 [databases]
 * = host=127.0.0.1 port=$PRIMARY_PORT
@@ -113,7 +133,7 @@ auth_file = $LAB_DIR/userlist.txt
 admin_users = postgres
 pool_mode = transaction
 max_client_conn = 500
-default_pool_size = 10
+default_pool_size = 4
 server_idle_timeout = 30
 logfile = $LAB_DIR/pgbouncer.log
 pidfile = $LAB_DIR/pgbouncer.pid

@@ -77,6 +77,8 @@ export async function addClients(db: Database, slugs: string[]): Promise<void> {
 }
 
 export function enginesUnderTest(): Engine[] {
+  // The PgBouncer pass (vitest.config.ts) reruns the server's paths only: TEST_DATABASE_URL is the pooler.
+  if (process.env.AOS_TEST_THROUGH === 'pgbouncer') return ['postgres'];
   return inject('postgresAvailable') ? ['embedded', 'postgres'] : ['embedded'];
 }
 
