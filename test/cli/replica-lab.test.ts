@@ -22,6 +22,7 @@ describe.runIf(process.env.CI === 'true' && !lab)('the replica lab (CI=true)', (
 });
 
 const skipped = lab ? '' : ` — skipped: the replica lab is not running (${LAB_HOWTO})`;
+if (!lab && process.env.CI !== 'true') console.warn(`the standby and PgBouncer tests are skipped: the replica lab is not running (${LAB_HOWTO})`);
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-lab-'));
 const file = (name: string, text: string) => {
