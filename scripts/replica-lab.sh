@@ -84,7 +84,8 @@ wait_for() { # what command...
 
 start() {
   if running; then say "already running (primary :$PRIMARY_PORT, standby :$STANDBY_PORT, PgBouncer :$BOUNCER_PORT)"; return; fi
-  [ -d "$LAB_DIR" ] && stop
+  # What a stopped or half-started lab left there (an empty directory, as CI's mktemp, is used as is).
+  if [ -n "$(ls -A "$LAB_DIR" 2>/dev/null)" ]; then stop; fi
   install_pgbouncer
   local bin bouncer
   bin="$(pg_bin)"
