@@ -1,5 +1,6 @@
 // `db migrate` as a library call: what was pending is applied, and the result says what.
-import type { Database } from '../db/database.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Database } from '../db/database.js';
 import { migrationState } from '../db/migrations.js';
 import { runMigrations, standbyError } from '../db/open.js';
 
@@ -17,7 +18,7 @@ export async function migrateDatabase(db: Database): Promise<MigrateResult> {
   // A standby replays the primary's migrations, and "up to date" there would read as success to a
   // deploy that migrated the wrong server: it is told so, pending migrations or not.
   if (db.kind === 'postgres') {
-    const [server] = await db.query<{ standby: boolean }>('select pg_is_in_recovery() as standby');
+    const [server] = await db.run((orm) => rowsOf<{ standby: boolean }>(orm, sql`select pg_is_in_recovery() as standby`));
     if (server?.standby) throw standbyError();
   }
   const before = await migrationState(db);
