@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import { AosError } from '../errors.js';
 import type { Database } from './database.js';
 
-/** Journal times (drizzle's `when`) of the old chain's last migration and of the baseline's own bridge. */
+/** The old chain's last migration and its journal time (drizzle's `when`): a database there is adopted. */
 const V1_LAST = { tag: '0022_change_log_without_nested_loops', when: 1796595350461 };
 /** A pre-squash build of the trigger drop (0023_drop_change_log_triggers): already the baseline's schema. */
 const V1_TRIGGERS_DROPPED = 1796602108491;
