@@ -10,6 +10,7 @@ import { AosError } from '../errors.js';
 import type { EntryRow } from './suppression/entry-view.js';
 import { ALL_CLIENTS } from './agency-list-service.js';
 import { ClientService } from './client-service.js';
+import { crossShard } from '../db/cross-shard.js';
 
 export interface ExpiringEntry {
   client: string;
@@ -42,7 +43,7 @@ function lapsingEntries(clientId: string | null): SQL {
   if (clientId !== null) return sql`${own} where ${s.clientId} = ${clientId}`;
   // With every client, the agency-wide entries too (they lapse for all of them at once).
   const a = agencySuppressionList;
-  return sql`${own} union all
+  return sql`${crossShard('expiring-all-clients')}${own} union all
     select ${a.id}, ${ALL_CLIENTS}::text, ${a.domain}, ${a.email}, ${a.reason}, ${a.source}, null, ${a.notes}, ${a.expiresAt}, ${a.expiresAt}::text
       from ${a}`;
 }
