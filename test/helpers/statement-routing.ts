@@ -221,3 +221,16 @@ export function statementRouting(text: string, clientScoped: ReadonlySet<string>
   }
   return { problems };
 }
+
+/** The client-scoped tables: every table of src/db/schema.ts with a client_id column. */
+export async function clientScopedTables(): Promise<Set<string>> {
+  const { getTableConfig, PgTable } = await import('drizzle-orm/pg-core');
+  const schema = await import('../../src/db/schema.js');
+  const names = new Set<string>();
+  for (const value of Object.values(schema)) {
+    if (!(value instanceof PgTable)) continue;
+    const config = getTableConfig(value);
+    if (config.columns.some((c) => c.name === 'client_id')) names.add(config.name);
+  }
+  return names;
+}
