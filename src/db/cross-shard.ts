@@ -9,7 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 export const CROSS_SHARD = {
   'signal-refresh':
     "platform_buyer_signals is platform-wide (distributed by domain): a domain's signal counts the customers of every client, so refreshing it reads them all",
-  'expiring-all-clients': '`suppress expiring` without --client lists what lapses for every client, for ops',
+  'expiring-all-clients': '`suppress expiring` for every client at once (no client given) lists what lapses across all of them, for ops',
   'import-run-by-id':
     '`imports show/undo RUN_ID` name a run by its id alone: the look-up finds its client, and every statement after it names that client',
   'suppress-who': '`suppress who` answers which clients suppress a target (a complaint), so it reads every client\'s list; ops only, not in the library',
