@@ -53,6 +53,7 @@ Acme Pty,acme.com,jo@acme.com,jo.home@gmail.com,Customer,1000,seo
 Beta Ltd,beta.io,sam@beta.io,,Former,200,ppc
 Gamma,gamma.net,kim@gamma.net,,Partner,50,seo
 Delta,,dee@delta.org,,Customer,10,
+Omega Holdings,,,,Customer,,
 `;
 const OTHER_CLIENT = `Company,Website,Status
 Acme Pty,acme.com,active
@@ -73,6 +74,10 @@ acme.com,
 new.com,
 ,jo@acme.com
 shop.beta.io,x@new.com
+`;
+const TARGETS = `Website,Note
+rival3.com,x
+not a domain,y
 `;
 const IMPORT_MAP = ['--map', 'company_name=Company', '--map', 'domain=Website', '--map', 'contact_email=Email|Personal Email', '--map', 'status=Status', '--map', 'deal_value=Deal', '--map', 'services=Services'];
 
@@ -99,7 +104,7 @@ for (const engine of cliEnginesUnderTest()) {
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'aos-routing-'));
       database = await freshCliDatabase(engine);
-      for (const [name, text] of Object.entries({ 'customers.csv': CUSTOMERS, 'other.csv': OTHER_CLIENT, 'crm.csv': CRM, 'crm-after.csv': CRM_AFTER, 'leads.csv': LEADS })) {
+      for (const [name, text] of Object.entries({ 'customers.csv': CUSTOMERS, 'other.csv': OTHER_CLIENT, 'crm.csv': CRM, 'crm-after.csv': CRM_AFTER, 'leads.csv': LEADS, 'targets.csv': TARGETS })) {
         writeFileSync(join(dir, name), text);
       }
 
@@ -116,10 +121,19 @@ for (const engine of cliEnginesUnderTest()) {
       await aos(0, 'imports', 'show', last);
       await aos(0, 'imports', 'undo', last.slice(0, 8), '--dry-run');
       await aos(0, 'imports', 'undo', last);
+      const first = runs[runs.length - 1]?.id as string;
+      await aos(2, 'imports', 'undo', first);
+      await aos(0, 'imports', 'undo', first, '--force');
+      await aos(0, 'import', 'customers.csv', '--client', 'acme', '--yes', '--status-map', 'Customer=active,Former=churned,Partner=partner');
 
       await aos(0, 'suppress', 'add', 'rival.com', '--client', 'acme', '--reason', 'competitor', '--for', '90d', '--note', 'lost the pitch');
       await aos(0, 'suppress', 'add', 'bob@rival2.com', 'sue@rival2.com', '--client', 'acme', '--reason', 'partner', '--for', '6m');
       await aos(0, 'suppress', 'add', 'optout@else.com', '--client', 'acme', '--reason', 'unsubscribed');
+      await aos(2, 'suppress', 'add', 'optout@else.com', '--client', 'acme', '--reason', 'competitor');
+      await aos(0, 'suppress', 'add', 'optout@else.com', '--client', 'acme', '--reason', 'competitor', '--force');
+      await aos(0, 'suppress', 'add', '--file', 'targets.csv', '--column', 'Website', '--client', 'acme', '--reason', 'competitor', '--skip-invalid');
+      await aos(2, 'suppress', 'remove', '--file', 'targets.csv', '--column', 'Website', '--client', 'acme');
+      await aos(0, 'suppress', 'remove', 'rival3.com', '--client', 'acme');
       await aos(0, 'suppress', 'add', 'agencywide.com', '--all-clients', '--reason', 'do_not_contact');
       await aos(0, 'suppress', 'remove', 'rival.com', 'bob@rival2.com', '--client', 'acme');
       await aos(0, 'suppress', 'remove', 'optout@else.com', '--client', 'acme', '--force');
