@@ -1,5 +1,5 @@
 // ImportRunService: the import runs of a client, and undoing one from its row-change log
-// (import_run_changes, written by triggers while the import ran; see import-change-log.ts).
+// (import_run_changes, written by the import's own statements; see import-change-log.ts).
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { AuditedService, type ServiceOptions } from './service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
@@ -231,10 +231,8 @@ export class ImportRunService extends AuditedService {
 
   /** The run locked, re-read and checked: no import of its client runs while it is undone. */
   private async lockRun(tx: Orm, found: ResolvedImportRun): Promise<UndoTarget & ResolvedImportRun> {
-    // The hash comparison renders timestamps as the logging trigger did: in UTC.
+    // The hash comparison renders timestamps as the import's log did: in UTC (import-change-log.ts).
     await tx.execute(sql`set local timezone to 'UTC'`);
-    // The rows put back are not new entries: no default expiry for them (0007's trigger).
-    await tx.execute(sql`select set_config('aos.restoring', 'on', true)`);
     // The client's write lock (imports, manual adds and removes wait), then the run's row, by
     // client and id (one shard on Citus).
     await lockClientWrites(tx, found.client_id);

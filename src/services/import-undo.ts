@@ -1,6 +1,7 @@
 // The statements of undoing an import run, from its row-change log (import_run_changes, written
-// by triggers while the import ran; see import-change-log.ts). Each runs inside the undo's
+// by the import's own statements; see import-change-log.ts). Each runs inside the undo's
 // transaction and filters by the run's client, so on Citus each reaches that client's shard only.
+// The rows it puts back are not new entries: they keep the expiry they had (no default expiry).
 // The plan is a temp table (aos_undo) of the run's rows beside their images now.
 import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -65,7 +66,7 @@ export function rowChanges(clientId: string, changeSet: string): SQL {
 
 /**
  * The run's changes beside each row's current image. `clean` says the row is still exactly what
- * the run left (the same hash the trigger took), so restoring it loses no later change.
+ * the run left (the same hash its log took), so restoring it loses no later change.
  */
 export async function planUndo(tx: Orm, run: UndoTarget): Promise<void> {
   const c = clientCustomers;
