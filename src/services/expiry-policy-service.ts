@@ -96,15 +96,6 @@ export class ExpiryPolicyService extends AuditedService {
     return Object.fromEntries(rows.map((r) => [r.reason, r.period]));
   }
 
-  /** Every client's defaults: client id → reason → period (24m). */
-  async defaults(): Promise<Map<string, Record<string, string>>> {
-    const t = clientExpiryDefaults;
-    const rows = await this.db.run((orm) => orm.select({ clientId: t.clientId, reason: t.reason, period: t.period }).from(t).orderBy(asc(t.reason)));
-    const out = new Map<string, Record<string, string>>();
-    for (const r of rows) out.set(r.clientId, { ...(out.get(r.clientId) ?? {}), [r.reason]: r.period });
-    return out;
-  }
-
   /** Live entries that expire within the period (`30d`), soonest first; one client or all. */
   async *expiring(options: { client?: string | undefined; within: string }): AsyncGenerator<ExpiringEntry> {
     const now = this.now();
