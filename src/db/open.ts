@@ -627,7 +627,10 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
 
 /** Applies drizzle's migrations in drizzle/ (idempotent). Loads drizzle only here. */
 export async function runMigrations(db: Database): Promise<void> {
-  const { MIGRATIONS_FOLDER } = await import('./migrations.js');
+  const { MIGRATIONS_FOLDER, lastAppliedMigration } = await import('./migrations.js');
+  const { adoptOldChain } = await import('./migration-baseline.js');
+  // A database migrated along the chain the baseline replaced is adopted first (migration-baseline.ts).
+  const adopt = async () => adoptOldChain(db, MIGRATIONS_FOLDER, (await lastAppliedMigration(db)).last);
   const raw = (db as Partial<WithRaw>)[RAW];
   try {
     if (db.kind === 'postgres') {
@@ -635,6 +638,7 @@ export async function runMigrations(db: Database): Promise<void> {
       const sql = raw as postgres.Sql;
       await sql`select pg_advisory_lock(hashtext('aos:migrate'))`;
       try {
+        await adopt();
         await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
         await sql`select pg_advisory_unlock(hashtext('aos:migrate'))`;
@@ -642,6 +646,7 @@ export async function runMigrations(db: Database): Promise<void> {
     } else {
       const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
       const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await adopt();
       await migrate(drizzlePglite({ client: raw as import('@electric-sql/pglite').PGlite }), { migrationsFolder: MIGRATIONS_FOLDER });
     }
   } catch (e) {
