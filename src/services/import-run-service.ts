@@ -9,6 +9,7 @@ import { lockClientWrites } from './client-lock.js';
 import { ClientService } from './client-service.js';
 import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
 import { refreshSignals } from './signal-refresh.js';
+import { crossShard } from '../db/cross-shard.js';
 
 export interface ImportRunView {
   id: string;
@@ -197,7 +198,8 @@ export class ImportRunService extends AuditedService {
     if (!UUID.test(key) && !ID_PREFIX.test(key)) {
       throw new AosError('usage', `invalid import run "${ref}": expected its id (or the first 8 characters of it)`, LIST_RUNS_HINT);
     }
-    const rows = await selectRuns(orm, UUID.test(key) ? eq(r.id, key) : sql`${r.id}::text like ${`${key}%`}`).limit(11);
+    const byId = UUID.test(key) ? eq(r.id, key) : sql`${r.id}::text like ${`${key}%`}`;
+    const rows = await selectRuns(orm, sql`${crossShard('import-run-by-id')}${byId}`).limit(11);
     if (rows.length === 0) throw new AosError('input', `no import run ${ref}`, LIST_RUNS_HINT);
     if (rows.length > 1) {
       throw new AosError('input', `import run "${ref}" is ambiguous: ${rows.slice(0, 10).map((row) => row.id).join(', ')}`, 'give more characters of the id');
