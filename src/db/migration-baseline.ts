@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { AosError } from '../errors.js';
-import type { Database } from './database.js';
+import type { Orm } from './database.js';
 
 /** The old chain's last migration and its journal time (drizzle's `when`): a database there is adopted. */
 const V1_LAST = { tag: '0022_change_log_without_nested_loops', when: 1796595350461 };
@@ -40,21 +40,21 @@ function baselineOf(folder: string): Baseline {
 }
 
 /**
- * Before drizzle's migrator runs: a database at the end of the old chain takes the baseline as
- * applied; one older than that is refused. `lastApplied` is the last recorded journal time (0: none).
+ * Inside the migrating transaction, before the pending migrations are applied: a database at the end
+ * of the old chain takes the baseline as applied; one older than that is refused. `lastApplied` is
+ * the last recorded journal time (0: none); the result is the one to apply migrations after.
  */
-export async function adoptOldChain(db: Database, folder: string, lastApplied: number): Promise<void> {
+export async function adoptOldChain(tx: Orm, location: string, folder: string, lastApplied: number): Promise<number> {
   const baseline = baselineOf(folder);
-  if (lastApplied === 0 || lastApplied >= baseline.when) return;
+  if (lastApplied === 0 || lastApplied >= baseline.when) return lastApplied;
   if (lastApplied !== V1_LAST.when && lastApplied !== V1_TRIGGERS_DROPPED) {
     throw new AosError(
       'database',
-      `database ${db.location} was migrated by an older aos, part way through the migrations this version replaced with one baseline: it cannot be upgraded from there directly`,
+      `database ${location} was migrated by an older aos, part way through the migrations this version replaced with one baseline: it cannot be upgraded from there directly`,
       `upgrade it first with an aos from before the squash (0.1.0, git 72dd2ca or earlier, whose migrations end at ${V1_LAST.tag}): its {command:db migrate}, then this version's`,
     );
   }
-  await db.transaction(async (tx) => {
-    for (const statement of V1_LEFTOVERS) await tx.execute(sql.raw(statement));
-    await tx.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${baseline.hash}, ${baseline.when})`);
-  });
+  for (const statement of V1_LEFTOVERS) await tx.execute(sql.raw(statement));
+  await tx.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${baseline.hash}, ${baseline.when})`);
+  return baseline.when;
 }

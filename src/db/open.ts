@@ -11,10 +11,6 @@ import { findDamagedPage, VERIFIED_TABLES } from './embedded-integrity.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { migrationState } from './migrations.js';
 
-// The driver client behind a Database, for the migrator (which needs drizzle over the driver).
-const RAW = Symbol('aos.rawClient');
-type WithRaw = Database & { [RAW]: unknown };
-
 export interface OpenDatabaseOptions {
   /** PostgreSQL URL; when absent the embedded database is used. */
   url?: string | undefined;
@@ -182,7 +178,7 @@ async function rehearsePostgres<T>(
   }
 }
 
-async function openPostgres(url: string, onStatement?: StatementObserver): Promise<WithRaw> {
+async function openPostgres(url: string, onStatement?: StatementObserver): Promise<Database> {
   const location = redactUrl(url);
   // postgres.js reads any scheme as its own: mysql://host/db would be tried as PostgreSQL and fail
   // as "cannot reach", a database error, for what is a wrong URL. A scheme without '//' too:
@@ -209,7 +205,6 @@ async function openPostgres(url: string, onStatement?: StatementObserver): Promi
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
   const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e, sql.parameters) : e);
   return {
-    [RAW]: sql,
     kind: 'postgres',
     location,
     query: base.query,
@@ -431,7 +426,7 @@ async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDi
   );
 }
 
-async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void, onStatement?: StatementObserver): Promise<WithRaw> {
+async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void, onStatement?: StatementObserver): Promise<Database> {
   let existing: ReturnType<typeof statSync> | undefined;
   try {
     existing = statSync(dataDir);
@@ -612,10 +607,6 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
   const unwrap = (e: unknown) => (driverError(e) instanceof AosError ? driverError(e) : isDatabaseFailure(e) ? failed(driverError(e)) : e);
   let closed = false;
   return {
-    // The migrator needs the instance itself: the current one, should a failure have replaced it.
-    get [RAW]() {
-      return pg;
-    },
     kind: 'embedded',
     location: dataDir,
     query,
@@ -645,30 +636,11 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
   };
 }
 
-/** Applies drizzle's migrations in drizzle/ (idempotent). Loads drizzle only here. */
+/** Applies the migrations in drizzle/ (idempotent; migrations.ts, loaded only here). */
 export async function runMigrations(db: Database): Promise<void> {
-  const { MIGRATIONS_FOLDER, lastAppliedMigration } = await import('./migrations.js');
-  const { adoptOldChain } = await import('./migration-baseline.js');
-  // A database migrated along the chain the baseline replaced is adopted first (migration-baseline.ts).
-  const adopt = async () => adoptOldChain(db, MIGRATIONS_FOLDER, (await lastAppliedMigration(db)).last);
-  const raw = (db as Partial<WithRaw>)[RAW];
+  const { applyMigrations } = await import('./migrations.js');
   try {
-    if (db.kind === 'postgres') {
-      const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-      const sql = raw as postgres.Sql;
-      await sql`select pg_advisory_lock(hashtext('aos:migrate'))`;
-      try {
-        await adopt();
-        await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
-      } finally {
-        await sql`select pg_advisory_unlock(hashtext('aos:migrate'))`;
-      }
-    } else {
-      const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
-      const { migrate } = await import('drizzle-orm/pglite/migrator');
-      await adopt();
-      await migrate(drizzlePglite({ client: raw as import('@electric-sql/pglite').PGlite }), { migrationsFolder: MIGRATIONS_FOLDER });
-    }
+    await applyMigrations(db);
   } catch (e) {
     throw databaseError(db.location, e);
   }
