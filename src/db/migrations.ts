@@ -2,8 +2,7 @@
 // its migrator keeps (same logic: by folder timestamp).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
-import { rowsOf, type Database } from './database.js';
+import type { Database } from './database.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -29,10 +28,11 @@ export async function migrationState(db: Database): Promise<MigrationState> {
   let lastApplied = 0;
   let applied = 0;
   try {
-    // One round trip on every start: this sits on the path of each `aos check`.
-    // The migrator's own table is not in schema.ts: plain SQL.
-    const [row] = await db.run((orm) =>
-      rowsOf<{ last: string | null; n: number }>(orm, sql`select max(created_at)::text as last, count(*)::int as n from drizzle.__drizzle_migrations`),
+    // One round trip on every start: this sits on the path of each `aos check`. Plain SQL, not
+    // drizzle: the migrator's own table is not in schema.ts, and a check's first statement goes
+    // out before drizzle has loaded (open.ts), so the connection is made while the code loads.
+    const [row] = await db.query<{ last: string | null; n: number }>(
+      'select max(created_at)::text as last, count(*)::int as n from drizzle.__drizzle_migrations',
     );
     lastApplied = Number(row?.last ?? 0);
     applied = row?.n ?? 0;
