@@ -424,8 +424,10 @@ async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDi
  * what is read or written: the integrity check and the lock are the same.
  */
 function leanEngine(PGlite: typeof import('@electric-sql/pglite').PGlite): import('@electric-sql/pglite').PGliteOptions {
-  // Must come before the module is compiled; it holds for the rest of the process.
+  // Must come before the module is compiled; it holds for the rest of the process. The code cache
+  // of the check program is not written after such a run: V8 refuses caches made under other flags.
   setFlagsFromString('--liftoff-only');
+  (globalThis as Record<symbol, unknown>)[Symbol.for('aos.v8FlagsChanged')] = true;
   return { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
 }
 
