@@ -69,10 +69,12 @@ describe(`the check program's code cache [${engine}]`, () => {
     const home = cacheHome();
     const file = codeCacheFile(SCRIPT, { XDG_CACHE_HOME: home });
     await check(home); // creates the directory
-    writeFileSync(file, content());
+    const bad = content();
+    writeFileSync(file, bad);
     const r = await check(home);
     expect([r.code, r.stdout, r.stderr]).toEqual([1, expected, '']);
-    expect(readCodeCache(file, identity())).toBeDefined();
+    expect(readFileSync(file).equals(bad)).toBe(false);
+    expect(readCodeCache(file, identity())?.length).toBeGreaterThan(100_000);
   }, 60_000);
 
   it('a cache directory that cannot be written changes nothing', async () => {
