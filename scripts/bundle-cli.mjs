@@ -69,5 +69,8 @@ await Promise.all([
     // scripts is experimental, with a warning on stderr). PGlite ships CommonJS too.
     supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__aosUrl' },
+    // iconv-lite's code-page tables (half a megabyte) only for a --file in another encoding: required
+    // from node_modules then, not parsed into every check's script and code cache.
+    external: [...common.external, 'iconv-lite'],
   }),
 ]);
