@@ -18,7 +18,7 @@ import vm from 'node:vm';
 const MAGIC = 'aos-code-cache-1';
 
 /** Set by code that changes V8's flags mid-run (the embedded engine's lean start, src/db/open.ts). */
-export const V8_FLAGS_CHANGED = Symbol.for('aos.v8FlagsChanged');
+const V8_FLAGS_CHANGED = Symbol.for('aos.v8FlagsChanged');
 
 interface ScriptModule {
   run(argv: string[]): Promise<void>;
@@ -76,8 +76,13 @@ function writeCodeCache(file: string, expected: string, payload: Buffer): void {
 export async function runCachedScript(scriptPath: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const source = readFileSync(scriptPath, 'utf8');
   const expected = identity(scriptPath);
-  const file = codeCacheFile(scriptPath, env);
-  const cachedData = env.AOS_CODE_CACHE === '0' ? undefined : readCodeCache(file, expected);
+  let file: string | undefined;
+  try {
+    if (env.AOS_CODE_CACHE !== '0') file = codeCacheFile(scriptPath, env);
+  } catch {
+    // No home directory to keep a cache in: run without one.
+  }
+  const cachedData = file === undefined ? undefined : readCodeCache(file, expected);
   const url = pathToFileURL(scriptPath).href;
   // The script was bundled as CommonJS with import.meta.url renamed __aosUrl: it finds
   // package.json, drizzle/ and the worker bundle beside itself like the ES modules do, and
@@ -95,7 +100,7 @@ export async function runCachedScript(scriptPath: string, argv: string[], env: N
     // After the run, so that the cache holds every function the check compiled, not only the top
     // level. Not when V8's flags changed during the run: V8 would refuse that cache next time.
     const flagsChanged = (globalThis as Record<symbol, unknown>)[V8_FLAGS_CHANGED] === true;
-    if ((cachedData === undefined || script.cachedDataRejected === true) && !flagsChanged && env.AOS_CODE_CACHE !== '0') {
+    if (file !== undefined && (cachedData === undefined || script.cachedDataRejected === true) && !flagsChanged) {
       writeCodeCache(file, expected, script.createCachedData());
     }
   }
