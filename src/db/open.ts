@@ -2,7 +2,7 @@
 import { accessSync, constants as fsConstants, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { drizzle } from 'drizzle-orm/postgres-js';
+import { setFlagsFromString } from 'node:v8';
 import postgres from 'postgres';
 import { AosError } from '../errors.js';
 import { driverError, isDatabaseFailure, isUnreachable, readOnlyCause, type ServerParameters } from './errors.js';
@@ -25,6 +25,11 @@ export interface OpenDatabaseOptions {
   migrations?: 'require' | 'skip';
   /** Called before the embedded database is created (initdb: a few seconds, once per data directory). */
   onCreate?: ((dataDir: string) => void) | undefined;
+  /**
+   * The process opens the database for a few statements and ends (one `aos check`): the embedded
+   * engine starts lean (see leanEngine). Never for bulk work, which would run slower.
+   */
+  brief?: boolean | undefined;
   /**
    * Called with every statement the services send, as sent, before it runs: how the statement
    * routing test (test/service/statement-routing.test.ts) sees what reaches the database. Unset,
@@ -201,19 +206,26 @@ async function openPostgres(url: string, onStatement?: StatementObserver): Promi
     throw invalidUrl((e as Error).message);
   }
   const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location, sql.parameters);
-  const orm = drizzle(sql) as unknown as Orm;
+  // Drizzle is loaded when a statement first needs it, not with this module: the migration-state
+  // statement (plain SQL) opens the connection first, so the server starts its backend while
+  // drizzle and the command's modules load (most of a cold `aos check`, BENCHMARKS.md).
+  let drizzleModule: Promise<typeof import('drizzle-orm/postgres-js')> | undefined;
+  const loadDrizzle = () => (drizzleModule ??= import('drizzle-orm/postgres-js'));
+  let orm: Orm | undefined;
+  const ormNow = async () => (orm ??= (await loadDrizzle()).drizzle(sql) as unknown as Orm);
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
   const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e, sql.parameters) : e);
   return {
     kind: 'postgres',
     location,
     query: base.query,
-    run: runner(orm, failed),
+    run: runner(ormNow, failed),
     async transaction(fn, options) {
+      const { drizzle } = await loadDrizzle();
       if (options?.rollback) return rehearsePostgres(sql, (client) => drizzle(client) as unknown as Orm, fn, { location, failed });
       let bodyDone = false;
       try {
-        return await orm.transaction(async (tx) => {
+        return await (await ormNow()).transaction(async (tx) => {
           const result = await fn(tx);
           bodyDone = true;
           return result;
@@ -230,10 +242,11 @@ async function openPostgres(url: string, onStatement?: StatementObserver): Promi
 }
 
 /** Database.run over a drizzle instance: a failure leaves in the engine's words (convert). */
-function runner(orm: Orm, convert: (e: unknown) => unknown): Database['run'] {
+function runner(orm: () => Promise<Orm>, convert: (e: unknown) => unknown): Database['run'] {
   return async (fn) => {
+    const o = await orm();
     try {
-      return await fn(orm);
+      return await fn(o);
     } catch (e) {
       throw convert(e);
     }
@@ -426,7 +439,24 @@ async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDi
   );
 }
 
-async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void, onStatement?: StatementObserver): Promise<Database> {
+/**
+ * PGlite options for a brief open, and the process-wide V8 setting that goes with it. Measured on a
+ * single check (BENCHMARKS.md): by default V8 compiles PGlite's 9 MB of WebAssembly twice, with its
+ * baseline compiler and then, on the other core, with its optimizing one, for code a check runs
+ * once; and PostgreSQL sets up 128 MB of shared buffers for a lookup that reads a few pages.
+ * Baseline code alone halves the CPU of a start and 16 MB of buffers halve its memory. Both cost
+ * a long run speed (baseline WebAssembly is slower), hence only for a brief open. Neither changes
+ * what is read or written: the integrity check and the lock are the same.
+ */
+function leanEngine(PGlite: typeof import('@electric-sql/pglite').PGlite): import('@electric-sql/pglite').PGliteOptions {
+  // Must come before the module is compiled; it holds for the rest of the process. The code cache
+  // of the check program is not written after such a run: V8 refuses caches made under other flags.
+  setFlagsFromString('--liftoff-only');
+  (globalThis as Record<symbol, unknown>)[Symbol.for('aos.v8FlagsChanged')] = true;
+  return { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
+}
+
+async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void, onStatement?: StatementObserver, brief = false): Promise<Database> {
   let existing: ReturnType<typeof statSync> | undefined;
   try {
     existing = statSync(dataDir);
@@ -460,10 +490,11 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     throw new AosError('usage', `cannot read data directory ${dataDir}: ${describeFailure(e)}`, 'set AOS_DATA_DIR to a directory you can read and write');
   }
   const { PGlite } = await import('@electric-sql/pglite');
+  const engineOptions = brief ? leanEngine(PGlite) : {};
   const start = async (): Promise<import('@electric-sql/pglite').PGlite> => {
     let instance: import('@electric-sql/pglite').PGlite | undefined;
     try {
-      instance = new PGlite(dataDir);
+      instance = new PGlite(dataDir, engineOptions);
       await instance.waitReady;
       parseAsSent(instance);
       return instance;
@@ -610,7 +641,7 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     kind: 'embedded',
     location: dataDir,
     query,
-    run: runner(orm, unwrap),
+    run: runner(async () => orm, unwrap),
     async transaction(fn, options) {
       try {
         return await (options?.rollback ? rehearsalOrm : orm).transaction(fn);
@@ -636,9 +667,9 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
   };
 }
 
-/** Applies the migrations in drizzle/ (idempotent; migrations.ts, loaded only here). */
+/** Applies the migrations in drizzle/ (idempotent; migrator.ts, loaded only here). */
 export async function runMigrations(db: Database): Promise<void> {
-  const { applyMigrations } = await import('./migrations.js');
+  const { applyMigrations } = await import('./migrator.js');
   try {
     await applyMigrations(db);
   } catch (e) {
@@ -649,7 +680,7 @@ export async function runMigrations(db: Database): Promise<void> {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const db = options.url
     ? await openPostgres(options.url, options.onStatement)
-    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate, options.onStatement);
+    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate, options.onStatement, options.brief);
   if (options.migrations === 'skip') return db;
   try {
     const state = await migrationState(db);
