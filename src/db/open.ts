@@ -378,10 +378,13 @@ async function closeWithin(instance: { close(): Promise<void> }, ms = 2000): Pro
  */
 async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDir: string): Promise<AosError | null> {
   const locate = async () => {
-    const { rows } = await pg.query<{ table: string; path: string }>(
-      `select c.relname as table, pg_relation_filepath(c.oid) as path from pg_class c
+    // Each table with its primary key's index: the index tells a zeroed page that held rows from an empty one.
+    const { rows } = await pg.query<{ table: string; path: string; index: string }>(
+      `select c.relname as table, pg_relation_filepath(c.oid) as path,
+              coalesce((select pg_relation_filepath(i.indexrelid) from pg_index i where i.indrelid = c.oid and i.indisprimary), '') as index
+         from pg_class c
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and c.relname = any($1::text[])
-       union all select '', pg_relation_filepath('pg_class')`,
+       union all select '', pg_relation_filepath('pg_class'), ''`,
       [[...VERIFIED_TABLES]],
     );
     return { catalog: rows.find((r) => r.table === '')?.path ?? '', tables: rows.filter((r) => r.table !== '') };

@@ -3,7 +3,7 @@
 // a data directory left broken, AOS_DATA_DIR at a file, a lock file whose pid now belongs to
 // another process. Each ends in one clear line (never "undefined") and a rerun that works.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,7 +17,12 @@ import { BIN, runAos, type RunResult } from '../helpers/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'aos-embedded-faults-'));
 const DISK_FULL = fileURLToPath(new URL('../helpers/disk-full.mjs', import.meta.url));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Mounts made here; any a skipped suite (vitest -t) never unmounted go before the directory does.
+const mounts = new Set<string>();
+afterAll(() => {
+  for (const dir of mounts) execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+  rmSync(work, { recursive: true, force: true });
+});
 
 function embeddedCopy(): string {
   const data = join(mkdtempSync(join(work, 'db-')), 'data');
@@ -48,10 +53,14 @@ function mountSmallDisk(mb: number): { dir: string; grow: () => void; unmount: (
   } catch {
     return null;
   }
+  mounts.add(dir);
   return {
     dir,
     grow: () => execFileSync('mount', ['-o', 'remount,size=512m', dir], { stdio: 'ignore' }),
-    unmount: () => execFileSync('umount', ['-l', dir], { stdio: 'ignore' }),
+    unmount: () => {
+      mounts.delete(dir);
+      execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+    },
   };
 }
 
@@ -164,6 +173,65 @@ describe('embedded database faults', () => {
         expect(r.stderr).toContain('page 0 of table clients is zeroed');
         expect(r.stderr).not.toMatch(/add one|clients add/);
       }
+    }, 240_000);
+
+    /** The heap block each target's entry is on, and the table's size in blocks (read with the library, which verifies first). */
+    async function entryBlocks(data: string, targets: string[]): Promise<{ blocks: number[]; pages: number }> {
+      const db = await openDatabase({ dataDir: data });
+      try {
+        const rows = await db.query<{ block: number }>(
+          `select (ctid::text::point)[0]::int as block from suppression_list where coalesce(email, domain) = any($1::text[])`,
+          [targets],
+        );
+        const [size] = await db.query<{ pages: number }>(`select (pg_relation_size('suppression_list') / 8192)::int as pages`);
+        return { blocks: rows.map((r) => r.block), pages: size?.pages ?? 0 };
+      } finally {
+        await db.close();
+      }
+    }
+
+    it("of suppression_list's last page (the opt-outs added after an import): exit 3, never \"allowed\"", async () => {
+      const { data, file } = await populated();
+      // Enough customers that the list spans many pages; the opt-outs added then land on the last.
+      const csv = join(work, 'many.csv');
+      writeFileSync(csv, customersCsv(600));
+      expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
+      const optOuts = ['late1@optout-late.com', 'late2@optout-late.com'];
+      expect((await runAos(['suppress', 'add', ...optOuts, '--client', 'acme', '--reason', 'unsubscribed'], { env: env(data) })).code).toBe(0);
+      const { blocks, pages } = await entryBlocks(data, optOuts);
+      expect(pages).toBeGreaterThan(5);
+      expect(blocks).toEqual([pages - 1, pages - 1]);
+      zeroPage(file('suppression_list'), pages - 1);
+      const r = await runAos(['check', ...optOuts, '--client', 'acme'], { env: env(data) });
+      expect(r.code, r.stdout).toBe(3);
+      oneClearLine(r);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`page ${pages - 1} of table suppression_list is zeroed`);
+    }, 240_000);
+
+    it('a zeroed page no row ever used (an extension a full disk cut short) is not damage, also once later pages follow it', async () => {
+      const { data, file } = await populated();
+      // Two pages appended as PostgreSQL extends a table, zeroed, before it writes them.
+      const heapFile = file('suppression_list');
+      const before = statSync(heapFile).size / 8192;
+      const fd = openSync(heapFile, 'a');
+      writeSync(fd, Buffer.alloc(2 * 8192));
+      closeSync(fd);
+      expect((await runAos(['check', 'kept-co.com', '--client', 'acme', '-q'], { env: env(data) })).code).toBe(1);
+      // A later import extends the table past them.
+      const csv = join(work, 'later.csv');
+      writeFileSync(csv, customersCsv(600));
+      expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
+      const { pages } = await entryBlocks(data, []);
+      expect(pages).toBeGreaterThan(before + 2);
+      const fdr = openSync(heapFile, 'r');
+      const page = Buffer.alloc(8192);
+      readSync(fdr, page, 0, 8192, before * 8192);
+      closeSync(fdr);
+      expect(page.equals(Buffer.alloc(8192)), 'the first appended page is still zeroed, in the middle now').toBe(true);
+      const r = await runAos(['check', 'kept-co.com', 'jane@optout.com', 'co599-filler.com', '--client', 'acme', '-q'], { env: env(data) });
+      expect(r.code, r.stderr).toBe(1);
+      expect((await runAos(['clients', 'list'], { env: env(data) })).code).toBe(0);
     }, 240_000);
 
     it('of client_customers too; and a directory whose tables were only written is never taken for damaged', async () => {
