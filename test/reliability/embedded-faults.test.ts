@@ -234,6 +234,38 @@ describe('embedded database faults', () => {
       expect((await runAos(['clients', 'list'], { env: env(data) })).code).toBe(0);
     }, 240_000);
 
+    describe('never hangs: an engine whose close never finishes (it keeps the process alive, as a stopped one can)', () => {
+      const WEDGED = fileURLToPath(new URL('../helpers/wedged-close.mjs', import.meta.url));
+      const wedged = (data: string) => env(data, { NODE_OPTIONS: `--import ${WEDGED}` });
+      // A close is given 10 s and a process with a database error 3 s more: well within this.
+      const ends = { timeoutMs: 60_000 };
+
+      it('a damaged directory: exit 3 with its one line (the failed open closes within 2 s, then the process ends)', async () => {
+        const { data, file } = await populated();
+        zeroPage(file('clients'), 0);
+        const r = await runAos(['check', 'kept-co.com', '--client', 'acme'], { ...ends, env: wedged(data) });
+        expect(r.signal, 'killed by the test: it hung').toBeNull();
+        expect(r.code).toBe(3);
+        oneClearLine(r);
+        expect(r.stderr).toContain('page 0 of table clients is zeroed');
+      }, 240_000);
+
+      it('a healthy directory: the answer given keeps its exit code, a command with none is exit 3, and the next command opens it', async () => {
+        const { data } = await populated();
+        const check = await runAos(['check', 'kept-co.com', '--client', 'acme'], { ...ends, env: wedged(data) });
+        expect(check.signal, 'killed by the test: it hung').toBeNull();
+        expect(check.code).toBe(1);
+        expect(check.stdout).toMatch(/^suppressed\s+kept-co\.com/);
+        const list = await runAos(['clients', 'list', '--json'], { ...ends, env: wedged(data) });
+        expect(list.signal, 'killed by the test: it hung').toBeNull();
+        expect(list.code).toBe(3);
+        expect(JSON.parse(list.stdout)).toHaveLength(1);
+        expect(list.stderr).toContain(`the embedded database ${data} did not close within 10 s`);
+        const again = await runAos(['check', 'kept-co.com', 'jane@optout.com', '--client', 'acme', '-q'], { env: env(data) });
+        expect(again.code, again.stderr).toBe(1);
+      }, 240_000);
+    });
+
     it('of client_customers too; and a directory whose tables were only written is never taken for damaged', async () => {
       const { data, file } = await populated();
       const fine = await runAos(['check', 'kept-co.com', '--client', 'acme', '-q'], { env: env(data) });
