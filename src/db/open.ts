@@ -29,7 +29,15 @@ export interface OpenDatabaseOptions {
   migrations?: 'require' | 'skip';
   /** Called before the embedded database is created (initdb: a few seconds, once per data directory). */
   onCreate?: ((dataDir: string) => void) | undefined;
+  /**
+   * Called with every statement the services send, as sent, before it runs: how the statement
+   * routing test (test/service/statement-routing.test.ts) sees what reaches the database. Unset,
+   * nothing is observed and nothing is paid.
+   */
+  onStatement?: StatementObserver | undefined;
 }
+
+export type StatementObserver = (text: string, params: readonly unknown[]) => void;
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.AOS_DATA_DIR) return resolve(env.AOS_DATA_DIR);
@@ -154,7 +162,7 @@ async function rehearsePostgres<T>(
   }
 }
 
-async function openPostgres(url: string): Promise<WithRaw> {
+async function openPostgres(url: string, onStatement?: StatementObserver): Promise<WithRaw> {
   const location = redactUrl(url);
   // postgres.js reads any scheme as its own: mysql://host/db would be tried as PostgreSQL and fail
   // as "cannot reach", a database error, for what is a wrong URL. A scheme without '//' too:
@@ -170,6 +178,8 @@ async function openPostgres(url: string): Promise<WithRaw> {
       connect_timeout: 10,
       onnotice: () => {},
       connection: { application_name: 'aos' },
+      // postgres.js calls debug with each statement it sends (with the parameters, as serialized).
+      ...(onStatement ? { debug: (_connection: number, text: string, params: unknown[]) => onStatement(text, params) } : {}),
     });
   } catch (e) {
     throw invalidUrl((e as Error).message);
@@ -418,7 +428,7 @@ async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDi
   );
 }
 
-async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void): Promise<WithRaw> {
+async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void, onStatement?: StatementObserver): Promise<WithRaw> {
   let existing: ReturnType<typeof statSync> | undefined;
   try {
     existing = statSync(dataDir);
@@ -551,12 +561,16 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
       throw failed(e);
     }
   };
-  const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) =>
-    (await statement(undefined, (c) => c.query<Row>(text, params as unknown[]))).rows as T[];
+  const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) => {
+    onStatement?.(text, params);
+    return (await statement(undefined, (c) => c.query<Row>(text, params as unknown[]))).rows as T[];
+  };
   // What drizzle sees as its PGlite: every statement goes through the same guards as query().
   const guarded = (client: Pick<PGliteInstance, 'query'> | undefined) => ({
-    query: ((text: string, params?: unknown[], options?: PGliteQueryOptions) =>
-      statement(client, (c) => c.query(text, params, withoutAsSentParsers(options)))) as PGliteInstance['query'],
+    query: ((text: string, params?: unknown[], options?: PGliteQueryOptions) => {
+      onStatement?.(text, params ?? []);
+      return statement(client, (c) => c.query(text, params, withoutAsSentParsers(options)));
+    }) as PGliteInstance['query'],
   });
   const transactionOf = async <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>, rollback: boolean): Promise<T> => {
     const db = await healthy();
@@ -635,7 +649,10 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
 
 /** Applies drizzle's migrations in drizzle/ (idempotent). Loads drizzle only here. */
 export async function runMigrations(db: Database): Promise<void> {
-  const { MIGRATIONS_FOLDER } = await import('./migrations.js');
+  const { MIGRATIONS_FOLDER, lastAppliedMigration } = await import('./migrations.js');
+  const { adoptOldChain } = await import('./migration-baseline.js');
+  // A database migrated along the chain the baseline replaced is adopted first (migration-baseline.ts).
+  const adopt = async () => adoptOldChain(db, MIGRATIONS_FOLDER, (await lastAppliedMigration(db)).last);
   const raw = (db as Partial<WithRaw>)[RAW];
   try {
     if (db.kind === 'postgres') {
@@ -643,6 +660,7 @@ export async function runMigrations(db: Database): Promise<void> {
       const sql = raw as postgres.Sql;
       await sql`select pg_advisory_lock(hashtext('aos:migrate'))`;
       try {
+        await adopt();
         await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
         await sql`select pg_advisory_unlock(hashtext('aos:migrate'))`;
@@ -650,6 +668,7 @@ export async function runMigrations(db: Database): Promise<void> {
     } else {
       const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
       const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await adopt();
       await migrate(drizzlePglite({ client: raw as import('@electric-sql/pglite').PGlite }), { migrationsFolder: MIGRATIONS_FOLDER });
     }
   } catch (e) {
@@ -659,8 +678,8 @@ export async function runMigrations(db: Database): Promise<void> {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const db = options.url
-    ? await openPostgres(options.url)
-    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate);
+    ? await openPostgres(options.url, options.onStatement)
+    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate, options.onStatement);
   if (options.migrations === 'skip') return db;
   try {
     const state = await migrationState(db);
