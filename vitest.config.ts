@@ -21,6 +21,9 @@ const THROUGH_PGBOUNCER = [
 
 const pgbouncer = process.env.AOS_TEST_PGBOUNCER_URL;
 
+// Two projects besides the pooler's: the unit tests are pure (no database), so they run without the
+// global setup that builds an embedded template and probes the server (seconds before the first
+// test); every other test runs with it. `npx vitest run test/unit` runs the unit project alone.
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -28,7 +31,11 @@ export default defineConfig({
     // Each file opens its own databases; two workers match the 2-core machines.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'aos', include: ['test/**/*.test.ts'], globalSetup: ['test/helpers/global-setup.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false } },
+      {
+        extends: true,
+        test: { name: 'db', include: ['test/**/*.test.ts'], exclude: ['test/unit/**', '**/node_modules/**'], globalSetup: ['test/helpers/global-setup.ts'] },
+      },
       // Without the lab there is no such pass; test/cli/replica-lab.test.ts says why (and fails in CI).
       ...(pgbouncer
         ? [

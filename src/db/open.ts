@@ -399,15 +399,29 @@ function withoutAsSentParsers<O extends { parsers?: object }>(options: O | undef
  * damaged directory) may never settle its close(), and the command must still end.
  */
 async function closeWithin(instance: { close(): Promise<void> }, ms = 2000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    instance.close().catch(() => {}),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
+  await settledWithin(instance.close().catch(() => {}), ms);
 }
+
+/** Whether `work` settled within `ms` (its rejection passes on). */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * How long a healthy instance may take to close (it writes out what it holds in memory, a second or
+ * two after a large import on a loaded machine) before it is taken for stopped and left behind.
+ */
+const CLOSE_MS = 10_000;
 
 /**
  * The verified tables' heap files checked for a zeroed page where data must be: the error that says
@@ -416,10 +430,13 @@ async function closeWithin(instance: { close(): Promise<void> }, ms = 2000): Pro
  */
 async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDir: string): Promise<AosError | null> {
   const locate = async () => {
-    const { rows } = await pg.query<{ table: string; path: string }>(
-      `select c.relname as table, pg_relation_filepath(c.oid) as path from pg_class c
+    // Each table with its primary key's index: the index tells a zeroed page that held rows from an empty one.
+    const { rows } = await pg.query<{ table: string; path: string; index: string }>(
+      `select c.relname as table, pg_relation_filepath(c.oid) as path,
+              coalesce((select pg_relation_filepath(i.indexrelid) from pg_index i where i.indrelid = c.oid and i.indisprimary), '') as index
+         from pg_class c
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and c.relname = any($1::text[])
-       union all select '', pg_relation_filepath('pg_class')`,
+       union all select '', pg_relation_filepath('pg_class'), ''`,
       [[...VERIFIED_TABLES]],
     );
     return { catalog: rows.find((r) => r.table === '')?.path ?? '', tables: rows.filter((r) => r.table !== '') };
@@ -652,16 +669,21 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     async close() {
       if (closed) return;
       closed = true;
+      let finished = true;
       try {
         // A broken instance may never finish closing: it is left as it is, and the directory
         // reopens next time (PostgreSQL recovers it from its write-ahead log, without the
-        // uncommitted change).
-        if (!broken) await settles(pg.close());
+        // uncommitted change). A healthy one that does not finish in time is left the same way.
+        if (!broken) finished = await settledWithin(settles(pg.close()), CLOSE_MS);
       } catch (e) {
         if (!broken) throw databaseError(dataDir, e);
       } finally {
         process.off('beforeExit', onDry);
-        release();
+        // Left behind, it may still write: the lock is released when the process exits, not before.
+        if (finished) release();
+      }
+      if (!finished) {
+        throw new AosError('database', `the embedded database ${dataDir} did not close within ${CLOSE_MS / 1000} s`, 'what was committed is kept: the next command recovers it');
       }
     },
   };

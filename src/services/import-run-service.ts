@@ -249,8 +249,9 @@ export class ImportRunService extends AuditedService {
   }
 
   private async undoIn(tx: Orm, found: ResolvedImportRun, force: boolean): Promise<UndoResult> {
-    const now = this.now().toISOString();
     const run = await this.lockRun(tx, found);
+    // Timed once the client's lock is held (the history reads in the order things happened).
+    const now = this.now().toISOString();
     await planUndo(tx, run);
     await keepWhatLaterRunsRead(tx, run);
     await nameVanishedRows(tx, run);

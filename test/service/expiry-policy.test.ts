@@ -87,6 +87,19 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
     expect(await policy.set({ client: 'forever', expire: ['past_customer=100y'] })).toEqual({ client: 'forever', expiry_defaults: { past_customer: '100y' } });
   });
 
+  it('one rule for a default applied later: 7973y ended in 9999 from today but gave an entry added next year year 10000', async () => {
+    await new ClientService(db()).add({ slug: 'later' });
+    await expect(policy.set({ client: 'later', expire: ['partner=7973y'] })).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('after the year 9999') });
+    // The longest it takes ends within the year 9999 for an entry added as late as the end of 2100.
+    await policy.set({ client: 'later', expire: ['partner=7899y'] });
+    const inLate2100 = new SuppressionService({ db: db(), actor: 'ops-anna', now: () => new Date('2100-12-31T12:00:00Z') });
+    await inLate2100.add({ client: 'later', targets: [{ value: 'partner-late.com' }], reason: 'partner' });
+    const expires = await db().query<{ year: number }>(
+      `select extract(year from s.expires_at at time zone 'UTC')::int as year from suppression_list s join clients c on c.id = s.client_id where c.slug = 'later'`,
+    );
+    expect(expires).toEqual([{ year: 9999 }]);
+  });
+
   it('imports give it to new entries of that reason only, and undo removes them exactly', async () => {
     await policy.set({ client: 'imp', expire: ['past_customer=24m'] });
     const before = await clientState(db(), 'imp');
