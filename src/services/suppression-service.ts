@@ -8,6 +8,7 @@ import type { LeadCells } from '../domain/lead-policy.js';
 import { ClientService, type ClientRef } from './client-service.js';
 import { auditTrail } from './suppression/audit-trail.js';
 import { lookUpWhileReading } from './suppression/check-stream.js';
+import { requireClientStillThere } from './suppression/client-still-there.js';
 import { clientList } from './suppression/entry-lists.js';
 import { listEntries } from './suppression/listing.js';
 import { checkInputs, checkLeads, preloadEntries } from './suppression/lookup.js';
@@ -93,7 +94,13 @@ export class SuppressionService {
   ): AsyncGenerator<{ rows: T[]; outcomes: CheckOutcome[] }> {
     const ref = await this.resolveClient(client);
     const preloaded = options.large ? await preloadEntries(this.db, ref.id, this.now(), this.preloadMaxEntries) : null;
-    yield* lookUpWhileReading(rows, CHECK_BATCH_SIZE, (batch) => checkLeads(this.db, ref.id, this.now(), batch, preloaded), options.signal);
+    // A stream may run for hours (a co-process): every batch makes sure its client is still there.
+    const lookup = async (batch: T[]) => {
+      const outcomes = await checkLeads(this.db, ref.id, this.now(), batch, preloaded);
+      await requireClientStillThere(this.db, ref);
+      return outcomes;
+    };
+    yield* lookUpWhileReading(rows, CHECK_BATCH_SIZE, lookup, options.signal);
   }
 
   /**
