@@ -426,20 +426,35 @@ async function feedParser(parser: PausableParser, source: ParserSource): Promise
     // A parser that failed or was closed never drains: stop feeding it then.
     if (!parser.write(buffer)) await drainedOrClosed(parser);
   };
+  // A co-process's writer may keep its end open and write nothing more: when the reading stops
+  // (an error, a removed client), the read waiting on it is left to whoever owns the stream (it
+  // destroys it, src/cli/workers/target-rows.ts), since waiting for it could wait for ever.
+  const stopped = source.ends ? new Promise<'stopped'>((resolve) => parser.once('close', () => resolve('stopped'))) : null;
+  let abandoned = false;
+  const read = async (): Promise<IteratorResult<string> | 'stopped'> => {
+    const next = source.rest.next();
+    if (!stopped) return next;
+    next.catch(() => {});
+    return Promise.race([next, stopped]);
+  };
   try {
     if (source.head !== '') await write(source.head);
     if (source.pausedInHead) await write('');
     if (!source.ended) {
       for (;;) {
         if (parser.destroyed) return;
-        const next = await source.rest.next();
+        const next = await read();
+        if (next === 'stopped') {
+          abandoned = true;
+          return;
+        }
         if (next.done) break;
         await write(next.value);
       }
     }
     if (!parser.destroyed) parser.end();
   } finally {
-    if (parser.destroyed) await source.rest.return?.(undefined);
+    if (parser.destroyed && !abandoned) await source.rest.return?.(undefined);
   }
 }
 

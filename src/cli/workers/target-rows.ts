@@ -49,7 +49,13 @@ export async function openLeadRows(input: InputSource, options: ReadLeadRowsOpti
   const script = large ? workerScript('target-rows-worker', import.meta.url) : null;
   if (!script || input.path === undefined) {
     const rows = input.pauses ? await readLeadRows(withPauses(input.stream), { ...options, pauses: true }) : await readLeadRows(input.stream, options);
-    return { ...rows, large, close: async () => void (await rows.rows.return(undefined)) };
+    const close = async () => {
+      // A co-process's writer may keep stdin open after a failure: the read it waits on is ended
+      // here, or the reader would wait for it, and the process would not exit.
+      if (input.pauses) input.stream.destroy();
+      await rows.rows.return(undefined);
+    };
+    return { ...rows, large, close };
   }
   input.stream.destroy(); // the worker opens the file itself
 
