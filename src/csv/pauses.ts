@@ -15,18 +15,39 @@ const paused = Symbol('paused');
 const afterNextPoll = (): Promise<typeof paused> => new Promise((resolve) => setImmediate(() => setImmediate(() => resolve(paused))));
 
 /**
+ * The first pause must last this long. What came before it decides how the input is read (its
+ * encoding, delimiter, header and columns, from up to 50 rows): a writer that is merely slow (a
+ * script generating rows, a network pipe) must not have that decided from its first few rows,
+ * while a co-process, which waits for its first answer, pays it once, beside its start-up.
+ */
+export const FIRST_PAUSE_MS = 50;
+
+/** The next chunk, or `paused` when none has come after the next poll (the first time: FIRST_PAUSE_MS). */
+async function nextOrPause<T>(next: Promise<T>, first: boolean): Promise<T | typeof paused> {
+  if (!first) return Promise.race([next, afterNextPoll()]);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([next, new Promise<typeof paused>((resolve) => (timer = setTimeout(() => resolve(paused), FIRST_PAUSE_MS)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * The stream's chunks, with an empty Buffer wherever nothing more was waiting to be read (no
  * pause is reported before the first chunk, nor twice in a row).
  */
 export async function* withPauses(stream: Readable & AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const chunks = stream[Symbol.asyncIterator]();
   let reported = true;
+  let first = true;
   try {
     for (;;) {
       const next = chunks.next();
-      let got = reported ? await next : await Promise.race([next, afterNextPoll()]);
+      let got = reported ? await next : await nextOrPause(next, first);
       if (got === paused) {
         reported = true;
+        first = false;
         // Kept for when the consumer asks again; a failure then is thrown there, not unhandled.
         next.catch(() => {});
         yield Buffer.alloc(0);

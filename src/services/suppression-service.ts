@@ -83,7 +83,9 @@ export class SuppressionService {
    * policy (src/domain/lead-policy.ts: `cells` must all be targets, `loose` count where they are
    * targets): it is suppressed when any of its targets is, invalid when a cell cannot be read or
    * it has no target, and allowed only otherwise. Each batch is looked up in one query, run while
-   * the next is read. With `large: true` (a caller that knows a big input is coming) and a client
+   * the next is read; an empty chunk (the input paused: a co-process waits for its answer) has
+   * everything read so far looked up and yielded at once. A failed lookup yields every row not
+   * yet answered with an error outcome, then throws. With `large: true` (a caller that knows a big input is coming) and a client
    * list of at most PRELOAD_MAX_ENTRIES, the live entries are read once at the start instead: a
    * million targets then cost the server one scan, not a hundred.
    */
