@@ -8,7 +8,7 @@ import type { LeadCells } from '../domain/lead-policy.js';
 import { ClientService, type ClientRef } from './client-service.js';
 import { auditTrail } from './suppression/audit-trail.js';
 import { lookUpWhileReading } from './suppression/check-stream.js';
-import { requireClientStillThere } from './suppression/client-still-there.js';
+import { clientRemoved, requireClientStillThere } from './suppression/client-still-there.js';
 import { clientList } from './suppression/entry-lists.js';
 import { listEntries } from './suppression/listing.js';
 import { checkInputs, checkLeads, preloadEntries } from './suppression/lookup.js';
@@ -98,8 +98,8 @@ export class SuppressionService {
     const preloaded = options.large ? await preloadEntries(this.db, ref.id, this.now(), this.preloadMaxEntries) : null;
     // A stream may run for hours (a co-process): every batch makes sure its client is still there.
     const lookup = async (batch: T[]) => {
-      const outcomes = await checkLeads(this.db, ref.id, this.now(), batch, preloaded);
-      await requireClientStillThere(this.db, ref);
+      const outcomes = await checkLeads(this.db, ref.id, this.now(), batch, preloaded, () => clientRemoved(ref));
+      if (preloaded) await requireClientStillThere(this.db, ref);
       return outcomes;
     };
     yield* lookUpWhileReading(rows, CHECK_BATCH_SIZE, lookup, options.signal);
