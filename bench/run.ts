@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --runs N] [-- --sizes 10000,100000,1000000] [-- --out FILE]
-//   [-- --only import|sync|cold] [-- --sync-customers 100000]`
+//   [-- --only import|sync|cold|coprocess] [-- --sync-customers 100000]`
 // Measures aos against physical floors on the PostgreSQL server and the embedded database and
 // writes the figures to BENCHMARKS.md. The bench is not part of `npm test`; its --quick smoke
 // run is (test/cli/bench.test.ts), so it cannot rot.
@@ -27,6 +27,8 @@ export interface BenchOptions {
   importOnly?: boolean;
   /** Only the cold single checks (`--only cold`), server and embedded: a minute, not an hour. */
   coldOnly?: boolean;
+  /** Only the co-process figures (`--only coprocess`): no import, bulk check or signals. */
+  coprocessOnly?: boolean;
   log: (line: string) => void;
   /** A migrated embedded data directory to copy instead of creating one (initdb is not measured; the test suite has one). */
   embeddedTemplate?: string | undefined;
@@ -195,6 +197,97 @@ interface CheckFigures {
   embeddedBulkRss: number[];
   embeddedCold: number[];
   embeddedColdRss: number[];
+  coprocess: CoprocessFigures;
+}
+
+/** `aos check -` as a co-process: ms from writing a target to reading its answer, and the floor. */
+interface CoprocessFigures {
+  /** Per target, the first answer (start-up) left out. */
+  answers: number[];
+  /** One bare lookup statement (postgres.js, prepared) per target, from this process. */
+  bare: number[];
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : (s[Math.min(s.length - 1, Math.floor(p * s.length))] as number);
+};
+
+/**
+ * A script's loop: write a target to one `aos check - --json`, read its answer line, write the
+ * next. Each answer's wait is timed; the first (which waits for the start-up) is left out.
+ */
+async function coprocessAnswers(env: NodeJS.ProcessEnv, targets: readonly string[]): Promise<number[]> {
+  const child = spawn(process.execPath, [BIN, 'check', '-', '--client', 'bench', '--json'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let buffered = '';
+  let stderr = '';
+  let exited = false;
+  let wake: (() => void) | null = null;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    buffered += d;
+    wake?.();
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const closed = once(child, 'close');
+  void closed.then(() => {
+    exited = true;
+    wake?.();
+  });
+  const answer = async () => {
+    for (;;) {
+      const at = buffered.indexOf('\n');
+      if (at >= 0) {
+        buffered = buffered.slice(at + 1);
+        return;
+      }
+      if (exited) throw new Error(`aos check - exited before answering: ${stderr}`);
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  const times: number[] = [];
+  for (const target of targets) {
+    const started = performance.now();
+    child.stdin.write(`${target}\n`);
+    await answer();
+    times.push(performance.now() - started);
+  }
+  child.stdin.end();
+  await closed;
+  return times.slice(1);
+}
+
+/** The floor: the lookup a check runs, as one bare prepared statement per target. */
+async function bareLookups(url: string, targets: readonly string[]): Promise<number[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [client] = await sql<{ id: string }[]>`select id from clients where slug = 'bench'`;
+    const times: number[] = [];
+    for (const target of targets) {
+      const domain = target.replace(/^https:\/\/www\./, '').replace(/\/.*$/, '').replace(/^.*@/, '');
+      const started = performance.now();
+      await sql`select domain, email, reason, expires_at from suppression_list
+        where client_id = ${client?.id ?? null} and (domain = any(${[domain]}::text[]) or email = any(${[target]}::text[]))`;
+      times.push(performance.now() - started);
+    }
+    return times.slice(1);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Co-process answers and bare statements, interleaved in rounds so the machine's load hits both alike. */
+async function benchCoprocess(url: string, env: NodeJS.ProcessEnv, targets: readonly string[], rounds: number): Promise<CoprocessFigures> {
+  const f: CoprocessFigures = { answers: [], bare: [] };
+  for (let round = 0; round < rounds; round++) {
+    f.answers.push(...(await coprocessAnswers(env, targets)));
+    f.bare.push(...(await bareLookups(url, targets)));
+  }
+  return f;
+}
+
+function coprocessLine(f: CoprocessFigures): string {
+  const ms = (x: number) => fmt(x, 3);
+  return `co-process answer per target: p50 ${ms(percentile(f.answers, 0.5))} ms, p99 ${ms(percentile(f.answers, 0.99))} ms (${f.answers.length} answers); bare lookup statement: p50 ${ms(percentile(f.bare, 0.5))} ms, p99 ${ms(percentile(f.bare, 0.99))} ms`;
 }
 
 /** A copy of the migrated embedded template (client `bench`) in its own directory. */
@@ -224,14 +317,20 @@ async function benchCheck(opts: BenchOptions, work: string): Promise<CheckFigure
   const entries = opts.quick ? 2_000 : 100_000;
   const targets = opts.quick || opts.coldOnly ? 10_000 : 1_000_000;
   const file = join(work, `targets-${targets}.txt`);
-  await writeLines(file, checkTargetLines(targets, entries));
-  const f: CheckFigures = { targets, entries, bulk: [], bulkRss: [], cold: [], node: [], embeddedBulk: [], embeddedBulkRss: [], embeddedCold: [], embeddedColdRss: [] };
+  if (!opts.coprocessOnly) await writeLines(file, checkTargetLines(targets, entries));
+  const f: CheckFigures = { targets, entries, bulk: [], bulkRss: [], cold: [], node: [], embeddedBulk: [], embeddedBulkRss: [], embeddedCold: [], embeddedColdRss: [], coprocess: { answers: [], bare: [] } };
   const coldRuns = opts.coldRuns ?? (opts.quick ? 3 : 15);
+  const coprocessTargets = [...checkTargetLines(opts.quick ? 50 : 1_000, entries)];
   await withServerDatabase(async (url) => {
     const env = { DATABASE_URL: url };
     await aos(['db', 'migrate'], env);
     await aos(['clients', 'add', 'bench'], env);
     psql(url, seedEntriesSql(entries));
+    if (!opts.coldOnly) {
+      f.coprocess = await benchCoprocess(url, env, coprocessTargets, opts.quick ? 1 : 3);
+      opts.log(`  ${coprocessLine(f.coprocess)}`);
+    }
+    if (opts.coprocessOnly) return;
     for (let run = 0; run < (opts.coldOnly ? 0 : opts.runs); run++) {
       const r = await aos(['check', '--file', file, '--client', 'bench', '--json'], env, { stdoutFile: '/dev/null' });
       f.bulk.push(r.seconds);
@@ -245,6 +344,7 @@ async function benchCheck(opts: BenchOptions, work: string): Promise<CheckFigure
     }
     opts.log(`  cold check (server): median ${fmt(median(f.cold) * 1000, 0)} ms, node -e '' ${fmt(median(f.node) * 1000, 0)} ms`);
   });
+  if (opts.coprocessOnly) return f;
   const embedded = embeddedCopy(work);
   try {
     await onEmbedded(embedded.data, (pg) => pg.exec(seedEntriesSql(entries)));
@@ -415,6 +515,13 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
       opts.log(lines.join('\n'));
       return lines.join('\n');
     }
+    if (opts.coprocessOnly) {
+      const check = await benchCheck(opts, work);
+      const lines = [...machine(), `- load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`, coprocessLine(check.coprocess)];
+      writeFileSync(opts.out, `${lines.join('\n')}\n`);
+      opts.log(lines.join('\n'));
+      return lines.join('\n');
+    }
     if (opts.syncOnly) {
       const line = syncLine(await benchSync(opts, work));
       writeFileSync(opts.out, `${[...machine(), '', ...SYNC_HEADER, line].join('\n')}\n`);
@@ -478,6 +585,8 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
       `| \`node -e ''\` | ${fmt(median(check.node) * 1000, 0)} ms | ${fmt(median(check.node) * 1000, 0)} ms |`,
       `| cold check vs \`node -e ''\` (goals: ≤ 2.0× server, ≤ 500 ms embedded) | ${fmt(median(check.cold) / median(check.node), 2)}× | ${fmt(median(check.embeddedCold) / median(check.node), 1)}× |`,
       `| cold single check peak RSS | | ${fmt(median(check.embeddedColdRss), 0)} MB |`,
+      `| co-process \`aos check -\`: answer per target, p50 / p99 | ${fmt(percentile(check.coprocess.answers, 0.5), 3)} / ${fmt(percentile(check.coprocess.answers, 0.99), 3)} ms | – |`,
+      `| its floor: one bare lookup statement, p50 / p99 | ${fmt(percentile(check.coprocess.bare, 0.5), 3)} / ${fmt(percentile(check.coprocess.bare, 0.99), 3)} ms | – |`,
       '',
       '## Signals',
       '',
@@ -526,6 +635,7 @@ function parseArgs(argv: string[]): BenchOptions {
     out: value('--out') ?? (quick ? join(tmpdir(), 'aos-bench-quick.md') : join(ROOT, 'BENCHMARKS.md')),
     importOnly: value('--only') === 'import',
     coldOnly: value('--only') === 'cold',
+    coprocessOnly: value('--only') === 'coprocess',
     syncOnly: value('--only') === 'sync',
     syncCustomers: value('--sync-customers') ? Number(value('--sync-customers')) : undefined,
     log: (line) => console.error(line),

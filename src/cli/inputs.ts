@@ -9,11 +9,16 @@ export interface InputSource {
   /** The file's path; none for stdin. */
   path?: string;
   stream: Readable & AsyncIterable<Buffer>;
+  /**
+   * Stdin from a pipe, a socket or a terminal: its writer may be a script that waits for each
+   * answer before it writes the next line (a co-process), so the input can pause. A file never does.
+   */
+  pauses?: boolean;
 }
 
 /** signal (Ctrl-C) ends a read at once, also one waiting on a pipe that sends nothing. */
 export function openInput(path: string, signal: AbortSignal): InputSource {
-  if (path === '-') return { name: 'stdin', stream: addAbortSignal(signal, process.stdin) };
+  if (path === '-') return { name: 'stdin', stream: addAbortSignal(signal, process.stdin), pauses: statOrNull(() => fstatSync(0))?.isFile() !== true };
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) throw new AosError('usage', `${path} is a directory, not a file`);

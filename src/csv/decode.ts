@@ -194,6 +194,8 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
   const headChunks: Buffer[] = [];
   let headLength = 0;
   let done = false;
+  // A co-process's input paused (src/csv/pauses.ts): its first line is all there is to sniff.
+  let pausedInHead = false;
   while (headLength < SNIFF_BYTES) {
     const next = await iterator.next();
     if (next.done) {
@@ -201,6 +203,11 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
       break;
     }
     const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    if (chunk.length === 0) {
+      if (headLength === 0) continue;
+      pausedInHead = true;
+      break;
+    }
     headChunks.push(chunk);
     headLength += chunk.length;
   }
@@ -214,7 +221,8 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
-        yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        // A workbook is read whole: pauses mean nothing to it.
+        if (next.value.length > 0) yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       }
     }
     return { encoding: 'utf-8', bom: Buffer.alloc(0), text: xlsxAsCsv(bytes(), { sheet: options.sheet, name }), badBytes: { count: 0 }, workbook: true };
@@ -228,10 +236,16 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
   async function* text(): AsyncGenerator<string> {
     const first = decoder.write(head);
     if (first) yield first;
+    if (pausedInHead) yield '';
     if (!done) {
       for (;;) {
         const next = await iterator.next();
         if (next.done) break;
+        // A pause goes on up as an empty string.
+        if (next.value.length === 0) {
+          yield '';
+          continue;
+        }
         const out = decoder.write(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
         if (out) yield out;
       }

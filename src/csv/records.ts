@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { AosError } from '../errors.js';
 import type { TextChunks } from './decode.js';
 import { detectDelimiter } from './delimiter.js';
+import { RecordEnds } from './record-ends.js';
 
 export interface CsvRecord {
   fields: string[];
@@ -87,7 +88,15 @@ export interface ReadCsvOptions {
   maxRecordSize?: number;
   /** The decoder's count of bad bytes (decodeStream's badBytes): records holding one are marked. */
   badBytes?: { count: number } | undefined;
+  /**
+   * The text may pause (an empty chunk, src/csv/pauses.ts): give every complete record read by
+   * then, and an empty batch after them, instead of waiting for more.
+   */
+  pauses?: boolean | undefined;
 }
+
+/** In the parser's output: the input paused here (recordBatches yields an empty batch for it). */
+const PAUSE: CsvRecord = Object.freeze({ fields: [], line: 0 }) as CsvRecord;
 
 export interface CsvStream {
   delimiter: string;
@@ -104,25 +113,36 @@ export interface CsvStream {
 /** Records in batches: one await per batch, not per record, on paths that see millions. */
 export class CsvReader {
   private pending: CsvRecord[] = [];
+  /** take() stopped at a pause of the input: batches() gives it after the records taken. */
+  private pausedInTake = false;
 
   constructor(private readonly source: AsyncGenerator<CsvRecord[]>) {}
 
-  /** Up to n records from the front of what is left. */
+  /** Up to n records from the front of what is left; fewer when the input pauses after some. */
   async take(n: number): Promise<CsvRecord[]> {
     while (this.pending.length < n) {
       const next = await this.source.next();
       if (next.done) break;
+      if (next.value.length === 0) {
+        if (this.pending.length === 0) continue;
+        this.pausedInTake = true;
+        break;
+      }
       this.pending.push(...next.value);
     }
     return this.pending.splice(0, n);
   }
 
-  /** Everything left, in batches of up to BATCH_RECORDS. */
+  /** Everything left, in batches of up to BATCH_RECORDS (an empty one where the input paused). */
   async *batches(): AsyncGenerator<CsvRecord[]> {
     if (this.pending.length > 0) {
       const first = this.pending;
       this.pending = [];
       yield first;
+    }
+    if (this.pausedInTake) {
+      this.pausedInTake = false;
+      yield [];
     }
     yield* this.source;
   }
@@ -179,6 +199,7 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   const sniffed = await sniffHead(iterator);
   const { text, directive } = withoutSepDirective(sniffed.text);
   const delimiter = options.delimiter ?? directive?.delimiter ?? detectDelimiter(text);
+  const ending = firstLineEnding(text);
   const original = options.keepRaw ? rawMapper(options.original, directive?.line ?? '') : null;
   // The bytes fed to the parser, kept until the record that ends in them is out.
   const fed = original ? new ByteWindow() : null;
@@ -188,27 +209,37 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
     previousEnd = end;
     return (original as RawMapper).map(bytes);
   };
-  const parseOptions = parseOptionsFor(delimiter, text, options.maxRecordSize);
+  const parseOptions = parseOptionsFor(delimiter, ending, options.maxRecordSize);
   const parser = locatedRecordParser(parseOptions, directive ? 1 : 0, fed && rawUpTo, options.badBytes, rowFit());
-  const source: ParserSource = { head: text, ended: sniffed.ended, rest: iterator, fed };
+  const ends = options.pauses ? new RecordEnds(delimiter, ending === 'cr') : null;
+  if (ends && directive) ends.feed(directive.line);
+  const source: ParserSource = { head: text, ended: sniffed.ended, pausedInHead: sniffed.paused, rest: iterator, fed, ends };
   return { delimiter, reader: new CsvReader(recordBatches(parser, source)), preamble: original?.preamble ?? Buffer.alloc(0), sepLine: directive?.line ?? null };
 }
 
-/** The first SNIFF_CHARS (or all) of the text, read ahead for sniffing; ended: nothing is left. */
-async function sniffHead(iterator: AsyncIterator<string>): Promise<{ text: string; ended: boolean }> {
+/**
+ * The first SNIFF_CHARS (or all) of the text, read ahead for sniffing; ended: nothing is left;
+ * paused: the input paused before SNIFF_CHARS (what came is all a co-process sends before it
+ * waits for an answer).
+ */
+async function sniffHead(iterator: AsyncIterator<string>): Promise<{ text: string; ended: boolean; paused: boolean }> {
   const head: string[] = [];
   let length = 0;
   try {
     while (length < SNIFF_CHARS) {
       const next = await iterator.next();
-      if (next.done) return { text: head.join(''), ended: true };
+      if (next.done) return { text: head.join(''), ended: true, paused: false };
+      if (next.value === '') {
+        if (length === 0) continue;
+        return { text: head.join(''), ended: false, paused: true };
+      }
       head.push(next.value);
       length += next.value.length;
     }
   } catch (e) {
     throw csvError(e);
   }
-  return { text: head.join(''), ended: false };
+  return { text: head.join(''), ended: false, paused: false };
 }
 
 /** Excel's "sep=;" first line names the delimiter; it is not a row, so it is not parsed. */
@@ -218,7 +249,7 @@ function withoutSepDirective(head: string): { text: string; directive: { line: s
   return { text: head.slice(sep[0].length), directive: { line: sep[0], delimiter: sep[1] as string } };
 }
 
-function parseOptionsFor(delimiter: string, head: string, maxRecordSize: number | undefined): CsvParseOptions {
+function parseOptionsFor(delimiter: string, ending: 'cr' | 'lf' | null, maxRecordSize: number | undefined): CsvParseOptions {
   const parseOptions: CsvParseOptions = {
     delimiter,
     relax_column_count: true,
@@ -233,7 +264,6 @@ function parseOptionsFor(delimiter: string, head: string, maxRecordSize: number 
   // endings end a record (CRLF first, so it is one ending). The first line break *outside quotes*
   // decides: Excel for Mac ends lines with CR alone and writes a cell's line break as LF inside
   // quotes, and reading that file by its first LF made all its rows one garbage record.
-  const ending = firstLineEnding(head);
   if (ending === 'cr') parseOptions.record_delimiter = ['\r'];
   else if (ending === 'lf') parseOptions.record_delimiter = ['\r\n', '\n'];
   return parseOptions;
@@ -300,18 +330,41 @@ function locatedRecordParser(
   rawUpTo: ((end: number) => Buffer) | null,
   badBytes: { count: number } | undefined,
   fit: RowFit,
-): Parser {
+): PausableParser {
   // csv-parse counts a CRLF inside a quoted field as two lines: `overcount` takes them back.
   let overcount = 0;
   let records = 0;
-  class LocatedRecords extends Parser {
+  // Line breaks written at pauses (PausableParser.inputPaused): a line and a byte each, taken back too.
+  let injected = 0;
+  class LocatedRecords extends Parser implements PausableParser {
+    private readonly pauses = new WeakSet<Buffer>();
+
+    inputPaused(blankLines: string | null): void {
+      const marker = Buffer.from(blankLines ?? '', 'utf8');
+      this.pauses.add(marker);
+      this.write(marker);
+    }
+
+    // The parser's own _transform is synchronous: the records a pause's line breaks let out are
+    // pushed by the time it calls back, so PAUSE follows them.
+    override _transform(buffer: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+      if (!this.pauses.has(buffer)) return (Parser.prototype as unknown as Transformer)._transform.call(this, buffer, encoding, callback);
+      (Parser.prototype as unknown as Transformer)._transform.call(this, buffer, encoding, (error) => {
+        if (!error) {
+          injected += buffer.length;
+          super.push(PAUSE);
+        }
+        callback(error);
+      });
+    }
+
     override push(chunk: unknown, encoding?: BufferEncoding): boolean {
       if (chunk === null) return super.push(chunk, encoding);
       const fields = chunk as string[];
       for (const f of fields) {
         for (let at = f.indexOf('\r\n'); at >= 0; at = f.indexOf('\r\n', at + 2)) overcount++;
       }
-      const line = this.info.lines + skippedLines - overcount;
+      const line = this.info.lines + skippedLines - overcount - injected;
       // Thrown here, the error fails the parser after the records before this one.
       try {
         fit.check(records++, fields, line);
@@ -322,47 +375,86 @@ function locatedRecordParser(
       const record: CsvRecord = { fields, line };
       // Only once the decoder met a bad byte does a record's text need a look.
       if (badBytes && badBytes.count > 0 && fields.some((f) => f.includes('\uFFFD'))) record.undecodable = true;
-      if (rawUpTo) record.raw = rawUpTo(this.info.bytes);
+      if (rawUpTo) record.raw = rawUpTo(this.info.bytes - injected);
       return super.push(record, encoding);
     }
   }
   return new LocatedRecords(options);
 }
 
+type Transformer = { _transform(buffer: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void };
+
+/**
+ * csv-parse holds a record back until a few more characters follow its line break (they could be
+ * the LF of a CRLF, or a multi-byte space to trim), so a co-process's last line would wait for the
+ * next one. At a pause that falls at the end of a record, blank lines (which the parser skips, and
+ * which never reach a record's line number or bytes) let it out; then PAUSE marks the spot.
+ */
+interface PausableParser extends Parser {
+  /** The input paused; `blankLines` when it paused at a record's end, else null. */
+  inputPaused(blankLines: string | null): void;
+}
+
 /** What the parser is fed: the sniffed head, then the rest of the text (unless it ended). */
 interface ParserSource {
   head: string;
   ended: boolean;
+  /** The input paused right after the head. */
+  pausedInHead: boolean;
+  /** With pauses: where records end, so a pause can let the last one out. */
+  ends: RecordEnds | null;
   rest: AsyncIterator<string>;
   /** Keeps the bytes fed, for raw records. */
   fed: ByteWindow | null;
 }
 
 /** Writes the text into the parser, waiting when it is full; stops when it is destroyed. */
-async function feedParser(parser: Parser, source: ParserSource): Promise<void> {
+async function feedParser(parser: PausableParser, source: ParserSource): Promise<void> {
   const write = async (text: string) => {
     // Destroyed while the next chunk was read (the consumer stopped: an error, a closed
     // reader): its 'close' has passed, so waiting for it would wait forever, and Node would
     // exit with code 13 and not a word.
     if (parser.destroyed) return;
+    if (text === '') {
+      // A pause (only a text with pauses has empty chunks).
+      parser.inputPaused(source.ends?.atRecordEnd ? source.ends.blankLines : null);
+      return;
+    }
+    source.ends?.feed(text);
     const buffer = Buffer.from(text, 'utf8');
     source.fed?.push(buffer);
     // A parser that failed or was closed never drains: stop feeding it then.
     if (!parser.write(buffer)) await drainedOrClosed(parser);
   };
+  // A co-process's writer may keep its end open and write nothing more: when the reading stops
+  // (an error, a removed client), the read waiting on it is left to whoever owns the stream (it
+  // destroys it, src/cli/workers/target-rows.ts), since waiting for it could wait for ever.
+  const stopped = source.ends ? new Promise<'stopped'>((resolve) => parser.once('close', () => resolve('stopped'))) : null;
+  let abandoned = false;
+  const read = async (): Promise<IteratorResult<string> | 'stopped'> => {
+    const next = source.rest.next();
+    if (!stopped) return next;
+    next.catch(() => {});
+    return Promise.race([next, stopped]);
+  };
   try {
     if (source.head !== '') await write(source.head);
+    if (source.pausedInHead) await write('');
     if (!source.ended) {
       for (;;) {
         if (parser.destroyed) return;
-        const next = await source.rest.next();
+        const next = await read();
+        if (next === 'stopped') {
+          abandoned = true;
+          return;
+        }
         if (next.done) break;
         await write(next.value);
       }
     }
     if (!parser.destroyed) parser.end();
   } finally {
-    if (parser.destroyed) await source.rest.return?.(undefined);
+    if (parser.destroyed && !abandoned) await source.rest.return?.(undefined);
   }
 }
 
@@ -391,7 +483,7 @@ function parserSettled(parser: Parser): Promise<void> {
 }
 
 /** The parser's records in batches of up to BATCH_RECORDS, fed from source as they are read. */
-async function* recordBatches(parser: Parser, source: ParserSource): AsyncGenerator<CsvRecord[]> {
+async function* recordBatches(parser: PausableParser, source: ParserSource): AsyncGenerator<CsvRecord[]> {
   // The parser's errors surface through this loop, never as an unhandled event.
   let parserError: Error | undefined;
   parser.on('error', (e: Error) => {
@@ -406,11 +498,17 @@ async function* recordBatches(parser: Parser, source: ParserSource): AsyncGenera
     for (;;) {
       const batch: CsvRecord[] = [];
       let record: CsvRecord | null;
-      while (batch.length < BATCH_RECORDS && (record = parser.read() as CsvRecord | null) !== null) batch.push(record);
-      if (batch.length > 0) {
-        yield batch;
-        continue;
+      let paused = false;
+      while (batch.length < BATCH_RECORDS && (record = parser.read() as CsvRecord | null) !== null) {
+        if (record === PAUSE) {
+          paused = true;
+          break;
+        }
+        batch.push(record);
       }
+      if (batch.length > 0) yield batch;
+      if (paused) yield [];
+      if (batch.length > 0 || paused) continue;
       const error = parserError ?? parser.errored; // errored is set at once, the event comes a tick later
       if (error) throw error;
       if (parser.readableEnded || parser.destroyed) break;

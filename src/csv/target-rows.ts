@@ -119,7 +119,10 @@ export interface LeadRows {
   bom: boolean;
   /** Excel's `sep=` first line as it came, else null. */
   sepLine: string | null;
-  /** The leads in batches; blank rows (no content at all) are no leads and left out. */
+  /**
+   * The leads in batches; blank rows (no content at all) are no leads and left out. With pauses,
+   * an empty batch says the input paused: answer what came before it.
+   */
   rows: AsyncGenerator<LeadRow[]>;
 }
 
@@ -132,6 +135,11 @@ export interface ReadLeadRowsOptions {
   sheet?: string | undefined;
   /** For messages: the file name or "stdin". */
   name: string;
+  /**
+   * The input may pause (a co-process, src/csv/pauses.ts): the layout is planned from what came
+   * before the first pause, and the rows come with an empty batch wherever the input paused.
+   */
+  pauses?: boolean | undefined;
 }
 
 /**
@@ -150,7 +158,13 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
   const decoded = await decodeStream(window ? window.tee(source) : source, options.encoding, { sheet: options.sheet, name: options.name });
   const original = window && { encoding: decoded.encoding, bom: decoded.bom, window };
   // A workbook's sheet is comma-separated UTF-8 text: --filter writes its rows as CSV.
-  const csv = await readCsv(decoded.text, { keepRaw: options.keepRaw ?? false, original: decoded.workbook ? undefined : original, badBytes: decoded.badBytes, delimiter: decoded.workbook ? ',' : undefined });
+  const csv = await readCsv(decoded.text, {
+    keepRaw: options.keepRaw ?? false,
+    original: decoded.workbook ? undefined : original,
+    badBytes: decoded.badBytes,
+    delimiter: decoded.workbook ? ',' : undefined,
+    pauses: options.pauses,
+  });
   const buffered = await csv.reader.take(SAMPLE_ROWS);
   const sample = buffered.filter((r) => !isBlankRecord(r));
   const layout = planLeads(sample.map((r) => r.fields), { column: options.column, name: options.name });
@@ -180,7 +194,7 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
       if (first.length > 0) yield first;
       for await (const batch of csv.reader.batches()) {
         const leads = toRows(batch);
-        if (leads.length > 0) yield leads;
+        if (leads.length > 0 || batch.length === 0) yield leads;
       }
     } finally {
       await csv.reader.close();

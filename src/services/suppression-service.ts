@@ -8,6 +8,7 @@ import type { LeadCells } from '../domain/lead-policy.js';
 import { ClientService, type ClientRef } from './client-service.js';
 import { auditTrail } from './suppression/audit-trail.js';
 import { lookUpWhileReading } from './suppression/check-stream.js';
+import { clientRemoved, requireClientStillThere } from './suppression/client-still-there.js';
 import { clientList } from './suppression/entry-lists.js';
 import { listEntries } from './suppression/listing.js';
 import { checkInputs, checkLeads, preloadEntries } from './suppression/lookup.js';
@@ -82,7 +83,9 @@ export class SuppressionService {
    * policy (src/domain/lead-policy.ts: `cells` must all be targets, `loose` count where they are
    * targets): it is suppressed when any of its targets is, invalid when a cell cannot be read or
    * it has no target, and allowed only otherwise. Each batch is looked up in one query, run while
-   * the next is read. With `large: true` (a caller that knows a big input is coming) and a client
+   * the next is read; an empty chunk (the input paused: a co-process waits for its answer) has
+   * everything read so far looked up and yielded at once. A failed lookup yields every row not
+   * yet answered with an error outcome, then throws. With `large: true` (a caller that knows a big input is coming) and a client
    * list of at most PRELOAD_MAX_ENTRIES, the live entries are read once at the start instead: a
    * million targets then cost the server one scan, not a hundred.
    */
@@ -93,7 +96,13 @@ export class SuppressionService {
   ): AsyncGenerator<{ rows: T[]; outcomes: CheckOutcome[] }> {
     const ref = await this.resolveClient(client);
     const preloaded = options.large ? await preloadEntries(this.db, ref.id, this.now(), this.preloadMaxEntries) : null;
-    yield* lookUpWhileReading(rows, CHECK_BATCH_SIZE, (batch) => checkLeads(this.db, ref.id, this.now(), batch, preloaded), options.signal);
+    // A stream may run for hours (a co-process): every batch makes sure its client is still there.
+    const lookup = async (batch: T[]) => {
+      const outcomes = await checkLeads(this.db, ref.id, this.now(), batch, preloaded, () => clientRemoved(ref));
+      if (preloaded) await requireClientStillThere(this.db, ref);
+      return outcomes;
+    };
+    yield* lookUpWhileReading(rows, CHECK_BATCH_SIZE, lookup, options.signal);
   }
 
   /**

@@ -19,6 +19,8 @@ Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad u
   4 the leads file could not be read to the end (every row before the stop answered, the rest not checked) ·
   70 internal error (a bug in aos) · 130 interrupted · 141 the reader of stdout went away.
 --file may be an .xlsx workbook (its first sheet, or --sheet NAME).
+"-" from a pipe answers each line as soon as nothing more is waiting, so a script can keep one
+\`aos check - --json\` open as a co-process: write a target, read its answer line, write the next.
 With --filter: 0, or 2 when a row was invalid (invalid rows go to --rejected, never to stdout).
 -q prints nothing on stdout: the exit code is the answer.`;
 

@@ -7,6 +7,7 @@ import type { LeadLayout } from '../../domain/lead-policy.js';
 import type { CsvRecord } from '../../csv/records.js';
 import { readLeadRows, type LeadRow, type LeadRows, type ReadLeadRowsOptions } from '../../csv/target-rows.js';
 import type { InputSource } from '../inputs.js';
+import { withPauses } from '../../csv/pauses.js';
 import { errorFrom, startWorker, workerScript } from './channel.js';
 import { isLargeFile } from './size.js';
 
@@ -47,8 +48,14 @@ export async function openLeadRows(input: InputSource, options: ReadLeadRowsOpti
   const large = isLargeFile(input.path);
   const script = large ? workerScript('target-rows-worker', import.meta.url) : null;
   if (!script || input.path === undefined) {
-    const rows = await readLeadRows(input.stream, options);
-    return { ...rows, large, close: async () => void (await rows.rows.return(undefined)) };
+    const rows = input.pauses ? await readLeadRows(withPauses(input.stream), { ...options, pauses: true }) : await readLeadRows(input.stream, options);
+    const close = async () => {
+      // A co-process's writer may keep stdin open after a failure: the read it waits on is ended
+      // here, or the reader would wait for it, and the process would not exit.
+      if (input.pauses) input.stream.destroy();
+      await rows.rows.return(undefined);
+    };
+    return { ...rows, large, close };
   }
   input.stream.destroy(); // the worker opens the file itself
 

@@ -4,11 +4,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Orm } from '../../db/database.js';
 import type { SuppressionReason } from '../../db/schema-constants.js';
-import { agencySuppressionList, suppressionList } from '../../db/schema.js';
+import { agencySuppressionList, clients, suppressionList } from '../../db/schema.js';
 
 export interface LiveEntry {
   domain: string | null;
   email: string | null;
+  /** Null only in the row that says the client is gone (see liveEntries' `clientMustExist`). */
   reason: SuppressionReason;
   expires_at: unknown;
   /** From the agency-wide list (agency_suppression_list). */
@@ -40,20 +41,28 @@ function wantedFilter(only: WantedTargets): (t: ListTable) => SQL {
 
 /**
  * A client's unexpired entries and the agency-wide list's: all of them (`only` null, a list read
- * whole), or those equal to one of the given domains or emails.
+ * whole), or those equal to one of the given domains or emails. With `clientMustExist`, a client
+ * removed since it was resolved adds one row whose reason is null (read it with `clientGone`): in
+ * the same statement, so the entries and the answer to "is it still there" are one snapshot.
  */
-export async function liveEntries(orm: Orm, clientId: string, now: Date, only: WantedTargets | null): Promise<LiveEntry[]> {
+export async function liveEntries(orm: Orm, clientId: string, now: Date, only: WantedTargets | null, options: { clientMustExist?: boolean } = {}): Promise<LiveEntry[]> {
   if (only !== null && only.domains.size === 0 && only.emails.size === 0) return [];
   const at = now.toISOString();
   const s = suppressionList;
   const a = agencySuppressionList;
   const filter = only === null ? () => sql`` : wantedFilter(only);
+  const gone = options.clientMustExist
+    ? sql` union all select null, null, null, null, false where not exists (select 1 from ${clients} where ${clients.id} = ${clientId}::uuid)`
+    : sql``;
   return rowsOf<LiveEntry>(
     orm,
     sql`${liveBranch(s, sql`${s.clientId} = ${clientId}::uuid and`, false, at, filter(s))}
-      union all ${liveBranch(a, sql``, true, at, filter(a))}`,
+      union all ${liveBranch(a, sql``, true, at, filter(a))}${gone}`,
   );
 }
+
+/** The client was removed (liveEntries' `clientMustExist` row is among the entries). */
+export const clientGone = (entries: readonly LiveEntry[]): boolean => entries.some((e) => e.reason === null);
 
 /** How many entries a client's check could read whole: its own and the agency-wide list's. */
 export async function entryCount(orm: Orm, clientId: string): Promise<number> {

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Database, Orm } from '../../db/database.js';
 import { decideLead, isLeadInvalid, leadTargets, type LeadCells } from '../../domain/lead-policy.js';
 import { parseTarget, type Target } from '../../domain/targets.js';
-import { entryCount, liveEntries } from './live-entries.js';
+import { clientGone, entryCount, liveEntries } from './live-entries.js';
 import { answerInputs, entryLookup, lookups, matchTargets, wanted, type EntryLookup } from './matching.js';
 import type { CheckOutcome } from './results.js';
 
@@ -18,14 +18,28 @@ export async function checkInputs(orm: Orm, clientId: string, now: Date, inputs:
 
 /**
  * One batch of leads (src/domain/lead-policy.ts): every target of every lead looked up at once,
- * against `preloaded` when the list was read whole, then each lead decided.
+ * against `preloaded` when the list was read whole, then each lead decided. `clientGone` is
+ * thrown when the lookup finds the client removed since it was resolved (a stream may run for
+ * hours): its entries are gone with it, and its leads would read as allowed.
  */
-export async function checkLeads(db: Database, clientId: string, now: Date, batch: readonly LeadCells[], preloaded: EntryLookup | null): Promise<CheckOutcome[]> {
+export async function checkLeads(
+  db: Database,
+  clientId: string,
+  now: Date,
+  batch: readonly LeadCells[],
+  preloaded: EntryLookup | null,
+  removed: () => Error,
+): Promise<CheckOutcome[]> {
   const leads = batch.map((row) => leadTargets(row.cells, row.loose));
   const targets: Target[] = [];
   for (const lead of leads) if (!isLeadInvalid(lead)) for (const t of lead) targets.push(t);
   const l = lookups(targets);
-  const entries = preloaded ?? entryLookup(await db.run((orm) => liveEntries(orm, clientId, now, wanted(l))));
+  let entries = preloaded;
+  if (!entries) {
+    const found = await db.run((orm) => liveEntries(orm, clientId, now, wanted(l), { clientMustExist: true }));
+    if (clientGone(found)) throw removed();
+    entries = entryLookup(found);
+  }
   const matched = matchTargets(l, entries);
   let k = 0;
   return leads.map((lead) => {
