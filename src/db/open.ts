@@ -29,7 +29,28 @@ export interface OpenDatabaseOptions {
   migrations?: 'require' | 'skip';
   /** Called before the embedded database is created (initdb: a few seconds, once per data directory). */
   onCreate?: ((dataDir: string) => void) | undefined;
+  /**
+   * Server only: send the check's lookup as a named statement, parsed and planned once per
+   * connection (default: AOS_PREPARE, else on). Off for a pooler that cannot keep named statements.
+   */
+  prepare?: boolean | undefined;
 }
+
+/**
+ * AOS_PREPARE: on (default) or off. Off for a transaction-pooling PgBouncer before 1.21, which hands
+ * each transaction another server connection, where the connection's named statements are missing.
+ */
+export function prepareSetting(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = (env.AOS_PREPARE ?? '').trim().toLowerCase();
+  if (value === '' || value === 'on' || value === 'true' || value === '1') return true;
+  if (value === 'off' || value === 'false' || value === '0') return false;
+  throw new AosError('usage', `invalid AOS_PREPARE "${env.AOS_PREPARE}": use on or off`, 'off behind a transaction-pooling PgBouncer; on (the default) otherwise');
+}
+
+// A named statement the server connection does not hold (26000), or holds already (42P05): a
+// transaction-pooling PgBouncer gave this transaction another server connection than the one it
+// was prepared on. The statement did not run, so running it again unnamed is safe.
+const POOLED_STATEMENT_LOST = new Set(['26000', '42P05']);
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.AOS_DATA_DIR) return resolve(env.AOS_DATA_DIR);
@@ -154,7 +175,7 @@ async function rehearsePostgres<T>(
   }
 }
 
-async function openPostgres(url: string): Promise<WithRaw> {
+async function openPostgres(url: string, preparing: boolean): Promise<WithRaw> {
   const location = redactUrl(url);
   // postgres.js reads any scheme as its own: mysql://host/db would be tried as PostgreSQL and fail
   // as "cannot reach", a database error, for what is a wrong URL. A scheme without '//' too:
@@ -175,6 +196,19 @@ async function openPostgres(url: string): Promise<WithRaw> {
     throw invalidUrl((e as Error).message);
   }
   const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location);
+  let prepare = preparing;
+  const queryPrepared = async <T extends object>(text: string, params: readonly unknown[]): Promise<T[]> => {
+    try {
+      return (await sql.unsafe(text, params as never[], { prepare })) as unknown as T[];
+    } catch (e) {
+      const code = (e as { code?: unknown } | null)?.code;
+      if (!prepare || typeof code !== 'string' || !POOLED_STATEMENT_LOST.has(code)) throw databaseError(location, e);
+      // postgres.js has prepared it again once already: the pooler cannot keep it, so this handle
+      // stops naming statements (as AOS_PREPARE=off would) and asks unnamed, once.
+      prepare = false;
+      return base.query<T>(text, params);
+    }
+  };
   const orm = drizzle(sql) as unknown as Orm;
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
   const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e) : e);
@@ -183,6 +217,7 @@ async function openPostgres(url: string): Promise<WithRaw> {
     kind: 'postgres',
     location,
     query: base.query,
+    queryPrepared,
     run: runner(orm, failed),
     async transaction(fn, options) {
       if (options?.rollback) return rehearsePostgres(sql, (client) => drizzle(client) as unknown as Orm, fn, { location, failed });
@@ -585,6 +620,8 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     kind: 'embedded',
     location: dataDir,
     query,
+    // PGlite runs in this process: a statement costs no round trip, and it keeps no named ones.
+    queryPrepared: query,
     run: runner(orm, unwrap),
     async transaction(fn, options) {
       try {
@@ -637,7 +674,7 @@ export async function runMigrations(db: Database): Promise<void> {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const db = options.url
-    ? await openPostgres(options.url)
+    ? await openPostgres(options.url, options.prepare ?? prepareSetting())
     : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate);
   if (options.migrations === 'skip') return db;
   try {
