@@ -9,6 +9,7 @@ import { driverError, isDatabaseFailure, isUnreachable } from './errors.js';
 import type { Database, Orm, Queryable, Row } from './database.js';
 import { findDamagedPage, VERIFIED_TABLES } from './embedded-integrity.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
+import { withPlainTransactionControl } from './postgres-transactions.js';
 import { migrationState } from './migrations.js';
 
 // The driver client behind a Database, for the migrator (which needs drizzle over the driver).
@@ -157,18 +158,19 @@ async function rehearsePostgres<T>(
   let bodyFailed = false;
   try {
     connection = await sql.reserve();
-    await connection`begin`;
+    // Simple queries, never named statements a pooler could lose (postgres-transactions.ts).
+    await connection.unsafe('begin');
     // drizzle() reads the client's options (a reserved connection shares the pool's, unexposed).
     const tx = ormOver(Object.assign(connection, { options: sql.options }));
     const result = await fn(tx).catch((e: unknown) => {
       bodyFailed = true;
       throw e;
     });
-    await connection`rollback`;
+    await connection.unsafe('rollback');
     return result;
   } catch (e) {
     // A lost connection cannot roll back, nor does it need to: the server rolls back by itself.
-    if (bodyFailed && connection) await connection`rollback`.catch(() => {});
+    if (bodyFailed && connection) await connection.unsafe('rollback').catch(() => {});
     throw bodyFailed ? errors.failed(e) : databaseError(errors.location, e);
   } finally {
     connection?.release();
@@ -189,6 +191,8 @@ async function openPostgres(url: string, preparing: boolean): Promise<WithRaw> {
     sql = postgres(url, {
       max: 1,
       connect_timeout: 10,
+      // Off: no statement is ever named, as a transaction-pooling PgBouncer needs (AOS_PREPARE=off).
+      prepare: preparing,
       onnotice: () => {},
       connection: { application_name: 'aos' },
     });
@@ -209,7 +213,7 @@ async function openPostgres(url: string, preparing: boolean): Promise<WithRaw> {
       return base.query<T>(text, params);
     }
   };
-  const orm = drizzle(sql) as unknown as Orm;
+  const orm = drizzle(withPlainTransactionControl(sql)) as unknown as Orm;
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
   const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e) : e);
   return {
@@ -658,7 +662,7 @@ export async function runMigrations(db: Database): Promise<void> {
       const sql = raw as postgres.Sql;
       await sql`select pg_advisory_lock(hashtext('aos:migrate'))`;
       try {
-        await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
+        await migrate(drizzle(withPlainTransactionControl(sql)), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
         await sql`select pg_advisory_unlock(hashtext('aos:migrate'))`;
       }
