@@ -12,6 +12,7 @@ import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { checkTargetLines, customerCsvLines } from './generate.js';
 import { naiveImport } from './naive.js';
+import { benchLibrary, librarySection, type LibraryFigures } from './library.js';
 
 const ROOT = fileURLToPath(new URL(existsSync(new URL('../package.json', import.meta.url)) ? '..' : '../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'aos.js');
@@ -24,6 +25,10 @@ export interface BenchOptions {
   out: string;
   /** Only the import figures (`--only import`): the check and signals benches are skipped. */
   importOnly?: boolean;
+  /** Only the library check (`--only library`), written to `out` as its own section. */
+  libraryOnly?: boolean;
+  /** Entries of the library bench's client (`--library-entries N`; default 1,000,000, quick 2,000). */
+  libraryEntries?: number | undefined;
   log: (line: string) => void;
   /** A migrated embedded data directory to copy instead of creating one (initdb is not measured; the test suite has one). */
   embeddedTemplate?: string | undefined;
@@ -318,6 +323,19 @@ async function benchSignals(opts: BenchOptions, work: string, file: string, cust
   return f;
 }
 
+/** The library check on a server database whose client `bench` holds the entries. */
+async function benchLibraryCheck(opts: BenchOptions): Promise<LibraryFigures> {
+  const entries = opts.libraryEntries ?? (opts.quick ? 2_000 : 1_000_000);
+  return withServerDatabase(async (url) => {
+    const env = { DATABASE_URL: url };
+    await aos(['db', 'migrate'], env);
+    await aos(['clients', 'add', 'bench'], env);
+    psql(url, `${seedEntriesSql(entries)} analyze suppression_list;`);
+    opts.log(`  library check: ${entries} entries seeded`);
+    return benchLibrary(url, { entries, quick: opts.quick, log: opts.log });
+  });
+}
+
 function machine(): string[] {
   const pg = spawnSync('psql', ['-X', '-At', '-c', 'show server_version', ADMIN_URL], { encoding: 'utf8' }).stdout.trim();
   const cpu = cpus();
@@ -331,6 +349,13 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), 'aos-bench-'));
   try {
     opts.log(`aos benchmarks (${opts.quick ? 'quick' : 'full'}): sizes ${opts.sizes.join(', ')}, ${opts.runs} run(s) each`);
+    if (opts.libraryOnly) {
+      const command = `npm run bench --${opts.quick ? ' --quick' : ''} --only library${opts.libraryEntries ? ` --library-entries ${opts.libraryEntries}` : ''}`;
+      const text = [...machine(), '', ...librarySection(await benchLibraryCheck(opts), command)].join('\n');
+      writeFileSync(opts.out, `${text}\n`);
+      opts.log(text);
+      return text;
+    }
     // One migrated embedded database to copy for every embedded run (initdb is not what we measure).
     const template = join(work, 'embedded-template');
     if (opts.embeddedTemplate) cpSync(opts.embeddedTemplate, template, { recursive: true });
@@ -359,6 +384,7 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
     const check = await benchCheck(opts, work);
     const top = imports.at(-1) as ImportFigures;
     const signals = await benchSignals(opts, work, largest, top.rows, largestEmbedded);
+    const library = await benchLibraryCheck(opts);
 
     const lines: string[] = [];
     const command = `npm run bench${opts.quick ? ' -- --quick' : ''}`;
@@ -405,6 +431,7 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
       `| bare query | ${fmt(median(signals.bare))} s | ${fmt(median(signals.embeddedBare))} s |`,
       `| ratio | ${fmt(median(signals.rebuild) / median(signals.bare))}× | ${fmt(median(signals.embeddedRebuild) / median(signals.embeddedBare))}× |`,
       '',
+      ...librarySection(library, command),
     );
     // Hand-written findings below the marker survive a new run.
     const MARKER = '<!-- analysis: kept by npm run bench -->';
@@ -431,6 +458,8 @@ function parseArgs(argv: string[]): BenchOptions {
     sizes: (value('--sizes') ?? (quick ? '2000' : '10000,100000,1000000')).split(',').map(Number),
     out: value('--out') ?? (quick ? join(tmpdir(), 'aos-bench-quick.md') : join(ROOT, 'BENCHMARKS.md')),
     importOnly: value('--only') === 'import',
+    libraryOnly: value('--only') === 'library',
+    libraryEntries: value('--library-entries') !== undefined ? Number(value('--library-entries')) : undefined,
     log: (line) => console.error(line),
   };
 }

@@ -1,12 +1,13 @@
 // The one lookup of live entries (SPEC §2 matching) every check runs: a client's unexpired entries
 // and the agency-wide list's, in one statement (the agency-wide list is one more `union all`
-// branch, not another round trip). The check's own statement resolves the client reference too,
-// so a warm check is one round trip and still never answers for a client that is gone.
-import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+// branch, not another round trip). The check's own lookup (aos_check_lookup, a function of the
+// schema: drizzle/*_check_lookup_function.sql) resolves the client reference too, so a warm check
+// is one round trip and still never answers for a client that is gone. The whole-list read below
+// must keep to the same rules: test/service/suppression.test.ts compares the two.
+import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database, type Orm } from '../../db/database.js';
 import type { SuppressionReason } from '../../db/schema-constants.js';
-import { agencySuppressionList, clients, suppressionList } from '../../db/schema.js';
+import { agencySuppressionList, suppressionList } from '../../db/schema.js';
 
 export interface LiveEntry {
   domain: string | null;
@@ -25,9 +26,9 @@ export interface WantedTargets {
 
 type ListTable = typeof suppressionList | typeof agencySuppressionList;
 
-function liveBranch(t: ListTable, scope: SQL, allClients: boolean, now: SQL | string, wanted: SQL): SQL {
+function liveBranch(t: ListTable, scope: SQL, allClients: boolean, now: string, wanted: SQL): SQL {
   return sql`select ${t.domain} as domain, ${t.email} as email, ${t.reason} as reason, ${t.expiresAt} as expires_at,
-      ${sql.raw(String(allClients))} as all_clients, false as client
+      ${sql.raw(String(allClients))} as all_clients
     from ${t} where ${scope} (${t.expiresAt} is null or ${t.expiresAt} > ${now}::timestamptz)${wanted}`;
 }
 
@@ -73,44 +74,8 @@ export interface ClientKey {
   value: string;
 }
 
-interface LookupValues {
-  client: SQL | string;
-  now: SQL | string;
-  domains: SQL | string;
-  emails: SQL | string;
-}
-
-/**
- * The client's row, as a marker row (`client` true) when it exists, and the live entries equal to
- * the wanted domains or emails (newline-joined), which only that client's id can reach: a client
- * removed or renamed leaves no marker row, never an empty list that would read as "allowed".
- */
-function clientLookup(by: ClientKey['by'], v: LookupValues): SQL {
-  const c = clients;
-  const s = suppressionList;
-  const a = agencySuppressionList;
-  const match = by === 'id' ? sql`${c.id} = ${v.client}::uuid` : sql`${c.slug} = ${v.client}`;
-  const filter = (t: ListTable) =>
-    sql` and (${t.domain} = any(string_to_array(${v.domains}, E'\\n')) or ${t.email} = any(string_to_array(${v.emails}, E'\\n')))`;
-  return sql`with client as (select ${c.id} as id from ${c} where ${match})
-    select null::text as domain, null::text as email, null::text as reason, null::timestamptz as expires_at, false as all_clients, true as client
-      from client
-    union all ${liveBranch(s, sql`${s.clientId} = (select id from client) and`, false, v.now, filter(s))}
-    union all ${liveBranch(a, sql`exists (select 1 from client) and`, true, v.now, filter(a))}`;
-}
-
-// The statement's text is the same for every check: built once (on first use), so a check costs
-// the driver its parameters only, and the server can keep it prepared.
-const texts = new Map<ClientKey['by'], { sql: string; params: unknown[] }>();
-function lookupText(by: ClientKey['by']) {
-  let built = texts.get(by);
-  if (!built) {
-    const p = (name: string) => sql.placeholder(name) as unknown as SQL;
-    built = new PgDialect().sqlToQuery(clientLookup(by, { client: p('client'), now: p('now'), domains: p('domains'), emails: p('emails') }));
-    texts.set(by, built);
-  }
-  return built;
-}
+/** The check's lookup, the function aos_check_lookup (its migration says why a function): by id or by slug, the other null. */
+const LOOKUP = 'select domain, email, reason, expires_at, all_clients, client from aos_check_lookup($1::uuid, $2::text, $3::timestamptz, $4::text, $5::text)';
 
 type Marked = LiveEntry & { client: boolean };
 
@@ -120,14 +85,12 @@ type Marked = LiveEntry & { client: boolean };
  * it; in a transaction (`orm`), that transaction's statement.
  */
 export async function clientEntries(via: { db: Database } | { orm: Orm }, key: ClientKey, now: Date, only: WantedTargets): Promise<LiveEntry[] | null> {
-  const values = { client: key.value, now: now.toISOString(), domains: [...only.domains].join('\n'), emails: [...only.emails].join('\n') };
-  let rows: Marked[];
-  if ('db' in via) {
-    const text = lookupText(key.by);
-    rows = await via.db.queryPrepared<Marked>(text.sql, fillPlaceholders(text.params, values));
-  } else {
-    rows = await rowsOf<Marked>(via.orm, clientLookup(key.by, values));
-  }
+  const params = [key.by === 'id' ? key.value : null, key.by === 'slug' ? key.value : null, now.toISOString(), [...only.domains].join('\n'), [...only.emails].join('\n')];
+  const rows =
+    'db' in via
+      ? await via.db.queryPrepared<Marked>(LOOKUP, params)
+      : await rowsOf<Marked>(via.orm, sql`select domain, email, reason, expires_at, all_clients, client
+          from aos_check_lookup(${params[0]}::uuid, ${params[1]}::text, ${params[2]}::timestamptz, ${params[3]}::text, ${params[4]}::text)`);
   let found = false;
   const entries: LiveEntry[] = [];
   for (const row of rows) {
