@@ -58,6 +58,19 @@ for (const engine of enginesUnderTest()) {
       return service;
     };
 
+    it('the lookup of a few targets (aos_check_lookup) and of a batch (one statement) give the same answers', async () => {
+      await db.query(`insert into agency_suppression_list (domain, reason) values ('agency-hit.io', 'do_not_contact') on conflict do nothing`);
+      await db.query(`insert into suppression_list (client_id, domain, reason, expires_at) select id, 'lapsed.io', 'competitor', now() - interval '1 day' from clients where slug = $1`, [slug]);
+      await db.query(`insert into suppression_list (client_id, domain, reason, expires_at) select id, 'later.io', 'competitor', now() + interval '30 days' from clients where slug = $1`, [slug]);
+      const service = new SuppressionService({ db });
+      const targets = ['shop.bigcorp.com', 'jo@gmail.com', 'x@bigcorp.com', 'agency-hit.io', 'a.agency-hit.io', 'lapsed.io', 'later.io', 'free.com', 'not a target'];
+      targets.push(...Array.from({ length: 70 }, (_, i) => `filler${i}.com`));
+      const one: CheckOutcome[] = [];
+      for (const target of targets) one.push(...(await service.checkMany(slug, [target])));
+      expect(verdicts(one.slice(0, 9))).toEqual(['suppressed', 'suppressed', 'suppressed', 'suppressed', 'suppressed', 'allowed', 'suppressed', 'allowed', 'invalid']);
+      expect(await service.checkMany(slug, targets)).toEqual(one);
+    });
+
     it('a client removed while the service is warm is an unknown client, never "allowed"', async () => {
       const service = await warm();
       await elsewhere(`delete from clients where slug = '${slug}'`);

@@ -1,13 +1,15 @@
 // The one lookup of live entries (SPEC §2 matching) every check runs: a client's unexpired entries
 // and the agency-wide list's, in one statement (the agency-wide list is one more `union all`
-// branch, not another round trip). The check's own lookup (aos_check_lookup, a function of the
-// schema: drizzle/*_check_lookup_function.sql) resolves the client reference too, so a warm check
-// is one round trip and still never answers for a client that is gone. The whole-list read below
-// must keep to the same rules: test/service/suppression.test.ts compares the two.
+// branch, not another round trip). The check's lookup resolves the client reference too, so a
+// warm check is one round trip and still never answers for a client that is gone. It exists twice,
+// with one meaning: for a few targets (the library's lead-at-a-time call) the function
+// aos_check_lookup (drizzle/*_check_lookup_function.sql), whose plan is made once per connection;
+// for a batch, the statement clientLookup() below, planned for its values (a plan made for one
+// lead would not do for ten thousand). test/service/warm-check.test.ts compares the two.
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database, type Orm } from '../../db/database.js';
 import type { SuppressionReason } from '../../db/schema-constants.js';
-import { agencySuppressionList, suppressionList } from '../../db/schema.js';
+import { agencySuppressionList, clients, suppressionList } from '../../db/schema.js';
 
 export interface LiveEntry {
   domain: string | null;
@@ -28,7 +30,7 @@ type ListTable = typeof suppressionList | typeof agencySuppressionList;
 
 function liveBranch(t: ListTable, scope: SQL, allClients: boolean, now: string, wanted: SQL): SQL {
   return sql`select ${t.domain} as domain, ${t.email} as email, ${t.reason} as reason, ${t.expiresAt} as expires_at,
-      ${sql.raw(String(allClients))} as all_clients
+      ${sql.raw(String(allClients))} as all_clients, false as client
     from ${t} where ${scope} (${t.expiresAt} is null or ${t.expiresAt} > ${now}::timestamptz)${wanted}`;
 }
 
@@ -74,23 +76,48 @@ export interface ClientKey {
   value: string;
 }
 
-/** The check's lookup, the function aos_check_lookup (its migration says why a function): by id or by slug, the other null. */
+/** The check's lookup for a few targets, the function aos_check_lookup (its migration says why a function): by id or by slug, the other null. */
 const LOOKUP = 'select domain, email, reason, expires_at, all_clients, client from aos_check_lookup($1::uuid, $2::text, $3::timestamptz, $4::text, $5::text)';
+
+/** Up to this many wanted domains and emails, a check asks aos_check_lookup; more, clientLookup(). */
+export const FEW_TARGETS = 64;
+
+/**
+ * The function's meaning as one statement: the client's row as a marker row (`client` true) when
+ * it exists, and the live entries equal to the wanted domains or emails (newline-joined), which
+ * only that client's id can reach: a client removed or renamed leaves no marker row.
+ */
+function clientLookup(key: ClientKey, now: string, domains: string, emails: string): SQL {
+  const c = clients;
+  const s = suppressionList;
+  const a = agencySuppressionList;
+  const match = key.by === 'id' ? sql`${c.id} = ${key.value}::uuid` : sql`${c.slug} = ${key.value}`;
+  const filter = (t: ListTable) =>
+    sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
+  return sql`with client as (select ${c.id} as id from ${c} where ${match})
+    select null::text as domain, null::text as email, null::text as reason, null::timestamptz as expires_at, false as all_clients, true as client
+      from client
+    union all ${liveBranch(s, sql`${s.clientId} = (select id from client) and`, false, now, filter(s))}
+    union all ${liveBranch(a, sql`exists (select 1 from client) and`, true, now, filter(a))}`;
+}
 
 type Marked = LiveEntry & { client: boolean };
 
 /**
  * One round trip: the live entries of the client `key` names that equal a wanted domain or email,
- * or null when no such client exists. Through `db`, a prepared statement where the server allows
- * it; in a transaction (`orm`), that transaction's statement.
+ * or null when no such client exists. A few targets through `db` call aos_check_lookup, prepared
+ * where the server allows it; a batch, or a check in a transaction (`orm`), runs clientLookup().
  */
 export async function clientEntries(via: { db: Database } | { orm: Orm }, key: ClientKey, now: Date, only: WantedTargets): Promise<LiveEntry[] | null> {
-  const params = [key.by === 'id' ? key.value : null, key.by === 'slug' ? key.value : null, now.toISOString(), [...only.domains].join('\n'), [...only.emails].join('\n')];
+  const at = now.toISOString();
+  const domains = [...only.domains].join('\n');
+  const emails = [...only.emails].join('\n');
   const rows =
-    'db' in via
-      ? await via.db.queryPrepared<Marked>(LOOKUP, params)
-      : await rowsOf<Marked>(via.orm, sql`select domain, email, reason, expires_at, all_clients, client
-          from aos_check_lookup(${params[0]}::uuid, ${params[1]}::text, ${params[2]}::timestamptz, ${params[3]}::text, ${params[4]}::text)`);
+    'db' in via && only.domains.size + only.emails.size <= FEW_TARGETS
+      ? await via.db.queryPrepared<Marked>(LOOKUP, [key.by === 'id' ? key.value : null, key.by === 'slug' ? key.value : null, at, domains, emails])
+      : 'db' in via
+        ? await via.db.run((orm) => rowsOf<Marked>(orm, clientLookup(key, at, domains, emails)))
+        : await rowsOf<Marked>(via.orm, clientLookup(key, at, domains, emails));
   let found = false;
   const entries: LiveEntry[] = [];
   for (const row of rows) {
