@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [-- --runs N] [-- --sizes 10000,100000,1000000] [-- --out FILE]`
+// `npm run bench [-- --quick] [-- --runs N] [-- --sizes 10000,100000,1000000] [-- --out FILE]
+//   [-- --only import|sync] [-- --sync-customers 100000]`
 // Measures aos against physical floors on the PostgreSQL server and the embedded database and
 // writes the figures to BENCHMARKS.md. The bench is not part of `npm test`; its --quick smoke
 // run is (test/cli/bench.test.ts), so it cannot rot.
@@ -34,6 +35,10 @@ export interface BenchOptions {
   embeddedTemplate?: string | undefined;
   /** Cold single checks per database (default 3 quick, 15 full). */
   coldRuns?: number | undefined;
+  /** Only the sync figures (`--only sync`). */
+  syncOnly?: boolean;
+  /** Customers of the sync bench (default 100,000; half of them churned). */
+  syncCustomers?: number | undefined;
 }
 
 interface Timed {
@@ -336,6 +341,59 @@ async function benchLibraryCheck(opts: BenchOptions): Promise<LibraryFigures> {
   });
 }
 
+interface SyncFigures {
+  customers: number;
+  churned: number;
+  reimport: number[];
+  sync: number[];
+}
+
+/**
+ * `import --sync` against a re-import of the same file (issue 27.7): a client with N customers of
+ * one source, the file of its first N/2 re-imported unchanged (timed), then the same file with
+ * `--sync` (timed), which churns the other N/2: customers, entries, audit and undo log. Server only.
+ */
+async function benchSync(opts: BenchOptions, work: string): Promise<SyncFigures> {
+  const customers = opts.quick ? 2_000 : (opts.syncCustomers ?? 100_000);
+  const churned = customers / 2;
+  const row = (i: number) => `Company ${i},company${i}.com,${i % 2 ? 'Retail' : 'Legal'}`;
+  const full = join(work, `sync-full-${customers}.csv`);
+  const half = join(work, `sync-half-${customers}.csv`);
+  const rows = function* (count: number) {
+    yield 'Company,Website,Industry';
+    for (let i = 0; i < count; i++) yield row(i);
+  };
+  await writeLines(full, rows(customers));
+  await writeLines(half, rows(customers - churned));
+  const f: SyncFigures = { customers, churned, reimport: [], sync: [] };
+  for (let run = 0; run < opts.runs; run++) {
+    await withServerDatabase(async (url) => {
+      const env = { DATABASE_URL: url };
+      await aos(['db', 'migrate'], env);
+      await aos(['clients', 'add', 'bench'], env);
+      const common = ['--client', 'bench', '--source', 'crm', '--yes', '--json'];
+      await aos(['import', full, ...common], env);
+      f.reimport.push((await aos(['import', half, ...common], env)).seconds);
+      const sync = await aos(['import', half, ...common, '--sync', '--force'], env);
+      const summary = JSON.parse(sync.stdout) as { diff?: { churned?: number } };
+      if (summary.diff?.churned !== churned) throw new Error(`the sync churned ${summary.diff?.churned}, expected ${churned}`);
+      f.sync.push(sync.seconds);
+    });
+    opts.log(`  sync ${customers}: run ${run + 1}/${opts.runs} re-import ${fmt(f.reimport.at(-1))}s, sync ${fmt(f.sync.at(-1))}s`);
+  }
+  return f;
+}
+
+function syncLine(f: SyncFigures): string {
+  const ratio = median(f.sync) / median(f.reimport);
+  return `| ${f.customers.toLocaleString('en')} customers, ${f.churned.toLocaleString('en')} churned | ${fmt(median(f.reimport))} s | ${fmt(median(f.sync))} s | ${fmt(ratio)}× |`;
+}
+
+const SYNC_HEADER = [
+  '| customers, churned | re-import of the file | `--sync` of the same file | sync / re-import (target ≤ 2×) |',
+  '| --- | ---: | ---: | ---: |',
+];
+
 function machine(): string[] {
   const pg = spawnSync('psql', ['-X', '-At', '-c', 'show server_version', ADMIN_URL], { encoding: 'utf8' }).stdout.trim();
   const cpu = cpus();
@@ -362,6 +420,12 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
     await aos(['clients', 'add', 'bench', '--services', 'seo,ppc'], { AOS_DATA_DIR: template, DATABASE_URL: '' });
     rmSync(`${template}.lock`, { force: true });
 
+    if (opts.syncOnly) {
+      const line = syncLine(await benchSync(opts, work));
+      writeFileSync(opts.out, `${[...machine(), '', ...SYNC_HEADER, line].join('\n')}\n`);
+      opts.log(line);
+      return line;
+    }
     const imports: ImportFigures[] = [];
     let largest = '';
     let largestEmbedded: string | null = null;
@@ -385,6 +449,7 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
     const top = imports.at(-1) as ImportFigures;
     const signals = await benchSignals(opts, work, largest, top.rows, largestEmbedded);
     const library = await benchLibraryCheck(opts);
+    const sync = await benchSync(opts, work);
 
     const lines: string[] = [];
     const command = `npm run bench${opts.quick ? ' -- --quick' : ''}`;
@@ -432,6 +497,14 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
       `| ratio | ${fmt(median(signals.rebuild) / median(signals.bare))}× | ${fmt(median(signals.embeddedRebuild) / median(signals.embeddedBare))}× |`,
       '',
       ...librarySection(library, command),
+      '## Sync',
+      '',
+      '`aos import FILE --sync` where FILE holds half of the source\'s customers (`Company,Website,Industry`, one domain entry each): the other half',
+      'churned, their entries moved to past_customer, audited and logged for undo; against a re-import of the same file that changes nothing. Server.',
+      '',
+      ...SYNC_HEADER,
+      syncLine(sync),
+      '',
     );
     // Hand-written findings below the marker survive a new run.
     const MARKER = '<!-- analysis: kept by npm run bench -->';
@@ -460,6 +533,8 @@ function parseArgs(argv: string[]): BenchOptions {
     importOnly: value('--only') === 'import',
     libraryOnly: value('--only') === 'library',
     libraryEntries: value('--library-entries') !== undefined ? Number(value('--library-entries')) : undefined,
+    syncOnly: value('--only') === 'sync',
+    syncCustomers: value('--sync-customers') ? Number(value('--sync-customers')) : undefined,
     log: (line) => console.error(line),
   };
 }

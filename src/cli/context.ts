@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import type { OpenDatabaseOptions } from '../db/open.js';
 import { AosError } from '../errors.js';
 import { Output } from './output.js';
+import { statementLog } from './statement-log.js';
 
 /** src/db/open.ts, or the part of it the CLI opens a database with (each program loads it its way). */
 export type DatabaseModule = Pick<typeof import('../db/open.js'), 'openDatabase' | 'defaultDataDir'>;
@@ -67,6 +68,7 @@ export class CliContext {
       migrations,
       // initdb takes seconds: a first run that says nothing looks hung.
       onCreate: (dir) => this.output.info(`creating the embedded database at ${dir} (first run, a few seconds)…`),
+      onStatement: await statementLog(this.env.AOS_STATEMENT_LOG),
     });
     return this.db;
   }

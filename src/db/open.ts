@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { AosError } from '../errors.js';
-import { driverError, isDatabaseFailure, isUnreachable } from './errors.js';
+import { driverError, isDatabaseFailure, isUnreachable, readOnlyCause, type ServerParameters } from './errors.js';
 import type { Database, Orm, Queryable, Row } from './database.js';
 import { findDamagedPage, VERIFIED_TABLES } from './embedded-integrity.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
@@ -31,11 +31,19 @@ export interface OpenDatabaseOptions {
   /** Called before the embedded database is created (initdb: a few seconds, once per data directory). */
   onCreate?: ((dataDir: string) => void) | undefined;
   /**
+   * Called with every statement the services send, as sent, before it runs: how the statement
+   * routing test (test/service/statement-routing.test.ts) sees what reaches the database. Unset,
+   * nothing is observed and nothing is paid.
+   */
+  onStatement?: StatementObserver | undefined;
+  /**
    * Server only: send the check's lookup as a named statement, parsed and planned once per
    * connection (default: AOS_PREPARE, else on). Off for a pooler that cannot keep named statements.
    */
   prepare?: boolean | undefined;
 }
+
+export type StatementObserver = (text: string, params: readonly unknown[]) => void;
 
 /**
  * AOS_PREPARE: on (default) or off. Off for a transaction-pooling PgBouncer before 1.21, which hands
@@ -108,11 +116,31 @@ export function isDiskFull(e: unknown): boolean {
   return err.cause !== undefined && err.cause !== e && isDiskFull(err.cause);
 }
 
-/** Driver and connection failures become exit-3 errors that name the database, never stacks. */
-export function databaseError(location: string, failure: unknown): AosError {
+/** A write sent to a hot standby: which server to use instead. */
+export function standbyError(cause?: unknown): AosError {
+  return new AosError(
+    'database',
+    'the server is a read-only standby: run this against the primary',
+    'point {url} at the primary; a standby answers reads (check, signals, customers, suppress list) from what it has replayed',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * Driver and connection failures become exit-3 errors that name the database, never stacks.
+ * `server`: the parameters the server reported (postgres.js), to tell a standby's refusal of a write.
+ */
+export function databaseError(location: string, failure: unknown, server?: ServerParameters): AosError {
   const e = driverError(failure);
   if (e instanceof AosError) return e;
   const detail = describeFailure(e);
+  // Reads work on a hot standby; a write there fails at its first statement ("cannot execute
+  // CREATE TABLE in a read-only transaction"), which names neither the cause nor the next step.
+  const readOnly = readOnlyCause(e, server);
+  if (readOnly === 'standby') return standbyError(e);
+  if (readOnly === 'read-only default') {
+    return new AosError('database', `database error: ${detail}`, 'the server makes this session read-only (default_transaction_read_only = on): connect as a user, or to a database, that may write', { cause: e });
+  }
   if (isUnreachable(e)) {
     return new AosError('database', `cannot reach database ${location}: ${detail}`, 'check {url} and that the server is running', { cause: e });
   }
@@ -131,13 +159,13 @@ export function databaseError(location: string, failure: unknown): AosError {
   return new AosError('database', `database error: ${detail}`, undefined, { cause: e });
 }
 
-function wrapQueryable(run: (text: string, params: readonly unknown[]) => Promise<Row[]>, location: string): Queryable {
+function wrapQueryable(run: (text: string, params: readonly unknown[]) => Promise<Row[]>, location: string, server?: ServerParameters): Queryable {
   return {
     async query<T extends object>(text: string, params: readonly unknown[] = []) {
       try {
         return (await run(text, params)) as T[];
       } catch (e) {
-        throw databaseError(location, e);
+        throw databaseError(location, e, server);
       }
     },
   };
@@ -177,7 +205,7 @@ async function rehearsePostgres<T>(
   }
 }
 
-async function openPostgres(url: string, preparing: boolean): Promise<WithRaw> {
+async function openPostgres(url: string, preparing: boolean, onStatement?: StatementObserver): Promise<WithRaw> {
   const location = redactUrl(url);
   // postgres.js reads any scheme as its own: mysql://host/db would be tried as PostgreSQL and fail
   // as "cannot reach", a database error, for what is a wrong URL. A scheme without '//' too:
@@ -195,18 +223,20 @@ async function openPostgres(url: string, preparing: boolean): Promise<WithRaw> {
       prepare: preparing,
       onnotice: () => {},
       connection: { application_name: 'aos' },
+      // postgres.js calls debug with each statement it sends (with the parameters, as serialized).
+      ...(onStatement ? { debug: (_connection: number, text: string, params: unknown[]) => onStatement(text, params) } : {}),
     });
   } catch (e) {
     throw invalidUrl((e as Error).message);
   }
-  const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location);
+  const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location, sql.parameters);
   let prepare = preparing;
   const queryPrepared = async <T extends object>(text: string, params: readonly unknown[]): Promise<T[]> => {
     try {
       return (await sql.unsafe(text, params as never[], { prepare })) as unknown as T[];
     } catch (e) {
       const code = (e as { code?: unknown } | null)?.code;
-      if (!prepare || typeof code !== 'string' || !POOLED_STATEMENT_LOST.has(code)) throw databaseError(location, e);
+      if (!prepare || typeof code !== 'string' || !POOLED_STATEMENT_LOST.has(code)) throw databaseError(location, e, sql.parameters);
       // postgres.js has prepared it again once already: the pooler cannot keep it, so this handle
       // stops naming statements (as AOS_PREPARE=off would) and asks unnamed, once.
       prepare = false;
@@ -215,7 +245,7 @@ async function openPostgres(url: string, preparing: boolean): Promise<WithRaw> {
   };
   const orm = drizzle(withPlainTransactionControl(sql)) as unknown as Orm;
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
-  const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e) : e);
+  const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e, sql.parameters) : e);
   return {
     [RAW]: sql,
     kind: 'postgres',
@@ -234,7 +264,7 @@ async function openPostgres(url: string, preparing: boolean): Promise<WithRaw> {
         });
       } catch (e) {
         // After the body, only COMMIT can have failed: that is the database's failure whatever it says.
-        throw bodyDone ? databaseError(location, e) : failed(e);
+        throw bodyDone ? databaseError(location, e, sql.parameters) : failed(e);
       }
     },
     async close() {
@@ -440,7 +470,7 @@ async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDi
   );
 }
 
-async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void): Promise<WithRaw> {
+async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void, onStatement?: StatementObserver): Promise<WithRaw> {
   let existing: ReturnType<typeof statSync> | undefined;
   try {
     existing = statSync(dataDir);
@@ -573,12 +603,16 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
       throw failed(e);
     }
   };
-  const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) =>
-    (await statement(undefined, (c) => c.query<Row>(text, params as unknown[]))).rows as T[];
+  const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) => {
+    onStatement?.(text, params);
+    return (await statement(undefined, (c) => c.query<Row>(text, params as unknown[]))).rows as T[];
+  };
   // What drizzle sees as its PGlite: every statement goes through the same guards as query().
   const guarded = (client: Pick<PGliteInstance, 'query'> | undefined) => ({
-    query: ((text: string, params?: unknown[], options?: PGliteQueryOptions) =>
-      statement(client, (c) => c.query(text, params, withoutAsSentParsers(options)))) as PGliteInstance['query'],
+    query: ((text: string, params?: unknown[], options?: PGliteQueryOptions) => {
+      onStatement?.(text, params ?? []);
+      return statement(client, (c) => c.query(text, params, withoutAsSentParsers(options)));
+    }) as PGliteInstance['query'],
   });
   const transactionOf = async <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>, rollback: boolean): Promise<T> => {
     const db = await healthy();
@@ -654,7 +688,10 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
 
 /** Applies drizzle's migrations in drizzle/ (idempotent). Loads drizzle only here. */
 export async function runMigrations(db: Database): Promise<void> {
-  const { MIGRATIONS_FOLDER } = await import('./migrations.js');
+  const { MIGRATIONS_FOLDER, lastAppliedMigration } = await import('./migrations.js');
+  const { adoptOldChain } = await import('./migration-baseline.js');
+  // A database migrated along the chain the baseline replaced is adopted first (migration-baseline.ts).
+  const adopt = async () => adoptOldChain(db, MIGRATIONS_FOLDER, (await lastAppliedMigration(db)).last);
   const raw = (db as Partial<WithRaw>)[RAW];
   try {
     if (db.kind === 'postgres') {
@@ -662,6 +699,7 @@ export async function runMigrations(db: Database): Promise<void> {
       const sql = raw as postgres.Sql;
       await sql`select pg_advisory_lock(hashtext('aos:migrate'))`;
       try {
+        await adopt();
         await migrate(drizzle(withPlainTransactionControl(sql)), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
         await sql`select pg_advisory_unlock(hashtext('aos:migrate'))`;
@@ -669,6 +707,7 @@ export async function runMigrations(db: Database): Promise<void> {
     } else {
       const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
       const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await adopt();
       await migrate(drizzlePglite({ client: raw as import('@electric-sql/pglite').PGlite }), { migrationsFolder: MIGRATIONS_FOLDER });
     }
   } catch (e) {
@@ -678,8 +717,8 @@ export async function runMigrations(db: Database): Promise<void> {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const db = options.url
-    ? await openPostgres(options.url, options.prepare ?? prepareSetting())
-    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate);
+    ? await openPostgres(options.url, options.prepare ?? prepareSetting(), options.onStatement)
+    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate, options.onStatement);
   if (options.migrations === 'skip') return db;
   try {
     const state = await migrationState(db);

@@ -73,8 +73,8 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
     for (const [i, [from, period]] of cases.entries()) {
       await policy.set({ client: 'calendar', expire: [`partner=${period}`] });
       const domain = `cal-${i}.com`;
-      // Written as an entry made at that moment: the database gives it the default from created_at.
-      await db().query(`insert into suppression_list (client_id, domain, reason, source, created_by, created_at) select id, $1, 'partner', 'manual', 'test', $2::timestamptz from clients where slug = 'calendar'`, [domain, from]);
+      // Added at that moment: the add gives it the default from its created_at.
+      await new SuppressionService({ db: db(), actor: 'test', now: () => new Date(from) }).add({ client: 'calendar', targets: [{ value: domain }], reason: 'partner' });
       expect((await expiresOf('calendar', domain))?.toISOString(), `${from} + ${period}`).toBe(expiryFromDuration(period, new Date(from)).toISOString());
     }
     // Out of the way of the listings below, which count every client's entries.
