@@ -58,7 +58,7 @@ for (const engine of enginesUnderTest()) {
       return service;
     };
 
-    it('the lookup of a few targets (aos_check_lookup) and of a batch (one statement) give the same answers', async () => {
+    it('the lookup of a few targets (a named statement) and of a batch (unnamed) give the same answers', async () => {
       await db.query(`insert into agency_suppression_list (domain, reason) values ('agency-hit.io', 'do_not_contact') on conflict do nothing`);
       await db.query(`insert into suppression_list (client_id, domain, reason, expires_at) select id, 'lapsed.io', 'competitor', now() - interval '1 day' from clients where slug = $1`, [slug]);
       await db.query(`insert into suppression_list (client_id, domain, reason, expires_at) select id, 'later.io', 'competitor', now() + interval '30 days' from clients where slug = $1`, [slug]);
@@ -141,7 +141,7 @@ for (const engine of enginesUnderTest()) {
 
       it('the lookup is prepared once on the connection, and AOS_PREPARE=off (prepare: false) sends it unnamed', async () => {
         const service = await warm();
-        const named = `select count(*)::int as n from pg_prepared_statements where statement like '%aos_check_lookup%'`;
+        const named = `select count(*)::int as n from pg_prepared_statements where statement like '%with client as%'`;
         const count = async (on: Database) => ((await on.query<{ n: number }>(named))[0] as { n: number }).n;
         const prepared = await count(db);
         expect(prepared).toBeGreaterThanOrEqual(1);

@@ -1,12 +1,11 @@
 // The one lookup of live entries (SPEC §2 matching) every check runs: a client's unexpired entries
 // and the agency-wide list's, in one statement (the agency-wide list is one more `union all`
 // branch, not another round trip). The check's lookup resolves the client reference too, so a
-// warm check is one round trip and still never answers for a client that is gone. It exists twice,
-// with one meaning: for a few targets (the library's lead-at-a-time call) the function
-// aos_check_lookup (drizzle/*_check_lookup_function.sql), whose plan is made once per connection;
-// for a batch, the statement clientLookup() below, planned for its values (a plan made for one
-// lead would not do for ten thousand). test/service/warm-check.test.ts compares the two.
-import { sql, type SQL } from 'drizzle-orm';
+// warm check is one round trip and still never answers for a client that is gone. A few targets
+// (the library's lead-at-a-time call) go as a named statement, parsed once per connection; a batch
+// as an unnamed one. test/service/warm-check.test.ts compares the two.
+import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Orm } from '../../db/database.js';
 import type { SuppressionReason } from '../../db/schema-constants.js';
 import { agencySuppressionList, clients, suppressionList } from '../../db/schema.js';
@@ -28,7 +27,7 @@ export interface WantedTargets {
 
 type ListTable = typeof suppressionList | typeof agencySuppressionList;
 
-function liveBranch(t: ListTable, scope: SQL, allClients: boolean, now: string, wanted: SQL): SQL {
+function liveBranch(t: ListTable, scope: SQL, allClients: boolean, now: SQL | string, wanted: SQL): SQL {
   return sql`select ${t.domain} as domain, ${t.email} as email, ${t.reason} as reason, ${t.expiresAt} as expires_at,
       ${sql.raw(String(allClients))} as all_clients, false as client
     from ${t} where ${scope} (${t.expiresAt} is null or ${t.expiresAt} > ${now}::timestamptz)${wanted}`;
@@ -76,10 +75,7 @@ export interface ClientKey {
   value: string;
 }
 
-/** The check's lookup for a few targets, the function aos_check_lookup (its migration says why a function): by id or by slug, the other null. */
-const LOOKUP = 'select domain, email, reason, expires_at, all_clients, client from aos_check_lookup($1::uuid, $2::text, $3::timestamptz, $4::text, $5::text)';
-
-/** Up to this many wanted domains and emails, a check asks aos_check_lookup; more, clientLookup(). */
+/** Up to this many wanted domains and emails, a check's statement is a named one (prepared). */
 export const FEW_TARGETS = 64;
 
 /**
@@ -87,7 +83,7 @@ export const FEW_TARGETS = 64;
  * it exists, and the live entries equal to the wanted domains or emails (newline-joined), which
  * only that client's id can reach: a client removed or renamed leaves no marker row.
  */
-function clientLookup(key: ClientKey, now: string, domains: string, emails: string): SQL {
+function clientLookup(key: { by: ClientKey['by']; value: SQL | string }, now: SQL | string, domains: SQL | string, emails: SQL | string): SQL {
   const c = clients;
   const s = suppressionList;
   const a = agencySuppressionList;
@@ -101,12 +97,25 @@ function clientLookup(key: ClientKey, now: string, domains: string, emails: stri
     union all ${liveBranch(a, sql`exists (select 1 from client) and`, true, now, filter(a))}`;
 }
 
+// The named statement's text is the same for every check: built once (on first use), so a check
+// costs the driver its parameters only.
+const texts = new Map<ClientKey['by'], { sql: string; params: unknown[] }>();
+function lookupText(by: ClientKey['by']) {
+  let built = texts.get(by);
+  if (!built) {
+    const p = (name: string) => sql.placeholder(name) as unknown as SQL;
+    built = new PgDialect().sqlToQuery(clientLookup({ by, value: p('client') }, p('now'), p('domains'), p('emails')));
+    texts.set(by, built);
+  }
+  return built;
+}
+
 type Marked = LiveEntry & { client: boolean };
 
 /**
  * One round trip: the live entries of the client `key` names that equal a wanted domain or email,
- * or null when no such client exists. A few targets through `db` call aos_check_lookup, prepared
- * where the server allows it; a batch, or a check in a transaction (`orm`), runs clientLookup().
+ * or null when no such client exists. A few targets through `db` go as a named statement where
+ * the server allows it; a batch, or a check in a transaction (`orm`), unnamed.
  */
 export async function clientEntries(via: { db: Database } | { orm: Orm }, key: ClientKey, now: Date, only: WantedTargets): Promise<LiveEntry[] | null> {
   const at = now.toISOString();
@@ -114,7 +123,7 @@ export async function clientEntries(via: { db: Database } | { orm: Orm }, key: C
   const emails = [...only.emails].join('\n');
   const rows =
     'db' in via && only.domains.size + only.emails.size <= FEW_TARGETS
-      ? await via.db.queryPrepared<Marked>(LOOKUP, [key.by === 'id' ? key.value : null, key.by === 'slug' ? key.value : null, at, domains, emails])
+      ? await via.db.queryPrepared<Marked>(lookupText(key.by).sql, fillPlaceholders(lookupText(key.by).params, { client: key.value, now: at, domains, emails }))
       : 'db' in via
         ? await via.db.run((orm) => rowsOf<Marked>(orm, clientLookup(key, at, domains, emails)))
         : await rowsOf<Marked>(via.orm, clientLookup(key, at, domains, emails));
