@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --runs N] [-- --sizes 10000,100000,1000000] [-- --out FILE]
-//   [-- --only import|sync|cold|coprocess] [-- --sync-customers 100000]`
+//   [-- --only import|sync|cold|coprocess|library] [-- --sync-customers 100000]`
 // Measures aos against physical floors on the PostgreSQL server and the embedded database and
 // writes the figures to BENCHMARKS.md. The bench is not part of `npm test`; its --quick smoke
 // run is (test/cli/bench.test.ts), so it cannot rot.
@@ -13,6 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { checkTargetLines, customerCsvLines } from './generate.js';
 import { naiveImport } from './naive.js';
+import { benchLibrary, librarySection, type LibraryFigures } from './library.js';
 
 const ROOT = fileURLToPath(new URL(existsSync(new URL('../package.json', import.meta.url)) ? '..' : '../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'aos.js');
@@ -29,6 +30,10 @@ export interface BenchOptions {
   coldOnly?: boolean;
   /** Only the co-process figures (`--only coprocess`): no import, bulk check or signals. */
   coprocessOnly?: boolean;
+  /** Only the library check (`--only library`), written to `out` as its own section. */
+  libraryOnly?: boolean;
+  /** Entries of the library bench's client (`--library-entries N`; default 1,000,000, quick 2,000). */
+  libraryEntries?: number | undefined;
   log: (line: string) => void;
   /** A migrated embedded data directory to copy instead of creating one (initdb is not measured; the test suite has one). */
   embeddedTemplate?: string | undefined;
@@ -433,6 +438,19 @@ async function benchSignals(opts: BenchOptions, work: string, file: string, cust
   return f;
 }
 
+/** The library check on a server database whose client `bench` holds the entries. */
+async function benchLibraryCheck(opts: BenchOptions): Promise<LibraryFigures> {
+  const entries = opts.libraryEntries ?? (opts.quick ? 2_000 : 1_000_000);
+  return withServerDatabase(async (url) => {
+    const env = { DATABASE_URL: url };
+    await aos(['db', 'migrate'], env);
+    await aos(['clients', 'add', 'bench'], env);
+    psql(url, `${seedEntriesSql(entries)} analyze suppression_list;`);
+    opts.log(`  library check: ${entries} entries seeded`);
+    return benchLibrary(url, { entries, quick: opts.quick, log: opts.log });
+  });
+}
+
 interface SyncFigures {
   customers: number;
   churned: number;
@@ -499,6 +517,13 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), 'aos-bench-'));
   try {
     opts.log(`aos benchmarks (${opts.quick ? 'quick' : 'full'}): sizes ${opts.sizes.join(', ')}, ${opts.runs} run(s) each`);
+    if (opts.libraryOnly) {
+      const command = `npm run bench --${opts.quick ? ' --quick' : ''} --only library${opts.libraryEntries ? ` --library-entries ${opts.libraryEntries}` : ''}`;
+      const text = [...machine(), '', ...librarySection(await benchLibraryCheck(opts), command)].join('\n');
+      writeFileSync(opts.out, `${text}\n`);
+      opts.log(text);
+      return text;
+    }
     // One migrated embedded database to copy for every embedded run (initdb is not what we measure).
     const template = join(work, 'embedded-template');
     if (opts.embeddedTemplate) cpSync(opts.embeddedTemplate, template, { recursive: true });
@@ -550,6 +575,7 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
     const check = await benchCheck(opts, work);
     const top = imports.at(-1) as ImportFigures;
     const signals = await benchSignals(opts, work, largest, top.rows, largestEmbedded);
+    const library = await benchLibraryCheck(opts);
     const sync = await benchSync(opts, work);
 
     const lines: string[] = [];
@@ -600,6 +626,7 @@ export async function runBenchmarks(opts: BenchOptions): Promise<string> {
       `| bare query | ${fmt(median(signals.bare))} s | ${fmt(median(signals.embeddedBare))} s |`,
       `| ratio | ${fmt(median(signals.rebuild) / median(signals.bare))}× | ${fmt(median(signals.embeddedRebuild) / median(signals.embeddedBare))}× |`,
       '',
+      ...librarySection(library, command),
       '## Sync',
       '',
       '`aos import FILE --sync` where FILE holds half of the source\'s customers (`Company,Website,Industry`, one domain entry each): the other half',
@@ -636,6 +663,8 @@ function parseArgs(argv: string[]): BenchOptions {
     importOnly: value('--only') === 'import',
     coldOnly: value('--only') === 'cold',
     coprocessOnly: value('--only') === 'coprocess',
+    libraryOnly: value('--only') === 'library',
+    libraryEntries: value('--library-entries') !== undefined ? Number(value('--library-entries')) : undefined,
     syncOnly: value('--only') === 'sync',
     syncCustomers: value('--sync-customers') ? Number(value('--sync-customers')) : undefined,
     log: (line) => console.error(line),

@@ -30,6 +30,12 @@ export interface Database extends Queryable {
   readonly kind: DatabaseKind;
   /** The server URL with its password redacted, or the embedded data directory. */
   readonly location: string;
+  /**
+   * A read run again and again with other values (the check's lookup): on the server a named
+   * statement, parsed and planned once per connection, unless preparing is off (AOS_PREPARE=off,
+   * or a pooler that lost the statement: see open.ts); embedded, the same as query().
+   */
+  queryPrepared<T extends object = Row>(text: string, params: readonly unknown[]): Promise<T[]>;
   /** Runs fn with the query builder outside a transaction; a failure becomes AosError('database'). */
   run<T>(fn: (orm: Orm) => Promise<T>): Promise<T>;
   /**

@@ -9,6 +9,7 @@ import { driverError, isDatabaseFailure, isUnreachable, readOnlyCause, type Serv
 import type { Database, Orm, Queryable, Row } from './database.js';
 import { findDamagedPage, VERIFIED_TABLES } from './embedded-integrity.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
+import { withPlainTransactionControl } from './postgres-transactions.js';
 import { migrationState } from './migrations.js';
 
 export interface OpenDatabaseOptions {
@@ -36,9 +37,30 @@ export interface OpenDatabaseOptions {
    * nothing is observed and nothing is paid.
    */
   onStatement?: StatementObserver | undefined;
+  /**
+   * Server only: send the check's lookup as a named statement, parsed and planned once per
+   * connection (default: AOS_PREPARE, else on). Off for a pooler that cannot keep named statements.
+   */
+  prepare?: boolean | undefined;
 }
 
 export type StatementObserver = (text: string, params: readonly unknown[]) => void;
+
+/**
+ * AOS_PREPARE: on (default) or off. Off for a transaction-pooling PgBouncer before 1.21, which hands
+ * each transaction another server connection, where the connection's named statements are missing.
+ */
+export function prepareSetting(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = (env.AOS_PREPARE ?? '').trim().toLowerCase();
+  if (value === '' || value === 'on' || value === 'true' || value === '1') return true;
+  if (value === 'off' || value === 'false' || value === '0') return false;
+  throw new AosError('usage', `invalid AOS_PREPARE "${env.AOS_PREPARE}": use on or off`, 'off behind a transaction-pooling PgBouncer; on (the default) otherwise');
+}
+
+// A named statement the server connection does not hold (26000), or holds already (42P05): a
+// transaction-pooling PgBouncer gave this transaction another server connection than the one it
+// was prepared on. The statement did not run, so running it again unnamed is safe.
+const POOLED_STATEMENT_LOST = new Set(['26000', '42P05']);
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.AOS_DATA_DIR) return resolve(env.AOS_DATA_DIR);
@@ -165,25 +187,26 @@ async function rehearsePostgres<T>(
   let bodyFailed = false;
   try {
     connection = await sql.reserve();
-    await connection`begin`;
+    // Simple queries, never named statements a pooler could lose (postgres-transactions.ts).
+    await connection.unsafe('begin');
     // drizzle() reads the client's options (a reserved connection shares the pool's, unexposed).
     const tx = ormOver(Object.assign(connection, { options: sql.options }));
     const result = await fn(tx).catch((e: unknown) => {
       bodyFailed = true;
       throw e;
     });
-    await connection`rollback`;
+    await connection.unsafe('rollback');
     return result;
   } catch (e) {
     // A lost connection cannot roll back, nor does it need to: the server rolls back by itself.
-    if (bodyFailed && connection) await connection`rollback`.catch(() => {});
+    if (bodyFailed && connection) await connection.unsafe('rollback').catch(() => {});
     throw bodyFailed ? errors.failed(e) : databaseError(errors.location, e);
   } finally {
     connection?.release();
   }
 }
 
-async function openPostgres(url: string, onStatement?: StatementObserver): Promise<Database> {
+async function openPostgres(url: string, preparing: boolean, onStatement?: StatementObserver): Promise<Database> {
   const location = redactUrl(url);
   // postgres.js reads any scheme as its own: mysql://host/db would be tried as PostgreSQL and fail
   // as "cannot reach", a database error, for what is a wrong URL. A scheme without '//' too:
@@ -197,6 +220,8 @@ async function openPostgres(url: string, onStatement?: StatementObserver): Promi
     sql = postgres(url, {
       max: 1,
       connect_timeout: 10,
+      // Off: no statement is ever named, as a transaction-pooling PgBouncer needs (AOS_PREPARE=off).
+      prepare: preparing,
       onnotice: () => {},
       connection: { application_name: 'aos' },
       // postgres.js calls debug with each statement it sends (with the parameters, as serialized).
@@ -212,13 +237,27 @@ async function openPostgres(url: string, onStatement?: StatementObserver): Promi
   let drizzleModule: Promise<typeof import('drizzle-orm/postgres-js')> | undefined;
   const loadDrizzle = () => (drizzleModule ??= import('drizzle-orm/postgres-js'));
   let orm: Orm | undefined;
-  const ormNow = async () => (orm ??= (await loadDrizzle()).drizzle(sql) as unknown as Orm);
+  const ormNow = async () => (orm ??= (await loadDrizzle()).drizzle(withPlainTransactionControl(sql)) as unknown as Orm);
+  let prepare = preparing;
+  const queryPrepared = async <T extends object>(text: string, params: readonly unknown[]): Promise<T[]> => {
+    try {
+      return (await sql.unsafe(text, params as never[], { prepare })) as unknown as T[];
+    } catch (e) {
+      const code = (e as { code?: unknown } | null)?.code;
+      if (!prepare || typeof code !== 'string' || !POOLED_STATEMENT_LOST.has(code)) throw databaseError(location, e, sql.parameters);
+      // postgres.js has prepared it again once already: the pooler cannot keep it, so this handle
+      // stops naming statements (as AOS_PREPARE=off would) and asks unnamed, once.
+      prepare = false;
+      return base.query<T>(text, params);
+    }
+  };
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
   const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e, sql.parameters) : e);
   return {
     kind: 'postgres',
     location,
     query: base.query,
+    queryPrepared,
     run: runner(ormNow, failed),
     async transaction(fn, options) {
       const { drizzle } = await loadDrizzle();
@@ -658,6 +697,8 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     kind: 'embedded',
     location: dataDir,
     query,
+    // PGlite runs in this process: a statement costs no round trip, and it keeps no named ones.
+    queryPrepared: query,
     run: runner(async () => orm, unwrap),
     async transaction(fn, options) {
       try {
@@ -701,7 +742,7 @@ export async function runMigrations(db: Database): Promise<void> {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const db = options.url
-    ? await openPostgres(options.url, options.onStatement)
+    ? await openPostgres(options.url, options.prepare ?? prepareSetting(), options.onStatement)
     : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate, options.onStatement, options.brief);
   if (options.migrations === 'skip') return db;
   try {

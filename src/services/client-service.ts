@@ -68,6 +68,18 @@ export function slugLooksLikeId(slug: string): boolean {
   return /^[0-9a-f]{32}$/i.test(slug.replace(/-/g, ''));
 }
 
+/**
+ * How a reference is looked up, by the rules resolve() follows: an id-shaped one by id, else a
+ * slug-shaped one by slug (exact, after ASCII case folding only); null when it can name no client
+ * (and some such strings, a NUL, the database would refuse as a statement's parameter).
+ */
+export function clientLookupKey(ref: string): { by: 'id' | 'slug'; value: string } | null {
+  if (typeof ref !== 'string') return null;
+  const folded = foldAsciiCase(ref.trim());
+  if (isClientId(folded)) return { by: 'id', value: folded };
+  return SLUG.test(folded) ? { by: 'slug', value: folded } : null;
+}
+
 export class ClientService {
   constructor(private readonly db: Database) {}
 
@@ -154,9 +166,9 @@ export class ClientService {
     if (!orm) return this.db.run((o) => this.resolve(ref, o));
     const key = ref.trim();
     const folded = foldAsciiCase(key);
-    // Only a string that can be a slug or an id is looked up: anything else names no client, and
-    // some of it (a NUL) the database would refuse as a statement's parameter (a database error).
-    const lookup = isClientId(key) ? eq(clients.id, folded) : SLUG.test(folded) ? eq(clients.slug, folded) : null;
+    // Only a string that can be a slug or an id is looked up: anything else names no client.
+    const by = clientLookupKey(key);
+    const lookup = by === null ? null : by.by === 'id' ? eq(clients.id, by.value) : eq(clients.slug, by.value);
     const rows = lookup === null ? [] : await orm.select({ id: clients.id, slug: clients.slug, name: clients.name, services: clients.services }).from(clients).where(lookup);
     if (rows.length === 1 && rows[0]) return rows[0];
     await this.refuseOrphans(orm);

@@ -5,12 +5,15 @@
 // statements of entry-writes), listing and the audit trail.
 import type { Database, Orm } from '../db/database.js';
 import type { LeadCells } from '../domain/lead-policy.js';
-import { ClientService, type ClientRef } from './client-service.js';
+import { AosError } from '../errors.js';
+import { printable } from '../domain/printable.js';
+import { ClientService, clientLookupKey, type ClientRef } from './client-service.js';
 import { auditTrail } from './suppression/audit-trail.js';
 import { lookUpWhileReading } from './suppression/check-stream.js';
 import { clientRemoved, requireClientStillThere } from './suppression/client-still-there.js';
 import { clientList } from './suppression/entry-lists.js';
 import { listEntries } from './suppression/listing.js';
+import type { ClientKey } from './suppression/live-entries.js';
 import { checkInputs, checkLeads, preloadEntries } from './suppression/lookup.js';
 import { addToList, mailProviderDomains, refuseWebmailDomains } from './suppression/manual-add.js';
 import { notFound, removeManualEntries } from './suppression/manual-remove.js';
@@ -40,7 +43,6 @@ export class SuppressionService {
   private readonly now: () => Date;
   private readonly actor: string;
   private readonly clients: ClientService;
-  private readonly clientCache = new Map<string, ClientRef>();
   private readonly preloadMaxEntries: number;
 
   constructor(options: SuppressionServiceOptions) {
@@ -51,13 +53,28 @@ export class SuppressionService {
     this.preloadMaxEntries = options.preloadMaxEntries ?? PRELOAD_MAX_ENTRIES;
   }
 
+  /**
+   * Resolved afresh each time, never cached: a cached reference would go on answering for a client
+   * removed or renamed since (a renamed slug could even name another client now).
+   */
   async resolveClient(client: string): Promise<ClientRef> {
-    const cached = this.clientCache.get(client);
-    if (cached) return cached;
-    const ref = await this.clients.resolve(client);
-    this.clientCache.set(client, ref);
-    this.clientCache.set(ref.id, ref);
-    return ref;
+    return this.clients.resolve(client);
+  }
+
+  /**
+   * One batch of inputs in one round trip, the client resolved inside the lookup statement. When it
+   * names no client, resolve() says why (a usage error with a did-you-mean); should the client
+   * have appeared meanwhile, the batch is asked again by its id.
+   */
+  private async lookUp(client: string, inputs: readonly string[], orm?: Orm): Promise<CheckOutcome[]> {
+    const ask = (key: ClientKey) => checkInputs(orm ? { orm } : { db: this.db }, key, this.now(), inputs);
+    const key = clientLookupKey(client);
+    const answers = key === null ? null : await ask(key);
+    if (answers !== null) return answers;
+    const ref = await this.resolveClient(client);
+    const again = await ask({ by: 'id', value: ref.id });
+    if (again === null) throw goneClient(client);
+    return again;
   }
 
   /** Is one domain, URL or email suppressed for the client? Invalid input → `{ input, error }`. */
@@ -68,12 +85,11 @@ export class SuppressionService {
 
   /** Checks many targets with one query per CHECK_BATCH_SIZE; results in input order. */
   async checkMany(client: string, inputs: readonly string[]): Promise<CheckOutcome[]> {
+    if (inputs.length <= CHECK_BATCH_SIZE) return this.lookUp(client, inputs);
+    // Later batches by id: every batch answers for the one client the first one found.
     const ref = await this.resolveClient(client);
     const out: CheckOutcome[] = [];
-    for (let i = 0; i < inputs.length; i += CHECK_BATCH_SIZE) {
-      const batch = inputs.slice(i, i + CHECK_BATCH_SIZE);
-      out.push(...(await this.db.run((orm) => checkInputs(orm, ref.id, this.now(), batch))));
-    }
+    for (let i = 0; i < inputs.length; i += CHECK_BATCH_SIZE) out.push(...(await this.lookUp(ref.id, inputs.slice(i, i + CHECK_BATCH_SIZE))));
     return out;
   }
 
@@ -96,9 +112,11 @@ export class SuppressionService {
   ): AsyncGenerator<{ rows: T[]; outcomes: CheckOutcome[] }> {
     const ref = await this.resolveClient(client);
     const preloaded = options.large ? await preloadEntries(this.db, ref.id, this.now(), this.preloadMaxEntries) : null;
-    // A stream may run for hours (a co-process): every batch makes sure its client is still there.
+    // A stream may run for hours (a co-process): every batch makes sure its client is still there,
+    // in its lookup statement, or after matching against the list read whole.
     const lookup = async (batch: T[]) => {
-      const outcomes = await checkLeads(this.db, ref.id, this.now(), batch, preloaded, () => clientRemoved(ref));
+      const outcomes = await checkLeads(this.db, ref.id, this.now(), batch, preloaded);
+      if (outcomes === null) throw clientRemoved(ref);
       if (preloaded) await requireClientStillThere(this.db, ref);
       return outcomes;
     };
@@ -111,8 +129,7 @@ export class SuppressionService {
    * else: an unknown one throws, never answers "allowed".
    */
   async checkBatch(client: string, inputs: readonly string[], orm?: Orm): Promise<CheckOutcome[]> {
-    const ref = await this.resolveClient(client);
-    return orm ? checkInputs(orm, ref.id, this.now(), inputs) : this.db.run((o) => checkInputs(o, ref.id, this.now(), inputs));
+    return this.lookUp(client, inputs, orm);
   }
 
   async add(options: {
@@ -159,4 +176,9 @@ export class SuppressionService {
     const ref = await this.resolveClient(options.client);
     return auditTrail(this.db, ref.id, options.target, options.limit);
   }
+}
+
+/** A client that resolved, then was gone when its entries were read: removed meanwhile. */
+function goneClient(client: string): AosError {
+  return new AosError('usage', `unknown client "${printable(client)}": it was removed while it was being checked`, 'list clients with {command:clients list}');
 }

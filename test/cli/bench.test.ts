@@ -11,7 +11,9 @@ describe.runIf(inject('postgresAvailable'))('npm run bench -- --quick', () => {
     // The suite's migrated template spares the bench its own initdb; one cold run is enough to fill a cell.
     await runBenchmarks({ quick: true, runs: 1, sizes: [1000], out, log: () => {}, embeddedTemplate: inject('embeddedTemplate'), coldRuns: 1 });
     const report = readFileSync(out, 'utf8');
-    for (const section of ['## Import', '## Check', '## Signals', '## Sync']) expect(report).toContain(section);
+    for (const section of ['## Import', '## Check', '## Signals', '## Sync', '## Library check']) expect(report).toContain(section);
+    expect(report).toMatch(/\| single check p50 \| \d+\.\d+ ms \| \d+\.\d+ ms \| \d+\.\d\d× \|/);
+    expect(report).toMatch(/\| 16 concurrent callers \| [\d,]+ checks\/s \| [\d,]+ statements\/s \|/);
     expect(report).toMatch(/\| 1,000 \| \d+\.\d\d \|/); // a measured import row
     // Every measured cell holds a number, on both databases (a '–' means a section did not run).
     expect(report).toMatch(/cold single `aos check` \| \d+ ms \| \d+ ms \|/);

@@ -1,6 +1,6 @@
 // A streamed check resolves its client once and then looks entries up by the client's id. A client
 // removed meanwhile has no entries left, and its rows would read as "allowed". A batch looked up
-// in the database asks in its lookup statement (liveEntries' clientMustExist); a batch matched
+// in the database asks in its lookup statement (live-entries.ts clientEntries); a batch matched
 // against a list read whole at the start asks here, after: a yes means the client existed when
 // the list was read too (ids are never reused), so no lock is needed.
 import { sql } from 'drizzle-orm';

@@ -4,41 +4,39 @@ import { sql } from 'drizzle-orm';
 import type { Database, Orm } from '../../db/database.js';
 import { decideLead, isLeadInvalid, leadTargets, type LeadCells } from '../../domain/lead-policy.js';
 import { parseTarget, type Target } from '../../domain/targets.js';
-import { clientGone, entryCount, liveEntries } from './live-entries.js';
+import { clientEntries, entryCount, liveEntries, type ClientKey } from './live-entries.js';
 import { answerInputs, entryLookup, lookups, matchTargets, wanted, type EntryLookup } from './matching.js';
 import type { CheckOutcome } from './results.js';
 
-/** One round trip for a batch of raw inputs: one answer each, invalid ones as `{ input, error }`. */
-export async function checkInputs(orm: Orm, clientId: string, now: Date, inputs: readonly string[]): Promise<CheckOutcome[]> {
+/**
+ * One round trip for a batch of raw inputs: one answer each, invalid ones as `{ input, error }`;
+ * null when the client `key` names does not exist (the caller says why, never "allowed").
+ */
+export async function checkInputs(via: { db: Database } | { orm: Orm }, key: ClientKey, now: Date, inputs: readonly string[]): Promise<CheckOutcome[] | null> {
   const parsed = inputs.map((input) => parseTarget(input));
   const l = lookups(parsed.flatMap((p) => (p.ok ? [p.target] : [])));
-  const entries = entryLookup(await liveEntries(orm, clientId, now, wanted(l)));
-  return answerInputs(parsed, matchTargets(l, entries));
+  // Asked even when no input is valid: the client must exist for any answer at all.
+  const live = await clientEntries(via, key, now, wanted(l));
+  return live === null ? null : answerInputs(parsed, matchTargets(l, entryLookup(live)));
 }
 
 /**
  * One batch of leads (src/domain/lead-policy.ts): every target of every lead looked up at once,
- * against `preloaded` when the list was read whole, then each lead decided. `clientGone` is
- * thrown when the lookup finds the client removed since it was resolved (a stream may run for
- * hours): its entries are gone with it, and its leads would read as allowed.
+ * against `preloaded` when the list was read whole, then each lead decided. Null when the lookup
+ * finds the client removed since it was resolved (a stream may run for hours): its entries are
+ * gone with it, and its leads would read as allowed.
  */
-export async function checkLeads(
-  db: Database,
-  clientId: string,
-  now: Date,
-  batch: readonly LeadCells[],
-  preloaded: EntryLookup | null,
-  removed: () => Error,
-): Promise<CheckOutcome[]> {
+export async function checkLeads(db: Database, clientId: string, now: Date, batch: readonly LeadCells[], preloaded: EntryLookup | null): Promise<CheckOutcome[] | null> {
   const leads = batch.map((row) => leadTargets(row.cells, row.loose));
   const targets: Target[] = [];
   for (const lead of leads) if (!isLeadInvalid(lead)) for (const t of lead) targets.push(t);
   const l = lookups(targets);
   let entries = preloaded;
-  if (!entries) {
-    const found = await db.run((orm) => liveEntries(orm, clientId, now, wanted(l), { clientMustExist: true }));
-    if (clientGone(found)) throw removed();
-    entries = entryLookup(found);
+  if (entries === null) {
+    // The client resolved when the stream began; removed since, it has no answers to give.
+    const live = await clientEntries({ db }, { by: 'id', value: clientId }, now, wanted(l));
+    if (live === null) return null;
+    entries = entryLookup(live);
   }
   const matched = matchTargets(l, entries);
   let k = 0;

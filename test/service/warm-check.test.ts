@@ -1,0 +1,204 @@
+// A long-running caller (the platform's validator) keeps one SuppressionService warm and checks
+// lead after lead: whatever happens between two checks — a migration in another process, the
+// connection lost, the client removed or renamed — a check answers right or throws, never
+// "allowed" for what it did not look up (issue 24).
+import postgres from 'postgres';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { openDatabase } from '../../src/db/open.js';
+import { ClientService } from '../../src/services/client-service.js';
+import { SuppressionService, type CheckOutcome } from '../../src/services/suppression-service.js';
+import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
+
+const t = (...values: string[]) => values.map((value) => ({ value }));
+const verdicts = (outcomes: CheckOutcome[]) => outcomes.map((o) => ('error' in o ? 'invalid' : o.suppressed ? 'suppressed' : 'allowed'));
+
+/** A check's answers, or the kind of error it threw. */
+async function answerOf(check: Promise<CheckOutcome[]>): Promise<string[] | string> {
+  try {
+    return verdicts(await check);
+  } catch (e) {
+    return `error:${(e as { code?: string }).code ?? String(e)}`;
+  }
+}
+
+for (const engine of enginesUnderTest()) {
+  describe(`a warm SuppressionService fails closed [${engine}]`, () => {
+    let fresh: FreshDatabase;
+    let db: Database;
+    let slug: string;
+    let n = 0;
+    // Another session on the same server database, for what "another process" does meanwhile.
+    let other: postgres.Sql | undefined;
+    const elsewhere = async (statement: string) => {
+      if (other) await other.unsafe(statement);
+      else await db.query(statement); // embedded: one process holds the database
+    };
+
+    beforeAll(async () => {
+      fresh = await freshDatabase(engine);
+      db = fresh.db;
+      if (engine === 'postgres') other = postgres(fresh.env.DATABASE_URL as string, { max: 1, onnotice: () => {} });
+    });
+    afterAll(async () => {
+      await other?.end({ timeout: 5 });
+      await fresh.dispose();
+    });
+
+    /** A new client with one entry each kind, checked until warm (the statement prepared, its plan generic). */
+    beforeEach(async () => {
+      slug = `warm-${++n}`;
+      await new ClientService(db).add({ slug });
+      const service = new SuppressionService({ db });
+      await service.add({ client: slug, targets: t('bigcorp.com', 'jo@gmail.com'), reason: 'existing_customer' });
+    });
+    const warm = async () => {
+      const service = new SuppressionService({ db });
+      for (let i = 0; i < 8; i++) expect(verdicts(await service.checkMany(slug, ['shop.bigcorp.com', 'jo@gmail.com', 'free.com']))).toEqual(['suppressed', 'suppressed', 'allowed']);
+      return service;
+    };
+
+    it('the lookup of a few targets (a named statement) and of a batch (unnamed) give the same answers', async () => {
+      await db.query(`insert into agency_suppression_list (domain, reason) values ('agency-hit.io', 'do_not_contact') on conflict do nothing`);
+      await db.query(`insert into suppression_list (client_id, domain, reason, expires_at) select id, 'lapsed.io', 'competitor', now() - interval '1 day' from clients where slug = $1`, [slug]);
+      await db.query(`insert into suppression_list (client_id, domain, reason, expires_at) select id, 'later.io', 'competitor', now() + interval '30 days' from clients where slug = $1`, [slug]);
+      const service = new SuppressionService({ db });
+      const targets = ['shop.bigcorp.com', 'jo@gmail.com', 'x@bigcorp.com', 'agency-hit.io', 'a.agency-hit.io', 'lapsed.io', 'later.io', 'free.com', 'not a target'];
+      targets.push(...Array.from({ length: 70 }, (_, i) => `filler${i}.com`));
+      const one: CheckOutcome[] = [];
+      for (const target of targets) one.push(...(await service.checkMany(slug, [target])));
+      expect(verdicts(one.slice(0, 9))).toEqual(['suppressed', 'suppressed', 'suppressed', 'suppressed', 'suppressed', 'allowed', 'suppressed', 'allowed', 'invalid']);
+      expect(await service.checkMany(slug, targets)).toEqual(one);
+    });
+
+    it('a client removed while the service is warm is an unknown client, never "allowed"', async () => {
+      const service = await warm();
+      await elsewhere(`delete from clients where slug = '${slug}'`);
+      await expect(service.checkMany(slug, ['bigcorp.com'])).rejects.toMatchObject({ code: 'usage', message: `unknown client "${slug}"` });
+      await expect(service.isSuppressed(slug, 'bigcorp.com')).rejects.toMatchObject({ code: 'usage' });
+    });
+
+    it('a client removed while the service is warm, referenced by id, is an unknown client too', async () => {
+      const id = (await new ClientService(db).resolve(slug)).id;
+      const service = new SuppressionService({ db });
+      expect(verdicts(await service.checkMany(id, ['bigcorp.com']))).toEqual(['suppressed']);
+      await elsewhere(`delete from clients where slug = '${slug}'`);
+      await expect(service.checkMany(id, ['bigcorp.com', 'nothing.com'])).rejects.toMatchObject({ code: 'usage' });
+      // No valid target at all: the client is still asked for.
+      await expect(service.checkMany(id, ['not a target'])).rejects.toMatchObject({ code: 'usage' });
+    });
+
+    it('a renamed client answers by its new slug only; the old slug is unknown, not another answer', async () => {
+      const service = await warm();
+      await elsewhere(`update clients set slug = '${slug}-renamed' where slug = '${slug}'`);
+      await expect(service.checkMany(slug, ['bigcorp.com'])).rejects.toMatchObject({ code: 'usage' });
+      expect(verdicts(await service.checkMany(`${slug}-renamed`, ['bigcorp.com']))).toEqual(['suppressed']);
+      // A new client takes the old slug: the slug now names it, with its own (empty) list.
+      await new ClientService(db).add({ slug });
+      expect(verdicts(await service.checkMany(slug, ['bigcorp.com']))).toEqual(['allowed']);
+    });
+
+    it('a client removed in the middle of a streamed check stops the stream with an error', async () => {
+      const service = new SuppressionService({ db });
+      const rows = async function* () {
+        yield Array.from({ length: 10_000 }, (_, i) => ({ cells: [`lead${i}@bigcorp.com`] }));
+        await elsewhere(`delete from clients where slug = '${slug}'`);
+        yield [{ cells: ['free.com'] }];
+      };
+      const seen: string[] = [];
+      const run = async () => {
+        for await (const batch of service.checkStream(slug, rows())) seen.push(...verdicts(batch.outcomes));
+      };
+      await expect(run()).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('was removed while the check ran') });
+      expect(seen).not.toContain('allowed');
+    });
+
+    it('a migration in another session that alters the types the lookup reads: the next check answers right', async () => {
+      const service = await warm();
+      await elsewhere(`alter table suppression_list alter column reason type varchar(40), alter column domain type varchar(255)`);
+      expect(await answerOf(service.checkMany(slug, ['shop.bigcorp.com', 'jo@gmail.com', 'free.com']))).toEqual(['suppressed', 'suppressed', 'allowed']);
+      await elsewhere(`alter table suppression_list alter column reason type text, alter column domain type text`);
+      expect(await answerOf(service.checkMany(slug, ['shop.bigcorp.com', 'jo@gmail.com', 'free.com']))).toEqual(['suppressed', 'suppressed', 'allowed']);
+    });
+
+    it('a migration in another session that renames a column the lookup reads: the check is a database error (exit 3), never "allowed"', async () => {
+      const service = await warm();
+      await elsewhere(`alter table suppression_list rename column domain to domain_name`);
+      try {
+        expect(await answerOf(service.checkMany(slug, ['free.com', 'shop.bigcorp.com']))).toBe('error:database');
+        expect(await answerOf(service.checkMany(slug, ['free.com']))).toBe('error:database');
+      } finally {
+        await elsewhere(`alter table suppression_list rename column domain_name to domain`);
+      }
+      expect(await answerOf(service.checkMany(slug, ['free.com', 'shop.bigcorp.com']))).toEqual(['allowed', 'suppressed']);
+    });
+
+    describe.runIf(engine === 'postgres')('on the server', () => {
+      const backends = async () =>
+        (other as postgres.Sql)<{ pid: number; waiting: boolean }[]>`
+          select pid, wait_event_type = 'Lock' as waiting from pg_stat_activity
+           where datname = current_database() and application_name = 'aos'`;
+
+      it('the lookup is prepared once on the connection, and AOS_PREPARE=off (prepare: false) sends it unnamed', async () => {
+        const service = await warm();
+        const named = `select count(*)::int as n from pg_prepared_statements where statement like '%with client as%'`;
+        const count = async (on: Database) => ((await on.query<{ n: number }>(named))[0] as { n: number }).n;
+        const prepared = await count(db);
+        expect(prepared).toBeGreaterThanOrEqual(1);
+        for (let i = 0; i < 5; i++) await service.checkMany(slug, [`x${i}.com`, `a@x${i}.com`]);
+        expect(await count(db)).toBe(prepared);
+        const unprepared = await openDatabase({ url: fresh.env.DATABASE_URL, prepare: false });
+        try {
+          const service = new SuppressionService({ db: unprepared });
+          for (let i = 0; i < 3; i++) expect(verdicts(await service.checkMany(slug, ['bigcorp.com', 'free.com']))).toEqual(['suppressed', 'allowed']);
+          expect(await count(unprepared)).toBe(0);
+        } finally {
+          await unprepared.close();
+        }
+      });
+
+      it('statements the connection lost (DEALLOCATE ALL, as a pooler does) are prepared again, and the answers stay right', async () => {
+        const service = await warm();
+        await db.query('deallocate all');
+        expect(verdicts(await service.checkMany(slug, ['shop.bigcorp.com', 'free.com']))).toEqual(['suppressed', 'allowed']);
+      });
+
+      it('a transaction after the connection lost its named statements commits its writes, never rolls them back in silence', async () => {
+        // postgres.js named its COMMIT; the server refused the lost name, which aborted the
+        // transaction, and the retried COMMIT came back as ROLLBACK with no error (PR #1212).
+        const service = await warm();
+        await db.query('deallocate all');
+        await expect(service.add({ client: slug, targets: t('later.com'), reason: 'competitor' })).resolves.toMatchObject({ added: 1 });
+        expect(await other!`select count(*)::int as n from suppression_list where domain = 'later.com'`).toEqual([{ n: 1 }]);
+        expect(verdicts(await service.checkMany(slug, ['later.com']))).toEqual(['suppressed']);
+      });
+
+      it('a connection lost between checks: the next check answers right on a new connection or is a database error, never "allowed" wrongly', async () => {
+        const service = await warm();
+        await other!`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'aos'`;
+        for (let i = 0; i < 200 && (await backends()).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+        const answer = await answerOf(service.checkMany(slug, ['shop.bigcorp.com', 'free.com']));
+        expect([['suppressed', 'allowed'], 'error:database']).toContainEqual(answer);
+        expect(verdicts(await service.checkMany(slug, ['shop.bigcorp.com', 'free.com']))).toEqual(['suppressed', 'allowed']);
+      });
+
+      it('a connection lost during a check is a database error (exit 3), never "allowed"', async () => {
+        const service = await warm();
+        const lockerSql = postgres(fresh.env.DATABASE_URL as string, { max: 1, onnotice: () => {} });
+        const locker = await lockerSql.reserve();
+        try {
+          await locker`begin`;
+          await locker`lock table suppression_list in access exclusive mode`;
+          const pending = answerOf(service.checkMany(slug, ['free.com', 'another.com']));
+          for (let i = 0; i < 200 && !(await backends()).some((b) => b.waiting); i++) await new Promise((r) => setTimeout(r, 25));
+          await other!`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'aos'`;
+          expect(await pending).toBe('error:database');
+        } finally {
+          await locker`rollback`;
+          locker.release();
+          await lockerSql.end({ timeout: 5 });
+        }
+      });
+    });
+  });
+}
