@@ -14,8 +14,11 @@ export { IMPORT_FIELDS, isImportField, type ImportField } from './customer-field
  * columns tried in order when the first gives no company domain (HubSpot's `Company Domain Name`,
  * then `Website URL`); for the contact email the further email columns (Personal Email, Google's
  * `E-mail 2 - Value`), every address of which is the customer's too.
+ *
+ * `moreDomains`: columns of a customer's further company domains (Insightly's `Email Domains`,
+ * "Other domains", `;`/`,` separated): every domain in them is the customer's, each its own entry.
  */
-export type ColumnMapping = Record<ImportField, number | null> & { domainFallbacks: number[]; moreEmails: number[] };
+export type ColumnMapping = Record<ImportField, number | null> & { domainFallbacks: number[]; moreEmails: number[]; moreDomains: number[] };
 
 /** The fields that take several columns, and where a mapping keeps the columns after the first. */
 export const MULTI_COLUMN_FIELDS = { domain: 'domainFallbacks', contact_email: 'moreEmails' } as const;
@@ -55,18 +58,19 @@ export function emailColumns(mapping: ColumnMapping): number[] {
 /** Takes a header index away from the further columns of every multi-column field. */
 export function releaseColumn(mapping: ColumnMapping, index: number): void {
   for (const more of Object.values(MULTI_COLUMN_FIELDS)) mapping[more] = mapping[more].filter((i) => i !== index);
+  mapping.moreDomains = mapping.moreDomains.filter((i) => i !== index);
 }
 
 /** Whether a header index feeds any field (the further domain and email columns included). */
 export function fieldOfColumn(mapping: ColumnMapping, index: number): ImportField | null {
   for (const field of IMPORT_FIELDS) if (mapping[field] === index) return field;
-  if (mapping.domainFallbacks.includes(index)) return 'domain';
+  if (mapping.domainFallbacks.includes(index) || mapping.moreDomains.includes(index)) return 'domain';
   return mapping.moreEmails.includes(index) ? 'contact_email' : null;
 }
 
 /** A copy that can be changed without touching the original. */
 export function copyMapping(mapping: ColumnMapping): ColumnMapping {
-  return { ...mapping, domainFallbacks: [...mapping.domainFallbacks], moreEmails: [...mapping.moreEmails] };
+  return { ...mapping, domainFallbacks: [...mapping.domainFallbacks], moreEmails: [...mapping.moreEmails], moreDomains: [...mapping.moreDomains] };
 }
 
 export const FIELD_DESCRIPTIONS = Object.fromEntries(CUSTOMER_FIELDS.map((f) => [f.name, f.description])) as Record<ImportField, string>;
@@ -180,7 +184,7 @@ function fuzzySimilarity(a: string, b: string): number {
 }
 
 export function emptyMapping(): ColumnMapping {
-  return { ...(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as Record<ImportField, null>), domainFallbacks: [], moreEmails: [] };
+  return { ...(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as Record<ImportField, null>), domainFallbacks: [], moreEmails: [], moreDomains: [] };
 }
 
 // A status column's header: its status, stage or type (`Contact Type`, `status_label`, `Lifecycle
@@ -353,6 +357,21 @@ class ColumnMatcher {
     }
   }
 
+  /**
+   * Columns of a customer's further domains: a header that says "domains" (Insightly's `Email
+   * Domains`, "Other domains", "Additional domains", "Alternate domain"), read before the keyword
+   * /domain/ takes one as the website column, where its list would not parse. A column of pages
+   * (LinkedIn) is none.
+   */
+  moreDomains(): void {
+    this.normalized.forEach((h, i) => {
+      if (this.used.has(i) || !MORE_DOMAINS_HEADER.test(h)) return;
+      if (samplesForbid('domain', sampleValues(this.samples, i))) return;
+      this.mapping.moreDomains.push(i);
+      this.used.add(i);
+    });
+  }
+
   /** Other website/domain columns, in synonym order, tried when the first gives no domain. */
   domainFallbacks(): void {
     if (this.mapping.domain === null) return;
@@ -391,6 +410,9 @@ class ColumnMatcher {
 // The agency's own people (HubSpot's "Contact owner email", "Sales Rep Email") are no customer's
 // addresses, and a flag about an address ("Invalid email address", yes/no) holds none.
 const NOT_THE_CUSTOMERS = /owner|salesrep|accountmanager|assigned|createdby|modifiedby|updatedby|user|agent|^rep|invalid|quarantin|verified|validat|^is|^has/;
+// HubSpot's `Email Domain` (one, the contact address's own, often gmail.com) is none of them.
+const MORE_DOMAINS_HEADER =
+  /^(?:(?:e?mail|company|all|known)?domains|(?:other|additional|alternate|alternative|secondary|extra|more)(?:domains?|domainnames?|websites?))$/;
 const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|default|primary|main|business|private|office|alt|alternate|alternative|secondary|additional|\d)?$/;
 
 /**
@@ -403,6 +425,7 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   matcher.byStatusColumn();
   matcher.byCompanyName();
   matcher.bySynonyms();
+  matcher.moreDomains();
   matcher.byKeywords();
   matcher.byFuzzyMatch();
   matcher.domainFallbacks();
@@ -433,7 +456,7 @@ export function missingRequired(mapping: ColumnMapping): ImportField[] {
 }
 
 /** field → header name (the domain and email: a list of names when several), for storage and display. */
-export type MappingByName = Partial<Record<ImportField, string | string[]>>;
+export type MappingByName = Partial<Record<ImportField, string | string[]>> & { other_domains?: string[] };
 
 export function mappingByName(mapping: ColumnMapping, headers: readonly string[]): MappingByName {
   const out: MappingByName = {};
@@ -442,5 +465,6 @@ export function mappingByName(mapping: ColumnMapping, headers: readonly string[]
     if (indexes.length === 1) out[field] = headers[indexes[0] as number] as string;
     else if (indexes.length > 1) out[field] = indexes.map((i) => headers[i] as string);
   }
+  if (mapping.moreDomains.length > 0) out.other_domains = mapping.moreDomains.map((i) => headers[i] as string);
   return out;
 }

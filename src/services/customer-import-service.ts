@@ -240,7 +240,7 @@ export class CustomerImportService extends AuditedService {
     const merged = await mergeRows(tx, client.id, read.namedWithoutDomain, read.derivedNames);
     const customers = await upsertCustomers(tx, { clientId: client.id, sourceName: plan.sourceName, now, customers: merged.customers });
     await recordImportReads(tx, client.id, changeSet);
-    const entries = await upsertEntries(tx, { clientId: client.id, actor: this.actor, now });
+    const entries = await upsertEntries(tx, { clientId: client.id, actor: this.actor, now, furtherDomains: read.furtherDomains });
     // The diff against what was stored and, with sync, the churn (import-sync.ts).
     const diff = await diffAndSync(tx, {
       clientId: client.id, clientSlug: client.slug, sourceName: plan.sourceName, fileName: request.fileName, changeSet, now: now.toISOString(), actor: this.actor,
@@ -288,6 +288,7 @@ function summaryOf(plan: ImportPlan, s: StepCounts): ImportSummary {
     signals_refreshed: s.signalsRefreshed,
     first_rejects: s.read.first_rejects,
     first_dropped: s.read.first_dropped,
+    first_furniture: s.read.first_furniture,
     unknown_statuses: s.read.unknown_statuses,
     import_run_id: null,
     seconds: secondsSince(plan.started),

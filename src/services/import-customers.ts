@@ -32,8 +32,9 @@ const key = bare(cc.naturalKey);
 
 // Rows of one natural key merge into one customer: the first non-empty value of each field.
 // Most keys occur once and are copied as they are; only repeated keys pay for the aggregation.
-// email_entries stay per row: every off-domain address of a customer's rows gets its entry.
-const NOT_MERGED = ['line', cc.naturalKey.name, 'email_entries'];
+// email_entries and domain_entries stay per row: every off-domain address and every further
+// domain of a customer's rows gets its entry.
+const NOT_MERGED = ['line', cc.naturalKey.name, 'email_entries', 'domain_entries'];
 const MERGED_FIELDS = STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).map((c) => sql.identifier(c.name));
 const STATUS = MERGED_FIELDS[STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).findIndex((c) => c.name === cc.status.name)];
 const MERGE = sql`
