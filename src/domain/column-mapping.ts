@@ -97,7 +97,7 @@ const KEYWORDS: Array<[ImportField, RegExp]> = CUSTOMER_FIELDS.flatMap((f) => (f
 const NEVER = Object.fromEntries(CUSTOMER_FIELDS.flatMap((f) => (f.notHeaders ? [[f.name, f.notHeaders]] : []))) as Partial<Record<ImportField, RegExp>>;
 
 
-/** The non-empty sample values of a column. */
+/** The non-empty sample values of a column (ColumnMatcher keeps them per column). */
 function sampleValues(samples: readonly (readonly string[])[], index: number): string[] {
   return samples.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '' && !isPlaceholder(v));
 }
@@ -159,6 +159,8 @@ const isPlatformPageValue = (v: string) => {
  */
 function samplesForbid(cell: 'domain' | 'email', values: string[]): boolean {
   if (values.length === 0) return false;
+  // A flag about the address or the site ("Bounced email", "Has website": Yes/No) holds none.
+  if (values.every((v) => YES_NO.test(v))) return true;
   // One company website (or address) among them makes the column a source after all: a page or a
   // date in it is dropped cell by cell, while a column left out loses its good cells unseen.
   return cell === 'domain'
@@ -207,6 +209,7 @@ class ColumnMatcher {
   readonly mapping = emptyMapping();
   private readonly normalized: string[];
   private readonly used = new Set<number>();
+  private readonly sampled = new Map<number, string[]>();
   /** The file names people by their parts (First Name …): its plain `Name` is a person's. */
   private readonly personColumns: boolean;
 
@@ -222,19 +225,33 @@ class ColumnMatcher {
    * Whether a free column can be the field. A synonym names the field outright: a "Website" or
    * "Email" column stays what it says however noisy its values (each bad cell is dropped on its
    * own) unless they are mostly platform pages or dates, and other synonyms are overruled by their
-   * samples only with some evidence (three values or more, fewer than a third fitting). A keyword
-   * or a fuzzy match, or a further domain column, needs most values to agree.
+   * samples only with some evidence (three values or more, fewer than a third fitting). A header
+   * that says email or website is taken at its word like a synonym; any other keyword or fuzzy
+   * match needs most values to agree.
    */
-  private fits(field: ImportField, index: number, by: 'synonym' | 'fallback' | 'guess' = 'guess'): boolean {
+  private fits(field: ImportField, index: number, by: 'synonym' | 'guess' = 'guess'): boolean {
     if (this.used.has(index) || (NEVER[field]?.test(this.normalized[index] as string) ?? false)) return false;
     if (field === 'company_name' && this.personColumns && PERSON_WHEN_SPLIT.has(this.normalized[index] as string)) return false;
-    const values = sampleValues(this.samples, index);
-    if (by === 'synonym') {
-      const cell = customerField(field).cell;
+    const values = this.values(index);
+    const cell = customerField(field).cell;
+    // A header that says email or website (a synonym, or "E-mail Address (Work)", "Company Website
+    // Link") is read whatever its first cells hold: the file streams past the samples, and a
+    // column left out loses every address or website further down, unseen.
+    if (by === 'synonym' || (cell === 'email' && saysEmail(this.normalized[index] as string)) || (cell === 'domain' && WEBSITE_HEADER.test(this.normalized[index] as string))) {
       if (cell === 'domain' || cell === 'email') return !samplesForbid(cell, values);
       return values.length < 3 || !samplesContradict(field, values, 1 / 3);
     }
     return !samplesContradict(field, values, 0.5);
+  }
+
+  /** The non-empty sample values of a column, worked out once: every field asks. */
+  private values(index: number): string[] {
+    let values = this.sampled.get(index);
+    if (values === undefined) {
+      values = sampleValues(this.samples, index);
+      this.sampled.set(index, values);
+    }
+    return values;
   }
 
   private assign(field: ImportField, index: number): void {
@@ -249,7 +266,7 @@ class ColumnMatcher {
   /** A yes/no column whose header says what yes means ("Churned?", "Active customer"): the status. */
   byYesNoStatus(): void {
     const index = this.headers.findIndex((h, i) => {
-      const values = sampleValues(this.samples, i);
+      const values = this.values(i);
       return values.length > 0 && values.every((v) => YES_NO.test(v)) && yesNoMeaning(h) !== null;
     });
     if (index >= 0) this.assign('status', index);
@@ -257,7 +274,7 @@ class ColumnMatcher {
 
   /** The share of the sampled rows with a value in a column (1 without samples: nothing to say). */
   private fill(index: number): number {
-    return this.samples.length === 0 ? 1 : sampleValues(this.samples, index).length / this.samples.length;
+    return this.samples.length === 0 ? 1 : this.values(index).length / this.samples.length;
   }
 
   /**
@@ -272,7 +289,7 @@ class ColumnMatcher {
     this.normalized.forEach((h, index) => {
       if (this.used.has(index) || !STATUS_HEADER.test(h) || NOT_STATUS_HEADER.test(h)) return;
       const synonym = SYNONYMS.status.indexOf(h);
-      const values = [...new Set(sampleValues(this.samples, index))];
+      const values = [...new Set(this.values(index))];
       let read = 1;
       if (values.length === 0) {
         // No samples at all: the header alone, when it is a synonym. An empty column is no status.
@@ -366,7 +383,7 @@ class ColumnMatcher {
   moreDomains(): void {
     this.normalized.forEach((h, i) => {
       if (this.used.has(i) || !MORE_DOMAINS_HEADER.test(h)) return;
-      if (samplesForbid('domain', sampleValues(this.samples, i))) return;
+      if (samplesForbid('domain', this.values(i))) return;
       this.mapping.moreDomains.push(i);
       this.used.add(i);
     });
@@ -377,7 +394,7 @@ class ColumnMatcher {
     if (this.mapping.domain === null) return;
     for (const synonym of SYNONYMS.domain) {
       if (this.mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
-      const index = this.normalized.findIndex((h, i) => h === synonym && this.fits('domain', i, 'fallback'));
+      const index = this.normalized.findIndex((h, i) => h === synonym && this.fits('domain', i, 'synonym'));
       if (index >= 0) {
         this.mapping.domainFallbacks.push(index);
         this.used.add(index);
@@ -392,15 +409,17 @@ class ColumnMatcher {
    * addresses (any of the sample) make one; a column that is only sometimes filled still counts.
    */
   moreEmails(): void {
-    if (this.mapping.contact_email === null) return;
     this.normalized.forEach((h, i) => {
-      if (this.used.has(i) || !EMAIL_HEADER.test(h) || NOT_THE_CUSTOMERS.test(h) || (NEVER.contact_email?.test(h) ?? false)) return;
-      const values = sampleValues(this.samples, i);
-      // Any address among the samples makes it one: a cell that holds no address only loses that
-      // cell (with a warning), while a column left out loses every address in it unseen.
-      if (samplesForbid('email', values) || (values.length > 0 && !values.some((v) => v.includes('@')))) return;
-      this.mapping.moreEmails.push(i);
-      this.used.add(i);
+      if (this.used.has(i) || !saysEmail(h)) return;
+      // The header says so: a cell that holds no address only loses that cell (with a warning),
+      // while a column left out loses every address in it unseen, also past the samples. Only
+      // dates or yes/no flags in the samples say it holds none.
+      if (samplesForbid('email', this.values(i))) return;
+      if (this.mapping.contact_email === null) this.assign('contact_email', i);
+      else {
+        this.mapping.moreEmails.push(i);
+        this.used.add(i);
+      }
     });
   }
 }
@@ -414,6 +433,10 @@ const NOT_THE_CUSTOMERS = /owner|salesrep|accountmanager|assigned|createdby|modi
 const MORE_DOMAINS_HEADER =
   /^(?:(?:e?mail|company|all|known)?domains|(?:other|additional|alternate|alternative|secondary|extra|more)(?:domains?|domainnames?|websites?))$/;
 const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|default|primary|main|business|private|office|alt|alternate|alternative|secondary|additional|\d)?$/;
+/** A header of the customer's addresses (EMAIL_HEADER), not the agency's people's nor a flag. */
+const saysEmail = (h: string) => EMAIL_HEADER.test(h) && !NOT_THE_CUSTOMERS.test(h) && !(NEVER.contact_email?.test(h) ?? false);
+// A header of the company's website: "Company Website Link", "Website (main)", "Web Site URL".
+const WEBSITE_HEADER = /website|websiteurl|homepage|companydomain/;
 
 /**
  * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at

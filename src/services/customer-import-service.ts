@@ -40,7 +40,11 @@ export type ImportServiceOptions = ServiceOptions;
 
 /** Rows sent to the staging table per statement (one JSON parameter per batch). */
 export const IMPORT_BATCH_SIZE = 10_000;
-const SAMPLE_ROWS = 5;
+// Rows read ahead to confirm the mapping: a column's first cells may all be empty or junk while
+// addresses and websites come further down (a CRM sorts by name, a sheet fills in over the years);
+// a few hundred rows see past that, and a column whose header says email or website is read
+// whatever its samples (column-mapping.ts), since the rest of the file streams unseen.
+const SAMPLE_ROWS = 500;
 /** Title lines a report may put above its header. */
 const HEADER_SEARCH_ROWS = 12;
 
