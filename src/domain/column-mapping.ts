@@ -200,9 +200,24 @@ const RECORD_STATE = /^(?:active|inactive)$/i;
 const PERSON_NAME_PARTS = /^(?:firstname|givenname|first|forename|personfirstname)$/;
 const PERSON_WHEN_SPLIT = new Set(['name']);
 
+// A deals export's own title (ActiveCampaign `Title`, Pipedrive `Deal - Title`): the deal's name.
+const DEAL_TITLE = /^(?:deal)?title$/;
+
 // Excel writes booleans TRUE/FALSE; hand-kept sheets mix Y/N with 1/0.
 const YES_NO = /^(?:yes|no|y|n|true|false|1|0)$/i;
 const MAX_DOMAIN_COLUMNS = 3;
+
+// A deals export (ActiveCampaign, HubSpot and Pipedrive deals): a pipeline column, or the deal's
+// own name or stage. A customers file's `Deal Size` or `Deal Value` is no sign of one.
+const DEAL_FILE_HEADER = /pipeline$|^(?:deal|deal(?:name|title|stage|status|owner|id)|opportunity(?:name|stage)?)$/;
+
+/**
+ * Whether a file lists deals, not people or companies: its plain `Status` is the deal's (a lost
+ * deal is no customer, and never a past one) and its `Title` the deal's name, not a job title.
+ */
+export function isDealsExport(headers: readonly string[]): boolean {
+  return headers.some((h) => DEAL_FILE_HEADER.test(normalizeHeader(h)));
+}
 
 /** The headers of one file and its first rows, matched to fields one step at a time. */
 class ColumnMatcher {
@@ -212,6 +227,8 @@ class ColumnMatcher {
   private readonly sampled = new Map<number, string[]>();
   /** The file names people by their parts (First Name …): its plain `Name` is a person's. */
   private readonly personColumns: boolean;
+  /** A deals export: its `Title` is the deal's. */
+  private readonly deals: boolean;
 
   constructor(
     private readonly headers: readonly string[],
@@ -219,6 +236,7 @@ class ColumnMatcher {
   ) {
     this.normalized = headers.map(normalizeHeader);
     this.personColumns = this.normalized.some((h) => PERSON_NAME_PARTS.test(h));
+    this.deals = isDealsExport(headers);
   }
 
   /**
@@ -232,6 +250,7 @@ class ColumnMatcher {
   private fits(field: ImportField, index: number, by: 'synonym' | 'guess' = 'guess'): boolean {
     if (this.used.has(index) || (NEVER[field]?.test(this.normalized[index] as string) ?? false)) return false;
     if (field === 'company_name' && this.personColumns && PERSON_WHEN_SPLIT.has(this.normalized[index] as string)) return false;
+    if (field === 'contact_title' && this.deals && DEAL_TITLE.test(this.normalized[index] as string)) return false;
     const values = this.values(index);
     const cell = customerField(field).cell;
     // A header that says email or website (a synonym, or "E-mail Address (Work)", "Company Website

@@ -37,6 +37,8 @@ export interface RowContext {
   defaultStatus: CustomerStatus | null;
   /** What a status cell says: the value mapping, then known words; null when unknown. */
   statusOf?: (value: string) => StatusClass | null;
+  /** The status column is a customer status (Zendesk Sell's `customer_status`): its "none" is no customer. */
+  noneIsNoCustomer?: boolean;
   /** The company name column is QuickBooks' `Customer full name`: `Parent:Child` names the parent. */
   subCustomerNames?: boolean;
   /** domainColumns(mapping), worked out once for a whole import. */
@@ -274,6 +276,10 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
 
   // A row whose status says it is no customer is skipped, whatever else it holds.
   const statusCell = row.text('status');
+  if (statusCell === null && ctx.noneIsNoCustomer && mapping.status !== null) {
+    const raw = (fields[mapping.status] ?? '').trim();
+    if (raw.toLowerCase() === 'none') return { kind: 'skip', status: raw };
+  }
   let status: CustomerStatus | null = null;
   if (statusCell !== null) {
     const mapped = (ctx.statusOf ?? classifyStatus)(statusCell);

@@ -12,7 +12,7 @@ import { bare } from '../db/sql.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
 import { betterDelimiter, delimiterName } from '../csv/delimiter.js';
-import { domainColumns, emailColumns, headerKey, mappingByName, missingRequired, normalizeHeader, type ColumnMapping } from '../domain/column-mapping.js';
+import { domainColumns, emailColumns, headerKey, isDealsExport, mappingByName, missingRequired, normalizeHeader, type ColumnMapping } from '../domain/column-mapping.js';
 import type { RowContext } from '../domain/customer-row.js';
 import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
 import { printable } from '../domain/targets.js';
@@ -332,18 +332,25 @@ const secondsSince = (started: number) => Number(((performance.now() - started) 
 
 /** How one row is read: its dates, its status (each distinct status value classified once), its domain columns. */
 function rowContextOf(mapping: ColumnMapping, headers: readonly string[], settings: ImportSettings, statusHeader: string, defaultStatus: CustomerStatus | null): RowContext {
+  // A deals export's plain `Status` (ActiveCampaign: Open/Won/Lost) is read as the deal's: a lost
+  // deal is no customer, never a past one.
+  const readAs = isDealsExport(headers) && !/deal|opportunit/i.test(statusHeader) ? `deal ${statusHeader}` : statusHeader;
   // A status column holds a handful of distinct values over a million rows: each is read once.
   const statusMemo = new Map<string, StatusClass | null>();
   const statusOf = (value: string): StatusClass | null => {
     let status = statusMemo.get(value);
     if (status === undefined) {
-      status = settings.statusMap[statusKey(value)] ?? classifyStatus(value, statusHeader);
+      status = settings.statusMap[statusKey(value)] ?? classifyStatus(value, readAs);
       if (statusMemo.size < 10_000) statusMemo.set(value, status);
     }
     return status;
   };
-  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), emailColumns: emailColumns(mapping), subCustomerNames: isSubCustomerColumn(mapping, headers) };
+  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), emailColumns: emailColumns(mapping), subCustomerNames: isSubCustomerColumn(mapping, headers), noneIsNoCustomer: NONE_IS_NO_CUSTOMER.test(normalizeHeader(statusHeader)) };
 }
+
+// Zendesk Sell's `customer_status` is none/current/past: its "none" says the contact is no customer
+// (a lead), while an empty cell or Zoho's `-None-` says nothing.
+const NONE_IS_NO_CUSTOMER = /^(?:customer|client)status$/;
 
 /** QuickBooks Online's customer column (`Customer full name`, older reports `Customer`), whose sub-customers read `Parent:Child`. */
 function isSubCustomerColumn(mapping: ColumnMapping, headers: readonly string[]): boolean {

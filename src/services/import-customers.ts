@@ -36,7 +36,10 @@ const key = bare(cc.naturalKey);
 // domain of a customer's rows gets its entry.
 const NOT_MERGED = ['line', cc.naturalKey.name, 'email_entries', 'domain_entries'];
 const MERGED_FIELDS = STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).map((c) => sql.identifier(c.name));
-const STATUS = MERGED_FIELDS[STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).findIndex((c) => c.name === cc.status.name)];
+const mergedField = (name: string) => MERGED_FIELDS[STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).findIndex((c) => c.name === name)];
+const STATUS = mergedField(cc.status.name);
+// The name a row gave wins over one derived from a domain or address (with its name_derived).
+const NAMED = [mergedField(cc.companyName.name), mergedField('name_derived')];
 const MERGE = sql`
   create temp table ${MERGED_CUSTOMERS} on commit drop as
   with repeated as materialized (
@@ -51,7 +54,9 @@ const MERGE = sql`
              // not a past one whose entry expires); the others, the first non-empty value.
              f === STATUS
                ? sql`(array_agg(${f} order by (${f} = 'active') desc, line) filter (where ${f} is not null))[1] as ${f}`
-               : sql`(array_agg(${f} order by line) filter (where ${f} is not null))[1] as ${f}`,
+               : NAMED.includes(f)
+                 ? sql`(array_agg(${f} order by name_derived, line) filter (where ${f} is not null))[1] as ${f}`
+                 : sql`(array_agg(${f} order by line) filter (where ${f} is not null))[1] as ${f}`,
            ),
            sql`, `,
          )}

@@ -82,6 +82,25 @@ const PIPEDRIVE_LATE = lateFilled(
   550,
 );
 
+// Zendesk Sell contacts: customer_status none/current/past beside prospect_status.
+const ZENDESK_SELL = [
+  'id,is_organization,name,first_name,last_name,email,website,customer_status,prospect_status',
+  '1,true,Acme Dental,,,,acmedental.com.au,current,none',
+  '2,true,Lead Co,,,,leadco.com.au,none,current',
+  '3,true,Old Co,,,,oldco.com.au,past,none',
+  '4,true,Blank Co,,,,blankco.com.au,,none',
+  '',
+].join('\n');
+
+// ActiveCampaign deals: a plain Status (Open/Won/Lost) and the deal's Title.
+const ACTIVECAMPAIGN_DEALS = [
+  'Title,Description,Value,Currency,Pipeline,Stage,Owner,Status,Contact,Organization,Contact Email,Contact Title',
+  'Website rebuild,,5000,AUD,Sales,Won,Jo,Won,Ann Lee,Lee Legal,ann@leelegal.com.au,Principal',
+  'SEO retainer,,1200,AUD,Sales,Lost,Jo,Lost,Tom Ng,Ng Bakery,tom@ngbakery.com.au,Owner',
+  'Logo,,300,AUD,Sales,Qualified,Jo,Open,Mia Wong,Wong Cafe,mia@wongcafe.com,',
+  '',
+].join('\n');
+
 describeEachDatabase('import: rows that must not disappear', ({ db }) => {
   let importer: CustomerImportService;
   let checker: SuppressionService;
@@ -98,7 +117,7 @@ describeEachDatabase('import: rows that must not disappear', ({ db }) => {
 
   beforeAll(async () => {
     const clients = new ClientService(db());
-    for (const slug of ['sf', 'qbo', 'insightly', 'hubspot', 'zoho', 'pipedrive']) await clients.add({ slug });
+    for (const slug of ['sf', 'qbo', 'insightly', 'hubspot', 'zoho', 'pipedrive', 'sell', 'ac', 'named']) await clients.add({ slug });
     importer = new CustomerImportService({ db: db(), actor: 'tester' });
     checker = new SuppressionService({ db: db() });
     customers = new CustomerService({ db: db(), actor: 'tester' });
@@ -168,5 +187,33 @@ describeEachDatabase('import: rows that must not disappear', ({ db }) => {
     const s = await run('pipedrive', PIPEDRIVE_LATE);
     expect(s.mapping).toMatchObject({ company_name: 'Organization - Name', contact_email: 'Person - Personal Email' });
     expect(await verdicts('pipedrive', ['owner550@hotmail.com', 'owner559@hotmail.com'])).toEqual({ 'owner550@hotmail.com': true, 'owner559@hotmail.com': true });
+  });
+
+  it('Zendesk Sell: customer_status none is no customer (skipped), an empty one stays a customer', async () => {
+    const s = await run('sell', ZENDESK_SELL);
+    expect(s.mapping).toMatchObject({ status: 'customer_status' });
+    expect(s).toMatchObject({ inserted: 3, skipped: 1 });
+    expect(await verdicts('sell', ['acmedental.com.au', 'leadco.com.au', 'oldco.com.au', 'blankco.com.au'])).toEqual({
+      'acmedental.com.au': true,
+      'leadco.com.au': false,
+      'oldco.com.au': true,
+      'blankco.com.au': true,
+    });
+  });
+
+  it("ActiveCampaign deals: a Lost deal is no customer and never downgrades one; the deal's Title is no job title", async () => {
+    await run('ac', 'Company,Email\nNg Bakery,tom@ngbakery.com.au\n');
+    const s = await run('ac', ACTIVECAMPAIGN_DEALS);
+    expect(s.mapping).toMatchObject({ status: 'Status', contact_title: 'Contact Title' });
+    expect(s).toMatchObject({ skipped: 2 });
+    const checked = await checker.checkMany('ac', ['ann@leelegal.com.au', 'tom@ngbakery.com.au', 'mia@wongcafe.com']);
+    expect(checked.map((o) => ('reason' in o ? o.reason : null))).toEqual(['existing_customer', 'existing_customer', null]);
+  });
+
+  it('rows of one customer: the name a row gave wins over one derived from its domain, also for a stored name-only customer', async () => {
+    await run('named', 'Company,Phone\nBluegum Cafe,03 9000 0000\n');
+    await run('named', 'Website,Company\nbluegumcafe.com.au,\nbluegumcafe.com.au,Bluegum Cafe\n');
+    expect(await names('named')).toEqual(['Bluegum Cafe']);
+    expect((await customers.show({ client: 'named', target: 'bluegumcafe.com.au' })).customer.company_name).toBe('Bluegum Cafe');
   });
 });
