@@ -74,10 +74,11 @@ const ZOHO_LATE = lateFilled(
   620,
   600,
 );
-// Pipedrive organisations: a `Personal Email` that is blank for the first 550 rows.
+// Pipedrive organisations: the only address column, `Person - Email - Home`, says "unlisted" for
+// the first 550 rows.
 const PIPEDRIVE_LATE = lateFilled(
-  'Organization - Name,Organization - Address,Person - Personal Email,Person - Name',
-  (i, filled) => `Org ${i},"${i} Main St",${filled ? `owner${i}@hotmail.com` : ''},Person ${i}`,
+  'Organization - Name,Organization - Address,Person - Email - Home,Person - Name',
+  (i, filled) => `Org ${i},"${i} Main St",${filled ? `owner${i}@hotmail.com` : 'unlisted'},Person ${i}`,
   560,
   550,
 );
@@ -183,9 +184,9 @@ describeEachDatabase('import: rows that must not disappear', ({ db }) => {
     });
   });
 
-  it('Pipedrive organisations: a Personal Email column blank for its first 550 rows is read', async () => {
+  it('Pipedrive organisations: an email column that says "unlisted" for its first 550 rows is read', async () => {
     const s = await run('pipedrive', PIPEDRIVE_LATE);
-    expect(s.mapping).toMatchObject({ company_name: 'Organization - Name', contact_email: 'Person - Personal Email' });
+    expect(s.mapping).toMatchObject({ company_name: 'Organization - Name', contact_email: 'Person - Email - Home' });
     expect(await verdicts('pipedrive', ['owner550@hotmail.com', 'owner559@hotmail.com'])).toEqual({ 'owner550@hotmail.com': true, 'owner559@hotmail.com': true });
   });
 
