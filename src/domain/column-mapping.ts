@@ -142,9 +142,18 @@ const HONORIFIC = /^(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|mstr|master)\.?$/i
  * A CRM's record id where a name was expected: Zoho exports a lookup (a contact's `Account Name`)
  * as `zcrm_4150868000000224005`, and ids are long digit strings or UUIDs elsewhere.
  */
+const ZOHO_ID = /^zcrm_\d+$/i;
+const LONG_NUMBER = /^\d{9,}$/;
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function isRecordId(value: string): boolean {
   const v = value.trim();
-  return /^zcrm_\d+$/i.test(v) || /^\d{9,}$/.test(v) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+  // Every company name of an import passes here: each form is tried only when its first
+  // character or its length allows it.
+  const c = v.charCodeAt(0);
+  if ((c === 0x7a || c === 0x5a) && ZOHO_ID.test(v)) return true;
+  if (c >= 0x30 && c <= 0x39 && LONG_NUMBER.test(v)) return true;
+  return v.length === 36 && UUID_TEXT.test(v);
 }
 
 const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b/;

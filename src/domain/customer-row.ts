@@ -327,10 +327,15 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   }
   // The domain entry covers an address at the domain (or under it), a provider's too; webmail
   // and other companies' addresses need their own entry.
-  const domainEntries = extraDomains.filter((d) => d !== domain);
-  const covered = (e: ContactEmail) => !e.target.webmail && (e.target.registrableDomain === domain || domainEntries.includes(e.target.registrableDomain));
-  const entries = emails.filter((e) => !covered(e)).map((e) => e.target.value);
-  const others = emails.slice(1).map((e) => e.address);
+  const domainEntries = extraDomains.length === 0 ? extraDomains : extraDomains.filter((d) => d !== domain);
+  const entries: string[] = [];
+  const others: string[] = [];
+  for (let i = 0; i < emails.length; i++) {
+    const e = emails[i] as ContactEmail;
+    const covered = !e.target.webmail && (e.target.registrableDomain === domain || domainEntries.includes(e.target.registrableDomain));
+    if (!covered) entries.push(e.target.value);
+    if (i > 0) others.push(e.address);
+  }
   const values = plainValues(row, ctx);
   return {
     kind: 'customer',

@@ -23,6 +23,9 @@ const TOTALS_LABEL = /^(?:grand\s+)?(?:sub\s*-?\s*)?totals?\s*(?:\(\d[\d,.]*\s+r
 
 // The footers CRMs write, each matched in its whole shape, so that a customer named by one of
 // their words ("Copyright Agency", "Confidential Couriers", "Filtered By Water") is still one.
+// What the first cell of a run-at line split at its comma starts with: a day's name or a date.
+const RUN_AT_START = /^(?:(?:cash|accrual)\s+basis\s+)?(?:[a-z]+day\b|\d|[a-z]{3,9}\.?\s+\d)/i;
+
 const FOOTER = [
   TOTALS_LABEL,
   // Salesforce: "Confidential Information - Do Not Distribute"; others "Confidential - internal use only".
@@ -53,15 +56,38 @@ const SUMMED_VALUE = /^(?:[A-Z]{3}\s*)?[-+(]?[$€£¥]?\s*\d[\d\s.,']*\)?\s*%?(
  * "Copyright Agency") is no footer, nor is a row with a domain or a word beside "Total".
  */
 export function isFooterRow(fields: readonly string[]): boolean {
-  const filled = fields.map((f) => f.trim()).filter((f) => f !== '');
-  if (filled.length === 0) return false;
-  const text = filled[0] as string;
+  // Every row of an import passes here: find the filled cells without building arrays, and rule a
+  // data row out at its first filled cell (no totals label there) once a second one is seen.
+  let first: string | null = null;
+  let second: string | null = null;
+  let filled = 0;
+  for (const field of fields) {
+    if (field === '') continue;
+    const cell = field.trim();
+    if (cell === '') continue;
+    filled++;
+    if (first === null) first = cell;
+    else if (second === null) {
+      second = cell;
+      if (!TOTALS_LABEL.test(first) && !RUN_AT_START.test(first)) return false;
+    }
+  }
+  if (first === null) return false;
   // A cell that is only an address or a website is a customer's (`copyright.com.au`,
   // `copyright@agency.com.au`), whatever word it starts with.
-  if (filled.length === 1) return !LONE_TARGET.test(text) && FOOTER.some((p) => p.test(text));
+  if (filled === 1) return !LONE_TARGET.test(first) && FOOTER.some((p) => p.test(first));
   // The report's time written without quotes: "Monday, 15 January 2024 …" split at its comma.
-  if (filled.length === 2 && RUN_AT.test(`${text}, ${filled[1] as string}`)) return true;
-  return TOTALS_LABEL.test(text) && filled.slice(1).every((v) => SUMMED_VALUE.test(v));
+  if (filled === 2 && RUN_AT.test(`${first}, ${second as string}`)) return true;
+  if (!TOTALS_LABEL.test(first)) return false;
+  let summed = true;
+  let seenFirst = false;
+  for (const field of fields) {
+    const cell = field.trim();
+    if (cell === '') continue;
+    if (!seenFirst) seenFirst = true;
+    else if (!SUMMED_VALUE.test(cell)) summed = false;
+  }
+  return summed;
 }
 
 const headerCell = (s: string) => s.trim().toLowerCase();
@@ -73,9 +99,13 @@ const headerCell = (s: string) => s.trim().toLowerCase();
 export function isRepeatedHeader(fields: readonly string[], headers: readonly string[]): boolean {
   let matched = 0;
   for (let i = 0; i < fields.length; i++) {
-    const cell = headerCell(fields[i] as string);
+    const field = fields[i] as string;
+    if (field === '') continue;
+    const cell = field.trim();
     if (cell === '') continue;
-    if (cell !== headerCell(headers[i] ?? '')) return false;
+    // Every row of an import passes here: most cells differ from their header in length.
+    const header = (headers[i] ?? '').trim();
+    if (cell.length !== header.length || headerCell(cell) !== headerCell(header)) return false;
     matched++;
   }
   return matched >= 2;
@@ -103,10 +133,9 @@ const ADDRESS_OR_WEBSITE = /@|^(?:https?:\/\/)?[^\s/]+\.[a-z\u00a1-\uffff]{2,}\.
 export function isLoneFirstCell(fields: readonly string[], headers: readonly string[]): boolean {
   const first = (fields[0] ?? '').trim();
   if (headers.length < 2 || first === '') return false;
-  // A group names a group, never an address or a website: a file whose first column is Email or
-  // Website has rows of that cell alone (a contact with only an address), customers all.
-  if (ADDRESS_OR_WEBSITE.test(first)) return false;
   // Every row of an import passes here: a data row is ruled out at its first other filled cell.
   for (let i = 1; i < fields.length; i++) if ((fields[i] as string).trim() !== '') return false;
-  return true;
+  // A group names a group, never an address or a website: a file whose first column is Email or
+  // Website has rows of that cell alone (a contact with only an address), customers all.
+  return !ADDRESS_OR_WEBSITE.test(first);
 }
