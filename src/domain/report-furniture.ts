@@ -19,7 +19,7 @@ const RUN_AT = /^(?:(?:cash|accrual)\s+basis\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s
 
 // A totals label, the whole cell: `Grand Totals (7 records)`, `Total`, `Subtotal:`. A company
 // whose name starts with the word ("Grand Total Plumbing", "Total Tools") is no label.
-const TOTALS_LABEL = /^(?:grand\s+)?(?:sub\s*-?\s*)?totals?\s*(?:\(\d[\d,.]*\s+records?\))?\s*:?$/i;
+const TOTALS_LABEL = /^(?:grand\s+)?(?:sub\s*-?\s*)?totals?\s*(?:\((?:\d[\d,.]*\s+)?records?\))?\s*:?$/i;
 
 // The footers CRMs write, each matched in its whole shape, so that a customer named by one of
 // their words ("Copyright Agency", "Confidential Couriers", "Filtered By Water") is still one.
