@@ -463,8 +463,9 @@ const MORE_DOMAINS_HEADER =
 const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|default|primary|main|business|private|office|alt|alternate|alternative|secondary|additional|\d)?$/;
 /** A header of the customer's addresses (EMAIL_HEADER), not the agency's people's nor a flag. */
 const saysEmail = (h: string) => EMAIL_HEADER.test(h) && !NOT_THE_CUSTOMERS.test(h) && !(NEVER.contact_email?.test(h) ?? false);
-// A header of the company's website: "Company Website Link", "Website (main)", "Web Site URL".
-const WEBSITE_HEADER = /website|websiteurl|homepage|companydomain/;
+// A header of the company's website: "Company Website Link", "Website (main)", "Website 1 - Value".
+// Ends with it: Google's `Website 1 - Type` beside the value holds "Work", no website.
+const WEBSITE_HEADER = /(?:website|webaddress|homepage|companydomain)\d*(?:value|url|link|address|main|primary|work|business|company)?$/;
 
 /**
  * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at
