@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// `aos check` starts a program bundled with the check command alone (src/cli/programs/check-only.ts).
+// `aos check` runs a program built with the check command alone (src/cli/programs/check-only.ts), through V8's code cache.
+import { fileURLToPath } from 'node:url';
 import { commandWord } from '../dist/cli/command-word.js';
 
-const program = commandWord(process.argv.slice(2)) === 'check' ? '../dist/cli/check.bundle.js' : '../dist/cli/aos.bundle.js';
-const { run } = await import(program);
-await run(process.argv);
+if (commandWord(process.argv.slice(2)) === 'check') {
+  const { runCachedScript } = await import('../dist/cli/code-cache.js');
+  await runCachedScript(fileURLToPath(new URL('../dist/cli/check.script.js', import.meta.url)), process.argv);
+} else {
+  const { run } = await import('../dist/cli/aos.bundle.js');
+  await run(process.argv);
+}

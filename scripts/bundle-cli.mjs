@@ -2,9 +2,9 @@
 // loaded chunks beside it. Why: `aos check` is called once per lead from shell scripts, and
 // resolving and compiling separate modules is most of a cold start (BENCHMARKS.md).
 //  - aos.bundle.js: every command; a command's module and its services load when it runs.
-//  - check.bundle.js: `check` alone (bin/aos.js picks it by the command word). Built apart, the
-//    code it shares with other commands is not split into the many chunks that sharing makes:
-//    a single check loads 15 files of dist/cli, not ~35.
+//  - check.script.js: `check` alone (bin/aos.js picks it by the command word), one CommonJS-style
+//    script run with V8's code cache (src/cli/code-cache.ts). Built apart, the code it shares with
+//    other commands is not split into the many chunks that sharing makes.
 //  - target-rows-worker.bundle.js: the reader thread of a bulk `check --file`, one file of its
 //    own (it loads nothing lazily), started by whichever program runs the check.
 // A process runs one program, so no module is loaded twice, and the programs share no file. The library
@@ -18,7 +18,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli`;
 // The previous build's bundles and chunks (an esbuild chunk name ends in an 8-character hash),
 // never tsc's own modules beside them: src/cli/check-leads.ts is dist/cli/check-leads.js.
-const BUNDLE_OUTPUT = /^(bundle|check)-.+-[A-Z0-9]{8}\.js$|\.bundle\.js$/;
+const BUNDLE_OUTPUT = /^(bundle|check)-.+-[A-Z0-9]{8}\.js$|\.bundle\.js$|^check\.script\.js$/;
 for (const f of readdirSync(outdir)) if (BUNDLE_OUTPUT.test(f)) rmSync(`${outdir}/${f}`);
 
 const common = {
@@ -52,10 +52,25 @@ await Promise.all([
     entryNames: '[name].bundle',
     splitting: false,
   }),
+  // One classic script, not ES modules: bin/aos.js runs it through vm.Script with V8's code
+  // cache (src/cli/code-cache.ts), which Node 20 offers for scripts only. Its lazily loaded parts
+  // are in the one file and evaluated when first imported; PGlite and exceljs stay import()s.
   build({
     ...common,
-    entryPoints: { check: `${root}src/cli/programs/check-only.ts` },
-    entryNames: '[name].bundle',
-    chunkNames: 'check-[name]-[hash]',
+    entryPoints: [`${root}src/cli/programs/check-only.ts`],
+    outfile: `${outdir}/check.script.js`,
+    outdir: undefined,
+    splitting: false,
+    format: 'cjs',
+    // The script is wrapped in a function whose parameters are require and __aosUrl.
+    banner: undefined,
+    // import() of PGlite and exceljs becomes require(): a vm.Script compiled from a code cache
+    // cannot import() (Node 20 loses its import callback, and the main context's loader for
+    // scripts is experimental, with a warning on stderr). PGlite ships CommonJS too.
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__aosUrl' },
+    // iconv-lite's code-page tables (half a megabyte) only for a --file in another encoding: required
+    // from node_modules then, not parsed into every check's script and code cache.
+    external: [...common.external, 'iconv-lite'],
   }),
 ]);

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import type { OpenDatabaseOptions } from '../db/open.js';
 import { AosError } from '../errors.js';
 import { Output } from './output.js';
+import { statementLog } from './statement-log.js';
 
 /** src/db/open.ts, or the part of it the CLI opens a database with (each program loads it its way). */
 export type DatabaseModule = Pick<typeof import('../db/open.js'), 'openDatabase' | 'defaultDataDir'>;
@@ -56,7 +57,8 @@ export class CliContext {
     return Boolean(this.globals.databaseUrl || this.env.DATABASE_URL);
   }
 
-  async database(migrations: OpenDatabaseOptions['migrations'] = 'require'): Promise<Database> {
+  /** `brief`: the command reads a little and ends (OpenDatabaseOptions.brief). */
+  async database(migrations: OpenDatabaseOptions['migrations'] = 'require', { brief = false }: { brief?: boolean } = {}): Promise<Database> {
     if (this.db) return this.db;
     const { openDatabase, defaultDataDir } = await this.databaseModule();
     this.db = await openDatabase({
@@ -65,8 +67,10 @@ export class CliContext {
       dataDir: defaultDataDir(this.env),
       waitSeconds: this.waitSeconds(),
       migrations,
+      brief,
       // initdb takes seconds: a first run that says nothing looks hung.
       onCreate: (dir) => this.output.info(`creating the embedded database at ${dir} (first run, a few seconds)…`),
+      onStatement: await statementLog(this.env.AOS_STATEMENT_LOG),
     });
     return this.db;
   }

@@ -220,6 +220,7 @@ export async function run(argv: string[], program: Program, env: NodeJS.ProcessE
   const commander = await buildProgram(getContext, program, argv.slice(2));
   configureErrors(commander as never, () => output);
 
+  let closed = true;
   try {
     await commander.parseAsync(argv);
     process.exitCode = OUTCOME_EXIT_CODES[context?.outcome ?? 'ok'];
@@ -236,13 +237,15 @@ export async function run(argv: string[], program: Program, env: NodeJS.ProcessE
     try {
       await context?.close();
     } catch (e) {
+      closed = false;
       if (!process.exitCode) fail(e);
     }
     interrupts.stop();
   }
   if (interrupts.interrupted) process.exitCode = EXIT.interrupted;
-  // After a database failure, an engine that stopped mid-statement (PGlite's WebAssembly after a
-  // failed write, a damaged directory) may keep the process alive with nothing left to do: the
-  // error is said, so the process ends. Unref'd: a process that ends by itself is never delayed.
-  if (process.exitCode === EXIT.database) setTimeout(() => process.exit(EXIT.database), 3000).unref();
+  // After a database failure, or a database that did not close, an engine that stopped
+  // mid-statement (PGlite's WebAssembly after a failed write, a damaged directory) may keep the
+  // process alive with nothing left to do: the outcome is said, so the process ends with it.
+  // Unref'd: a process that ends by itself is never delayed.
+  if (process.exitCode === EXIT.database || !closed) setTimeout(() => process.exit(), 3000).unref();
 }

@@ -3,10 +3,18 @@
 // empty one without an error: a zeroed page of suppression_list made opt-outs and customers
 // "allowed" (exit 0), a zeroed page of clients said "no clients yet: add one". Before the
 // database answers anything, the heap files of the tables a verdict rests on are checked for an
-// uninitialized page where data must be, straight from the files (no SQL can tell such a page
-// from an empty one). A file is scanned again only when its size or modification time changed
-// since it last passed (remembered beside the data directory), so a check after no write costs
-// a catalog query and a stat per file.
+// uninitialized page that held rows, straight from the files (no SQL can tell such a page from an
+// empty one). A file is scanned again only when its size or modification time changed since it
+// last passed (remembered beside the data directory), so a check after no write costs a catalog
+// query and a stat per file.
+//
+// Which zeroed page held rows: one its primary key's index points into. A zeroed page can be
+// legitimate anywhere in the file: PostgreSQL extends a table with zeroed pages before it writes
+// them, so a crash or a full disk during an extension leaves one (at the end, and in the middle
+// once a later write extends the table past it), and such a page never held a row. A page that
+// held rows is pointed to by the index entries of those rows (every row has a primary key entry;
+// an index page that is zeroed too makes PostgreSQL itself fail on reading it). The index is read
+// only when a zeroed page is found, which a healthy database seldom has.
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,50 +24,148 @@ export const VERIFIED_TABLES = ['clients', 'suppression_list', 'agency_suppressi
 const PAGE = 8192;
 /** PostgreSQL splits a relation into files of 1 GB: path, path.1, path.2… */
 const SEGMENT = 1024 * 1024 * 1024;
+const PAGES_PER_SEGMENT = SEGMENT / PAGE;
+const CHUNK_PAGES = 128;
 
 export interface DamagedPage {
   table: string;
   block: number;
 }
 
-/**
- * The first page of a heap file that PostgreSQL would read as new (pd_upper, bytes 14-15 of its
- * header, is 0: PageIsNew) where a page holding data must be: block 0 of a table that has pages, or
- * any page followed by an initialized one. A new page at the end is left alone: extending a table
- * writes zeroed pages first, and a failed extension (a full disk) can leave some, harmlessly.
- */
-export function firstDamagedBlock(read: (position: number, into: Buffer) => number, size: number): number | null {
+/** Reads `into.length` bytes (or fewer, at the end) at `position` of one segment file. */
+export type ReadAt = (position: number, into: Buffer) => number;
+
+/** Calls `visit` with each whole page of a segment file and its block number within the segment. */
+function eachPage(read: ReadAt, size: number, visit: (page: Buffer, block: number) => void): void {
   const pages = Math.floor(size / PAGE);
-  const chunk = Buffer.alloc(PAGE * 128);
-  let firstNew: number | null = null;
-  for (let start = 0; start < pages; start += 128) {
-    const count = Math.min(128, pages - start);
+  const chunk = Buffer.alloc(PAGE * CHUNK_PAGES);
+  for (let start = 0; start < pages; start += CHUNK_PAGES) {
+    const count = Math.min(CHUNK_PAGES, pages - start);
     const got = read(start * PAGE, chunk.subarray(0, count * PAGE));
-    for (let i = 0; i < Math.floor(got / PAGE); i++) {
-      const block = start + i;
-      const isNew = chunk.readUInt16LE(i * PAGE + 14) === 0;
-      if (isNew && block === 0) return 0;
-      if (isNew) firstNew ??= block;
-      else if (firstNew !== null) return firstNew;
-    }
+    for (let i = 0; i < Math.floor(got / PAGE); i++) visit(chunk.subarray(i * PAGE, (i + 1) * PAGE), start + i);
   }
-  return null;
 }
 
-function scanFile(path: string, size: number): number | null {
+/** PageIsNew: pd_upper (bytes 14-15 of the page header) is 0, as in a page never written. */
+const isNew = (page: Buffer) => page.readUInt16LE(14) === 0;
+
+/** The blocks of a heap segment file that PostgreSQL would read as new (zeroed), numbered within the segment. */
+export function newPages(read: ReadAt, size: number): number[] {
+  const blocks: number[] = [];
+  eachPage(read, size, (page, block) => {
+    if (isNew(page)) blocks.push(block);
+  });
+  return blocks;
+}
+
+// B-tree page layout (PostgreSQL's nbtree.h, itup.h, bufpage.h; the same in 13-18).
+const BTREE_MAGIC = 0x053162;
+const BTP_LEAF = 1;
+const BTP_META = 8;
+const BTP_DELETED = 4;
+const BTP_HALF_DEAD = 16;
+/** t_info's INDEX_ALT_TID_MASK and, with it, t_tid's offset flag BT_IS_POSTING: a posting list of heap pointers. */
+const ALT_TID = 0x2000;
+const OFFSET_MASK = 0x0fff;
+const LP_NORMAL = 1;
+const LP_DEAD = 2 + 1;
+
+const blockOf = (page: Buffer, at: number) => page.readUInt16LE(at) * 0x10000 + page.readUInt16LE(at + 2);
+
+/** Calls `visit` with the heap block of each heap pointer in a b-tree leaf page (none for other pages). */
+function leafHeapBlocks(page: Buffer, visit: (heapBlock: number) => void): void {
+  const special = page.readUInt16LE(16);
+  if (special + 16 > PAGE) return;
+  const flags = page.readUInt16LE(special + 12);
+  if (!(flags & BTP_LEAF) || flags & (BTP_DELETED | BTP_HALF_DEAD | BTP_META)) return;
+  // On a page with a right sibling, item 1 is the high key, a bound and no heap pointer.
+  const first = page.readUInt32LE(special + 4) === 0 ? 1 : 2;
+  const items = Math.floor((page.readUInt16LE(12) - 24) / 4);
+  for (let item = first; item <= items; item++) {
+    const lp = page.readUInt32LE(24 + (item - 1) * 4);
+    const flagsOf = (lp >>> 15) & 3;
+    const at = lp & 0x7fff;
+    if ((flagsOf !== LP_NORMAL && flagsOf !== LP_DEAD) || (lp >>> 17) < 8 || at + 8 > PAGE) continue;
+    const offset = page.readUInt16LE(at + 4);
+    if (!(page.readUInt16LE(at + 6) & ALT_TID)) visit(blockOf(page, at));
+    else if (offset & ALT_TID) {
+      // A posting list: t_tid's block field holds where its pointers start, its offset how many.
+      const start = at + blockOf(page, at);
+      for (let i = 0; i < (offset & OFFSET_MASK) && start + i * 6 + 6 <= PAGE; i++) visit(blockOf(page, start + i * 6));
+    }
+  }
+}
+
+/**
+ * The first of `zeroed` (heap blocks) that an entry of the b-tree index points into, given the
+ * index's segment files in order; every zeroed block when the index cannot be read as a b-tree
+ * (its metapage is gone): then nothing tells an empty page from a lost one, and a lost one is assumed.
+ */
+export function firstIndexedBlock(segments: Array<{ read: ReadAt; size: number }>, zeroed: ReadonlySet<number>): number | null {
+  let found: number | null = null;
+  let meta = false;
+  segments.forEach(({ read, size }, segment) => {
+    eachPage(read, size, (page, block) => {
+      if (segment === 0 && block === 0) {
+        meta = !isNew(page) && page.readUInt32LE(24) === BTREE_MAGIC;
+        return;
+      }
+      if (isNew(page)) return; // an index page never written: PostgreSQL fails on it if reached
+      leafHeapBlocks(page, (heapBlock) => {
+        if (zeroed.has(heapBlock) && (found === null || heapBlock < found)) found = heapBlock;
+      });
+    });
+  });
+  return meta ? found : Math.min(...zeroed);
+}
+
+function withFile<T>(path: string, use: (read: ReadAt) => T): T {
   const fd = openSync(path, 'r');
   try {
-    return firstDamagedBlock((position, into) => readSync(fd, into, 0, into.length, position), size);
+    return use((position, into) => readSync(fd, into, 0, into.length, position));
   } finally {
     closeSync(fd);
   }
 }
 
-/** Where the verified tables' heap files are, as pg_relation_filepath gives them (relative to the data directory). */
+/** A relation's segment files (path, path.1…) with their stat, in order; none when the first is missing. */
+function segmentsOf(dataDir: string, path: string): Array<{ file: string; size: number; key: string }> {
+  const out: Array<{ file: string; size: number; key: string }> = [];
+  for (let segment = 0; ; segment++) {
+    const file = join(dataDir, segment === 0 ? path : `${path}.${segment}`);
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch {
+      return out; // no further segment (a missing first one is PostgreSQL's to report)
+    }
+    out.push({ file, size: stat.size, key: `${stat.size}:${stat.mtimeMs}` });
+    if (stat.size < SEGMENT) return out;
+  }
+}
+
+/** The first zeroed page of a table that its primary key points into, or null. */
+function damagedBlock(dataDir: string, heap: Array<{ file: string; size: number }>, index: string | undefined): number | null {
+  const zeroed = new Set<number>();
+  heap.forEach(({ file, size }, segment) => {
+    for (const block of withFile(file, (read) => newPages(read, size))) zeroed.add(segment * PAGES_PER_SEGMENT + block);
+  });
+  if (zeroed.size === 0) return null;
+  if (index === undefined) return Math.min(...zeroed);
+  const files = segmentsOf(dataDir, index);
+  const fds = files.map(({ file }) => openSync(file, 'r'));
+  try {
+    return firstIndexedBlock(files.map(({ size }, i) => ({ size, read: (position, into) => readSync(fds[i] as number, into, 0, into.length, position) })), zeroed);
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+}
+
+/** Where the verified tables' heap files and their primary keys' files are, as pg_relation_filepath gives them (relative to the data directory). */
 export interface TableFiles {
   /** pg_class's own file: while it is unchanged, no table got another file. */
   catalog: string;
-  tables: Array<{ table: string; path: string }>;
+  tables: Array<{ table: string; path: string; index: string }>;
 }
 
 /** What passed last time: the files' locations (while the catalog file is unchanged) and each file's size and time. */
@@ -87,6 +193,13 @@ function fileKey(path: string): string | null {
   }
 }
 
+/** The remembered locations, while the catalog is unchanged (and they name each index: older ones did not). */
+function knownFiles(dataDir: string, verified: Verified): TableFiles | null {
+  const { catalog, tables } = verified;
+  if (!catalog || !Array.isArray(tables) || !tables.every((t) => typeof t.index === 'string')) return null;
+  return fileKey(join(dataDir, catalog.path)) === catalog.key ? { catalog: catalog.path, tables } : null;
+}
+
 /**
  * The first damaged page of the verified tables, or null. `locate` asks the database where their
  * files are; it is called only when the catalog changed since the last pass (a query costs more
@@ -94,30 +207,19 @@ function fileKey(path: string): string | null {
  */
 export async function findDamagedPage(dataDir: string, locate: () => Promise<TableFiles>, verifiedPath: string): Promise<DamagedPage | null> {
   const verified = readVerified(verifiedPath);
-  const known = verified.catalog && verified.tables && fileKey(join(dataDir, verified.catalog.path)) === verified.catalog.key;
-  const located = known ? { catalog: (verified.catalog as { path: string }).path, tables: verified.tables as TableFiles['tables'] } : await locate();
+  const known = knownFiles(dataDir, verified);
+  const located = known ?? (await locate());
   const seen = verified.files ?? {};
   const passed: Record<string, string> = {};
-  let changed = !known;
-  for (const { table, path } of located.tables) {
-    for (let segment = 0; ; segment++) {
-      const file = join(dataDir, segment === 0 ? path : `${path}.${segment}`);
-      let stat;
-      try {
-        stat = statSync(file);
-      } catch {
-        break; // no further segment (a missing first one is PostgreSQL's to report)
-      }
-      const key = `${stat.size}:${stat.mtimeMs}`;
-      if (seen[file] !== key) {
-        const block = scanFile(file, stat.size);
-        // Block 0 of a later segment is a page in the middle of the table.
-        if (block !== null) return { table, block: segment * (SEGMENT / PAGE) + block };
-        changed = true;
-      }
-      passed[file] = key;
-      if (stat.size < SEGMENT) break;
+  let changed = known === null;
+  for (const { table, path, index } of located.tables) {
+    const heap = segmentsOf(dataDir, path);
+    if (heap.some(({ file, key }) => seen[file] !== key)) {
+      const block = damagedBlock(dataDir, heap, index || undefined);
+      if (block !== null) return { table, block };
+      changed = true;
     }
+    for (const { file, key } of heap) passed[file] = key;
   }
   if (changed || Object.keys(seen).length !== Object.keys(passed).length) {
     const catalogKey = fileKey(join(dataDir, located.catalog));

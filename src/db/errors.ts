@@ -32,3 +32,20 @@ export function driverError(e: unknown): unknown {
   return e;
 }
 
+
+/** What the server says about itself at login and on every change (ParameterStatus, PostgreSQL 14+). */
+export type ServerParameters = Readonly<Record<string, unknown>>;
+
+/**
+ * Why the server refused a write as read-only (SQLSTATE 25006 read_only_sql_transaction), from the
+ * parameters it reported: no round trip on the way, so a `check` pays nothing for it. 'standby'
+ * (`in_hot_standby`), 'read-only default' (`default_transaction_read_only`, e.g. a role set so), or
+ * null: not a read-only refusal, or a server that does not say (before 14, or a pooler that does not
+ * pass the parameters on).
+ */
+export function readOnlyCause(e: unknown, server: ServerParameters | undefined): 'standby' | 'read-only default' | null {
+  if ((driverError(e) as { code?: unknown } | null)?.code !== '25006' || !server) return null;
+  if (server.in_hot_standby === 'on') return 'standby';
+  if (server.default_transaction_read_only === 'on') return 'read-only default';
+  return null;
+}

@@ -2,18 +2,14 @@
 import { accessSync, constants as fsConstants, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { drizzle } from 'drizzle-orm/postgres-js';
+import { setFlagsFromString } from 'node:v8';
 import postgres from 'postgres';
 import { AosError } from '../errors.js';
-import { driverError, isDatabaseFailure, isUnreachable } from './errors.js';
+import { driverError, isDatabaseFailure, isUnreachable, readOnlyCause, type ServerParameters } from './errors.js';
 import type { Database, Orm, Queryable, Row } from './database.js';
 import { findDamagedPage, VERIFIED_TABLES } from './embedded-integrity.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { migrationState } from './migrations.js';
-
-// The driver client behind a Database, for the migrator (which needs drizzle over the driver).
-const RAW = Symbol('aos.rawClient');
-type WithRaw = Database & { [RAW]: unknown };
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL URL; when absent the embedded database is used. */
@@ -29,7 +25,20 @@ export interface OpenDatabaseOptions {
   migrations?: 'require' | 'skip';
   /** Called before the embedded database is created (initdb: a few seconds, once per data directory). */
   onCreate?: ((dataDir: string) => void) | undefined;
+  /**
+   * The process opens the database for a few statements and ends (one `aos check`): the embedded
+   * engine starts lean (see leanEngine). Never for bulk work, which would run slower.
+   */
+  brief?: boolean | undefined;
+  /**
+   * Called with every statement the services send, as sent, before it runs: how the statement
+   * routing test (test/service/statement-routing.test.ts) sees what reaches the database. Unset,
+   * nothing is observed and nothing is paid.
+   */
+  onStatement?: StatementObserver | undefined;
 }
+
+export type StatementObserver = (text: string, params: readonly unknown[]) => void;
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.AOS_DATA_DIR) return resolve(env.AOS_DATA_DIR);
@@ -86,11 +95,31 @@ export function isDiskFull(e: unknown): boolean {
   return err.cause !== undefined && err.cause !== e && isDiskFull(err.cause);
 }
 
-/** Driver and connection failures become exit-3 errors that name the database, never stacks. */
-export function databaseError(location: string, failure: unknown): AosError {
+/** A write sent to a hot standby: which server to use instead. */
+export function standbyError(cause?: unknown): AosError {
+  return new AosError(
+    'database',
+    'the server is a read-only standby: run this against the primary',
+    'point {url} at the primary; a standby answers reads (check, signals, customers, suppress list) from what it has replayed',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * Driver and connection failures become exit-3 errors that name the database, never stacks.
+ * `server`: the parameters the server reported (postgres.js), to tell a standby's refusal of a write.
+ */
+export function databaseError(location: string, failure: unknown, server?: ServerParameters): AosError {
   const e = driverError(failure);
   if (e instanceof AosError) return e;
   const detail = describeFailure(e);
+  // Reads work on a hot standby; a write there fails at its first statement ("cannot execute
+  // CREATE TABLE in a read-only transaction"), which names neither the cause nor the next step.
+  const readOnly = readOnlyCause(e, server);
+  if (readOnly === 'standby') return standbyError(e);
+  if (readOnly === 'read-only default') {
+    return new AosError('database', `database error: ${detail}`, 'the server makes this session read-only (default_transaction_read_only = on): connect as a user, or to a database, that may write', { cause: e });
+  }
   if (isUnreachable(e)) {
     return new AosError('database', `cannot reach database ${location}: ${detail}`, 'check {url} and that the server is running', { cause: e });
   }
@@ -109,13 +138,13 @@ export function databaseError(location: string, failure: unknown): AosError {
   return new AosError('database', `database error: ${detail}`, undefined, { cause: e });
 }
 
-function wrapQueryable(run: (text: string, params: readonly unknown[]) => Promise<Row[]>, location: string): Queryable {
+function wrapQueryable(run: (text: string, params: readonly unknown[]) => Promise<Row[]>, location: string, server?: ServerParameters): Queryable {
   return {
     async query<T extends object>(text: string, params: readonly unknown[] = []) {
       try {
         return (await run(text, params)) as T[];
       } catch (e) {
-        throw databaseError(location, e);
+        throw databaseError(location, e, server);
       }
     },
   };
@@ -154,7 +183,7 @@ async function rehearsePostgres<T>(
   }
 }
 
-async function openPostgres(url: string): Promise<WithRaw> {
+async function openPostgres(url: string, onStatement?: StatementObserver): Promise<Database> {
   const location = redactUrl(url);
   // postgres.js reads any scheme as its own: mysql://host/db would be tried as PostgreSQL and fail
   // as "cannot reach", a database error, for what is a wrong URL. A scheme without '//' too:
@@ -170,32 +199,40 @@ async function openPostgres(url: string): Promise<WithRaw> {
       connect_timeout: 10,
       onnotice: () => {},
       connection: { application_name: 'aos' },
+      // postgres.js calls debug with each statement it sends (with the parameters, as serialized).
+      ...(onStatement ? { debug: (_connection: number, text: string, params: unknown[]) => onStatement(text, params) } : {}),
     });
   } catch (e) {
     throw invalidUrl((e as Error).message);
   }
-  const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location);
-  const orm = drizzle(sql) as unknown as Orm;
+  const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location, sql.parameters);
+  // Drizzle is loaded when a statement first needs it, not with this module: the migration-state
+  // statement (plain SQL) opens the connection first, so the server starts its backend while
+  // drizzle and the command's modules load (most of a cold `aos check`, BENCHMARKS.md).
+  let drizzleModule: Promise<typeof import('drizzle-orm/postgres-js')> | undefined;
+  const loadDrizzle = () => (drizzleModule ??= import('drizzle-orm/postgres-js'));
+  let orm: Orm | undefined;
+  const ormNow = async () => (orm ??= (await loadDrizzle()).drizzle(sql) as unknown as Orm);
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
-  const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e) : e);
+  const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e, sql.parameters) : e);
   return {
-    [RAW]: sql,
     kind: 'postgres',
     location,
     query: base.query,
-    run: runner(orm, failed),
+    run: runner(ormNow, failed),
     async transaction(fn, options) {
+      const { drizzle } = await loadDrizzle();
       if (options?.rollback) return rehearsePostgres(sql, (client) => drizzle(client) as unknown as Orm, fn, { location, failed });
       let bodyDone = false;
       try {
-        return await orm.transaction(async (tx) => {
+        return await (await ormNow()).transaction(async (tx) => {
           const result = await fn(tx);
           bodyDone = true;
           return result;
         });
       } catch (e) {
         // After the body, only COMMIT can have failed: that is the database's failure whatever it says.
-        throw bodyDone ? databaseError(location, e) : failed(e);
+        throw bodyDone ? databaseError(location, e, sql.parameters) : failed(e);
       }
     },
     async close() {
@@ -205,10 +242,11 @@ async function openPostgres(url: string): Promise<WithRaw> {
 }
 
 /** Database.run over a drizzle instance: a failure leaves in the engine's words (convert). */
-function runner(orm: Orm, convert: (e: unknown) => unknown): Database['run'] {
+function runner(orm: () => Promise<Orm>, convert: (e: unknown) => unknown): Database['run'] {
   return async (fn) => {
+    const o = await orm();
     try {
-      return await fn(orm);
+      return await fn(o);
     } catch (e) {
       throw convert(e);
     }
@@ -361,15 +399,29 @@ function withoutAsSentParsers<O extends { parsers?: object }>(options: O | undef
  * damaged directory) may never settle its close(), and the command must still end.
  */
 async function closeWithin(instance: { close(): Promise<void> }, ms = 2000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    instance.close().catch(() => {}),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
+  await settledWithin(instance.close().catch(() => {}), ms);
 }
+
+/** Whether `work` settled within `ms` (its rejection passes on). */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * How long a healthy instance may take to close (it writes out what it holds in memory, a second or
+ * two after a large import on a loaded machine) before it is taken for stopped and left behind.
+ */
+const CLOSE_MS = 10_000;
 
 /**
  * The verified tables' heap files checked for a zeroed page where data must be: the error that says
@@ -378,10 +430,13 @@ async function closeWithin(instance: { close(): Promise<void> }, ms = 2000): Pro
  */
 async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDir: string): Promise<AosError | null> {
   const locate = async () => {
-    const { rows } = await pg.query<{ table: string; path: string }>(
-      `select c.relname as table, pg_relation_filepath(c.oid) as path from pg_class c
+    // Each table with its primary key's index: the index tells a zeroed page that held rows from an empty one.
+    const { rows } = await pg.query<{ table: string; path: string; index: string }>(
+      `select c.relname as table, pg_relation_filepath(c.oid) as path,
+              coalesce((select pg_relation_filepath(i.indexrelid) from pg_index i where i.indrelid = c.oid and i.indisprimary), '') as index
+         from pg_class c
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and c.relname = any($1::text[])
-       union all select '', pg_relation_filepath('pg_class')`,
+       union all select '', pg_relation_filepath('pg_class'), ''`,
       [[...VERIFIED_TABLES]],
     );
     return { catalog: rows.find((r) => r.table === '')?.path ?? '', tables: rows.filter((r) => r.table !== '') };
@@ -401,7 +456,24 @@ async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDi
   );
 }
 
-async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void): Promise<WithRaw> {
+/**
+ * PGlite options for a brief open, and the process-wide V8 setting that goes with it. Measured on a
+ * single check (BENCHMARKS.md): by default V8 compiles PGlite's 9 MB of WebAssembly twice, with its
+ * baseline compiler and then, on the other core, with its optimizing one, for code a check runs
+ * once; and PostgreSQL sets up 128 MB of shared buffers for a lookup that reads a few pages.
+ * Baseline code alone halves the CPU of a start and 16 MB of buffers halve its memory. Both cost
+ * a long run speed (baseline WebAssembly is slower), hence only for a brief open. Neither changes
+ * what is read or written: the integrity check and the lock are the same.
+ */
+function leanEngine(PGlite: typeof import('@electric-sql/pglite').PGlite): import('@electric-sql/pglite').PGliteOptions {
+  // Must come before the module is compiled; it holds for the rest of the process. The code cache
+  // of the check program is not written after such a run: V8 refuses caches made under other flags.
+  setFlagsFromString('--liftoff-only');
+  (globalThis as Record<symbol, unknown>)[Symbol.for('aos.v8FlagsChanged')] = true;
+  return { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
+}
+
+async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (dataDir: string) => void, onStatement?: StatementObserver, brief = false): Promise<Database> {
   let existing: ReturnType<typeof statSync> | undefined;
   try {
     existing = statSync(dataDir);
@@ -435,10 +507,11 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     throw new AosError('usage', `cannot read data directory ${dataDir}: ${describeFailure(e)}`, 'set AOS_DATA_DIR to a directory you can read and write');
   }
   const { PGlite } = await import('@electric-sql/pglite');
+  const engineOptions = brief ? leanEngine(PGlite) : {};
   const start = async (): Promise<import('@electric-sql/pglite').PGlite> => {
     let instance: import('@electric-sql/pglite').PGlite | undefined;
     try {
-      instance = new PGlite(dataDir);
+      instance = new PGlite(dataDir, engineOptions);
       await instance.waitReady;
       parseAsSent(instance);
       return instance;
@@ -534,12 +607,16 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
       throw failed(e);
     }
   };
-  const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) =>
-    (await statement(undefined, (c) => c.query<Row>(text, params as unknown[]))).rows as T[];
+  const query: Queryable['query'] = async <T extends object>(text: string, params: readonly unknown[] = []) => {
+    onStatement?.(text, params);
+    return (await statement(undefined, (c) => c.query<Row>(text, params as unknown[]))).rows as T[];
+  };
   // What drizzle sees as its PGlite: every statement goes through the same guards as query().
   const guarded = (client: Pick<PGliteInstance, 'query'> | undefined) => ({
-    query: ((text: string, params?: unknown[], options?: PGliteQueryOptions) =>
-      statement(client, (c) => c.query(text, params, withoutAsSentParsers(options)))) as PGliteInstance['query'],
+    query: ((text: string, params?: unknown[], options?: PGliteQueryOptions) => {
+      onStatement?.(text, params ?? []);
+      return statement(client, (c) => c.query(text, params, withoutAsSentParsers(options)));
+    }) as PGliteInstance['query'],
   });
   const transactionOf = async <T>(fn: (tx: Pick<PGliteInstance, 'query'>) => Promise<T>, rollback: boolean): Promise<T> => {
     const db = await healthy();
@@ -578,14 +655,10 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
   const unwrap = (e: unknown) => (driverError(e) instanceof AosError ? driverError(e) : isDatabaseFailure(e) ? failed(driverError(e)) : e);
   let closed = false;
   return {
-    // The migrator needs the instance itself: the current one, should a failure have replaced it.
-    get [RAW]() {
-      return pg;
-    },
     kind: 'embedded',
     location: dataDir,
     query,
-    run: runner(orm, unwrap),
+    run: runner(async () => orm, unwrap),
     async transaction(fn, options) {
       try {
         return await (options?.rollback ? rehearsalOrm : orm).transaction(fn);
@@ -596,40 +669,31 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
     async close() {
       if (closed) return;
       closed = true;
+      let finished = true;
       try {
         // A broken instance may never finish closing: it is left as it is, and the directory
         // reopens next time (PostgreSQL recovers it from its write-ahead log, without the
-        // uncommitted change).
-        if (!broken) await settles(pg.close());
+        // uncommitted change). A healthy one that does not finish in time is left the same way.
+        if (!broken) finished = await settledWithin(settles(pg.close()), CLOSE_MS);
       } catch (e) {
         if (!broken) throw databaseError(dataDir, e);
       } finally {
         process.off('beforeExit', onDry);
-        release();
+        // Left behind, it may still write: the lock is released when the process exits, not before.
+        if (finished) release();
+      }
+      if (!finished) {
+        throw new AosError('database', `the embedded database ${dataDir} did not close within ${CLOSE_MS / 1000} s`, 'what was committed is kept: the next command recovers it');
       }
     },
   };
 }
 
-/** Applies drizzle's migrations in drizzle/ (idempotent). Loads drizzle only here. */
+/** Applies the migrations in drizzle/ (idempotent; migrator.ts, loaded only here). */
 export async function runMigrations(db: Database): Promise<void> {
-  const { MIGRATIONS_FOLDER } = await import('./migrations.js');
-  const raw = (db as Partial<WithRaw>)[RAW];
+  const { applyMigrations } = await import('./migrator.js');
   try {
-    if (db.kind === 'postgres') {
-      const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-      const sql = raw as postgres.Sql;
-      await sql`select pg_advisory_lock(hashtext('aos:migrate'))`;
-      try {
-        await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
-      } finally {
-        await sql`select pg_advisory_unlock(hashtext('aos:migrate'))`;
-      }
-    } else {
-      const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
-      const { migrate } = await import('drizzle-orm/pglite/migrator');
-      await migrate(drizzlePglite({ client: raw as import('@electric-sql/pglite').PGlite }), { migrationsFolder: MIGRATIONS_FOLDER });
-    }
+    await applyMigrations(db);
   } catch (e) {
     throw databaseError(db.location, e);
   }
@@ -637,8 +701,8 @@ export async function runMigrations(db: Database): Promise<void> {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const db = options.url
-    ? await openPostgres(options.url)
-    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate);
+    ? await openPostgres(options.url, options.onStatement)
+    : await openEmbedded(options.dataDir ?? defaultDataDir(), options.waitSeconds ?? 5, options.onCreate, options.onStatement, options.brief);
   if (options.migrations === 'skip') return db;
   try {
     const state = await migrationState(db);

@@ -238,9 +238,9 @@ export const importRuns = pgTable(
 // Every customer and entry row an import inserted, updated or deleted, one row per statement of
 // the import (set-based: a million inserted rows are one log row, not a million): the rows' ids,
 // their images before the statement (null for an insert) and a hash of each image after (null for
-// a delete), in the same order. Written by statement-level triggers
-// (drizzle/…_import_change_triggers.sql) while the import's transaction has set aos.change_set,
-// so whatever statements the import runs, nothing escapes the log. `aos imports undo` restores
+// a delete), in the same order. Written by each of the import's writing statements beside itself
+// (src/services/import-log-writes.ts; no trigger, which a sharded database would run where the
+// import's session is not). Logs of older runs also hold deletes. `aos imports undo` restores
 // each row's first before image where the row still has its last after hash.
 export const importRunChanges = pgTable(
   'import_run_changes',
@@ -291,7 +291,7 @@ export const customerEvents = auditTable(
 );
 
 // A client's default expiry per reason, given to each new entry of that reason that has none
-// (by the trigger in drizzle/…_default_expiry.sql, so manual adds and imports alike).
+// by the statements that insert entries, manual adds and imports alike (services/default-expiry.ts).
 export const clientExpiryDefaults = pgTable(
   'client_expiry_defaults',
   {

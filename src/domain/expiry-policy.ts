@@ -19,9 +19,17 @@ export interface ExpirySetting {
 }
 
 /**
- * `past_customer=24m` → the setting; `past_customer=none` drops it. A period that, from `now`,
- * ends after the year 9999 is refused by the rule `--for` follows (checkExpiry): `9999y` would
- * give entries of year 12025, which JavaScript writes as `+012025-…`.
+ * The latest day a default is checked from. A default is applied for as long as it stays set, to
+ * entries added years later: `7973y` set in 2026 ended within the year 9999, and an entry added
+ * in 2027 got an expiry of year 10000. A period that ends after the year 9999 from any day up to the
+ * end of 2100 (or from now, once later) is refused, so no entry of this century gets one.
+ */
+const APPLIED_UNTIL = new Date('2100-12-31T23:59:59.999Z');
+
+/**
+ * `past_customer=24m` → the setting; `past_customer=none` drops it. A period that ends after the
+ * year 9999 is refused by the rule `--for` follows (checkExpiry), from the end of 2100
+ * (APPLIED_UNTIL): `9999y` would give entries of year 12025, which JavaScript writes as `+012025-…`.
  */
 export function parseExpirySetting(text: string, now: Date = new Date()): ExpirySetting {
   const m = /^\s*([a-z_ -]+?)\s*=\s*(\S+)\s*$/i.exec(text);
@@ -41,6 +49,7 @@ export function parseExpirySetting(text: string, now: Date = new Date()): Expiry
     throw new AosError('usage', `invalid duration "${m[2]}" in {expire}`, 'a number and a unit: 36h, 90d, 12w, 24m, 2y (or none to drop the default)');
   }
   const period = `${Number(d[1])}${d[2]}`;
-  checkExpiry(addDuration(now, Number(d[1]), d[2] as string), `{expire} "${m[2]}"`);
+  const from = now.getTime() > APPLIED_UNTIL.getTime() ? now : APPLIED_UNTIL;
+  checkExpiry(addDuration(from, Number(d[1]), d[2] as string), `{expire} "${m[2]}" (entries it gives until the end of 2100 must end by the year 9999)`);
   return { reason: reason as SuppressionReason, period, interval: `${Number(d[1])} ${UNITS[d[2] as string]}` };
 }

@@ -49,13 +49,13 @@ export class AgencyListService extends AuditedService {
     const targets = requireTargets(options.targets, { toAdd: true });
     const force = Boolean(options.force);
     refuseFreeMailDomains(targets, force);
-    const request = { reason, note: options.note, expiresAt: options.expiresAt, force, actor: this.actor, now: this.now() };
+    const request = { reason, note: options.note, expiresAt: options.expiresAt, force, actor: this.actor, now: this.now };
     return { client: ALL_CLIENTS, ...(await addToList(this.db, agencyList, targets, request)) };
   }
 
   async remove(options: { targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<{ client: typeof ALL_CLIENTS; removed: AgencyEntryView[]; not_found: string[] }> {
     const targets = distinctTargets(requireTargets(options.targets));
-    const change = { force: Boolean(options.force), actor: this.actor, now: this.now().toISOString() };
+    const change = { force: Boolean(options.force), actor: this.actor, now: this.now };
     const removed = await removeManualEntries(this.db, agencyList, targets, change);
     return { client: ALL_CLIENTS, removed: removed.map(agencyWide), not_found: notFound(targets, removed) };
   }

@@ -6,6 +6,7 @@ import { printable } from '../domain/printable.js';
 import { didYouMean } from '../domain/suggest.js';
 export { parseServices } from '../domain/values.js';
 import { AosError } from '../errors.js';
+import { crossShard } from '../db/cross-shard.js';
 
 export interface ClientSummary {
   id: string;
@@ -98,7 +99,7 @@ export class ClientService {
     const rows = await this.db.run((orm) =>
       rowsOf<{ id: string; slug: string; name: string; services: string[]; created_at: string; customers: number; suppressions: number; expiry_defaults: unknown }>(
         orm,
-        sql`select ${c.id} as id, ${c.slug} as slug, ${c.name} as name, ${c.services} as services, ${c.createdAt} as created_at,
+        sql`${crossShard('clients-list')}select ${c.id} as id, ${c.slug} as slug, ${c.name} as name, ${c.services} as services, ${c.createdAt} as created_at,
                    (select count(*)::int from ${clientCustomers} where ${clientCustomers.clientId} = ${c.id}) as customers,
                    (select count(*)::int from ${suppressionList} where ${suppressionList.clientId} = ${c.id}) as suppressions,
                    coalesce((select json_object_agg(${clientExpiryDefaults.reason}, ${clientExpiryDefaults.period} order by ${clientExpiryDefaults.reason})
@@ -130,7 +131,7 @@ export class ClientService {
   private async refuseOrphans(orm: Orm): Promise<void> {
     const [orphan] = await rowsOf<{ what: string }>(
       orm,
-      sql`(select 'suppression entries' as what from ${suppressionList} s
+      sql`${crossShard('orphan-check')}(select 'suppression entries' as what from ${suppressionList} s
              where not exists (select 1 from ${clients} c where c.id = s.client_id) limit 1)
           union all
           (select 'customers' from ${clientCustomers} cc

@@ -228,8 +228,8 @@ export class CustomerImportService extends AuditedService {
   private async runSteps(tx: Orm, plan: ImportPlan): Promise<{ steps: StepCounts; runId: string | null }> {
     const { client, request } = plan;
     await lockClientWrites(tx, client.id);
-    // From here every row this import writes is logged for undo (import-change-log.ts).
-    const changeSet = await beginImportChangeLog(tx);
+    // Every row this import writes is logged for undo, by the statement that writes it (import-change-log.ts).
+    const log = await beginImportChangeLog(tx, client.id);
     // The merge and the signal aggregates sort and hash whole files: keep that in memory.
     await tx.execute(sql`set local work_mem = '64MB'`);
     await stageRows(tx, plan.reading.stagedBatches(plan.head.buffered, plan.csv.reader));
@@ -242,12 +242,12 @@ export class CustomerImportService extends AuditedService {
     }
     const now = this.now();
     const merged = await mergeRows(tx, client.id, read.namedWithoutDomain, read.derivedNames);
-    const customers = await upsertCustomers(tx, { clientId: client.id, sourceName: plan.sourceName, now, customers: merged.customers });
-    await recordImportReads(tx, client.id, changeSet);
-    const entries = await upsertEntries(tx, { clientId: client.id, actor: this.actor, now, furtherDomains: read.furtherDomains });
+    const customers = await upsertCustomers(tx, { log, sourceName: plan.sourceName, now, customers: merged.customers });
+    await recordImportReads(tx, log);
+    const entries = await upsertEntries(tx, { clientId: client.id, log, actor: this.actor, now, furtherDomains: read.furtherDomains });
     // The diff against what was stored and, with sync, the churn (import-sync.ts).
     const diff = await diffAndSync(tx, {
-      clientId: client.id, clientSlug: client.slug, sourceName: plan.sourceName, fileName: request.fileName, changeSet, now: now.toISOString(), actor: this.actor,
+      clientId: client.id, clientSlug: client.slug, sourceName: plan.sourceName, fileName: request.fileName, changeSet: log.changeSet, now: now.toISOString(), actor: this.actor,
       sync: Boolean(request.sync), dryRun: Boolean(request.dryRun), allowMassChurn: Boolean(request.allowMassChurn), confirmMassChurn: request.confirmMassChurn,
     });
     const signalsRefreshed = await refreshImportSignals(tx);
@@ -257,7 +257,7 @@ export class CustomerImportService extends AuditedService {
       clientId: client.id, fileName: request.fileName, sha256: plan.csv.sha256(), headers: plan.head.headers, remembered: rememberedOf(plan),
       counts: runCounts(summaryOf(plan, steps)), actor: this.actor, startedAt: plan.startedAt,
     });
-    await endImportChangeLog(tx, { clientId: client.id, id: run.id }, changeSet);
+    await endImportChangeLog(tx, { clientId: client.id, id: run.id }, log);
     return { steps, runId: run.id };
   }
 }

@@ -191,10 +191,11 @@ export class CustomerService extends AuditedService {
    */
   async remove(options: { client: string; target: string }): Promise<CustomerRemoveResult> {
     const client = await new ClientService(this.db).resolve(options.client);
-    const now = this.now().toISOString();
     return this.db.transaction(async (tx) => {
       // Not while an import of this client runs: it could re-link the entries being removed.
       await lockClientWrites(tx, client.id);
+      // Timed once the lock is held: its events follow, in time too, those of a writer it waited for.
+      const now = this.now().toISOString();
       const customer = await this.resolve(client, options.target, tx, true);
       const { kept, removed } = await sortEntries(tx, client, customer);
       await relinkKeptEntries(tx, client, now);

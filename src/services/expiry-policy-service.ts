@@ -10,6 +10,7 @@ import { AosError } from '../errors.js';
 import type { EntryRow } from './suppression/entry-view.js';
 import { ALL_CLIENTS } from './agency-list-service.js';
 import { ClientService } from './client-service.js';
+import { crossShard } from '../db/cross-shard.js';
 
 export interface ExpiringEntry {
   client: string;
@@ -42,7 +43,7 @@ function lapsingEntries(clientId: string | null): SQL {
   if (clientId !== null) return sql`${own} where ${s.clientId} = ${clientId}`;
   // With every client, the agency-wide entries too (they lapse for all of them at once).
   const a = agencySuppressionList;
-  return sql`${own} union all
+  return sql`${crossShard('expiring-all-clients')}${own} union all
     select ${a.id}, ${ALL_CLIENTS}::text, ${a.domain}, ${a.email}, ${a.reason}, ${a.source}, null, ${a.notes}, ${a.expiresAt}, ${a.expiresAt}::text
       from ${a}`;
 }
@@ -93,15 +94,6 @@ export class ExpiryPolicyService extends AuditedService {
     const t = clientExpiryDefaults;
     const rows = await orm.select({ reason: t.reason, period: t.period }).from(t).where(eq(t.clientId, clientId)).orderBy(asc(t.reason));
     return Object.fromEntries(rows.map((r) => [r.reason, r.period]));
-  }
-
-  /** Every client's defaults: client id → reason → period (24m). */
-  async defaults(): Promise<Map<string, Record<string, string>>> {
-    const t = clientExpiryDefaults;
-    const rows = await this.db.run((orm) => orm.select({ clientId: t.clientId, reason: t.reason, period: t.period }).from(t).orderBy(asc(t.reason)));
-    const out = new Map<string, Record<string, string>>();
-    for (const r of rows) out.set(r.clientId, { ...(out.get(r.clientId) ?? {}), [r.reason]: r.period });
-    return out;
   }
 
   /** Live entries that expire within the period (`30d`), soonest first; one client or all. */

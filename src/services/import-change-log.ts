@@ -1,28 +1,33 @@
-// The row-change log of one import, which `imports undo` restores from. The import calls begin…
-// at the start of its transaction and end… once its import_runs row exists; in between, triggers
-// (drizzle/0016_import_log_per_statement_triggers.sql) log every customer and suppression entry
-// the import's statements insert, update or delete, set-based, into import_run_changes. Hooking
-// the log to the transaction rather than to each statement means no write of the import escapes it.
+// The row-change log of one import, which `imports undo` restores from (import_run_changes). Each
+// statement of the import that inserts or updates customers or suppression entries writes its own
+// log row in the same statement (logWrites): the ids of the rows it wrote, their images before it
+// and a hash of each image after it. No trigger and no session setting carries the log: on a
+// sharded database (Citus) triggers run on the shards, where a coordinator's settings are not
+// seen, and the log would silently stay empty. The import calls begin… at the start of its
+// transaction and end… once its import_runs row exists; the statements are in import-log-writes.ts.
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../db/database.js';
 import { importRunReads, importRuns } from '../db/schema.js';
 import { bare } from '../db/sql.js';
 import { MERGED_CUSTOMERS } from './import-customers.js';
+import type { ImportChangeLog } from './import-log-writes.js';
 
-/** Turns the log on for the rest of the transaction; returns the change set's id. */
-export async function beginImportChangeLog(tx: Orm): Promise<string> {
-  const changeSet = randomUUID();
-  await tx.execute(sql`select set_config('aos.change_set', ${changeSet}, true)`);
-  return changeSet;
+export type { ImportChangeLog };
+
+/** Starts the log of an import: a new change set, and row images rendered as undo compares them. */
+export async function beginImportChangeLog(tx: Orm, clientId: string): Promise<ImportChangeLog> {
+  // Undo compares the hash of a row now with the hash logged here, both over to_jsonb(row), whose
+  // timestamps are rendered in the session's time zone: both sides render them in UTC.
+  await tx.execute(sql`set local timezone to 'UTC'`);
+  return { clientId, changeSet: randomUUID() };
 }
 
-/** Turns the log off and ties the change set to its import run. */
-export async function endImportChangeLog(tx: Orm, run: { clientId: string; id: string }, changeSet: string): Promise<void> {
-  await tx.execute(sql`select set_config('aos.change_set', '', true)`);
+/** Ties the change set to its import run. */
+export async function endImportChangeLog(tx: Orm, run: { clientId: string; id: string }, log: ImportChangeLog): Promise<void> {
   await tx
     .update(importRuns)
-    .set({ changeSet })
+    .set({ changeSet: log.changeSet })
     .where(and(eq(importRuns.clientId, run.clientId), eq(importRuns.id, run.id)));
 }
 
@@ -30,9 +35,9 @@ export async function endImportChangeLog(tx: Orm, run: { clientId: string; id: s
  * Records which customers the import read (its merged file, by natural key), whether it changed
  * them or not: an undo of an earlier run keeps what a later run still lists (import_run_reads).
  */
-export async function recordImportReads(tx: Orm, clientId: string, changeSet: string): Promise<void> {
+export async function recordImportReads(tx: Orm, log: ImportChangeLog): Promise<void> {
   const key = bare(importRunReads.naturalKeys);
   await tx.execute(sql`
     insert into ${importRunReads} (${bare(importRunReads.clientId)}, ${bare(importRunReads.changeSet)}, ${key})
-    select ${clientId}, ${changeSet}, coalesce(array_agg(natural_key), '{}') from ${MERGED_CUSTOMERS}`);
+    select ${log.clientId}, ${log.changeSet}, coalesce(array_agg(natural_key), '{}') from ${MERGED_CUSTOMERS}`);
 }

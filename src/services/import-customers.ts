@@ -7,6 +7,7 @@ import { clientCustomers as cc } from '../db/schema.js';
 import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
 import { KEPT_IF_MISSING, LIST_SEPARATOR, OTHER_EMAILS, REPLACED, STAGING_COLUMNS, type StagedField } from '../domain/customer-staging.js';
 import { STAGED_ROWS } from './import-staging.js';
+import { loggedColumns, logWrites, type ImportChangeLog } from './import-log-writes.js';
 
 /** One row per customer of the file. */
 export const MERGED_CUSTOMERS = sql.raw('aos_import_merged');
@@ -122,14 +123,15 @@ function claimStoredKeys(clientId: string): SQL {
  * TOUCHED_CUSTOMERS: the changed ones from RETURNING, the unchanged ones looked up after (none on
  * a first import). `customers`: how many the file holds (mergeRows).
  */
-export async function upsertCustomers(tx: Orm, o: { clientId: string; sourceName: string; now: Date; customers: number }): Promise<CustomerCounts> {
+export async function upsertCustomers(tx: Orm, o: { log: ImportChangeLog; sourceName: string; now: Date; customers: number }): Promise<CustomerCounts> {
+  const clientId = o.log.clientId;
   await tx.execute(sql`create temp table ${TOUCHED_CUSTOMERS} (id uuid, ${key} text, ${bare(cc.status)} text, ${bare(cc.companyName)} text, inserted boolean) on commit drop`);
   // A pass over the import: most clients have no customer stored by name alone for it to find.
-  const rekeyed = (await hasNamedCustomers(tx, o.clientId)) ? await rekeyNamedCustomers(tx, o.clientId, o.now) : [];
-  await tx.execute(upsertStatement(o.clientId, o.sourceName, o.now));
+  const rekeyed = (await hasNamedCustomers(tx, clientId)) ? await rekeyNamedCustomers(tx, o.log, o.now) : [];
+  await tx.execute(upsertStatement(o.log, o.sourceName, o.now));
   let written = await touchedCounts(tx);
   // Unchanged customers are not in RETURNING: look them up, unless every one was written.
-  if (written.inserted + written.updated < o.customers) await tx.execute(addUnchangedCustomers(o.clientId));
+  if (written.inserted + written.updated < o.customers) await tx.execute(addUnchangedCustomers(clientId));
   if (rekeyed.length > 0) {
     // A customer that only took its new key is updated all the same.
     await tx.execute(sql`update ${TOUCHED_CUSTOMERS} set inserted = false where inserted is null and ${key} = any(${arrayParam(rekeyed, 'text')})`);
@@ -150,26 +152,31 @@ async function hasNamedCustomers(tx: Orm, clientId: string): Promise<boolean> {
 // A customer first imported by its name alone (no domain or email in the file, or the domain
 // mapped to an empty column) that now comes with a domain or email is the same company: its row
 // takes the new key, so a remapped import updates it instead of storing the company twice.
-async function rekeyNamedCustomers(tx: Orm, clientId: string, now: Date): Promise<string[]> {
+async function rekeyNamedCustomers(tx: Orm, log: ImportChangeLog, now: Date): Promise<string[]> {
+  const clientId = log.clientId;
   const rows = await rowsOf<{ natural_key: string }>(
     tx,
     sql`
       with claims as (
         select distinct on (name_key) name_key, ${key}, ${bare(cc.domain)}
           from ${MERGED_CUSTOMERS} where name_key is not null and ${key} not like 'n:%'
-         order by name_key, ${key})
+         order by name_key, ${key}),
+      rekeyed as (
       update ${cc} c set ${key} = k.${key}, ${bare(cc.domain)} = ${aliased('k', cc.domain)}, ${bare(cc.updatedAt)} = ${now.toISOString()}::timestamptz
         from claims k
        where ${aliased('c', cc.clientId)} = ${clientId} and ${aliased('c', cc.naturalKey)} = 'n:' || k.name_key
          and not exists (select 1 from ${cc} x where ${aliased('x', cc.clientId)} = ${clientId} and ${aliased('x', cc.naturalKey)} = k.${key})
-      returning ${aliased('c', cc.naturalKey)} as natural_key`,
+      returning ${aliased('c', cc.naturalKey)} as natural_key, ${loggedColumns('c', sql`false`)}),
+      logged as (${logWrites(log, cc, sql.raw('rekeyed'))})
+      select natural_key from rekeyed`,
   );
   return rows.map((r) => r.natural_key);
 }
 
 const listOf = (parts: readonly SQL[]) => sql.join([...parts], sql`, `);
 
-function upsertStatement(clientId: string, sourceName: string, now: Date): SQL {
+function upsertStatement(log: ImportChangeLog, sourceName: string, now: Date): SQL {
+  const clientId = log.clientId;
   const at = sql`${now.toISOString()}::timestamptz`;
   const excluded = (column: AnyPgColumn) => aliased('excluded', column);
   // A list is staged as joined text (customer-staging.ts): split again here.
@@ -193,8 +200,9 @@ function upsertStatement(clientId: string, sourceName: string, now: Date): SQL {
         ${listOf(written.map((c, i) => sql`${bare(c)} = ${next[i] as SQL}`))},
         ${bare(cc.importedAt)} = ${excluded(cc.importedAt)}, ${bare(cc.updatedAt)} = ${excluded(cc.updatedAt)}
       where (${listOf(written.map((c) => aliased('c', c)))}) is distinct from (${listOf(next)})
-      returning ${aliased('c', cc.id)}, ${aliased('c', cc.naturalKey)}, ${aliased('c', cc.status)}, ${aliased('c', cc.companyName)}, (xmax = 0) as inserted)
-    insert into ${TOUCHED_CUSTOMERS} select * from up`;
+      returning ${aliased('c', cc.naturalKey)}, ${aliased('c', cc.status)}, ${aliased('c', cc.companyName)}, ${loggedColumns('c', sql`(xmax = 0)`)}),
+    logged as (${logWrites(log, cc, sql.raw('up'))})
+    insert into ${TOUCHED_CUSTOMERS} select id, ${key}, ${bare(cc.status)}, ${bare(cc.companyName)}, inserted from up`;
 }
 
 function addUnchangedCustomers(clientId: string): SQL {

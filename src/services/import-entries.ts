@@ -8,6 +8,8 @@ import { aliased, bare, columnList } from '../db/sql.js';
 import { TOUCHED_CUSTOMERS } from './import-customers.js';
 import { LIST_SEPARATOR } from '../domain/customer-staging.js';
 import { STAGED_ROWS } from './import-staging.js';
+import { loggedColumns, logWrites, type ImportChangeLog } from './import-log-writes.js';
+import { defaultExpiryJoin, expiryOrDefault } from './default-expiry.js';
 
 export interface EntryCounts {
   added: number;
@@ -20,6 +22,8 @@ type EntryKind = 'domain' | 'email';
 /** What one import writes and who it says did it. */
 export interface EntryWrite {
   clientId: string;
+  /** The import's change log: every entry written is logged for undo. */
+  log: ImportChangeLog;
   actor: string;
   now: Date;
   /** Rows gave further domains (domain_entries): only then is the domain step more than the customers' own. */
@@ -94,7 +98,8 @@ async function clearActiveExpiries(tx: Orm, kind: EntryKind, targets: SQL, o: En
           from cust
          where ${aliased('s', sl.clientId)} = ${o.clientId} and ${aliased('s', sl[kind])} = cust.target and cust.${bare(cc.status)} = 'active'
            and ${aliased('s', sl.expiresAt)} is not null and ${aliased('s', sl.expiresAt)} > ${now}
-        returning ${aliased('s', sl[kind])} as value, ${aliased('s', sl.reason)} as reason),
+        returning ${aliased('s', sl[kind])} as value, ${aliased('s', sl.reason)} as reason, ${loggedColumns('s', sql`false`)}),
+      logged as (${logWrites(o.log, sl, sql.raw('cleared'))}),
       events as (
         insert into ${se} (${EVENT_COLUMNS})
         select ${o.clientId}, value, ${kind}, 'update', reason, reason, null, 'expiry cleared: an active customer never expires', ${o.actor}, 'import', ${now}
@@ -122,8 +127,9 @@ function upsertStatement(kind: EntryKind, targets: SQL, o: EntryWrite): SQL {
       select ${s(sl[kind])} as value, ${s(sl.reason)} as reason from ${sl} s
        where ${s(sl.clientId)} = ${o.clientId} and ${s(sl[kind])} in (select target from cust)),
     up as (
-      insert into ${sl} as s (${columnList([sl.clientId, sl[kind], sl.companyName, sl.reason, sl.source, sl.customerId, sl.createdBy, sl.createdAt, sl.updatedAt])})
-      select ${o.clientId}, target, ${bare(cc.companyName)}, reason, 'import', id, ${o.actor}, ${now}, ${now} from cust
+      insert into ${sl} as s (${columnList([sl.clientId, sl[kind], sl.companyName, sl.reason, sl.source, sl.customerId, sl.expiresAt, sl.createdBy, sl.createdAt, sl.updatedAt])})
+      select ${o.clientId}, cust.target, cust.${bare(cc.companyName)}, cust.reason, 'import', cust.id, ${expiryOrDefault('d', sql`null::timestamptz`, now)}, ${o.actor}, ${now}, ${now}
+        from cust ${defaultExpiryJoin('d', o.clientId, sql`cust.reason`)}
       on conflict (${columnList([sl.clientId, sl[kind]])}) do update set
         ${bare(sl.reason)} = case when ${takeOver} then ${excluded(sl.reason)} else ${s(sl.reason)} end,
         ${bare(sl.source)} = case when ${takeOver} then 'import' else ${s(sl.source)} end,
@@ -134,7 +140,8 @@ function upsertStatement(kind: EntryKind, targets: SQL, o: EntryWrite): SQL {
       where (${takeOver} and (${s(sl.reason)}, ${s(sl.source)}) is distinct from (${excluded(sl.reason)}, 'import'))
          or (${takeOver} and ${s(sl.expiresAt)} is not null)
          or ${s(sl.customerId)} is distinct from ${excluded(sl.customerId)}
-      returning ${s(sl[kind])} as value, ${s(sl.reason)} as reason),
+      returning ${s(sl[kind])} as value, ${s(sl.reason)} as reason, ${loggedColumns('s', sql`(xmax = 0)`)}),
+    logged as (${logWrites(o.log, sl, sql.raw('up'))}),
     events as (
       insert into ${se} (${EVENT_COLUMNS})
       select ${o.clientId}, u.value, ${kind}, case when b.value is null then 'add' else 'update' end, b.reason, u.reason, null, null, ${o.actor}, 'import', ${now}

@@ -1,5 +1,5 @@
 // ImportRunService: the import runs of a client, and undoing one from its row-change log
-// (import_run_changes, written by triggers while the import ran; see import-change-log.ts).
+// (import_run_changes, written by the import's own statements; see import-change-log.ts).
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { AuditedService, type ServiceOptions } from './service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
@@ -9,6 +9,7 @@ import { lockClientWrites } from './client-lock.js';
 import { ClientService } from './client-service.js';
 import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
 import { refreshSignals } from './signal-refresh.js';
+import { crossShard } from '../db/cross-shard.js';
 
 export interface ImportRunView {
   id: string;
@@ -197,7 +198,8 @@ export class ImportRunService extends AuditedService {
     if (!UUID.test(key) && !ID_PREFIX.test(key)) {
       throw new AosError('usage', `invalid import run "${ref}": expected its id (or the first 8 characters of it)`, LIST_RUNS_HINT);
     }
-    const rows = await selectRuns(orm, UUID.test(key) ? eq(r.id, key) : sql`${r.id}::text like ${`${key}%`}`).limit(11);
+    const byId = UUID.test(key) ? eq(r.id, key) : sql`${r.id}::text like ${`${key}%`}`;
+    const rows = await selectRuns(orm, sql`${crossShard('import-run-by-id')}${byId}`).limit(11);
     if (rows.length === 0) throw new AosError('input', `no import run ${ref}`, LIST_RUNS_HINT);
     if (rows.length > 1) {
       throw new AosError('input', `import run "${ref}" is ambiguous: ${rows.slice(0, 10).map((row) => row.id).join(', ')}`, 'give more characters of the id');
@@ -229,10 +231,8 @@ export class ImportRunService extends AuditedService {
 
   /** The run locked, re-read and checked: no import of its client runs while it is undone. */
   private async lockRun(tx: Orm, found: ResolvedImportRun): Promise<UndoTarget & ResolvedImportRun> {
-    // The hash comparison renders timestamps as the logging trigger did: in UTC.
+    // The hash comparison renders timestamps as the import's log did: in UTC (import-change-log.ts).
     await tx.execute(sql`set local timezone to 'UTC'`);
-    // The rows put back are not new entries: no default expiry for them (0007's trigger).
-    await tx.execute(sql`select set_config('aos.restoring', 'on', true)`);
     // The client's write lock (imports, manual adds and removes wait), then the run's row, by
     // client and id (one shard on Citus).
     await lockClientWrites(tx, found.client_id);
@@ -249,8 +249,9 @@ export class ImportRunService extends AuditedService {
   }
 
   private async undoIn(tx: Orm, found: ResolvedImportRun, force: boolean): Promise<UndoResult> {
-    const now = this.now().toISOString();
     const run = await this.lockRun(tx, found);
+    // Timed once the client's lock is held (the history reads in the order things happened).
+    const now = this.now().toISOString();
     await planUndo(tx, run);
     await keepWhatLaterRunsRead(tx, run);
     await nameVanishedRows(tx, run);

@@ -1,7 +1,7 @@
 // What an import changes against what is stored (new, changed with which fields, unchanged) and,
 // with sync, the client's customers of the same source that the file no longer holds: churned
-// (past_customer), never deleted. Runs inside the import's transaction after its upserts, while
-// the change log is on, so the diff is read from the log and an undo puts the churn back too.
+// (past_customer), never deleted. Runs inside the import's transaction after its upserts: the diff
+// is read from the import's change log, and the churn logs itself there, so an undo puts it back too.
 import { getTableName, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../db/database.js';
@@ -10,6 +10,7 @@ import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { MERGED_CUSTOMERS } from './import-customers.js';
+import { loggedColumns, logWrites } from './import-log-writes.js';
 
 export interface ImportDiff {
   new: number;
@@ -130,6 +131,7 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
   const now = sql`${o.now}::timestamptz`;
   const c = (column: AnyPgColumn) => aliased('c', column);
   const s = (column: AnyPgColumn) => aliased('s', column);
+  const log = { clientId: o.clientId, changeSet: o.changeSet };
   const churned = await withoutNestedLoops(tx, () => rowsOf<{ company_name: string; domain: string | null }>(
     tx,
     sql`
@@ -137,7 +139,8 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
         update ${cc} c set ${bare(cc.status)} = 'churned', ${bare(cc.churnedAt)} = coalesce(${c(cc.churnedAt)}, (${now} at time zone 'UTC')::date), ${bare(cc.updatedAt)} = ${now}
          where ${c(cc.clientId)} = ${o.clientId} and ${c(cc.source)} = ${o.sourceName} and ${c(cc.status)} = 'active'
            and not exists (select 1 from ${MERGED_CUSTOMERS} m where m.${bare(cc.naturalKey)} = ${c(cc.naturalKey)})
-         returning ${c(cc.id)} as id, ${c(cc.companyName)} as company_name, ${c(cc.domain)} as domain),
+         returning ${c(cc.companyName)} as company_name, ${c(cc.domain)} as domain, ${loggedColumns('c', sql`false`)}),
+      gone_logged as (${logWrites(log, cc, sql.raw('gone'))}),
       moved as (
         update ${sl} s set ${bare(sl.reason)} = 'past_customer', ${bare(sl.updatedAt)} = ${now},
                -- A churned customer's entries become past_customer entries like any new one: the
@@ -145,7 +148,9 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
                ${bare(sl.expiresAt)} = coalesce(${s(sl.expiresAt)}, ${now} + (
                  select ${ed.periodInterval} from ${ed} where ${ed.clientId} = ${o.clientId} and ${ed.reason} = 'past_customer'))
           from gone g where ${s(sl.clientId)} = ${o.clientId} and ${s(sl.customerId)} = g.id and ${s(sl.source)} = 'import' and ${s(sl.reason)} = 'existing_customer'
-         returning coalesce(${s(sl.domain)}, ${s(sl.email)}) as target, case when ${s(sl.domain)} is not null then 'domain' else 'email' end as kind, ${s(sl.expiresAt)} as expires_at),
+         returning coalesce(${s(sl.domain)}, ${s(sl.email)}) as target, case when ${s(sl.domain)} is not null then 'domain' else 'email' end as kind, ${s(sl.expiresAt)} as expires_at,
+                   ${loggedColumns('s', sql`false`)}),
+      moved_logged as (${logWrites(log, sl, sql.raw('moved'))}),
       events as (
         insert into ${se} (${columnList([se.clientId, se.target, se.kind, se.action, se.reasonBefore, se.reasonAfter, se.expiresAt, se.notes, se.actor, se.source, se.at])})
         select ${o.clientId}, target, kind, 'update', 'existing_customer', 'past_customer', expires_at, ${`--sync: missing from ${o.fileName}`}, ${o.actor}, 'import', ${now} from moved)

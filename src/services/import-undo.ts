@@ -1,8 +1,9 @@
 // The statements of undoing an import run, from its row-change log (import_run_changes, written
-// by triggers while the import ran; see import-change-log.ts). Each runs inside the undo's
+// by the import's own statements; see import-change-log.ts). Each runs inside the undo's
 // transaction and filters by the run's client, so on Citus each reaches that client's shard only.
+// The rows it puts back are not new entries: they keep the expiry they had (no default expiry).
 // The plan is a temp table (aos_undo) of the run's rows beside their images now.
-import { getTableName, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../db/database.js';
 import { clientCustomers, customerEvents, importRunChanges, importRunReads, importRuns, suppressionEvents, suppressionList } from '../db/schema.js';
@@ -65,7 +66,7 @@ export function rowChanges(clientId: string, changeSet: string): SQL {
 
 /**
  * The run's changes beside each row's current image. `clean` says the row is still exactly what
- * the run left (the same hash the trigger took), so restoring it loses no later change.
+ * the run left (the same hash its log took), so restoring it loses no later change.
  */
 export async function planUndo(tx: Orm, run: UndoTarget): Promise<void> {
   const c = clientCustomers;
@@ -214,7 +215,12 @@ async function restoreTable(tx: Orm, table: typeof clientCustomers | typeof supp
     delete from ${table} t using aos_undo u
      where u.table_name = ${name} and u.clean and not u.opt_out_kept and u.current is not null
        and ${aliased('t', table.clientId)} = ${clientId} and ${aliased('t', table.id)} = u.row_id`);
+  // The before image's own client_id is this client's; naming it as a parameter keeps the insert
+  // on the client's shard on Citus (an INSERT … SELECT whose rows name no client fans out).
+  const others = Object.values(getTableColumns(table)).filter((c) => c.name !== table.clientId.name);
   await tx.execute(sql`
-    insert into ${table} select (jsonb_populate_record(null::${table}, u.before)).*
-      from aos_undo u where u.table_name = ${name} and u.clean and not u.opt_out_kept and u.before is not null`);
+    insert into ${table} (${columnList([table.clientId, ...others])})
+    select ${clientId}, ${sql.join(others.map((c) => aliased('b', c)), sql`, `)}
+      from aos_undo u cross join lateral jsonb_populate_record(null::${table}, u.before) b
+     where u.table_name = ${name} and u.clean and not u.opt_out_kept and u.before is not null`);
 }

@@ -9,6 +9,7 @@ import { clientCustomers, clients, platformBuyerSignals } from '../db/schema.js'
 import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
 import { buyerScoreSql, BUYER_SCORE_RULES, SCORE_SHARED_BY } from '../domain/buyer-score.js';
 import { dealValueBandLabelsSql, dealValueBandSql } from '../domain/signal-anonymity.js';
+import { crossShard } from '../db/cross-shard.js';
 
 /**
  * Which domains to recompute: all, an explicit list, or the rows of a query that returns a
@@ -156,7 +157,7 @@ export async function refreshSignals(tx: Orm, scope: DomainScope): Promise<{ dom
   const scoped = inScope(scope);
   const [row] = await rowsOf<{ n: number; changed: number; removed: number }>(
     tx,
-    sql`with ${groupedByDomain(scoped)}, ${freshSignals()}, ${writtenDifferences(scoped)}
+    sql`${crossShard('signal-refresh')}with ${groupedByDomain(scoped)}, ${freshSignals()}, ${writtenDifferences(scoped)}
         select (select count(*)::int from g) as n,
                (select count(*)::int from inserted) + (select count(*)::int from updated) as changed,
                (select count(*)::int from removed) as removed`,

@@ -4,6 +4,7 @@ import { rowsOf } from '../db/database.js';
 import { migrationState, type MigrationState } from '../db/migrations.js';
 import { arrayParam } from '../db/sql.js';
 import * as schema from '../db/schema.js';
+import { crossShard } from '../db/cross-shard.js';
 
 /**
  * Every table of src/db/schema.ts, in the order `aos db status` shows them (a test compares this
@@ -47,7 +48,7 @@ export async function databaseStatus(db: Database): Promise<DatabaseStatus> {
     if (counted.length === 0) return null;
     const [row] = await rowsOf<Record<string, number>>(
       orm,
-      sql`select ${sql.join(counted.map((t) => sql`(select count(*)::int from ${t}) as ${sql.identifier(getTableName(t))}`), sql`, `)}`,
+      sql`${crossShard('db-status')}select ${sql.join(counted.map((t) => sql`(select count(*)::int from ${t}) as ${sql.identifier(getTableName(t))}`), sql`, `)}`,
     );
     return row ?? null;
   });

@@ -119,7 +119,7 @@ export class SuppressionService {
     const targets = requireTargets(options.targets, { toAdd: true });
     const force = Boolean(options.force);
     refuseWebmailDomains(targets, force);
-    const request = { reason, note: options.note, expiresAt: options.expiresAt, force, actor: this.actor, now: this.now() };
+    const request = { reason, note: options.note, expiresAt: options.expiresAt, force, actor: this.actor, now: this.now };
     const counts = await addToList(this.db, clientList(ref.id), targets, request);
     return { client: ref.slug, ...counts, mail_provider_domains: mailProviderDomains(targets) };
   }
@@ -127,7 +127,7 @@ export class SuppressionService {
   async remove(options: { client: string; targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<RemoveResult> {
     const ref = await this.resolveClient(options.client);
     const targets = distinctTargets(requireTargets(options.targets));
-    const change = { force: Boolean(options.force), actor: this.actor, now: this.now().toISOString() };
+    const change = { force: Boolean(options.force), actor: this.actor, now: this.now };
     const removed = await removeManualEntries(this.db, clientList(ref.id), targets, change);
     const stillSuppressed = removed.length ? await this.checkMany(ref.id, removed.map((e) => e.target)) : [];
     return {

@@ -9,6 +9,7 @@ import { coveringDomains, parseTarget, printable, type Target, type TargetKind }
 import { AosError } from '../errors.js';
 import type { EntryRow } from './suppression/entry-view.js';
 import { ALL_CLIENTS } from './agency-list-service.js';
+import { crossShard } from '../db/cross-shard.js';
 
 export interface WhoMatch {
   client: string;
@@ -52,7 +53,7 @@ function coveringEntries(domains: readonly string[], email: string | null, now: 
   const s = suppressionList;
   const a = agencySuppressionList;
   const covers = (t: typeof s | typeof a) => sql`(${t.domain} = any(${arrayParam(domains, 'text')}) or ${t.email} = ${email})`;
-  return sql`select slug, name, domain, email, reason, source, company_name, notes, created_by, created_at, expires_at,
+  return sql`${crossShard('suppress-who')}select slug, name, domain, email, reason, source, company_name, notes, created_by, created_at, expires_at,
         (expires_at is not null and expires_at <= ${now}::timestamptz) as expired
       from (select ${clients.slug} as slug, ${clients.name} as name, ${s.domain} as domain, ${s.email} as email, ${s.reason} as reason,
                    ${s.source} as source, ${s.companyName} as company_name, ${s.notes} as notes, ${s.createdBy} as created_by,

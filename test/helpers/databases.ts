@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { openDatabase, runMigrations } from '../../src/db/open.js';
+import { openDatabase, runMigrations, type OpenDatabaseOptions } from '../../src/db/open.js';
 import { createServerDatabase } from './server.js';
 
 export type Engine = 'embedded' | 'postgres';
@@ -18,12 +18,12 @@ export interface FreshDatabase {
 }
 
 /** A copy of the migrated template data directory (embedded) or a new database (server). */
-export async function freshDatabase(engine: Engine, options: { migrate?: boolean } = {}): Promise<FreshDatabase> {
+export async function freshDatabase(engine: Engine, options: { migrate?: boolean; onStatement?: OpenDatabaseOptions['onStatement'] } = {}): Promise<FreshDatabase> {
   if (engine === 'embedded') {
     const dir = mkdtempSync(join(tmpdir(), 'aos-db-'));
     const dataDir = join(dir, 'data');
     cpSync(inject('embeddedTemplate'), dataDir, { recursive: true });
-    const db = await openDatabase({ dataDir });
+    const db = await openDatabase({ dataDir, onStatement: options.onStatement });
     return {
       db,
       env: { AOS_DATA_DIR: dataDir, DATABASE_URL: '' },
@@ -34,7 +34,7 @@ export async function freshDatabase(engine: Engine, options: { migrate?: boolean
     };
   }
   const server = await createServerDatabase();
-  const db = await openDatabase({ url: server.url, migrations: 'skip' });
+  const db = await openDatabase({ url: server.url, migrations: 'skip', onStatement: options.onStatement });
   if (options.migrate !== false) await runMigrations(db);
   return {
     db,
@@ -77,6 +77,8 @@ export async function addClients(db: Database, slugs: string[]): Promise<void> {
 }
 
 export function enginesUnderTest(): Engine[] {
+  // The PgBouncer pass (vitest.config.ts) reruns the server's paths only: TEST_DATABASE_URL is the pooler.
+  if (process.env.AOS_TEST_THROUGH === 'pgbouncer') return ['postgres'];
   return inject('postgresAvailable') ? ['embedded', 'postgres'] : ['embedded'];
 }
 

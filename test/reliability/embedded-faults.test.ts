@@ -3,7 +3,7 @@
 // a data directory left broken, AOS_DATA_DIR at a file, a lock file whose pid now belongs to
 // another process. Each ends in one clear line (never "undefined") and a rerun that works.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,7 +17,12 @@ import { BIN, runAos, type RunResult } from '../helpers/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'aos-embedded-faults-'));
 const DISK_FULL = fileURLToPath(new URL('../helpers/disk-full.mjs', import.meta.url));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Mounts made here; any a skipped suite (vitest -t) never unmounted go before the directory does.
+const mounts = new Set<string>();
+afterAll(() => {
+  for (const dir of mounts) execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+  rmSync(work, { recursive: true, force: true });
+});
 
 function embeddedCopy(): string {
   const data = join(mkdtempSync(join(work, 'db-')), 'data');
@@ -48,10 +53,14 @@ function mountSmallDisk(mb: number): { dir: string; grow: () => void; unmount: (
   } catch {
     return null;
   }
+  mounts.add(dir);
   return {
     dir,
     grow: () => execFileSync('mount', ['-o', 'remount,size=512m', dir], { stdio: 'ignore' }),
-    unmount: () => execFileSync('umount', ['-l', dir], { stdio: 'ignore' }),
+    unmount: () => {
+      mounts.delete(dir);
+      execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+    },
   };
 }
 
@@ -165,6 +174,97 @@ describe('embedded database faults', () => {
         expect(r.stderr).not.toMatch(/add one|clients add/);
       }
     }, 240_000);
+
+    /** The heap block each target's entry is on, and the table's size in blocks (read with the library, which verifies first). */
+    async function entryBlocks(data: string, targets: string[]): Promise<{ blocks: number[]; pages: number }> {
+      const db = await openDatabase({ dataDir: data });
+      try {
+        const rows = await db.query<{ block: number }>(
+          `select (ctid::text::point)[0]::int as block from suppression_list where coalesce(email, domain) = any($1::text[])`,
+          [targets],
+        );
+        const [size] = await db.query<{ pages: number }>(`select (pg_relation_size('suppression_list') / 8192)::int as pages`);
+        return { blocks: rows.map((r) => r.block), pages: size?.pages ?? 0 };
+      } finally {
+        await db.close();
+      }
+    }
+
+    it("of suppression_list's last page (the opt-outs added after an import): exit 3, never \"allowed\"", async () => {
+      const { data, file } = await populated();
+      // Enough customers that the list spans many pages; the opt-outs added then land on the last.
+      const csv = join(work, 'many.csv');
+      writeFileSync(csv, customersCsv(600));
+      expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
+      const optOuts = ['late1@optout-late.com', 'late2@optout-late.com'];
+      expect((await runAos(['suppress', 'add', ...optOuts, '--client', 'acme', '--reason', 'unsubscribed'], { env: env(data) })).code).toBe(0);
+      const { blocks, pages } = await entryBlocks(data, optOuts);
+      expect(pages).toBeGreaterThan(5);
+      expect(blocks).toEqual([pages - 1, pages - 1]);
+      zeroPage(file('suppression_list'), pages - 1);
+      const r = await runAos(['check', ...optOuts, '--client', 'acme'], { env: env(data) });
+      expect(r.code, r.stdout).toBe(3);
+      oneClearLine(r);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`page ${pages - 1} of table suppression_list is zeroed`);
+    }, 240_000);
+
+    it('a zeroed page no row ever used (an extension a full disk cut short) is not damage, also once later pages follow it', async () => {
+      const { data, file } = await populated();
+      // Two pages appended as PostgreSQL extends a table, zeroed, before it writes them.
+      const heapFile = file('suppression_list');
+      const before = statSync(heapFile).size / 8192;
+      const fd = openSync(heapFile, 'a');
+      writeSync(fd, Buffer.alloc(2 * 8192));
+      closeSync(fd);
+      expect((await runAos(['check', 'kept-co.com', '--client', 'acme', '-q'], { env: env(data) })).code).toBe(1);
+      // A later import extends the table past them.
+      const csv = join(work, 'later.csv');
+      writeFileSync(csv, customersCsv(600));
+      expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
+      const { pages } = await entryBlocks(data, []);
+      expect(pages).toBeGreaterThan(before + 2);
+      const fdr = openSync(heapFile, 'r');
+      const page = Buffer.alloc(8192);
+      readSync(fdr, page, 0, 8192, before * 8192);
+      closeSync(fdr);
+      expect(page.equals(Buffer.alloc(8192)), 'the first appended page is still zeroed, in the middle now').toBe(true);
+      const r = await runAos(['check', 'kept-co.com', 'jane@optout.com', 'co599-filler.com', '--client', 'acme', '-q'], { env: env(data) });
+      expect(r.code, r.stderr).toBe(1);
+      expect((await runAos(['clients', 'list'], { env: env(data) })).code).toBe(0);
+    }, 240_000);
+
+    describe('never hangs: an engine whose close never finishes (it keeps the process alive, as a stopped one can)', () => {
+      const WEDGED = fileURLToPath(new URL('../helpers/wedged-close.mjs', import.meta.url));
+      const wedged = (data: string) => env(data, { NODE_OPTIONS: `--import ${WEDGED}` });
+      // A close is given 10 s and a process with a database error 3 s more: well within this.
+      const ends = { timeoutMs: 60_000 };
+
+      it('a damaged directory: exit 3 with its one line (the failed open closes within 2 s, then the process ends)', async () => {
+        const { data, file } = await populated();
+        zeroPage(file('clients'), 0);
+        const r = await runAos(['check', 'kept-co.com', '--client', 'acme'], { ...ends, env: wedged(data) });
+        expect(r.signal, 'killed by the test: it hung').toBeNull();
+        expect(r.code).toBe(3);
+        oneClearLine(r);
+        expect(r.stderr).toContain('page 0 of table clients is zeroed');
+      }, 240_000);
+
+      it('a healthy directory: the answer given keeps its exit code, a command with none is exit 3, and the next command opens it', async () => {
+        const { data } = await populated();
+        const check = await runAos(['check', 'kept-co.com', '--client', 'acme'], { ...ends, env: wedged(data) });
+        expect(check.signal, 'killed by the test: it hung').toBeNull();
+        expect(check.code).toBe(1);
+        expect(check.stdout).toMatch(/^suppressed\s+kept-co\.com/);
+        const list = await runAos(['clients', 'list', '--json'], { ...ends, env: wedged(data) });
+        expect(list.signal, 'killed by the test: it hung').toBeNull();
+        expect(list.code).toBe(3);
+        expect(JSON.parse(list.stdout)).toHaveLength(1);
+        expect(list.stderr).toContain(`the embedded database ${data} did not close within 10 s`);
+        const again = await runAos(['check', 'kept-co.com', 'jane@optout.com', '--client', 'acme', '-q'], { env: env(data) });
+        expect(again.code, again.stderr).toBe(1);
+      }, 240_000);
+    });
 
     it('of client_customers too; and a directory whose tables were only written is never taken for damaged', async () => {
       const { data, file } = await populated();

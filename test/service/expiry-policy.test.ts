@@ -73,8 +73,8 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
     for (const [i, [from, period]] of cases.entries()) {
       await policy.set({ client: 'calendar', expire: [`partner=${period}`] });
       const domain = `cal-${i}.com`;
-      // Written as an entry made at that moment: the database gives it the default from created_at.
-      await db().query(`insert into suppression_list (client_id, domain, reason, source, created_by, created_at) select id, $1, 'partner', 'manual', 'test', $2::timestamptz from clients where slug = 'calendar'`, [domain, from]);
+      // Added at that moment: the add gives it the default from its created_at.
+      await new SuppressionService({ db: db(), actor: 'test', now: () => new Date(from) }).add({ client: 'calendar', targets: [{ value: domain }], reason: 'partner' });
       expect((await expiresOf('calendar', domain))?.toISOString(), `${from} + ${period}`).toBe(expiryFromDuration(period, new Date(from)).toISOString());
     }
     // Out of the way of the listings below, which count every client's entries.
@@ -85,6 +85,19 @@ describeEachDatabase('ExpiryPolicyService', ({ db }) => {
     await new ClientService(db()).add({ slug: 'forever' });
     await expect(policy.set({ client: 'forever', expire: ['past_customer=9999y'] })).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('after the year 9999') });
     expect(await policy.set({ client: 'forever', expire: ['past_customer=100y'] })).toEqual({ client: 'forever', expiry_defaults: { past_customer: '100y' } });
+  });
+
+  it('one rule for a default applied later: 7973y ended in 9999 from today but gave an entry added next year year 10000', async () => {
+    await new ClientService(db()).add({ slug: 'later' });
+    await expect(policy.set({ client: 'later', expire: ['partner=7973y'] })).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('after the year 9999') });
+    // The longest it takes ends within the year 9999 for an entry added as late as the end of 2100.
+    await policy.set({ client: 'later', expire: ['partner=7899y'] });
+    const inLate2100 = new SuppressionService({ db: db(), actor: 'ops-anna', now: () => new Date('2100-12-31T12:00:00Z') });
+    await inLate2100.add({ client: 'later', targets: [{ value: 'partner-late.com' }], reason: 'partner' });
+    const expires = await db().query<{ year: number }>(
+      `select extract(year from s.expires_at at time zone 'UTC')::int as year from suppression_list s join clients c on c.id = s.client_id where c.slug = 'later'`,
+    );
+    expect(expires).toEqual([{ year: 9999 }]);
   });
 
   it('imports give it to new entries of that reason only, and undo removes them exactly', async () => {

@@ -194,7 +194,8 @@ named only,,,Trades,
 
   // Three batches of IMPORT_BATCH_SIZE (10k) in npm test; 50k with AOS_STRESS=1.
   const BIG = process.env.AOS_STRESS === '1' ? 50_000 : 25_000;
-  it(`imports a generated ${BIG}-row file with duplicates and bad websites, then re-imports idempotently`, async () => {
+  // Not in the PgBouncer pass (vitest.config.ts): one transaction through the pooler whatever its size.
+  it.skipIf(process.env.AOS_TEST_THROUGH === 'pgbouncer')(`imports a generated ${BIG}-row file with duplicates and bad websites, then re-imports idempotently`, async () => {
     const csv = customerCsv(BIG, { duplicateEvery: 50, badEvery: 100 });
     const first = await run('big', csv);
     expect(first.rows_read).toBe(BIG);

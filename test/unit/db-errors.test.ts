@@ -37,3 +37,23 @@ describe('a server that answers but refuses the database', () => {
     expect(error.spelled(CLI_SPELLING)).toEqual({ message, hint });
   });
 });
+
+describe('a write the server refused as read-only (25006)', () => {
+  const readOnly = Object.assign(new Error('cannot execute CREATE TABLE in a read-only transaction'), { name: 'PostgresError', code: '25006' });
+  const STANDBY = 'the server is a read-only standby: run this against the primary';
+
+  it.each([
+    ['a hot standby (in_hot_standby on)', readOnly, { in_hot_standby: 'on', default_transaction_read_only: 'off' }, STANDBY, /^point --database-url \/ DATABASE_URL at the primary/],
+    ['a primary whose session defaults to read-only', readOnly, { in_hot_standby: 'off', default_transaction_read_only: 'on' }, `database error: ${readOnly.message}`, /default_transaction_read_only = on/],
+    ['a server that does not report its state (before 14)', readOnly, {}, `database error: ${readOnly.message}`, undefined],
+    ['no parameters at all (the embedded database)', readOnly, undefined, `database error: ${readOnly.message}`, undefined],
+    ['another error on a standby', Object.assign(new Error('boom'), { name: 'PostgresError', code: 'XX000' }), { in_hot_standby: 'on' }, 'database error: boom', undefined],
+  ])('%s', (_what, e, server, message, hint) => {
+    const error = databaseError('postgres://db/aos', e, server);
+    expect(error.exitCode).toBe(3);
+    const spelled = error.spelled(CLI_SPELLING);
+    expect(spelled.message).toBe(message);
+    if (hint) expect(spelled.hint).toMatch(hint);
+    else expect(spelled.hint).toBeUndefined();
+  });
+});

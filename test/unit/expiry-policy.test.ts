@@ -26,12 +26,15 @@ describe('parseExpirySetting', () => {
     // The rule of --for: an expiry past the year 9999 is refused (9999y gave entries of year 12025).
     ['past_customer=9999y', 'usage', /after the year 9999/],
     ['partner=7974y', 'usage', /after the year 9999/],
+    // Within the year 9999 from today, but not for an entry added later: refused from the end of 2100.
+    ['partner=7973y', 'usage', /after the year 9999/],
+    ['competitor=7900y', 'usage', /after the year 9999/],
   ])('%j is refused (%s)', (text, code, message) => {
     expect(() => parseExpirySetting(text, new Date('2026-12-06T12:00:00Z'))).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
   });
 
-  it('a period that ends within the year 9999 is fine: the same limit as --for', () => {
-    expect(parseExpirySetting('partner=7973y', new Date('2026-12-06T12:00:00Z'))).toMatchObject({ period: '7973y' });
+  it('a period that ends within the year 9999 for entries added until the end of 2100 is fine', () => {
+    expect(parseExpirySetting('partner=7899y', new Date('2026-12-06T12:00:00Z'))).toMatchObject({ period: '7899y' });
     expect(parseExpirySetting('partner=9999d', new Date('2026-12-06T12:00:00Z'))).toMatchObject({ period: '9999d' });
   });
 });

@@ -51,7 +51,7 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
         await c.showEach(results, renderExplained, opts.json);
         c.outcome = verdictOutcome(results);
       } else {
-        const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database()]);
+        const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database('require', { brief: true })]);
         const outcomes = await new SuppressionService({ db, actor: c.actor }).checkMany(opts.client, targets);
         await c.showEach(c.output.quiet ? [] : outcomes, renderVerdicts, opts.json); // -q: the exit code is the answer
         hintFileArgument(targets, outcomes, c.output);

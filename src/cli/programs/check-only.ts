@@ -1,4 +1,5 @@
-// `aos check` alone, bundled on its own (dist/cli/check.bundle.js): it is run once per lead from
+// `aos check` alone, bundled on its own (dist/cli/check.script.js, run with V8's code cache by
+// src/cli/code-cache.ts): it is run once per lead from
 // shell scripts, and in the full program's bundle the modules it shares with other commands
 // come split over ~35 of its chunk files, each resolved, read and compiled on every start
 // (BENCHMARKS.md).

@@ -12,6 +12,7 @@ import { auditClientId, inList, targetColumn, type EntryList } from './entry-lis
 import { entryFields, entryView } from './entry-view.js';
 import type { DistinctTargets } from './target-input.js';
 import type { SuppressionEntryView } from './results.js';
+import { defaultExpiryJoin, expiryOrDefault } from '../default-expiry.js';
 
 const EVENT_COLUMNS = columnList([
   suppressionEvents.clientId,
@@ -61,11 +62,24 @@ export interface ManualChange {
  * `and not (…)`: an update that would weaken the entry is skipped. The caller refused every
  * weakening it saw; an entry another writer committed since is left as it is rather than weakened unseen.
  */
-function unlessWeakening(list: EntryList, now: string): SQL {
+function unlessWeakening(list: EntryList, c: ManualChange): SQL {
   const t = list.table;
+  const expires = givenExpiry(c);
   return sql` and not ((${was(t.reason)} = any(${arrayParam(OPT_OUT_REASONS, 'text')}) and ${proposed(t.reason)} <> ${was(t.reason)})
-    or (${proposed(t.expiresAt)} is not null and (${was(t.expiresAt)} is null
-        or (${was(t.expiresAt)} > ${now}::timestamptz and ${proposed(t.expiresAt)} < ${was(t.expiresAt)}))))`;
+    or (${expires} is not null and (${was(t.expiresAt)} is null
+        or (${was(t.expiresAt)} > ${c.now}::timestamptz and ${expires} < ${was(t.expiresAt)}))))`;
+}
+
+/**
+ * The expiry the change gives. An updated entry takes exactly this; an inserted one may take the
+ * client's default instead (default-expiry.ts), so `excluded.expires_at` is not what an update sets.
+ */
+const givenExpiry = (c: ManualChange): SQL => sql`${c.expiresAt}::timestamptz`;
+
+/** The expiry of an inserted entry: the one given, else (a client's list) the client's default for the reason. */
+function insertedExpiry(list: EntryList, c: ManualChange): { value: SQL; join: SQL } {
+  if (list.clientId === null) return { value: givenExpiry(c), join: sql`` };
+  return { value: expiryOrDefault('d', givenExpiry(c), sql`${c.now}::timestamptz`), join: defaultExpiryJoin('d', list.clientId, sql`${c.reason}::text`) };
 }
 
 /** `insert … on conflict do update` of one kind of target; returns the targets it wrote. */
@@ -73,14 +87,16 @@ function upsertEntries(list: EntryList, kind: TargetKind, values: SQL, c: Manual
   const t = list.table;
   const col = targetColumn(list, kind);
   const key = list.clientId === null ? { columns: sql``, value: sql`` } : { columns: sql`${bare(list.table.clientId)}, `, value: sql`${list.clientId}::uuid, ` };
+  const expires = givenExpiry(c);
+  const inserted = insertedExpiry(list, c);
   return sql`insert into ${t} as s (${key.columns}${columnList([col, t.reason, t.source, t.notes, t.expiresAt, t.createdBy, t.createdAt, t.updatedAt])})
-    select ${key.value}value, ${c.reason}, 'manual', ${c.note}, ${c.expiresAt}::timestamptz, ${c.actor}, ${c.now}::timestamptz, ${c.now}::timestamptz
-      from (select distinct unnest(${values}) as value) input
+    select ${key.value}input.value, ${c.reason}, 'manual', ${c.note}, ${inserted.value}, ${c.actor}, ${c.now}::timestamptz, ${c.now}::timestamptz
+      from (select distinct unnest(${values}) as value) input ${inserted.join}
     on conflict (${key.columns}${bare(col)}) do update
-       set ${bare(t.reason)} = ${proposed(t.reason)}, ${bare(t.source)} = 'manual', ${bare(t.expiresAt)} = ${proposed(t.expiresAt)},
+       set ${bare(t.reason)} = ${proposed(t.reason)}, ${bare(t.source)} = 'manual', ${bare(t.expiresAt)} = ${expires},
            ${bare(t.notes)} = coalesce(${proposed(t.notes)}, ${was(t.notes)}), ${bare(t.updatedAt)} = ${proposed(t.updatedAt)}
-     where ((${was(t.reason)}, ${was(t.source)}, ${was(t.expiresAt)}) is distinct from (${proposed(t.reason)}, 'manual', ${proposed(t.expiresAt)})
-        or (${proposed(t.notes)} is not null and ${proposed(t.notes)} is distinct from ${was(t.notes)}))${c.force ? sql`` : unlessWeakening(list, c.now)}
+     where ((${was(t.reason)}, ${was(t.source)}, ${was(t.expiresAt)}) is distinct from (${proposed(t.reason)}, 'manual', ${expires})
+        or (${proposed(t.notes)} is not null and ${proposed(t.notes)} is distinct from ${was(t.notes)}))${c.force ? sql`` : unlessWeakening(list, c)}
     returning ${was(col)} as value`;
 }
 

@@ -30,11 +30,14 @@ export function mailProviderDomains(targets: readonly Target[]): string[] {
  * Adds or updates manual entries. Without force every existing one is read (and locked) first, so
  * one weakening refuses the whole call.
  */
-async function addManualEntries(db: Database, list: EntryList, targets: readonly Target[], change: ManualChange): Promise<{ added: number; updated: number }> {
+async function addManualEntries(db: Database, list: EntryList, targets: readonly Target[], changeNow: () => ManualChange): Promise<{ added: number; updated: number }> {
   const distinct = distinctTargets(targets);
   return db.transaction(async (tx) => {
     // Never between an undo's plan and its deletes (client-lock.ts); the agency-wide list has no undo.
     if (list.clientId !== null) await lockClientWrites(tx, list.clientId);
+    // Timed once the lock is held: a change that waited for another writer is written, and
+    // dated, after it (the history reads in the order things happened).
+    const change = changeNow();
     if (!change.force) {
       const weakened = weakenings(await lockEntries(tx, list, distinct), change.reason, change.expiresAt, new Date(change.now));
       if (weakened.length > 0) {
@@ -68,13 +71,15 @@ export interface AddRequest {
   expiresAt: Date | null | undefined;
   force: boolean;
   actor: string;
-  now: Date;
+  /** The clock, read when the change is made (after any wait for the client's lock). */
+  now: () => Date;
 }
 
 export async function addToList(db: Database, list: EntryList, targets: readonly Target[], request: AddRequest): Promise<AddCounts> {
-  const { reason, force, actor, now } = request;
-  const change = { reason, note: request.note?.trim() || null, expiresAt: newExpiry(request.expiresAt, now), actor, now: now.toISOString(), force };
-  const counts = await addManualEntries(db, list, targets, change);
+  const { reason, force, actor } = request;
+  const changeAt = (now: Date): ManualChange => ({ reason, note: request.note?.trim() || null, expiresAt: newExpiry(request.expiresAt, now), actor, now: now.toISOString(), force });
+  changeAt(request.now()); // a bad expiry is refused before any wait
+  const counts = await addManualEntries(db, list, targets, () => changeAt(request.now()));
   const { domains, emails } = distinctTargets(targets);
   const all = [...domains, ...emails];
   return { ...counts, unchanged: all.length - counts.added - counts.updated, targets: all };

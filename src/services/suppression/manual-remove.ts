@@ -29,14 +29,15 @@ export async function removeManualEntries(
   db: Database,
   list: EntryList,
   targets: DistinctTargets,
-  change: { force: boolean; actor: string; now: string },
+  change: { force: boolean; actor: string; now: () => Date },
 ): Promise<SuppressionEntryView[]> {
   return db.transaction(async (tx) => {
     // Never between an undo's plan and its deletes (client-lock.ts); the agency-wide list has no undo.
     if (list.clientId !== null) await lockClientWrites(tx, list.clientId);
     const entries = await lockEntries(tx, list, targets);
     if (!change.force) refuseOptOutRemoval(list, entries);
-    await deleteWithAudit(tx, list, entries, change.actor, change.now);
+    // Timed once the lock is held, as an add is (manual-add.ts).
+    await deleteWithAudit(tx, list, entries, change.actor, change.now().toISOString());
     return entries;
   });
 }
