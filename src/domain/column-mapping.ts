@@ -14,8 +14,11 @@ export { IMPORT_FIELDS, isImportField, type ImportField } from './customer-field
  * columns tried in order when the first gives no company domain (HubSpot's `Company Domain Name`,
  * then `Website URL`); for the contact email the further email columns (Personal Email, Google's
  * `E-mail 2 - Value`), every address of which is the customer's too.
+ *
+ * `moreDomains`: columns of a customer's further company domains (Insightly's `Email Domains`,
+ * "Other domains", `;`/`,` separated): every domain in them is the customer's, each its own entry.
  */
-export type ColumnMapping = Record<ImportField, number | null> & { domainFallbacks: number[]; moreEmails: number[] };
+export type ColumnMapping = Record<ImportField, number | null> & { domainFallbacks: number[]; moreEmails: number[]; moreDomains: number[] };
 
 /** The fields that take several columns, and where a mapping keeps the columns after the first. */
 export const MULTI_COLUMN_FIELDS = { domain: 'domainFallbacks', contact_email: 'moreEmails' } as const;
@@ -55,18 +58,19 @@ export function emailColumns(mapping: ColumnMapping): number[] {
 /** Takes a header index away from the further columns of every multi-column field. */
 export function releaseColumn(mapping: ColumnMapping, index: number): void {
   for (const more of Object.values(MULTI_COLUMN_FIELDS)) mapping[more] = mapping[more].filter((i) => i !== index);
+  mapping.moreDomains = mapping.moreDomains.filter((i) => i !== index);
 }
 
 /** Whether a header index feeds any field (the further domain and email columns included). */
 export function fieldOfColumn(mapping: ColumnMapping, index: number): ImportField | null {
   for (const field of IMPORT_FIELDS) if (mapping[field] === index) return field;
-  if (mapping.domainFallbacks.includes(index)) return 'domain';
+  if (mapping.domainFallbacks.includes(index) || mapping.moreDomains.includes(index)) return 'domain';
   return mapping.moreEmails.includes(index) ? 'contact_email' : null;
 }
 
 /** A copy that can be changed without touching the original. */
 export function copyMapping(mapping: ColumnMapping): ColumnMapping {
-  return { ...mapping, domainFallbacks: [...mapping.domainFallbacks], moreEmails: [...mapping.moreEmails] };
+  return { ...mapping, domainFallbacks: [...mapping.domainFallbacks], moreEmails: [...mapping.moreEmails], moreDomains: [...mapping.moreDomains] };
 }
 
 export const FIELD_DESCRIPTIONS = Object.fromEntries(CUSTOMER_FIELDS.map((f) => [f.name, f.description])) as Record<ImportField, string>;
@@ -93,7 +97,7 @@ const KEYWORDS: Array<[ImportField, RegExp]> = CUSTOMER_FIELDS.flatMap((f) => (f
 const NEVER = Object.fromEntries(CUSTOMER_FIELDS.flatMap((f) => (f.notHeaders ? [[f.name, f.notHeaders]] : []))) as Partial<Record<ImportField, RegExp>>;
 
 
-/** The non-empty sample values of a column. */
+/** The non-empty sample values of a column (ColumnMatcher keeps them per column). */
 function sampleValues(samples: readonly (readonly string[])[], index: number): string[] {
   return samples.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '' && !isPlaceholder(v));
 }
@@ -138,9 +142,18 @@ const HONORIFIC = /^(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|mstr|master)\.?$/i
  * A CRM's record id where a name was expected: Zoho exports a lookup (a contact's `Account Name`)
  * as `zcrm_4150868000000224005`, and ids are long digit strings or UUIDs elsewhere.
  */
+const ZOHO_ID = /^zcrm_\d+$/i;
+const LONG_NUMBER = /^\d{9,}$/;
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function isRecordId(value: string): boolean {
   const v = value.trim();
-  return /^zcrm_\d+$/i.test(v) || /^\d{9,}$/.test(v) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+  // Every company name of an import passes here: each form is tried only when its first
+  // character or its length allows it.
+  const c = v.charCodeAt(0);
+  if ((c === 0x7a || c === 0x5a) && ZOHO_ID.test(v)) return true;
+  if (c >= 0x30 && c <= 0x39 && LONG_NUMBER.test(v)) return true;
+  return v.length === 36 && UUID_TEXT.test(v);
 }
 
 const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b/;
@@ -155,6 +168,8 @@ const isPlatformPageValue = (v: string) => {
  */
 function samplesForbid(cell: 'domain' | 'email', values: string[]): boolean {
   if (values.length === 0) return false;
+  // A flag about the address or the site ("Bounced email", "Has website": Yes/No) holds none.
+  if (values.every((v) => YES_NO.test(v))) return true;
   // One company website (or address) among them makes the column a source after all: a page or a
   // date in it is dropped cell by cell, while a column left out loses its good cells unseen.
   return cell === 'domain'
@@ -180,7 +195,7 @@ function fuzzySimilarity(a: string, b: string): number {
 }
 
 export function emptyMapping(): ColumnMapping {
-  return { ...(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as Record<ImportField, null>), domainFallbacks: [], moreEmails: [] };
+  return { ...(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])) as Record<ImportField, null>), domainFallbacks: [], moreEmails: [], moreDomains: [] };
 }
 
 // A status column's header: its status, stage or type (`Contact Type`, `status_label`, `Lifecycle
@@ -194,17 +209,35 @@ const RECORD_STATE = /^(?:active|inactive)$/i;
 const PERSON_NAME_PARTS = /^(?:firstname|givenname|first|forename|personfirstname)$/;
 const PERSON_WHEN_SPLIT = new Set(['name']);
 
+// A deals export's own title (ActiveCampaign `Title`, Pipedrive `Deal - Title`): the deal's name.
+const DEAL_TITLE = /^(?:deal)?title$/;
+
 // Excel writes booleans TRUE/FALSE; hand-kept sheets mix Y/N with 1/0.
 const YES_NO = /^(?:yes|no|y|n|true|false|1|0)$/i;
 const MAX_DOMAIN_COLUMNS = 3;
+
+// A deals export (ActiveCampaign, HubSpot and Pipedrive deals): a pipeline column, or the deal's
+// own name or stage. A customers file's `Deal Size` or `Deal Value` is no sign of one.
+const DEAL_FILE_HEADER = /pipeline$|^(?:deal|deal(?:name|title|stage|status|owner|id)|opportunity(?:name|stage)?)$/;
+
+/**
+ * Whether a file lists deals, not people or companies: its plain `Status` is the deal's (a lost
+ * deal is no customer, and never a past one) and its `Title` the deal's name, not a job title.
+ */
+export function isDealsExport(headers: readonly string[]): boolean {
+  return headers.some((h) => DEAL_FILE_HEADER.test(normalizeHeader(h)));
+}
 
 /** The headers of one file and its first rows, matched to fields one step at a time. */
 class ColumnMatcher {
   readonly mapping = emptyMapping();
   private readonly normalized: string[];
   private readonly used = new Set<number>();
+  private readonly sampled = new Map<number, string[]>();
   /** The file names people by their parts (First Name …): its plain `Name` is a person's. */
   private readonly personColumns: boolean;
+  /** A deals export: its `Title` is the deal's. */
+  private readonly deals: boolean;
 
   constructor(
     private readonly headers: readonly string[],
@@ -212,25 +245,41 @@ class ColumnMatcher {
   ) {
     this.normalized = headers.map(normalizeHeader);
     this.personColumns = this.normalized.some((h) => PERSON_NAME_PARTS.test(h));
+    this.deals = isDealsExport(headers);
   }
 
   /**
    * Whether a free column can be the field. A synonym names the field outright: a "Website" or
    * "Email" column stays what it says however noisy its values (each bad cell is dropped on its
    * own) unless they are mostly platform pages or dates, and other synonyms are overruled by their
-   * samples only with some evidence (three values or more, fewer than a third fitting). A keyword
-   * or a fuzzy match, or a further domain column, needs most values to agree.
+   * samples only with some evidence (three values or more, fewer than a third fitting). A header
+   * that says email or website is taken at its word like a synonym; any other keyword or fuzzy
+   * match needs most values to agree.
    */
-  private fits(field: ImportField, index: number, by: 'synonym' | 'fallback' | 'guess' = 'guess'): boolean {
+  private fits(field: ImportField, index: number, by: 'synonym' | 'guess' = 'guess'): boolean {
     if (this.used.has(index) || (NEVER[field]?.test(this.normalized[index] as string) ?? false)) return false;
     if (field === 'company_name' && this.personColumns && PERSON_WHEN_SPLIT.has(this.normalized[index] as string)) return false;
-    const values = sampleValues(this.samples, index);
-    if (by === 'synonym') {
-      const cell = customerField(field).cell;
+    if (field === 'contact_title' && this.deals && DEAL_TITLE.test(this.normalized[index] as string)) return false;
+    const values = this.values(index);
+    const cell = customerField(field).cell;
+    // A header that says email or website (a synonym, or "E-mail Address (Work)", "Company Website
+    // Link") is read whatever its first cells hold: the file streams past the samples, and a
+    // column left out loses every address or website further down, unseen.
+    if (by === 'synonym' || (cell === 'email' && saysEmail(this.normalized[index] as string)) || (cell === 'domain' && WEBSITE_HEADER.test(this.normalized[index] as string))) {
       if (cell === 'domain' || cell === 'email') return !samplesForbid(cell, values);
       return values.length < 3 || !samplesContradict(field, values, 1 / 3);
     }
     return !samplesContradict(field, values, 0.5);
+  }
+
+  /** The non-empty sample values of a column, worked out once: every field asks. */
+  private values(index: number): string[] {
+    let values = this.sampled.get(index);
+    if (values === undefined) {
+      values = sampleValues(this.samples, index);
+      this.sampled.set(index, values);
+    }
+    return values;
   }
 
   private assign(field: ImportField, index: number): void {
@@ -245,7 +294,7 @@ class ColumnMatcher {
   /** A yes/no column whose header says what yes means ("Churned?", "Active customer"): the status. */
   byYesNoStatus(): void {
     const index = this.headers.findIndex((h, i) => {
-      const values = sampleValues(this.samples, i);
+      const values = this.values(i);
       return values.length > 0 && values.every((v) => YES_NO.test(v)) && yesNoMeaning(h) !== null;
     });
     if (index >= 0) this.assign('status', index);
@@ -253,7 +302,7 @@ class ColumnMatcher {
 
   /** The share of the sampled rows with a value in a column (1 without samples: nothing to say). */
   private fill(index: number): number {
-    return this.samples.length === 0 ? 1 : sampleValues(this.samples, index).length / this.samples.length;
+    return this.samples.length === 0 ? 1 : this.values(index).length / this.samples.length;
   }
 
   /**
@@ -268,7 +317,7 @@ class ColumnMatcher {
     this.normalized.forEach((h, index) => {
       if (this.used.has(index) || !STATUS_HEADER.test(h) || NOT_STATUS_HEADER.test(h)) return;
       const synonym = SYNONYMS.status.indexOf(h);
-      const values = [...new Set(sampleValues(this.samples, index))];
+      const values = [...new Set(this.values(index))];
       let read = 1;
       if (values.length === 0) {
         // No samples at all: the header alone, when it is a synonym. An empty column is no status.
@@ -353,12 +402,27 @@ class ColumnMatcher {
     }
   }
 
+  /**
+   * Columns of a customer's further domains: a header that says "domains" (Insightly's `Email
+   * Domains`, "Other domains", "Additional domains", "Alternate domain"), read before the keyword
+   * /domain/ takes one as the website column, where its list would not parse. A column of pages
+   * (LinkedIn) is none.
+   */
+  moreDomains(): void {
+    this.normalized.forEach((h, i) => {
+      if (this.used.has(i) || !MORE_DOMAINS_HEADER.test(h)) return;
+      if (samplesForbid('domain', this.values(i))) return;
+      this.mapping.moreDomains.push(i);
+      this.used.add(i);
+    });
+  }
+
   /** Other website/domain columns, in synonym order, tried when the first gives no domain. */
   domainFallbacks(): void {
     if (this.mapping.domain === null) return;
     for (const synonym of SYNONYMS.domain) {
       if (this.mapping.domainFallbacks.length + 1 >= MAX_DOMAIN_COLUMNS) break;
-      const index = this.normalized.findIndex((h, i) => h === synonym && this.fits('domain', i, 'fallback'));
+      const index = this.normalized.findIndex((h, i) => h === synonym && this.fits('domain', i, 'synonym'));
       if (index >= 0) {
         this.mapping.domainFallbacks.push(index);
         this.used.add(index);
@@ -373,15 +437,17 @@ class ColumnMatcher {
    * addresses (any of the sample) make one; a column that is only sometimes filled still counts.
    */
   moreEmails(): void {
-    if (this.mapping.contact_email === null) return;
     this.normalized.forEach((h, i) => {
-      if (this.used.has(i) || !EMAIL_HEADER.test(h) || NOT_THE_CUSTOMERS.test(h) || (NEVER.contact_email?.test(h) ?? false)) return;
-      const values = sampleValues(this.samples, i);
-      // Any address among the samples makes it one: a cell that holds no address only loses that
-      // cell (with a warning), while a column left out loses every address in it unseen.
-      if (samplesForbid('email', values) || (values.length > 0 && !values.some((v) => v.includes('@')))) return;
-      this.mapping.moreEmails.push(i);
-      this.used.add(i);
+      if (this.used.has(i) || !saysEmail(h)) return;
+      // The header says so: a cell that holds no address only loses that cell (with a warning),
+      // while a column left out loses every address in it unseen, also past the samples. Only
+      // dates or yes/no flags in the samples say it holds none.
+      if (samplesForbid('email', this.values(i))) return;
+      if (this.mapping.contact_email === null) this.assign('contact_email', i);
+      else {
+        this.mapping.moreEmails.push(i);
+        this.used.add(i);
+      }
     });
   }
 }
@@ -391,7 +457,15 @@ class ColumnMatcher {
 // The agency's own people (HubSpot's "Contact owner email", "Sales Rep Email") are no customer's
 // addresses, and a flag about an address ("Invalid email address", yes/no) holds none.
 const NOT_THE_CUSTOMERS = /owner|salesrep|accountmanager|assigned|createdby|modifiedby|updatedby|user|agent|^rep|invalid|quarantin|verified|validat|^is|^has/;
+// HubSpot's `Email Domain` (one, the contact address's own, often gmail.com) is none of them.
+const MORE_DOMAINS_HEADER =
+  /^(?:(?:e?mail|company|all|known)?domains|(?:other|additional|alternate|alternative|secondary|extra|more)(?:domains?|domainnames?|websites?))$/;
 const EMAIL_HEADER = /e?mails?\d*(?:value|address(?:es)?)?(?:work|home|personal|other|default|primary|main|business|private|office|alt|alternate|alternative|secondary|additional|\d)?$/;
+/** A header of the customer's addresses (EMAIL_HEADER), not the agency's people's nor a flag. */
+const saysEmail = (h: string) => EMAIL_HEADER.test(h) && !NOT_THE_CUSTOMERS.test(h) && !(NEVER.contact_email?.test(h) ?? false);
+// A header of the company's website: "Company Website Link", "Website (main)", "Website 1 - Value".
+// Ends with it: Google's `Website 1 - Type` beside the value holds "Work", no website.
+const WEBSITE_HEADER = /(?:website|webaddress|homepage|companydomain)\d*(?:value|url|link|address|main|primary|work|business|company)?$/;
 
 /**
  * Proposes a mapping for a header row, confirmed by the first rows' values; each header feeds at
@@ -403,6 +477,7 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   matcher.byStatusColumn();
   matcher.byCompanyName();
   matcher.bySynonyms();
+  matcher.moreDomains();
   matcher.byKeywords();
   matcher.byFuzzyMatch();
   matcher.domainFallbacks();
@@ -433,7 +508,7 @@ export function missingRequired(mapping: ColumnMapping): ImportField[] {
 }
 
 /** field → header name (the domain and email: a list of names when several), for storage and display. */
-export type MappingByName = Partial<Record<ImportField, string | string[]>>;
+export type MappingByName = Partial<Record<ImportField, string | string[]>> & { other_domains?: string[] };
 
 export function mappingByName(mapping: ColumnMapping, headers: readonly string[]): MappingByName {
   const out: MappingByName = {};
@@ -442,5 +517,6 @@ export function mappingByName(mapping: ColumnMapping, headers: readonly string[]
     if (indexes.length === 1) out[field] = headers[indexes[0] as number] as string;
     else if (indexes.length > 1) out[field] = indexes.map((i) => headers[i] as string);
   }
+  if (mapping.moreDomains.length > 0) out.other_domains = mapping.moreDomains.map((i) => headers[i] as string);
   return out;
 }

@@ -17,6 +17,11 @@ export interface CustomerRecord extends CustomerFieldValues {
    * cover them (webmail, another company's domain) or there is no domain. Null when none.
    */
   emailEntries: string[] | null;
+  /**
+   * The row's further company domains (Insightly's `Email Domains`), each needing a domain entry
+   * of its own: not the company domain, not covered by it. Null when none.
+   */
+  domainEntries: string[] | null;
   /** The row's addresses after the contact email (every email column, every address of a cell), or null. */
   otherEmails: string[] | null;
   /**
@@ -32,6 +37,8 @@ export interface RowContext {
   defaultStatus: CustomerStatus | null;
   /** What a status cell says: the value mapping, then known words; null when unknown. */
   statusOf?: (value: string) => StatusClass | null;
+  /** The status column is a customer status (Zendesk Sell's `customer_status`): its "none" is no customer. */
+  noneIsNoCustomer?: boolean;
   /** The company name column is QuickBooks' `Customer full name`: `Parent:Child` names the parent. */
   subCustomerNames?: boolean;
   /** domainColumns(mapping), worked out once for a whole import. */
@@ -131,6 +138,24 @@ function namesProvider(companyName: string | null, registrable: string): boolean
   if (companyName === null) return false;
   const label = registrable.slice(0, registrable.indexOf('.'));
   return label.length >= 2 && normalizeCompanyName(companyName).replaceAll(' ', '').includes(label.replaceAll('-', ''));
+}
+
+// Between the domains of a list cell: "acme.com; acme.com.au", "acme.com, acme.co.nz", " ::: ".
+const DOMAIN_LIST = /\s*(?::::|[;,|\s])\s*/;
+
+/** The company domains of the further domain columns, each through companyDomain (a bad one is dropped with a warning). */
+function moreDomains(row: RowReader, columns: readonly number[], companyName: string | null): string[] {
+  const found: string[] = [];
+  for (const index of columns) {
+    const text = row.at(index, 'other_domains');
+    if (text === null) continue;
+    for (const piece of text.split(DOMAIN_LIST)) {
+      if (piece === '' || isNoWebsite(piece)) continue;
+      const domain = companyDomain(row, piece, 'other_domains', companyName);
+      if (domain !== null && !found.includes(domain)) found.push(domain);
+    }
+  }
+  return found;
 }
 
 interface ContactEmail {
@@ -251,6 +276,10 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
 
   // A row whose status says it is no customer is skipped, whatever else it holds.
   const statusCell = row.text('status');
+  if (statusCell === null && ctx.noneIsNoCustomer && mapping.status !== null) {
+    const raw = (fields[mapping.status] ?? '').trim();
+    if (raw.toLowerCase() === 'none') return { kind: 'skip', status: raw };
+  }
   let status: CustomerStatus | null = null;
   if (statusCell !== null) {
     const mapped = (ctx.statusOf ?? classifyStatus)(statusCell);
@@ -266,6 +295,9 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     if (text !== null) domain = companyDomain(row, text, 'domain', rawName);
     if (domain !== null) break;
   }
+  // Every further domain is the customer's too; the first names the company when no domain column does.
+  const extraDomains = mapping.moreDomains.length > 0 ? moreDomains(row, mapping.moreDomains, rawName) : [];
+  domain ??= extraDomains[0] ?? null;
   // Every address of every email column is the customer's; the first is its contact email.
   const emails: ContactEmail[] = [];
   let typedDomain: string | null = null;
@@ -295,8 +327,15 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   }
   // The domain entry covers an address at the domain (or under it), a provider's too; webmail
   // and other companies' addresses need their own entry.
-  const entries = emails.filter((e) => domain === null || e.target.webmail || e.target.registrableDomain !== domain).map((e) => e.target.value);
-  const others = emails.slice(1).map((e) => e.address);
+  const domainEntries = extraDomains.length === 0 ? extraDomains : extraDomains.filter((d) => d !== domain);
+  const entries: string[] = [];
+  const others: string[] = [];
+  for (let i = 0; i < emails.length; i++) {
+    const e = emails[i] as ContactEmail;
+    const covered = !e.target.webmail && (e.target.registrableDomain === domain || domainEntries.includes(e.target.registrableDomain));
+    if (!covered) entries.push(e.target.value);
+    if (i > 0) others.push(e.address);
+  }
   const values = plainValues(row, ctx);
   return {
     kind: 'customer',
@@ -308,6 +347,7 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
       domain,
       contactEmail: email?.address ?? null,
       emailEntries: entries.length > 0 ? entries : null,
+      domainEntries: domainEntries.length > 0 ? domainEntries : null,
       otherEmails: others.length > 0 ? others : null,
       nameDerived: rawName === null,
       status: status ?? ctx.defaultStatus ?? (values.churnedAt ? 'churned' : 'active'),

@@ -55,7 +55,8 @@ export const OTHER_EMAILS: StagedColumn = { name: clientCustomers.otherEmails.na
 
 /**
  * Every staged column in order: the row's line and keys, then the fields. name_key (the
- * normalised company name), email_entries (the addresses needing an entry of their own) and
+ * normalised company name), email_entries (the addresses needing an entry of their own),
+ * domain_entries (the further company domains, each needing one) and
  * name_derived (the company name is the domain's or address's) are the import's own and land in
  * no customer column.
  */
@@ -64,6 +65,7 @@ export const STAGING_COLUMNS: readonly StagedColumn[] = [
   { name: clientCustomers.naturalKey.name, sqlType: clientCustomers.naturalKey.getSQLType(), property: 'naturalKey' },
   { name: 'name_key', sqlType: 'text', property: 'nameKey' },
   { name: 'email_entries', sqlType: 'text', property: 'emailEntries', list: true },
+  { name: 'domain_entries', sqlType: 'text', property: 'domainEntries', list: true },
   { name: 'name_derived', sqlType: 'boolean', property: 'nameDerived' },
   ...STAGED_FIELDS,
   OTHER_EMAILS,

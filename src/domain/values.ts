@@ -23,6 +23,8 @@ const GROUPED_BY_DOT = /^[1-9]\d{0,2}(\.\d{3})+$/;
 export function parseDealValue(text: string): string | null {
   let s = text.trim();
   if (s === '' || s === '-') return null;
+  // Plain digits (most cells of most files) read the same through every rule below: skip them.
+  if (PLAIN_DIGITS.test(s)) return dealOf(Number(s), text);
   s = s.replace(CURRENCY, '').replace(/[\s\u00a0\u202f']/g, '');
   if (s.startsWith('-') || (s.startsWith('(') && s.endsWith(')'))) throw new ValueError(`deal value "${text}" is negative`);
   if (!/^[0-9.,]+$/.test(s) || !/[0-9]/.test(s)) throw new ValueError(`deal value "${text}" is not a number`);
@@ -42,7 +44,12 @@ export function parseDealValue(text: string): string | null {
     normalized = grouped.test(s) ? s.replaceAll(sep, '') : s.replace(sep, '.');
   }
   if (!/^\d+(\.\d+)?$/.test(normalized)) throw new ValueError(`deal value "${text}" is not a number`);
-  const value = Number(normalized);
+  return dealOf(Number(normalized), text);
+}
+
+const PLAIN_DIGITS = /^\d{1,15}$/;
+
+function dealOf(value: number, text: string): string {
   if (!Number.isFinite(value) || value > MAX_DEAL) throw new ValueError(`deal value "${text}" is too large`);
   return value.toFixed(2);
 }
@@ -291,14 +298,21 @@ export function parseBoolean(text: string): boolean | null {
  * staging.ts), so a cell "x\x1fx\x1fx" was stored as three services "x", which the signals
  * counted as three clients (a single client's marker shown at k).
  */
+// eslint-disable-next-line no-control-regex
+const SERVICE_SEPARATORS = /[,;|/\x00-\x08\x0e-\x1f\x7f-\x9f]/;
+const INNER_SPACES = /\s+/g;
+
 export function parseServices(text: string | undefined | null): string[] {
   if (!text) return [];
-  const items = text
-    // eslint-disable-next-line no-control-regex
-    .split(/[,;|/\x00-\x08\x0e-\x1f\x7f-\x9f]/)
-    .map((s) => s.trim().toLowerCase().replace(/\s+/g, '-'))
-    .filter((s) => s !== '');
-  return [...new Set(items)].sort();
+  // A services cell on every row of an import: one pass, no intermediate arrays.
+  const items: string[] = [];
+  for (const piece of text.split(SERVICE_SEPARATORS)) {
+    const trimmed = piece.trim();
+    if (trimmed === '') continue;
+    const item = trimmed.toLowerCase().replace(INNER_SPACES, '-');
+    if (!items.includes(item)) items.push(item);
+  }
+  return items.length > 1 ? items.sort() : items;
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;

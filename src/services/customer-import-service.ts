@@ -12,7 +12,7 @@ import { bare } from '../db/sql.js';
 import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
 import type { CsvRecord } from '../csv/records.js';
 import { betterDelimiter, delimiterName } from '../csv/delimiter.js';
-import { domainColumns, emailColumns, headerKey, mappingByName, missingRequired, normalizeHeader, type ColumnMapping } from '../domain/column-mapping.js';
+import { domainColumns, emailColumns, headerKey, isDealsExport, mappingByName, missingRequired, normalizeHeader, type ColumnMapping } from '../domain/column-mapping.js';
 import type { RowContext } from '../domain/customer-row.js';
 import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
 import { printable } from '../domain/targets.js';
@@ -40,7 +40,11 @@ export type ImportServiceOptions = ServiceOptions;
 
 /** Rows sent to the staging table per statement (one JSON parameter per batch). */
 export const IMPORT_BATCH_SIZE = 10_000;
-const SAMPLE_ROWS = 5;
+// Rows read ahead to confirm the mapping: a column's first cells may all be empty or junk while
+// addresses and websites come further down (a CRM sorts by name, a sheet fills in over the years);
+// a few hundred rows see past that, and a column whose header says email or website is read
+// whatever its samples (column-mapping.ts), since the rest of the file streams unseen.
+const SAMPLE_ROWS = 500;
 /** Title lines a report may put above its header. */
 const HEADER_SEARCH_ROWS = 12;
 
@@ -240,7 +244,7 @@ export class CustomerImportService extends AuditedService {
     const merged = await mergeRows(tx, client.id, read.namedWithoutDomain, read.derivedNames);
     const customers = await upsertCustomers(tx, { log, sourceName: plan.sourceName, now, customers: merged.customers });
     await recordImportReads(tx, log);
-    const entries = await upsertEntries(tx, { clientId: client.id, log, actor: this.actor, now });
+    const entries = await upsertEntries(tx, { clientId: client.id, log, actor: this.actor, now, furtherDomains: read.furtherDomains });
     // The diff against what was stored and, with sync, the churn (import-sync.ts).
     const diff = await diffAndSync(tx, {
       clientId: client.id, clientSlug: client.slug, sourceName: plan.sourceName, fileName: request.fileName, changeSet: log.changeSet, now: now.toISOString(), actor: this.actor,
@@ -288,6 +292,7 @@ function summaryOf(plan: ImportPlan, s: StepCounts): ImportSummary {
     signals_refreshed: s.signalsRefreshed,
     first_rejects: s.read.first_rejects,
     first_dropped: s.read.first_dropped,
+    first_furniture: s.read.first_furniture,
     unknown_statuses: s.read.unknown_statuses,
     import_run_id: null,
     seconds: secondsSince(plan.started),
@@ -327,18 +332,25 @@ const secondsSince = (started: number) => Number(((performance.now() - started) 
 
 /** How one row is read: its dates, its status (each distinct status value classified once), its domain columns. */
 function rowContextOf(mapping: ColumnMapping, headers: readonly string[], settings: ImportSettings, statusHeader: string, defaultStatus: CustomerStatus | null): RowContext {
+  // A deals export's plain `Status` (ActiveCampaign: Open/Won/Lost) is read as the deal's: a lost
+  // deal is no customer, never a past one.
+  const readAs = isDealsExport(headers) && !/deal|opportunit/i.test(statusHeader) ? `deal ${statusHeader}` : statusHeader;
   // A status column holds a handful of distinct values over a million rows: each is read once.
   const statusMemo = new Map<string, StatusClass | null>();
   const statusOf = (value: string): StatusClass | null => {
     let status = statusMemo.get(value);
     if (status === undefined) {
-      status = settings.statusMap[statusKey(value)] ?? classifyStatus(value, statusHeader);
+      status = settings.statusMap[statusKey(value)] ?? classifyStatus(value, readAs);
       if (statusMemo.size < 10_000) statusMemo.set(value, status);
     }
     return status;
   };
-  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), emailColumns: emailColumns(mapping), subCustomerNames: isSubCustomerColumn(mapping, headers) };
+  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), emailColumns: emailColumns(mapping), subCustomerNames: isSubCustomerColumn(mapping, headers), noneIsNoCustomer: NONE_IS_NO_CUSTOMER.test(normalizeHeader(statusHeader)) };
 }
+
+// Zendesk Sell's `customer_status` is none/current/past: its "none" says the contact is no customer
+// (a lead), while an empty cell or Zoho's `-None-` says nothing.
+const NONE_IS_NO_CUSTOMER = /^(?:customer|client)status$/;
 
 /** QuickBooks Online's customer column (`Customer full name`, older reports `Customer`), whose sub-customers read `Parent:Child`. */
 function isSubCustomerColumn(mapping: ColumnMapping, headers: readonly string[]): boolean {

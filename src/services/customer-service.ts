@@ -113,7 +113,12 @@ function targetFilter(text: string): SQL | undefined {
   const keys: string[] = [];
   let email: SQL | undefined;
   const parsed = parseTarget(text);
-  if (parsed.ok && parsed.target.kind === 'domain') keys.push(`d:${parsed.target.registrableDomain}`);
+  let furtherDomain: SQL | undefined;
+  if (parsed.ok && parsed.target.kind === 'domain') {
+    keys.push(`d:${parsed.target.registrableDomain}`);
+    // A further domain of the customer (Insightly's `Email Domains`) names it through its entry.
+    furtherDomain = sql`exists (select 1 from ${s} where ${s.clientId} = ${c.clientId} and ${s.customerId} = ${c.id} and ${s.domain} = ${parsed.target.registrableDomain})`;
+  }
   if (parsed.ok && parsed.target.kind === 'email') {
     // Any of its addresses names the customer: the contact email or one of the others.
     email = or(eq(c.contactEmail, parsed.target.value), sql`${parsed.target.value} = any(${c.otherEmails})`);
@@ -121,7 +126,7 @@ function targetFilter(text: string): SQL | undefined {
   }
   const name = normalizeCompanyName(text);
   if (name !== '') keys.push(`n:${name}`);
-  return or(keys.length ? inArray(c.naturalKey, keys) : undefined, email, sql`lower(${c.companyName}) = lower(${text})`);
+  return or(keys.length ? inArray(c.naturalKey, keys) : undefined, email, furtherDomain, sql`lower(${c.companyName}) = lower(${text})`);
 }
 
 export class CustomerService extends AuditedService {

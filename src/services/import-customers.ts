@@ -33,10 +33,14 @@ const key = bare(cc.naturalKey);
 
 // Rows of one natural key merge into one customer: the first non-empty value of each field.
 // Most keys occur once and are copied as they are; only repeated keys pay for the aggregation.
-// email_entries stay per row: every off-domain address of a customer's rows gets its entry.
-const NOT_MERGED = ['line', cc.naturalKey.name, 'email_entries'];
+// email_entries and domain_entries stay per row: every off-domain address and every further
+// domain of a customer's rows gets its entry.
+const NOT_MERGED = ['line', cc.naturalKey.name, 'email_entries', 'domain_entries'];
 const MERGED_FIELDS = STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).map((c) => sql.identifier(c.name));
-const STATUS = MERGED_FIELDS[STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).findIndex((c) => c.name === cc.status.name)];
+const mergedField = (name: string) => MERGED_FIELDS[STAGING_COLUMNS.filter((c) => !NOT_MERGED.includes(c.name)).findIndex((c) => c.name === name)];
+const STATUS = mergedField(cc.status.name);
+// The name a row gave wins over one derived from a domain or address (with its name_derived).
+const NAMED = [mergedField(cc.companyName.name), mergedField('name_derived')];
 const MERGE = sql`
   create temp table ${MERGED_CUSTOMERS} on commit drop as
   with repeated as materialized (
@@ -51,7 +55,9 @@ const MERGE = sql`
              // not a past one whose entry expires); the others, the first non-empty value.
              f === STATUS
                ? sql`(array_agg(${f} order by (${f} = 'active') desc, line) filter (where ${f} is not null))[1] as ${f}`
-               : sql`(array_agg(${f} order by line) filter (where ${f} is not null))[1] as ${f}`,
+               : NAMED.includes(f)
+                 ? sql`(array_agg(${f} order by name_derived, line) filter (where ${f} is not null))[1] as ${f}`
+                 : sql`(array_agg(${f} order by line) filter (where ${f} is not null))[1] as ${f}`,
            ),
            sql`, `,
          )}

@@ -26,6 +26,8 @@ export interface EntryWrite {
   log: ImportChangeLog;
   actor: string;
   now: Date;
+  /** Rows gave further domains (domain_entries): only then is the domain step more than the customers' own. */
+  furtherDomains?: boolean;
 }
 
 /** Both kinds of entries of the customers this import touched. */
@@ -34,8 +36,9 @@ export async function upsertEntries(tx: Orm, o: EntryWrite): Promise<EntryCounts
   const expiring = await hasExpiringEntries(tx, o);
   const counts: EntryCounts = { added: 0, updated: 0 };
   for (const kind of ['domain', 'email'] as const) {
-    const cleared = expiring ? await clearActiveExpiries(tx, kind, o) : 0;
-    const [written] = await rowsOf<{ added: number; updated: number }>(tx, upsertStatement(kind, o));
+    const targets = kind === 'domain' && o.furtherDomains ? ENTRY_TARGETS.furtherDomains : ENTRY_TARGETS[kind];
+    const cleared = expiring ? await clearActiveExpiries(tx, kind, targets, o) : 0;
+    const [written] = await rowsOf<{ added: number; updated: number }>(tx, upsertStatement(kind, targets, o));
     counts.added += written?.added ?? 0;
     counts.updated += (written?.updated ?? 0) + cleared;
   }
@@ -54,11 +57,22 @@ async function hasExpiringEntries(tx: Orm, o: EntryWrite): Promise<boolean> {
 const key = bare(cc.naturalKey);
 
 // The entries of this import's customers, one per target. By domain: each customer with a company
-// domain. By email: every contact address its domain entry does not cover (webmail, another
-// company's domain) of every email column, and the addresses of a customer without a domain; an
-// address on rows of several customers goes to the first row's.
-const ENTRY_TARGETS: Record<EntryKind, SQL> = {
-  domain: sql`select id, ${bare(cc.companyName)}, ${bare(cc.status)}, substr(${key}, 3) as target from ${TOUCHED_CUSTOMERS} where ${key} like 'd:%'`,
+// domain, and (furtherDomains) every further domain of its rows (Insightly's `Email Domains`; a
+// customer's own company domain stays that customer's). By email: every contact address its
+// domain entry does not cover (webmail, another company's domain) of every email column, and the
+// addresses of a customer without a domain; an address on rows of several customers goes to the
+// first row's.
+const OWN_DOMAINS = sql`select id, ${bare(cc.companyName)}, ${bare(cc.status)}, substr(${key}, 3) as target from ${TOUCHED_CUSTOMERS} where ${key} like 'd:%'`;
+const ENTRY_TARGETS: Record<EntryKind | 'furtherDomains', SQL> = {
+  domain: OWN_DOMAINS,
+  furtherDomains: sql`select distinct on (target) id, ${bare(cc.companyName)}, ${bare(cc.status)}, target from (
+                select id, ${bare(cc.companyName)}, ${bare(cc.status)}, substr(${key}, 3) as target, 0 as further, 0 as line from ${TOUCHED_CUSTOMERS} where ${key} like 'd:%'
+                union all
+                select c.id, ${aliased('c', cc.companyName)}, ${aliased('c', cc.status)}, d.target, 1, r.line
+                  from ${STAGED_ROWS} r cross join lateral unnest(string_to_array(r.domain_entries, ${LIST_SEPARATOR})) as d(target)
+                  join ${TOUCHED_CUSTOMERS} c on c.${key} = r.${key}
+                 where r.domain_entries is not null) t
+              order by target, further, line`,
   email: sql`select distinct on (e.target) c.id, ${aliased('c', cc.companyName)}, ${aliased('c', cc.status)}, e.target
                from ${STAGED_ROWS} r cross join lateral unnest(string_to_array(r.email_entries, ${LIST_SEPARATOR})) as e(target)
                join ${TOUCHED_CUSTOMERS} c on c.${key} = r.${key}
@@ -73,12 +87,12 @@ const EVENT_COLUMNS = columnList([se.clientId, se.target, se.kind, se.action, se
  * An active customer's entry never expires (SPEC §7): a live expiry on the entry of one is
  * cleared, its reason kept, and audited. (An expired entry is taken over by the upsert.)
  */
-async function clearActiveExpiries(tx: Orm, kind: EntryKind, o: EntryWrite): Promise<number> {
+async function clearActiveExpiries(tx: Orm, kind: EntryKind, targets: SQL, o: EntryWrite): Promise<number> {
   const now = sql`${o.now.toISOString()}::timestamptz`;
   const [row] = await rowsOf<{ cleared: number }>(
     tx,
     sql`
-      with cust as (${ENTRY_TARGETS[kind]}),
+      with cust as (${targets}),
       cleared as (
         update ${sl} s set ${bare(sl.expiresAt)} = null, ${bare(sl.updatedAt)} = ${now}
           from cust
@@ -101,14 +115,14 @@ async function clearActiveExpiries(tx: Orm, kind: EntryKind, o: EntryWrite): Pro
  * changed. A manual entry keeps its reason, unless it has expired: then the import takes it over,
  * because a customer must stay suppressed.
  */
-function upsertStatement(kind: EntryKind, o: EntryWrite): SQL {
+function upsertStatement(kind: EntryKind, targets: SQL, o: EntryWrite): SQL {
   const now = sql`${o.now.toISOString()}::timestamptz`;
   const s = (column: AnyPgColumn) => aliased('s', column);
   const excluded = (column: AnyPgColumn) => aliased('excluded', column);
   const takeOver = sql`(${s(sl.source)} = 'import' or (${s(sl.expiresAt)} is not null and ${s(sl.expiresAt)} <= ${now}))`;
   return sql`
     with cust as (
-      select id, ${bare(cc.companyName)}, target, ${REASON_OF_STATUS} as reason from (${ENTRY_TARGETS[kind]}) t),
+      select id, ${bare(cc.companyName)}, target, ${REASON_OF_STATUS} as reason from (${targets}) t),
     before as (
       select ${s(sl[kind])} as value, ${s(sl.reason)} as reason from ${sl} s
        where ${s(sl.clientId)} = ${o.clientId} and ${s(sl[kind])} in (select target from cust)),

@@ -78,6 +78,7 @@ function applyOverride(
     for (const other of IMPORT_FIELDS) if (mapping[other] === index && origin[other] !== 'explicit') mapping[other] = null;
     if (origin.domain !== 'explicit') mapping.domainFallbacks = mapping.domainFallbacks.filter((i) => i !== index);
     if (origin.contact_email !== 'explicit') mapping.moreEmails = mapping.moreEmails.filter((i) => i !== index);
+    mapping.moreDomains = mapping.moreDomains.filter((i) => i !== index);
   }
   setColumnsOf(mapping, field, indexes);
   origin[field] = 'explicit';

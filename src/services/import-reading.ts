@@ -17,6 +17,8 @@ export interface RecordsRead extends ReadCounts {
   namedWithoutDomain: boolean;
   /** Rows whose company name was derived from a domain or address: a stored customer keeps its own. */
   derivedNames: boolean;
+  /** Rows with further company domains (Insightly's `Email Domains`), each needing its own entry. */
+  furtherDomains: boolean;
 }
 
 export interface ReadingOptions {
@@ -47,9 +49,11 @@ export class RecordReading {
   private valuesDropped = 0;
   private readonly firstRejects: ReadCounts['first_rejects'] = [];
   private readonly firstDropped: ReadCounts['first_dropped'] = [];
+  private readonly firstFurniture: ReadCounts['first_furniture'] = [];
   private readonly unknownStatuses = new Map<string, UnknownStatus>();
   private namedWithoutDomain = false;
   private derivedNames = false;
+  private furtherDomains = false;
   /** A lone first cell (and blank rows after it) waiting for the next row: a group title or a customer. */
   private readonly held: CsvRecord[] = [];
 
@@ -90,9 +94,11 @@ export class RecordReading {
       values_dropped: this.valuesDropped,
       first_rejects: this.firstRejects,
       first_dropped: this.firstDropped,
+      first_furniture: this.firstFurniture,
       unknown_statuses: [...this.unknownStatuses.values()].sort((a, b) => b.rows - a.rows),
       namedWithoutDomain: this.namedWithoutDomain,
       derivedNames: this.derivedNames,
+      furtherDomains: this.furtherDomains,
     };
   }
 
@@ -125,7 +131,7 @@ export class RecordReading {
     for (const [i, record] of held.entries()) {
       if (i === 0 && groupTitle) {
         this.rowsRead++;
-        this.skipped++;
+        this.furniture(record, 'a group title (the header row follows it)');
         continue;
       }
       const reported = this.sort(record, batch);
@@ -140,8 +146,16 @@ export class RecordReading {
    */
   private sort(record: CsvRecord, batch: unknown[][]): Promise<void> | undefined {
     this.rowsRead++;
-    if (isBlankRow(record.fields) || isFooterRow(record.fields) || isRepeatedHeader(record.fields, this.o.headers)) {
+    if (isBlankRow(record.fields)) {
       this.skipped++;
+      return undefined;
+    }
+    if (isFooterRow(record.fields)) {
+      this.furniture(record, 'a report footer');
+      return undefined;
+    }
+    if (isRepeatedHeader(record.fields, this.o.headers)) {
+      this.furniture(record, 'the header row again');
       return undefined;
     }
     // A byte the decoder could not read is never imported as a value it does not hold: a cell
@@ -168,6 +182,7 @@ export class RecordReading {
     const reported = outcome.warnings.length > 0 ? this.dropped(record, outcome.warnings.join('; '), outcome.warnings.length) : undefined;
     if (outcome.record.nameKey !== null && outcome.record.domain === null) this.namedWithoutDomain = true;
     if (outcome.record.nameDerived) this.derivedNames = true;
+    if (outcome.record.domainEntries !== null) this.furtherDomains = true;
     batch.push(stagingRow(record.line, outcome.record));
     return reported;
   }
@@ -183,6 +198,12 @@ export class RecordReading {
       return '';
     });
     return { fields: out, warnings };
+  }
+
+  /** A furniture line: skipped, and the first few named, so a customer taken for one is seen. */
+  private furniture(record: CsvRecord, what: string): void {
+    this.skipped++;
+    if (this.firstFurniture.length < FIRST_FEW) this.firstFurniture.push({ line: record.line, text: record.fields.map((f) => f.trim()).filter((f) => f !== '').join(' | '), what });
   }
 
   private rejectedRow(record: CsvRecord, error: string): Promise<void> | undefined {

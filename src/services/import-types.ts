@@ -30,6 +30,8 @@ export interface ReadCounts {
   /** The first rejected rows and dropped values, for the confirmation. */
   first_rejects: Array<{ line: number; error: string }>;
   first_dropped: Array<{ line: number; warning: string }>;
+  /** The first report furniture lines skipped (footers, group titles, the header again): what they held. */
+  first_furniture: Array<{ line: number; text: string; what: string }>;
   /** Status values nobody mapped (only when the request collects them instead of failing), most frequent first. */
   unknown_statuses: UnknownStatus[];
 }

@@ -292,3 +292,20 @@ describe('autoMapColumns: every email column (issue 23 §3)', () => {
     expect(mappingByName(m, headers).contact_email).toEqual(expected.length === 1 ? expected[0] : expected);
   });
 });
+
+describe('a header that says website or email is read past junk first cells', () => {
+  it("Google's `Website 1 - Type` (Work) is no website; `Website 1 - Value` is, also when its first cells are empty", () => {
+    const headers = ['Name', 'Organization 1 - Name', 'Website 1 - Type', 'Website 1 - Value', 'E-mail 1 - Type', 'E-mail 1 - Value'];
+    const samples = [
+      ['Jo', 'Bright Smiles', '', '', '* Work', 'see notes'],
+      ['Al', 'Wu Building', 'Work', 'wubuilding.com.au', '* Home', 'ask Al'],
+    ];
+    const m = autoMapColumns(headers, samples);
+    expect(m.domain).toBe(3);
+    expect(m.contact_email).toBe(5);
+  });
+  it('a keyword header of addresses whose samples hold none is still the email column; a yes/no flag column is not', () => {
+    const m = autoMapColumns(['Account Name', 'Company Website Link', 'E-mail Address (Work)', 'Bounced Email'], [['Acme', 'see notes', 'ask Jo', 'No']]);
+    expect([m.domain, m.contact_email, m.moreEmails]).toEqual([1, 2, []]);
+  });
+});
