@@ -4,7 +4,7 @@
 // SQL type (see customer-staging.ts); a renamed column breaks the build here.
 //
 // The schema is imported for its types only: this table feeds `aos import --help`, and the CLI's
-// start must not load drizzle (README "The CLI is bundled").
+// start must not load drizzle (docs/design.md "The CLI is bundled").
 import type { clientCustomers } from '../db/schema.js';
 import type { CustomerStatus } from '../db/schema-constants.js';
 

@@ -1,5 +1,5 @@
 // Does a SQL statement route to one client's shard? On a database distributed by client_id
-// (README "Growing past one machine"), a statement on a client-scoped table goes to one shard only
+// (docs/scaling.md), a statement on a client-scoped table goes to one shard only
 // when each reference to such a table is pinned to one client: `t.client_id = $n` (or a literal),
 // or `t.client_id = u.client_id` with u pinned, and an INSERT's rows all carry one client_id given
 // as a parameter. This reads the statement as the driver sent it; it is not a SQL parser, only

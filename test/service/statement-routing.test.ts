@@ -1,5 +1,5 @@
 // Issue 25: every statement on a client-scoped table routes by client, so the data can be sharded by
-// client_id (README "Growing past one machine"). A whole scenario runs — through the built CLI
+// client_id (docs/scaling.md). A whole scenario runs — through the built CLI
 // (each statement logged by AOS_STATEMENT_LOG) and through the library on both engines (each
 // statement seen by openDatabase's onStatement) — and every statement that reaches a client-scoped
 // table without a client_id equality fails the test, unless it is tagged as one of the cross-shard
