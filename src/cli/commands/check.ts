@@ -46,18 +46,16 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
       // Connecting waits on the network while the code loads: both at once.
       if (input) {
         const [{ checkLeads }, db] = await Promise.all([import('../check-leads.js'), c.database()]);
-        c.outcome = leadsOutcome(await checkLeads(c, db, input, opts), Boolean(opts.filter));
-      } else if (opts.explain) {
+        return c.ended(leadsOutcome(await checkLeads(c, db, input, opts), Boolean(opts.filter)));
+      }
+      if (opts.explain) {
         const [{ ExplainService }, { renderExplained }, db] = await Promise.all([import('../../services/explain-service.js'), import('../renderers/check-explain.js'), c.database()]);
         const results = await new ExplainService({ db }).explain(opts.client, targets);
-        await c.showEach(results, renderExplained, opts.json);
-        c.outcome = verdictOutcome(results);
-      } else {
-        const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database('require', { brief: true })]);
-        const outcomes = await new SuppressionService({ db, actor: c.actor }).checkMany(opts.client, targets);
-        await c.showEach(c.output.quiet ? [] : outcomes, renderVerdicts, opts.json); // -q: the exit code is the answer
-        hintFileArgument(targets, outcomes, c.output);
-        c.outcome = verdictOutcome(outcomes);
+        return c.list(results, renderExplained, opts.json, verdictOutcome(results));
       }
+      const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database('require', { brief: true })]);
+      const outcomes = await new SuppressionService({ db, actor: c.actor }).checkMany(opts.client, targets);
+      hintFileArgument(targets, outcomes, c.output);
+      return c.list(c.output.quiet ? [] : outcomes, renderVerdicts, opts.json, verdictOutcome(outcomes)); // -q: the exit code is the answer
     });
 }
