@@ -5,11 +5,9 @@ import { clientOption, examples, jsonOption } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
 import { renderVerdicts } from '../renderers/check.js';
 
-const HELP = `${examples(
-  'aos check sarah@buildright.com.au --client acme', 'aos check https://shop.bigcorp.com/pricing bigcorp.co.uk --client acme --json',
+const HELP = `${examples('aos check sarah@buildright.com.au --client acme', 'aos check https://shop.bigcorp.com/pricing bigcorp.co.uk --client acme --json',
   'cut -d, -f3 leads.csv | aos check - --client acme --json > verdicts.ndjson', 'aos check --file leads.csv --column Website --client acme --filter --rejected blocked.csv > safe.csv',
-  'if aos check "$EMAIL" --client acme -q; then send_mail "$EMAIL"; fi', 'aos check jane@bigcorp.com --client acme --explain',
-)}
+  'if aos check "$EMAIL" --client acme -q; then send_mail "$EMAIL"; fi', 'aos check jane@bigcorp.com --client acme --explain')}
 
 A row is allowed only when every target in it was read and none is suppressed: every non-empty
 cell of an email/website/domain/URL column is checked, and a line or cell that does not read as
