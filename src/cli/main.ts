@@ -63,7 +63,6 @@ With --json an error is one JSON line on stderr: {"error":{"code","message","hin
   return program;
 }
 
-
 function commandPath(cmd: { name(): string; parent: unknown }): string {
   const names: string[] = [];
   for (let c: { name(): string; parent: unknown } | null = cmd; c; c = c.parent as typeof c) names.unshift(c.name());
@@ -106,14 +105,19 @@ function configureErrors(cmd: Command<unknown[], Record<string, unknown>, Record
 type ActionHolder = { _actionHandler: ((args: unknown[]) => unknown) | null; commands: readonly unknown[] };
 
 /**
- * Hands each action's return, its Reply, to `keep`: commander runs an action and drops what it
+ * Keeps the action's return, its Reply, in `kept`: commander runs an action and drops what it
  * returns (its `_actionHandler`, as configureErrors reaches into its parsing), and main.ts alone
  * shows a reply and turns its outcome into the exit code.
  */
-function keepReplies(cmd: ActionHolder, keep: (reply: Reply | undefined) => void): void {
+function keepReplies(cmd: ActionHolder, kept: { reply?: Reply | undefined } = {}): { reply?: Reply | undefined } {
   const handler = cmd._actionHandler;
-  if (handler) cmd._actionHandler = async (args) => keep((await handler.call(cmd, args)) as Reply | undefined);
-  for (const sub of cmd.commands) keepReplies(sub as ActionHolder, keep);
+  if (handler) {
+    cmd._actionHandler = async (args) => {
+      kept.reply = (await handler.call(cmd, args)) as Reply | undefined;
+    };
+  }
+  for (const sub of cmd.commands) keepReplies(sub as ActionHolder, kept);
+  return kept;
 }
 
 /** --json among the arguments (not an operand after `--`): its errors are JSON too, usage errors included. */
@@ -237,16 +241,13 @@ export async function run(argv: string[], program: Program, env: NodeJS.ProcessE
   };
   const commander = await buildProgram(getContext, program, argv.slice(2));
   configureErrors(commander as never, () => output);
-  let reply: Reply | undefined;
-  keepReplies(commander as unknown as ActionHolder, (r) => {
-    reply = r;
-  });
+  const kept = keepReplies(commander as unknown as ActionHolder);
 
   let closed = true;
   try {
     await commander.parseAsync(argv);
-    if (reply) await showReply(reply, output);
-    const outcome = reply?.outcome ?? 'ok';
+    if (kept.reply) await showReply(kept.reply, output);
+    const outcome = kept.reply?.outcome ?? 'ok';
     if (outcome instanceof AosError) fail(outcome);
     else process.exitCode = EXIT_CODES[outcome];
   } catch (e) {
