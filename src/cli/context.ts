@@ -1,8 +1,8 @@
 // What every command gets: output, the actor, an abort signal, and a lazily opened database.
+import type { ListingCsvOptions } from '../csv/listing-csv.js';
 import type { Database } from '../db/database.js';
 import type { OpenDatabaseOptions } from '../db/open.js';
 import { AosError, type Outcome } from '../errors.js';
-import type { ListingCsvOptions } from '../csv/listing-csv.js';
 import { Output } from './output.js';
 import type { ListedReply, OutcomeReply, ReplyOutcome, ShownReply } from './reply.js';
 import { statementLog } from './statement-log.js';
