@@ -28,6 +28,6 @@ export function registerImportCommand(program: Command<[], Record<string, unknow
       open: async () => new CustomerImportService({ db: await c.database(), actor: c.actor }),
       interactive: prompts && { prompts, release: () => c.close() },
     }).finally(() => progress?.stop());
-    c.show(summary, renderImportSummary(opts.rejects), opts.json);
+    return c.show(summary, renderImportSummary(opts.rejects), opts.json);
   });
 }
