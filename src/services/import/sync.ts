@@ -4,13 +4,13 @@
 // is read from the import's change log, and the churn logs itself there, so an undo puts it back too.
 import { getTableName, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { rowsOf, type Orm } from '../db/database.js';
-import { clientCustomers as cc, clientExpiryDefaults as ed, importRunChanges as changes, suppressionEvents as se, suppressionList as sl } from '../db/schema.js';
-import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
-import { AosError } from '../errors.js';
-import { BuyerSignalService } from './buyer-signal-service.js';
-import { MERGED_CUSTOMERS } from './import-customers.js';
-import { loggedColumns, logWrites } from './import-log-writes.js';
+import { rowsOf, type Orm } from '../../db/database.js';
+import { clientCustomers as cc, clientExpiryDefaults as ed, importRunChanges as changes, suppressionEvents as se, suppressionList as sl } from '../../db/schema.js';
+import { aliased, arrayParam, bare, columnList } from '../../db/sql.js';
+import { AosError } from '../../errors.js';
+import { BuyerSignalService } from '../buyer-signal-service.js';
+import { MERGED_CUSTOMERS } from './customer-writes.js';
+import { loggedColumns, logWrites } from './change-log-writes.js';
 
 export interface ImportDiff {
   new: number;

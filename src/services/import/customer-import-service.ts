@@ -4,37 +4,37 @@
 // record the run — each returning its counts; the summary is assembled from them. A dry run is
 // the same transaction, rolled back by the database layer once the steps have returned.
 import { sql } from 'drizzle-orm';
-import { AuditedService, type ServiceOptions } from './service-base.js';
-import type { Orm } from '../db/database.js';
-import type { CustomerStatus } from '../db/schema-constants.js';
-import { clientCustomers } from '../db/schema.js';
-import { bare } from '../db/sql.js';
-import { openCsvSource, type CsvSource } from '../csv/csv-source.js';
-import type { CsvRecord } from '../csv/records.js';
-import { betterDelimiter, delimiterName } from '../csv/delimiter.js';
-import { domainColumns, emailColumns, headerKey, isDealsExport, mappingByName, missingRequired, normalizeHeader, type ColumnMapping } from '../domain/column-mapping.js';
-import type { RowContext } from '../domain/customer-row.js';
-import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../domain/report-furniture.js';
-import { printable } from '../domain/targets.js';
-import { classifyStatus, makeDateParser, statusKey, type DateParser, type StatusClass } from '../domain/values.js';
-import { AosError } from '../errors.js';
-import { BuyerSignalService } from './buyer-signal-service.js';
-import { ClientService, type ClientRef } from './client-service.js';
-import { lockClientWrites } from './client-lock.js';
-import { beginImportChangeLog, endImportChangeLog, recordImportReads } from './import-change-log.js';
-import { MERGED_CUSTOMERS, mergeRows, upsertCustomers, type CustomerCounts, type MergeCounts } from './import-customers.js';
-import { upsertEntries, type EntryCounts } from './import-entries.js';
-import { recordRun, rememberedInputOverrides, rememberedMapping, type RememberedMapping } from './import-memory.js';
-import { proposeMapping } from './import-proposal.js';
-import { RecordReading, type RecordsRead } from './import-reading.js';
-import { stageRows } from './import-staging.js';
-import { diffAndSync, type ImportDiff } from './import-sync.js';
-import type { ImportRequest, ImportSettings, ImportSummary, MappingProposal, UnknownStatus } from './import-types.js';
+import { AuditedService, type ServiceOptions } from '../service-base.js';
+import type { Orm } from '../../db/database.js';
+import type { CustomerStatus } from '../../db/schema-constants.js';
+import { clientCustomers } from '../../db/schema.js';
+import { bare } from '../../db/sql.js';
+import { openCsvSource, type CsvSource } from '../../csv/csv-source.js';
+import type { CsvRecord } from '../../csv/records.js';
+import { betterDelimiter, delimiterName } from '../../csv/delimiter.js';
+import { domainColumns, emailColumns, headerKey, isDealsExport, mappingByName, missingRequired, normalizeHeader, type ColumnMapping } from '../../domain/column-mapping.js';
+import type { RowContext } from '../../domain/customer-row.js';
+import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../../domain/report-furniture.js';
+import { printable } from '../../domain/targets.js';
+import { classifyStatus, makeDateParser, statusKey, type DateParser, type StatusClass } from '../../domain/values.js';
+import { AosError } from '../../errors.js';
+import { BuyerSignalService } from '../buyer-signal-service.js';
+import { ClientService, type ClientRef } from '../client-service.js';
+import { lockClientWrites } from '../client-lock.js';
+import { beginImportChangeLog, endImportChangeLog, recordImportReads } from './change-log.js';
+import { MERGED_CUSTOMERS, mergeRows, upsertCustomers, type CustomerCounts, type MergeCounts } from './customer-writes.js';
+import { upsertEntries, type EntryCounts } from './entry-writes.js';
+import { recordRun, rememberedInputOverrides, rememberedMapping, type RememberedMapping } from './remembered-mapping.js';
+import { proposeMapping } from './mapping-proposal.js';
+import { RecordReading, type RecordsRead } from './record-reading.js';
+import { stageRows } from './staging.js';
+import { diffAndSync, type ImportDiff } from './sync.js';
+import type { ImportRequest, ImportSettings, ImportSummary, MappingProposal, UnknownStatus } from './types.js';
 
-export type { ImportReject, ReadCounts, UnknownStatus } from './import-types.js';
-export type { RememberedMapping } from './import-memory.js';
-export type { ImportRequest, ImportSettings, ImportSummary, MappingOrigin, MappingProposal } from './import-types.js';
-export { importInteractively, type ImportPrompts, type ImportRunner, type InteractiveImportDeps, type WriteAnswer } from './import-interactive.js';
+export type { ImportReject, ReadCounts, UnknownStatus } from './types.js';
+export type { RememberedMapping } from './remembered-mapping.js';
+export type { ImportRequest, ImportSettings, ImportSummary, MappingOrigin, MappingProposal } from './types.js';
+export { importInteractively, type ImportPrompts, type ImportRunner, type InteractiveImportDeps, type WriteAnswer } from './interactive.js';
 
 export type ImportServiceOptions = ServiceOptions;
 
@@ -228,7 +228,7 @@ export class CustomerImportService extends AuditedService {
   private async runSteps(tx: Orm, plan: ImportPlan): Promise<{ steps: StepCounts; runId: string | null }> {
     const { client, request } = plan;
     await lockClientWrites(tx, client.id);
-    // Every row this import writes is logged for undo, by the statement that writes it (import-change-log.ts).
+    // Every row this import writes is logged for undo, by the statement that writes it (change-log.ts).
     const log = await beginImportChangeLog(tx, client.id);
     // The merge and the signal aggregates sort and hash whole files: keep that in memory.
     await tx.execute(sql`set local work_mem = '64MB'`);
@@ -245,7 +245,7 @@ export class CustomerImportService extends AuditedService {
     const customers = await upsertCustomers(tx, { log, sourceName: plan.sourceName, now, customers: merged.customers });
     await recordImportReads(tx, log);
     const entries = await upsertEntries(tx, { clientId: client.id, log, actor: this.actor, now, furtherDomains: read.furtherDomains });
-    // The diff against what was stored and, with sync, the churn (import-sync.ts).
+    // The diff against what was stored and, with sync, the churn (sync.ts).
     const diff = await diffAndSync(tx, {
       clientId: client.id, clientSlug: client.slug, sourceName: plan.sourceName, fileName: request.fileName, changeSet: log.changeSet, now: now.toISOString(), actor: this.actor,
       sync: Boolean(request.sync), dryRun: Boolean(request.dryRun), allowMassChurn: Boolean(request.allowMassChurn), confirmMassChurn: request.confirmMassChurn,

@@ -1,9 +1,9 @@
 // The public shapes of an import: what is asked (ImportRequest), what is proposed before reading
 // (MappingProposal) and what comes back (ImportSummary). CustomerImportService re-exports them.
-import type { CustomerStatus } from '../db/schema-constants.js';
-import type { ColumnMapping, ImportField, MappingByName } from '../domain/column-mapping.js';
-import type { StatusClass } from '../domain/values.js';
-import type { ImportDiff } from './import-sync.js';
+import type { CustomerStatus } from '../../db/schema-constants.js';
+import type { ColumnMapping, ImportField, MappingByName } from '../../domain/column-mapping.js';
+import type { StatusClass } from '../../domain/values.js';
+import type { ImportDiff } from './sync.js';
 
 export interface ImportReject {
   line: number;
