@@ -69,7 +69,7 @@ export async function runImportSteps(tx: Orm, plan: ImportPlan, by: StepContext)
   // The diff against what was stored and, with sync, the churn (sync.ts).
   const diff = await diffAndSync(tx, {
     clientId: client.id, clientSlug: client.slug, sourceName: plan.sourceName, fileName: request.fileName, changeSet: log.changeSet, now: now.toISOString(), actor: by.actor,
-    sync: Boolean(request.sync), dryRun: Boolean(request.dryRun), allowMassChurn: Boolean(request.allowMassChurn), confirmMassChurn: request.confirmMassChurn,
+    sync: Boolean(request.sync), dryRun: Boolean(request.dryRun), allowMassChurn: Boolean(request.allowMassChurn),
   });
   const signalsRefreshed = await refreshImportSignals(tx);
   plan.checkAbort();

@@ -125,8 +125,10 @@ export interface ImportRequest {
   signal?: AbortSignal;
   /** The file is the complete list of its source: stored customers missing from it become churned. */
   sync?: boolean;
-  /** A sync may churn more than half of the client's customers. */
+  /**
+   * A sync may churn more than half of the client's customers. Decided before the import, never
+   * asked inside it (its transaction would stay open while a person reads the question): the
+   * interactive import asks after its dry run and passes this.
+   */
   allowMassChurn?: boolean;
-  /** Interactive: asked again when a sync would churn more than half. */
-  confirmMassChurn?: (diff: ImportDiff) => Promise<boolean>;
 }
