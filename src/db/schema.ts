@@ -239,7 +239,7 @@ export const importRuns = pgTable(
 // the import (set-based: a million inserted rows are one log row, not a million): the rows' ids,
 // their images before the statement (null for an insert) and a hash of each image after (null for
 // a delete), in the same order. Written by each of the import's writing statements beside itself
-// (src/services/import-log-writes.ts; no trigger, which a sharded database would run where the
+// (src/services/import/change-log-writes.ts; no trigger, which a sharded database would run where the
 // import's session is not). Logs of older runs also hold deletes. `aos imports undo` restores
 // each row's first before image where the row still has its last after hash.
 export const importRunChanges = pgTable(

@@ -19,7 +19,7 @@ import { autoMapColumns, type ColumnMapping } from '../../src/domain/column-mapp
 import { normalizeCustomerRow, type CustomerRecord, type RowOutcome } from '../../src/domain/customer-row.js';
 import { makeDateParser, normalizeCompanyName, ValueError } from '../../src/domain/values.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 
 const RUNS = process.env.AOS_STRESS === '1' ? 60 : 12;
