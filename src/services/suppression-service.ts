@@ -35,6 +35,9 @@ export interface SuppressionServiceOptions {
 /** Targets looked up per round trip: one query per batch, never one per target. */
 export const CHECK_BATCH_SIZE = 10_000;
 
+/** Slugs whose client id a service keeps at most (lookUp). */
+const KEPT_CLIENT_IDS = 1_000;
+
 /** A client list up to this size is read whole for a large streamed check (~15 MB of memory). */
 export const PRELOAD_MAX_ENTRIES = 250_000;
 
@@ -44,6 +47,8 @@ export class SuppressionService {
   private readonly actor: string;
   private readonly clients: ClientService;
   private readonly preloadMaxEntries: number;
+  /** Slug → client id, as resolved; each check's statement confirms it (lookUp). */
+  private readonly clientIds = new Map<string, string>();
 
   constructor(options: SuppressionServiceOptions) {
     this.db = options.db;
@@ -62,19 +67,35 @@ export class SuppressionService {
   }
 
   /**
-   * One batch of inputs in one round trip, the client resolved inside the lookup statement. When it
-   * names no client, resolve() says why (a usage error with a did-you-mean); should the client
-   * have appeared meanwhile, the batch is asked again by its id.
+   * One batch of inputs in one round trip on a warm service. A slug is resolved to its client's id
+   * once and kept (the check's statement then names the client by id, `client_id = $n`, as a
+   * Citus cluster needs to route it to one shard); the statement's marker row says whether a
+   * client with that id and slug still exists. When it does not (removed or renamed since), the
+   * kept id is dropped and the reference resolved again: an unknown client is an error, never
+   * "allowed". An id needs no resolving: the marker says whether it exists.
    */
   private async lookUp(client: string, inputs: readonly string[], orm?: Orm): Promise<CheckOutcome[]> {
     const ask = (key: ClientKey) => checkInputs(orm ? { orm } : { db: this.db }, key, this.now(), inputs);
-    const key = clientLookupKey(client);
-    const answers = key === null ? null : await ask(key);
-    if (answers !== null) return answers;
-    const ref = await this.resolveClient(client);
-    const again = await ask({ by: 'id', value: ref.id });
+    const ref = clientLookupKey(client);
+    const slug = ref?.by === 'slug' ? ref.value : null;
+    const known = ref === null ? undefined : slug === null ? ref.value : this.clientIds.get(slug);
+    if (known !== undefined) {
+      const answers = await ask({ id: known, slug });
+      if (answers !== null) return answers;
+      if (slug !== null) this.clientIds.delete(slug);
+    }
+    // In the caller's transaction when there is one: the client as its snapshot sees it.
+    const resolved = await this.clients.resolve(client, orm);
+    if (slug !== null) this.keepClientId(slug, resolved.id);
+    const again = await ask({ id: resolved.id, slug });
     if (again === null) throw goneClient(client);
     return again;
+  }
+
+  private keepClientId(slug: string, id: string): void {
+    // An agency has tens or hundreds of clients; a caller cycling through more only costs resolves.
+    if (this.clientIds.size >= KEPT_CLIENT_IDS) this.clientIds.clear();
+    this.clientIds.set(slug, id);
   }
 
   /** Is one domain, URL or email suppressed for the client? Invalid input → `{ input, error }`. */

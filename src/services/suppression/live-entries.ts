@@ -1,9 +1,10 @@
 // The one lookup of live entries (SPEC §2 matching) every check runs: a client's unexpired entries
 // and the agency-wide list's, in one statement (the agency-wide list is one more `union all`
-// branch, not another round trip). The check's lookup resolves the client reference too, so a
-// warm check is one round trip and still never answers for a client that is gone. A few targets
-// (the library's lead-at-a-time call) go as a named statement, parsed once per connection; a batch
-// as an unnamed one. test/service/warm-check.test.ts compares the two.
+// branch, not another round trip). The check's lookup also says whether its client still exists
+// (a marker row), so a warm service that keeps a client's id checks in one round trip and never
+// answers for a client that is gone. A few targets (the library's lead-at-a-time call) go as a
+// named statement, parsed once per connection and planned once; a batch as an unnamed one.
+// test/service/warm-check.test.ts compares the two.
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Orm } from '../../db/database.js';
@@ -33,15 +34,6 @@ function liveBranch(t: ListTable, scope: SQL, allClients: boolean, now: SQL | st
     from ${t} where ${scope} (${t.expiresAt} is null or ${t.expiresAt} > ${now}::timestamptz)${wanted}`;
 }
 
-/** `and (domain = any(…) or email = any(…))` of each branch, the lists joined once for both. */
-function wantedFilter(only: WantedTargets): (t: ListTable) => SQL {
-  // Normalized domains and emails hold no newline: one joined string each is far cheaper for the
-  // driver to send than a text[] of thousands of escaped elements.
-  const domains = [...only.domains].join('\n');
-  const emails = [...only.emails].join('\n');
-  return (t) => sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
-}
-
 /**
  * A client's unexpired entries and the agency-wide list's: all of them (`only` null, a list read
  * whole), or those equal to one of the given domains or emails.
@@ -51,7 +43,7 @@ export async function liveEntries(orm: Orm, clientId: string, now: Date, only: W
   const at = now.toISOString();
   const s = suppressionList;
   const a = agencySuppressionList;
-  const filter = only === null ? () => sql`` : wantedFilter(only);
+  const filter = only === null ? () => sql`` : wantedOf(joined(only));
   return rowsOf<LiveEntry>(
     orm,
     sql`${liveBranch(s, sql`${s.clientId} = ${clientId}::uuid and`, false, at, filter(s))}
@@ -69,64 +61,105 @@ export async function entryCount(orm: Orm, clientId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** How the check's statement finds its client: by id, or by slug (client-service.ts clientLookupKey). */
+/**
+ * The client a check's statement answers for: its id, resolved once by the service and kept, and
+ * the slug it was named by (null when named by id). The statement's marker row says whether a
+ * client with that id (and slug) still exists, in the snapshot the entries are read in.
+ */
 export interface ClientKey {
-  by: 'id' | 'slug';
-  value: string;
+  id: string;
+  slug: string | null;
 }
 
-/** Up to this many wanted domains and emails, a check's statement is a named one (prepared). */
-export const FEW_TARGETS = 64;
+/**
+ * Up to this many wanted domains and emails, a check's statement is the named one with a slot (a
+ * scalar parameter) for each: enough for a lead of a website and an email (each with its
+ * registrable domain). More go as an unnamed statement, planned for their values.
+ */
+export const DOMAIN_SLOTS = 4;
+export const EMAIL_SLOTS = 2;
+
+/** The wanted domains and emails: one newline-joined parameter each, or one parameter a slot. */
+type Wanted = { joined: { domains: SQL | string; emails: SQL | string } } | { slots: { domains: Array<SQL | string | null>; emails: Array<SQL | string | null> } };
+
+// Normalized domains and emails hold no newline: one joined string each is far cheaper for the
+// driver to send than a text[] of thousands of escaped elements.
+function joined(only: WantedTargets): Wanted {
+  return { joined: { domains: [...only.domains].join('\n'), emails: [...only.emails].join('\n') } };
+}
+
+/** `and (domain … or email …)` of each branch, the wanted values given once for both. */
+function wantedOf(w: Wanted): (t: ListTable) => SQL {
+  if ('joined' in w) {
+    const { domains, emails } = w.joined;
+    return (t) => sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
+  }
+  const list = (values: Array<SQL | string | null>) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+  return (t) => sql` and (${t.domain} in (${list(w.slots.domains)}) or ${t.email} in (${list(w.slots.emails)}))`;
+}
 
 /**
  * The function's meaning as one statement: the client's row as a marker row (`client` true) when
- * it exists, and the live entries equal to the wanted domains or emails (newline-joined), which
- * only that client's id can reach: a client removed or renamed leaves no marker row.
+ * a client with that id (and slug) exists, and the live entries equal to the wanted domains or
+ * emails. Every reference to the client-scoped table is `client_id = $n` (a Citus cluster routes
+ * it to one shard: test/service/statement-routing.test.ts); a client removed or renamed since its
+ * id was resolved leaves no marker row, and the caller resolves it again.
  */
-function clientLookup(key: { by: ClientKey['by']; value: SQL | string }, now: SQL | string, domains: SQL | string, emails: SQL | string): SQL {
+function clientLookup(client: { id: SQL | string; slug: SQL | string | null }, now: SQL | string, wanted: Wanted): SQL {
   const c = clients;
   const s = suppressionList;
   const a = agencySuppressionList;
-  const match = key.by === 'id' ? sql`${c.id} = ${key.value}::uuid` : sql`${c.slug} = ${key.value}`;
-  const filter = (t: ListTable) =>
-    sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
-  return sql`with client as (select ${c.id} as id from ${c} where ${match})
-    select null::text as domain, null::text as email, null::text as reason, null::timestamptz as expires_at, false as all_clients, true as client
-      from client
-    union all ${liveBranch(s, sql`${s.clientId} = (select id from client) and`, false, now, filter(s))}
-    union all ${liveBranch(a, sql`exists (select 1 from client) and`, true, now, filter(a))}`;
+  const filter = wantedOf(wanted);
+  const slug = client.slug === null ? sql`` : sql` and ${c.slug} = ${client.slug}`;
+  return sql`select null::text as domain, null::text as email, null::text as reason, null::timestamptz as expires_at, false as all_clients, true as client
+      from ${c} where ${c.id} = ${client.id}::uuid${slug}
+    union all ${liveBranch(s, sql`${s.clientId} = ${client.id}::uuid and`, false, now, filter(s))}
+    union all ${liveBranch(a, sql``, true, now, filter(a))}`;
 }
 
-// The named statement's text is the same for every check: built once (on first use), so a check
-// costs the driver its parameters only.
-const texts = new Map<ClientKey['by'], { sql: string; params: unknown[] }>();
-function lookupText(by: ClientKey['by']) {
-  let built = texts.get(by);
+// The named statement's text is the same for every check (one by id, one by id and slug): built
+// once, so a check costs the driver its parameters only. Its parameters are scalars of a fixed
+// number, unused slots NULL (which equals nothing): the server's generic plan then costs what a
+// custom one does, and after its first five executions the server keeps the generic plan instead
+// of planning each check anew (planning cost more than the lookup: BENCHMARKS.md, issue 24.1).
+const texts = new Map<boolean, { sql: string; params: unknown[] }>();
+function lookupText(bySlug: boolean) {
+  let built = texts.get(bySlug);
   if (!built) {
     const p = (name: string) => sql.placeholder(name) as unknown as SQL;
-    built = new PgDialect().sqlToQuery(clientLookup({ by, value: p('client') }, p('now'), p('domains'), p('emails')));
-    texts.set(by, built);
+    const slots = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => p(`${prefix}${i}`));
+    const wanted = { slots: { domains: slots('d', DOMAIN_SLOTS), emails: slots('e', EMAIL_SLOTS) } };
+    built = new PgDialect().sqlToQuery(clientLookup({ id: p('id'), slug: bySlug ? p('slug') : null }, p('now'), wanted));
+    texts.set(bySlug, built);
   }
   return built;
+}
+
+function slotValues(prefix: string, n: number, values: ReadonlySet<string>): Record<string, string | null> {
+  const list = [...values];
+  const out: Record<string, string | null> = {};
+  for (let i = 0; i < n; i++) out[`${prefix}${i}`] = list[i] ?? null;
+  return out;
 }
 
 type Marked = LiveEntry & { client: boolean };
 
 /**
  * One round trip: the live entries of the client `key` names that equal a wanted domain or email,
- * or null when no such client exists. A few targets through `db` go as a named statement where
- * the server allows it; a batch, or a check in a transaction (`orm`), unnamed.
+ * or null when no such client exists (any more). A few targets through `db` go as the named
+ * statement where the server allows it; a batch, or a check in a transaction (`orm`), unnamed.
  */
 export async function clientEntries(via: { db: Database } | { orm: Orm }, key: ClientKey, now: Date, only: WantedTargets): Promise<LiveEntry[] | null> {
   const at = now.toISOString();
-  const domains = [...only.domains].join('\n');
-  const emails = [...only.emails].join('\n');
-  const rows =
-    'db' in via && only.domains.size + only.emails.size <= FEW_TARGETS
-      ? await via.db.queryPrepared<Marked>(lookupText(key.by).sql, fillPlaceholders(lookupText(key.by).params, { client: key.value, now: at, domains, emails }))
-      : 'db' in via
-        ? await via.db.run((orm) => rowsOf<Marked>(orm, clientLookup(key, at, domains, emails)))
-        : await rowsOf<Marked>(via.orm, clientLookup(key, at, domains, emails));
+  let rows: Marked[];
+  if ('db' in via && only.domains.size <= DOMAIN_SLOTS && only.emails.size <= EMAIL_SLOTS) {
+    const text = lookupText(key.slug !== null);
+    const values = { id: key.id, slug: key.slug, now: at, ...slotValues('d', DOMAIN_SLOTS, only.domains), ...slotValues('e', EMAIL_SLOTS, only.emails) };
+    rows = await via.db.queryPrepared<Marked>(text.sql, fillPlaceholders(text.params, values));
+  } else {
+    const statement = clientLookup(key, at, joined(only));
+    rows = 'db' in via ? await via.db.run((orm) => rowsOf<Marked>(orm, statement)) : await rowsOf<Marked>(via.orm, statement);
+  }
   let found = false;
   const entries: LiveEntry[] = [];
   for (const row of rows) {

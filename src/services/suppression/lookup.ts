@@ -10,7 +10,7 @@ import type { CheckOutcome } from './results.js';
 
 /**
  * One round trip for a batch of raw inputs: one answer each, invalid ones as `{ input, error }`;
- * null when the client `key` names does not exist (the caller says why, never "allowed").
+ * null when the client `key` names does not exist (any more; the caller says why, never "allowed").
  */
 export async function checkInputs(via: { db: Database } | { orm: Orm }, key: ClientKey, now: Date, inputs: readonly string[]): Promise<CheckOutcome[] | null> {
   const parsed = inputs.map((input) => parseTarget(input));
@@ -34,7 +34,7 @@ export async function checkLeads(db: Database, clientId: string, now: Date, batc
   let entries = preloaded;
   if (entries === null) {
     // The client resolved when the stream began; removed since, it has no answers to give.
-    const live = await clientEntries({ db }, { by: 'id', value: clientId }, now, wanted(l));
+    const live = await clientEntries({ db }, { id: clientId, slug: null }, now, wanted(l));
     if (live === null) return null;
     entries = entryLookup(live);
   }
