@@ -5,6 +5,7 @@ import type { CustomerStatus } from '../db/schema-constants.js';
 import { domainColumns, emailColumns, isRecordId, type ColumnMapping } from './column-mapping.js';
 import { CUSTOMER_FIELDS, type CustomerField, type CustomerFieldValues, type ImportField } from './customer-fields.js';
 import { mailboxAddress, parseTarget, printable, type Target } from './targets.js';
+import { isSiteBuilder } from './platforms.js';
 import { classifyStatus, isNoWebsite, isPlaceholder, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
 
 /** A customer as the import stages it: every field of customer-fields.ts under its schema property. */
@@ -130,14 +131,34 @@ function companyDomain(row: RowReader, cell: string, field: string, companyName:
   if (p.target.webmail || (p.target.freeMail && !namesProvider(companyName, p.target.registrableDomain))) {
     return row.drop(`${field} "${short(text)}" is a mail provider (${p.target.registrableDomain}), not the company's website: no domain entry for it`);
   }
+  // A site on a website builder (acme.wordpress.com) is the customer's own: its full hostname,
+  // never the builder, whose domain covers every other site there.
+  if (p.target.hostname !== p.target.registrableDomain && isSiteBuilder(p.target.registrableDomain)) return p.target.hostname;
   return p.target.registrableDomain;
 }
 
-/** Whether a company name names the provider of a domain: "Telstra Corporation" for telstra.com. */
-function namesProvider(companyName: string | null, registrable: string): boolean {
+// What a provider's own name may carry besides its name: "Telstra Corporation", "Rogers
+// Communications Inc", "AT&T" (at t).
+const PROVIDER_NAME_EXTRAS = new Set([
+  'corporation', 'corp', 'inc', 'incorporated', 'ltd', 'limited', 'pty', 'plc', 'llc', 'co', 'company', 'group', 'holdings',
+  'communications', 'communication', 'telecom', 'telecommunications', 'internet', 'broadband', 'mobile', 'networks', 'network',
+  'uk', 'us', 'usa', 'au', 'australia', 'nz', 'ca', 'canada', 'ie', 'ireland', 'de', 'deutschland', 'fr', 'france', 'it', 'italia', 'es', 'espana', 'nl',
+  'sa', 'sas', 'sarl', 'srl', 'spa', 'ag', 'gmbh', 'nv', 'bv', 'ab', 'as', 'the', 'and',
+]);
+
+/**
+ * Whether a company name is the provider of a domain itself: "Telstra Corporation" for telstra.com,
+ * "AT&T" for att.net — the name, less corporate words, is the domain's first label. A customer
+ * whose name merely holds it ("Matt's Plumbing" att, "Rogers & Sons" rogers, "Skyline Roofing"
+ * sky) is not the provider: its website there is a mailbox's provider, never a company domain.
+ */
+export function namesProvider(companyName: string | null, registrable: string): boolean {
   if (companyName === null) return false;
-  const label = registrable.slice(0, registrable.indexOf('.'));
-  return label.length >= 2 && normalizeCompanyName(companyName).replaceAll(' ', '').includes(label.replaceAll('-', ''));
+  const label = registrable.slice(0, registrable.indexOf('.')).replaceAll('-', '');
+  if (label.length < 2) return false;
+  const words = normalizeCompanyName(companyName).split(' ').filter((w) => w !== '');
+  const core = words.filter((w) => !PROVIDER_NAME_EXTRAS.has(w));
+  return core.length > 0 && (core.join('') === label || words.join('') === label);
 }
 
 // Between the domains of a list cell: "acme.com; acme.com.au", "acme.com, acme.co.nz", " ::: ".

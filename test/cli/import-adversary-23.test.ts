@@ -91,5 +91,30 @@ for (const engine of enginesUnderTest()) {
       expect(m.code, m.stderr).toBe(0);
       expect(JSON.parse(m.stdout)).toMatchObject({ rows_read: 2, inserted: 2 });
     });
+
+    it('a Mac Roman file with LF endings and only ø æ ß is read as Mac Roman: bjørn.no is suppressed, never bj¿rn.no', async () => {
+      const iconv = (await import('iconv-lite')).default;
+      const mac = file('nordic.csv', iconv.encode('Company,Website,Email,Status\nBjørn AS,bjørn.no,post@bjørn.no,Customer\nMæhle,mæhle.dk,,Customer\nStraße Bau,straße.de,,Customer\n', 'macintosh'));
+      const slug = await client();
+      const r = await aos(['import', mac, '--client', slug, '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ rows_read: 3, inserted: 3, rejected: 0 });
+      expect(await suppressed(slug, ['bjørn.no', 'post@bjørn.no', 'mæhle.dk', 'straße.de'])).toEqual({ 'bjørn.no': true, 'post@bjørn.no': true, 'mæhle.dk': true, 'straße.de': true });
+      // A symbol is no letter of a domain: `check` refuses it rather than answer for it.
+      const bad = await aos(['check', 'a©b.com', '--client', slug]);
+      expect(bad.code).toBe(2);
+    });
+
+    it("a mail provider named inside a company's name is no company domain; a website builder's site keeps its own hostname", async () => {
+      // Laid out as a QuickBooks customer list and a Xero contacts export would have it.
+      const qbo = file('qbo.csv', "Customer full name,Website,Email\nMatt's Plumbing,www.att.net,matt@mattsplumbing.com\nFreedom Fitness,free.fr,info@freedomfitness.fr\nAcme Cafe,acme.wordpress.com,\nBeta Bakes,https://beta.weebly.com/,\n");
+      const slug = await client();
+      const r = await aos(['import', qbo, '--client', slug, '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(await suppressed(slug, ['mattsplumbing.com', 'freedomfitness.fr', 'someone@att.net', 'other@free.fr', 'acme.wordpress.com', 'beta.weebly.com', 'gamma.wordpress.com', 'wordpress.com'])).toEqual({
+        'mattsplumbing.com': true, 'freedomfitness.fr': true, 'someone@att.net': false, 'other@free.fr': false,
+        'acme.wordpress.com': true, 'beta.weebly.com': true, 'gamma.wordpress.com': false, 'wordpress.com': false,
+      });
+    });
   });
 }
