@@ -164,19 +164,37 @@ export function namesProvider(companyName: string | null, registrable: string): 
 // Between the domains of a list cell: "acme.com; acme.com.au", "acme.com, acme.co.nz", " ::: ".
 const DOMAIN_LIST = /\s*(?::::|[;,|\s])\s*/;
 
-/** The company domains of the further domain columns, each through companyDomain (a bad one is dropped with a warning). */
-function moreDomains(row: RowReader, columns: readonly number[], companyName: string | null): string[] {
-  const found: string[] = [];
+const HAS_LIST = /[\s;,|<]|:::/;
+const ONLY_PUNCTUATION = /^[/\\&+\-–—]+$/;
+
+/**
+ * The company domains of one cell, each through companyDomain (a bad one is dropped with a
+ * warning): a list ("a6.com, a6.net", "x.com.au;x.com", "www.x.com.au / www.x.co.nz") gives each,
+ * a mail client's `<https://x.com>` its inside.
+ */
+function cellDomains(row: RowReader, cell: string, field: string, companyName: string | null, found: string[]): void {
+  const text = formulaValue(cell);
+  if (isNoWebsite(text)) return;
+  let pieces = [text];
+  // A list only when two of its pieces read as names (a dot each): "not a domain!" is one value.
+  if (HAS_LIST.test(text)) {
+    const split = text.split(DOMAIN_LIST);
+    if (split.filter((p) => p.includes('.')).length >= 2) pieces = split;
+  }
+  for (let piece of pieces) {
+    if (piece.startsWith('<') && piece.endsWith('>')) piece = piece.slice(1, -1).trim();
+    if (piece === '' || ONLY_PUNCTUATION.test(piece) || isNoWebsite(piece)) continue;
+    const domain = companyDomain(row, piece, field, companyName);
+    if (domain !== null && !found.includes(domain)) found.push(domain);
+  }
+}
+
+/** The company domains of the further domain columns. */
+function moreDomains(row: RowReader, columns: readonly number[], companyName: string | null, found: string[]): void {
   for (const index of columns) {
     const text = row.at(index, 'other_domains');
-    if (text === null) continue;
-    for (const piece of text.split(DOMAIN_LIST)) {
-      if (piece === '' || isNoWebsite(piece)) continue;
-      const domain = companyDomain(row, piece, 'other_domains', companyName);
-      if (domain !== null && !found.includes(domain)) found.push(domain);
-    }
+    if (text !== null) cellDomains(row, text, 'other_domains', companyName, found);
   }
-  return found;
 }
 
 interface ContactEmail {
@@ -310,15 +328,19 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   }
 
   const rawName = companyName(row, ctx);
+  // The first domain column with a company domain names it; every other domain of its cell (a
+  // list) and of the further domain columns is the customer's too, and names the company when
+  // no domain column does.
+  const extraDomains: string[] = [];
   let domain: string | null = null;
   for (const index of ctx.domainColumns ?? domainColumns(mapping)) {
     const text = row.at(index, 'domain');
-    if (text !== null) domain = companyDomain(row, text, 'domain', rawName);
-    if (domain !== null) break;
+    if (text === null) continue;
+    cellDomains(row, text, 'domain', rawName, extraDomains);
+    if (extraDomains.length > 0) break;
   }
-  // Every further domain is the customer's too; the first names the company when no domain column does.
-  const extraDomains = mapping.moreDomains.length > 0 ? moreDomains(row, mapping.moreDomains, rawName) : [];
-  domain ??= extraDomains[0] ?? null;
+  if (mapping.moreDomains.length > 0) moreDomains(row, mapping.moreDomains, rawName, extraDomains);
+  domain = extraDomains[0] ?? null;
   // Every address of every email column is the customer's; the first is its contact email.
   const emails: ContactEmail[] = [];
   let typedDomain: string | null = null;

@@ -116,5 +116,16 @@ for (const engine of enginesUnderTest()) {
         'acme.wordpress.com': true, 'beta.weebly.com': true, 'gamma.wordpress.com': false, 'wordpress.com': false,
       });
     });
+
+    it('a list in the main Website column makes each domain a domain entry of the customer', async () => {
+      // An Outlook/Google contacts "Web Page" cell and a Zoho "Website" with several sites.
+      const lists = file('lists.csv', 'Company,Website,Status\nA6,"a6.com, a6.net",Customer\nA16,a16.com.au;a16.com,Customer\nA12,www.a12.com.au / www.a12.co.nz,Customer\nA13,<https://a13.com>,Customer\n');
+      const slug = await client();
+      const r = await aos(['import', lists, '--client', slug, '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ rows_read: 4, inserted: 4, values_dropped: 0 });
+      const targets = ['a6.com', 'a6.net', 'a16.com.au', 'a16.com', 'a12.com.au', 'a12.co.nz', 'a13.com'];
+      expect(await suppressed(slug, targets)).toEqual(Object.fromEntries(targets.map((t) => [t, true])));
+    });
   });
 }

@@ -268,6 +268,21 @@ describe('normalizeCustomerRow: a mail provider given as a website is no company
     expect(o.record.domain).toBe(key.slice(2));
   });
 
+  // Issue 23 adversary: the main website column's lists are every domain of the customer.
+  it.each([
+    ['a6.com, a6.net', 'a6.com', ['a6.net']],
+    ['a16.com.au;a16.com', 'a16.com.au', ['a16.com']],
+    ['www.a12.com.au / www.a12.co.nz', 'a12.com.au', ['a12.co.nz']],
+    ['<https://a13.com>', 'a13.com', null],
+    ['https://a14.com | https://a14.io/', 'a14.com', ['a14.io']],
+    ['a15.com ::: a15.de', 'a15.com', ['a15.de']],
+  ])('website %j → domain %s, further %j', (website, domain, further) => {
+    const o = customer(['Acme', website, '', '', '', '']);
+    expect(o.record.domain).toBe(domain);
+    expect(o.record.domainEntries).toEqual(further);
+    expect(o.warnings).toEqual([]);
+  });
+
   it('rejects a row whose only target was a mail provider website, saying why', () => {
     expect(() => outcome(['', 'www.bigpond.com', '', '', '', ''])).toThrow(/no company name, domain or email \(domain "www.bigpond.com" is a mail provider/);
   });
