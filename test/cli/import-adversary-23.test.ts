@@ -127,5 +127,17 @@ for (const engine of enginesUnderTest()) {
       const targets = ['a6.com', 'a6.net', 'a16.com.au', 'a16.com', 'a12.com.au', 'a12.co.nz', 'a13.com'];
       expect(await suppressed(slug, targets)).toEqual(Object.fromEntries(targets.map((t) => [t, true])));
     });
+
+    it('a column of addresses under a header it cannot read (CC, Courriel, E-Mail-Adresse) is read as email, and the mapping says so', async () => {
+      // A Xero export with an accounts address, a French and a German contacts export.
+      const xero = file('cc.csv', '*ContactName,Website,EmailAddress,CC,Courriel,E-Mail-Adresse\nAcme,acme.com,jo@acme.com,accounts@acme-billing.com,,\nBeta,beta.io,,,beta.owner@gmail.com,\nGamma,gamma.com,,,,gamma.boss@web.de\n');
+      const slug = await client();
+      const r = await aos(['import', xero, '--client', slug, '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).mapping.contact_email).toEqual(['EmailAddress', 'CC', 'Courriel', 'E-Mail-Adresse']);
+      expect(await suppressed(slug, ['accounts@acme-billing.com', 'beta.owner@gmail.com', 'gamma.boss@web.de'])).toEqual({
+        'accounts@acme-billing.com': true, 'beta.owner@gmail.com': true, 'gamma.boss@web.de': true,
+      });
+    });
   });
 }
