@@ -4,18 +4,29 @@
  */
 export type AosErrorCode = 'usage' | 'input' | 'database' | 'incomplete' | 'interrupted';
 
+/** What a finished command found, beyond success (`check`: a suppressed target, an invalid one). */
+export type Outcome = 'ok' | 'suppressed' | 'invalid';
+
 /**
+ * The one exit-code table (SPEC §1): a finished command's outcome, an AosError's code, and what
+ * src/cli/main.ts decides itself (a bug, a reader of stdout that went away).
+ *
  * `incomplete` (4): a bulk check answered every row it read but could not read its input to the
  * end (a quote never closed, rows that do not fit the header). Not 2, which says "finished, some
  * rows invalid": a script must not take a half-read file for a checked one.
  */
-export const EXIT_CODES: Record<AosErrorCode, number> = {
+export const EXIT_CODES = {
+  ok: 0,
+  suppressed: 1,
+  invalid: 2,
   usage: 2,
   input: 2,
   database: 3,
   incomplete: 4,
+  internal: 70,
   interrupted: 130,
-};
+  brokenPipe: 141,
+} as const satisfies Record<Outcome | AosErrorCode | 'internal' | 'brokenPipe', number>;
 
 /**
  * Names an option or a command in a message: `{force}` is the library option `force`,

@@ -9,9 +9,9 @@ import type { InvalidLine } from './services/target-validation.js';
 import type { AgencyChangeResult, AgencyListService } from './services/agency-list-service.js';
 import type { WhoResult, WhoMatch } from './services/suppression-who-service.js';
 import type { ExpiringEntry, ExpiryPolicyService } from './services/expiry-policy-service.js';
-import type { ImportSummary, UnknownStatus } from './services/customer-import-service.js';
-import type { ImportDiff } from './services/import-sync.js';
-import type { ImportRunView, ImportRunDetail, ImportRunChangeCounts, UndoResult, UndoConflict } from './services/import-run-service.js';
+import type { ImportSummary, UnknownStatus } from './services/import/customer-import-service.js';
+import type { ImportDiff } from './services/import/sync.js';
+import type { ImportRunView, ImportRunDetail, ImportRunChangeCounts, UndoResult, UndoConflict } from './services/import/run-service.js';
 import type { CustomerView, CustomerDetail, CustomerEntryView, CustomerRunView, CustomerRemoveResult, KeptEntry } from './services/customer-service.js';
 import type { RebuildResult, SignalView, BuyerSignalView, AnonymousSignalView } from './services/buyer-signal-service.js';
 import type { SignalLookup, NoSignal, BoostOutcome, TargetBoost } from './services/signal-lookup.js';
@@ -23,7 +23,7 @@ export { normalizeTarget, parseTarget, coveringDomains, isFreeMailDomain, type T
 export { buyerScore, scoreBoost, BUYER_SCORE_RULES, SCORE_SHARED_BY } from './domain/buyer-score.js';
 export { SUPPRESSION_REASONS, OPT_OUT_REASONS, type SuppressionReason } from './db/schema-constants.js';
 export { SuppressionService } from './services/suppression-service.js';
-export { CustomerImportService, type ImportRequest, type MappingProposal } from './services/customer-import-service.js';
+export { CustomerImportService, type ImportRequest, type MappingProposal } from './services/import/customer-import-service.js';
 export { BuyerSignalService, DEFAULT_MIN_CLIENTS, isFullSignal, type BuyerSignalServiceOptions } from './services/buyer-signal-service.js';
 export { ClientService, type ClientRef, type ClientSummary } from './services/client-service.js';
 

@@ -5,6 +5,7 @@ import { BOM_HELP } from '../csv/people-csv.js';
 import type { Database } from '../db/database.js';
 import { AosError } from '../errors.js';
 import type { CliContext, ContextProvider, Renderer } from './context.js';
+import type { ListedReply } from './reply.js';
 
 /** `-c, --client`, required. */
 export const clientOption = () => new Option('-c, --client <client>', 'client slug or id').makeOptionMandatory();
@@ -21,16 +22,14 @@ export function withListingOptions<Args extends unknown[], Opts extends OptionVa
 }
 
 /** A listing as its flags ask (see listingFormat): NDJSON, a CSV of `csv.columns`, or the renderer's text. */
-export async function showListing<T extends Partial<Record<C, unknown>>, C extends string>(
+export function listing<T extends Partial<Record<C, unknown>>, C extends string>(
   c: CliContext,
   items: Iterable<T> | AsyncIterable<T>,
   opts: { json?: true | undefined; csv?: true | undefined; bom?: true | undefined },
   render: Renderer<T[]>,
   csv: Omit<ListingCsvOptions<T, C>, 'bom'>,
-): Promise<void> {
-  if (!opts.csv) return c.showEach(items, render, opts.json);
-  const { writeListingCsv } = await import('../csv/listing-csv.js');
-  await writeListingCsv(c.output.stdoutStream, items, { ...csv, bom: Boolean(opts.bom) });
+): ListedReply {
+  return c.list(items, render, opts.json, undefined, opts.csv ? { ...csv, bom: Boolean(opts.bom) } : undefined);
 }
 
 /** A listing's output, from `--json`, `--csv` and `--bom` (which goes with --csv only). */

@@ -1,8 +1,10 @@
 // What every command gets: output, the actor, an abort signal, and a lazily opened database.
+import type { ListingCsvOptions } from '../csv/listing-csv.js';
 import type { Database } from '../db/database.js';
 import type { OpenDatabaseOptions } from '../db/open.js';
-import { AosError } from '../errors.js';
+import { AosError, type Outcome } from '../errors.js';
 import { Output } from './output.js';
+import type { ListedReply, OutcomeReply, ReplyOutcome, ShownReply } from './reply.js';
 import { statementLog } from './statement-log.js';
 
 /** src/db/open.ts, or the part of it the CLI opens a database with (each program loads it its way). */
@@ -19,16 +21,10 @@ export interface GlobalOptions {
 /** How a command's result is shown to a person (its --json form is the result itself). */
 export type Renderer<R> = (result: R, out: Output) => void;
 
-/**
- * What a finished command found, beyond success: main.ts alone turns it into an exit code
- * (`check`: a suppressed target is 1, an invalid one 2).
- */
-export type Outcome = 'ok' | 'suppressed' | 'invalid';
+export type { Outcome };
 
 export class CliContext {
   readonly output: Output;
-  /** Set by a command whose result is not plain success; read by main.ts after the command. */
-  outcome: Outcome = 'ok';
   readonly actor: string;
   readonly signal: AbortSignal;
   private db: Database | undefined;
@@ -75,23 +71,22 @@ export class CliContext {
     return this.db;
   }
 
-  /** The one way a command shows its result: the result itself as JSON, or its renderer's text. */
-  show<R>(result: R, render: Renderer<R>, json: boolean | undefined): void {
-    if (json) this.output.json(result);
-    else render(result, this.output);
+  /** A command's reply of one result: the result itself as JSON, or its renderer's text (shown by main.ts). */
+  show<R>(result: R, render: Renderer<R>, json: boolean | undefined, outcome?: ReplyOutcome): ShownReply {
+    return { kind: 'shown', result, render: render as ShownReply['render'], json: Boolean(json), outcome };
   }
 
   /**
-   * A list of results: with --json, NDJSON, each line written as its item arrives (a long list
-   * never waits in memory); otherwise the renderer gets them all.
+   * A command's reply of a list: NDJSON with --json, a CSV of `csv.columns` when given, otherwise
+   * the renderer's text of them all (shown by main.ts, item by item as they arrive).
    */
-  async showEach<R>(results: Iterable<R> | AsyncIterable<R>, render: Renderer<R[]>, json: boolean | undefined): Promise<void> {
-    const all: R[] = [];
-    for await (const result of results) {
-      if (json) this.output.json(result);
-      else all.push(result);
-    }
-    if (!json) render(all, this.output);
+  list<R, C extends string = string>(items: Iterable<R> | AsyncIterable<R>, render: Renderer<R[]>, json: boolean | undefined, outcome?: ReplyOutcome, csv?: ListingCsvOptions<R, C>): ListedReply {
+    return { kind: 'listed', items, render: render as ListedReply['render'], json: Boolean(json), outcome, csv: csv as ListedReply['csv'] };
+  }
+
+  /** A command that wrote its own output (or none): only how it ended. */
+  ended(outcome: ReplyOutcome): OutcomeReply {
+    return { kind: 'outcome', outcome };
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import type { CustomerStatus } from '../db/schema-constants.js';
 import { fieldListHelp } from '../domain/customer-fields.js';
 import { parseStatusMap, type StatusClass } from '../domain/values.js';
 import { AosError } from '../errors.js';
-import type { ImportRequest } from '../services/customer-import-service.js';
+import type { ImportRequest } from '../services/import/customer-import-service.js';
 import { clientOption, jsonOption } from './command-options.js';
 import { refuseRejectsOnInput } from './inputs.js';
 

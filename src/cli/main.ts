@@ -2,12 +2,13 @@
 import { Command, CommanderError, type Option } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
 import { driverError, isDatabaseFailure } from '../db/errors.js';
-import { AosError } from '../errors.js';
+import { AosError, EXIT_CODES } from '../errors.js';
 import { CLI_SPELLING } from './flags.js';
-import { CliContext, type ContextProvider, type GlobalOptions, type Outcome } from './context.js';
+import { CliContext, type ContextProvider, type GlobalOptions } from './context.js';
 import { commandWord } from './command-word.js';
 import type { Program } from './program.js';
 import { colorWanted, Output } from './output.js';
+import { showReply, type Reply } from './reply.js';
 
 export type { ContextProvider } from './context.js';
 
@@ -51,7 +52,8 @@ Examples:
 Database: --database-url or DATABASE_URL (PostgreSQL), else the embedded database in
 $AOS_DATA_DIR (default \${XDG_DATA_HOME:-~/.local/share}/aos).
 Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 3 database error ·
-  4 a bulk check could not read its input to the end · 70 internal error (a bug in aos) · 130 interrupted (Ctrl-C) · 141 the reader of stdout went away (aos … | head)`,
+  4 a bulk check could not read its input to the end · 70 internal error (a bug in aos) · 130 interrupted (Ctrl-C) · 141 the reader of stdout went away (aos … | head)
+With --json an error is one JSON line on stderr: {"error":{"code","message","hint"}}.`,
     );
 
   const word = commandWord(args);
@@ -60,13 +62,6 @@ Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 
   for (const register of await Promise.all(wanted.map((load) => load()))) register(program, getContext);
   return program;
 }
-
-/**
- * The exit codes main.ts decides (SPEC §1); an AosError carries its own (EXIT_CODES in
- * src/errors.ts). A finished command's outcome: 1 a suppressed target, 2 an invalid one.
- */
-const OUTCOME_EXIT_CODES: Record<Outcome, number> = { ok: 0, suppressed: 1, invalid: 2 };
-const EXIT = { usage: 2, database: 3, internal: 70, interrupted: 130, brokenPipe: 141 } as const;
 
 function commandPath(cmd: { name(): string; parent: unknown }): string {
   const names: string[] = [];
@@ -107,6 +102,31 @@ function configureErrors(cmd: Command<unknown[], Record<string, unknown>, Record
   for (const sub of cmd.commands) configureErrors(sub as never, output);
 }
 
+type ActionHolder = { _actionHandler: ((args: unknown[]) => unknown) | null; commands: readonly unknown[] };
+
+/**
+ * Keeps the action's return, its Reply, in `kept`: commander runs an action and drops what it
+ * returns (its `_actionHandler`, as configureErrors reaches into its parsing), and main.ts alone
+ * shows a reply and turns its outcome into the exit code.
+ */
+function keepReplies(cmd: ActionHolder, kept: { reply?: Reply | undefined } = {}): { reply?: Reply | undefined } {
+  const handler = cmd._actionHandler;
+  if (handler) {
+    cmd._actionHandler = async (args) => {
+      kept.reply = (await handler.call(cmd, args)) as Reply | undefined;
+    };
+  }
+  for (const sub of cmd.commands) keepReplies(sub as ActionHolder, kept);
+  return kept;
+}
+
+/** --json among the arguments (not an operand after `--`): its errors are JSON too, usage errors included. */
+function jsonWanted(argv: readonly string[]): boolean {
+  const args = argv.slice(2);
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}
+
 /** A write that failed (a full disk, an I/O error): the output's fault, not a bug of aos. */
 function outputError(e: NodeJS.ErrnoException): AosError {
   return new AosError('usage', `cannot write the output: ${e.message}`, 'free disk space where the output goes, or send it elsewhere, and run the command again', { cause: e });
@@ -120,7 +140,7 @@ function report(failure: unknown, output: Output, debug: boolean): number {
   const e = isWriteFailure(failure) && failure.code !== 'EPIPE' ? outputError(failure) : failure;
   if (e instanceof AosError) {
     const { message, hint } = e.spelled(CLI_SPELLING);
-    output.error(message, hint);
+    output.error(message, hint, e.code);
     if (debug && e.cause) console.error(e.cause);
     return e.exitCode;
   }
@@ -130,9 +150,10 @@ function report(failure: unknown, output: Output, debug: boolean): number {
   output.error(
     database ? `database error: ${err?.message ?? String(e)}` : `internal error: ${err?.message ?? String(e)}`,
     debug ? undefined : database ? undefined : 'this is a bug in aos; rerun with AOS_DEBUG=1 for the stack trace',
+    database ? 'database' : 'internal',
   );
   if (debug) console.error(err?.stack ?? e);
-  return database ? EXIT.database : EXIT.internal;
+  return database ? EXIT_CODES.database : EXIT_CODES.internal;
 }
 
 const INTERRUPTED = 'interrupted: nothing was written by the unfinished step';
@@ -145,12 +166,12 @@ const INTERRUPTED = 'interrupted: nothing was written by the unfinished step';
 function watchInterrupts(abort: AbortController, reason: AosError, output: () => Output) {
   let interrupted = false;
   const onSigint = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
+    if (interrupted) process.exit(EXIT_CODES.interrupted);
     interrupted = true;
     abort.abort(reason);
     setTimeout(() => {
-      output().error(INTERRUPTED);
-      process.exit(EXIT.interrupted);
+      output().error(INTERRUPTED, undefined, 'interrupted');
+      process.exit(EXIT_CODES.interrupted);
     }, 5000).unref();
   };
   process.on('SIGINT', onSigint);
@@ -172,12 +193,12 @@ function watchProcess(fail: (e: unknown) => void, usesServer: () => boolean): vo
   // to Unix tools: not 0, since the work (a check, say) did not finish.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(EXIT.brokenPipe);
+      if (e.code === 'EPIPE') process.exit(EXIT_CODES.brokenPipe);
       // A full disk or a failing device under stdout: the answer never reached its reader, so
       // the command did not succeed, whatever it found (`aos check x.com > /dev/full` said 0).
       if (stream === process.stdout) {
         fail(outputError(e));
-        process.exit(process.exitCode ?? EXIT.usage);
+        process.exit(process.exitCode ?? EXIT_CODES.usage);
       }
     });
   }
@@ -186,7 +207,7 @@ function watchProcess(fail: (e: unknown) => void, usesServer: () => boolean): vo
   const lastResort = (e: unknown) => {
     const lostConnection = isDatabaseFailure(e) || ((e as Error)?.name === 'TypeError' && usesServer());
     fail(lostConnection ? new AosError('database', `database connection lost: ${(e as Error)?.message ?? e}`) : e);
-    process.exit(process.exitCode ?? EXIT.internal);
+    process.exit(process.exitCode ?? EXIT_CODES.internal);
   };
   process.on('uncaughtException', lastResort);
   process.on('unhandledRejection', lastResort);
@@ -198,7 +219,8 @@ function watchProcess(fail: (e: unknown) => void, usesServer: () => boolean): vo
  */
 export async function run(argv: string[], program: Program, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const debug = env.AOS_DEBUG === '1';
-  let output = new Output({ quiet: false, color: colorWanted(!argv.includes('--no-color'), env) });
+  const jsonErrors = jsonWanted(argv);
+  let output = new Output({ quiet: false, color: colorWanted(!argv.includes('--no-color'), env), jsonErrors });
   const abort = new AbortController();
   let context: CliContext | undefined;
   const fail = (e: unknown): void => {
@@ -212,21 +234,25 @@ export async function run(argv: string[], program: Program, env: NodeJS.ProcessE
   const getContext: ContextProvider = () => {
     if (!context) {
       const globals = commander.opts() as GlobalOptions;
-      output = new Output({ quiet: Boolean(globals.quiet), color: colorWanted(globals.color, env) });
+      output = new Output({ quiet: Boolean(globals.quiet), color: colorWanted(globals.color, env), jsonErrors });
       context = new CliContext(globals, output, abort.signal, program.databaseModule, env);
     }
     return context;
   };
   const commander = await buildProgram(getContext, program, argv.slice(2));
   configureErrors(commander as never, () => output);
+  const kept = keepReplies(commander as unknown as ActionHolder);
 
   let closed = true;
   try {
     await commander.parseAsync(argv);
-    process.exitCode = OUTCOME_EXIT_CODES[context?.outcome ?? 'ok'];
+    if (kept.reply) await showReply(kept.reply, output);
+    const outcome = kept.reply?.outcome ?? 'ok';
+    if (outcome instanceof AosError) fail(outcome);
+    else process.exitCode = EXIT_CODES[outcome];
   } catch (e) {
     if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? 0 : EXIT.usage;
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_CODES.usage;
     } else {
       // After Ctrl-C, any failure is the interruption's doing (an aborted read, a cancelled
       // query); a command that says what its interruption left (import, check) is heard.
@@ -242,10 +268,10 @@ export async function run(argv: string[], program: Program, env: NodeJS.ProcessE
     }
     interrupts.stop();
   }
-  if (interrupts.interrupted) process.exitCode = EXIT.interrupted;
+  if (interrupts.interrupted) process.exitCode = EXIT_CODES.interrupted;
   // After a database failure, or a database that did not close, an engine that stopped
   // mid-statement (PGlite's WebAssembly after a failed write, a damaged directory) may keep the
   // process alive with nothing left to do: the outcome is said, so the process ends with it.
   // Unref'd: a process that ends by itself is never delayed.
-  if (process.exitCode === EXIT.database || !closed) setTimeout(() => process.exit(), 3000).unref();
+  if (process.exitCode === EXIT_CODES.database || !closed) setTimeout(() => process.exit(), 3000).unref();
 }

@@ -7,6 +7,8 @@ export interface OutputOptions {
   color: boolean;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /** --json: an error is one JSON line on stderr too, so a script parses one format. */
+  jsonErrors?: boolean;
 }
 
 export interface Spinner {
@@ -28,8 +30,10 @@ export class Output {
   readonly c: ChalkInstance;
   private readonly stdout: NodeJS.WritableStream;
   private readonly stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+  private readonly jsonErrors: boolean;
 
   constructor(options: OutputOptions) {
+    this.jsonErrors = options.jsonErrors ?? false;
     this.quiet = options.quiet;
     this.c = new Chalk({ level: options.color ? 1 : 0 });
     this.stdout = options.stdout ?? process.stdout;
@@ -64,7 +68,12 @@ export class Output {
     if (!this.quiet) this.stderr.write(`${this.c.dim('hint:')} ${withoutControls(text)}\n`);
   }
 
-  error(message: string, hint?: string): void {
+  /** `code`: the error's kind (an AosError's code, or `internal`), said only in the --json form. */
+  error(message: string, hint?: string, code = 'usage'): void {
+    if (this.jsonErrors) {
+      this.stderr.write(`${JSON.stringify({ error: { code, message, hint: hint ?? null } })}\n`);
+      return;
+    }
     this.stderr.write(`${this.c.red('aos: error:')} ${withoutControls(message)}\n`);
     if (hint) this.stderr.write(`${this.c.dim('hint:')} ${withoutControls(hint)}\n`);
   }

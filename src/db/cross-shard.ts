@@ -1,4 +1,4 @@
-// The statements that reach across clients on purpose. Sharded by client (README "Growing past one
+// The statements that reach across clients on purpose. Sharded by client (docs/scaling.md, "Growing past one
 // machine"), a statement on a client-scoped table that names its client (client_id = $n) goes to
 // that client's shard alone; every other one fans out to all shards. Those listed here fan out by
 // design, and carry their name in their SQL (crossShard(name), a comment the server ignores), so

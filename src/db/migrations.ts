@@ -18,7 +18,7 @@ export interface MigrationState {
 }
 
 let journal: Journal | undefined;
-function readJournal(): Journal {
+export function readJournal(): Journal {
   journal ??= JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as Journal;
   return journal;
 }
@@ -44,7 +44,9 @@ export async function lastAppliedMigration(db: Database): Promise<{ last: number
 
 export async function migrationState(db: Database): Promise<MigrationState> {
   const { entries } = readJournal();
-  const { last: lastApplied, applied } = await lastAppliedMigration(db);
+  const { last: lastApplied } = await lastAppliedMigration(db);
   const pending = entries.filter((e) => e.when > lastApplied).map((e) => e.tag);
-  return { applied, total: entries.length, up_to_date: pending.length === 0, pending };
+  // Counted in this version's journal: a database adopted from the squashed chain also records
+  // the old chain's migrations (migration-baseline.ts), which are not this version's to count.
+  return { applied: entries.length - pending.length, total: entries.length, up_to_date: pending.length === 0, pending };
 }

@@ -731,10 +731,10 @@ async function openEmbedded(dataDir: string, waitSeconds: number, onCreate?: (da
 }
 
 /** Applies the migrations in drizzle/ (idempotent; migrator.ts, loaded only here). */
-export async function runMigrations(db: Database): Promise<void> {
+export async function runMigrations(db: Database): Promise<string[]> {
   const { applyMigrations } = await import('./migrator.js');
   try {
-    await applyMigrations(db);
+    return await applyMigrations(db);
   } catch (e) {
     throw databaseError(db.location, e);
   }

@@ -22,6 +22,6 @@ export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 /**
  * The client_id of the agency-wide list's audit rows (suppression_events): the agency list belongs
  * to no one client, and client_id stays in every key of the audit table so it can be distributed
- * by client (README "Growing past one machine"). No client can have it: ids are random v4 uuids.
+ * by client (docs/scaling.md). No client can have it: ids are random v4 uuids.
  */
 export const AGENCY_WIDE_CLIENT_ID = '00000000-0000-0000-0000-000000000000';

@@ -102,7 +102,7 @@ export const clients = pgTable(
 );
 
 // Every client-scoped table's primary and unique keys lead with client_id, so each can be
-// distributed by client on Citus (README "Growing past one machine"); clients is a reference table.
+// distributed by client on Citus (docs/scaling.md); clients is a reference table.
 // A column an import fills is a field of src/domain/customer-fields.ts (how a file's cell becomes
 // its value, and everything derived from that); a test fails when one is in only one of them.
 export const clientCustomers = pgTable(
@@ -239,7 +239,7 @@ export const importRuns = pgTable(
 // the import (set-based: a million inserted rows are one log row, not a million): the rows' ids,
 // their images before the statement (null for an insert) and a hash of each image after (null for
 // a delete), in the same order. Written by each of the import's writing statements beside itself
-// (src/services/import-log-writes.ts; no trigger, which a sharded database would run where the
+// (src/services/import/change-log-writes.ts; no trigger, which a sharded database would run where the
 // import's session is not). Logs of older runs also hold deletes. `aos imports undo` restores
 // each row's first before image where the row still has its last after hash.
 export const importRunChanges = pgTable(
@@ -340,7 +340,7 @@ export const platformBuyerSignals = pgTable('platform_buyer_signals', {
   // and how many clients' deals do: what `show` gives of deal values at k, from k + 1 clients. The
   // exact total and average above are one client's value once the others are known, so they are
   // shown only with anonymity off. Null/0 for a domain of one client and on rows refreshed before
-  // they existed (migration 0019), which show no band until a refresh.
+  // they existed (pre-squash migration 0019, test/fixtures/migrations-v1), which show no band until a refresh.
   dealValueBand: text('deal_value_band'),
   dealValueBandClients: integer('deal_value_band_clients').notNull().default(0),
   buyerScore: integer('buyer_score').default(50),

@@ -1,10 +1,10 @@
 // The customer fields an import reads, in one table: what the mapping, the row normaliser, the
 // staging of an import, the prompts and the help are derived from. Each field names its column
 // in src/db/schema.ts (client_customers), which stays the source of truth for the column and its
-// SQL type (see customer-staging.ts); a renamed column breaks the build here.
+// SQL type (see services/import/staged-columns.ts); a renamed column breaks the build here.
 //
 // The schema is imported for its types only: this table feeds `aos import --help`, and the CLI's
-// start must not load drizzle (README "The CLI is bundled").
+// start must not load drizzle (docs/design.md "The CLI is bundled").
 import type { clientCustomers } from '../db/schema.js';
 import type { CustomerStatus } from '../db/schema-constants.js';
 

@@ -1,8 +1,8 @@
 // An import's summary as text: the interactive confirmation shows it, and so does the CLI after a
 // non-interactive import. No prompt library here, so `import --yes` prints it without loading one.
 import { printable } from '../domain/printable.js';
-import type { ImportSummary } from '../services/customer-import-service.js';
-import type { ImportDiff } from '../services/import-sync.js';
+import type { ImportSummary } from '../services/import/customer-import-service.js';
+import type { ImportDiff } from '../services/import/sync.js';
 
 /** The counts, one a line with the first rejects and dropped values under theirs, then the diff. */
 export function describeSummary(s: ImportSummary): string {

@@ -18,7 +18,7 @@ import {
 import { printable } from '../domain/targets.js';
 import { makeDateParser, STATUS_CLASSES, statusKey, type StatusClass } from '../domain/values.js';
 import { AosError, spell, type Spelling } from '../errors.js';
-import type { ImportPrompts, ImportSummary, MappingProposal, UnknownStatus, WriteAnswer } from '../services/customer-import-service.js';
+import type { ImportPrompts, ImportSummary, MappingProposal, UnknownStatus, WriteAnswer } from '../services/import/customer-import-service.js';
 import { describeSummary } from './import-summary.js';
 import type { PromptIO } from './io.js';
 import { confirmMassChurnInteractively } from './sync.js';

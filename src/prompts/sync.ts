@@ -2,7 +2,7 @@
 import { confirm } from '@inquirer/prompts';
 import { printable } from '../domain/targets.js';
 import { AosError } from '../errors.js';
-import type { ImportDiff } from '../services/import-sync.js';
+import type { ImportDiff } from '../services/import/sync.js';
 import type { PromptIO } from './io.js';
 
 export async function confirmMassChurnInteractively(diff: ImportDiff, io: PromptIO = {}): Promise<boolean> {

@@ -22,7 +22,8 @@ export async function migrateDatabase(db: Database): Promise<MigrateResult> {
     if (server?.standby) throw standbyError();
   }
   const before = await migrationState(db);
-  if (!before.up_to_date) await runMigrations(db);
+  // What this call applied: two migrates at once both see the same pending list, one applies it.
+  const applied = before.up_to_date ? [] : await runMigrations(db);
   const after = await migrationState(db);
-  return { location: db.location, applied: before.pending, total_applied: after.applied };
+  return { location: db.location, applied, total_applied: after.applied };
 }

@@ -37,10 +37,11 @@ export async function boostTargets(signals: BuyerSignalService, targets: readonl
 }
 
 /**
- * Every target is answered first; then an invalid one fails the call, as in `check`. For the
- * outcomes of boostTargets and BuyerSignalService.show, where only an invalid target has `error`.
+ * Every target is answered first; then an invalid one fails the call, as in `check`: the error
+ * that ends it, or undefined when every target was read. For the outcomes of boostTargets and
+ * BuyerSignalService.show, where only an invalid target has `error`.
  */
-export function failOnInvalidTargets(outcomes: ReadonlyArray<object>): void {
+export function invalidTargetsError(outcomes: ReadonlyArray<object>): AosError | undefined {
   const invalid = outcomes.filter((o) => 'error' in o && o.error).length;
-  if (invalid > 0) throw new AosError('input', `${invalid} invalid target${invalid === 1 ? '' : 's'}`, 'give domains, URLs or emails');
+  return invalid > 0 ? new AosError('input', `${invalid} invalid target${invalid === 1 ? '' : 's'}`, 'give domains, URLs or emails') : undefined;
 }

@@ -1,7 +1,7 @@
 // The set-based refresh of platform_buyer_signals from every client's customers: one statement
 // that recomputes the signals of the domains in scope, compares them with the stored ones and
 // writes only what changed. Platform-wide by design (SPEC §8): the one statement that reads
-// client_customers across clients, hence across shards on Citus (README "Growing past one machine").
+// client_customers across clients, hence across shards on Citus (docs/scaling.md).
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../db/database.js';

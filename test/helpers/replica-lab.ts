@@ -53,7 +53,7 @@ export async function createLabDatabase(lab: ReplicaLab): Promise<LabDatabase> {
 /**
  * Waits until the standby has replayed everything the primary had written when called: the
  * primary's current WAL position, then the standby's replay position until it reaches it (the
- * query the README gives a pipeline that imports on the primary and checks on a replica).
+ * query docs/scaling.md gives a pipeline that imports on the primary and checks on a replica).
  */
 export async function waitForReplay(primaryUrl: string, standbyUrl: string, timeoutMs = 30_000): Promise<void> {
   const primary = postgres(primaryUrl, { max: 1, onnotice: () => {} });

@@ -1,5 +1,5 @@
 // Does a SQL statement route to one client's shard? On a database distributed by client_id
-// (README "Growing past one machine"), a statement on a client-scoped table goes to one shard only
+// (docs/scaling.md), a statement on a client-scoped table goes to one shard only
 // when each reference to such a table is pinned to one client: `t.client_id = $n` (or a literal),
 // or `t.client_id = u.client_id` with u pinned, and an INSERT's rows all carry one client_id given
 // as a parameter. This reads the statement as the driver sent it; it is not a SQL parser, only
@@ -165,8 +165,26 @@ export function statementRouting(text: string, clientScoped: ReadonlySet<string>
     if (!leftward && t.kind === 'ident' && is(tokens[j + 1], '.') && is(tokens[j + 2], 'client_id')) return { column: t.value };
     return null;
   };
+  // An equality OR-ed with anything pins nothing (`client_id = $1 or true` reaches every shard): it
+  // counts only when no OR stands beside it in its own parenthesized group or clause.
+  const CLAUSE_ENDS = new Set(['where', 'on', 'select', 'from', 'set', 'returning', 'union', 'join', 'using', 'having', 'order', 'group', 'limit', ';']);
+  const besideOr = (at: number): boolean => {
+    for (const step of [-1, 1]) {
+      let depth = 0;
+      for (let j = at + step; j >= 0 && j < tokens.length; j += step) {
+        const t = tokens[j] as Token;
+        if (is(t, step < 0 ? ')' : '(')) depth++;
+        else if (is(t, step < 0 ? '(' : ')')) {
+          if (depth-- === 0) break;
+        } else if (depth === 0 && is(t, 'or')) return true;
+        else if (depth === 0 && t.kind === 'ident' && CLAUSE_ENDS.has(t.value)) break;
+      }
+    }
+    return false;
+  };
   for (let i = 0; i < tokens.length; i++) {
     if (!is(tokens[i], '=')) continue;
+    if (besideOr(i)) continue;
     const left = operand(i - 1, true);
     const right = operand(i + 1, false);
     if (!left || !right) continue;

@@ -95,7 +95,9 @@ describe('the embedded database lock', () => {
   it('two aos processes on one embedded database run one after the other, both succeed', async () => {
     const data = embeddedCopy();
     const env = { AOS_DATA_DIR: data, DATABASE_URL: '' };
-    const [a, b] = await Promise.all([runAos(['clients', 'add', 'first'], { env }), runAos(['clients', 'add', 'second'], { env })]);
+    // --wait beyond the default 5 s: on a loaded machine the first holds the directory longer, and
+    // what is under test is that the second waits and then runs, not how long the first takes.
+    const [a, b] = await Promise.all([runAos(['clients', 'add', 'first', '--wait', '60'], { env }), runAos(['clients', 'add', 'second', '--wait', '60'], { env })]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const list = JSON.parse((await runAos(['clients', 'list', '--json'], { env })).stdout) as unknown[];
     expect(list).toHaveLength(2);

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
 import { processStartTime } from '../../src/db/embedded-lock.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { BIN, runAos, type RunResult } from '../helpers/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'aos-embedded-faults-'));

@@ -19,7 +19,7 @@ import { autoMapColumns, type ColumnMapping } from '../../src/domain/column-mapp
 import { normalizeCustomerRow, type CustomerRecord, type RowOutcome } from '../../src/domain/customer-row.js';
 import { makeDateParser, normalizeCompanyName, ValueError } from '../../src/domain/values.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 
 const RUNS = process.env.AOS_STRESS === '1' ? 60 : 12;
@@ -116,6 +116,11 @@ function model(rows: string[][], stored: Map<string, Stored>, entries: Map<strin
     if (!first) merged.set(r.naturalKey, { ...r });
     else {
       for (const k of Object.keys(r) as Array<keyof CustomerRecord>) if (first[k] === null) (first as unknown as Record<string, unknown>)[k] = r[k];
+      // A name a row gave wins over one derived from the domain or address of an earlier row.
+      if (first.nameDerived && !r.nameDerived) {
+        first.companyName = r.companyName;
+        first.nameDerived = false;
+      }
       // A customer any of whose rows says active is active (its entry never expires).
       if (r.status === 'active') first.status = 'active';
     }

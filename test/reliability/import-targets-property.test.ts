@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { classifyStatus } from '../../src/domain/values.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { CustomerService } from '../../src/services/customer-service.js';
 import { AosError } from '../../src/errors.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';

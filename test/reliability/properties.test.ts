@@ -7,7 +7,7 @@ import type { Database } from '../../src/db/database.js';
 import { coveringDomains, normalizeTarget } from '../../src/domain/targets.js';
 import { BuyerSignalService } from '../../src/services/buyer-signal-service.js';
 import { ClientService, type ClientRef } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { SuppressionService, type CheckResult } from '../../src/services/suppression-service.js';
 import { enginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 

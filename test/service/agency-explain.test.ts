@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { AgencyListService } from '../../src/services/agency-list-service.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { ExplainService, type Explanation } from '../../src/services/explain-service.js';
 import { SuppressionService, type CheckResult } from '../../src/services/suppression-service.js';
 import { whoSuppresses } from '../../src/services/suppression-who-service.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
 import { ClientService, type ClientRef } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
 import { migrationFile } from '../helpers/migration-file.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService, type ImportRequest } from '../../src/services/customer-import-service.js';
+import { CustomerImportService, type ImportRequest } from '../../src/services/import/customer-import-service.js';
 import { CustomerService } from '../../src/services/customer-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
 import { ExpiryPolicyService } from '../../src/services/expiry-policy-service.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService, type ImportRequest } from '../../src/services/customer-import-service.js';
-import { ImportRunService } from '../../src/services/import-run-service.js';
+import { CustomerImportService, importInteractively, type ImportPrompts, type ImportRequest } from '../../src/services/import/customer-import-service.js';
+import { ImportRunService } from '../../src/services/import/run-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
 import { clientState } from '../helpers/client-state.js';
 import { describeEachDatabase } from '../helpers/databases.js';
@@ -71,7 +71,15 @@ Epsilon,epsilon.io,Media,500
     await expect(run('mass', one, { sync: true, sourceName: 'csv' })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('option sync would churn 3 of the 4 customers of mass from source csv'), hint: expect.stringContaining('pass option allowMassChurn') });
     expect(await clientState(db(), 'mass')).toEqual(before);
     const asked: number[] = [];
-    await expect(run('mass', one, { sync: true, sourceName: 'csv', confirmMassChurn: async (d) => (asked.push(d.churned), false) })).rejects.toMatchObject({ code: 'interrupted' });
+    // Asked before the write's transaction (the interactive import's question after its dry run), never inside it.
+    const prompts: ImportPrompts = {
+      confirmMapping: async (p) => ({ mapping: p.mapping, dateFormat: p.settings.dateFormat }),
+      mapStatuses: async () => ({}),
+      confirmWrite: async () => ({ action: 'write' }),
+      confirmMassChurn: async (d) => (asked.push(d.churned), false),
+    };
+    const interactive = { open: async () => importer, release: async () => {}, reopenInput: () => Readable.from([Buffer.from(one)]), prompts };
+    await expect(importInteractively(interactive, { client: 'mass', fileName: 'export.csv', sync: true, sourceName: 'csv' })).rejects.toMatchObject({ code: 'interrupted' });
     expect(asked).toEqual([3]);
     expect(await clientState(db(), 'mass')).toEqual(before);
     // The dry run reports it without refusing.

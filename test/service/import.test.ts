@@ -3,7 +3,7 @@ import iconv from 'iconv-lite';
 import { beforeAll, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService, type ImportRequest, type ImportReject } from '../../src/services/customer-import-service.js';
+import { CustomerImportService, type ImportRequest, type ImportReject } from '../../src/services/import/customer-import-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { customerCsv } from '../../bench/generate.js';

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { migrationState } from '../../src/db/migrations.js';
 import { openDatabase } from '../../src/db/open.js';
-import { ImportRunService } from '../../src/services/import-run-service.js';
+import { ImportRunService } from '../../src/services/import/run-service.js';
 import { migrateDatabase } from '../../src/services/migration-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
 import { enginesUnderTest, type Engine } from '../helpers/databases.js';

@@ -26,8 +26,8 @@ describeEachDatabase('schema: client-scoped keys', ({ db }) => {
     expect(tables.length).toBeGreaterThan(Object.keys(NOT_CLIENT_SCOPED).length);
   });
 
-  it("README's Citus steps distribute every client-scoped table by client_id and the rest as listed", async () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  it("the Citus steps (docs/scaling.md) distribute every client-scoped table by client_id and the rest as listed", async () => {
+    const readme = readFileSync(new URL('../../docs/scaling.md', import.meta.url), 'utf8');
     const byClient = [...readme.matchAll(/create_distributed_table\('(\w+)',\s*'client_id'/g)].map((m) => m[1]);
     const reference = [...readme.matchAll(/create_reference_table\('(\w+)'\)/g)].map((m) => m[1]);
     const byDomain = [...readme.matchAll(/create_distributed_table\('(\w+)',\s*'domain'/g)].map((m) => m[1]);
@@ -57,8 +57,8 @@ describeEachDatabase('schema: client-scoped keys', ({ db }) => {
     expect(functions.map((f) => f.name)).toEqual([]);
   });
 
-  it("foreign keys point only at the README's reference tables (a copy on every node)", async () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  it("foreign keys point only at the reference tables of docs/scaling.md (a copy on every node)", async () => {
+    const readme = readFileSync(new URL('../../docs/scaling.md', import.meta.url), 'utf8');
     const reference = new Set([...readme.matchAll(/create_reference_table\('(\w+)'\)/g)].map((m) => m[1]));
     const keys = await db().query<{ name: string; referenced: string }>(
       `select c.conname as name, r.relname as referenced from pg_constraint c join pg_class r on r.oid = c.confrelid

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
 import { BuyerSignalService, isFullSignal } from '../../src/services/buyer-signal-service.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { migrationFile } from '../helpers/migration-file.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 

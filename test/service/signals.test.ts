@@ -4,7 +4,7 @@ import { buyerScoreSql } from '../../src/domain/buyer-score.js';
 import { dealValueBand, dealValueBandSql } from '../../src/domain/signal-anonymity.js';
 import { BuyerSignalService } from '../../src/services/buyer-signal-service.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { SCORE_CASES } from '../helpers/score-cases.js';
 

@@ -1,5 +1,5 @@
 // Issue 25: every statement on a client-scoped table routes by client, so the data can be sharded by
-// client_id (README "Growing past one machine"). A whole scenario runs — through the built CLI
+// client_id (docs/scaling.md). A whole scenario runs — through the built CLI
 // (each statement logged by AOS_STATEMENT_LOG) and through the library on both engines (each
 // statement seen by openDatabase's onStatement) — and every statement that reaches a client-scoped
 // table without a client_id equality fails the test, unless it is tagged as one of the cross-shard
@@ -14,11 +14,11 @@ import type { Database } from '../../src/db/database.js';
 import { AgencyListService } from '../../src/services/agency-list-service.js';
 import { BuyerSignalService } from '../../src/services/buyer-signal-service.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { CustomerService } from '../../src/services/customer-service.js';
 import { ExpiryPolicyService } from '../../src/services/expiry-policy-service.js';
 import { ExplainService } from '../../src/services/explain-service.js';
-import { ImportRunService } from '../../src/services/import-run-service.js';
+import { ImportRunService } from '../../src/services/import/run-service.js';
 import { databaseStatus } from '../../src/services/status-service.js';
 import { whoSuppresses } from '../../src/services/suppression-who-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';

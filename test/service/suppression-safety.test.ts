@@ -6,7 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Orm } from '../../src/db/database.js';
 import { openDatabase } from '../../src/db/open.js';
 import { ClientService } from '../../src/services/client-service.js';
-import { CustomerImportService } from '../../src/services/customer-import-service.js';
+import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { SuppressionService, type SuppressionEntryView } from '../../src/services/suppression-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 

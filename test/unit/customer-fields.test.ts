@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clientCustomers } from '../../src/db/schema.js';
 import { autoMapColumns, FIELD_DESCRIPTIONS, IMPORT_FIELDS, normalizeHeader } from '../../src/domain/column-mapping.js';
 import { CUSTOMER_FIELDS, fieldListHelp, type CellKind } from '../../src/domain/customer-fields.js';
-import { KEPT_IF_MISSING, REPLACED, STAGED_FIELDS, STAGING_COLUMNS, stagingRow } from '../../src/domain/customer-staging.js';
+import { KEPT_IF_MISSING, REPLACED, STAGED_FIELDS, STAGING_COLUMNS, stagingRow } from '../../src/services/import/staged-columns.js';
 import type { CustomerRecord } from '../../src/domain/customer-row.js';
 
 // The client_customers columns an import does not read from a file: keys, bookkeeping, and the

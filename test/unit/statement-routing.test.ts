@@ -9,6 +9,7 @@ const B = '6fe403ed-32af-46ad-8b75-d17996eb4bd3';
 
 // [what, statement, params]: each routes to one client's shard.
 const ROUTED: Array<[string, string, unknown[]]> = [
+  ['an OR beside the equality, in parentheses of its own', `select 1 from "suppression_list" s where s."client_id" = $1 and (s."domain" = $2 or s."email" = $3)`, [A, 'a.com', 'x@a.com']],
   [
     'a drizzle select filtered by client',
     `select "header_key", "mapping"->>'delimiter' from "import_runs" where (("import_runs"."client_id" = $1 and "import_runs"."status" = $2) and "import_runs"."header_key" = $3) order by "import_runs"."finished_at" desc limit $4`,
@@ -53,6 +54,9 @@ const ROUTED: Array<[string, string, unknown[]]> = [
 
 // [what, statement, params]: each would fan out to every shard (or names two clients).
 const FANNING_OUT: Array<[string, string, unknown[]]> = [
+  ['an equality OR-ed with another condition', `select 1 from "suppression_list" where "suppression_list"."client_id" = $1 or "suppression_list"."created_by" is not null`, [A]],
+  ['an equality OR-ed with true', `select 1 from "suppression_list" where "suppression_list"."client_id" = $1 or true`, [A]],
+  ['an equality OR-ed inside its parentheses', `select 1 from "suppression_list" s where (s."client_id" = $1 or s."domain" = $2) and s."email" is null`, [A, 'a.com']],
   [
     'the remembered mapping without its client filter',
     `select "mapping" from "import_runs" where ("import_runs"."status" = $1 and "import_runs"."header_key" = $2) order by "import_runs"."finished_at" desc limit $3`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, classifyStatus, parseStatusMap, statusKey } from '../../src/domain/values.js';
-import { statusMapHint } from '../../src/services/customer-import-service.js';
+import { statusMapHint } from '../../src/services/import/customer-import-service.js';
 
 describe('parseDealValue', () => {
   const ok: Array<[string, string | null]> = [

@@ -5,11 +5,9 @@ import { clientOption, examples, jsonOption } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
 import { renderVerdicts } from '../renderers/check.js';
 
-const HELP = `${examples(
-  'aos check sarah@buildright.com.au --client acme', 'aos check https://shop.bigcorp.com/pricing bigcorp.co.uk --client acme --json',
+const HELP = `${examples('aos check sarah@buildright.com.au --client acme', 'aos check https://shop.bigcorp.com/pricing bigcorp.co.uk --client acme --json',
   'cut -d, -f3 leads.csv | aos check - --client acme --json > verdicts.ndjson', 'aos check --file leads.csv --column Website --client acme --filter --rejected blocked.csv > safe.csv',
-  'if aos check "$EMAIL" --client acme -q; then send_mail "$EMAIL"; fi', 'aos check jane@bigcorp.com --client acme --explain',
-)}
+  'if aos check "$EMAIL" --client acme -q; then send_mail "$EMAIL"; fi', 'aos check jane@bigcorp.com --client acme --explain')}
 
 A row is allowed only when every target in it was read and none is suppressed: every non-empty
 cell of an email/website/domain/URL column is checked, and a line or cell that does not read as
@@ -46,18 +44,16 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
       // Connecting waits on the network while the code loads: both at once.
       if (input) {
         const [{ checkLeads }, db] = await Promise.all([import('../check-leads.js'), c.database()]);
-        c.outcome = leadsOutcome(await checkLeads(c, db, input, opts), Boolean(opts.filter));
-      } else if (opts.explain) {
+        return c.ended(leadsOutcome(await checkLeads(c, db, input, opts), Boolean(opts.filter)));
+      }
+      if (opts.explain) {
         const [{ ExplainService }, { renderExplained }, db] = await Promise.all([import('../../services/explain-service.js'), import('../renderers/check-explain.js'), c.database()]);
         const results = await new ExplainService({ db }).explain(opts.client, targets);
-        await c.showEach(results, renderExplained, opts.json);
-        c.outcome = verdictOutcome(results);
-      } else {
-        const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database('require', { brief: true })]);
-        const outcomes = await new SuppressionService({ db, actor: c.actor }).checkMany(opts.client, targets);
-        await c.showEach(c.output.quiet ? [] : outcomes, renderVerdicts, opts.json); // -q: the exit code is the answer
-        hintFileArgument(targets, outcomes, c.output);
-        c.outcome = verdictOutcome(outcomes);
+        return c.list(results, renderExplained, opts.json, verdictOutcome(results));
       }
+      const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database('require', { brief: true })]);
+      const outcomes = await new SuppressionService({ db, actor: c.actor }).checkMany(opts.client, targets);
+      hintFileArgument(targets, outcomes, c.output);
+      return c.list(c.output.quiet ? [] : outcomes, renderVerdicts, opts.json, verdictOutcome(outcomes)); // -q: the exit code is the answer
     });
 }

@@ -24,7 +24,7 @@ export function registerClientsCommands(program: Command<[], Record<string, unkn
     .action(async (slug, opts) => {
       const { c, clients: s } = await service();
       const added = await s.add({ slug, name: opts.name, services: parseServices(opts.services), existOk: Boolean(opts.existOk) });
-      c.show(clientAddedView(added), renderClientAdded, opts.json);
+      return c.show(clientAddedView(added), renderClientAdded, opts.json);
     });
 
   clients
@@ -34,6 +34,6 @@ export function registerClientsCommands(program: Command<[], Record<string, unkn
     .addHelpText('after', examples('aos clients list', 'aos clients list --json | jq -r ".[].slug"'))
     .action(async (opts) => {
       const { c, clients: s } = await service();
-      c.show(await s.list(), renderClientList, opts.json);
+      return c.show(await s.list(), renderClientList, opts.json);
     });
 }

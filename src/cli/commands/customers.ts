@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { clientOption, contextService, examples, jsonOption, listingFormat, showListing, withListingOptions } from '../command-options.js';
+import { clientOption, contextService, examples, jsonOption, listingFormat, listing, withListingOptions } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
 import { CUSTOMER_CSV_COLUMNS, renderCustomer, renderCustomerRemoved, renderCustomers } from '../renderers/customers.js';
 
@@ -23,18 +23,18 @@ export function registerCustomersCommands(program: Command<[], Record<string, un
     .action(async (opts) => {
       listingFormat(opts);
       const { c, service: s } = await service();
-      await showListing(c, s.list({ client: opts.client, search: opts.search, status: opts.status }), opts, renderCustomers, { columns: CUSTOMER_CSV_COLUMNS });
+      return listing(c, s.list({ client: opts.client, search: opts.search, status: opts.status }), opts, renderCustomers, { columns: CUSTOMER_CSV_COLUMNS });
     });
 
   oneCustomer('show', 'one customer: its fields, its suppression entries, the import runs that touched it', 'aos customers show buildright.com.au --client acme', 'aos customers show "Pied Piper" --client acme --json')
     .action(async (target, opts) => {
       const { c, service: s } = await service();
-      c.show(await s.show({ client: opts.client, target }), renderCustomer, opts.json);
+      return c.show(await s.show({ client: opts.client, target }), renderCustomer, opts.json);
     });
 
   oneCustomer('remove', 'remove a customer and the imported entries only it holds (opt-outs and manual entries stay)', 'aos customers remove piedpiper.com --client acme', 'aos customers remove "Hooli" --client acme --json')
     .action(async (target, opts) => {
       const { c, service: s } = await service();
-      c.show(await s.remove({ client: opts.client, target }), renderCustomerRemoved, opts.json);
+      return c.show(await s.remove({ client: opts.client, target }), renderCustomerRemoved, opts.json);
     });
 }

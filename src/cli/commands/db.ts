@@ -14,7 +14,7 @@ export function registerDbCommands(program: Command<[], Record<string, unknown>>
       const c = ctx();
       const database = await c.database('skip');
       const { migrateDatabase } = await import('../../services/migration-service.js');
-      c.show(await migrateDatabase(database), renderMigrated, false);
+      return c.show(await migrateDatabase(database), renderMigrated, false);
     });
 
   db.command('status')
@@ -24,6 +24,6 @@ export function registerDbCommands(program: Command<[], Record<string, unknown>>
     .action(async (opts) => {
       const c = ctx();
       const { databaseStatus } = await import('../../services/status-service.js');
-      c.show(await databaseStatus(await c.database('skip')), renderStatus, opts.json);
+      return c.show(await databaseStatus(await c.database('skip')), renderStatus, opts.json);
     });
 }

@@ -3,7 +3,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { BOM_HELP } from '../../csv/people-csv.js';
 import { AosError } from '../../errors.js';
-import { examples, jsonOption, listingFormat } from '../command-options.js';
+import { examples, jsonOption, listing, listingFormat } from '../command-options.js';
 import type { CliContext, ContextProvider } from '../context.js';
 import { EXPIRING_CSV_COLUMNS, renderExpiring, renderExpiryDefaults } from '../renderers/expiry.js';
 
@@ -31,7 +31,7 @@ ${examples('aos clients set acme --expire past_customer=24m', 'aos clients set a
     )
     .action(async (client, opts) => {
       const c = ctx();
-      c.show(await (await expiryPolicy(c)).set({ client, expire: opts.expire ?? [] }), renderExpiryDefaults, opts.json);
+      return c.show(await (await expiryPolicy(c)).set({ client, expire: opts.expire ?? [] }), renderExpiryDefaults, opts.json);
     });
 
   subcommand(program, 'suppress')
@@ -46,11 +46,9 @@ ${examples('aos clients set acme --expire past_customer=24m', 'aos clients set a
     .addHelpText('after', examples('aos suppress expiring --client acme --within 30d', 'aos suppress expiring --all --within 12w --csv --bom > lapsing.csv'))
     .action(async (opts) => {
       if (Boolean(opts.client) === Boolean(opts.all)) throw new AosError('usage', 'give --client C or --all (one of them)');
-      const format = listingFormat(opts);
+      listingFormat(opts);
       const c = ctx();
       const entries = (await expiryPolicy(c)).expiring({ client: opts.client, within: opts.within });
-      if (format !== 'csv') return c.showEach(entries, renderExpiring(opts.within), opts.json);
-      const { writeListingCsv } = await import('../../csv/listing-csv.js');
-      await writeListingCsv(c.output.stdoutStream, entries, { columns: EXPIRING_CSV_COLUMNS, bom: Boolean(opts.bom) });
+      return listing(c, entries, opts, renderExpiring(opts.within), { columns: EXPIRING_CSV_COLUMNS });
     });
 }

@@ -15,8 +15,8 @@ export function registerImportCommand(program: Command<[], Record<string, unknow
     const input = openInput(file, c.signal);
     const interactive = !opts.yes && file !== '-' && Boolean(process.stdin.isTTY && process.stdout.isTTY);
     const rejects = opts.rejects ? { out: openOutputFile(opts.rejects, '--rejects'), bom: opts.bom } : undefined;
-    const { CustomerImportService } = await import('../../services/customer-import-service.js');
-    const { runImportJob } = await import('../../services/import-job.js');
+    const { CustomerImportService } = await import('../../services/import/customer-import-service.js');
+    const { runImportJob } = await import('../../services/import/job.js');
     // Only a person at a terminal is asked: `import --yes` never loads the prompt library.
     const prompts = interactive ? (await import('../../prompts/mapping.js')).terminalPrompts : undefined;
     const progress = interactive ? undefined : await importProgress(c.output, input.name);
@@ -28,6 +28,6 @@ export function registerImportCommand(program: Command<[], Record<string, unknow
       open: async () => new CustomerImportService({ db: await c.database(), actor: c.actor }),
       interactive: prompts && { prompts, release: () => c.close() },
     }).finally(() => progress?.stop());
-    c.show(summary, renderImportSummary(opts.rejects), opts.json);
+    return c.show(summary, renderImportSummary(opts.rejects), opts.json);
   });
 }

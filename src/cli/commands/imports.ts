@@ -12,13 +12,13 @@ ${examples('aos imports undo 3f2a9c1e --dry-run', 'aos imports undo 3f2a9c1e', '
 export function registerImportsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const imports = program.command('imports').description('past import runs: list, show, undo');
   imports.addHelpText('after', examples('aos imports list --client acme', 'aos imports show 3f2a9c1e', 'aos imports undo 3f2a9c1e --dry-run'));
-  const service = () => contextService(ctx, async (options) => new (await import('../../services/import-run-service.js')).ImportRunService(options));
+  const service = () => contextService(ctx, async (options) => new (await import('../../services/import/run-service.js')).ImportRunService(options));
 
   imports.command('list').description("a client's import runs, newest first").addOption(clientOption()).addOption(jsonOption('NDJSON, one run a line'))
     .addHelpText('after', examples('aos imports list --client acme', 'aos imports list --client acme --json | jq -r .id'))
     .action(async (opts) => {
       const { c, service: runs } = await service();
-      await c.showEach(await runs.list({ client: opts.client }), renderImportRuns, opts.json);
+      return c.list(await runs.list({ client: opts.client }), renderImportRuns, opts.json);
     });
 
   imports.command('show').description('one import run: file, checksum, mapping, counts and the rows it changed')
@@ -26,7 +26,7 @@ export function registerImportsCommands(program: Command<[], Record<string, unkn
     .addHelpText('after', examples('aos imports show 3f2a9c1e', 'aos imports show 3f2a9c1e --json'))
     .action(async (ref, opts) => {
       const { c, service: runs } = await service();
-      c.show(await runs.show(ref), renderImportRun, opts.json);
+      return c.show(await runs.show(ref), renderImportRun, opts.json);
     });
 
   imports.command('undo').description('put every customer and entry an import run changed back as it was before the run')
@@ -36,6 +36,6 @@ export function registerImportsCommands(program: Command<[], Record<string, unkn
     .addOption(jsonOption()).addHelpText('after', UNDO_HELP)
     .action(async (ref, opts) => {
       const { c, service: runs } = await service();
-      c.show(await runs.undo({ run: ref, dryRun: Boolean(opts.dryRun), force: Boolean(opts.force) }), renderUndo, opts.json);
+      return c.show(await runs.undo({ run: ref, dryRun: Boolean(opts.dryRun), force: Boolean(opts.force) }), renderUndo, opts.json);
     });
 }

@@ -26,11 +26,10 @@ export function registerBoostCommand(signals: Command, service: () => Promise<{ 
         const { boostLeadsCsv } = await import('../../services/signal-export.js');
         const input = openInput(file, c.signal);
         await boostLeadsCsv(s, input.stream, c.output.stdoutStream, { name: input.name, column: opts.column, bom: Boolean(opts.bom) });
-        return;
+        return c.ended('ok');
       }
-      const { boostTargets, failOnInvalidTargets } = await import('../../services/signal-lookup.js');
+      const { boostTargets, invalidTargetsError } = await import('../../services/signal-lookup.js');
       const boosts = await boostTargets(s, targets);
-      await c.showEach(boosts, renderBoosts, opts.json);
-      failOnInvalidTargets(boosts);
+      return c.list(boosts, renderBoosts, opts.json, invalidTargetsError(boosts));
     });
 }

@@ -22,7 +22,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .action(async (opts) => {
       const { c, signals: s } = await service();
       const spinner = await c.output.spinner('rebuilding buyer signals…');
-      c.show(await s.rebuild().finally(() => spinner.stop()), renderRebuild, opts.json);
+      return c.show(await s.rebuild().finally(() => spinner.stop()), renderRebuild, opts.json);
     });
 
   signals.command('show').description('the signal of each domain (URLs and emails are reduced to their company domain)')
@@ -31,15 +31,14 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     .action(async (targets, opts) => {
       const { c, signals: s, minClients } = await service();
       const found = await s.show(targets);
-      await c.showEach(found, renderSignals(targets, minClients), opts.json);
-      (await import('../../services/signal-lookup.js')).failOnInvalidTargets(found);
+      return c.list(found, renderSignals(targets, minClients), opts.json, (await import('../../services/signal-lookup.js')).invalidTargetsError(found));
     });
 
   signals.command('top').description('the strongest buyer signals').option('--limit <n>', 'how many', '20').addOption(jsonOption('NDJSON, one signal a line'))
     .addHelpText('after', examples('aos signals top --limit 10'))
     .action(async (opts) => {
       const { c, signals: s, minClients } = await service();
-      await c.showEach(await s.top(parsePositiveInteger('--limit', opts.limit)), renderTopSignals(minClients), opts.json);
+      return c.list(await s.top(parsePositiveInteger('--limit', opts.limit)), renderTopSignals(minClients), opts.json);
     });
 
   registerBoostCommand(signals, service);

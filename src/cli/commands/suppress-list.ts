@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { BOM_HELP } from '../../csv/people-csv.js';
-import { examples, jsonOption, listingFormat } from '../command-options.js';
+import { examples, jsonOption, listing, listingFormat } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
 import { ENTRY_CSV_COLUMNS, entryCsvCell, renderEntries, renderHistory } from '../renderers/suppress.js';
 import { allClientsOption, listScope, scopeClientOption, suppressionLists } from '../suppress-options.js';
@@ -19,12 +19,10 @@ export function registerSuppressListCommands(suppress: Command<[], Record<string
     .addHelpText('after', examples('aos suppress list --client acme', 'aos suppress list --client acme --reason unsubscribed --csv > optouts.csv', 'aos suppress list --all-clients'))
     .action(async (opts) => {
       const c = ctx();
-      const format = listingFormat(opts);
+      listingFormat(opts);
       const scope = listScope(opts);
       const entries = (await suppressionLists(c)).list({ scope, reason: opts.reason, includeExpired: Boolean(opts.all) });
-      if (format !== 'csv') return c.showEach(entries, renderEntries, opts.json);
-      const { writeListingCsv } = await import('../../csv/listing-csv.js');
-      await writeListingCsv(c.output.stdoutStream, entries, { columns: ENTRY_CSV_COLUMNS, bom: Boolean(opts.bom), cell: entryCsvCell });
+      return listing(c, entries, opts, renderEntries, { columns: ENTRY_CSV_COLUMNS, cell: entryCsvCell });
     });
 
   suppress
@@ -38,6 +36,6 @@ export function registerSuppressListCommands(suppress: Command<[], Record<string
     .action(async (target, opts) => {
       const c = ctx();
       const scope = listScope(opts);
-      await c.showEach(await (await suppressionLists(c)).history({ scope, target }), renderHistory, opts.json);
+      return c.list(await (await suppressionLists(c)).history({ scope, target }), renderHistory, opts.json);
     });
 }

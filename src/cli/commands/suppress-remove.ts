@@ -20,6 +20,6 @@ export function registerSuppressRemoveCommand(suppress: Command<[], Record<strin
       const c = ctx();
       const scope = listScope(opts);
       const result = await (await suppressionLists(c)).remove({ scope, targets: targetSource(args, opts, c.signal), force: opts.force });
-      c.show(result, renderRemoved(opts.file !== undefined), opts.json);
+      return c.show(result, renderRemoved(opts.file !== undefined), opts.json);
     });
 }

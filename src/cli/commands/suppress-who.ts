@@ -19,6 +19,6 @@ export function registerSuppressWhoCommand(program: Command<[], Record<string, u
     .action(async (target, opts) => {
       const c = ctx();
       const [{ whoSuppresses }, db] = await Promise.all([import('../../services/suppression-who-service.js'), c.database()]);
-      c.show(await whoSuppresses(db, target, { includeExpired: Boolean(opts.all) }), renderWho, opts.json);
+      return c.show(await whoSuppresses(db, target, { includeExpired: Boolean(opts.all) }), renderWho, opts.json);
     });
 }

@@ -44,7 +44,7 @@ export function registerSuppressCommands(program: Command<[], Record<string, unk
       const targets = targetSource(args, opts, c.signal);
       const { reason, note, force, skipInvalid } = opts;
       const result = await (await suppressionLists(c)).add({ scope, targets, reason, expiresAt: resolveExpiry(opts, new Date()), note, force, skipInvalid });
-      c.show(result, renderAdded, opts.json);
+      return c.show(result, renderAdded, opts.json);
     });
 
   registerSuppressRemoveCommand(suppress, ctx);

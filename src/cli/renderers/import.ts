@@ -2,7 +2,7 @@
 import { printable, withoutControls } from '../../domain/printable.js';
 import { NOT_ISO_DATE } from '../../domain/values.js';
 import { describeSummary } from '../../prompts/import-summary.js';
-import type { ImportSummary } from '../../services/customer-import-service.js';
+import type { ImportSummary } from '../../services/import/customer-import-service.js';
 import type { Renderer } from '../context.js';
 import type { Output } from '../output.js';
 

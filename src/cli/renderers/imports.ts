@@ -1,7 +1,7 @@
 // `imports list|show|undo` for people. Every stored value (file names, actors, mapped column
 // names) came from outside: shown without terminal controls.
 import { withoutControls as safe } from '../../domain/printable.js';
-import type { ImportRunDetail, ImportRunView, UndoResult } from '../../services/import-run-service.js';
+import type { ImportRunDetail, ImportRunView, UndoResult } from '../../services/import/run-service.js';
 import type { Renderer } from '../context.js';
 
 const shortId = (id: string) => id.slice(0, 8);

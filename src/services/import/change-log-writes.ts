@@ -1,9 +1,9 @@
-// The log rows an import's statement writes beside itself (see import-change-log.ts): a statement
+// The log rows an import's statement writes beside itself (see change-log.ts): a statement
 // that inserts or updates customers or suppression entries returns loggedColumns and carries
 // logWrites as a CTE, so its rows are logged in the same statement, set-based.
 import { getTableName, sql, type SQL } from 'drizzle-orm';
-import { clientCustomers, importRunChanges, suppressionList } from '../db/schema.js';
-import { aliased, columnList } from '../db/sql.js';
+import { clientCustomers, importRunChanges, suppressionList } from '../../db/schema.js';
+import { aliased, columnList } from '../../db/sql.js';
 
 /** The change set an import's statements log into, under its client. */
 export interface ImportChangeLog {

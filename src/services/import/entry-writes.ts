@@ -2,14 +2,14 @@
 // per target), set-based, each change audited in suppression_events.
 import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { rowsOf, type Orm } from '../db/database.js';
-import { clientCustomers as cc, suppressionEvents as se, suppressionList as sl } from '../db/schema.js';
-import { aliased, bare, columnList } from '../db/sql.js';
-import { TOUCHED_CUSTOMERS } from './import-customers.js';
-import { LIST_SEPARATOR } from '../domain/customer-staging.js';
-import { STAGED_ROWS } from './import-staging.js';
-import { loggedColumns, logWrites, type ImportChangeLog } from './import-log-writes.js';
-import { defaultExpiryJoin, expiryOrDefault } from './default-expiry.js';
+import { rowsOf, type Orm } from '../../db/database.js';
+import { clientCustomers as cc, suppressionEvents as se, suppressionList as sl } from '../../db/schema.js';
+import { aliased, bare, columnList } from '../../db/sql.js';
+import { TOUCHED_CUSTOMERS } from './customer-writes.js';
+import { LIST_SEPARATOR } from './staged-columns.js';
+import { STAGED_ROWS } from './staging.js';
+import { loggedColumns, logWrites, type ImportChangeLog } from './change-log-writes.js';
+import { defaultExpiryJoin, expiryOrDefault } from '../default-expiry.js';
 
 export interface EntryCounts {
   added: number;

@@ -4,13 +4,13 @@
 // is read from the import's change log, and the churn logs itself there, so an undo puts it back too.
 import { getTableName, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { rowsOf, type Orm } from '../db/database.js';
-import { clientCustomers as cc, clientExpiryDefaults as ed, importRunChanges as changes, suppressionEvents as se, suppressionList as sl } from '../db/schema.js';
-import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
-import { AosError } from '../errors.js';
-import { BuyerSignalService } from './buyer-signal-service.js';
-import { MERGED_CUSTOMERS } from './import-customers.js';
-import { loggedColumns, logWrites } from './import-log-writes.js';
+import { rowsOf, type Orm } from '../../db/database.js';
+import { clientCustomers as cc, clientExpiryDefaults as ed, importRunChanges as changes, suppressionEvents as se, suppressionList as sl } from '../../db/schema.js';
+import { aliased, arrayParam, bare, columnList } from '../../db/sql.js';
+import { AosError } from '../../errors.js';
+import { BuyerSignalService } from '../buyer-signal-service.js';
+import { MERGED_CUSTOMERS } from './customer-writes.js';
+import { loggedColumns, logWrites } from './change-log-writes.js';
 
 export interface ImportDiff {
   new: number;
@@ -43,10 +43,8 @@ export interface SyncOptions {
   actor: string;
   sync: boolean;
   dryRun: boolean;
-  /** Churning more than half needs no question. */
+  /** Churning more than half was agreed before the import (a flag, or the interactive question). */
   allowMassChurn: boolean;
-  /** Interactive: asked when more than half would churn; false cancels the import. */
-  confirmMassChurn?: ((diff: ImportDiff) => Promise<boolean>) | undefined;
 }
 
 const LISTED = 20;
@@ -54,7 +52,7 @@ const LISTED = 20;
 const IGNORED = [cc.id, cc.clientId, cc.createdAt, cc.updatedAt, cc.importedAt, cc.naturalKey].map((c) => c.name);
 const DIFF = sql.raw('aos_import_diff');
 
-/** The diff against what was stored and, with sync, the churn; asks (or refuses) a mass churn. */
+/** The diff against what was stored and, with sync, the churn; refuses a mass churn not agreed beforehand. */
 export async function diffAndSync(tx: Orm, o: SyncOptions): Promise<ImportDiff> {
   const stored = await diffAgainstStored(tx, o);
   const churned = o.sync ? await churnMissing(tx, o) : [];
@@ -73,7 +71,7 @@ export async function diffAndSync(tx: Orm, o: SyncOptions): Promise<ImportDiff> 
     // let a header-only file churn all of one source unasked.
     mass_churn: churned.length > 0 && churned.length * 2 > stored.source_customers_before,
   };
-  if (diff.mass_churn && !o.dryRun && !o.allowMassChurn) await confirmMassChurn(diff, o);
+  if (diff.mass_churn && !o.dryRun && !o.allowMassChurn) throw massChurnRefused(diff, o);
   return diff;
 }
 
@@ -176,14 +174,10 @@ async function withoutNestedLoops<T>(tx: Orm, run: () => Promise<T>): Promise<T>
   return result;
 }
 
-async function confirmMassChurn(diff: ImportDiff, o: SyncOptions): Promise<void> {
-  const what = `{sync} would churn ${diff.churned} of the ${diff.source_customers_before} customers of ${o.clientSlug} from source ${o.sourceName}, more than half`;
-  if (!o.confirmMassChurn) {
-    throw new AosError(
-      'input',
-      `${what}: nothing written`,
-      `is ${o.fileName} the complete export of source ${o.sourceName}? pass {allowMassChurn} to churn them anyway (a {dryRun} lists them)`,
-    );
-  }
-  if (!(await o.confirmMassChurn(diff))) throw new AosError('interrupted', 'import cancelled: nothing was written');
+function massChurnRefused(diff: ImportDiff, o: SyncOptions): AosError {
+  return new AosError(
+    'input',
+    `{sync} would churn ${diff.churned} of the ${diff.source_customers_before} customers of ${o.clientSlug} from source ${o.sourceName}, more than half: nothing written`,
+    `is ${o.fileName} the complete export of source ${o.sourceName}? pass {allowMassChurn} to churn them anyway (a {dryRun} lists them)`,
+  );
 }

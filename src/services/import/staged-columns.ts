@@ -3,9 +3,9 @@
 // the merge and the upsert follow schema.ts. Apart from customer-fields.ts because it loads the
 // schema (drizzle), which the CLI's help and start must not.
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { clientCustomers } from '../db/schema.js';
-import { CUSTOMER_FIELDS, type CustomerField, type ImportField } from './customer-fields.js';
-import type { CustomerRecord } from './customer-row.js';
+import { clientCustomers } from '../../db/schema.js';
+import { CUSTOMER_FIELDS, type CustomerField, type ImportField } from '../../domain/customer-fields.js';
+import type { CustomerRecord } from '../../domain/customer-row.js';
 
 /** Joins a list value (services) while staged: one text value, split when the customer is written. */
 export const LIST_SEPARATOR = '\u001f';

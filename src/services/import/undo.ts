@@ -1,14 +1,14 @@
 // The statements of undoing an import run, from its row-change log (import_run_changes, written
-// by the import's own statements; see import-change-log.ts). Each runs inside the undo's
+// by the import's own statements; see change-log.ts). Each runs inside the undo's
 // transaction and filters by the run's client, so on Citus each reaches that client's shard only.
 // The rows it puts back are not new entries: they keep the expiry they had (no default expiry).
 // The plan is a temp table (aos_undo) of the run's rows beside their images now.
 import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { rowsOf, type Orm } from '../db/database.js';
-import { clientCustomers, customerEvents, importRunChanges, importRunReads, importRuns, suppressionEvents, suppressionList } from '../db/schema.js';
-import { OPT_OUT_REASONS } from '../db/schema-constants.js';
-import { aliased, columnList } from '../db/sql.js';
+import { rowsOf, type Orm } from '../../db/database.js';
+import { clientCustomers, customerEvents, importRunChanges, importRunReads, importRuns, suppressionEvents, suppressionList } from '../../db/schema.js';
+import { OPT_OUT_REASONS } from '../../db/schema-constants.js';
+import { aliased, columnList } from '../../db/sql.js';
 
 /** The run being undone, as the statements need it. */
 export interface UndoTarget {

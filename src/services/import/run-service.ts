@@ -1,15 +1,15 @@
 // ImportRunService: the import runs of a client, and undoing one from its row-change log
-// (import_run_changes, written by the import's own statements; see import-change-log.ts).
+// (import_run_changes, written by the import's own statements; see change-log.ts).
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { AuditedService, type ServiceOptions } from './service-base.js';
-import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
-import { clients, importRuns } from '../db/schema.js';
-import { AosError } from '../errors.js';
-import { lockClientWrites } from './client-lock.js';
-import { ClientService } from './client-service.js';
-import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './import-undo.js';
-import { refreshSignals } from './signal-refresh.js';
-import { crossShard } from '../db/cross-shard.js';
+import { AuditedService, type ServiceOptions } from '../service-base.js';
+import { isoTimestamp, rowsOf, type Orm } from '../../db/database.js';
+import { clients, importRuns } from '../../db/schema.js';
+import { AosError } from '../../errors.js';
+import { lockClientWrites } from '../client-lock.js';
+import { ClientService } from '../client-service.js';
+import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './undo.js';
+import { refreshSignals } from '../signal-refresh.js';
+import { crossShard } from '../../db/cross-shard.js';
 
 export interface ImportRunView {
   id: string;
@@ -231,7 +231,7 @@ export class ImportRunService extends AuditedService {
 
   /** The run locked, re-read and checked: no import of its client runs while it is undone. */
   private async lockRun(tx: Orm, found: ResolvedImportRun): Promise<UndoTarget & ResolvedImportRun> {
-    // The hash comparison renders timestamps as the import's log did: in UTC (import-change-log.ts).
+    // The hash comparison renders timestamps as the import's log did: in UTC (change-log.ts).
     await tx.execute(sql`set local timezone to 'UTC'`);
     // The client's write lock (imports, manual adds and removes wait), then the run's row, by
     // client and id (one shard on Citus).

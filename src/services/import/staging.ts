@@ -1,9 +1,9 @@
 // The import's first step: the file's valid rows into a staging table (a temp table of the
 // import's transaction), one batch per statement, before they are merged into customers. Its
-// columns are the customer field table's (src/domain/customer-staging.ts).
+// columns are the customer field table's (staged-columns.ts).
 import { sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Orm } from '../db/database.js';
-import { STAGING_COLUMNS } from '../domain/customer-staging.js';
+import { rowsOf, type Orm } from '../../db/database.js';
+import { STAGING_COLUMNS } from './staged-columns.js';
 
 /** The staging table: one row per valid row of the file. */
 export const STAGED_ROWS = sql.raw('aos_import_rows');

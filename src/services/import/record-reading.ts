@@ -1,15 +1,15 @@
-// Reading an import's records: each one becomes a staged row (import-staging.ts) or is counted as
+// Reading an import's records: each one becomes a staged row (staging.ts) or is counted as
 // report furniture, a skipped status, a reject or a status nobody mapped; dropped values are
 // counted and reported as they pass.
-import type { CsvReader, CsvRecord } from '../csv/records.js';
-import { columnsOf, type ColumnMapping } from '../domain/column-mapping.js';
-import { IMPORT_FIELDS } from '../domain/customer-fields.js';
-import { stagingRow } from '../domain/customer-staging.js';
-import { normalizeCustomerRow, type RowContext, type RowOutcome } from '../domain/customer-row.js';
-import { isBlankRow, isFooterRow, isLoneFirstCell, isRepeatedHeader } from '../domain/report-furniture.js';
-import { statusKey, ValueError } from '../domain/values.js';
-import { AosError } from '../errors.js';
-import type { ImportReject, ReadCounts, UnknownStatus } from './import-types.js';
+import type { CsvReader, CsvRecord } from '../../csv/records.js';
+import { columnsOf, type ColumnMapping } from '../../domain/column-mapping.js';
+import { IMPORT_FIELDS } from '../../domain/customer-fields.js';
+import { stagingRow } from './staged-columns.js';
+import { normalizeCustomerRow, type RowContext, type RowOutcome } from '../../domain/customer-row.js';
+import { isBlankRow, isFooterRow, isLoneFirstCell, isRepeatedHeader } from '../../domain/report-furniture.js';
+import { statusKey, ValueError } from '../../domain/values.js';
+import { AosError } from '../../errors.js';
+import type { ImportReject, ReadCounts, UnknownStatus } from './types.js';
 
 /** What reading the records found: the summary's counts of it, and what the merge needs to know. */
 export interface RecordsRead extends ReadCounts {

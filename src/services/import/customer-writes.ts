@@ -1,13 +1,13 @@
-// The import's customer steps, set-based over the staged rows (import-staging.ts): the rows of one
+// The import's customer steps, set-based over the staged rows (staging.ts): the rows of one
 // natural key merged into one customer, then the customers written into client_customers.
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { rowsOf, type Orm } from '../db/database.js';
-import { clientCustomers as cc } from '../db/schema.js';
-import { aliased, arrayParam, bare, columnList } from '../db/sql.js';
-import { KEPT_IF_MISSING, LIST_SEPARATOR, OTHER_EMAILS, REPLACED, STAGING_COLUMNS, type StagedField } from '../domain/customer-staging.js';
-import { STAGED_ROWS } from './import-staging.js';
-import { loggedColumns, logWrites, type ImportChangeLog } from './import-log-writes.js';
+import { rowsOf, type Orm } from '../../db/database.js';
+import { clientCustomers as cc } from '../../db/schema.js';
+import { aliased, arrayParam, bare, columnList } from '../../db/sql.js';
+import { KEPT_IF_MISSING, LIST_SEPARATOR, OTHER_EMAILS, REPLACED, STAGING_COLUMNS, type StagedField } from './staged-columns.js';
+import { STAGED_ROWS } from './staging.js';
+import { loggedColumns, logWrites, type ImportChangeLog } from './change-log-writes.js';
 
 /** One row per customer of the file. */
 export const MERGED_CUSTOMERS = sql.raw('aos_import_merged');
@@ -179,7 +179,7 @@ function upsertStatement(log: ImportChangeLog, sourceName: string, now: Date): S
   const clientId = log.clientId;
   const at = sql`${now.toISOString()}::timestamptz`;
   const excluded = (column: AnyPgColumn) => aliased('excluded', column);
-  // A list is staged as joined text (customer-staging.ts): split again here.
+  // A list is staged as joined text (staged-columns.ts): split again here.
   const staged = (f: StagedField) => (f.list ? sql`string_to_array(${sql.identifier(f.name)}, ${LIST_SEPARATOR})` : sql`${sql.identifier(f.name)}`);
   // New values win where the file has them; fields the file lacks keep what is stored (the field
   // table says which is which). The source is the import's own, and replaced.

@@ -1,9 +1,9 @@
 // The public shapes of an import: what is asked (ImportRequest), what is proposed before reading
 // (MappingProposal) and what comes back (ImportSummary). CustomerImportService re-exports them.
-import type { CustomerStatus } from '../db/schema-constants.js';
-import type { ColumnMapping, ImportField, MappingByName } from '../domain/column-mapping.js';
-import type { StatusClass } from '../domain/values.js';
-import type { ImportDiff } from './import-sync.js';
+import type { CustomerStatus } from '../../db/schema-constants.js';
+import type { ColumnMapping, ImportField, MappingByName } from '../../domain/column-mapping.js';
+import type { StatusClass } from '../../domain/values.js';
+import type { ImportDiff } from './sync.js';
 
 export interface ImportReject {
   line: number;
@@ -125,8 +125,10 @@ export interface ImportRequest {
   signal?: AbortSignal;
   /** The file is the complete list of its source: stored customers missing from it become churned. */
   sync?: boolean;
-  /** A sync may churn more than half of the client's customers. */
+  /**
+   * A sync may churn more than half of the client's customers. Decided before the import, never
+   * asked inside it (its transaction would stay open while a person reads the question): the
+   * interactive import asks after its dry run and passes this.
+   */
   allowMassChurn?: boolean;
-  /** Interactive: asked again when a sync would churn more than half. */
-  confirmMassChurn?: (diff: ImportDiff) => Promise<boolean>;
 }

@@ -10,11 +10,11 @@ import {
   setDomainColumns,
   type ColumnMapping,
   type ImportField,
-} from '../domain/column-mapping.js';
-import { printable } from '../domain/targets.js';
-import { AosError } from '../errors.js';
-import type { RememberedMapping } from './import-memory.js';
-import type { ImportSettings, MappingOrigin, MappingProposal } from './import-types.js';
+} from '../../domain/column-mapping.js';
+import { printable } from '../../domain/targets.js';
+import { AosError } from '../../errors.js';
+import type { RememberedMapping } from './remembered-mapping.js';
+import type { ImportSettings, MappingOrigin, MappingProposal } from './types.js';
 
 export interface ProposalInput {
   headers: string[];

@@ -3,8 +3,8 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Stringifier } from 'csv-stringify';
-import { neutralizeFormula } from '../csv/neutralize.js';
-import { peopleCsv } from '../csv/people-csv.js';
+import { neutralizeFormula } from '../../csv/neutralize.js';
+import { peopleCsv } from '../../csv/people-csv.js';
 import type { ImportReject } from './customer-import-service.js';
 
 export interface RejectsCsv {

@@ -1,10 +1,10 @@
 // What a client's imports remember in import_runs: each run's row, with the mapping and settings
 // it confirmed (proposed again for the same header set) and its counts.
 import { and, desc, eq, isNotNull, or, sql } from 'drizzle-orm';
-import type { Orm } from '../db/database.js';
-import { importRuns } from '../db/schema.js';
-import { headerKey, type MappingByName } from '../domain/column-mapping.js';
-import type { StatusClass } from '../domain/values.js';
+import type { Orm } from '../../db/database.js';
+import { importRuns } from '../../db/schema.js';
+import { headerKey, type MappingByName } from '../../domain/column-mapping.js';
+import type { StatusClass } from '../../domain/values.js';
 
 /** The import_runs.mapping document: the columns and the settings. */
 export interface RememberedMapping {

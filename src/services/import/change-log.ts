@@ -4,14 +4,14 @@
 // and a hash of each image after it. No trigger and no session setting carries the log: on a
 // sharded database (Citus) triggers run on the shards, where a coordinator's settings are not
 // seen, and the log would silently stay empty. The import calls begin… at the start of its
-// transaction and end… once its import_runs row exists; the statements are in import-log-writes.ts.
+// transaction and end… once its import_runs row exists; the statements are in change-log-writes.ts.
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Orm } from '../db/database.js';
-import { importRunReads, importRuns } from '../db/schema.js';
-import { bare } from '../db/sql.js';
-import { MERGED_CUSTOMERS } from './import-customers.js';
-import type { ImportChangeLog } from './import-log-writes.js';
+import type { Orm } from '../../db/database.js';
+import { importRunReads, importRuns } from '../../db/schema.js';
+import { bare } from '../../db/sql.js';
+import { MERGED_CUSTOMERS } from './customer-writes.js';
+import type { ImportChangeLog } from './change-log-writes.js';
 
 export type { ImportChangeLog };
 

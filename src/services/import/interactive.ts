@@ -3,11 +3,11 @@
 // format and validate again) → write. The database is open only while the file is read or
 // written, never at a prompt; the write recomputes everything in its own transaction, so data
 // changed meanwhile is taken as it is then. Seconds leave out the time at the prompts.
-import type { ColumnMapping } from '../domain/column-mapping.js';
-import type { StatusClass } from '../domain/values.js';
-import { AosError } from '../errors.js';
-import type { ImportDiff } from './import-sync.js';
-import type { ImportRequest, ImportSummary, MappingProposal, UnknownStatus } from './import-types.js';
+import type { ColumnMapping } from '../../domain/column-mapping.js';
+import type { StatusClass } from '../../domain/values.js';
+import { AosError } from '../../errors.js';
+import type { ImportDiff } from './sync.js';
+import type { ImportRequest, ImportSummary, MappingProposal, UnknownStatus } from './types.js';
 
 /** What the person at the terminal is asked, as plain functions (src/prompts/mapping.ts). */
 export interface ImportPrompts {

@@ -3,7 +3,7 @@
 // whatever happens.
 import type { Readable } from 'node:stream';
 import { importInteractively, type CustomerImportService, type ImportPrompts, type ImportRequest, type ImportSummary } from './customer-import-service.js';
-import { rejectsCsv } from './import-rejects.js';
+import { rejectsCsv } from './rejects.js';
 
 export interface ImportJob {
   request: Omit<ImportRequest, 'input' | 'reopenInput' | 'onReject' | 'onHeader'>;
