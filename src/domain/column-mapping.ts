@@ -443,14 +443,33 @@ class ColumnMatcher {
       // while a column left out loses every address in it unseen, also past the samples. Only
       // dates or yes/no flags in the samples say it holds none.
       if (samplesForbid('email', this.values(i))) return;
-      if (this.mapping.contact_email === null) this.assign('contact_email', i);
-      else {
-        this.mapping.moreEmails.push(i);
-        this.used.add(i);
-      }
+      this.addEmailColumn(i);
+    });
+    // A header it cannot read ("Accounts Email", "CC", "Main contact", "Courriel", "Correo
+    // electrónico", "E-Mail-Adresse") over values that are (nearly) all addresses is a column of
+    // the customer's addresses too: left out, every address in it stays allowed. Not the agency's
+    // own people (an owner's or rep's column).
+    this.normalized.forEach((h, i) => {
+      if (this.used.has(i) || NOT_THE_CUSTOMERS.test(h)) return;
+      const values = this.values(i);
+      if (values.length > 0 && share(values, isEmailAddressValue) >= 0.9) this.addEmailColumn(i);
     });
   }
+
+  private addEmailColumn(i: number): void {
+    if (this.mapping.contact_email === null) this.assign('contact_email', i);
+    else {
+      this.mapping.moreEmails.push(i);
+      this.used.add(i);
+    }
+  }
 }
+
+const isEmailAddressValue = (v: string) => {
+  if (!v.includes('@')) return false;
+  const p = parseTarget(v);
+  return p.ok && p.target.kind === 'email';
+};
 
 // A header of addresses: "Email", "Work Email", "E-mail 2 - Value", "Emails", "other_emails",
 // Agile CRM's "Email(default)" (its primary address), "Email (Primary)", "Email - Alternate".

@@ -5,6 +5,7 @@ import type { CustomerStatus } from '../db/schema-constants.js';
 import { domainColumns, emailColumns, isRecordId, type ColumnMapping } from './column-mapping.js';
 import { CUSTOMER_FIELDS, type CustomerField, type CustomerFieldValues, type ImportField } from './customer-fields.js';
 import { mailboxAddress, parseTarget, printable, type Target } from './targets.js';
+import { isSiteBuilder } from './platforms.js';
 import { classifyStatus, isNoWebsite, isPlaceholder, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
 
 /** A customer as the import stages it: every field of customer-fields.ts under its schema property. */
@@ -130,32 +131,70 @@ function companyDomain(row: RowReader, cell: string, field: string, companyName:
   if (p.target.webmail || (p.target.freeMail && !namesProvider(companyName, p.target.registrableDomain))) {
     return row.drop(`${field} "${short(text)}" is a mail provider (${p.target.registrableDomain}), not the company's website: no domain entry for it`);
   }
+  // A site on a website builder (acme.wordpress.com) is the customer's own: its full hostname,
+  // never the builder, whose domain covers every other site there.
+  if (p.target.hostname !== p.target.registrableDomain && isSiteBuilder(p.target.registrableDomain)) return p.target.hostname;
   return p.target.registrableDomain;
 }
 
-/** Whether a company name names the provider of a domain: "Telstra Corporation" for telstra.com. */
-function namesProvider(companyName: string | null, registrable: string): boolean {
+// What a provider's own name may carry besides its name: "Telstra Corporation", "Rogers
+// Communications Inc", "AT&T" (at t).
+const PROVIDER_NAME_EXTRAS = new Set([
+  'corporation', 'corp', 'inc', 'incorporated', 'ltd', 'limited', 'pty', 'plc', 'llc', 'co', 'company', 'group', 'holdings',
+  'communications', 'communication', 'telecom', 'telecommunications', 'internet', 'broadband', 'mobile', 'networks', 'network',
+  'uk', 'us', 'usa', 'au', 'australia', 'nz', 'ca', 'canada', 'ie', 'ireland', 'de', 'deutschland', 'fr', 'france', 'it', 'italia', 'es', 'espana', 'nl',
+  'sa', 'sas', 'sarl', 'srl', 'spa', 'ag', 'gmbh', 'nv', 'bv', 'ab', 'as', 'the', 'and',
+]);
+
+/**
+ * Whether a company name is the provider of a domain itself: "Telstra Corporation" for telstra.com,
+ * "AT&T" for att.net — the name, less corporate words, is the domain's first label. A customer
+ * whose name merely holds it ("Matt's Plumbing" att, "Rogers & Sons" rogers, "Skyline Roofing"
+ * sky) is not the provider: its website there is a mailbox's provider, never a company domain.
+ */
+export function namesProvider(companyName: string | null, registrable: string): boolean {
   if (companyName === null) return false;
-  const label = registrable.slice(0, registrable.indexOf('.'));
-  return label.length >= 2 && normalizeCompanyName(companyName).replaceAll(' ', '').includes(label.replaceAll('-', ''));
+  const label = registrable.slice(0, registrable.indexOf('.')).replaceAll('-', '');
+  if (label.length < 2) return false;
+  const words = normalizeCompanyName(companyName).split(' ').filter((w) => w !== '');
+  const core = words.filter((w) => !PROVIDER_NAME_EXTRAS.has(w));
+  return core.length > 0 && (core.join('') === label || words.join('') === label);
 }
 
 // Between the domains of a list cell: "acme.com; acme.com.au", "acme.com, acme.co.nz", " ::: ".
 const DOMAIN_LIST = /\s*(?::::|[;,|\s])\s*/;
 
-/** The company domains of the further domain columns, each through companyDomain (a bad one is dropped with a warning). */
-function moreDomains(row: RowReader, columns: readonly number[], companyName: string | null): string[] {
-  const found: string[] = [];
+const HAS_LIST = /[\s;,|<]|:::/;
+const ONLY_PUNCTUATION = /^[/\\&+\-–—]+$/;
+
+/**
+ * The company domains of one cell, each through companyDomain (a bad one is dropped with a
+ * warning): a list ("a6.com, a6.net", "x.com.au;x.com", "www.x.com.au / www.x.co.nz") gives each,
+ * a mail client's `<https://x.com>` its inside.
+ */
+function cellDomains(row: RowReader, cell: string, field: string, companyName: string | null, found: string[]): void {
+  const text = formulaValue(cell);
+  if (isNoWebsite(text)) return;
+  let pieces = [text];
+  // A list only when two of its pieces read as names (a dot each): "not a domain!" is one value.
+  if (HAS_LIST.test(text)) {
+    const split = text.split(DOMAIN_LIST);
+    if (split.filter((p) => p.includes('.')).length >= 2) pieces = split;
+  }
+  for (let piece of pieces) {
+    if (piece.startsWith('<') && piece.endsWith('>')) piece = piece.slice(1, -1).trim();
+    if (piece === '' || ONLY_PUNCTUATION.test(piece) || isNoWebsite(piece)) continue;
+    const domain = companyDomain(row, piece, field, companyName);
+    if (domain !== null && !found.includes(domain)) found.push(domain);
+  }
+}
+
+/** The company domains of the further domain columns. */
+function moreDomains(row: RowReader, columns: readonly number[], companyName: string | null, found: string[]): void {
   for (const index of columns) {
     const text = row.at(index, 'other_domains');
-    if (text === null) continue;
-    for (const piece of text.split(DOMAIN_LIST)) {
-      if (piece === '' || isNoWebsite(piece)) continue;
-      const domain = companyDomain(row, piece, 'other_domains', companyName);
-      if (domain !== null && !found.includes(domain)) found.push(domain);
-    }
+    if (text !== null) cellDomains(row, text, 'other_domains', companyName, found);
   }
-  return found;
 }
 
 interface ContactEmail {
@@ -289,15 +328,19 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   }
 
   const rawName = companyName(row, ctx);
+  // The first domain column with a company domain names it; every other domain of its cell (a
+  // list) and of the further domain columns is the customer's too, and names the company when
+  // no domain column does.
+  const extraDomains: string[] = [];
   let domain: string | null = null;
   for (const index of ctx.domainColumns ?? domainColumns(mapping)) {
     const text = row.at(index, 'domain');
-    if (text !== null) domain = companyDomain(row, text, 'domain', rawName);
-    if (domain !== null) break;
+    if (text === null) continue;
+    cellDomains(row, text, 'domain', rawName, extraDomains);
+    if (extraDomains.length > 0) break;
   }
-  // Every further domain is the customer's too; the first names the company when no domain column does.
-  const extraDomains = mapping.moreDomains.length > 0 ? moreDomains(row, mapping.moreDomains, rawName) : [];
-  domain ??= extraDomains[0] ?? null;
+  if (mapping.moreDomains.length > 0) moreDomains(row, mapping.moreDomains, rawName, extraDomains);
+  domain = extraDomains[0] ?? null;
   // Every address of every email column is the customer's; the first is its contact email.
   const emails: ContactEmail[] = [];
   let typedDomain: string | null = null;

@@ -26,3 +26,20 @@ export function isPlatformPage(text: string, registrable: string): boolean {
   const pathAt = rest.search(/[/?#]/);
   return pathAt >= 0 && /[^/?#]/.test(rest.slice(pathAt));
 }
+
+// Website builders and hosts that give each site a subdomain of their own domain (and are not on
+// the Public Suffix List, so tldts takes the builder as the registrable domain): a customer's
+// `acme.wordpress.com` is that customer's site, and suppressing wordpress.com would suppress
+// every site there.
+const SITE_BUILDERS = new Set([
+  'wordpress.com', 'wpcomstaging.com', 'weebly.com', 'weeblysite.com', 'squarespace.com', 'business.site', 'company.site',
+  'godaddysites.com', 'site123.me', 'wixsite.com', 'wix.com', 'editorx.io', 'jimdosite.com', 'jimdofree.com', 'jimdo.com',
+  'strikingly.com', 'mystrikingly.com', 'webnode.page', 'webnode.com', 'ueniweb.com', 'tumblr.com', 'webs.com', 'ucoz.net',
+  'hubspotpagebuilder.com', 'durable.co', 'ghost.io', 'substack.com', 'shopify.com', 'bigcartel.com', 'hpage.com',
+  'webador.com', 'mozello.com', 'wsimg.com', 'websitebuilder.com', 'zohosites.com', 'site.pro', 'tilda.ws', 'blogger.com',
+]);
+
+/** Whether a registrable domain is a website builder whose subdomains are its customers' own sites. */
+export function isSiteBuilder(registrable: string): boolean {
+  return SITE_BUILDERS.has(registrable);
+}

@@ -1,5 +1,5 @@
 // The one place where user input becomes a suppression target (SPEC §2).
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { parse as parseDomain } from 'tldts';
 import { AosError } from '../errors.js';
 import { type MailProviderTier, mailProviderTier } from './mail-providers.js';
@@ -67,6 +67,8 @@ export function registrableDomain(hostname: string): string | null {
 
 type HostResult = { ok: true; hostname: string; registrable: string; tier: MailProviderTier | null } | { ok: false; error: string };
 
+const NOT_IN_LABEL = /[^\p{L}\p{M}\p{N}.-]/u;
+
 /** Validates and normalizes a bare hostname (already lowercased, no scheme or path). */
 function normalizeHostname(raw: string): HostResult {
   let host = raw.endsWith('.') ? raw.slice(0, -1) : raw;
@@ -81,6 +83,10 @@ function normalizeHostname(raw: string): HostResult {
   if (!/^[a-z0-9.-]*$/.test(host) || host.includes('xn--')) {
     const ascii = domainToASCII(host);
     if (ascii === '') return { ok: false, error: 'not a valid domain name' };
+    // WHATWG's mapping lets symbols through (a©b.com, bj¿rn.no, a–b.com) where IDNA2008 allows
+    // only letters, marks, digits and hyphens: such a label is a misread byte, never a company's.
+    const symbol = NOT_IN_LABEL.exec(domainToUnicode(ascii));
+    if (symbol) return { ok: false, error: `not a valid domain name ("${symbol[0]}" is not a letter, digit or hyphen)` };
     host = ascii;
   }
   if (host.length > 253 || !ASCII_HOSTNAME.test(host)) return { ok: false, error: 'not a valid domain name' };

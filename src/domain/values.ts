@@ -198,6 +198,8 @@ const NOT_YET_IN_PHRASE = new Set(['potential', 'prospective', 'prospect', 'pros
 // Words said only of a customer one has: a phrase with one of them is about a customer.
 const EXISTING_IN_PHRASE = new Set(['churn', 'churning', 'risk', 'renewal', 'renew', 'renewing', 'upsell', 'upgrade', 'converted', 'expansion', 'retention']);
 const CUSTOMER_NOUNS = new Set(['customer', 'customers', 'client', 'clients']);
+// The whole of a not-yet phrase: one not-yet word, a space, one customer noun, nothing else.
+const NOT_YET_CUSTOMER = /^(?:potential|prospective|prospect|possible|future|target|lead) (?:customer|client)s?$/;
 const PARTNER_IN_PHRASE = new Set(['partner', 'reseller', 'affiliate']);
 const NEGATIONS = new Set(['not', 'non', 'no', 'never']);
 const YES = new Set(['yes', 'y', 'true', 't', '1', 'x']);
@@ -255,8 +257,16 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
     // customer word it does not qualify ("Won - converted lead", "Customer (was lead)", "Active
     // (target upsell)") or a word only a customer has ("Possible churn", "Renewal opportunity")
     // makes the phrase unreadable — asked for, and proposed as a customer, never skipped.
-    const customerWord = words.some((w, i) => (ACTIVE_IN_PHRASE.has(w) || CHURN_IN_PHRASE.has(w)) && !NOT_YET_IN_PHRASE.has(words[i - 1] ?? ''));
-    return customerWord || words.some((w) => EXISTING_IN_PHRASE.has(w)) ? null : 'skip';
+    // A phrase that also holds a customer word is skipped only when it wholly is a not-yet phrase
+    // ("Potential Customer", "Prospective clients"): word order, a list or a step between
+    // words ("Lead;Customer", "Prospect / Client", "Lead > Customer", "Opportunity Won") once
+    // skipped customers. A won outcome is a customer; anything else is asked for (fail closed).
+    const customerWord = words.some((w) => ACTIVE_IN_PHRASE.has(w) || CHURN_IN_PHRASE.has(w) || EXISTING_IN_PHRASE.has(w));
+    if (!customerWord) return 'skip';
+    // The text itself, not its key: the key reads "Lead, Customer" (a list) as "lead customer".
+    if (NOT_YET_CUSTOMER.test(text.trim().toLowerCase().replace(/\s+/g, ' '))) return 'skip';
+    if (words.at(-1) === 'won' && !words.some((w) => CHURN_IN_PHRASE.has(w))) return 'active';
+    return null;
   }
   if (words.some((w) => CHURN_IN_PHRASE.has(w))) return 'churned';
   if (words.includes('lost')) return lostIsDeal && !words.some((w) => CUSTOMER_NOUNS.has(w)) ? 'skip' : 'churned';

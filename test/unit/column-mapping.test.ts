@@ -309,3 +309,20 @@ describe('a header that says website or email is read past junk first cells', ()
     expect([m.domain, m.contact_email, m.moreEmails]).toEqual([1, 2, []]);
   });
 });
+
+describe('autoMapColumns: a column of addresses under a header it cannot read (issue 23 adversary)', () => {
+  const samples = (cell: (i: number) => string) => [0, 1, 2].map((i) => ['Co' + i, `co${i}.com`, 'jo@co0.com', cell(i)]);
+  it.each(['Accounts Email', 'CC', 'Main contact', 'E-Mail-Adresse', 'Correo electrónico', 'Courriel'])('%j of addresses is a further email column', (header) => {
+    const headers = ['Company', 'Website', 'Email', header];
+    const m = autoMapColumns(headers, samples((i) => (i === 1 ? '' : i === 2 ? 'Sam Lee <sam@gmail.com>' : 'ap@co0.com')));
+    expect(mappingByName(m, headers).contact_email).toEqual(['Email', header]);
+  });
+  it.each([
+    ['Sales Rep', (i: number) => `rep${i}@agency.com`],
+    ['Notes', (i: number) => (i === 0 ? 'call jo@co0.com' : 'n/a')],
+    ['Referrer', (i: number) => (i === 0 ? 'a@b.com' : 'Bob')],
+  ])('%j is not', (header, cell) => {
+    const headers = ['Company', 'Website', 'Email', header];
+    expect(mappingByName(autoMapColumns(headers, samples(cell)), headers).contact_email).toBe('Email');
+  });
+});

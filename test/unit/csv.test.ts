@@ -45,6 +45,9 @@ describe('detectEncoding', () => {
     // Excel for Mac "CSV (Macintosh)": CR line endings, ä ñ é ü as 0x80-0x9F.
     ['Mac Roman (Excel for Mac)', iconv.encode('Company,Website\rBäckerei Schmidt,bäckerei-schmidt.de\rSeñor Taco,señortaco.mx\r', 'macintosh'), 'macintosh'],
     ['Mac Roman with LF endings', iconv.encode('Company,Website\nBäckerei Schmidt,bäckerei-schmidt.de\nCafé Zürich,cafe.ch\n', 'macintosh'), 'macintosh'],
+    // Mac Roman with LF endings whose only letters are ø æ ß (0xA0-0xBF: ¿ ¾ § in Windows-1252).
+    ['Mac Roman, LF, only ø æ ß', iconv.encode('Company,Website\nBjørn AS,bjørn.no\nMæhle,mæhle.dk\nStraße,straße.de\n', 'macintosh'), 'macintosh'],
+    ['Windows-1252 with © and ® beside words', iconv.encode('Company,Notes\r\nAcme©,Brand®s\r\nMüller,ok\r\n', 'windows-1252'), 'windows-1252'],
     // One stray byte beside UTF-8 letters: still UTF-8 (the row holding it is invalid), never 1252.
     ['UTF-8 with one bad byte', Buffer.concat([Buffer.from('website\nmünchen-bau.de\n'), Buffer.from([0x78, 0xe9, 0x0a])]), 'utf-8'],
   ];

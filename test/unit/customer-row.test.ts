@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { autoMapColumns, setDomainColumns } from '../../src/domain/column-mapping.js';
-import { normalizeCustomerRow, type CustomerRecord } from '../../src/domain/customer-row.js';
+import { namesProvider, normalizeCustomerRow, type CustomerRecord } from '../../src/domain/customer-row.js';
 import { makeDateParser, ValueError } from '../../src/domain/values.js';
 
 const HEADERS = ['Company', 'Website', 'Email', 'Deal Size', 'Customer Since', 'Status'];
@@ -235,6 +235,51 @@ describe('normalizeCustomerRow: a mail provider given as a website is no company
   it("keeps a provider's own website when the company name names it (Telstra's is telstra.com)", () => {
     const o = customer(['Telstra Corporation', 'www.telstra.com', '', '', '', '']);
     expect(o.record.naturalKey).toBe('d:telstra.com');
+    expect(o.warnings).toEqual([]);
+  });
+
+  // Issue 23 adversary: a name that merely holds the provider's label is not the provider.
+  it.each([
+    [["Matt's Plumbing", 'www.att.net', 'matt@mattsplumbing.com'], 'd:mattsplumbing.com'],
+    [['Freedom Fitness', 'free.fr', 'info@freedomfitness.fr'], 'd:freedomfitness.fr'],
+    [['Rogers & Sons', 'rogers.com', 'office@rogersandsons.ca'], 'd:rogersandsons.ca'],
+    [['Skyline Roofing', 'www.sky.com', 'jobs@skylineroofing.co.uk'], 'd:skylineroofing.co.uk'],
+  ])('%j: the provider in the website is no company domain → %s', (fields, key) => {
+    const o = customer([...fields, '', '', '']);
+    expect(o.record.naturalKey).toBe(key);
+    expect(o.warnings).toEqual([expect.stringMatching(/is a mail provider/)]);
+  });
+
+  it.each([
+    ['Telstra Corporation', 'telstra.com', true], ['AT&T', 'att.net', true], ['AT&T Inc.', 'att.net', true], ['Rogers Communications Inc', 'rogers.com', true],
+    ['Free SAS', 'free.fr', true], ['BigPond', 'bigpond.com', true], ['Big Pond', 'bigpond.com', true],
+    ["Matt's Plumbing", 'att.net', false], ['Freedom Fitness', 'free.fr', false], ['Rogers & Sons', 'rogers.com', false], ['Skyline Roofing', 'sky.com', false],
+    ['Telstra Shop Bondi', 'telstra.com', false], [null, 'telstra.com', false],
+  ])('namesProvider(%j, %j) → %j', (name, registrable, expected) => expect(namesProvider(name, registrable)).toBe(expected));
+
+  // A site on a website builder is the customer's own hostname, never the builder's domain.
+  it.each([
+    ['acme.wordpress.com', 'd:acme.wordpress.com'], ['https://acme.weebly.com/', 'd:acme.weebly.com'], ['acme.squarespace.com', 'd:acme.squarespace.com'],
+    ['acme.business.site', 'd:acme.business.site'], ['www.acme.godaddysites.com', 'd:acme.godaddysites.com'], ['acme.site123.me', 'd:acme.site123.me'],
+    ['https://joe.wixsite.com/acme', 'd:joe.wixsite.com'], ['wordpress.com', 'd:wordpress.com'],
+  ])('website %j → %s', (website, key) => {
+    const o = customer(['Acme', website, '', '', '', '']);
+    expect(o.record.naturalKey).toBe(key);
+    expect(o.record.domain).toBe(key.slice(2));
+  });
+
+  // Issue 23 adversary: the main website column's lists are every domain of the customer.
+  it.each([
+    ['a6.com, a6.net', 'a6.com', ['a6.net']],
+    ['a16.com.au;a16.com', 'a16.com.au', ['a16.com']],
+    ['www.a12.com.au / www.a12.co.nz', 'a12.com.au', ['a12.co.nz']],
+    ['<https://a13.com>', 'a13.com', null],
+    ['https://a14.com | https://a14.io/', 'a14.com', ['a14.io']],
+    ['a15.com ::: a15.de', 'a15.com', ['a15.de']],
+  ])('website %j → domain %s, further %j', (website, domain, further) => {
+    const o = customer(['Acme', website, '', '', '', '']);
+    expect(o.record.domain).toBe(domain);
+    expect(o.record.domainEntries).toEqual(further);
     expect(o.warnings).toEqual([]);
   });
 

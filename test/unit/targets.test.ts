@@ -75,6 +75,14 @@ const invalid: Array<[string, string]> = [
   ['http://10.0.0.1/admin', 'IP'],
   ['[::1]', 'IP'],
   ['http://[2001:db8::1]/', 'IP'],
+  // IDNA allows letters, marks, digits and hyphens in a label: a symbol is a misread byte
+  // (Mac Roman ø read as Windows-1252 ¿), never a company's domain (issue 23 adversary).
+  ['a©b.com', 'not a letter, digit or hyphen'],
+  ['bj¿rn.no', 'not a letter, digit or hyphen'],
+  ['a§b.com', 'not a letter, digit or hyphen'],
+  ['a–b.com', 'not a letter, digit or hyphen'],
+  ['https://caf®.fr/', 'not a letter, digit or hyphen'],
+  ['jo@bj¿rn.no', 'not a letter, digit or hyphen'],
   ['com', 'public suffix'],
   ['com.au', 'public suffix'],
   ['co.uk', 'public suffix'],

@@ -158,6 +158,8 @@ export class RecordReading {
       this.furniture(record, 'the header row again');
       return undefined;
     }
+    const misfit = this.misfit(record);
+    if (misfit !== null) return this.rejectedRow(record, misfit);
     // A byte the decoder could not read is never imported as a value it does not hold: a cell
     // with one is dropped (a warning, like any bad value), and the row is imported on what it
     // still holds (a customer is never lost to a bad cell, SPEC §7), rejected only when nothing is
@@ -185,6 +187,35 @@ export class RecordReading {
     if (outcome.record.domainEntries !== null) this.furtherDomains = true;
     batch.push(stagingRow(record.line, outcome.record));
     return reported;
+  }
+
+  /**
+   * Why a record does not fit its header, or null. Filled cells beyond the header's are a row
+   * that was split wrong (a comma left unquoted): rejected, never dropped in silence. A line break
+   * inside a record that does not fit, or inside a cell holding what reads as whole rows of the
+   * file, is rows read as one (a lone CR in a CRLF file, a stray quote in a Notes cell): the
+   * import stops, since the rows swallowed would be lost without a word.
+   */
+  private misfit(record: CsvRecord): string | null {
+    const { fields } = record;
+    const width = this.o.headers.length;
+    let beyond = false;
+    for (let i = width; i < fields.length; i++) if ((fields[i] as string).trim() !== '') beyond = true;
+    let swallowed = false;
+    for (const cell of fields) {
+      if (!cell.includes('\n') && !cell.includes('\r')) continue;
+      if (beyond || holdsRows(cell, this.o.delimiter, width)) swallowed = true;
+    }
+    if (swallowed) {
+      throw new AosError(
+        'input',
+        `${linesOf(record)}: a cell holds a line break and what reads as further rows of the file (${beyond ? `the row has ${fields.length} cells where the header has ${width}` : 'a quoted cell spans whole rows'}); stopped rather than lose rows, nothing written`,
+        beyond
+          ? 'the file mixes line endings (a lone CR inside CRLF lines): open it in a spreadsheet and save it again as "CSV UTF-8", or fix the line it names'
+          : 'a quote in a cell (24" screen) opened a quoted cell that runs on over the next rows: double it ("") or remove it on that line, or save the file again from a spreadsheet as "CSV UTF-8"',
+      );
+    }
+    return beyond ? `the row has ${fields.length} cells where the header has ${width}: cells beyond the header are filled (an unquoted ${this.o.delimiter === ',' ? 'comma' : 'delimiter'} in a value?)` : null;
   }
 
   /** The fields with every cell holding an unreadable byte blanked (but the status), and a warning per used cell. */
@@ -235,4 +266,30 @@ export class RecordReading {
 
 function strictAbort(line: number, problem: string): AosError {
   return new AosError('input', `line ${line}: ${problem}; {strict}: import aborted, nothing written`, 'fix that row, or drop {strict} to import without the bad values ({onReject} lists them)');
+}
+
+/**
+ * Whether a multi-line cell holds what reads as whole rows of a file of `width` columns: an inner
+ * line with the header's count of delimiters, or as many delimiters over the cell as whole rows
+ * between its line breaks carry (the tail of one row and the head of the next, swallowed by a
+ * stray quote). An address or note with a line break (Excel for Mac) holds a few at most.
+ */
+function holdsRows(cell: string, delimiter: string, width: number): boolean {
+  if (width < 3) return false;
+  const lines = cell.split(/\r\n|\r|\n/);
+  const perRow = width - 1;
+  let total = 0;
+  for (const [i, line] of lines.entries()) {
+    const count = line.split(delimiter).length - 1;
+    if (i > 0 && i < lines.length - 1 && count >= perRow) return true;
+    total += count;
+  }
+  return total >= (lines.length - 1) * perRow;
+}
+
+/** "lines 8-9" for a record over several lines (a record's line is where it ends). */
+function linesOf(record: CsvRecord): string {
+  let breaks = 0;
+  for (const cell of record.fields) breaks += cell.split(/\r\n|\r|\n/).length - 1;
+  return breaks === 0 ? `line ${record.line}` : `lines ${record.line - breaks}-${record.line}`;
 }
