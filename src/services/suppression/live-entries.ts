@@ -119,9 +119,12 @@ function clientLookup(client: { id: SQL | string; slug: SQL | string | null }, n
 
 // The named statement's text is the same for every check (one by id, one by id and slug): built
 // once, so a check costs the driver its parameters only. Its parameters are scalars of a fixed
-// number, unused slots NULL (which equals nothing): the server's generic plan then costs what a
-// custom one does, and after its first five executions the server keeps the generic plan instead
-// of planning each check anew (planning cost more than the lookup: BENCHMARKS.md, issue 24.1).
+// number, unused slots '' (no entry has an empty domain or email: it equals nothing; not NULL:
+// postgres.js, preparing the statement again on a new connection after the old one was killed,
+// never settled a query with null parameters, test/service/warm-check.test.ts): the server's
+// generic plan then costs what a custom one does, and after its first five executions the server
+// keeps the generic plan instead of planning each check anew (planning cost more than the
+// lookup: BENCHMARKS.md, issue 24.1).
 const texts = new Map<boolean, { sql: string; params: unknown[] }>();
 function lookupText(bySlug: boolean) {
   let built = texts.get(bySlug);
@@ -135,10 +138,10 @@ function lookupText(bySlug: boolean) {
   return built;
 }
 
-function slotValues(prefix: string, n: number, values: ReadonlySet<string>): Record<string, string | null> {
+function slotValues(prefix: string, n: number, values: ReadonlySet<string>): Record<string, string> {
   const list = [...values];
-  const out: Record<string, string | null> = {};
-  for (let i = 0; i < n; i++) out[`${prefix}${i}`] = list[i] ?? null;
+  const out: Record<string, string> = {};
+  for (let i = 0; i < n; i++) out[`${prefix}${i}`] = list[i] ?? '';
   return out;
 }
 
