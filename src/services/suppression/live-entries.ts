@@ -71,16 +71,11 @@ export interface ClientKey {
   slug: string | null;
 }
 
-/**
- * Up to this many wanted domains and emails, a check's statement is the named one with a slot (a
- * scalar parameter) for each: enough for a lead of a website and an email (each with its
- * registrable domain). More go as an unnamed statement, planned for their values.
- */
-export const DOMAIN_SLOTS = 4;
-export const EMAIL_SLOTS = 2;
+/** Up to this many wanted domains and emails, a check's statement is a named one (prepared). */
+export const FEW_TARGETS = 64;
 
-/** The wanted domains and emails: one newline-joined parameter each, or one parameter a slot. */
-type Wanted = { joined: { domains: SQL | string; emails: SQL | string } } | { slots: { domains: Array<SQL | string | null>; emails: Array<SQL | string | null> } };
+/** The wanted domains and emails: one newline-joined parameter each. */
+type Wanted = { joined: { domains: SQL | string; emails: SQL | string } };
 
 // Normalized domains and emails hold no newline: one joined string each is far cheaper for the
 // driver to send than a text[] of thousands of escaped elements.
@@ -90,12 +85,8 @@ function joined(only: WantedTargets): Wanted {
 
 /** `and (domain … or email …)` of each branch, the wanted values given once for both. */
 function wantedOf(w: Wanted): (t: ListTable) => SQL {
-  if ('joined' in w) {
-    const { domains, emails } = w.joined;
-    return (t) => sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
-  }
-  const list = (values: Array<SQL | string | null>) => sql.join(values.map((v) => sql`${v}`), sql`, `);
-  return (t) => sql` and (${t.domain} in (${list(w.slots.domains)}) or ${t.email} in (${list(w.slots.emails)}))`;
+  const { domains, emails } = w.joined;
+  return (t) => sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
 }
 
 /**
@@ -118,31 +109,20 @@ function clientLookup(client: { id: SQL | string; slug: SQL | string | null }, n
 }
 
 // The named statement's text is the same for every check (one by id, one by id and slug): built
-// once, so a check costs the driver its parameters only. Its parameters are scalars of a fixed
-// number, unused slots '' (no entry has an empty domain or email: it equals nothing; not NULL:
-// postgres.js, preparing the statement again on a new connection after the old one was killed,
-// never settled a query with null parameters, test/service/warm-check.test.ts): the server's
-// generic plan then costs what a custom one does, and after its first five executions the server
-// keeps the generic plan instead of planning each check anew (planning cost more than the
-// lookup: BENCHMARKS.md, issue 24.1).
+// once, so a check costs the driver its parameters only. Tried and left (BENCHMARKS.md, issue
+// 24.1): fixed-arity scalar slots, which made the server keep a generic plan after five checks
+// (1.69x a bare statement at p50), but with them postgres.js never settled the next check after a
+// migration changed a column's type and the connection was then killed (warm-check.test.ts).
 const texts = new Map<boolean, { sql: string; params: unknown[] }>();
 function lookupText(bySlug: boolean) {
   let built = texts.get(bySlug);
   if (!built) {
     const p = (name: string) => sql.placeholder(name) as unknown as SQL;
-    const slots = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => p(`${prefix}${i}`));
-    const wanted = { slots: { domains: slots('d', DOMAIN_SLOTS), emails: slots('e', EMAIL_SLOTS) } };
+    const wanted = { joined: { domains: p('domains'), emails: p('emails') } };
     built = new PgDialect().sqlToQuery(clientLookup({ id: p('id'), slug: bySlug ? p('slug') : null }, p('now'), wanted));
     texts.set(bySlug, built);
   }
   return built;
-}
-
-function slotValues(prefix: string, n: number, values: ReadonlySet<string>): Record<string, string> {
-  const list = [...values];
-  const out: Record<string, string> = {};
-  for (let i = 0; i < n; i++) out[`${prefix}${i}`] = list[i] ?? '';
-  return out;
 }
 
 type Marked = LiveEntry & { client: boolean };
@@ -155,9 +135,9 @@ type Marked = LiveEntry & { client: boolean };
 export async function clientEntries(via: { db: Database } | { orm: Orm }, key: ClientKey, now: Date, only: WantedTargets): Promise<LiveEntry[] | null> {
   const at = now.toISOString();
   let rows: Marked[];
-  if ('db' in via && only.domains.size <= DOMAIN_SLOTS && only.emails.size <= EMAIL_SLOTS) {
+  if ('db' in via && only.domains.size + only.emails.size <= FEW_TARGETS) {
     const text = lookupText(key.slug !== null);
-    const values = { id: key.id, slug: key.slug, now: at, ...slotValues('d', DOMAIN_SLOTS, only.domains), ...slotValues('e', EMAIL_SLOTS, only.emails) };
+    const values = { id: key.id, slug: key.slug, now: at, domains: [...only.domains].join('\n'), emails: [...only.emails].join('\n') };
     rows = await via.db.queryPrepared<Marked>(text.sql, fillPlaceholders(text.params, values));
   } else {
     const statement = clientLookup(key, at, joined(only));
