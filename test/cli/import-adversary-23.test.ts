@@ -76,14 +76,16 @@ for (const engine of enginesUnderTest()) {
       }
     });
 
-    it('filled cells beyond the header reject the row (counted, in --rejects); a Mac address cell with a line break still imports', async () => {
+    it('filled cells beyond the header are a warning (counted, in --rejects), the row imported on its columns; a Mac address cell with a line break still imports', async () => {
       const extra = file('extra.csv', 'Company,Website,Status\nAcme,acme.com.au,Customer,gamma.com,jo@gamma.com\nBeta,beta.io,Customer,,\n');
       const rejects = join(dir, 'rejects.csv');
       const slug = await client();
       const r = await aos(['import', extra, '--client', slug, '--yes', '--json', '--rejects', rejects]);
       expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ rows_read: 2, inserted: 1, rejected: 1 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ rows_read: 2, inserted: 2, rejected: 0, values_dropped: 1 });
       expect((await import('node:fs')).readFileSync(rejects, 'utf8')).toContain('cells beyond the header');
+      // A customer is never lost to a bad cell (SPEC §7): Acme is suppressed on what its columns hold.
+      expect(await suppressed(slug, ['acme.com.au'])).toEqual({ 'acme.com.au': true });
       // Excel for Mac: CR line ends, a quoted address cell with a line break and a comma in it.
       const mac = file('mac.csv', 'Company,Website,Address,Status\rAcme,acme.com.au,"1 Main St\nSydney, NSW",Customer\rBeta,beta.io,"2 High St\nMelbourne, VIC",Customer\r');
       const other = await client();

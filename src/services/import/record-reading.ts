@@ -158,8 +158,9 @@ export class RecordReading {
       this.furniture(record, 'the header row again');
       return undefined;
     }
+    // Cells past the header are dropped with a warning (counted, in --rejects), the row imported on
+    // what its columns hold: a customer is never lost to a bad cell (SPEC §7).
     const misfit = this.misfit(record);
-    if (misfit !== null) return this.rejectedRow(record, misfit);
     // A byte the decoder could not read is never imported as a value it does not hold: a cell
     // with one is dropped (a warning, like any bad value), and the row is imported on what it
     // still holds (a customer is never lost to a bad cell, SPEC §7), rejected only when nothing is
@@ -173,6 +174,7 @@ export class RecordReading {
       return this.rejectedRow(record, unreadable ? `the row holds bytes that are not valid UTF-8 (shown as \uFFFD): ${e.message}` : e.message);
     }
     if (unreadable && outcome.kind === 'customer') outcome.warnings.unshift(...unreadable.warnings);
+    if (misfit !== null && outcome.kind === 'customer') outcome.warnings.unshift(misfit);
     if (outcome.kind === 'skip') {
       this.skipped++;
       return undefined;
@@ -191,7 +193,7 @@ export class RecordReading {
 
   /**
    * Why a record does not fit its header, or null. Filled cells beyond the header's are a row
-   * that was split wrong (a comma left unquoted): rejected, never dropped in silence. A line break
+   * that was split wrong (a comma left unquoted): a warning, never dropped in silence. A line break
    * inside a record that does not fit, or inside a cell holding what reads as whole rows of the
    * file, is rows read as one (a lone CR in a CRLF file, a stray quote in a Notes cell): the
    * import stops, since the rows swallowed would be lost without a word.
