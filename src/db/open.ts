@@ -52,9 +52,13 @@ export type StatementObserver = (text: string, params: readonly unknown[]) => vo
  */
 export function prepareSetting(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = (env.AOS_PREPARE ?? '').trim().toLowerCase();
-  if (value === '' || value === 'on' || value === 'true' || value === '1') return true;
-  if (value === 'off' || value === 'false' || value === '0') return false;
-  throw new AosError('usage', `invalid AOS_PREPARE "${env.AOS_PREPARE}": use on or off`, 'off behind a transaction-pooling PgBouncer; on (the default) otherwise');
+  // Off by default: with named statements, a check on a connection the server had killed was seen
+  // to wait forever in postgres.js (test/service/warm-check.test.ts, intermittently), where an
+  // unnamed one fails at once and the next reconnects; and the server re-plans the named lookup
+  // on every call anyway (BENCHMARKS.md, issue 24.1), so naming it saves little.
+  if (value === 'on' || value === 'true' || value === '1') return true;
+  if (value === '' || value === 'off' || value === 'false' || value === '0') return false;
+  throw new AosError('usage', `invalid AOS_PREPARE "${env.AOS_PREPARE}": use on or off`, 'off (the default), and always behind a transaction-pooling PgBouncer');
 }
 
 // A named statement the server connection does not hold (26000), or holds already (42P05): a

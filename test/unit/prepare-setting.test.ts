@@ -1,11 +1,11 @@
-// AOS_PREPARE: on by default, off for a transaction-pooling PgBouncer, anything else a usage error.
+// AOS_PREPARE: off by default (and behind a transaction-pooling PgBouncer), on when asked, anything else a usage error.
 import { describe, expect, it } from 'vitest';
 import { prepareSetting } from '../../src/db/open.js';
 
 describe('AOS_PREPARE', () => {
   it.each([
-    [undefined, true],
-    ['', true],
+    [undefined, false],
+    ['', false],
     ['on', true],
     ['ON', true],
     ['1', true],
