@@ -46,6 +46,8 @@ export interface RowContext {
   domainColumns?: readonly number[];
   /** emailColumns(mapping), worked out once for a whole import. */
   emailColumns?: readonly number[];
+  /** The header's cell count: a row with filled cells past it was split wrong (see spilledTargets). */
+  headerWidth?: number;
 }
 
 export type RowOutcome =
@@ -262,6 +264,31 @@ function contactEmails(row: RowReader, cell: string, companyName: string | null)
   return { emails: [], typedDomain: null };
 }
 
+/** Whether a row has filled cells past the header: it was split wrong (an unquoted comma). */
+function splitWrong(fields: readonly string[], ctx: RowContext): boolean {
+  const width = ctx.headerWidth;
+  return width !== undefined && fields.length > width && fields.some((cell, i) => i >= width && cell.trim() !== '');
+}
+
+/**
+ * Every company domain and address in the cells of a row that was split wrong (filled cells past
+ * the header: an unquoted comma shifted its values), or null for a row that fits. Its columns no
+ * longer say which cell is the website, so any cell that reads as one suppresses it: read quietly
+ * (a shifted " Inc" is no warning of its own), through the rules of a domain or an email cell.
+ */
+function spilledTargets(fields: readonly string[], mapping: ColumnMapping, ctx: RowContext, companyName: string | null): { domains: string[]; emails: ContactEmail[] } | null {
+  if (!splitWrong(fields, ctx)) return null;
+  const quiet = new RowReader(fields, mapping);
+  const found = { domains: [] as string[], emails: [] as ContactEmail[] };
+  for (let i = 0; i < fields.length; i++) {
+    const text = quiet.at(i, 'cell');
+    if (text === null) continue;
+    if (text.includes('@')) found.emails.push(...contactEmails(quiet, text, companyName).emails);
+    else cellDomains(quiet, text, 'cell', companyName, found.domains);
+  }
+  return found;
+}
+
 // The fields read by one parser each; company name, domain, email and status make the customer.
 type PlainCell = 'text' | 'date' | 'money' | 'boolean' | 'list';
 type PlainField = CustomerField & { cell: PlainCell };
@@ -322,9 +349,13 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
   let status: CustomerStatus | null = null;
   if (statusCell !== null) {
     const mapped = (ctx.statusOf ?? classifyStatus)(statusCell);
-    if (mapped === null) return { kind: 'unknown_status', status: statusCell };
-    if (mapped === 'skip') return { kind: 'skip', status: statusCell };
-    status = mapped;
+    // A row split wrong may hold a shifted cell in its status column: it neither skips the row nor
+    // stops the import to be mapped; the row is a customer (fail closed).
+    const shifted = (mapped === null || mapped === 'skip') && splitWrong(fields, ctx);
+    if (shifted) row.drop(`status "${short(statusCell)}" read from a row that does not fit the header: imported as a customer`);
+    else if (mapped === null) return { kind: 'unknown_status', status: statusCell };
+    else if (mapped === 'skip') return { kind: 'skip', status: statusCell };
+    else status = mapped;
   }
 
   const rawName = companyName(row, ctx);
@@ -340,6 +371,8 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     if (extraDomains.length > 0) break;
   }
   if (mapping.moreDomains.length > 0) moreDomains(row, mapping.moreDomains, rawName, extraDomains);
+  const spilled = spilledTargets(fields, mapping, ctx, rawName);
+  for (const d of spilled?.domains ?? []) if (!extraDomains.includes(d)) extraDomains.push(d);
   domain = extraDomains[0] ?? null;
   // Every address of every email column is the customer's; the first is its contact email.
   const emails: ContactEmail[] = [];
@@ -351,6 +384,7 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     for (const e of cell.emails) if (!emails.some((x) => x.target.value === e.target.value)) emails.push(e);
     typedDomain ??= cell.typedDomain;
   }
+  for (const e of spilled?.emails ?? []) if (!emails.some((x) => x.target.value === e.target.value)) emails.push(e);
   const email = emails[0] ?? null;
   // Domain from the domain column(s), else from an address unless at a mail provider.
   domain ??= emails.find((e) => !e.target.freeMail)?.target.registrableDomain ?? typedDomain;

@@ -76,7 +76,7 @@ for (const engine of enginesUnderTest()) {
       }
     });
 
-    it('filled cells beyond the header are a warning (counted, in --rejects), the row imported on its columns; a Mac address cell with a line break still imports', async () => {
+    it('filled cells beyond the header are a warning (counted, in --rejects), the row imported on its columns and every target in its cells suppressed; a Mac address cell with a line break still imports', async () => {
       const extra = file('extra.csv', 'Company,Website,Status\nAcme,acme.com.au,Customer,gamma.com,jo@gamma.com\nBeta,beta.io,Customer,,\n');
       const rejects = join(dir, 'rejects.csv');
       const slug = await client();
@@ -84,8 +84,17 @@ for (const engine of enginesUnderTest()) {
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ rows_read: 2, inserted: 2, rejected: 0, values_dropped: 1 });
       expect((await import('node:fs')).readFileSync(rejects, 'utf8')).toContain('cells beyond the header');
-      // A customer is never lost to a bad cell (SPEC §7): Acme is suppressed on what its columns hold.
-      expect(await suppressed(slug, ['acme.com.au'])).toEqual({ 'acme.com.au': true });
+      // A customer is never lost to a bad cell (SPEC §7): Acme is suppressed on what its columns hold,
+      // and the domain and address in its spilled cells with it (the columns no longer say which is which).
+      expect(await suppressed(slug, ['acme.com.au', 'gamma.com', 'jo@gamma.com'])).toEqual({ 'acme.com.au': true, 'gamma.com': true, 'jo@gamma.com': true });
+      // An unquoted "Acme, Inc" shifts the website out of its column and the address into Status:
+      // both still suppressed, the row not stopped on a status value that is an address.
+      const shifted = file('shifted.csv', 'Company,Website,Email,Status\nAcme, Inc,acme.io,ceo@gmail.com,Customer\nBeta,beta.io,,Customer\n');
+      const s2 = await client();
+      const sh = await aos(['import', shifted, '--client', s2, '--yes', '--json']);
+      expect(sh.code, sh.stderr).toBe(0);
+      expect(JSON.parse(sh.stdout)).toMatchObject({ rows_read: 2, inserted: 2, rejected: 0 });
+      expect(await suppressed(s2, ['acme.io', 'ceo@gmail.com', 'beta.io'])).toEqual({ 'acme.io': true, 'ceo@gmail.com': true, 'beta.io': true });
       // Excel for Mac: CR line ends, a quoted address cell with a line break and a comma in it.
       const mac = file('mac.csv', 'Company,Website,Address,Status\rAcme,acme.com.au,"1 Main St\nSydney, NSW",Customer\rBeta,beta.io,"2 High St\nMelbourne, VIC",Customer\r');
       const other = await client();

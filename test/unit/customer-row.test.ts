@@ -295,3 +295,41 @@ describe('normalizeCustomerRow: a website cell that says there is none', () => {
     expect(o.warnings).toEqual([]);
   });
 });
+
+describe('normalizeCustomerRow: a row split wrong (filled cells past the header) suppresses every target in its cells', () => {
+  const headers = ['Company', 'Website', 'Email', 'Status'];
+  const m = autoMapColumns(headers);
+  const ctx = { parseDate: makeDateParser(), defaultStatus: null, headerWidth: headers.length };
+  const split = (fields: string[]) => normalizeCustomerRow(fields, m, ctx);
+  it.each([
+    // "Acme, Inc" unquoted: the website lands in the email column, the address past the header.
+    [['Acme', ' Inc', 'acme.com', 'jo@acme.com', 'Customer'], 'acme.com', [], []],
+    // The address shifted into the status column is suppressed too (not covered by the domain).
+    [['Zeta', ' Inc', 'zeta.com', 'zed@gmail.com', 'Customer'], 'zeta.com', [], ['zed@gmail.com']],
+    // The website shifted past the header, the address into the status column's neighbour.
+    [['Beta', ' LLC', 'x', 'Customer', 'beta.io', 'bo@gmail.com'], 'beta.io', [], ['bo@gmail.com']],
+    // A row whose columns hold their own targets keeps them first; the spilled ones come beside.
+    [['Gamma', 'gamma.com', 'g@gamma.com', 'Customer', 'gamma.net', 'ceo@other.org'], 'gamma.com', ['gamma.net'], ['ceo@other.org']],
+  ])('%j → domain %s', (fields, domain, domainEntries, emailEntries) => {
+    const o = split(fields);
+    if (o.kind !== 'customer') throw new Error(`not a customer: ${o.kind}`);
+    expect(o.record.domain).toBe(domain);
+    expect(o.record.domainEntries ?? []).toEqual(domainEntries);
+    expect(o.record.emailEntries ?? []).toEqual(emailEntries);
+  });
+
+  it('a shifted cell that reads as a skip status does not skip the row', () => {
+    // "Delta, Ltd" unquoted: "Lead" (a note) lands in the status column.
+    const o = split(['Delta', ' Ltd', 'delta.com', 'Lead', 'x']);
+    expect(o.kind).toBe('customer');
+    if (o.kind === 'customer') expect(o.record.status).toBe('active');
+  });
+
+  it('a row that fits is read as before: no cell outside its columns counts, a skip status skips', () => {
+    expect(split(['Eps', 'eps.com', '', 'Customer']).kind).toBe('customer');
+    expect(split(['Eps', 'eps.com', '', 'Lead']).kind).toBe('skip');
+    const o = split(['Eps', 'eps.com', '', 'Customer', '', '  ']);
+    if (o.kind !== 'customer') throw new Error('not a customer');
+    expect(o.record.domainEntries).toBeNull();
+  });
+});

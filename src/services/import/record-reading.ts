@@ -158,8 +158,9 @@ export class RecordReading {
       this.furniture(record, 'the header row again');
       return undefined;
     }
-    // Cells past the header are dropped with a warning (counted, in --rejects), the row imported on
-    // what its columns hold: a customer is never lost to a bad cell (SPEC §7).
+    // A row with cells past the header is imported on what its columns hold, with a warning (counted,
+    // in --rejects), and every domain and address in any of its cells is suppressed with it
+    // (spilledTargets): a customer is never lost to a bad cell (SPEC §7), nor a shifted website.
     const misfit = this.misfit(record);
     // A byte the decoder could not read is never imported as a value it does not hold: a cell
     // with one is dropped (a warning, like any bad value), and the row is imported on what it
@@ -217,7 +218,7 @@ export class RecordReading {
           : 'a quote in a cell (24" screen) opened a quoted cell that runs on over the next rows: double it ("") or remove it on that line, or save the file again from a spreadsheet as "CSV UTF-8"',
       );
     }
-    return beyond ? `the row has ${fields.length} cells where the header has ${width}: cells beyond the header are filled (an unquoted ${this.o.delimiter === ',' ? 'comma' : 'delimiter'} in a value?)` : null;
+    return beyond ? `the row has ${fields.length} cells where the header has ${width}: cells beyond the header are filled (an unquoted ${this.o.delimiter === ',' ? 'comma' : 'delimiter'} in a value?): imported on its columns, every domain and address in its cells suppressed` : null;
   }
 
   /** The fields with every cell holding an unreadable byte blanked (but the status), and a warning per used cell. */
