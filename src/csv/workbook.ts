@@ -1,5 +1,5 @@
 // Spreadsheets that come instead of a CSV. An .xlsx workbook (Monday.com exports boards only so,
-// and people save as .xlsx by habit) is read: the first sheet, or the one named, as CSV text that
+// and people save as .xlsx by habit) is read: its first tab, or the sheet named, as CSV text that
 // the rest of the reading takes like any CSV file. Other workbooks (.xls, .numbers, .ods) are
 // refused with the way to save them as CSV. Told by their first bytes, not by the file name.
 import { Readable } from 'node:stream';
@@ -69,7 +69,20 @@ function csvLine(cells: readonly string[]): string {
 /** Text handed on in pieces of about this many characters, not a row at a time. */
 const CHUNK_CHARS = 64 * 1024;
 
-interface SheetReader extends AsyncIterable<{ name?: string; [Symbol.asyncIterator](): AsyncIterator<{ values: unknown; number: number }> }> {}
+interface SheetReader extends AsyncIterable<{ name?: string; [Symbol.asyncIterator](): AsyncIterator<{ values: unknown; number: number }> }> {
+  /** workbook.xml as read so far: its sheets in tab order (read before the sheet parts it names). */
+  model?: { sheets?: Array<{ name?: string; state?: string }> };
+}
+
+/**
+ * The sheet read when none is named: the first visible tab, as Excel shows and saves it. The
+ * sheet parts come in the ZIP in the order they were created, not in tab order: a tab moved to
+ * the front (or a hidden first sheet) would otherwise be passed over for another sheet.
+ */
+function firstTab(reader: SheetReader): string | undefined {
+  const visible = (reader.model?.sheets ?? []).filter((s) => s.name !== undefined && (s.state ?? 'visible') === 'visible');
+  return visible[0]?.name?.trim().toLowerCase();
+}
 
 /**
  * The chosen sheet of an .xlsx as CSV text (comma-delimited, LF, quoted where needed), streamed:
@@ -86,13 +99,15 @@ export async function* xlsxAsCsv(bytes: AsyncIterable<Buffer>, options: { sheet?
     worksheets: 'emit',
     entries: 'emit',
   }) as unknown as SheetReader;
-  const wanted = options.sheet?.trim().toLowerCase();
+  let wanted = options.sheet?.trim().toLowerCase();
   const seen: string[] = [];
   let found = false;
   try {
     for await (const sheet of reader) {
       const name = sheet.name ?? `Sheet${seen.length + 1}`;
       seen.push(name);
+      // Sheets named from workbook.xml: its tab order is known (else the first part is the first tab).
+      if (sheet.name !== undefined) wanted ??= firstTab(reader);
       const chosen = !found && (wanted === undefined || name.trim().toLowerCase() === wanted);
       if (!chosen) {
         for await (const _ of sheet) void _; // a sheet passed over is still drained: the ZIP is one stream
@@ -123,6 +138,7 @@ export async function* xlsxAsCsv(bytes: AsyncIterable<Buffer>, options: { sheet?
     input.destroy();
   }
   if (!found) {
+    if (options.sheet === undefined && seen.length > 0) throw new AosError('input', `${options.name}: the sheet of its first tab ("${wanted}") was not found among its sheet parts (${seen.join(', ')})`, 'name the sheet to read with {sheet}');
     if (wanted === undefined) throw new AosError('input', `${options.name} holds no worksheet`);
     throw new AosError('usage', `${options.name} has no sheet "${options.sheet}"`, `its sheets are: ${seen.join(', ')}`);
   }

@@ -103,6 +103,18 @@ for (const engine of enginesUnderTest()) {
       expect(JSON.parse(m.stdout)).toMatchObject({ rows_read: 2, inserted: 2 });
     });
 
+    it('a file saved without its header line stops (exit 2, nothing written), also when mapped by its first customer\'s values', async () => {
+      const bare = file('no-header.csv', 'Acme Pty Ltd,acme.com.au,jo@acme.com.au\nBeta,beta.io,bo@beta.io\n');
+      const slug = await client();
+      for (const extra of [[], ['--map', 'domain=acme.com.au', '--map', 'company_name=Acme Pty Ltd']]) {
+        const r = await aos(['import', bare, '--client', slug, '--yes', ...extra]);
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toMatch(/has no header line: its line 1 reads as a customer \("acme\.com\.au" is a domain, like the values below it\)/);
+        expect(r.stderr).toContain('add a first line naming the columns');
+      }
+      expect(await suppressed(slug, ['beta.io'])).toEqual({ 'beta.io': false });
+    });
+
     it('a Mac Roman file with LF endings and only ø æ ß is read as Mac Roman: bjørn.no is suppressed, never bj¿rn.no', async () => {
       const iconv = (await import('iconv-lite')).default;
       const mac = file('nordic.csv', iconv.encode('Company,Website,Email,Status\nBjørn AS,bjørn.no,post@bjørn.no,Customer\nMæhle,mæhle.dk,,Customer\nStraße Bau,straße.de,,Customer\n', 'macintosh'));

@@ -5,7 +5,8 @@
 // .xls/.numbers/.ods refused by their bytes). Files are built the way those programs write them.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +60,7 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
 
   beforeAll(async () => {
     cli = await freshCliDatabase(engine);
-    for (const slug of ['mac', 'utf', 'strict', 'leads', 'board']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+    for (const slug of ['mac', 'utf', 'strict', 'leads', 'board', 'tabs']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
     const add = await aos(['suppress', 'add', 'münchen-bau.de', 'zürich-treuhand.ch', 'bäckerei-schmidt.de', '--client', 'leads', '--reason', 'existing_customer']);
     expect(add.code).toBe(0);
   }, 120_000);
@@ -176,6 +177,17 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
     const missing = await aos(['check', '--file', file, '--sheet', 'Nope', '--client', 'leads']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no sheet "Nope"[\s\S]*Customers, Leads/);
+  });
+
+  it('reads the first tab of an .xlsx, not its first sheet part: a tab moved to the front is the one imported', async () => {
+    // Excel writes xl/workbook.xml (the tabs, in order) before the sheet parts; the parts keep the
+    // order the sheets were made in: here Leads (sheet1.xml) then Customers, whose tab is first.
+    const file = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/crm/excel-tab-moved-first.xlsx');
+    const imported = await aos(['import', file, '--client', 'tabs', '--yes', '--json']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ mapping: { company_name: 'Company', domain: 'Website' }, rows_read: 1, inserted: 1 });
+    expect(await verdict('tabs', 'acme.io')).toBe(true);
+    expect(await verdict('tabs', 'fresh-lead.com')).toBe(false);
   });
 
   it.each([

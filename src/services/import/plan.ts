@@ -5,6 +5,7 @@ import type { CustomerStatus } from '../../db/schema-constants.js';
 import type { CsvSource } from '../../csv/csv-source.js';
 import type { CsvRecord } from '../../csv/records.js';
 import { betterDelimiter, delimiterName } from '../../csv/delimiter.js';
+import { headerCellReadingAsData } from '../../domain/header-row.js';
 import { domainColumns, emailColumns, isDealsExport, missingRequired, normalizeHeader, type ColumnMapping } from '../../domain/column-mapping.js';
 import type { RowContext } from '../../domain/customer-row.js';
 import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../../domain/report-furniture.js';
@@ -139,6 +140,14 @@ export async function readHead(request: ImportRequest, csv: CsvSource): Promise<
   const headers = (first[at] as CsvRecord).fields.map((h) => h.trim());
   const buffered = [...first.slice(at + 1), ...(await csv.reader.take(SAMPLE_ROWS))];
   const samples = buffered.filter((r) => !isBlankRow(r.fields) && !isFooterRow(r.fields) && !isRepeatedHeader(r.fields, headers)).map((r) => r.fields);
+  const data = headerCellReadingAsData(headers, samples);
+  if (data !== null) {
+    throw new AosError(
+      'input',
+      `${request.fileName} has no header line: its line ${(first[at] as CsvRecord).line} reads as a customer ("${printable(data.cell, 60)}" is ${data.what}), and would not be imported; nothing written`,
+      'add a first line naming the columns (for example Company,Website,Email) and import again',
+    );
+  }
   return { headers, aboveHeader: at, buffered, samples };
 }
 
