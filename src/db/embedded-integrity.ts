@@ -6,7 +6,8 @@
 // uninitialized page that held rows, straight from the files (no SQL can tell such a page from an
 // empty one). A file is scanned again only when its size or modification time changed since it
 // last passed (remembered beside the data directory), so a check after no write costs a catalog
-// query and a stat per file.
+// query and a stat per file. A file cut short (a short copy, a full disk) is found the same way:
+// its primary key points past its end.
 //
 // Which zeroed page held rows: one its primary key's index points into. A zeroed page can be
 // legitimate anywhere in the file: PostgreSQL extends a table with zeroed pages before it writes
@@ -30,6 +31,8 @@ const CHUNK_PAGES = 128;
 export interface DamagedPage {
   table: string;
   block: number;
+  /** zeroed: the page reads as new; missing: the file ends before it (cut short). */
+  kind: 'zeroed' | 'missing';
 }
 
 /** Reads `into.length` bytes (or fewer, at the end) at `position` of one segment file. */
@@ -97,11 +100,13 @@ function leafHeapBlocks(page: Buffer, visit: (heapBlock: number) => void): void 
 }
 
 /**
- * The first of `zeroed` (heap blocks) that an entry of the b-tree index points into, given the
- * index's segment files in order; every zeroed block when the index cannot be read as a b-tree
- * (its metapage is gone): then nothing tells an empty page from a lost one, and a lost one is assumed.
+ * The first of `zeroed` (heap blocks) that an entry of the b-tree index points into, or the first
+ * block at or past `heapPages` it points to (the heap file was cut short: a bitmap scan skips such
+ * blocks without an error, so their rows read as absent), given the index's segment files in
+ * order; every zeroed block when the index cannot be read as a b-tree (its metapage is gone): then
+ * nothing tells an empty page from a lost one, and a lost one is assumed.
  */
-export function firstIndexedBlock(segments: Array<{ read: ReadAt; size: number }>, zeroed: ReadonlySet<number>): number | null {
+export function firstIndexedBlock(segments: Array<{ read: ReadAt; size: number }>, zeroed: ReadonlySet<number>, heapPages = Infinity): number | null {
   let found: number | null = null;
   let meta = false;
   segments.forEach(({ read, size }, segment) => {
@@ -112,11 +117,12 @@ export function firstIndexedBlock(segments: Array<{ read: ReadAt; size: number }
       }
       if (isNew(page)) return; // an index page never written: PostgreSQL fails on it if reached
       leafHeapBlocks(page, (heapBlock) => {
-        if (zeroed.has(heapBlock) && (found === null || heapBlock < found)) found = heapBlock;
+        if ((zeroed.has(heapBlock) || heapBlock >= heapPages) && (found === null || heapBlock < found)) found = heapBlock;
       });
     });
   });
-  return meta ? found : Math.min(...zeroed);
+  if (meta) return found;
+  return zeroed.size > 0 ? Math.min(...zeroed) : null;
 }
 
 function withFile<T>(path: string, use: (read: ReadAt) => T): T {
@@ -144,18 +150,23 @@ function segmentsOf(dataDir: string, path: string): Array<{ file: string; size: 
   }
 }
 
-/** The first zeroed page of a table that its primary key points into, or null. */
-function damagedBlock(dataDir: string, heap: Array<{ file: string; size: number }>, index: string | undefined): number | null {
+/**
+ * The first page of a table that its primary key points into and that is zeroed or past the end
+ * of its file, or null. The index is read whenever the heap changed: a file cut short shows no
+ * zeroed page, only index entries pointing past its end.
+ */
+function damagedBlock(dataDir: string, heap: Array<{ file: string; size: number }>, index: string | undefined): Omit<DamagedPage, 'table'> | null {
   const zeroed = new Set<number>();
   heap.forEach(({ file, size }, segment) => {
     for (const block of withFile(file, (read) => newPages(read, size))) zeroed.add(segment * PAGES_PER_SEGMENT + block);
   });
-  if (zeroed.size === 0) return null;
-  if (index === undefined) return Math.min(...zeroed);
+  const kindOf = (block: number | null) => (block === null ? null : { block, kind: zeroed.has(block) ? ('zeroed' as const) : ('missing' as const) });
+  if (index === undefined) return kindOf(zeroed.size > 0 ? Math.min(...zeroed) : null);
+  const heapPages = heap.reduce((pages, { size }, segment) => segment * PAGES_PER_SEGMENT + Math.floor(size / PAGE), 0);
   const files = segmentsOf(dataDir, index);
   const fds = files.map(({ file }) => openSync(file, 'r'));
   try {
-    return firstIndexedBlock(files.map(({ size }, i) => ({ size, read: (position, into) => readSync(fds[i] as number, into, 0, into.length, position) })), zeroed);
+    return kindOf(firstIndexedBlock(files.map(({ size }, i) => ({ size, read: (position, into) => readSync(fds[i] as number, into, 0, into.length, position) })), zeroed, heapPages));
   } finally {
     for (const fd of fds) closeSync(fd);
   }
@@ -215,8 +226,8 @@ export async function findDamagedPage(dataDir: string, locate: () => Promise<Tab
   for (const { table, path, index } of located.tables) {
     const heap = segmentsOf(dataDir, path);
     if (heap.some(({ file, key }) => seen[file] !== key)) {
-      const block = damagedBlock(dataDir, heap, index || undefined);
-      if (block !== null) return { table, block };
+      const damaged = damagedBlock(dataDir, heap, index || undefined);
+      if (damaged !== null) return { table, ...damaged };
       changed = true;
     }
     for (const { file, key } of heap) passed[file] = key;

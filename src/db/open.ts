@@ -494,7 +494,7 @@ async function zeroedPageError(pg: import('@electric-sql/pglite').PGlite, dataDi
   if (damaged === null) return null;
   return new AosError(
     'database',
-    `the embedded database ${dataDir} is damaged: page ${damaged.block} of table ${damaged.table} is zeroed (lost in a crash or on a full disk), so what it held would read as absent`,
+    `the embedded database ${dataDir} is damaged: page ${damaged.block} of table ${damaged.table} is ${damaged.kind === 'zeroed' ? 'zeroed' : 'missing (its file ends before it)'} (lost in a crash, on a full disk or in a short copy), so what it held would read as absent`,
     `restore the data directory from a backup; until then do not use it (adding clients or entries to it would not bring back what was lost)`,
   );
 }

@@ -209,6 +209,25 @@ describe('embedded database faults', () => {
       expect(r.stderr).toContain(`page ${pages - 1} of table suppression_list is zeroed`);
     }, 240_000);
 
+    it('a table file cut short by its last page (a short copy, a full disk): the opt-outs there are never "allowed" (exit 3, damaged)', async () => {
+      const { data, file } = await populated();
+      const csv = join(work, 'many-cut.csv');
+      writeFileSync(csv, customersCsv(600));
+      expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
+      const optOuts = ['cut1@optout-cut.com', 'cut2@optout-cut.com'];
+      expect((await runAos(['suppress', 'add', ...optOuts, '--client', 'acme', '--reason', 'unsubscribed'], { env: env(data) })).code).toBe(0);
+      const { blocks, pages } = await entryBlocks(data, optOuts);
+      expect(blocks).toEqual([pages - 1, pages - 1]);
+      truncateSync(file('suppression_list'), (pages - 1) * 8192);
+      for (const args of [['check', ...optOuts, '--client', 'acme'], ['clients', 'list']]) {
+        const r = await runAos(args, { env: env(data) });
+        expect(r.code, r.stdout).toBe(3);
+        oneClearLine(r);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(`page ${pages - 1} of table suppression_list is missing (its file ends before it)`);
+      }
+    }, 240_000);
+
     it('a zeroed page no row ever used (an extension a full disk cut short) is not damage, also once later pages follow it', async () => {
       const { data, file } = await populated();
       // Two pages appended as PostgreSQL extends a table, zeroed, before it writes them.

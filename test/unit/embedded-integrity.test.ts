@@ -100,6 +100,22 @@ describe('firstIndexedBlock: a zeroed page held rows when the primary key points
     expect(first(zeroed)).toBe(damaged);
   });
 
+  it.each([
+    // The heap file holds 6 pages (0-5): entries pointing at 6 point past its end (cut short).
+    [[], 6, 6],
+    [[], 7, null],
+    [[2], 6, 2],
+    [[4], 6, 6],
+    [[], 3, 3],
+  ])('zeroed %j, heap of %i pages → %s', (zeroed, heapPages, damaged) => {
+    expect(firstIndexedBlock([{ read: readOf(index), size: index.length }], new Set(zeroed), heapPages)).toBe(damaged);
+  });
+
+  it('an index without its metapage and no zeroed page: nothing to report', () => {
+    const noMeta = btree([{ items: [1] }], false);
+    expect(firstIndexedBlock([{ read: readOf(noMeta), size: noMeta.length }], new Set(), 2)).toBeNull();
+  });
+
   it('skips deleted and inner pages', () => {
     const file = btree([{ items: [4], flags: 1 | 4 }, { items: [5], flags: 0 }]);
     expect(first([4, 5], file)).toBeNull();
