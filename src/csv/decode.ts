@@ -3,6 +3,7 @@
 // (Macintosh)"); or the encoding the user names.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
+import { macRomanOrWindows1252 } from './single-byte.js';
 import { unreadableWorkbook, workbookKind, xlsxAsCsv } from './workbook.js';
 
 export type TextChunks = AsyncIterable<string>;
@@ -86,40 +87,6 @@ function utf8Census(head: Buffer, complete: boolean): { multiByte: number; bad: 
     }
   }
   return { multiByte, bad };
-}
-
-const isAsciiLetter = (b: number | undefined) => b !== undefined && ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
-
-/**
- * A single-byte file: Mac Roman or Windows-1252? Mac Roman writes its accented letters (ä ñ é ü)
- * as 0x80-0x9F (and ß Æ Ø æ ø in 0xA0-0xBF), where Windows-1252 has punctuation (Š ‚ „ … § ¿); Windows-1252 writes them as
- * 0xC0-0xFF, where Mac Roman has symbols. So a high byte between two ASCII letters votes for the
- * encoding in which it is a letter; 0x92 (Windows' ’ in "O’Brien") votes for neither. Excel for
- * Mac ends its lines with CR alone, which no Windows program does: a tie then goes to Mac Roman.
- */
-// Bytes 0xA0-0xBF that are letters in Mac Roman (ß Æ Ø π Ω æ ø) and symbols in Windows-1252
-// (§ ® ¯ ¹ ½ ¾ ¿): a Norwegian or Danish file with LF endings has nothing else to tell it by, and
-// read as Windows-1252 `bjørn.no` became `bj¿rn.no`.
-const MAC_LETTERS_AMONG_SYMBOLS = new Set([0xa7, 0xae, 0xaf, 0xb9, 0xbd, 0xbe, 0xbf]);
-
-export function macRomanOrWindows1252(head: Buffer): 'macintosh' | 'windows-1252' {
-  let mac = 0;
-  let windows = 0;
-  for (let i = 1; i < head.length - 1; i++) {
-    const b = head[i] as number;
-    if (b < 0x80 || b === 0x92 || !isAsciiLetter(head[i - 1]) || !isAsciiLetter(head[i + 1])) continue;
-    if (b <= 0x9f || MAC_LETTERS_AMONG_SYMBOLS.has(b)) mac++;
-    else if (b >= 0xc0) windows++;
-  }
-  if (mac !== windows) return mac > windows ? 'macintosh' : 'windows-1252';
-  return crOnlyLines(head) ? 'macintosh' : 'windows-1252';
-}
-
-/** The first line break is a CR not followed by LF (classic Mac OS, Excel for Mac's CSV). */
-function crOnlyLines(head: Buffer): boolean {
-  const cr = head.indexOf(0x0d);
-  const lf = head.indexOf(0x0a);
-  return cr >= 0 && (lf < 0 || lf > cr + 1);
 }
 
 /**

@@ -60,7 +60,7 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
 
   beforeAll(async () => {
     cli = await freshCliDatabase(engine);
-    for (const slug of ['mac', 'utf', 'strict', 'leads', 'board', 'tabs']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+    for (const slug of ['mac', 'utf', 'strict', 'leads', 'board', 'tabs', 'enc']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
     const add = await aos(['suppress', 'add', 'münchen-bau.de', 'zürich-treuhand.ch', 'bäckerei-schmidt.de', '--client', 'leads', '--reason', 'existing_customer']);
     expect(add.code).toBe(0);
   }, 120_000);
@@ -177,6 +177,23 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
     const missing = await aos(['check', '--file', file, '--sheet', 'Nope', '--client', 'leads']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no sheet "Nope"[\s\S]*Customers, Leads/);
+  });
+
+  it('a file whose letters read as other letters in Windows-1252 and Mac Roman, with nothing to tell which: the encoding is asked for (exit 2), never guessed', async () => {
+    expect((await aos(['suppress', 'add', 'sœur-mode.fr', 'tšempion.ee', '--client', 'enc', '--reason', 'unsubscribed'])).code).toBe(0);
+    // Excel on Windows: CRLF, œ and š, letters in Mac Roman too (ú, ö): sœur-mode.fr read as súur-mode.fr was allowed.
+    const file = fileWith(iconv.encode('Company,Website\r\nSoeur Mode,sœur-mode.fr\r\nTsempion,tšempion.ee\r\nBob,bob.com\r\n', 'windows-1252'));
+    for (const args of [['check', '--file', file, '--client', 'enc', '--filter'], ['import', file, '--client', 'enc', '--yes'], ['suppress', 'add', '--file', file, '--client', 'enc', '--reason', 'competitor']]) {
+      const r = await aos(args);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('line 2 holds "sœur-mode.fr" in Windows-1252 (Excel on Windows) and "súur-mode.fr" in Mac Roman');
+      expect(r.stderr).toMatch(/hint: name the encoding: --encoding windows-1252 if "sœur-mode\.fr" is right/);
+    }
+    expect(await verdict('enc', 'bob.com')).toBe(false);
+    const named = await aos(['check', '--file', file, '--client', 'enc', '--encoding', 'windows-1252', '--json']);
+    expect(named.code, named.stderr).toBe(1);
+    expect(ndjson(named.stdout).map((o) => [o.input, o.suppressed])).toEqual([['sœur-mode.fr', true], ['tšempion.ee', true], ['bob.com', false]]);
   });
 
   it('reads the first tab of an .xlsx, not its first sheet part: a tab moved to the front is the one imported', async () => {

@@ -53,6 +53,24 @@ describe('detectEncoding', () => {
   ];
   it.each(cases)('%s', (_name, bytes, expected) => expect(detectEncoding(bytes, true)).toBe(expected));
 
+  // Letters in both encodings, different letters: the votes settle them by case inside a word, and
+  // when nothing settles a byte inside a domain or an address, the encoding must be named.
+  it.each([
+    ['Mac Roman, LF, é inside a word before a hyphen', iconv.encode('Website\ncafé-paris.fr\n', 'macintosh'), 'macintosh'],
+    ['Mac Roman, CRLF, É in an upper-case word', iconv.encode('Company,Website\r\nCAFÉ PARIS,cafe.fr\r\n', 'macintosh'), 'macintosh'],
+    ['Windows-1252, CRLF, é after a lower-case letter', iconv.encode('Company,Website\r\nCafé,cafe.fr\r\n', 'windows-1252'), 'windows-1252'],
+    ['Windows-1252, CRLF, œ beside Müller (ü settles it)', iconv.encode('Company,Website\r\nMüller,sœur-mode.fr\r\n', 'windows-1252'), 'windows-1252'],
+    ['Windows-1252, only O’Brien (no target touched)', iconv.encode('Name,Website\r\nO’Brien’s,obriens.com\r\n', 'windows-1252'), 'windows-1252'],
+  ])('%s', (_name, bytes, expected) => expect(detectEncoding(bytes, true)).toBe(expected));
+
+  it.each([
+    ['Mac Roman, LF, å starting a domain label', iconv.encode('Website\nwww.åland-shop.fi\n', 'macintosh'), /line 2 holds "www\.Œland-shop\.fi" in Windows-1252 .* and "www\.åland-shop\.fi" in Mac Roman/],
+    ['Windows-1252, CRLF, œ and š (letters in both, same case)', iconv.encode('Company,Website\r\nSoeur,sœur-mode.fr\r\nT,tšempion.ee\r\n', 'windows-1252'), /line 2 holds "sœur-mode\.fr" in Windows-1252 .* and "súur-mode\.fr" in Mac Roman/],
+    ['Windows-1252, an address', iconv.encode('Email\r\njo@œuvre.fr\r\n', 'windows-1252'), /"jo@œuvre\.fr" in Windows-1252/],
+  ])('%s: the encoding is asked for, never guessed', (_name, bytes, message) => {
+    expect(() => detectEncoding(bytes, true)).toThrow(message);
+  });
+
   it('refuses binary input with NUL bytes', () => {
     expect(() => detectEncoding(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0x41, 0x00, 0x00, 0x00]), true)).toThrow(/binary/);
   });
