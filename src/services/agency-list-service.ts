@@ -3,7 +3,7 @@
 // client's own entries (suppression/live-entries.ts); here they are added, removed and listed with
 // the same rules and statements as a client's manual entries, audited in suppression_events with
 // no client (client_id AGENCY_WIDE_CLIENT_ID).
-import { AuditedService } from './service-base.js';
+import { Service } from './service-base.js';
 import { AGENCY_WIDE_CLIENT_ID } from '../db/schema-constants.js';
 import type { Target } from '../domain/targets.js';
 import { AosError } from '../errors.js';
@@ -43,7 +43,7 @@ function refuseFreeMailDomains(targets: readonly Target[], force: boolean): void
 
 const agencyWide = (e: SuppressionEntryView): AgencyEntryView => ({ ...e, all_clients: true });
 
-export class AgencyListService extends AuditedService {
+export class AgencyListService extends Service {
   async add(options: { targets: readonly TargetInput[]; reason: string; expiresAt?: Date | null | undefined; note?: string | undefined; force?: boolean | undefined }): Promise<AgencyChangeResult> {
     const reason = parseReason(options.reason);
     const targets = requireTargets(options.targets, { toAdd: true });

@@ -7,6 +7,7 @@ import { didYouMean } from '../domain/suggest.js';
 export { parseServices } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import { crossShard } from '../db/cross-shard.js';
+import { isDatabase, Service, type ServiceOptions } from './service-base.js';
 
 export interface ClientSummary {
   id: string;
@@ -80,8 +81,14 @@ export function clientLookupKey(ref: string): { by: 'id' | 'slug'; value: string
   return SLUG.test(folded) ? { by: 'slug', value: folded } : null;
 }
 
-export class ClientService {
-  constructor(private readonly db: Database) {}
+export class ClientService extends Service {
+  /**
+   * `new ClientService({ db })`, as every service is built. `new ClientService(db)`, the database
+   * alone, is the older form, still accepted: the platform's code calls it so.
+   */
+  constructor(options: ServiceOptions | Database) {
+    super(isDatabase(options) ? { db: options } : options);
+  }
 
   async add(input: { slug: string; name?: string | undefined; services?: string[] | undefined; existOk?: boolean }): Promise<ClientAdded> {
     const slug = input.slug.trim();

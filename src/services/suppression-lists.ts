@@ -6,7 +6,7 @@
 import { readTargetRows } from '../csv/target-rows.js';
 import { AosError } from '../errors.js';
 import { AgencyListService, type AgencyChangeResult } from './agency-list-service.js';
-import { AuditedService } from './service-base.js';
+import { Service } from './service-base.js';
 import {
   SuppressionService,
   type AddResult,
@@ -64,13 +64,13 @@ function withSkipHint(e: unknown): unknown {
   return new AosError(e.code, e.template.message, hint, { cause: e });
 }
 
-export class SuppressionLists extends AuditedService {
+export class SuppressionLists extends Service {
   private clientList(): SuppressionService {
-    return new SuppressionService({ db: this.db, actor: this.actor, now: this.now });
+    return new SuppressionService(this.shared);
   }
 
   private agencyList(): AgencyListService {
-    return new AgencyListService({ db: this.db, actor: this.actor, now: this.now });
+    return new AgencyListService(this.shared);
   }
 
   async add(request: ListAddRequest): Promise<ListAddResult> {

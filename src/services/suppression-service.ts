@@ -8,6 +8,7 @@ import type { LeadCells } from '../domain/lead-policy.js';
 import { AosError } from '../errors.js';
 import { printable } from '../domain/printable.js';
 import { ClientService, clientLookupKey, type ClientRef } from './client-service.js';
+import { Service, type ServiceOptions } from './service-base.js';
 import { auditTrail } from './suppression/audit-trail.js';
 import { lookUpWhileReading } from './suppression/check-stream.js';
 import { clientRemoved, requireClientStillThere } from './suppression/client-still-there.js';
@@ -24,10 +25,7 @@ export * from './suppression/results.js';
 export { parseAllTargets, parseReason } from './suppression/target-input.js';
 export { weakening } from './suppression/weakening.js';
 
-export interface SuppressionServiceOptions {
-  db: Database;
-  now?: () => Date;
-  actor?: string;
+export interface SuppressionServiceOptions extends ServiceOptions {
   /** Largest client list checkStream reads whole for a large input (default PRELOAD_MAX_ENTRIES). */
   preloadMaxEntries?: number;
 }
@@ -41,20 +39,15 @@ const KEPT_CLIENT_IDS = 1_000;
 /** A client list up to this size is read whole for a large streamed check (~15 MB of memory). */
 export const PRELOAD_MAX_ENTRIES = 250_000;
 
-export class SuppressionService {
-  private readonly db: Database;
-  private readonly now: () => Date;
-  private readonly actor: string;
+export class SuppressionService extends Service {
   private readonly clients: ClientService;
   private readonly preloadMaxEntries: number;
   /** Slug → client id, as resolved; each check's statement confirms it (lookUp). */
   private readonly clientIds = new Map<string, string>();
 
   constructor(options: SuppressionServiceOptions) {
-    this.db = options.db;
-    this.now = options.now ?? (() => new Date());
-    this.actor = options.actor ?? 'library';
-    this.clients = new ClientService(options.db);
+    super(options);
+    this.clients = new ClientService(this.shared);
     this.preloadMaxEntries = options.preloadMaxEntries ?? PRELOAD_MAX_ENTRIES;
   }
 

@@ -1,7 +1,7 @@
 // ImportRunService: the import runs of a client, and undoing one from its row-change log
 // (import_run_changes, written by the import's own statements; see change-log.ts).
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { AuditedService, type ServiceOptions } from '../service-base.js';
+import { Service, type ServiceOptions } from '../service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../../db/database.js';
 import { clients, importRuns } from '../../db/schema.js';
 import { AosError } from '../../errors.js';
@@ -177,9 +177,9 @@ async function changeCounts(orm: Orm, run: ResolvedImportRun): Promise<ImportRun
   return counts ?? none;
 }
 
-export class ImportRunService extends AuditedService {
+export class ImportRunService extends Service {
   async list(options: { client: string; limit?: number }): Promise<ImportRunView[]> {
-    const client = await new ClientService(this.db).resolve(options.client);
+    const client = await new ClientService(this.shared).resolve(options.client);
     const rows = await this.db.run((orm) =>
       selectRuns(orm, eq(r.clientId, client.id))
         .orderBy(desc(r.finishedAt), asc(r.id))
