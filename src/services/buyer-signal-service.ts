@@ -11,6 +11,7 @@ import { valueThreshold } from '../domain/signal-anonymity.js';
 import { parseTarget, printable, type Target } from '../domain/targets.js';
 import { AosError } from '../errors.js';
 import { refreshSignals, type DomainScope } from './signal-refresh.js';
+import { secondsSince } from './elapsed.js';
 import { Service, type ServiceOptions } from './service-base.js';
 
 export type { DomainScope } from './signal-refresh.js';
@@ -199,7 +200,7 @@ export class BuyerSignalService extends Service {
       domains,
       changed,
       distribution: Object.fromEntries(dist.map((d) => [String(d.buyer_score), Number(d.n)])),
-      seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+      seconds: secondsSince(started),
     };
   }
 

@@ -4,6 +4,7 @@ import { isoTimestamp, rowsOf } from '../db/database.js';
 import { clientCustomers, clientExpiryDefaults, clients, suppressionList } from '../db/schema.js';
 import { printable } from '../domain/printable.js';
 import { didYouMean } from '../domain/suggest.js';
+import { isUuid } from '../domain/uuid.js';
 export { parseServices } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import { crossShard } from '../db/cross-shard.js';
@@ -43,7 +44,6 @@ export interface ClientRef {
 }
 
 const SLUG = /^[a-z0-9-]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SERVICE = /^[a-z0-9][a-z0-9_-]*$/;
 
 /**
@@ -57,7 +57,7 @@ export function foldAsciiCase(text: string): string {
 
 /** A client reference in the canonical id form: resolved by id, and only by id. */
 export function isClientId(ref: string): boolean {
-  return UUID.test(ref.trim());
+  return isUuid(ref.trim());
 }
 
 /**

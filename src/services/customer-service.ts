@@ -9,6 +9,7 @@ import { bare, columnList } from '../db/sql.js';
 import { CUSTOMER_FIELDS, type ListedFieldValues } from '../domain/customer-fields.js';
 import { parseTarget, printable } from '../domain/targets.js';
 import { normalizeCompanyName } from '../domain/values.js';
+import { isUuid } from '../domain/uuid.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { lockClientWrites } from './client-lock.js';
@@ -65,7 +66,6 @@ export interface CustomerRemoveResult {
   signals_refreshed: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 5000;
 const c = clientCustomers;
 const s = suppressionList;
@@ -109,7 +109,7 @@ function searchFilter(search: string | undefined): SQL | undefined {
 
 /** What a TARGET can name: a customer id, a domain key, an email key or contact, a name key, the name itself. */
 function targetFilter(text: string): SQL | undefined {
-  if (UUID.test(text)) return or(eq(c.id, text.toLowerCase()), sql`lower(${c.companyName}) = lower(${text})`);
+  if (isUuid(text)) return or(eq(c.id, text.toLowerCase()), sql`lower(${c.companyName}) = lower(${text})`);
   const keys: string[] = [];
   let email: SQL | undefined;
   const parsed = parseTarget(text);

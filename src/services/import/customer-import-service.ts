@@ -11,7 +11,8 @@ import { ClientService, type ClientRef } from '../client-service.js';
 import { proposeMapping } from './mapping-proposal.js';
 import { dateParserOf, givenSettings, parseStatusOption, planImport, readHead, type Head } from './plan.js';
 import { rememberedInputOverrides, rememberedMapping, type RememberedMapping } from './remembered-mapping.js';
-import { runImportSteps, secondsSince, summaryOf } from './steps.js';
+import { runImportSteps, summaryOf } from './steps.js';
+import { secondsSince } from '../elapsed.js';
 import type { ImportRequest, ImportSettings, ImportSummary, MappingProposal } from './types.js';
 
 export type { ImportReject, ReadCounts, UnknownStatus } from './types.js';

@@ -5,6 +5,7 @@ import { Service, type ServiceOptions } from '../service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../../db/database.js';
 import { clients, importRuns } from '../../db/schema.js';
 import { AosError } from '../../errors.js';
+import { isUuid } from '../../domain/uuid.js';
 import { lockClientWrites } from '../client-lock.js';
 import { ClientService } from '../client-service.js';
 import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './undo.js';
@@ -73,7 +74,6 @@ export type ImportRunServiceOptions = ServiceOptions;
 export type ResolvedImportRun = ImportRunView & { change_set: string | null; client_id: string };
 
 const MAX_NAMED = 20;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID_PREFIX = /^[0-9a-f]{6,}(-[0-9a-f-]*)?$/;
 const LIST_RUNS_HINT = 'list runs with {command:imports list} {client}';
 
@@ -195,10 +195,10 @@ export class ImportRunService extends Service {
   async resolve(ref: string, orm?: Orm): Promise<ResolvedImportRun> {
     if (!orm) return this.db.run((o) => this.resolve(ref, o));
     const key = ref.trim().toLowerCase();
-    if (!UUID.test(key) && !ID_PREFIX.test(key)) {
+    if (!isUuid(key) && !ID_PREFIX.test(key)) {
       throw new AosError('usage', `invalid import run "${ref}": expected its id (or the first 8 characters of it)`, LIST_RUNS_HINT);
     }
-    const byId = UUID.test(key) ? eq(r.id, key) : sql`${r.id}::text like ${`${key}%`}`;
+    const byId = isUuid(key) ? eq(r.id, key) : sql`${r.id}::text like ${`${key}%`}`;
     const rows = await selectRuns(orm, sql`${crossShard('import-run-by-id')}${byId}`).limit(11);
     if (rows.length === 0) throw new AosError('input', `no import run ${ref}`, LIST_RUNS_HINT);
     if (rows.length > 1) {

@@ -10,6 +10,7 @@ import { printable } from '../../domain/targets.js';
 import { AosError } from '../../errors.js';
 import { BuyerSignalService } from '../buyer-signal-service.js';
 import { lockClientWrites } from '../client-lock.js';
+import { secondsSince } from '../elapsed.js';
 import { beginImportChangeLog, endImportChangeLog, recordImportReads } from './change-log.js';
 import { MERGED_CUSTOMERS, mergeRows, upsertCustomers, type CustomerCounts, type MergeCounts } from './customer-writes.js';
 import { upsertEntries, type EntryCounts } from './entry-writes.js';
@@ -147,8 +148,6 @@ function rememberedOf(plan: ImportPlan): RememberedMapping {
     encoding: settings.encoding,
   };
 }
-
-export const secondsSince = (started: number) => Number(((performance.now() - started) / 1000).toFixed(3));
 
 function unknownStatusesError(unknown: readonly UnknownStatus[], statusHeader: string): AosError {
   // Every value, however many: a hint that leaves one out makes its rows the next surprise.
