@@ -10,11 +10,7 @@ import { AosError } from '../errors.js';
 import { crossShard } from '../db/cross-shard.js';
 import { isDatabase, Service, type ServiceOptions } from './service-base.js';
 
-export interface ClientSummary {
-  id: string;
-  slug: string;
-  name: string;
-  services: string[];
+export interface ClientSummary extends ClientRef {
   created_at: string;
   customers: number;
   suppressions: number;

@@ -9,6 +9,7 @@ import { AgencyListService, type AgencyChangeResult } from './agency-list-servic
 import { Service } from './service-base.js';
 import {
   SuppressionService,
+  type AddOptions,
   type AddResult,
   type RemoveResult,
   type SuppressionEntryView,
@@ -35,13 +36,9 @@ export type TargetSource = { values: readonly TargetInput[] } | { file: TargetFi
 export type ListAddResult = (AddResult | AgencyChangeResult) & { invalid?: InvalidLine[] };
 export type AgencyRemoveResult = Awaited<ReturnType<AgencyListService['remove']>>;
 
-export interface ListAddRequest {
+export interface ListAddRequest extends Omit<AddOptions, 'targets'> {
   scope: ListScope;
   targets: TargetSource;
-  reason: string;
-  expiresAt?: Date | null | undefined;
-  note?: string | undefined;
-  force?: boolean | undefined;
   skipInvalid?: boolean | undefined;
 }
 

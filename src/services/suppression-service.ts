@@ -18,7 +18,7 @@ import type { ClientKey } from './suppression/live-entries.js';
 import { checkInputs, checkLeads, preloadEntries } from './suppression/lookup.js';
 import { addToList, mailProviderDomains, refuseWebmailDomains } from './suppression/manual-add.js';
 import { notFound, removeManualEntries } from './suppression/manual-remove.js';
-import { isInvalid, type AddResult, type CheckOutcome, type CheckResult, type RemoveResult, type SuppressionEntryView, type SuppressionEventView, type TargetInput } from './suppression/results.js';
+import { isInvalid, type AddOptions, type AddResult, type CheckOutcome, type CheckResult, type RemoveResult, type SuppressionEntryView, type SuppressionEventView, type TargetInput } from './suppression/results.js';
 import { distinctTargets, parseReason, requireTargets } from './suppression/target-input.js';
 
 export * from './suppression/results.js';
@@ -146,14 +146,7 @@ export class SuppressionService extends Service {
     return this.lookUp(client, inputs, orm);
   }
 
-  async add(options: {
-    client: string;
-    targets: readonly TargetInput[];
-    reason: string;
-    expiresAt?: Date | null | undefined;
-    note?: string | undefined;
-    force?: boolean | undefined;
-  }): Promise<AddResult> {
+  async add(options: AddOptions & { client: string }): Promise<AddResult> {
     const reason = parseReason(options.reason);
     const ref = await this.resolveClient(options.client);
     const targets = requireTargets(options.targets, { toAdd: true });

@@ -4,7 +4,7 @@ import { and, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../../db/database.js';
 import { clientCustomers as cc } from '../../db/schema.js';
-import { aliased, arrayParam, bare, columnList } from '../../db/sql.js';
+import { aliased, arrayParam, bare, columnList, hasRow } from '../../db/sql.js';
 import { KEPT_IF_MISSING, LIST_SEPARATOR, OTHER_EMAILS, REPLACED, type StagedField } from './staged-columns.js';
 import { createScratchTable, MERGED_COLUMNS, mergedCustomers as merged, stagedRows as staged, touchedCustomers as touched } from './scratch-tables.js';
 import { loggedColumns, logWrites, type ImportChangeLog } from './change-log-writes.js';
@@ -139,13 +139,8 @@ export async function upsertCustomers(tx: Orm, o: { log: ImportChangeLog; source
   return { ...written, unchanged: o.customers - written.inserted - written.updated };
 }
 
-async function hasNamedCustomers(tx: Orm, clientId: string): Promise<boolean> {
-  const named = await tx
-    .select({ one: sql`1` })
-    .from(cc)
-    .where(and(eq(cc.clientId, clientId), gte(cc.naturalKey, 'n:'), lt(cc.naturalKey, 'n;')))
-    .limit(1);
-  return named.length > 0;
+function hasNamedCustomers(tx: Orm, clientId: string): Promise<boolean> {
+  return hasRow(tx, cc, and(eq(cc.clientId, clientId), gte(cc.naturalKey, 'n:'), lt(cc.naturalKey, 'n;')));
 }
 
 // A customer first imported by its name alone (no domain or email in the file, or the domain

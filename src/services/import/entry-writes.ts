@@ -4,7 +4,7 @@ import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../../db/database.js';
 import { clientCustomers as cc, suppressionEvents as se, suppressionList as sl } from '../../db/schema.js';
-import { aliased, bare, columnList } from '../../db/sql.js';
+import { aliased, bare, columnList, hasRow } from '../../db/sql.js';
 import { LIST_SEPARATOR } from './staged-columns.js';
 import { stagedRows as staged, touchedCustomers as touched } from './scratch-tables.js';
 import { loggedColumns, logWrites, type ImportChangeLog } from './change-log-writes.js';
@@ -44,13 +44,8 @@ export async function upsertEntries(tx: Orm, o: EntryWrite): Promise<EntryCounts
   return counts;
 }
 
-async function hasExpiringEntries(tx: Orm, o: EntryWrite): Promise<boolean> {
-  const rows = await tx
-    .select({ one: sql`1` })
-    .from(sl)
-    .where(and(eq(sl.clientId, o.clientId), gt(sl.expiresAt, o.now)))
-    .limit(1);
-  return rows.length > 0;
+function hasExpiringEntries(tx: Orm, o: EntryWrite): Promise<boolean> {
+  return hasRow(tx, sl, and(eq(sl.clientId, o.clientId), gt(sl.expiresAt, o.now)));
 }
 
 const key = bare(cc.naturalKey);

@@ -8,7 +8,7 @@ import { AosError } from '../../errors.js';
 import { isUuid } from '../../domain/uuid.js';
 import { lockClientWrites } from '../client-lock.js';
 import { ClientService } from '../client-service.js';
-import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './undo.js';
+import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoCounts, type UndoTarget } from './undo.js';
 import { refreshSignals } from '../signal-refresh.js';
 import { crossShard } from '../../db/cross-shard.js';
 
@@ -51,16 +51,12 @@ export interface UndoConflict {
   change: 'changed' | 'removed' | 'recreated' | 'listed by a later run' | 'its customer is kept';
 }
 
-export interface UndoResult {
+export interface UndoResult extends UndoCounts {
   run: string;
   client: string;
   file_name: string;
   dry_run: boolean;
   forced: boolean;
-  customers_removed: number;
-  customers_restored: number;
-  entries_removed: number;
-  entries_restored: number;
   /** Rows left as they are now: touched after the run (only with force). */
   conflicts_kept: UndoConflict[];
   /** Opt-out entries left untouched: an undo never removes or weakens an opt-out. */
