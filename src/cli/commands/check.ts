@@ -22,7 +22,9 @@ Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad u
 With --filter: 0, or 2 when a row was invalid (invalid rows go to --rejected, never to stdout).
 -q prints nothing on stdout: the exit code is the answer.`;
 
+// Each loaded only by the path that uses it (c.service imports it while the database opens).
 const suppressionService = async () => (await import('../../services/suppression-service.js')).SuppressionService;
+const explainService = async () => (await import('../../services/explain-service.js')).ExplainService;
 
 export function registerCheckCommand(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   program
@@ -49,7 +51,6 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
         return c.ended(leadsOutcome(await checkLeads(c, suppression, input, opts), Boolean(opts.filter)));
       }
       if (opts.explain) {
-        const explainService = async () => (await import('../../services/explain-service.js')).ExplainService;
         const [explain, { renderExplained }] = await Promise.all([c.service(explainService), import('../renderers/check-explain.js')]);
         const results = await explain.explain(opts.client, targets);
         return c.list(results, renderExplained, opts.json, verdictOutcome(results));

@@ -6,7 +6,7 @@ import { rowsOf, type Orm } from '../../db/database.js';
 import { clientCustomers as cc } from '../../db/schema.js';
 import { aliased, arrayParam, bare, columnList, hasRow } from '../../db/sql.js';
 import { KEPT_IF_MISSING, LIST_SEPARATOR, OTHER_EMAILS, REPLACED, type StagedField } from './staged-columns.js';
-import { createScratchTable, MERGED_COLUMNS, mergedCustomers as merged, stagedRows as staged, touchedCustomers as touched } from './scratch-tables.js';
+import { createScratchTable, MERGED_COLUMNS, mergedCustomers as merged, stagedRows, touchedCustomers as touched } from './scratch-tables.js';
 import { loggedColumns, logWrites, type ImportChangeLog } from './change-log-writes.js';
 
 export interface MergeCounts {
@@ -34,15 +34,15 @@ const TOUCHED = [touched.id, touched.naturalKey, touched.status, touched.company
 // domain of a customer's rows gets its entry.
 // The merged table's columns in the order mergedCustomers declares them: the key, rows_merged, the fields.
 const MERGED_FIELDS = MERGED_COLUMNS.map((c) => sql.identifier(c.name));
-const line = bare(staged.line);
+const line = bare(stagedRows.line);
 // The name a row gave wins over one derived from a domain or address (with its name_derived).
 const NAMED = [merged.companyName.name, merged.nameDerived.name];
 const MERGE = sql`
   create temp table ${merged} on commit drop as
   with repeated as materialized (
-    select ${key} from ${staged} group by ${key} having count(*) > 1)
+    select ${key} from ${stagedRows} group by ${key} having count(*) > 1)
   select ${key}, 1 as ${bare(merged.rowsMerged)}, ${sql.join(MERGED_FIELDS, sql`, `)}
-    from ${staged} r where not exists (select 1 from repeated d where d.${key} = r.${key})
+    from ${stagedRows} r where not exists (select 1 from repeated d where d.${key} = r.${key})
   union all
   select ${key}, count(*)::int as ${bare(merged.rowsMerged)},
          ${sql.join(
@@ -53,12 +53,12 @@ const MERGE = sql`
              return name === merged.status.name
                ? sql`(array_agg(${f} order by (${f} = 'active') desc, ${line}) filter (where ${f} is not null))[1] as ${f}`
                : NAMED.includes(name)
-                 ? sql`(array_agg(${f} order by ${bare(staged.nameDerived)}, ${line}) filter (where ${f} is not null))[1] as ${f}`
+                 ? sql`(array_agg(${f} order by ${bare(stagedRows.nameDerived)}, ${line}) filter (where ${f} is not null))[1] as ${f}`
                  : sql`(array_agg(${f} order by ${line}) filter (where ${f} is not null))[1] as ${f}`;
            }),
            sql`, `,
          )}
-    from ${staged} where ${key} in (select ${key} from repeated)
+    from ${stagedRows} where ${key} in (select ${key} from repeated)
    group by ${key}`;
 
 /**
@@ -100,19 +100,19 @@ function keepStoredNames(clientId: string): SQL {
 function claimStoredKeys(clientId: string): SQL {
   return sql`
     with weak as materialized (
-      select distinct ${bare(staged.nameKey)} from ${staged} where ${bare(staged.nameKey)} is not null and ${key} not like 'd:%'),
+      select distinct ${bare(stagedRows.nameKey)} from ${stagedRows} where ${bare(stagedRows.nameKey)} is not null and ${key} not like 'd:%'),
     stored as (
       select k.name_key, min(k.${key}) as ${key}, count(*) as n
         from (select ${cc.naturalKey}, btrim(regexp_replace(lower(${cc.companyName}), '[^a-z0-9]+', ' ', 'g')) as name_key
                 from ${cc}
                where ${cc.clientId} = ${clientId} and ${cc.naturalKey} not like 'n:%' and ${cc.companyName} ~ '^[ -~]*$') k
-       where k.name_key in (select ${bare(staged.nameKey)} from weak)
+       where k.name_key in (select ${bare(stagedRows.nameKey)} from weak)
        group by k.name_key)
-    update ${staged} r
+    update ${stagedRows} r
        set ${key} = s.${key},
            ${bare(cc.domain)} = case when s.${key} like 'd:%' then substr(s.${key}, 3) else ${aliased('r', cc.domain)} end
       from stored s
-     where s.n = 1 and ${aliased('r', staged.nameKey)} = s.name_key and r.${key} not like 'd:%'
+     where s.n = 1 and ${aliased('r', stagedRows.nameKey)} = s.name_key and r.${key} not like 'd:%'
        and r.${key} <> s.${key}
        and not exists (select 1 from ${cc} x where ${aliased('x', cc.clientId)} = ${clientId} and ${aliased('x', cc.naturalKey)} = r.${key})`;
 }
