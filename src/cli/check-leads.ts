@@ -1,10 +1,9 @@
 // `aos check --file F` and `aos check -`, the CLI's side: the leads read (in a worker thread for a
 // big file), LeadCheck's answers printed a batch at a time (or with --filter sorted into stdout
 // and --rejected), the tally on stderr, and an interruption told as how far it got.
-import type { Database } from '../db/database.js';
 import { AosError } from '../errors.js';
 import { checkedLeads, LeadCheck, type LeadCheckTally } from '../services/lead-check.js';
-import { SuppressionService } from '../services/suppression-service.js';
+import type { SuppressionService } from '../services/suppression-service.js';
 import type { CliContext } from './context.js';
 import { openOutputFile, type InputSource } from './inputs.js';
 import { describeColumns, leadLines, renderLeadTally } from './renderers/lead-check.js';
@@ -21,10 +20,10 @@ export interface LeadsFlags {
   bom: boolean;
 }
 
-export async function checkLeads(c: CliContext, db: Database, input: InputSource, opts: LeadsFlags): Promise<LeadCheckTally> {
+export async function checkLeads(c: CliContext, suppression: SuppressionService, input: InputSource, opts: LeadsFlags): Promise<LeadCheckTally> {
   const out = c.output;
   const { rejected } = opts;
-  const check = new LeadCheck(new SuppressionService({ db, actor: c.actor }), {
+  const check = new LeadCheck(suppression, {
     client: opts.client,
     signal: c.signal,
     output: out.stdoutStream,

@@ -2,7 +2,7 @@
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { ListingCsvOptions } from '../csv/listing-csv.js';
 import { BOM_HELP } from '../csv/people-csv.js';
-import type { Database } from '../db/database.js';
+import type { ServiceClass } from '../services/service-base.js';
 import { AosError } from '../errors.js';
 import type { CliContext, ContextProvider, Renderer } from './context.js';
 import type { ListedReply } from './reply.js';
@@ -39,11 +39,8 @@ export function listingFormat(opts: { json?: true | undefined; csv?: true | unde
   return opts.json ? 'json' : opts.csv ? 'csv' : 'text';
 }
 
-/**
- * The context, and a service over its database acting as its actor. `make` loads the service's
- * module itself (`await import(…)`), so a command loads only the services it uses.
- */
-export async function contextService<S>(ctx: ContextProvider, make: (options: { db: Database; actor: string }) => Promise<S>): Promise<{ c: CliContext; service: S }> {
+/** The context, and a service built by it (CliContext.service: `load` imports the service's class). */
+export async function contextService<S, Own extends object = object>(ctx: ContextProvider, load: () => Promise<ServiceClass<S, Own>>, own?: Own): Promise<{ c: CliContext; service: S }> {
   const c = ctx();
-  return { c, service: await make({ db: await c.database(), actor: c.actor }) };
+  return { c, service: await c.service(load, own) };
 }

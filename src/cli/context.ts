@@ -2,6 +2,7 @@
 import type { ListingCsvOptions } from '../csv/listing-csv.js';
 import type { Database } from '../db/database.js';
 import type { OpenDatabaseOptions } from '../db/open.js';
+import type { ServiceClass } from '../services/service-base.js';
 import { AosError, type Outcome } from '../errors.js';
 import { Output } from './output.js';
 import type { ListedReply, OutcomeReply, ReplyOutcome, ShownReply } from './reply.js';
@@ -69,6 +70,20 @@ export class CliContext {
       onStatement: await statementLog(this.env.AOS_STATEMENT_LOG),
     });
     return this.db;
+  }
+
+  /**
+   * The one way a command gets a service: `load` imports the service's class (so a command loads
+   * only the services it uses) while the database opens, and the service is built as every
+   * service is, `new X({ db, actor, …own })`. `open`: how the database is opened (database()).
+   */
+  async service<S, Own extends object = object>(
+    load: () => Promise<ServiceClass<S, Own>>,
+    own?: Own,
+    open: { migrations?: OpenDatabaseOptions['migrations']; brief?: boolean } = {},
+  ): Promise<S> {
+    const [Class, db] = await Promise.all([load(), this.database(open.migrations, { brief: open.brief ?? false })]);
+    return new Class({ ...(own as Own), db, actor: this.actor });
   }
 
   /** A command's reply of one result: the result itself as JSON, or its renderer's text (shown by main.ts). */

@@ -28,7 +28,6 @@ export function targetSource(args: readonly string[], opts: { file?: string | un
 }
 
 /** The service every suppress subcommand calls, its module loaded while the database opens. */
-export async function suppressionLists(c: CliContext): Promise<SuppressionLists> {
-  const [{ SuppressionLists }, db] = await Promise.all([import('../services/suppression-lists.js'), c.database()]);
-  return new SuppressionLists({ db, actor: c.actor });
+export function suppressionLists(c: CliContext): Promise<SuppressionLists> {
+  return c.service(async () => (await import('../services/suppression-lists.js')).SuppressionLists);
 }

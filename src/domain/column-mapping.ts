@@ -6,6 +6,7 @@ import { distance } from 'fastest-levenshtein';
 import { CUSTOMER_FIELDS, customerField, IMPORT_FIELDS, type ImportField } from './customer-fields.js';
 import { parseTarget } from './targets.js';
 import { classifyStatus, isPlaceholder, yesNoMeaning } from './values.js';
+import { isUuid } from './uuid.js';
 
 export { IMPORT_FIELDS, isImportField, type ImportField } from './customer-fields.js';
 
@@ -144,7 +145,6 @@ const HONORIFIC = /^(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|mstr|master)\.?$/i
  */
 const ZOHO_ID = /^zcrm_\d+$/i;
 const LONG_NUMBER = /^\d{9,}$/;
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isRecordId(value: string): boolean {
   const v = value.trim();
@@ -153,7 +153,7 @@ export function isRecordId(value: string): boolean {
   const c = v.charCodeAt(0);
   if ((c === 0x7a || c === 0x5a) && ZOHO_ID.test(v)) return true;
   if (c >= 0x30 && c <= 0x39 && LONG_NUMBER.test(v)) return true;
-  return v.length === 36 && UUID_TEXT.test(v);
+  return v.length === 36 && isUuid(v);
 }
 
 const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b/;

@@ -3,7 +3,7 @@
 // client's own entries (suppression/live-entries.ts); here they are added, removed and listed with
 // the same rules and statements as a client's manual entries, audited in suppression_events with
 // no client (client_id AGENCY_WIDE_CLIENT_ID).
-import { AuditedService } from './service-base.js';
+import { Service } from './service-base.js';
 import { AGENCY_WIDE_CLIENT_ID } from '../db/schema-constants.js';
 import type { Target } from '../domain/targets.js';
 import { AosError } from '../errors.js';
@@ -12,17 +12,13 @@ import { agencyList } from './suppression/entry-lists.js';
 import { listEntries } from './suppression/listing.js';
 import { addToList } from './suppression/manual-add.js';
 import { notFound, removeManualEntries } from './suppression/manual-remove.js';
-import type { SuppressionEntryView, SuppressionEventView, TargetInput } from './suppression/results.js';
+import type { AddCounts, AddOptions, SuppressionEntryView, SuppressionEventView, TargetInput } from './suppression/results.js';
 import { distinctTargets, parseReason, requireTargets } from './suppression/target-input.js';
 
 export const ALL_CLIENTS = '(all clients)';
 
-export interface AgencyChangeResult {
+export interface AgencyChangeResult extends AddCounts {
   client: typeof ALL_CLIENTS;
-  added: number;
-  updated: number;
-  unchanged: number;
-  targets: string[];
 }
 
 export type AgencyEntryView = SuppressionEntryView & { all_clients: true };
@@ -43,8 +39,8 @@ function refuseFreeMailDomains(targets: readonly Target[], force: boolean): void
 
 const agencyWide = (e: SuppressionEntryView): AgencyEntryView => ({ ...e, all_clients: true });
 
-export class AgencyListService extends AuditedService {
-  async add(options: { targets: readonly TargetInput[]; reason: string; expiresAt?: Date | null | undefined; note?: string | undefined; force?: boolean | undefined }): Promise<AgencyChangeResult> {
+export class AgencyListService extends Service {
+  async add(options: AddOptions): Promise<AgencyChangeResult> {
     const reason = parseReason(options.reason);
     const targets = requireTargets(options.targets, { toAdd: true });
     const force = Boolean(options.force);

@@ -2,7 +2,7 @@
 // Rebuilds and refreshes are set-based SQL; nothing client-private ever leaves client_customers.
 import { asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { isoTimestamp, rowsOf, type Database, type Orm } from '../db/database.js';
+import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
 import { platformBuyerSignals } from '../db/schema.js';
 import { arrayParam } from '../db/sql.js';
 import { scoreBoost } from '../domain/buyer-score.js';
@@ -11,6 +11,8 @@ import { valueThreshold } from '../domain/signal-anonymity.js';
 import { parseTarget, printable, type Target } from '../domain/targets.js';
 import { AosError } from '../errors.js';
 import { refreshSignals, type DomainScope } from './signal-refresh.js';
+import { secondsSince } from './elapsed.js';
+import { Service, type ServiceOptions } from './service-base.js';
 
 export type { DomainScope } from './signal-refresh.js';
 
@@ -58,9 +60,7 @@ export const isFullSignal = (v: SignalView): v is BuyerSignalView => 'company_na
 /** k: a domain fewer clients than this have shows only its domain, times bought, score and boost. */
 export const DEFAULT_MIN_CLIENTS = 3;
 
-export interface BuyerSignalServiceOptions {
-  db: Database;
-  now?: () => Date;
+export interface BuyerSignalServiceOptions extends ServiceOptions {
   /** k of SPEC §8 "Anonymity" (default DEFAULT_MIN_CLIENTS); the score and boost never depend on it. */
   minClients?: number | undefined;
 }
@@ -167,10 +167,11 @@ function scoreQuery(orm: Orm): ReturnType<typeof prepareScoreQuery> {
   return query;
 }
 
-export class BuyerSignalService {
+export class BuyerSignalService extends Service {
   private readonly minClients: number;
 
-  constructor(private readonly options: BuyerSignalServiceOptions) {
+  constructor(options: BuyerSignalServiceOptions) {
+    super(options);
     const k = options.minClients ?? DEFAULT_MIN_CLIENTS;
     if (!Number.isInteger(k) || k < 1) throw new AosError('usage', `invalid minClients ${String(k)}: expected a whole number of clients, at least 1`);
     this.minClients = k;
@@ -187,8 +188,8 @@ export class BuyerSignalService {
   /** Recomputes the whole table in one transaction: readers see the old table until commit. */
   async rebuild(): Promise<RebuildResult> {
     const started = performance.now();
-    const { domains, changed } = await this.options.db.transaction((tx) => refreshSignals(tx, { all: true }));
-    const dist = await this.options.db.run((orm) =>
+    const { domains, changed } = await this.db.transaction((tx) => refreshSignals(tx, { all: true }));
+    const dist = await this.db.run((orm) =>
       orm
         .select({ buyer_score: p.buyerScore, n: sql<number>`count(*)::int` })
         .from(p)
@@ -199,7 +200,7 @@ export class BuyerSignalService {
       domains,
       changed,
       distribution: Object.fromEntries(dist.map((d) => [String(d.buyer_score), Number(d.n)])),
-      seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+      seconds: secondsSince(started),
     };
   }
 
@@ -212,7 +213,7 @@ export class BuyerSignalService {
     });
     const domains = keys.map((k) => k.domain).filter((d): d is string => d !== null);
     const rows = domains.length
-      ? await this.options.db.run((orm) => selectSignals(orm, this.minClients).where(sql`${p.domain} = any(${arrayParam(domains, 'text')})`))
+      ? await this.db.run((orm) => selectSignals(orm, this.minClients).where(sql`${p.domain} = any(${arrayParam(domains, 'text')})`))
       : [];
     const byDomain = new Map(rows.map((r) => [r.domain as string, signalView(r, this.minClients)]));
     return keys.map((k) => (k.domain && byDomain.get(k.domain)) || { input: k.input, domain: k.domain, signal: null, ...('error' in k ? { error: k.error } : {}) });
@@ -220,7 +221,7 @@ export class BuyerSignalService {
 
   async top(limit = 20): Promise<SignalView[]> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_COUNT) throw new AosError('usage', `invalid {limit} ${String(limit)}: expected a whole number from 1 to ${MAX_COUNT}`);
-    const rows = await this.options.db.run((orm) =>
+    const rows = await this.db.run((orm) =>
       selectSignals(orm, this.minClients)
         .orderBy(desc(p.buyerScore), desc(p.timesBought), asc(p.domain))
         .limit(limit),
@@ -234,14 +235,14 @@ export class BuyerSignalService {
     if (!parsed.ok) throw new AosError('input', `invalid target "${printable(parsed.input)}": ${parsed.error}`);
     const domain = scoringDomain(parsed.target);
     if (domain === null) return 0;
-    const rows = await this.options.db.run((orm) => scoreQuery(orm).execute({ domain }));
+    const rows = await this.db.run((orm) => scoreQuery(orm).execute({ domain }));
     return scoreBoost(rows[0]?.buyer_score);
   }
 
   /** Scores for many inputs in one query per batch: registrable domain → buyer score. */
   async scores(domains: readonly string[], orm?: Orm): Promise<Map<string, number>> {
     if (domains.length === 0) return new Map();
-    if (!orm) return this.options.db.run((o) => this.scores(domains, o));
+    if (!orm) return this.db.run((o) => this.scores(domains, o));
     // A batch of thousands of domains: one `= any` statement, rows read as the driver gives them.
     const rows = await rowsOf<{ domain: string; buyer_score: number }>(
       orm,

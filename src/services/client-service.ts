@@ -4,15 +4,13 @@ import { isoTimestamp, rowsOf } from '../db/database.js';
 import { clientCustomers, clientExpiryDefaults, clients, suppressionList } from '../db/schema.js';
 import { printable } from '../domain/printable.js';
 import { didYouMean } from '../domain/suggest.js';
+import { isUuid } from '../domain/uuid.js';
 export { parseServices } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import { crossShard } from '../db/cross-shard.js';
+import { isDatabase, Service, type ServiceOptions } from './service-base.js';
 
-export interface ClientSummary {
-  id: string;
-  slug: string;
-  name: string;
-  services: string[];
+export interface ClientSummary extends ClientRef {
   created_at: string;
   customers: number;
   suppressions: number;
@@ -42,7 +40,6 @@ export interface ClientRef {
 }
 
 const SLUG = /^[a-z0-9-]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SERVICE = /^[a-z0-9][a-z0-9_-]*$/;
 
 /**
@@ -56,7 +53,7 @@ export function foldAsciiCase(text: string): string {
 
 /** A client reference in the canonical id form: resolved by id, and only by id. */
 export function isClientId(ref: string): boolean {
-  return UUID.test(ref.trim());
+  return isUuid(ref.trim());
 }
 
 /**
@@ -80,8 +77,14 @@ export function clientLookupKey(ref: string): { by: 'id' | 'slug'; value: string
   return SLUG.test(folded) ? { by: 'slug', value: folded } : null;
 }
 
-export class ClientService {
-  constructor(private readonly db: Database) {}
+export class ClientService extends Service {
+  /**
+   * `new ClientService({ db })`, as every service is built. `new ClientService(db)`, the database
+   * alone, is the older form, still accepted: the platform's code calls it so.
+   */
+  constructor(options: ServiceOptions | Database) {
+    super(isDatabase(options) ? { db: options } : options);
+  }
 
   async add(input: { slug: string; name?: string | undefined; services?: string[] | undefined; existOk?: boolean }): Promise<ClientAdded> {
     const slug = input.slug.trim();

@@ -1,7 +1,7 @@
 // CustomerService: a client's customers as ops see them — listed, shown with the entries and
 // import runs behind them, and removed (audited) with the imported entries nobody else holds.
 import { and, asc, eq, getTableName, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { AuditedService } from './service-base.js';
+import { Service } from './service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
 import { clientCustomers, customerEvents, importRunChanges, importRuns, suppressionEvents, suppressionList } from '../db/schema.js';
 import { CUSTOMER_STATUSES, OPT_OUT_REASONS, type CustomerStatus } from '../db/schema-constants.js';
@@ -9,6 +9,7 @@ import { bare, columnList } from '../db/sql.js';
 import { CUSTOMER_FIELDS, type ListedFieldValues } from '../domain/customer-fields.js';
 import { parseTarget, printable } from '../domain/targets.js';
 import { normalizeCompanyName } from '../domain/values.js';
+import { isUuid } from '../domain/uuid.js';
 import { AosError } from '../errors.js';
 import { BuyerSignalService } from './buyer-signal-service.js';
 import { lockClientWrites } from './client-lock.js';
@@ -65,7 +66,6 @@ export interface CustomerRemoveResult {
   signals_refreshed: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 5000;
 const c = clientCustomers;
 const s = suppressionList;
@@ -109,7 +109,7 @@ function searchFilter(search: string | undefined): SQL | undefined {
 
 /** What a TARGET can name: a customer id, a domain key, an email key or contact, a name key, the name itself. */
 function targetFilter(text: string): SQL | undefined {
-  if (UUID.test(text)) return or(eq(c.id, text.toLowerCase()), sql`lower(${c.companyName}) = lower(${text})`);
+  if (isUuid(text)) return or(eq(c.id, text.toLowerCase()), sql`lower(${c.companyName}) = lower(${text})`);
   const keys: string[] = [];
   let email: SQL | undefined;
   const parsed = parseTarget(text);
@@ -129,11 +129,11 @@ function targetFilter(text: string): SQL | undefined {
   return or(keys.length ? inArray(c.naturalKey, keys) : undefined, email, furtherDomain, sql`lower(${c.companyName}) = lower(${text})`);
 }
 
-export class CustomerService extends AuditedService {
+export class CustomerService extends Service {
 
   /** A client's customers by company name, streamed in pages; search matches name, domain, contact. */
   async *list(options: { client: string; search?: string | undefined; status?: string | undefined }): AsyncGenerator<CustomerView> {
-    const client = await new ClientService(this.db).resolve(options.client);
+    const client = await new ClientService(this.shared).resolve(options.client);
     const status = parseCustomerStatus(options.status);
     const filter = and(eq(c.clientId, client.id), status === null ? undefined : eq(c.status, status), searchFilter(options.search));
     let after: SQL | undefined;
@@ -177,7 +177,7 @@ export class CustomerService extends AuditedService {
   }
 
   async show(options: { client: string; target: string }): Promise<CustomerDetail> {
-    const client = await new ClientService(this.db).resolve(options.client);
+    const client = await new ClientService(this.shared).resolve(options.client);
     return this.db.run(async (orm) => {
       const customer = await this.resolve(client, options.target, orm);
       return { client: client.slug, customer, entries: await entriesOf(orm, client, customer), import_runs: await runsOf(orm, client, customer) };
@@ -190,7 +190,7 @@ export class CustomerService extends AuditedService {
    * is linked to that customer instead). The next import of the customer brings it back.
    */
   async remove(options: { client: string; target: string }): Promise<CustomerRemoveResult> {
-    const client = await new ClientService(this.db).resolve(options.client);
+    const client = await new ClientService(this.shared).resolve(options.client);
     return this.db.transaction(async (tx) => {
       // Not while an import of this client runs: it could re-link the entries being removed.
       await lockClientWrites(tx, client.id);

@@ -1,7 +1,7 @@
 // Expiry policy: a client's default expiry per reason, and what is about to lapse, so that a
 // win-back campaign is a decision rather than an accident.
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { AuditedService } from './service-base.js';
+import { Service } from './service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../db/database.js';
 import { agencySuppressionList, clientExpiryDefaults, clients, suppressionList } from '../db/schema.js';
 import { expiryFromDuration } from '../domain/expiry.js';
@@ -61,14 +61,14 @@ function expiringEntry(r: ExpiringRow): ExpiringEntry {
   };
 }
 
-export class ExpiryPolicyService extends AuditedService {
+export class ExpiryPolicyService extends Service {
 
   /** Sets (or, with `none`, drops) default expiries of a client: `past_customer=24m`. */
   async set(options: { client: string; expire: readonly string[] }): Promise<{ client: string; expiry_defaults: Record<string, string> }> {
     if (options.expire.length === 0) throw new AosError('usage', 'nothing to set', 'give {expire}, for example past_customer=24m');
     const now = this.now();
     const settings: ExpirySetting[] = options.expire.map((text) => parseExpirySetting(text, now));
-    const client = await new ClientService(this.db).resolve(options.client);
+    const client = await new ClientService(this.shared).resolve(options.client);
     const expiryDefaults = await this.db.transaction(async (tx) => {
       for (const s of settings) await this.applySetting(tx, client.id, s);
       return this.defaultsOf(tx, client.id);
@@ -105,7 +105,7 @@ export class ExpiryPolicyService extends AuditedService {
     } catch {
       throw new AosError('usage', `invalid {within} "${options.within}": expected a number and a unit, like 30d, 12w or 6m`);
     }
-    const client = options.client !== undefined ? await new ClientService(this.db).resolve(options.client) : null;
+    const client = options.client !== undefined ? await new ClientService(this.shared).resolve(options.client) : null;
     const entries = lapsingEntries(client?.id ?? null);
     let after = { at: now.toISOString(), id: '00000000-0000-0000-0000-000000000000' };
     for (;;) {

@@ -10,6 +10,7 @@ import { eventsOf } from './suppression/audit-trail.js';
 import { agencyList, auditClientId, clientList, inList, targetColumn, type EntryList } from './suppression/entry-lists.js';
 import { entryFields } from './suppression/entry-view.js';
 import { isInvalid, SuppressionService, type CheckOutcome, type CheckResult } from './suppression-service.js';
+import { Service, type ServiceOptions } from './service-base.js';
 
 export type Coverage = 'exact' | 'canonical_email' | 'email_domain' | 'parent_domain';
 
@@ -178,15 +179,12 @@ function coveringUpToRegistrable(t: Target): Set<string> {
   return covering;
 }
 
-export class ExplainService {
-  private readonly db: Database;
-  private readonly now: () => Date;
+export class ExplainService extends Service {
   private readonly check: SuppressionService;
 
-  constructor(options: { db: Database; now?: () => Date }) {
-    this.db = options.db;
-    this.now = options.now ?? (() => new Date());
-    this.check = new SuppressionService({ db: options.db, now: this.now });
+  constructor(options: ServiceOptions) {
+    super(options);
+    this.check = new SuppressionService(this.shared);
   }
 
   async explain(client: string, inputs: readonly string[]): Promise<ExplainedOutcome[]> {

@@ -6,9 +6,10 @@
 import { readTargetRows } from '../csv/target-rows.js';
 import { AosError } from '../errors.js';
 import { AgencyListService, type AgencyChangeResult } from './agency-list-service.js';
-import { AuditedService } from './service-base.js';
+import { Service } from './service-base.js';
 import {
   SuppressionService,
+  type AddOptions,
   type AddResult,
   type RemoveResult,
   type SuppressionEntryView,
@@ -35,13 +36,9 @@ export type TargetSource = { values: readonly TargetInput[] } | { file: TargetFi
 export type ListAddResult = (AddResult | AgencyChangeResult) & { invalid?: InvalidLine[] };
 export type AgencyRemoveResult = Awaited<ReturnType<AgencyListService['remove']>>;
 
-export interface ListAddRequest {
+export interface ListAddRequest extends Omit<AddOptions, 'targets'> {
   scope: ListScope;
   targets: TargetSource;
-  reason: string;
-  expiresAt?: Date | null | undefined;
-  note?: string | undefined;
-  force?: boolean | undefined;
   skipInvalid?: boolean | undefined;
 }
 
@@ -64,13 +61,13 @@ function withSkipHint(e: unknown): unknown {
   return new AosError(e.code, e.template.message, hint, { cause: e });
 }
 
-export class SuppressionLists extends AuditedService {
+export class SuppressionLists extends Service {
   private clientList(): SuppressionService {
-    return new SuppressionService({ db: this.db, actor: this.actor, now: this.now });
+    return new SuppressionService(this.shared);
   }
 
   private agencyList(): AgencyListService {
-    return new AgencyListService({ db: this.db, actor: this.actor, now: this.now });
+    return new AgencyListService(this.shared);
   }
 
   async add(request: ListAddRequest): Promise<ListAddResult> {

@@ -8,6 +8,7 @@ import type { LeadCells } from '../domain/lead-policy.js';
 import { AosError } from '../errors.js';
 import { printable } from '../domain/printable.js';
 import { ClientService, clientLookupKey, type ClientRef } from './client-service.js';
+import { Service, type ServiceOptions } from './service-base.js';
 import { auditTrail } from './suppression/audit-trail.js';
 import { lookUpWhileReading } from './suppression/check-stream.js';
 import { clientRemoved, requireClientStillThere } from './suppression/client-still-there.js';
@@ -17,17 +18,14 @@ import type { ClientKey } from './suppression/live-entries.js';
 import { checkInputs, checkLeads, preloadEntries } from './suppression/lookup.js';
 import { addToList, mailProviderDomains, refuseWebmailDomains } from './suppression/manual-add.js';
 import { notFound, removeManualEntries } from './suppression/manual-remove.js';
-import { isInvalid, type AddResult, type CheckOutcome, type CheckResult, type RemoveResult, type SuppressionEntryView, type SuppressionEventView, type TargetInput } from './suppression/results.js';
+import { isInvalid, type AddOptions, type AddResult, type CheckOutcome, type CheckResult, type RemoveResult, type SuppressionEntryView, type SuppressionEventView, type TargetInput } from './suppression/results.js';
 import { distinctTargets, parseReason, requireTargets } from './suppression/target-input.js';
 
 export * from './suppression/results.js';
 export { parseAllTargets, parseReason } from './suppression/target-input.js';
 export { weakening } from './suppression/weakening.js';
 
-export interface SuppressionServiceOptions {
-  db: Database;
-  now?: () => Date;
-  actor?: string;
+export interface SuppressionServiceOptions extends ServiceOptions {
   /** Largest client list checkStream reads whole for a large input (default PRELOAD_MAX_ENTRIES). */
   preloadMaxEntries?: number;
 }
@@ -41,20 +39,15 @@ const KEPT_CLIENT_IDS = 1_000;
 /** A client list up to this size is read whole for a large streamed check (~15 MB of memory). */
 export const PRELOAD_MAX_ENTRIES = 250_000;
 
-export class SuppressionService {
-  private readonly db: Database;
-  private readonly now: () => Date;
-  private readonly actor: string;
+export class SuppressionService extends Service {
   private readonly clients: ClientService;
   private readonly preloadMaxEntries: number;
   /** Slug → client id, as resolved; each check's statement confirms it (lookUp). */
   private readonly clientIds = new Map<string, string>();
 
   constructor(options: SuppressionServiceOptions) {
-    this.db = options.db;
-    this.now = options.now ?? (() => new Date());
-    this.actor = options.actor ?? 'library';
-    this.clients = new ClientService(options.db);
+    super(options);
+    this.clients = new ClientService(this.shared);
     this.preloadMaxEntries = options.preloadMaxEntries ?? PRELOAD_MAX_ENTRIES;
   }
 
@@ -153,14 +146,7 @@ export class SuppressionService {
     return this.lookUp(client, inputs, orm);
   }
 
-  async add(options: {
-    client: string;
-    targets: readonly TargetInput[];
-    reason: string;
-    expiresAt?: Date | null | undefined;
-    note?: string | undefined;
-    force?: boolean | undefined;
-  }): Promise<AddResult> {
+  async add(options: AddOptions & { client: string }): Promise<AddResult> {
     const reason = parseReason(options.reason);
     const ref = await this.resolveClient(options.client);
     const targets = requireTargets(options.targets, { toAdd: true });

@@ -13,17 +13,20 @@ import { openDatabase, ClientService, SuppressionService, CustomerImportService,
 import { Readable } from 'node:stream';
 const db = await openDatabase({ url: process.env.DATABASE_URL || undefined, dataDir: process.env.AOS_DATA_DIR });
 try {
-  await new ClientService(db).add({ slug: 'platform-test' });
+  // The older form, the database alone, and the one every service takes: { db, actor?, now? }.
+  const added = await new ClientService(db).add({ slug: 'platform-test' });
+  const resolved = await new ClientService({ db, actor: 'platform' }).resolve('platform-test');
   const csv = 'Company,Website,Deal Size\\nBuildRight,buildright.com.au,15000\\n';
   await new CustomerImportService({ db, actor: 'platform' }).import({ client: 'platform-test', input: Readable.from([Buffer.from(csv)]), fileName: 'x.csv' });
   const suppression = new SuppressionService({ db });
-  const signals = new BuyerSignalService({ db });
+  const signals = new BuyerSignalService({ db, actor: 'platform', now: () => new Date(), minClients: 3 });
   console.log(JSON.stringify({
     target: normalizeTarget('https://WWW.BuildRight.com.au/x').value,
     suppressed: await suppression.isSuppressed('platform-test', 'sarah@buildright.com.au'),
     allowed: await suppression.isSuppressed('platform-test', 'other.com'),
     boost: await signals.getScoreBoost('buildright.com.au'),
     none: await signals.getScoreBoost('other.com'),
+    bothForms: resolved.id === added.client.id,
   }));
 } finally {
   await db.close();
@@ -38,7 +41,7 @@ for (const engine of enginesUnderTest()) {
     });
     afterAll(async () => fresh.dispose());
 
-    it("import 'aos' by name: isSuppressed and getScoreBoost", async () => {
+    it("import 'aos' by name: isSuppressed and getScoreBoost, services built either way", async () => {
       const { stdout } = await run(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: ROOT, env: { ...process.env, ...fresh.env } });
       expect(JSON.parse(stdout)).toEqual({
         target: 'buildright.com.au',
@@ -47,6 +50,7 @@ for (const engine of enginesUnderTest()) {
         // One client: score 60 (its deal of 15,000 counts only from four clients), boost 9.
         boost: 9,
         none: 0,
+        bothForms: true,
       });
     });
   });

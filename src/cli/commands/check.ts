@@ -22,6 +22,10 @@ Exit codes: 0 every target allowed · 1 any suppressed · 2 any invalid or bad u
 With --filter: 0, or 2 when a row was invalid (invalid rows go to --rejected, never to stdout).
 -q prints nothing on stdout: the exit code is the answer.`;
 
+// Each loaded only by the path that uses it (c.service imports it while the database opens).
+const suppressionService = async () => (await import('../../services/suppression-service.js')).SuppressionService;
+const explainService = async () => (await import('../../services/explain-service.js')).ExplainService;
+
 export function registerCheckCommand(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   program
     .command('check')
@@ -43,16 +47,16 @@ export function registerCheckCommand(program: Command<[], Record<string, unknown
       const input = leadsInput(targets, opts, c.output, c.signal);
       // Connecting waits on the network while the code loads: both at once.
       if (input) {
-        const [{ checkLeads }, db] = await Promise.all([import('../check-leads.js'), c.database()]);
-        return c.ended(leadsOutcome(await checkLeads(c, db, input, opts), Boolean(opts.filter)));
+        const [{ checkLeads }, suppression] = await Promise.all([import('../check-leads.js'), c.service(suppressionService)]);
+        return c.ended(leadsOutcome(await checkLeads(c, suppression, input, opts), Boolean(opts.filter)));
       }
       if (opts.explain) {
-        const [{ ExplainService }, { renderExplained }, db] = await Promise.all([import('../../services/explain-service.js'), import('../renderers/check-explain.js'), c.database()]);
-        const results = await new ExplainService({ db }).explain(opts.client, targets);
+        const [explain, { renderExplained }] = await Promise.all([c.service(explainService), import('../renderers/check-explain.js')]);
+        const results = await explain.explain(opts.client, targets);
         return c.list(results, renderExplained, opts.json, verdictOutcome(results));
       }
-      const [{ SuppressionService }, db] = await Promise.all([import('../../services/suppression-service.js'), c.database('require', { brief: true })]);
-      const outcomes = await new SuppressionService({ db, actor: c.actor }).checkMany(opts.client, targets);
+      const suppression = await c.service(suppressionService, {}, { brief: true });
+      const outcomes = await suppression.checkMany(opts.client, targets);
       hintFileArgument(targets, outcomes, c.output);
       return c.list(c.output.quiet ? [] : outcomes, renderVerdicts, opts.json, verdictOutcome(outcomes)); // -q: the exit code is the answer
     });

@@ -1,16 +1,13 @@
 import type { Command } from '@commander-js/extra-typings';
 import { ClientService, clientAddedView, parseServices } from '../../services/client-service.js';
-import { examples, jsonOption } from '../command-options.js';
+import { contextService, examples, jsonOption } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
 import { renderClientAdded, renderClientList } from '../renderers/clients.js';
 
 export function registerClientsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const clients = program.command('clients').description('the agencies (clients) whose customers aos protects');
   clients.addHelpText('after', examples('aos clients add acme --name "Acme Digital" --services seo,ppc', 'aos clients list', 'aos clients list --json'));
-  const service = async () => {
-    const c = ctx();
-    return { c, clients: new ClientService(await c.database()) };
-  };
+  const service = () => contextService(ctx, async () => ClientService);
 
   clients
     .command('add')
@@ -22,7 +19,7 @@ export function registerClientsCommands(program: Command<[], Record<string, unkn
     .addOption(jsonOption())
     .addHelpText('after', examples('aos clients add acme --name "Acme Digital" --services seo,ppc', 'aos clients add demo --exist-ok'))
     .action(async (slug, opts) => {
-      const { c, clients: s } = await service();
+      const { c, service: s } = await service();
       const added = await s.add({ slug, name: opts.name, services: parseServices(opts.services), existOk: Boolean(opts.existOk) });
       return c.show(clientAddedView(added), renderClientAdded, opts.json);
     });
@@ -33,7 +30,7 @@ export function registerClientsCommands(program: Command<[], Record<string, unkn
     .addOption(jsonOption())
     .addHelpText('after', examples('aos clients list', 'aos clients list --json | jq -r ".[].slug"'))
     .action(async (opts) => {
-      const { c, clients: s } = await service();
+      const { c, service: s } = await service();
       return c.show(await s.list(), renderClientList, opts.json);
     });
 }

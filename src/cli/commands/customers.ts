@@ -6,7 +6,7 @@ import { CUSTOMER_CSV_COLUMNS, renderCustomer, renderCustomerRemoved, renderCust
 export function registerCustomersCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const customers = program.command('customers').description("see and remove a client's imported customers");
   customers.addHelpText('after', examples('aos customers list --client acme --search build', 'aos customers show buildright.com.au --client acme', 'aos customers remove piedpiper.com --client acme'));
-  const service = () => contextService(ctx, async (options) => new (await import('../../services/customer-service.js')).CustomerService(options));
+  const service = () => contextService(ctx, async () => (await import('../../services/customer-service.js')).CustomerService);
   /** `show` and `remove` name one customer of a client. */
   const oneCustomer = (name: string, description: string, ...lines: string[]) =>
     customers.command(name).description(description).argument('<target>', "the customer's domain (or a URL), contact email, company name or id")

@@ -10,10 +10,7 @@ import { EXPIRING_CSV_COLUMNS, renderExpiring, renderExpiryDefaults } from '../r
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const subcommand = (program: Command<[], Record<string, unknown>>, name: string) => program.commands.find((c) => c.name() === name) ?? program.command(name);
 
-async function expiryPolicy(c: CliContext) {
-  const [{ ExpiryPolicyService }, db] = await Promise.all([import('../../services/expiry-policy-service.js'), c.database()]);
-  return new ExpiryPolicyService({ db, actor: c.actor });
-}
+const expiryPolicy = (c: CliContext) => c.service(async () => (await import('../../services/expiry-policy-service.js')).ExpiryPolicyService);
 
 export function registerExpiryCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   subcommand(program, 'clients')

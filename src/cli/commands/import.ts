@@ -25,7 +25,7 @@ export function registerImportCommand(program: Command<[], Record<string, unknow
       input: input.stream,
       reopen: file === '-' ? undefined : () => openInput(file, c.signal).stream,
       rejects,
-      open: async () => new CustomerImportService({ db: await c.database(), actor: c.actor }),
+      open: () => c.service(async () => CustomerImportService),
       interactive: prompts && { prompts, release: () => c.close() },
     }).finally(() => progress?.stop());
     return c.show(summary, renderImportSummary(opts.rejects), opts.json);

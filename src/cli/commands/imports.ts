@@ -12,7 +12,7 @@ ${examples('aos imports undo 3f2a9c1e --dry-run', 'aos imports undo 3f2a9c1e', '
 export function registerImportsCommands(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const imports = program.command('imports').description('past import runs: list, show, undo');
   imports.addHelpText('after', examples('aos imports list --client acme', 'aos imports show 3f2a9c1e', 'aos imports undo 3f2a9c1e --dry-run'));
-  const service = () => contextService(ctx, async (options) => new (await import('../../services/import/run-service.js')).ImportRunService(options));
+  const service = () => contextService(ctx, async () => (await import('../../services/import/run-service.js')).ImportRunService);
 
   imports.command('list').description("a client's import runs, newest first").addOption(clientOption()).addOption(jsonOption('NDJSON, one run a line'))
     .addHelpText('after', examples('aos imports list --client acme', 'aos imports list --client acme --json | jq -r .id'))

@@ -14,7 +14,7 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     // k of SPEC §8 "Anonymity" is the deployment's setting, not a flag: no script lowers it by accident.
     const k = process.env.AOS_SIGNALS_K;
     const minClients = k === undefined || k.trim() === '' ? DEFAULT_MIN_CLIENTS : parsePositiveInteger('AOS_SIGNALS_K', k);
-    return { c, minClients, signals: new BuyerSignalService({ db: await c.database(), minClients }) };
+    return { c, minClients, signals: await c.service(async () => BuyerSignalService, { minClients }) };
   };
 
   signals.command('rebuild').description('recompute every signal from all customers of all clients, in one transaction').addOption(jsonOption())

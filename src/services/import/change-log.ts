@@ -10,7 +10,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../../db/database.js';
 import { importRunReads, importRuns } from '../../db/schema.js';
 import { bare } from '../../db/sql.js';
-import { MERGED_CUSTOMERS } from './customer-writes.js';
+import { mergedCustomers } from './scratch-tables.js';
 import type { ImportChangeLog } from './change-log-writes.js';
 
 export type { ImportChangeLog };
@@ -39,5 +39,5 @@ export async function recordImportReads(tx: Orm, log: ImportChangeLog): Promise<
   const key = bare(importRunReads.naturalKeys);
   await tx.execute(sql`
     insert into ${importRunReads} (${bare(importRunReads.clientId)}, ${bare(importRunReads.changeSet)}, ${key})
-    select ${log.clientId}, ${log.changeSet}, coalesce(array_agg(natural_key), '{}') from ${MERGED_CUSTOMERS}`);
+    select ${log.clientId}, ${log.changeSet}, coalesce(array_agg(natural_key), '{}') from ${mergedCustomers}`);
 }

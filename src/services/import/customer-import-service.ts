@@ -6,12 +6,13 @@
 import { openCsvSource, type CsvSource } from '../../csv/csv-source.js';
 import { headerKey } from '../../domain/column-mapping.js';
 import { AosError } from '../../errors.js';
-import { AuditedService, type ServiceOptions } from '../service-base.js';
+import { Service, type ServiceOptions } from '../service-base.js';
 import { ClientService, type ClientRef } from '../client-service.js';
 import { proposeMapping } from './mapping-proposal.js';
 import { dateParserOf, givenSettings, parseStatusOption, planImport, readHead, type Head } from './plan.js';
 import { rememberedInputOverrides, rememberedMapping, type RememberedMapping } from './remembered-mapping.js';
-import { runImportSteps, secondsSince, summaryOf } from './steps.js';
+import { runImportSteps, summaryOf } from './steps.js';
+import { secondsSince } from '../elapsed.js';
 import type { ImportRequest, ImportSettings, ImportSummary, MappingProposal } from './types.js';
 
 export type { ImportReject, ReadCounts, UnknownStatus } from './types.js';
@@ -23,13 +24,13 @@ export { statusMapHint } from './steps.js';
 
 export type ImportServiceOptions = ServiceOptions;
 
-export class CustomerImportService extends AuditedService {
+export class CustomerImportService extends Service {
   /**
    * The mapping and settings confirmed by the last import of this client (its slug or id, resolved
    * first: an unknown one is a usage error) with the same header set.
    */
   async rememberedMapping(client: string, headers: readonly string[]): Promise<RememberedMapping | null> {
-    return this.db.run(async (orm) => rememberedMapping(orm, (await new ClientService(this.db).resolve(client, orm)).id, headers));
+    return this.db.run(async (orm) => rememberedMapping(orm, (await new ClientService(this.shared).resolve(client, orm)).id, headers));
   }
 
   /**
@@ -52,7 +53,7 @@ export class CustomerImportService extends AuditedService {
    * mapping and settings: the interactive import's first step.
    */
   async propose(request: ImportRequest): Promise<MappingProposal> {
-    const client = await new ClientService(this.db).resolve(request.client);
+    const client = await new ClientService(this.shared).resolve(request.client);
     const opened = await this.openCsv(request, client);
     try {
       return await this.proposeMapping(client, opened.head.headers, opened.head.samples, request.mapOverrides, givenSettings(opened.request));
@@ -64,7 +65,7 @@ export class CustomerImportService extends AuditedService {
   async import(request: ImportRequest): Promise<ImportSummary> {
     const started = performance.now();
     const startedAt = this.now();
-    const client = await new ClientService(this.db).resolve(request.client);
+    const client = await new ClientService(this.shared).resolve(request.client);
     const defaultStatus = parseStatusOption(request.defaultStatus);
     if (request.dateFormat) dateParserOf(request.dateFormat); // a bad format fails before any reading
     const sourceName = request.sourceName?.trim() || 'csv';

@@ -1,13 +1,12 @@
-// The import's suppression step: the entries of the customers it touched (TOUCHED_CUSTOMERS, one
+// The import's suppression step: the entries of the customers it touched (touchedCustomers, one
 // per target), set-based, each change audited in suppression_events.
 import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../../db/database.js';
 import { clientCustomers as cc, suppressionEvents as se, suppressionList as sl } from '../../db/schema.js';
-import { aliased, bare, columnList } from '../../db/sql.js';
-import { TOUCHED_CUSTOMERS } from './customer-writes.js';
+import { aliased, bare, columnList, hasRow } from '../../db/sql.js';
 import { LIST_SEPARATOR } from './staged-columns.js';
-import { STAGED_ROWS } from './staging.js';
+import { stagedRows as staged, touchedCustomers as touched } from './scratch-tables.js';
 import { loggedColumns, logWrites, type ImportChangeLog } from './change-log-writes.js';
 import { defaultExpiryJoin, expiryOrDefault } from '../default-expiry.js';
 
@@ -45,13 +44,8 @@ export async function upsertEntries(tx: Orm, o: EntryWrite): Promise<EntryCounts
   return counts;
 }
 
-async function hasExpiringEntries(tx: Orm, o: EntryWrite): Promise<boolean> {
-  const rows = await tx
-    .select({ one: sql`1` })
-    .from(sl)
-    .where(and(eq(sl.clientId, o.clientId), gt(sl.expiresAt, o.now)))
-    .limit(1);
-  return rows.length > 0;
+function hasExpiringEntries(tx: Orm, o: EntryWrite): Promise<boolean> {
+  return hasRow(tx, sl, and(eq(sl.clientId, o.clientId), gt(sl.expiresAt, o.now)));
 }
 
 const key = bare(cc.naturalKey);
@@ -62,21 +56,21 @@ const key = bare(cc.naturalKey);
 // domain entry does not cover (webmail, another company's domain) of every email column, and the
 // addresses of a customer without a domain; an address on rows of several customers goes to the
 // first row's.
-const OWN_DOMAINS = sql`select id, ${bare(cc.companyName)}, ${bare(cc.status)}, substr(${key}, 3) as target from ${TOUCHED_CUSTOMERS} where ${key} like 'd:%'`;
+const OWN_DOMAINS = sql`select id, ${bare(cc.companyName)}, ${bare(cc.status)}, substr(${key}, 3) as target from ${touched} where ${key} like 'd:%'`;
 const ENTRY_TARGETS: Record<EntryKind | 'furtherDomains', SQL> = {
   domain: OWN_DOMAINS,
   furtherDomains: sql`select distinct on (target) id, ${bare(cc.companyName)}, ${bare(cc.status)}, target from (
-                select id, ${bare(cc.companyName)}, ${bare(cc.status)}, substr(${key}, 3) as target, 0 as further, 0 as line from ${TOUCHED_CUSTOMERS} where ${key} like 'd:%'
+                select id, ${bare(cc.companyName)}, ${bare(cc.status)}, substr(${key}, 3) as target, 0 as further, 0 as line from ${touched} where ${key} like 'd:%'
                 union all
-                select c.id, ${aliased('c', cc.companyName)}, ${aliased('c', cc.status)}, d.target, 1, r.line
-                  from ${STAGED_ROWS} r cross join lateral unnest(string_to_array(r.domain_entries, ${LIST_SEPARATOR})) as d(target)
-                  join ${TOUCHED_CUSTOMERS} c on c.${key} = r.${key}
-                 where r.domain_entries is not null) t
+                select c.id, ${aliased('c', cc.companyName)}, ${aliased('c', cc.status)}, d.target, 1, ${aliased('r', staged.line)}
+                  from ${staged} r cross join lateral unnest(string_to_array(${aliased('r', staged.domainEntries)}, ${LIST_SEPARATOR})) as d(target)
+                  join ${touched} c on c.${key} = r.${key}
+                 where ${aliased('r', staged.domainEntries)} is not null) t
               order by target, further, line`,
   email: sql`select distinct on (e.target) c.id, ${aliased('c', cc.companyName)}, ${aliased('c', cc.status)}, e.target
-               from ${STAGED_ROWS} r cross join lateral unnest(string_to_array(r.email_entries, ${LIST_SEPARATOR})) as e(target)
-               join ${TOUCHED_CUSTOMERS} c on c.${key} = r.${key}
-              where r.email_entries is not null order by e.target, r.line`,
+               from ${staged} r cross join lateral unnest(string_to_array(${aliased('r', staged.emailEntries)}, ${LIST_SEPARATOR})) as e(target)
+               join ${touched} c on c.${key} = r.${key}
+              where ${aliased('r', staged.emailEntries)} is not null order by e.target, ${aliased('r', staged.line)}`,
 };
 
 const REASON_OF_STATUS = sql`case ${bare(cc.status)} when 'churned' then 'past_customer' when 'partner' then 'partner' when 'competitor' then 'competitor' else 'existing_customer' end`;

@@ -6,6 +6,7 @@
 import type { ColumnMapping } from '../../domain/column-mapping.js';
 import type { StatusClass } from '../../domain/values.js';
 import { AosError } from '../../errors.js';
+import { secondsSince } from '../elapsed.js';
 import type { ImportDiff } from './sync.js';
 import type { ImportRequest, ImportSummary, MappingProposal, UnknownStatus } from './types.js';
 
@@ -66,7 +67,7 @@ class InteractiveImport {
     this.statusMap = { ...this.proposal.settings.statusMap };
     await this.validateUntilConfirmed();
     const summary = await this.pass(Boolean(this.request.dryRun), false);
-    return { ...summary, seconds: Number(((performance.now() - this.started - this.promptMs) / 1000).toFixed(3)) };
+    return { ...summary, seconds: secondsSince(this.started + this.promptMs) };
   }
 
   /** Dry runs until every status has a meaning and, unless only a dry run was asked, the write is confirmed. */

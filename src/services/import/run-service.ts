@@ -1,13 +1,14 @@
 // ImportRunService: the import runs of a client, and undoing one from its row-change log
 // (import_run_changes, written by the import's own statements; see change-log.ts).
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { AuditedService, type ServiceOptions } from '../service-base.js';
+import { Service, type ServiceOptions } from '../service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../../db/database.js';
 import { clients, importRuns } from '../../db/schema.js';
 import { AosError } from '../../errors.js';
+import { isUuid } from '../../domain/uuid.js';
 import { lockClientWrites } from '../client-lock.js';
 import { ClientService } from '../client-service.js';
-import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './undo.js';
+import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoCounts, type UndoTarget } from './undo.js';
 import { refreshSignals } from '../signal-refresh.js';
 import { crossShard } from '../../db/cross-shard.js';
 
@@ -50,16 +51,12 @@ export interface UndoConflict {
   change: 'changed' | 'removed' | 'recreated' | 'listed by a later run' | 'its customer is kept';
 }
 
-export interface UndoResult {
+export interface UndoResult extends UndoCounts {
   run: string;
   client: string;
   file_name: string;
   dry_run: boolean;
   forced: boolean;
-  customers_removed: number;
-  customers_restored: number;
-  entries_removed: number;
-  entries_restored: number;
   /** Rows left as they are now: touched after the run (only with force). */
   conflicts_kept: UndoConflict[];
   /** Opt-out entries left untouched: an undo never removes or weakens an opt-out. */
@@ -73,7 +70,6 @@ export type ImportRunServiceOptions = ServiceOptions;
 export type ResolvedImportRun = ImportRunView & { change_set: string | null; client_id: string };
 
 const MAX_NAMED = 20;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID_PREFIX = /^[0-9a-f]{6,}(-[0-9a-f-]*)?$/;
 const LIST_RUNS_HINT = 'list runs with {command:imports list} {client}';
 
@@ -177,9 +173,9 @@ async function changeCounts(orm: Orm, run: ResolvedImportRun): Promise<ImportRun
   return counts ?? none;
 }
 
-export class ImportRunService extends AuditedService {
+export class ImportRunService extends Service {
   async list(options: { client: string; limit?: number }): Promise<ImportRunView[]> {
-    const client = await new ClientService(this.db).resolve(options.client);
+    const client = await new ClientService(this.shared).resolve(options.client);
     const rows = await this.db.run((orm) =>
       selectRuns(orm, eq(r.clientId, client.id))
         .orderBy(desc(r.finishedAt), asc(r.id))
@@ -195,10 +191,10 @@ export class ImportRunService extends AuditedService {
   async resolve(ref: string, orm?: Orm): Promise<ResolvedImportRun> {
     if (!orm) return this.db.run((o) => this.resolve(ref, o));
     const key = ref.trim().toLowerCase();
-    if (!UUID.test(key) && !ID_PREFIX.test(key)) {
+    if (!isUuid(key) && !ID_PREFIX.test(key)) {
       throw new AosError('usage', `invalid import run "${ref}": expected its id (or the first 8 characters of it)`, LIST_RUNS_HINT);
     }
-    const byId = UUID.test(key) ? eq(r.id, key) : sql`${r.id}::text like ${`${key}%`}`;
+    const byId = isUuid(key) ? eq(r.id, key) : sql`${r.id}::text like ${`${key}%`}`;
     const rows = await selectRuns(orm, sql`${crossShard('import-run-by-id')}${byId}`).limit(11);
     if (rows.length === 0) throw new AosError('input', `no import run ${ref}`, LIST_RUNS_HINT);
     if (rows.length > 1) {

@@ -4,14 +4,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Orm } from '../../db/database.js';
 import { STAGING_COLUMNS } from './staged-columns.js';
+import { createScratchTable, stagedRows } from './scratch-tables.js';
 
-/** The staging table: one row per valid row of the file. */
-export const STAGED_ROWS = sql.raw('aos_import_rows');
-
-const CREATE_STAGING = sql`create temp table ${STAGED_ROWS} (${sql.join(
-  STAGING_COLUMNS.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.sqlType)}`),
-  sql`, `,
-)}) on commit drop`;
+const CREATE_STAGING = createScratchTable(stagedRows);
 
 // A batch travels as one JSON array of row arrays: JSON.stringify is native, where the driver's
 // text[] encoding escapes every value in JavaScript (~2 s of the main thread per million rows).
@@ -25,7 +20,7 @@ const STAGED_NAMES = sql.join(
 );
 
 function insertBatch(rows: readonly unknown[][]): SQL {
-  return sql`insert into ${STAGED_ROWS} (${STAGED_NAMES})
+  return sql`insert into ${stagedRows} (${STAGED_NAMES})
     select ${STAGED_VALUES} from jsonb_array_elements((${JSON.stringify(rows)}::text)::jsonb) as r`;
 }
 

@@ -10,8 +10,10 @@ import { printable } from '../../domain/targets.js';
 import { AosError } from '../../errors.js';
 import { BuyerSignalService } from '../buyer-signal-service.js';
 import { lockClientWrites } from '../client-lock.js';
+import { secondsSince } from '../elapsed.js';
 import { beginImportChangeLog, endImportChangeLog, recordImportReads } from './change-log.js';
-import { MERGED_CUSTOMERS, mergeRows, upsertCustomers, type CustomerCounts, type MergeCounts } from './customer-writes.js';
+import { mergeRows, upsertCustomers, type CustomerCounts, type MergeCounts } from './customer-writes.js';
+import { mergedCustomers } from './scratch-tables.js';
 import { upsertEntries, type EntryCounts } from './entry-writes.js';
 import type { ImportPlan } from './plan.js';
 import type { RecordsRead } from './record-reading.js';
@@ -85,7 +87,7 @@ export async function runImportSteps(tx: Orm, plan: ImportPlan, by: StepContext)
 /** The signals of the file's domains, read from the merged customers so a million domains never travel. */
 async function refreshImportSignals(tx: Orm): Promise<number> {
   const domain = bare(clientCustomers.domain);
-  return (await BuyerSignalService.refresh(tx, { query: sql`select ${domain} from ${MERGED_CUSTOMERS} where ${domain} is not null` })).changed;
+  return (await BuyerSignalService.refresh(tx, { query: sql`select ${domain} from ${mergedCustomers} where ${domain} is not null` })).changed;
 }
 
 export function summaryOf(plan: ImportPlan, s: StepCounts): ImportSummary {
@@ -147,8 +149,6 @@ function rememberedOf(plan: ImportPlan): RememberedMapping {
     encoding: settings.encoding,
   };
 }
-
-export const secondsSince = (started: number) => Number(((performance.now() - started) / 1000).toFixed(3));
 
 function unknownStatusesError(unknown: readonly UnknownStatus[], statusHeader: string): AosError {
   // Every value, however many: a hint that leaves one out makes its rows the next surprise.

@@ -9,7 +9,7 @@ import { clientCustomers as cc, clientExpiryDefaults as ed, importRunChanges as 
 import { aliased, arrayParam, bare, columnList } from '../../db/sql.js';
 import { AosError } from '../../errors.js';
 import { BuyerSignalService } from '../buyer-signal-service.js';
-import { MERGED_CUSTOMERS } from './customer-writes.js';
+import { importDiff, mergedCustomers as MERGED_CUSTOMERS } from './scratch-tables.js';
 import { loggedColumns, logWrites } from './change-log-writes.js';
 
 export interface ImportDiff {
@@ -50,7 +50,7 @@ export interface SyncOptions {
 const LISTED = 20;
 // Bookkeeping columns, not fields ops changed.
 const IGNORED = [cc.id, cc.clientId, cc.createdAt, cc.updatedAt, cc.importedAt, cc.naturalKey].map((c) => c.name);
-const DIFF = sql.raw('aos_import_diff');
+const DIFF = importDiff;
 
 /** The diff against what was stored and, with sync, the churn; refuses a mass churn not agreed beforehand. */
 export async function diffAndSync(tx: Orm, o: SyncOptions): Promise<ImportDiff> {

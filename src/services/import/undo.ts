@@ -2,13 +2,14 @@
 // by the import's own statements; see change-log.ts). Each runs inside the undo's
 // transaction and filters by the run's client, so on Citus each reaches that client's shard only.
 // The rows it puts back are not new entries: they keep the expiry they had (no default expiry).
-// The plan is a temp table (aos_undo) of the run's rows beside their images now.
+// The plan is a temp table (undoPlan, scratch-tables.ts) of the run's rows beside their images now.
 import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../../db/database.js';
 import { clientCustomers, customerEvents, importRunChanges, importRunReads, importRuns, suppressionEvents, suppressionList } from '../../db/schema.js';
 import { OPT_OUT_REASONS } from '../../db/schema-constants.js';
 import { aliased, columnList } from '../../db/sql.js';
+import { undoPlan } from './scratch-tables.js';
 
 /** The run being undone, as the statements need it. */
 export interface UndoTarget {
@@ -72,7 +73,7 @@ export async function planUndo(tx: Orm, run: UndoTarget): Promise<void> {
   const c = clientCustomers;
   const s = suppressionList;
   await tx.execute(sql`
-    create temp table aos_undo on commit drop as
+    create temp table ${undoPlan} on commit drop as
     select ch.table_name, ch.row_id, ch.before, ch.after_hash, cur.image as current,
            case when ch.after_hash is null then cur.image is null
                 else cur.image is not null and md5(cur.image::text) = ch.after_hash end as clean,
@@ -97,7 +98,7 @@ export async function keepWhatLaterRunsRead(tx: Orm, run: UndoTarget): Promise<v
   const r = importRuns;
   const rd = importRunReads;
   await tx.execute(sql`
-    update aos_undo u set clean = false, kept_because = 'listed by a later run'
+    update ${undoPlan} u set clean = false, kept_because = 'listed by a later run'
       from (select distinct k.natural_key
               from ${rd} join ${r} on ${r.clientId} = ${rd.clientId} and ${r.changeSet} = ${rd.changeSet}
              cross join lateral unnest(${rd.naturalKeys}) as k(natural_key)
@@ -107,8 +108,8 @@ export async function keepWhatLaterRunsRead(tx: Orm, run: UndoTarget): Promise<v
        and ${field('u.current', clientCustomers.naturalKey)} = later.natural_key`);
   // A customer kept keeps its entries: removing them would leave it suppressed by nothing.
   await tx.execute(sql`
-    update aos_undo e set clean = false, kept_because = 'its customer is kept'
-      from aos_undo c
+    update ${undoPlan} e set clean = false, kept_because = 'its customer is kept'
+      from ${undoPlan} c
      where e.table_name = ${ENTRIES} and e.clean and c.table_name = ${CUSTOMERS} and not c.clean and c.current is not null
        and ${field('coalesce(e.current, e.before)', suppressionList.customerId)} = c.row_id::text`);
 }
@@ -121,7 +122,7 @@ export async function keepWhatLaterRunsRead(tx: Orm, run: UndoTarget): Promise<v
 export async function nameVanishedRows(tx: Orm, run: UndoTarget): Promise<void> {
   const ce = customerEvents;
   await tx.execute(sql`
-    update aos_undo u set last_known = coalesce(
+    update ${undoPlan} u set last_known = coalesce(
       (select ${aliased('ch', importRunChanges.befores)} -> (x.ord::int - 1)
          from ${importRunChanges} ch
         cross join lateral unnest(${aliased('ch', importRunChanges.rowIds)}) with ordinality as x(row_id, ord)
@@ -136,7 +137,7 @@ export async function nameVanishedRows(tx: Orm, run: UndoTarget): Promise<void> 
 
 /** Rows of the run that a later run or a manual change touched since, or that stay for them. */
 export function touchedSince(tx: Orm): Promise<PlannedRow[]> {
-  return rowsOf<PlannedRow>(tx, sql`select table_name, row_id, kept_because, last_known, before, current, after_hash from aos_undo where not clean
+  return rowsOf<PlannedRow>(tx, sql`select table_name, row_id, kept_because, last_known, before, current, after_hash from ${undoPlan} where not clean
     order by table_name, coalesce(current->>'domain', before->>'domain', current->>'email', before->>'email', current->>'company_name', before->>'company_name'), row_id`);
 }
 
@@ -148,14 +149,14 @@ export async function keepOptOuts(tx: Orm): Promise<Array<Record<string, unknown
   const reason = (image: string) => field(image, suppressionList.reason);
   const expires = (image: string) => field(image, suppressionList.expiresAt);
   await tx.execute(sql`
-    update aos_undo set opt_out_kept = true
+    update ${undoPlan} set opt_out_kept = true
      where table_name = ${ENTRIES} and clean and current is not null
        and ${reason('current')} in (${optOutList})
        and (before is null
             or ${reason('before')} not in (${optOutList})
             or (${expires('before')} is not null
                 and (${expires('current')} is null or (${expires('before')})::timestamptz < (${expires('current')})::timestamptz)))`);
-  const kept = await rowsOf<{ current: Record<string, unknown> }>(tx, sql`select current from aos_undo where opt_out_kept`);
+  const kept = await rowsOf<{ current: Record<string, unknown> }>(tx, sql`select current from ${undoPlan} where opt_out_kept`);
   return kept.map((r) => r.current);
 }
 
@@ -165,8 +166,8 @@ export async function domainsTouched(tx: Orm): Promise<string[]> {
   const [row] = await rowsOf<{ domains: string[] | null }>(
     tx,
     sql`select array_agg(distinct d) as domains from (
-          select ${domain('before')} as d from aos_undo where table_name = ${CUSTOMERS} and clean
-          union select ${domain('current')} from aos_undo where table_name = ${CUSTOMERS} and clean) x where d is not null`,
+          select ${domain('before')} as d from ${undoPlan} where table_name = ${CUSTOMERS} and clean
+          union select ${domain('current')} from ${undoPlan} where table_name = ${CUSTOMERS} and clean) x where d is not null`,
   );
   return row?.domains ?? [];
 }
@@ -178,7 +179,7 @@ export async function undoCounts(tx: Orm): Promise<UndoCounts> {
                count(*) filter (where table_name = ${CUSTOMERS} and before is not null)::int as customers_restored,
                count(*) filter (where table_name = ${ENTRIES} and before is null and current is not null)::int as entries_removed,
                count(*) filter (where table_name = ${ENTRIES} and before is not null)::int as entries_restored
-          from aos_undo where ${RESTORED}`,
+          from ${undoPlan} where ${RESTORED}`,
   );
   return counts ?? { customers_removed: 0, customers_restored: 0, entries_removed: 0, entries_restored: 0 };
 }
@@ -194,14 +195,14 @@ export async function auditUndo(tx: Orm, run: UndoTarget, actor: string, now: st
            case when ${field('i', s.domain)} is not null then 'domain' else 'email' end,
            ${action}, ${field('current', s.reason)}, ${field('before', s.reason)}, (${field('before', s.expiresAt)})::timestamptz,
            ${`undo of import run ${run.id} (${run.file_name})`}, ${actor}, 'undo', ${now}::timestamptz
-      from (select *, coalesce(before, current) as i from aos_undo where table_name = ${ENTRIES} and ${RESTORED}) u
+      from (select *, coalesce(before, current) as i from ${undoPlan} where table_name = ${ENTRIES} and ${RESTORED}) u
      where before is distinct from current`);
   const ce = customerEvents;
   await tx.execute(sql`
     insert into ${ce} (${columnList([ce.clientId, ce.customerId, ce.naturalKey, ce.action, ce.before, ce.importRunId, ce.actor, ce.source, ce.at])})
     select ${run.client_id}, row_id, coalesce(before, current)->>${sql.raw(`'${clientCustomers.naturalKey.name}'`)},
            ${action}, current, ${run.id}, ${actor}, 'undo', ${now}::timestamptz
-      from aos_undo where table_name = ${CUSTOMERS} and clean and not (before is null and current is null)`);
+      from ${undoPlan} where table_name = ${CUSTOMERS} and clean and not (before is null and current is null)`);
 }
 
 /** Rows go back to their before images: the current row out, the before image in (by id). */
@@ -212,7 +213,7 @@ export async function restoreRows(tx: Orm, run: UndoTarget): Promise<void> {
 async function restoreTable(tx: Orm, table: typeof clientCustomers | typeof suppressionList, clientId: string): Promise<void> {
   const name = getTableName(table);
   await tx.execute(sql`
-    delete from ${table} t using aos_undo u
+    delete from ${table} t using ${undoPlan} u
      where u.table_name = ${name} and u.clean and not u.opt_out_kept and u.current is not null
        and ${aliased('t', table.clientId)} = ${clientId} and ${aliased('t', table.id)} = u.row_id`);
   // The before image's own client_id is this client's; naming it as a parameter keeps the insert
@@ -221,6 +222,6 @@ async function restoreTable(tx: Orm, table: typeof clientCustomers | typeof supp
   await tx.execute(sql`
     insert into ${table} (${columnList([table.clientId, ...others])})
     select ${clientId}, ${sql.join(others.map((c) => aliased('b', c)), sql`, `)}
-      from aos_undo u cross join lateral jsonb_populate_record(null::${table}, u.before) b
+      from ${undoPlan} u cross join lateral jsonb_populate_record(null::${table}, u.before) b
      where u.table_name = ${name} and u.clean and not u.opt_out_kept and u.before is not null`);
 }

@@ -6,6 +6,7 @@ import type { Target } from '../../domain/targets.js';
 import { AosError } from '../../errors.js';
 import { lockClientWrites } from '../client-lock.js';
 import type { EntryList } from './entry-lists.js';
+import type { AddCounts } from './results.js';
 import { lockEntries, upsertWithAudit, type ManualChange } from './entry-writes.js';
 import { distinctTargets, listSome } from './target-input.js';
 import { newExpiry, weakenings } from './weakening.js';
@@ -54,14 +55,6 @@ async function addManualEntries(db: Database, list: EntryList, targets: readonly
     const emails = distinct.emails.length ? await upsertWithAudit(tx, list, 'email', distinct.emails, change) : none;
     return { added: domains.added + emails.added, updated: domains.updated + emails.updated };
   });
-}
-
-/** What an add did: its distinct targets, and how many it added, updated or left as they were. */
-export interface AddCounts {
-  added: number;
-  updated: number;
-  unchanged: number;
-  targets: string[];
 }
 
 /** A manual add as a caller asks for it (the note as typed, the expiry as a Date). */

@@ -57,12 +57,25 @@ export interface SuppressionEventView {
   source: 'manual' | 'import' | 'undo';
 }
 
-export interface AddResult {
-  client: string;
+/** A manual add's settings, as a caller gives them (the CLI's flags, a library call's options). */
+export interface AddOptions {
+  targets: readonly TargetInput[];
+  reason: string;
+  expiresAt?: Date | null | undefined;
+  note?: string | undefined;
+  force?: boolean | undefined;
+}
+
+/** What an add did: its distinct targets, and how many it added, updated or left as they were. */
+export interface AddCounts {
   added: number;
   updated: number;
   unchanged: number;
   targets: string[];
+}
+
+export interface AddResult extends AddCounts {
+  client: string;
   /** Domains of mail providers that are also companies: their customers' mailboxes are suppressed too. */
   mail_provider_domains: string[];
 }
