@@ -9,6 +9,7 @@ import { lockClientWrites } from '../client-lock.js';
 import { ClientService } from '../client-service.js';
 import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoTarget } from './undo.js';
 import { refreshSignals } from '../signal-refresh.js';
+import { renderRowsAsLogged } from './change-log.js';
 import { crossShard } from '../../db/cross-shard.js';
 
 export interface ImportRunView {
@@ -231,8 +232,8 @@ export class ImportRunService extends AuditedService {
 
   /** The run locked, re-read and checked: no import of its client runs while it is undone. */
   private async lockRun(tx: Orm, found: ResolvedImportRun): Promise<UndoTarget & ResolvedImportRun> {
-    // The hash comparison renders timestamps as the import's log did: in UTC (change-log.ts).
-    await tx.execute(sql`set local timezone to 'UTC'`);
+    // The hash comparison renders rows as the import's log did (change-log.ts).
+    await renderRowsAsLogged(tx);
     // The client's write lock (imports, manual adds and removes wait), then the run's row, by
     // client and id (one shard on Citus).
     await lockClientWrites(tx, found.client_id);
