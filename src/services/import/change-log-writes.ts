@@ -44,13 +44,13 @@ type LoggedTable = typeof clientCustomers | typeof suppressionList;
 
 /**
  * The columns every compact before-image keeps besides the ones its statement changed: the id
- * (the diff and the log readers find the row by it) and what names the row when it is gone or
- * changed since (an undo's conflicts, `last_known`), so no reader needs the row itself to say
- * which row an image was.
+ * (the diff and the log readers find the row by it) and what names the row when it is gone since
+ * (an undo's conflicts, `last_known`: a customer's natural key holds its domain or email). Only
+ * these: each further column cost ~4 % of a 50k churn (measured, BENCHMARKS.md).
  */
 const IDENTITY: { [name: string]: readonly AnyPgColumn[] } = {
-  [getTableName(clientCustomers)]: [clientCustomers.id, clientCustomers.naturalKey, clientCustomers.companyName, clientCustomers.domain],
-  [getTableName(suppressionList)]: [suppressionList.id, suppressionList.domain, suppressionList.email, suppressionList.customerId],
+  [getTableName(clientCustomers)]: [clientCustomers.id, clientCustomers.naturalKey],
+  [getTableName(suppressionList)]: [suppressionList.id, suppressionList.domain, suppressionList.email],
 };
 
 /**

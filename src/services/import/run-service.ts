@@ -136,7 +136,8 @@ function targetOf(table: string, image: Record<string, unknown> | null): string 
   if (!image) return '?';
   if (table === 'client_customers') {
     const key = String(image.natural_key ?? '');
-    return (image.domain as string | null) ?? (key.startsWith('e:') ? key.slice(2) : (image.company_name as string | null) ?? key);
+    // A compact before-image (change-log-writes.ts) names its customer by the natural key only.
+    return (image.domain as string | null) ?? (/^[de]:/.test(key) ? key.slice(2) : (image.company_name as string | null) ?? key);
   }
   return ((image.domain ?? image.email) as string | null) ?? '?';
 }
