@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
 import { ExpiryPolicyService } from '../../src/services/expiry-policy-service.js';
 import { ClientService } from '../../src/services/client-service.js';
+import { CustomerService } from '../../src/services/customer-service.js';
 import { CustomerImportService, importInteractively, type ImportPrompts, type ImportRequest } from '../../src/services/import/customer-import-service.js';
 import { ImportRunService } from '../../src/services/import/run-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
@@ -26,7 +27,7 @@ describeEachDatabase('import diff and --sync', ({ db }) => {
     );
 
   beforeAll(async () => {
-    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo', 'named', 'by-source', 'rekeyed', 'expiring', 'scale']) await new ClientService(db()).add({ slug });
+    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo', 'named', 'by-source', 'rekeyed', 'expiring', 'scale', 'exact', 'vanished']) await new ClientService(db()).add({ slug });
     importer = new CustomerImportService({ db: db(), actor: 'importer' });
     suppress = new SuppressionService({ db: db() });
   });
@@ -96,6 +97,38 @@ Epsilon,epsilon.io,Media,500
     expect(synced.diff?.churned).toBe(1);
     await new ImportRunService({ db: db() }).undo({ run: synced.import_run_id as string });
     expect(await clientState(db(), 'undo')).toEqual(before);
+  });
+
+  it('an undone sync restores every column of its churned customers and of their domain and email entries, expiry included', async () => {
+    // The churn logs only the columns it changes; the undo merges them over the rows as the sync
+    // left them. Full rows, a default expiry the churn applies, and a churned customer of another
+    // source that the sync leaves alone: every column of every row must come back as it was.
+    await new ExpiryPolicyService({ db: db(), actor: 'ops-anna' }).set({ client: 'exact', expire: ['past_customer=24m'] });
+    await run('exact', `Company,Website,Contact Email,Contact Name,Industry,Deal Size,Status,Customer Since
+Alpha,alpha.com,ann@alpha.com,Ann Lee,Retail,1000.50,active,2021-03-04
+Beta,beta.io,bob@beta.io,Bob Ray,Media,2000,active,2020-01-31
+Hooli,,gavin@gmail.com,Gavin B,Tech,,active,
+Gamma,gamma.co.uk,,,Retail,3000,churned,2019-05-06
+`, { sourceName: 'crm' });
+    await run('exact', 'Company,Website\nOmega,omega.com\n', { sourceName: 'other' });
+    const before = await clientState(db(), 'exact');
+    const synced = await run('exact', 'Company,Website\nAlpha,alpha.com\n', { sync: true, sourceName: 'crm', allowMassChurn: true });
+    expect(synced.diff).toMatchObject({ churned: 2 });
+    expect(await status('exact')).toMatchObject({ Beta: 'churned', Hooli: 'churned', Omega: 'active' });
+    expect(await clientState(db(), 'exact')).not.toEqual(before);
+    const undone = await new ImportRunService({ db: db() }).undo({ run: synced.import_run_id as string });
+    expect(undone).toMatchObject({ customers_restored: 2, conflicts_kept: [] });
+    expect(await clientState(db(), 'exact')).toEqual(before);
+  });
+
+  it('a churned customer removed by hand since is named in the refusal to undo the sync, never "?"', async () => {
+    await run('vanished', STORED, { sourceName: 'csv' });
+    const synced = await run('vanished', 'Company,Website\nAlpha,alpha.com\nBeta,beta.io\nGamma,gamma.co.uk\n', { sync: true, sourceName: 'csv' });
+    await new CustomerService({ db: db(), actor: 'ops-anna' }).remove({ client: 'vanished', target: 'delta.com' });
+    const refused = new ImportRunService({ db: db() }).undo({ run: synced.import_run_id as string });
+    await expect(refused).rejects.toThrow(/customer delta\.com \(removed\)/);
+    await expect(refused).rejects.toThrow(/entry delta\.com \(removed\)/);
+    await expect(refused).rejects.not.toThrow(/ \? \(|id [0-9a-f-]{36}/);
   });
 
   it('--sync names the source it replaces: without one it is a usage error, nothing written', async () => {

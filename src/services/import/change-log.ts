@@ -17,10 +17,19 @@ export type { ImportChangeLog };
 
 /** Starts the log of an import: a new change set, and row images rendered as undo compares them. */
 export async function beginImportChangeLog(tx: Orm, clientId: string): Promise<ImportChangeLog> {
-  // Undo compares the hash of a row now with the hash logged here, both over to_jsonb(row), whose
-  // timestamps are rendered in the session's time zone: both sides render them in UTC.
-  await tx.execute(sql`set local timezone to 'UTC'`);
+  await renderRowsAsLogged(tx);
   return { clientId, changeSet: randomUUID() };
+}
+
+/**
+ * Undo compares the hash of a row now with the hash logged by the import (change-log-writes.ts
+ * rowHash), both over the row's text, whose timestamps and dates render by the session's time
+ * zone and date style: the import and the undo set both alike, for their transaction. Only the
+ * output style is set (ISO): the day/month order of the server's DateStyle, which reads dates the
+ * statements are given, stays as it is.
+ */
+export async function renderRowsAsLogged(tx: Orm): Promise<void> {
+  await tx.execute(sql`select set_config('timezone', 'UTC', true), set_config('datestyle', 'ISO', true)`);
 }
 
 /** Ties the change set to its import run. */

@@ -10,6 +10,7 @@ import { lockClientWrites } from '../client-lock.js';
 import { ClientService } from '../client-service.js';
 import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoCounts, type UndoTarget } from './undo.js';
 import { refreshSignals } from '../signal-refresh.js';
+import { renderRowsAsLogged } from './change-log.js';
 import { crossShard } from '../../db/cross-shard.js';
 
 export interface ImportRunView {
@@ -131,7 +132,8 @@ function targetOf(table: string, image: Record<string, unknown> | null): string 
   if (!image) return '?';
   if (table === 'client_customers') {
     const key = String(image.natural_key ?? '');
-    return (image.domain as string | null) ?? (key.startsWith('e:') ? key.slice(2) : (image.company_name as string | null) ?? key);
+    // A compact before-image (change-log-writes.ts) names its customer by the natural key only.
+    return (image.domain as string | null) ?? (/^[de]:/.test(key) ? key.slice(2) : (image.company_name as string | null) ?? key);
   }
   return ((image.domain ?? image.email) as string | null) ?? '?';
 }
@@ -227,8 +229,8 @@ export class ImportRunService extends Service {
 
   /** The run locked, re-read and checked: no import of its client runs while it is undone. */
   private async lockRun(tx: Orm, found: ResolvedImportRun): Promise<UndoTarget & ResolvedImportRun> {
-    // The hash comparison renders timestamps as the import's log did: in UTC (change-log.ts).
-    await tx.execute(sql`set local timezone to 'UTC'`);
+    // The hash comparison renders rows as the import's log did (change-log.ts).
+    await renderRowsAsLogged(tx);
     // The client's write lock (imports, manual adds and removes wait), then the run's row, by
     // client and id (one shard on Citus).
     await lockClientWrites(tx, found.client_id);

@@ -2,7 +2,7 @@
 // with sync, the client's customers of the same source that the file no longer holds: churned
 // (past_customer), never deleted. Runs inside the import's transaction after its upserts: the diff
 // is read from the import's change log, and the churn logs itself there, so an undo puts it back too.
-import { getTableName, sql } from 'drizzle-orm';
+import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../../db/database.js';
 import { clientCustomers as cc, clientExpiryDefaults as ed, importRunChanges as changes, suppressionEvents as se, suppressionList as sl } from '../../db/schema.js';
@@ -130,25 +130,35 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
   const c = (column: AnyPgColumn) => aliased('c', column);
   const s = (column: AnyPgColumn) => aliased('s', column);
   const log = { clientId: o.clientId, changeSet: o.changeSet };
+  // What the churn writes, column by column: the same lists name the only columns its log keeps
+  // of each row's before-image (a compact image; the churn is the import's last write).
+  const churn: Assignments = [
+    [cc.status, sql`'churned'`],
+    [cc.churnedAt, sql`coalesce(${c(cc.churnedAt)}, (${now} at time zone 'UTC')::date)`],
+    [cc.updatedAt, now],
+  ];
+  const move: Assignments = [
+    [sl.reason, sql`'past_customer'`],
+    [sl.updatedAt, now],
+    // A churned customer's entries become past_customer entries like any new one: the client's
+    // default expiry for that reason applies (none without a default).
+    [sl.expiresAt, sql`coalesce(${s(sl.expiresAt)}, ${now} + (select ${ed.periodInterval} from ${ed} where ${ed.clientId} = ${o.clientId} and ${ed.reason} = 'past_customer'))`],
+  ];
   const churned = await withoutNestedLoops(tx, () => rowsOf<{ company_name: string; domain: string | null }>(
     tx,
     sql`
       with gone as (
-        update ${cc} c set ${bare(cc.status)} = 'churned', ${bare(cc.churnedAt)} = coalesce(${c(cc.churnedAt)}, (${now} at time zone 'UTC')::date), ${bare(cc.updatedAt)} = ${now}
+        update ${cc} c set ${setList(churn)}
          where ${c(cc.clientId)} = ${o.clientId} and ${c(cc.source)} = ${o.sourceName} and ${c(cc.status)} = 'active'
            and not exists (select 1 from ${MERGED_CUSTOMERS} m where m.${bare(cc.naturalKey)} = ${c(cc.naturalKey)})
          returning ${c(cc.companyName)} as company_name, ${c(cc.domain)} as domain, ${loggedColumns('c', sql`false`)}),
-      gone_logged as (${logWrites(log, cc, sql.raw('gone'))}),
+      gone_logged as (${logWrites(log, cc, sql.raw('gone'), churn.map(([column]) => column))}),
       moved as (
-        update ${sl} s set ${bare(sl.reason)} = 'past_customer', ${bare(sl.updatedAt)} = ${now},
-               -- A churned customer's entries become past_customer entries like any new one: the
-               -- client's default expiry for that reason applies (none without a default).
-               ${bare(sl.expiresAt)} = coalesce(${s(sl.expiresAt)}, ${now} + (
-                 select ${ed.periodInterval} from ${ed} where ${ed.clientId} = ${o.clientId} and ${ed.reason} = 'past_customer'))
+        update ${sl} s set ${setList(move)}
           from gone g where ${s(sl.clientId)} = ${o.clientId} and ${s(sl.customerId)} = g.id and ${s(sl.source)} = 'import' and ${s(sl.reason)} = 'existing_customer'
          returning coalesce(${s(sl.domain)}, ${s(sl.email)}) as target, case when ${s(sl.domain)} is not null then 'domain' else 'email' end as kind, ${s(sl.expiresAt)} as expires_at,
                    ${loggedColumns('s', sql`false`)}),
-      moved_logged as (${logWrites(log, sl, sql.raw('moved'))}),
+      moved_logged as (${logWrites(log, sl, sql.raw('moved'), move.map(([column]) => column))}),
       events as (
         insert into ${se} (${columnList([se.clientId, se.target, se.kind, se.action, se.reasonBefore, se.reasonAfter, se.expiresAt, se.notes, se.actor, se.source, se.at])})
         select ${o.clientId}, target, kind, 'update', 'existing_customer', 'past_customer', expires_at, ${`--sync: missing from ${o.fileName}`}, ${o.actor}, 'import', ${now} from moved)
@@ -157,6 +167,13 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
   const domains = [...new Set(churned.map((r) => r.domain).filter((d): d is string => d !== null))];
   if (domains.length > 0) await BuyerSignalService.refresh(tx, { domains });
   return churned;
+}
+
+/** An UPDATE's SET list as column/value pairs, so the columns it writes can be named elsewhere. */
+type Assignments = Array<[AnyPgColumn, SQL]>;
+
+function setList(assignments: Assignments): SQL {
+  return sql.join(assignments.map(([column, value]) => sql`${bare(column)} = ${value}`), sql`, `);
 }
 
 /**

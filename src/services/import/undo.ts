@@ -9,6 +9,7 @@ import { rowsOf, type Orm } from '../../db/database.js';
 import { clientCustomers, customerEvents, importRunChanges, importRunReads, importRuns, suppressionEvents, suppressionList } from '../../db/schema.js';
 import { OPT_OUT_REASONS } from '../../db/schema-constants.js';
 import { aliased, columnList } from '../../db/sql.js';
+import { sameHash } from './change-log-writes.js';
 import { undoPlan } from './scratch-tables.js';
 
 /** The run being undone, as the statements need it. */
@@ -67,23 +68,27 @@ export function rowChanges(clientId: string, changeSet: string): SQL {
 
 /**
  * The run's changes beside each row's current image. `clean` says the row is still exactly what
- * the run left (the same hash its log took), so restoring it loses no later change.
+ * the run left (the same hash its log took), so restoring it loses no later change. A logged
+ * before-image may be compact (only the columns its statement changed, and the row's identity:
+ * change-log-writes.ts): it is merged over the current image, which for a clean row is the row as
+ * the run left it, so every reader of the plan sees the whole row as it was. A whole image merges
+ * to itself, so logs of either kind (a database upgraded mid-history holds both) undo alike.
  */
 export async function planUndo(tx: Orm, run: UndoTarget): Promise<void> {
   const c = clientCustomers;
   const s = suppressionList;
   await tx.execute(sql`
     create temp table ${undoPlan} on commit drop as
-    select ch.table_name, ch.row_id, ch.before, ch.after_hash, cur.image as current,
+    select ch.table_name, ch.row_id, coalesce(cur.image, '{}'::jsonb) || ch.before as before, ch.after_hash, cur.image as current,
            case when ch.after_hash is null then cur.image is null
-                else cur.image is not null and md5(cur.image::text) = ch.after_hash end as clean,
+                else cur.image is not null and ${sameHash(sql.raw('ch.after_hash'), sql.raw('cur.text'), sql.raw('cur.image'))} end as clean,
            false as opt_out_kept, null::text as kept_because, null::jsonb as last_known
       from (${rowChanges(run.client_id, run.change_set)}) ch
       left join lateral (
-        select to_jsonb(c) as image from ${c} c
+        select to_jsonb(c) as image, c::text as text from ${c} c
          where ch.table_name = ${CUSTOMERS} and ${aliased('c', c.clientId)} = ${run.client_id} and ${aliased('c', c.id)} = ch.row_id
         union all
-        select to_jsonb(s) from ${s} s
+        select to_jsonb(s), s::text from ${s} s
          where ch.table_name = ${ENTRIES} and ${aliased('s', s.clientId)} = ${run.client_id} and ${aliased('s', s.id)} = ch.row_id
       ) cur on true`);
 }
