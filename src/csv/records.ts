@@ -175,9 +175,15 @@ const SNIFF_CHARS = 16 * 1024;
 const SEP_DIRECTIVE = /^sep=([^"\r\n])(?:\r\n|\n|\r)/i;
 export const MAX_RECORD_SIZE = 4 * 1024 * 1024;
 
-function csvError(e: unknown): AosError {
+/** `lastLine`: where the last record read ended (0: none), so a quote never closed is dated where it opened. */
+function csvError(e: unknown, lastLine = 0): AosError {
   if (e instanceof AosError) return e;
   const err = e as CsvError & { lines?: number };
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+    // csv-parse names the line where the input ended, thousands of lines below the quote.
+    const where = lastLine > 0 ? `in the row after line ${lastLine}` : 'in the first row';
+    return new AosError('input', `malformed CSV: a quote opened ${where} is never closed (the rest of the input, to line ${err.lines ?? '?'}, would be one cell)`, 'close the quote on that line, or remove it');
+  }
   if (err.code === 'CSV_MAX_RECORD_SIZE') {
     return new AosError('input', `malformed CSV: a record near line ${err.lines ?? '?'} is longer than ${MAX_RECORD_SIZE / 1024 / 1024} MB`, 'is this really a CSV file? check its line endings and quotes');
   }
@@ -535,6 +541,7 @@ async function* recordBatches(parser: PausableParser, source: ParserSource): Asy
     failure = e;
     parser.destroy(e as Error);
   });
+  let lastLine = 0;
   try {
     for (;;) {
       const batch: CsvRecord[] = [];
@@ -547,7 +554,10 @@ async function* recordBatches(parser: PausableParser, source: ParserSource): Asy
         }
         batch.push(record);
       }
-      if (batch.length > 0) yield batch;
+      if (batch.length > 0) {
+        lastLine = (batch[batch.length - 1] as CsvRecord).line;
+        yield batch;
+      }
       if (paused) yield [];
       if (batch.length > 0 || paused) continue;
       const error = parserError ?? parser.errored; // errored is set at once, the event comes a tick later
@@ -556,12 +566,12 @@ async function* recordBatches(parser: PausableParser, source: ParserSource): Asy
       await parserSettled(parser);
     }
   } catch (e) {
-    throw csvError(failure ?? e);
+    throw csvError(failure ?? e, lastLine);
   } finally {
     if (!parser.destroyed) parser.destroy();
     await feeding;
   }
-  if (failure) throw csvError(failure);
+  if (failure) throw csvError(failure, lastLine);
 }
 
 /** Blank lines before a record (csv-parse skips them): their line breaks, counted in characters. */
