@@ -11,9 +11,10 @@ export type Outcome = 'ok' | 'suppressed' | 'invalid';
  * The one exit-code table (SPEC §1): a finished command's outcome, an AosError's code, and what
  * src/cli/main.ts decides itself (a bug, a reader of stdout that went away).
  *
- * `incomplete` (4): a bulk check answered every row it read but could not read its input to the
- * end (a quote never closed, rows that do not fit the header). Not 2, which says "finished, some
- * rows invalid": a script must not take a half-read file for a checked one.
+ * `incomplete` (4): a bulk check (or `signals boost --file`) answered every row it read but could
+ * not read its input to the end (a quote never closed, rows that do not fit the header, bad bytes
+ * in UTF-16). Not 2, which says "finished, some rows invalid": a script must not take a half-read
+ * file for a checked (or scored) one.
  */
 export const EXIT_CODES = {
   ok: 0,

@@ -52,7 +52,7 @@ Examples:
 Database: --database-url or DATABASE_URL (PostgreSQL), else the embedded database in
 $AOS_DATA_DIR (default \${XDG_DATA_HOME:-~/.local/share}/aos).
 Exit codes: 0 ok · 1 check found a suppressed target · 2 usage/input error · 3 database error ·
-  4 a bulk check could not read its input to the end · 70 internal error (a bug in aos) · 130 interrupted (Ctrl-C) · 141 the reader of stdout went away (aos … | head)
+  4 a bulk check or boost could not read its input to the end · 70 internal error (a bug in aos) · 130 interrupted (Ctrl-C) · 141 the reader of stdout went away (aos … | head)
 With --json an error is one JSON line on stderr: {"error":{"code","message","hint"}}.`,
     );
 

@@ -123,6 +123,66 @@ function normalizeEncodingName(name: string): string {
 interface Decoder {
   write(chunk: Buffer): string;
   end(): string;
+  /**
+   * Set when the bytes stopped being readable: the text returned with it is everything before
+   * the bad bytes, and nothing more comes (a check answers every row before them).
+   */
+  stopped?: AosError | null;
+}
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/**
+ * UTF-16, strictly: a broken byte sequence (a lone surrogate, an odd byte at the end) is an error,
+ * never a silent U+FFFD in a stored value. The text before it is returned first, with `stopped`
+ * set: a fatal TextDecoder gives nothing of a chunk it cannot read, which lost up to 64 KB of rows
+ * before the bad bytes. Each call decodes whole code units (a high surrogate at a chunk's end
+ * waits for its pair), so the error names its byte exactly.
+ */
+function utf16Decoder(encoding: 'utf-16le' | 'utf-16be'): Decoder {
+  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  const unitAt = encoding === 'utf-16be' ? (b: Buffer, i: number) => b.readUInt16BE(i) : (b: Buffer, i: number) => b.readUInt16LE(i);
+  let held = Buffer.alloc(0);
+  let offset = 0; // where `held` starts in the input
+  let atStart = true;
+  const self: Decoder = { write: (chunk) => run(chunk, false), end: () => run(Buffer.alloc(0), true), stopped: null };
+  /** Where the first broken sequence of bytes[from, to) starts. */
+  const firstBad = (bytes: Buffer, from: number, to: number): number => {
+    let i = from;
+    for (; i + 1 < to; i += 2) {
+      const unit = unitAt(bytes, i);
+      if (isLowSurrogate(unit)) return i;
+      if (isHighSurrogate(unit)) {
+        if (i + 3 >= to || !isLowSurrogate(unitAt(bytes, i + 2))) return i;
+        i += 2;
+      }
+    }
+    return i;
+  };
+  function run(chunk: Buffer, last: boolean): string {
+    if (self.stopped) return '';
+    const bytes = held.length > 0 ? Buffer.concat([held, chunk]) : chunk;
+    let start = 0;
+    if (atStart && (bytes.length >= 2 || last)) {
+      atStart = false;
+      if (bytes.length >= 2 && unitAt(bytes, 0) === 0xfeff) start = 2; // the BOM is no text
+    }
+    let end = last ? bytes.length : bytes.length & ~1;
+    if (!last && end - 2 >= start && isHighSurrogate(unitAt(bytes, end - 2))) end -= 2;
+    let text: string;
+    try {
+      text = decoder.decode(bytes.subarray(start, end));
+    } catch {
+      const bad = firstBad(bytes, start, end);
+      text = decoder.decode(bytes.subarray(start, bad));
+      self.stopped = new AosError('input', `the file is not valid ${encoding.toUpperCase()} (bad byte sequence at byte ${offset + bad})`, 'name the real encoding with {encoding}');
+    }
+    held = Buffer.from(bytes.subarray(end));
+    offset += end;
+    return text;
+  }
+  return self;
 }
 
 function makeDecoder(encoding: string, badBytes: { count: number }): Decoder {
@@ -137,25 +197,7 @@ function makeDecoder(encoding: string, badBytes: { count: number }): Decoder {
     };
     return { write: (chunk) => run(chunk, true), end: () => run(undefined, false) };
   }
-  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
-    // Strict: a broken byte sequence is an error, never a silent U+FFFD in a stored value.
-    const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: false });
-    let offset = 0;
-    const run = (chunk: Buffer | undefined, stream: boolean) => {
-      try {
-        const text = decoder.decode(chunk, { stream });
-        offset += chunk?.length ?? 0;
-        return text;
-      } catch {
-        throw new AosError(
-          'input',
-          `the file is not valid ${encoding.toUpperCase()} (bad byte sequence near byte ${offset})`,
-          'name the real encoding with {encoding}',
-        );
-      }
-    };
-    return { write: (chunk) => run(chunk, true), end: () => run(undefined, false) };
-  }
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return utf16Decoder(encoding);
   const decoder = iconv.getDecoder(encoding, { stripBOM: true });
   return { write: (chunk) => decoder.write(chunk), end: () => decoder.end() ?? '' };
 }
@@ -205,9 +247,13 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
   const badBytes = { count: 0 };
   const decoder = makeDecoder(encoding, badBytes);
 
+  // The text the decoder could read, then its error: the rows before bad bytes are read first.
+  async function* readable(text: string): AsyncGenerator<string> {
+    if (text) yield text;
+    if (decoder.stopped) throw decoder.stopped;
+  }
   async function* text(): AsyncGenerator<string> {
-    const first = decoder.write(head);
-    if (first) yield first;
+    yield* readable(decoder.write(head));
     if (pausedInHead) yield '';
     if (!done) {
       for (;;) {
@@ -218,12 +264,10 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
           yield '';
           continue;
         }
-        const out = decoder.write(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
-        if (out) yield out;
+        yield* readable(decoder.write(typeof next.value === 'string' ? Buffer.from(next.value) : next.value));
       }
     }
-    const tail = decoder.end();
-    if (tail) yield tail;
+    yield* readable(decoder.end());
   }
   const bomLength = hasBom(head) === encoding ? (encoding === 'utf-8' ? 3 : 2) : 0;
   return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: text(), badBytes, workbook: false };

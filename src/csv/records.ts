@@ -115,13 +115,27 @@ export class CsvReader {
   private pending: CsvRecord[] = [];
   /** take() stopped at a pause of the input: batches() gives it after the records taken. */
   private pausedInTake = false;
+  /** Reading failed in take() after some records: batches() throws it after them. */
+  private failure: { error: unknown } | null = null;
 
   constructor(private readonly source: AsyncGenerator<CsvRecord[]>) {}
 
-  /** Up to n records from the front of what is left; fewer when the input pauses after some. */
-  async take(n: number): Promise<CsvRecord[]> {
+  /**
+   * Up to n records from the front of what is left; fewer when the input pauses after some. With
+   * `holdFailure`, reading that fails after at least one record gives the records read, and
+   * batches() throws the failure after them: a check answers the rows before a stop even when
+   * it comes within the sample (a failure before any record is thrown at once).
+   */
+  async take(n: number, options: { holdFailure?: boolean } = {}): Promise<CsvRecord[]> {
     while (this.pending.length < n) {
-      const next = await this.source.next();
+      let next: IteratorResult<CsvRecord[]>;
+      try {
+        next = await this.source.next();
+      } catch (e) {
+        if (!options.holdFailure || this.pending.length === 0) throw e;
+        this.failure = { error: e };
+        break;
+      }
       if (next.done) break;
       if (next.value.length === 0) {
         if (this.pending.length === 0) continue;
@@ -144,6 +158,7 @@ export class CsvReader {
       this.pausedInTake = false;
       yield [];
     }
+    if (this.failure) throw this.failure.error;
     yield* this.source;
   }
 
@@ -160,9 +175,15 @@ const SNIFF_CHARS = 16 * 1024;
 const SEP_DIRECTIVE = /^sep=([^"\r\n])(?:\r\n|\n|\r)/i;
 export const MAX_RECORD_SIZE = 4 * 1024 * 1024;
 
-function csvError(e: unknown): AosError {
+/** `lastLine`: where the last record read ended (0: none), so a quote never closed is dated where it opened. */
+function csvError(e: unknown, lastLine = 0): AosError {
   if (e instanceof AosError) return e;
   const err = e as CsvError & { lines?: number };
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+    // csv-parse names the line where the input ended, thousands of lines below the quote.
+    const where = lastLine > 0 ? `in the row after line ${lastLine}` : 'in the first row';
+    return new AosError('input', `malformed CSV: a quote opened ${where} is never closed (the rest of the input, to line ${err.lines ?? '?'}, would be one cell)`, 'close the quote on that line, or remove it');
+  }
   if (err.code === 'CSV_MAX_RECORD_SIZE') {
     return new AosError('input', `malformed CSV: a record near line ${err.lines ?? '?'} is longer than ${MAX_RECORD_SIZE / 1024 / 1024} MB`, 'is this really a CSV file? check its line endings and quotes');
   }
@@ -213,7 +234,7 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
   const parser = locatedRecordParser(parseOptions, directive ? 1 : 0, fed && rawUpTo, options.badBytes, rowFit());
   const ends = options.pauses ? new RecordEnds(delimiter, ending === 'cr') : null;
   if (ends && directive) ends.feed(directive.line);
-  const source: ParserSource = { head: text, ended: sniffed.ended, pausedInHead: sniffed.paused, rest: iterator, fed, ends };
+  const source: ParserSource = { head: text, ended: sniffed.ended, pausedInHead: sniffed.paused, headFailure: sniffed.failure, rest: iterator, fed, ends, crLines: ending === 'cr' };
   return { delimiter, reader: new CsvReader(recordBatches(parser, source)), preamble: original?.preamble ?? Buffer.alloc(0), sepLine: directive?.line ?? null };
 }
 
@@ -222,7 +243,7 @@ export async function readCsv(chunks: TextChunks, options: ReadCsvOptions = {}):
  * paused: the input paused before SNIFF_CHARS (what came is all a co-process sends before it
  * waits for an answer).
  */
-async function sniffHead(iterator: AsyncIterator<string>): Promise<{ text: string; ended: boolean; paused: boolean }> {
+async function sniffHead(iterator: AsyncIterator<string>): Promise<{ text: string; ended: boolean; paused: boolean; failure?: unknown }> {
   const head: string[] = [];
   let length = 0;
   try {
@@ -237,7 +258,9 @@ async function sniffHead(iterator: AsyncIterator<string>): Promise<{ text: strin
       length += next.value.length;
     }
   } catch (e) {
-    throw csvError(e);
+    // Text before the failure is parsed first (its rows are answered), then it is thrown.
+    if (length === 0) throw csvError(e);
+    return { text: head.join(''), ended: false, paused: false, failure: e };
   }
   return { text: head.join(''), ended: false, paused: false };
 }
@@ -401,6 +424,10 @@ interface ParserSource {
   ended: boolean;
   /** The input paused right after the head. */
   pausedInHead: boolean;
+  /** Reading the text failed right after the head. */
+  headFailure?: unknown;
+  /** Records end with CR alone. */
+  crLines: boolean;
   /** With pauses: where records end, so a pause can let the last one out. */
   ends: RecordEnds | null;
   rest: AsyncIterator<string>;
@@ -408,8 +435,21 @@ interface ParserSource {
   fed: ByteWindow | null;
 }
 
-/** Writes the text into the parser, waiting when it is full; stops when it is destroyed. */
-async function feedParser(parser: PausableParser, source: ParserSource): Promise<void> {
+/**
+ * Writes the text into the parser, waiting when it is full; stops when it is destroyed. When
+ * reading the text fails where a record ends, the parser is ended (csv-parse holds a record back
+ * until it sees what follows its line break: the last row before bad bytes was lost) and
+ * `stopped` is told the failure; anywhere else the failure is thrown, and the record it cut
+ * short is never a record.
+ */
+async function feedParser(parser: PausableParser, source: ParserSource, stopped: (failure: unknown) => void): Promise<void> {
+  let last = 0; // the last character written
+  const atRecordEnd = () => (source.ends ? source.ends.atRecordEnd : last === 0x0a || (last === 0x0d && source.crLines));
+  const stop = (failure: unknown) => {
+    if (parser.destroyed || !atRecordEnd()) throw failure;
+    stopped(failure);
+    parser.end();
+  };
   const write = async (text: string) => {
     // Destroyed while the next chunk was read (the consumer stopped: an error, a closed
     // reader): its 'close' has passed, so waiting for it would wait forever, and Node would
@@ -421,6 +461,7 @@ async function feedParser(parser: PausableParser, source: ParserSource): Promise
       return;
     }
     source.ends?.feed(text);
+    last = text.charCodeAt(text.length - 1);
     const buffer = Buffer.from(text, 'utf8');
     source.fed?.push(buffer);
     // A parser that failed or was closed never drains: stop feeding it then.
@@ -429,21 +470,27 @@ async function feedParser(parser: PausableParser, source: ParserSource): Promise
   // A co-process's writer may keep its end open and write nothing more: when the reading stops
   // (an error, a removed client), the read waiting on it is left to whoever owns the stream (it
   // destroys it, src/cli/workers/target-rows.ts), since waiting for it could wait for ever.
-  const stopped = source.ends ? new Promise<'stopped'>((resolve) => parser.once('close', () => resolve('stopped'))) : null;
+  const closed = source.ends ? new Promise<'stopped'>((resolve) => parser.once('close', () => resolve('stopped'))) : null;
   let abandoned = false;
   const read = async (): Promise<IteratorResult<string> | 'stopped'> => {
     const next = source.rest.next();
-    if (!stopped) return next;
+    if (!closed) return next;
     next.catch(() => {});
-    return Promise.race([next, stopped]);
+    return Promise.race([next, closed]);
   };
   try {
     if (source.head !== '') await write(source.head);
+    if (source.headFailure !== undefined) return stop(source.headFailure);
     if (source.pausedInHead) await write('');
     if (!source.ended) {
       for (;;) {
         if (parser.destroyed) return;
-        const next = await read();
+        let next: Awaited<ReturnType<typeof read>>;
+        try {
+          next = await read();
+        } catch (e) {
+          return stop(e);
+        }
         if (next === 'stopped') {
           abandoned = true;
           return;
@@ -458,27 +505,27 @@ async function feedParser(parser: PausableParser, source: ParserSource): Promise
   }
 }
 
-/** Waits until the parser has records again, has ended, or failed. */
+/**
+ * Waits until the parser has records again, has ended, or failed. A failure resolves too, never
+ * rejects: the chunk that failed may have pushed records before the one that failed (a row too
+ * wide, an open quote), and those are read from the buffer before the error is thrown.
+ */
 function parserSettled(parser: Parser): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<void>((resolve) => {
     const done = () => {
       cleanup();
       resolve();
-    };
-    const fail = (e: Error) => {
-      cleanup();
-      reject(e);
     };
     const cleanup = () => {
       parser.off('readable', done);
       parser.off('end', done);
       parser.off('close', done);
-      parser.off('error', fail);
+      parser.off('error', done);
     };
     parser.on('readable', done);
     parser.on('end', done);
     parser.on('close', done);
-    parser.on('error', fail);
+    parser.on('error', done);
   });
 }
 
@@ -490,10 +537,11 @@ async function* recordBatches(parser: PausableParser, source: ParserSource): Asy
     parserError ??= e;
   });
   let failure: unknown;
-  const feeding = feedParser(parser, source).catch((e: unknown) => {
+  const feeding = feedParser(parser, source, (e) => (failure = e)).catch((e: unknown) => {
     failure = e;
     parser.destroy(e as Error);
   });
+  let lastLine = 0;
   try {
     for (;;) {
       const batch: CsvRecord[] = [];
@@ -506,7 +554,10 @@ async function* recordBatches(parser: PausableParser, source: ParserSource): Asy
         }
         batch.push(record);
       }
-      if (batch.length > 0) yield batch;
+      if (batch.length > 0) {
+        lastLine = (batch[batch.length - 1] as CsvRecord).line;
+        yield batch;
+      }
       if (paused) yield [];
       if (batch.length > 0 || paused) continue;
       const error = parserError ?? parser.errored; // errored is set at once, the event comes a tick later
@@ -515,12 +566,12 @@ async function* recordBatches(parser: PausableParser, source: ParserSource): Asy
       await parserSettled(parser);
     }
   } catch (e) {
-    throw csvError(failure ?? e);
+    throw csvError(failure ?? e, lastLine);
   } finally {
     if (!parser.destroyed) parser.destroy();
     await feeding;
   }
-  if (failure) throw csvError(failure);
+  if (failure) throw csvError(failure, lastLine);
 }
 
 /** Blank lines before a record (csv-parse skips them): their line breaks, counted in characters. */

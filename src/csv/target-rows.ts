@@ -60,7 +60,7 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
   const decoded = await decodeStream(source, options.encoding, { sheet: options.sheet, name: options.name });
   const delimiter = decoded.workbook ? ',' : options.delimiter;
   const csv = await readCsv(decoded.text, { keepRaw: options.keepRaw ?? false, delimiter, badBytes: decoded.badBytes });
-  const buffered: CsvRecord[] = await csv.reader.take(SAMPLE_ROWS);
+  const buffered: CsvRecord[] = await csv.reader.take(SAMPLE_ROWS, { holdFailure: true });
   const first = buffered[0];
   let header: CsvRecord | null = null;
   let column: number;
@@ -165,7 +165,7 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
     delimiter: decoded.workbook ? ',' : undefined,
     pauses: options.pauses,
   });
-  const buffered = await csv.reader.take(SAMPLE_ROWS);
+  const buffered = await csv.reader.take(SAMPLE_ROWS, { holdFailure: true });
   const sample = buffered.filter((r) => !isBlankRecord(r));
   const layout = planLeads(sample.map((r) => r.fields), { column: options.column, name: options.name });
   const titles = sample.slice(0, layout.titles ?? 0);

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { LeadRow, LeadRows } from '../csv/target-rows.js';
-import { AosError } from '../errors.js';
+import { incompleteReading, untilStopped } from './incomplete-reading.js';
 import type { CheckOutcome, SuppressionService } from './suppression-service.js';
 
 /** How many leads a check answered each way. */
@@ -67,40 +67,6 @@ async function openRejects(source: LeadSource, rejected: NonNullable<LeadCheckOp
   };
 }
 
-/**
- * The leads until reading them fails: the failure is kept, not thrown, so every row read before it
- * is still looked up and answered (the check holds a batch or two in flight). An interruption is
- * thrown as it comes.
- */
-function untilStopped<T extends { line: number }>(rows: AsyncIterable<T[]>, signal: AbortSignal | undefined) {
-  const state = { stopped: undefined as unknown, lastLine: 0 };
-  async function* read(): AsyncGenerator<T[]> {
-    try {
-      for await (const batch of rows) {
-        const last = batch[batch.length - 1];
-        if (last) state.lastLine = last.line;
-        yield batch;
-      }
-    } catch (e) {
-      if (signal?.aborted) throw e;
-      state.stopped = e ?? new Error('reading stopped');
-    }
-  }
-  return Object.assign(state, { rows: read() });
-}
-
-/** A check that could not read its input to the end, in its own words (exit 4, not 2). */
-function incompleteCheck(cause: unknown, tally: LeadCheckTally, lastLine: number): AosError {
-  const why = cause instanceof AosError ? cause.template.message : ((cause as Error)?.message ?? String(cause));
-  const after = lastLine > 0 ? `after line ${lastLine}` : 'before its first row';
-  return new AosError(
-    'incomplete',
-    `check incomplete: reading the input stopped ${after} (${why}); the ${checkedLeads(tally)} row(s) before it are answered, the rest of the input was not checked`,
-    cause instanceof AosError && cause.template.hint ? cause.template.hint : 'fix the input where it stopped and check it again',
-    { cause },
-  );
-}
-
 export class LeadCheck {
   /** Leads answered so far: all of them once run() resolves, how far it got when it throws. */
   readonly tally: LeadCheckTally = { allowed: 0, suppressed: 0, invalid: 0 };
@@ -131,7 +97,7 @@ export class LeadCheck {
         if (chunk.length > 0) await write(output, chunk);
       }
       await rejects?.close();
-      if (reading.stopped) throw incompleteCheck(reading.stopped, this.tally, reading.lastLine);
+      if (reading.stopped) throw incompleteReading({ command: 'check', done: 'answered', notDone: 'checked' }, reading, checkedLeads(this.tally));
     } finally {
       await (source.close ? source.close() : source.rows.return(undefined));
     }

@@ -6,6 +6,7 @@ import { readLeadRows } from '../csv/target-rows.js';
 import { scoreBoost } from '../domain/buyer-score.js';
 import { isLeadInvalid, leadTargets } from '../domain/lead-policy.js';
 import { scoringDomain, type BuyerSignalService } from './buyer-signal-service.js';
+import { incompleteReading, untilStopped } from './incomplete-reading.js';
 
 /** Leads scored per query: one round trip per batch, never one per row. */
 export const BOOST_BATCH_SIZE = 5000;
@@ -17,13 +18,17 @@ export interface BoostLeadsOptions {
   column?: string | undefined;
   /** Start the output with a UTF-8 BOM (it does anyway when the input had one). */
   bom: boolean;
+  /** Ctrl-C: an aborted read is the interruption, not a stop of the input. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
  * The leads CSV on `out` as it came (same delimiter, its BOM and Excel's `sep=` line kept, so a
  * spreadsheet opens the scored file as it opened the leads), buyer_score and buyer_boost appended. A
  * lead scores as `check` reads it (SPEC §8): by its first target (emails first) that has a signal;
- * an invalid row scores nothing. Returns the number of leads written.
+ * an invalid row scores nothing. Returns the number of leads written. Input that cannot be read to
+ * the end (an unclosed quote, bad bytes in UTF-16) has every row before the stop scored and
+ * written, then throws an `incomplete` error: a partial scored file never passes as a whole one.
  */
 export async function boostLeadsCsv(signals: BuyerSignalService, input: AsyncIterable<Buffer | string>, out: NodeJS.WritableStream, options: BoostLeadsOptions): Promise<number> {
   const source = await readLeadRows(input, { name: options.name, column: options.column });
@@ -43,7 +48,8 @@ export async function boostLeadsCsv(signals: BuyerSignalService, input: AsyncIte
     written += batch.length;
     batch = [];
   };
-  for await (const rows of source.rows) {
+  const reading = untilStopped(source.rows, options.signal);
+  for await (const rows of reading.rows) {
     for (const row of rows) {
       const lead = leadTargets(row.cells, row.loose);
       const domains = isLeadInvalid(lead) ? [] : lead.map(scoringDomain).filter((d): d is string => d !== null);
@@ -54,5 +60,6 @@ export async function boostLeadsCsv(signals: BuyerSignalService, input: AsyncIte
   await flush();
   csv.end();
   await once(csv, 'end');
+  if (reading.stopped) throw incompleteReading({ command: 'boost', done: 'scored', notDone: 'scored' }, reading, written);
   return written;
 }

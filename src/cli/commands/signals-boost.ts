@@ -25,7 +25,7 @@ export function registerBoostCommand(signals: Command, service: () => Promise<{ 
         // A leads CSV: the CSV itself is the output, scored row by row.
         const { boostLeadsCsv } = await import('../../services/signal-export.js');
         const input = openInput(file, c.signal);
-        await boostLeadsCsv(s, input.stream, c.output.stdoutStream, { name: input.name, column: opts.column, bom: Boolean(opts.bom) });
+        await boostLeadsCsv(s, input.stream, c.output.stdoutStream, { name: input.name, column: opts.column, bom: Boolean(opts.bom), signal: c.signal });
         return c.ended('ok');
       }
       const { boostTargets, invalidTargetsError } = await import('../../services/signal-lookup.js');
