@@ -45,9 +45,9 @@ export default defineConfig({
                 name: 'pgbouncer',
                 // No embedded template to build nor server to probe: this pass is the pooler's alone.
                 include: THROUGH_PGBOUNCER,
-                // AOS_PREPARE=off: PgBouncer before 1.21 cannot keep named prepared statements in
-                // transaction mode (Debian 12 has 1.18).
-                env: { TEST_DATABASE_URL: pgbouncer, AOS_PREPARE: 'off', AOS_TEST_THROUGH: 'pgbouncer' },
+                // AOS_PREPARE at its default (on): PgBouncer before 1.21 (Debian 12 has 1.18) cannot
+                // keep named statements in transaction mode, and a handle must find that out itself.
+                env: { TEST_DATABASE_URL: pgbouncer, AOS_TEST_THROUGH: 'pgbouncer' },
               },
             },
           ]

@@ -32,10 +32,12 @@ export interface Database extends Queryable {
   readonly location: string;
   /**
    * A read run again and again with other values (the check's lookup): on the server a named
-   * statement, parsed and planned once per connection, unless preparing is off (AOS_PREPARE=off,
-   * or a pooler that lost the statement: see open.ts); embedded, the same as query().
+   * statement, parsed once per connection and its plan kept, unless preparing is off
+   * (AOS_PREPARE=off, or a pooler found: see open.ts); embedded, the same as query(). `sessionOf`
+   * reads the server session (pg_backend_pid()) the statement ran in from its rows, when it says:
+   * a session that changes without a reconnect is a transaction-pooling PgBouncer.
    */
-  queryPrepared<T extends object = Row>(text: string, params: readonly unknown[]): Promise<T[]>;
+  queryPrepared<T extends object = Row>(text: string, params: readonly unknown[], sessionOf?: (rows: T[]) => unknown): Promise<T[]>;
   /** Runs fn with the query builder outside a transaction; a failure becomes AosError('database'). */
   run<T>(fn: (orm: Orm) => Promise<T>): Promise<T>;
   /**

@@ -38,8 +38,8 @@ export interface OpenDatabaseOptions {
    */
   onStatement?: StatementObserver | undefined;
   /**
-   * Server only: send the check's lookup as a named statement, parsed and planned once per
-   * connection (default: AOS_PREPARE, else on). Off for a pooler that cannot keep named statements.
+   * Server only: send the check's lookup as a named statement, parsed once per connection, its
+   * plan kept by the server (default: AOS_PREPARE, else on). Every other statement goes unnamed.
    */
   prepare?: boolean | undefined;
 }
@@ -47,18 +47,17 @@ export interface OpenDatabaseOptions {
 export type StatementObserver = (text: string, params: readonly unknown[]) => void;
 
 /**
- * AOS_PREPARE: on (default) or off. Off for a transaction-pooling PgBouncer before 1.21, which hands
- * each transaction another server connection, where the connection's named statements are missing.
+ * AOS_PREPARE: on (default) or off. On, the check's lookup is a named statement, parsed once per
+ * connection, whose generic plan the server keeps (BENCHMARKS.md, issue 24). Behind a
+ * transaction-pooling PgBouncer before 1.21 (which hands each transaction another server
+ * connection, where the named statement is missing) a handle finds that out by itself and goes
+ * unnamed (queryPrepared below); off names no statement at all from the start.
  */
 export function prepareSetting(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = (env.AOS_PREPARE ?? '').trim().toLowerCase();
-  // Off by default: with named statements, a check on a connection the server had killed was seen
-  // to wait forever in postgres.js (test/service/warm-check.test.ts, intermittently), where an
-  // unnamed one fails at once and the next reconnects; and the server re-plans the named lookup
-  // on every call anyway (BENCHMARKS.md, issue 24.1), so naming it saves little.
-  if (value === 'on' || value === 'true' || value === '1') return true;
-  if (value === '' || value === 'off' || value === 'false' || value === '0') return false;
-  throw new AosError('usage', `invalid AOS_PREPARE "${env.AOS_PREPARE}": use on or off`, 'off (the default), and always behind a transaction-pooling PgBouncer');
+  if (value === '' || value === 'on' || value === 'true' || value === '1') return true;
+  if (value === 'off' || value === 'false' || value === '0') return false;
+  throw new AosError('usage', `invalid AOS_PREPARE "${env.AOS_PREPARE}": use on or off`, 'on (the default) or off; behind a transaction-pooling PgBouncer either works');
 }
 
 // A named statement the server connection does not hold (26000), or holds already (42P05): a
@@ -202,8 +201,9 @@ async function rehearsePostgres<T>(
     await connection.unsafe('rollback');
     return result;
   } catch (e) {
-    // A lost connection cannot roll back, nor does it need to: the server rolls back by itself.
-    if (bodyFailed && connection) await connection.unsafe('rollback').catch(() => {});
+    // A lost connection cannot roll back, nor does it need to: the server rolls back by itself
+    // (asked anyway, the ROLLBACK would never settle: postgres-transactions.ts).
+    if (bodyFailed && connection && !isUnreachable(e)) await connection.unsafe('rollback').catch(() => {});
     throw bodyFailed ? errors.failed(e) : databaseError(errors.location, e);
   } finally {
     connection?.release();
@@ -219,13 +219,29 @@ async function openPostgres(url: string, preparing: boolean, onStatement?: State
   const found = /^([a-z][a-z0-9+.-]*):(\/\/)?/i.exec(url);
   const scheme = found?.[1]?.toLowerCase();
   if (scheme !== undefined && scheme !== 'postgres' && scheme !== 'postgresql') throw invalidUrl(`${scheme}:${found?.[2] ?? ''} is not PostgreSQL`);
+  // The server session the named statements were last run on (the lookup's pg_backend_pid()),
+  // forgotten when the connection closes: postgres.js opens a new session for the next statement.
+  let session: unknown;
+  let reconnecting = false;
   let sql: ReturnType<typeof postgres>;
   try {
     sql = postgres(url, {
       max: 1,
       connect_timeout: 10,
-      // Off: no statement is ever named, as a transaction-pooling PgBouncer needs (AOS_PREPARE=off).
+      // Named statements only where queryPrepared asks (the check's lookup); every other statement
+      // passes prepare: false (base below; drizzle's own are unnamed), as a pooler needs.
       prepare: preparing,
+      // Never pipeline (postgres.js 3.4.9; docs/reliability.md, known issues): a statement sent
+      // while another is in flight is queued on the connection itself, and one queued between the
+      // socket's 'error' (a reset: the server had killed the session) and its 'close' is never
+      // settled. A check retried at once after the reset failed then waited forever. At 0 every
+      // statement waits in the pool's queue until the connection is idle, and when the connection
+      // closes instead, the pool hands it to the new connection (test/service/warm-check.test.ts).
+      ...({ max_pipeline: 0 } as object), // an option postgres.js reads but its types omit
+      onclose: () => {
+        session = undefined;
+        reconnecting = true;
+      },
       onnotice: () => {},
       connection: { application_name: 'aos' },
       // postgres.js calls debug with each statement it sends (with the parameters, as serialized).
@@ -234,26 +250,55 @@ async function openPostgres(url: string, preparing: boolean, onStatement?: State
   } catch (e) {
     throw invalidUrl((e as Error).message);
   }
-  const base = wrapQueryable((text, params) => sql.unsafe(text, params as never[]), location, sql.parameters);
+  // postgres.js 3.4.9 keeps the error a killed session sent with a statement in flight (57P01,
+  // "terminating connection due to administrator command") and hands it to the first statement
+  // of the next connection, which never ran (docs/reliability.md, known issues). After a close,
+  // the first statement is this throwaway one, which takes that error if there is one.
+  const settled = async () => {
+    if (!reconnecting) return;
+    reconnecting = false;
+    await sql.unsafe('select 1').catch(() => {});
+  };
+  const base = wrapQueryable(async (text, params) => {
+    await settled();
+    return sql.unsafe(text, params as never[], { prepare: false });
+  }, location, sql.parameters);
   // Drizzle is loaded when a statement first needs it, not with this module: the migration-state
   // statement (plain SQL) opens the connection first, so the server starts its backend while
   // drizzle and the command's modules load (most of a cold `aos check`, BENCHMARKS.md).
   let drizzleModule: Promise<typeof import('drizzle-orm/postgres-js')> | undefined;
   const loadDrizzle = () => (drizzleModule ??= import('drizzle-orm/postgres-js'));
   let orm: Orm | undefined;
-  const ormNow = async () => (orm ??= (await loadDrizzle()).drizzle(withPlainTransactionControl(sql)) as unknown as Orm);
+  const ormNow = async () => {
+    await settled();
+    return (orm ??= (await loadDrizzle()).drizzle(withPlainTransactionControl(sql)) as unknown as Orm);
+  };
   let prepare = preparing;
-  const queryPrepared = async <T extends object>(text: string, params: readonly unknown[]): Promise<T[]> => {
+  const queryPrepared = async <T extends object>(text: string, params: readonly unknown[], sessionOf?: (rows: T[]) => unknown): Promise<T[]> => {
+    if (!prepare) return base.query<T>(text, params);
+    await settled();
+    let rows: T[];
     try {
-      return (await sql.unsafe(text, params as never[], { prepare })) as unknown as T[];
+      rows = (await sql.unsafe(text, params as never[], { prepare: true })) as unknown as T[];
     } catch (e) {
       const code = (e as { code?: unknown } | null)?.code;
-      if (!prepare || typeof code !== 'string' || !POOLED_STATEMENT_LOST.has(code)) throw databaseError(location, e, sql.parameters);
+      if (typeof code !== 'string' || !POOLED_STATEMENT_LOST.has(code)) throw databaseError(location, e, sql.parameters);
       // postgres.js has prepared it again once already: the pooler cannot keep it, so this handle
       // stops naming statements (as AOS_PREPARE=off would) and asks unnamed, once.
       prepare = false;
       return base.query<T>(text, params);
     }
+    // Another server session than last time on the same connection: a transaction-pooling
+    // PgBouncer (before 1.21) hands each statement whichever server connection is free, where
+    // postgres.js found its named statement missing and prepared it anew, unseen (one more
+    // prepared statement left on that server connection each time). Named statements buy nothing
+    // there: this handle goes unnamed from now on.
+    const now = sessionOf?.(rows);
+    if (now !== undefined && now !== null) {
+      if (session !== undefined && session !== now) prepare = false;
+      session = now;
+    }
+    return rows;
   };
   // A statement's failure (wrapped by drizzle) becomes an exit-3 error; the caller's own errors pass.
   const failed = (e: unknown) => (isDatabaseFailure(e) ? databaseError(location, e, sql.parameters) : e);
@@ -265,6 +310,7 @@ async function openPostgres(url: string, preparing: boolean, onStatement?: State
     run: runner(ormNow, failed),
     async transaction(fn, options) {
       const { drizzle } = await loadDrizzle();
+      await settled();
       if (options?.rollback) return rehearsePostgres(sql, (client) => drizzle(client) as unknown as Orm, fn, { location, failed });
       let bodyDone = false;
       try {

@@ -9,6 +9,7 @@
 // These go as simple queries instead (no parameters: never named), and a COMMIT the server answers
 // with anything but COMMIT is an error.
 import type postgres from 'postgres';
+import { isUnreachable } from './errors.js';
 
 type Body<T> = (tx: postgres.TransactionSql) => Promise<T>;
 
@@ -26,7 +27,9 @@ async function begin<T>(sql: postgres.Sql, fn: Body<T>): Promise<T> {
     return result;
   } catch (e) {
     // A lost connection cannot roll back, nor does it need to: the server rolls back by itself.
-    if (open) await connection.unsafe('rollback').catch(() => {});
+    // Asked anyway, the ROLLBACK would be queued on the dead connection and never settle
+    // (postgres.js: docs/reliability.md, known issues).
+    if (open && !isUnreachable(e)) await connection.unsafe('rollback').catch(() => {});
     throw e;
   } finally {
     connection.release();

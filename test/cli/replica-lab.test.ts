@@ -177,8 +177,8 @@ describe.skipIf(!lab)(`a hot standby answers every read from what it replayed, a
 
 describe.skipIf(!lab)(`many processes at once through a transaction-pooling PgBouncer${skipped}`, () => {
   let database: LabDatabase;
-  // What a pipeline behind the pooler sets (README): PgBouncer 1.18 cannot keep named prepared statements.
-  const through = (args: string[]) => runAos(args, { env: { DATABASE_URL: database.urls.pgbouncer, AOS_DATA_DIR: undefined, AOS_PREPARE: 'off' }, timeoutMs: 60_000 });
+  // AOS_PREPARE at its default (on): PgBouncer 1.18 cannot keep named statements, and aos finds that out itself (README).
+  const through = (args: string[]) => runAos(args, { env: { DATABASE_URL: database.urls.pgbouncer, AOS_DATA_DIR: undefined }, timeoutMs: 60_000 });
 
   beforeAll(async () => {
     database = await createLabDatabase(lab as NonNullable<typeof lab>);
@@ -204,7 +204,7 @@ describe.skipIf(!lab)(`many processes at once through a transaction-pooling PgBo
 
 describe.skipIf(!lab)(`db migrate through a transaction-pooling PgBouncer${skipped}`, () => {
   let database: LabDatabase;
-  const through = (args: string[]) => runAos(args, { env: { DATABASE_URL: database.urls.pgbouncer, AOS_DATA_DIR: undefined, AOS_PREPARE: 'off' }, timeoutMs: 60_000 });
+  const through = (args: string[]) => runAos(args, { env: { DATABASE_URL: database.urls.pgbouncer, AOS_DATA_DIR: undefined }, timeoutMs: 60_000 });
 
   beforeAll(async () => {
     database = await createLabDatabase(lab as NonNullable<typeof lab>);

@@ -1,8 +1,10 @@
-import { beforeAll, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { AgencyListService } from '../../src/services/agency-list-service.js';
 import { isInvalid, SuppressionService, type CheckOutcome, type CheckResult } from '../../src/services/suppression-service.js';
-import { describeEachDatabase } from '../helpers/databases.js';
+import { describeEachDatabase, freshDatabase } from '../helpers/databases.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
@@ -303,5 +305,41 @@ describeEachDatabase('SuppressionService changes', ({ db }) => {
     await service.remove({ client: 'acme', targets: t('audit2.com') });
     const after = (await db().query<{ n: number }>('select count(*)::int as n from suppression_events'))[0]?.n ?? 0;
     expect(after - before).toBe(5);
+  });
+});
+
+// Through a transaction-pooling PgBouncer (before 1.21: no named statements kept across server
+// connections) with AOS_PREPARE at its default, on: the check's named lookup meets server
+// connections that never saw it, and every answer must still be right.
+describe.runIf(process.env.AOS_TEST_THROUGH === 'pgbouncer')('the check through a transaction-pooling PgBouncer, AOS_PREPARE on', () => {
+  it('a warm service whose checks land on other server connections answers each right (the handle goes unnamed)', async () => {
+    const fresh = await freshDatabase('postgres');
+    const holder = postgres(fresh.env.DATABASE_URL as string, { max: 1, prepare: false, onnotice: () => {} });
+    try {
+      const db = await openDatabase({ url: fresh.env.DATABASE_URL, prepare: true });
+      try {
+        await new ClientService(db).add({ slug: 'pooled' });
+        const service = new SuppressionService({ db });
+        await service.add({ client: 'pooled', targets: [{ value: 'bigcorp.com' }], reason: 'existing_customer' });
+        const held = await holder.reserve();
+        try {
+          for (let i = 0; i < 12; i++) {
+            // Every other check, another client holds the server connection the last one ran on
+            // (PgBouncer hands out the one used last), so the check lands on another.
+            if (i % 2 === 1) await held.unsafe('begin');
+            const outcomes = await service.checkMany('pooled', ['shop.bigcorp.com', 'free.com']);
+            expect(outcomes.map((o) => ('error' in o ? 'invalid' : o.suppressed ? 'suppressed' : 'allowed'))).toEqual(['suppressed', 'allowed']);
+            if (i % 2 === 1) await held.unsafe('commit');
+          }
+        } finally {
+          held.release();
+        }
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await holder.end({ timeout: 5 });
+      await fresh.dispose();
+    }
   });
 });

@@ -1,11 +1,11 @@
-// AOS_PREPARE: off by default (and behind a transaction-pooling PgBouncer), on when asked, anything else a usage error.
+// AOS_PREPARE: on by default (a handle behind a transaction-pooling PgBouncer goes unnamed by itself), off when asked, anything else a usage error.
 import { describe, expect, it } from 'vitest';
 import { prepareSetting } from '../../src/db/open.js';
 
 describe('AOS_PREPARE', () => {
   it.each([
-    [undefined, false],
-    ['', false],
+    [undefined, true],
+    ['', true],
     ['on', true],
     ['ON', true],
     ['1', true],

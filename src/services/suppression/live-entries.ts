@@ -30,7 +30,7 @@ type ListTable = typeof suppressionList | typeof agencySuppressionList;
 
 function liveBranch(t: ListTable, scope: SQL, allClients: boolean, now: SQL | string, wanted: SQL): SQL {
   return sql`select ${t.domain} as domain, ${t.email} as email, ${t.reason} as reason, ${t.expiresAt} as expires_at,
-      ${sql.raw(String(allClients))} as all_clients, false as client
+      ${sql.raw(String(allClients))} as all_clients, false as client, null::int as session
     from ${t} where ${scope} (${t.expiresAt} is null or ${t.expiresAt} > ${now}::timestamptz)${wanted}`;
 }
 
@@ -71,11 +71,16 @@ export interface ClientKey {
   slug: string | null;
 }
 
-/** Up to this many wanted domains and emails, a check's statement is a named one (prepared). */
-export const FEW_TARGETS = 64;
+/**
+ * Up to this many wanted domains and emails, a check's statement is the named one with a slot (a
+ * scalar parameter) for each: enough for a lead of a website and an email (each with its
+ * registrable domain). More go as an unnamed statement, planned for their values.
+ */
+export const DOMAIN_SLOTS = 4;
+export const EMAIL_SLOTS = 2;
 
-/** The wanted domains and emails: one newline-joined parameter each. */
-type Wanted = { joined: { domains: SQL | string; emails: SQL | string } };
+/** The wanted domains and emails: one newline-joined parameter each, or one parameter a slot. */
+type Wanted = { joined: { domains: SQL | string; emails: SQL | string } } | { slots: { domains: Array<SQL | string | null>; emails: Array<SQL | string | null> } };
 
 // Normalized domains and emails hold no newline: one joined string each is far cheaper for the
 // driver to send than a text[] of thousands of escaped elements.
@@ -85,8 +90,12 @@ function joined(only: WantedTargets): Wanted {
 
 /** `and (domain … or email …)` of each branch, the wanted values given once for both. */
 function wantedOf(w: Wanted): (t: ListTable) => SQL {
-  const { domains, emails } = w.joined;
-  return (t) => sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
+  if ('joined' in w) {
+    const { domains, emails } = w.joined;
+    return (t) => sql` and (${t.domain} = any(string_to_array(${domains}, E'\\n')) or ${t.email} = any(string_to_array(${emails}, E'\\n')))`;
+  }
+  const list = (values: Array<SQL | string | null>) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+  return (t) => sql` and (${t.domain} in (${list(w.slots.domains)}) or ${t.email} in (${list(w.slots.emails)}))`;
 }
 
 /**
@@ -102,30 +111,44 @@ function clientLookup(client: { id: SQL | string; slug: SQL | string | null }, n
   const a = agencySuppressionList;
   const filter = wantedOf(wanted);
   const slug = client.slug === null ? sql`` : sql` and ${c.slug} = ${client.slug}`;
-  return sql`select null::text as domain, null::text as email, null::text as reason, null::timestamptz as expires_at, false as all_clients, true as client
+  return sql`select null::text as domain, null::text as email, null::text as reason, null::timestamptz as expires_at, false as all_clients, true as client,
+      pg_backend_pid() as session
       from ${c} where ${c.id} = ${client.id}::uuid${slug}
     union all ${liveBranch(s, sql`${s.clientId} = ${client.id}::uuid and`, false, now, filter(s))}
     union all ${liveBranch(a, sql``, true, now, filter(a))}`;
 }
 
 // The named statement's text is the same for every check (one by id, one by id and slug): built
-// once, so a check costs the driver its parameters only. Tried and left (BENCHMARKS.md, issue
-// 24.1): fixed-arity scalar slots, which made the server keep a generic plan after five checks
-// (1.69x a bare statement at p50), but with them postgres.js never settled the next check after a
-// migration changed a column's type and the connection was then killed (warm-check.test.ts).
+// once, so a check costs the driver its parameters only. Its parameters are scalars of a fixed
+// number, unused slots '' (no entry has an empty domain or email: it equals nothing): the
+// server's generic plan then costs what a custom one does, and after its first five executions
+// the server keeps the generic plan instead of planning each check anew (planning cost more than
+// the lookup: BENCHMARKS.md, issue 24). Left for a while (e51c7fd, 276d246) for a hang that was
+// postgres.js's, not the slots' (open.ts max_pipeline; docs/reliability.md, known issues).
 const texts = new Map<boolean, { sql: string; params: unknown[] }>();
 function lookupText(bySlug: boolean) {
   let built = texts.get(bySlug);
   if (!built) {
     const p = (name: string) => sql.placeholder(name) as unknown as SQL;
-    const wanted = { joined: { domains: p('domains'), emails: p('emails') } };
+    const slots = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => p(`${prefix}${i}`));
+    const wanted = { slots: { domains: slots('d', DOMAIN_SLOTS), emails: slots('e', EMAIL_SLOTS) } };
     built = new PgDialect().sqlToQuery(clientLookup({ id: p('id'), slug: bySlug ? p('slug') : null }, p('now'), wanted));
     texts.set(bySlug, built);
   }
   return built;
 }
 
-type Marked = LiveEntry & { client: boolean };
+function slotValues(prefix: string, n: number, values: ReadonlySet<string>): Record<string, string> {
+  const list = [...values];
+  const out: Record<string, string> = {};
+  for (let i = 0; i < n; i++) out[`${prefix}${i}`] = list[i] ?? '';
+  return out;
+}
+
+type Marked = LiveEntry & { client: boolean; session: number | null };
+
+/** The server session the marker row was read in (open.ts tells a pooler by it). */
+const sessionOf = (rows: Marked[]): number | null => rows.find((r) => r.client === true)?.session ?? null;
 
 /**
  * One round trip: the live entries of the client `key` names that equal a wanted domain or email,
@@ -135,10 +158,10 @@ type Marked = LiveEntry & { client: boolean };
 export async function clientEntries(via: { db: Database } | { orm: Orm }, key: ClientKey, now: Date, only: WantedTargets): Promise<LiveEntry[] | null> {
   const at = now.toISOString();
   let rows: Marked[];
-  if ('db' in via && only.domains.size + only.emails.size <= FEW_TARGETS) {
+  if ('db' in via && only.domains.size <= DOMAIN_SLOTS && only.emails.size <= EMAIL_SLOTS) {
     const text = lookupText(key.slug !== null);
-    const values = { id: key.id, slug: key.slug, now: at, domains: [...only.domains].join('\n'), emails: [...only.emails].join('\n') };
-    rows = await via.db.queryPrepared<Marked>(text.sql, fillPlaceholders(text.params, values));
+    const values = { id: key.id, slug: key.slug, now: at, ...slotValues('d', DOMAIN_SLOTS, only.domains), ...slotValues('e', EMAIL_SLOTS, only.emails) };
+    rows = await via.db.queryPrepared<Marked>(text.sql, fillPlaceholders(text.params, values), sessionOf);
   } else {
     const statement = clientLookup(key, at, joined(only));
     rows = 'db' in via ? await via.db.run((orm) => rowsOf<Marked>(orm, statement)) : await rowsOf<Marked>(via.orm, statement);
