@@ -93,15 +93,15 @@ describe('architecture (issue 18)', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('no function in the services is longer than about 60 lines', () => {
+  it('no function in src/ is longer than 60 lines (a longer one is split into named steps)', () => {
     const long: string[] = [];
-    for (const file of FILES.filter((f) => rel(f).startsWith('services/'))) {
+    for (const file of FILES) {
       const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
       const visit = (node: ts.Node) => {
         if (ts.isFunctionLike(node) && 'body' in node && node.body) {
           const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
           const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
-          if (end - start + 1 > 65) long.push(`${rel(file)}:${start + 1}: ${end - start + 1} lines`);
+          if (end - start + 1 > 60) long.push(`${rel(file)}:${start + 1}: ${end - start + 1} lines`);
         }
         ts.forEachChild(node, visit);
       };
