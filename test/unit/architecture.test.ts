@@ -110,6 +110,17 @@ describe('architecture (issue 18)', () => {
     expect(long).toEqual([]);
   });
 
+  it('no error is recognised by its wording: code tells errors apart by AosError.kind', () => {
+    const byWords = /\.message\.(startsWith|endsWith|includes|match)\(|\.(test|exec)\([^)]*\.message\b/;
+    const offenders: string[] = [];
+    for (const file of FILES) {
+      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+        if (byWords.test(line)) offenders.push(`${rel(file)}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('command files are thin: at most 60 lines of code each', () => {
     const dir = join(SRC, 'cli', 'commands');
     const long = readdirSync(dir)
