@@ -9,8 +9,8 @@ import { requireMigrated } from './migrate-on-open.js';
 import { openPostgres, prepareSetting } from './server.js';
 
 export { runMigrations } from './migrate-on-open.js';
-export { databaseError, standbyError } from './failures.js';
-export { prepareSetting } from './server.js';
+// What the migration service takes from here besides runMigrations.
+export { standbyError } from './failures.js';
 export type { StatementObserver } from './database.js';
 
 export interface OpenDatabaseOptions {

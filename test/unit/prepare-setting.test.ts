@@ -1,6 +1,6 @@
 // AOS_PREPARE: off by default (and behind a transaction-pooling PgBouncer), on when asked, anything else a usage error.
 import { describe, expect, it } from 'vitest';
-import { prepareSetting } from '../../src/db/open.js';
+import { prepareSetting } from '../../src/db/server.js';
 
 describe('AOS_PREPARE', () => {
   it.each([
