@@ -4,6 +4,17 @@
  */
 export type AosErrorCode = 'usage' | 'input' | 'database' | 'incomplete' | 'interrupted';
 
+/**
+ * Which error it is, for code that must tell one from another: a message is worded for people and
+ * may change, a kind does not. Set where the error is thrown; `code` (the exit code) is apart.
+ *  - `general`: any error no code tells apart (the default).
+ *  - `engine-stopped`: the embedded engine stopped in the middle of a statement (src/db/embedded.ts):
+ *    its instance cannot be trusted and is reopened before the next statement.
+ *  - `invalid-targets`: a write refused because some of its targets are invalid, nothing written
+ *    (services/suppression/target-input.ts): the caller may offer to add the valid ones.
+ */
+export type AosErrorKind = 'general' | 'engine-stopped' | 'invalid-targets';
+
 /** What a finished command found, beyond success (`check`: a suppressed target, an invalid one). */
 export type Outcome = 'ok' | 'suppressed' | 'invalid';
 
@@ -92,14 +103,16 @@ function withValue(spelled: string, value: string | undefined): string {
 
 export class AosError extends Error {
   readonly code: AosErrorCode;
+  readonly kind: AosErrorKind;
   readonly hint: string | undefined;
   /** The message and hint as written, with their `{option}` names unspelled. */
   readonly template: { message: string; hint: string | undefined };
 
-  constructor(code: AosErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
-    super(spell(message, LIBRARY_SPELLING), options);
+  constructor(code: AosErrorCode, message: string, hint?: string, options?: { cause?: unknown; kind?: AosErrorKind }) {
+    super(spell(message, LIBRARY_SPELLING), options && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'AosError';
     this.code = code;
+    this.kind = options?.kind ?? 'general';
     this.hint = hint === undefined ? undefined : spell(hint, LIBRARY_SPELLING);
     this.template = { message, hint };
   }

@@ -18,7 +18,7 @@ import type { SignalLookup, NoSignal, BoostOutcome, TargetBoost } from './servic
 
 export { openDatabase, defaultDataDir, runMigrations, type OpenDatabaseOptions } from './db/open.js';
 export type { Database, Queryable } from './db/database.js';
-export { AosError, EXIT_CODES, type AosErrorCode } from './errors.js';
+export { AosError, EXIT_CODES, type AosErrorCode, type AosErrorKind } from './errors.js';
 export { normalizeTarget, parseTarget, coveringDomains, isFreeMailDomain, type Target, type TargetResult } from './domain/targets.js';
 export { buyerScore, scoreBoost, BUYER_SCORE_RULES, SCORE_SHARED_BY } from './domain/buyer-score.js';
 export { SUPPRESSION_REASONS, OPT_OUT_REASONS, type SuppressionReason } from './db/schema-constants.js';

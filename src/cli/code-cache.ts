@@ -17,7 +17,7 @@ import vm from 'node:vm';
 
 const MAGIC = 'aos-code-cache-2';
 
-/** Set by code that changes V8's flags mid-run (the embedded engine's lean start, src/db/open.ts). */
+/** Set by code that changes V8's flags mid-run (the embedded engine's lean start, src/db/embedded-engine.ts). */
 const V8_FLAGS_CHANGED = Symbol.for('aos.v8FlagsChanged');
 
 interface ScriptModule {

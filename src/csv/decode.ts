@@ -202,13 +202,18 @@ function makeDecoder(encoding: string, badBytes: { count: number }): Decoder {
   return { write: (chunk) => decoder.write(chunk), end: () => decoder.end() ?? '' };
 }
 
-/** Decodes a byte stream to text chunks, detecting the encoding unless one is given. */
-export async function decodeStream(source: AsyncIterable<Buffer | string>, encodingOption?: string, options: DecodeOptions = {}): Promise<Decoded> {
-  const iterator = source[Symbol.asyncIterator]();
+type ByteIterator = AsyncIterator<Buffer | string>;
+
+const asBuffer = (value: Buffer | string): Buffer => (typeof value === 'string' ? Buffer.from(value) : value);
+
+/**
+ * The first SNIFF_BYTES (or all there is) to detect the encoding from. A co-process's input paused
+ * (src/csv/pauses.ts): its first line is all there is to sniff.
+ */
+async function readHead(iterator: ByteIterator): Promise<{ head: Buffer; done: boolean; pausedInHead: boolean }> {
   const headChunks: Buffer[] = [];
   let headLength = 0;
   let done = false;
-  // A co-process's input paused (src/csv/pauses.ts): its first line is all there is to sniff.
   let pausedInHead = false;
   while (headLength < SNIFF_BYTES) {
     const next = await iterator.next();
@@ -216,7 +221,7 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
       done = true;
       break;
     }
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    const chunk = asBuffer(next.value);
     if (chunk.length === 0) {
       if (headLength === 0) continue;
       pausedInHead = true;
@@ -225,50 +230,60 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
     headChunks.push(chunk);
     headLength += chunk.length;
   }
-  const head = Buffer.concat(headChunks);
+  return { head: Buffer.concat(headChunks), done, pausedInHead };
+}
+
+/** A workbook's bytes, the head and the rest: a workbook is read whole, so pauses mean nothing to it. */
+async function* workbookBytes(head: Buffer, done: boolean, iterator: ByteIterator): AsyncGenerator<Buffer> {
+  yield head;
+  if (done) return;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    if (next.value.length > 0) yield asBuffer(next.value);
+  }
+}
+
+/**
+ * The text of the head and the rest; a pause goes on up as an empty string. What the decoder could
+ * read comes before its error: the rows before bad bytes are read first.
+ */
+async function* decodedText(decoder: Decoder, start: { head: Buffer; done: boolean; pausedInHead: boolean }, iterator: ByteIterator): AsyncGenerator<string> {
+  const readable = function* (text: string): Generator<string> {
+    if (text) yield text;
+    if (decoder.stopped) throw decoder.stopped;
+  };
+  yield* readable(decoder.write(start.head));
+  if (start.pausedInHead) yield '';
+  if (!start.done) {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      if (next.value.length === 0) {
+        yield '';
+        continue;
+      }
+      yield* readable(decoder.write(asBuffer(next.value)));
+    }
+  }
+  yield* readable(decoder.end());
+}
+
+/** Decodes a byte stream to text chunks, detecting the encoding unless one is given. */
+export async function decodeStream(source: AsyncIterable<Buffer | string>, encodingOption?: string, options: DecodeOptions = {}): Promise<Decoded> {
+  const iterator = source[Symbol.asyncIterator]();
+  const start = await readHead(iterator);
+  const { head, done } = start;
   const name = options.name ?? 'the input';
   const workbook = workbookKind(head);
   if (workbook === 'xlsx') {
-    async function* bytes(): AsyncGenerator<Buffer> {
-      yield head;
-      if (done) return;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        // A workbook is read whole: pauses mean nothing to it.
-        if (next.value.length > 0) yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-      }
-    }
-    return { encoding: 'utf-8', bom: Buffer.alloc(0), text: xlsxAsCsv(bytes(), { sheet: options.sheet, name }), badBytes: { count: 0 }, workbook: true };
+    return { encoding: 'utf-8', bom: Buffer.alloc(0), text: xlsxAsCsv(workbookBytes(head, done, iterator), { sheet: options.sheet, name }), badBytes: { count: 0 }, workbook: true };
   }
   if (workbook) throw unreadableWorkbook(workbook, name);
   if (options.sheet !== undefined) throw new AosError('usage', `{sheet} names a sheet of an .xlsx workbook; ${name} is a text file`, 'drop {sheet}');
   const encoding = encodingOption ? normalizeEncodingName(encodingOption) : detectEncoding(head, done);
   const badBytes = { count: 0 };
   const decoder = makeDecoder(encoding, badBytes);
-
-  // The text the decoder could read, then its error: the rows before bad bytes are read first.
-  async function* readable(text: string): AsyncGenerator<string> {
-    if (text) yield text;
-    if (decoder.stopped) throw decoder.stopped;
-  }
-  async function* text(): AsyncGenerator<string> {
-    yield* readable(decoder.write(head));
-    if (pausedInHead) yield '';
-    if (!done) {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) break;
-        // A pause goes on up as an empty string.
-        if (next.value.length === 0) {
-          yield '';
-          continue;
-        }
-        yield* readable(decoder.write(typeof next.value === 'string' ? Buffer.from(next.value) : next.value));
-      }
-    }
-    yield* readable(decoder.end());
-  }
   const bomLength = hasBom(head) === encoding ? (encoding === 'utf-8' ? 3 : 2) : 0;
-  return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: text(), badBytes, workbook: false };
+  return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: decodedText(decoder, start, iterator), badBytes, workbook: false };
 }

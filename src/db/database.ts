@@ -7,6 +7,9 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 export type Row = Record<string, unknown>;
 
+/** Sees every statement the services send, as sent, before it runs (OpenDatabaseOptions.onStatement). */
+export type StatementObserver = (text: string, params: readonly unknown[]) => void;
+
 /**
  * Drizzle over either driver, or a transaction of it (a transaction is a PgDatabase too). Its
  * query-result type is left open because the two drivers shape `execute` results differently:
@@ -33,7 +36,7 @@ export interface Database extends Queryable {
   /**
    * A read run again and again with other values (the check's lookup): on the server a named
    * statement, parsed once per connection and its plan kept, unless preparing is off
-   * (AOS_PREPARE=off, or a pooler found: see open.ts); embedded, the same as query(). `sessionOf`
+   * (AOS_PREPARE=off, or a pooler found: see server.ts); embedded, the same as query(). `sessionOf`
    * reads the server session (pg_backend_pid()) the statement ran in from its rows, when it says:
    * a session that changes without a reconnect is a transaction-pooling PgBouncer.
    */
@@ -62,4 +65,3 @@ export function isoTimestamp(value: unknown): string | null {
   const parsed = new Date(String(value));
   return Number.isNaN(parsed.getTime()) ? String(value) : parsed.toISOString();
 }
-

@@ -18,6 +18,7 @@
 // only when a zeroed page is found, which a healthy database seldom has.
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AosError } from '../errors.js';
 
 /** The tables whose rows a verdict rests on: an entry, a customer, the client itself. */
 export const VERIFIED_TABLES = ['clients', 'suppression_list', 'agency_suppression_list', 'client_customers'] as const;
@@ -241,4 +242,37 @@ export async function findDamagedPage(dataDir: string, locate: () => Promise<Tab
     }
   }
   return null;
+}
+
+/**
+ * The verified tables' heap files checked for a zeroed page where data must be: the error that says
+ * so, or null. Damage, not a full disk: the hint never leads to starting afresh (that would drop
+ * the list) nor to adding a client (whose entries the damaged table would orphan).
+ */
+export async function zeroedPageError(pg: Pick<import('@electric-sql/pglite').PGlite, 'query' | 'exec'>, dataDir: string): Promise<AosError | null> {
+  const locate = async () => {
+    // Each table with its primary key's index: the index tells a zeroed page that held rows from an empty one.
+    const { rows } = await pg.query<{ table: string; path: string; index: string }>(
+      `select c.relname as table, pg_relation_filepath(c.oid) as path,
+              coalesce((select pg_relation_filepath(i.indexrelid) from pg_index i where i.indrelid = c.oid and i.indisprimary), '') as index
+         from pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and c.relname = any($1::text[])
+       union all select '', pg_relation_filepath('pg_class'), ''`,
+      [[...VERIFIED_TABLES]],
+    );
+    return { catalog: rows.find((r) => r.table === '')?.path ?? '', tables: rows.filter((r) => r.table !== '') };
+  };
+  let damaged = await findDamagedPage(dataDir, locate, `${dataDir}.verified`);
+  if (damaged === null) return null;
+  // A process killed mid-write leaves pages its transaction extended the file with still zero on
+  // disk, while recovery has replayed them in memory only: written out, a page that held anything
+  // is no longer zero. Only a page that stays zero after a checkpoint was lost.
+  await pg.exec('checkpoint');
+  damaged = await findDamagedPage(dataDir, locate, `${dataDir}.verified`);
+  if (damaged === null) return null;
+  return new AosError(
+    'database',
+    `the embedded database ${dataDir} is damaged: page ${damaged.block} of table ${damaged.table} is ${damaged.kind === 'zeroed' ? 'zeroed' : 'missing (its file ends before it)'} (lost in a crash, on a full disk or in a short copy), so what it held would read as absent`,
+    `restore the data directory from a backup; until then do not use it (adding clients or entries to it would not bring back what was lost)`,
+  );
 }

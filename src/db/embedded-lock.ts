@@ -87,76 +87,92 @@ export interface LockHooks {
   beforeTakeover?: () => void;
 }
 
+/** Creates the lock file when there is none: the function that releases it, or null when another holds it. */
+function createLock(lockPath: string, token: string, start: string | null): (() => void) | null {
+  try {
+    writeFileSync(lockPath, `${process.pid}\n${start !== null ? `start ${start}\n` : ''}token ${token}\n`, { flag: 'wx' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return null;
+    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'EISDIR' ? 'a directory has its name' : ((e as Error).message || code || 'unknown error');
+    throw new AosError('database', `cannot create lock file ${lockPath}: ${why}`, 'set AOS_DATA_DIR to a directory on a writable disk with free space');
+  }
+  const release = () => {
+    process.off('exit', release);
+    try {
+      if (readOwner(lockPath)?.token === token) unlinkSync(lockPath);
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', release);
+  return release;
+}
+
+/** The lock file's text and owner; the owner may be between creating the file and writing its pid: looked at once more. */
+async function currentLock(lockPath: string): Promise<{ text: string | null; owner: LockOwner | null }> {
+  let text = readLockText(lockPath);
+  let owner = text === null ? null : parseOwner(text);
+  if (owner === null) {
+    await sleep(50);
+    text = readLockText(lockPath);
+    owner = text === null ? null : parseOwner(text);
+  }
+  return { text, owner };
+}
+
+/** Stale lock of a dead process (its text as judged): moved aside atomically so only one waiter takes over. */
+function takeOverStale(lockPath: string, text: string | null, hooks: LockHooks): void {
+  hooks.beforeTakeover?.();
+  const aside = `${lockPath}.stale-${process.pid}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return; // another process took it over first; the caller looks again
+  }
+  // Between judging it stale and moving it, another waiter may have taken the stale lock over
+  // and written its own: what was moved is then a live lock, and goes back (link never
+  // overwrites, so a lock created in the meantime is not clobbered either).
+  if (readLockText(aside) !== text) {
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      // a lock file exists again: its owner goes by that one
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    // already gone
+  }
+}
+
+function inUseError(lockPath: string, owner: LockOwner, status: 'yes' | 'unsure'): AosError {
+  const pid = owner.pid;
+  return new AosError(
+    'database',
+    `embedded database in use by pid ${pid}`,
+    status === 'yes'
+      ? `wait for that aos to finish, or pass {waitSeconds} to wait longer; if it hangs, stop it (kill ${pid})`
+      : `wait for that aos to finish, or pass {waitSeconds}; if pid ${pid} is not an aos (ps -p ${pid}), the lock is left over: remove ${lockPath}`,
+  );
+}
+
 /** Takes the lock, waiting up to waitSeconds; returns the function that releases it. */
 export async function acquireEmbeddedLock(lockPath: string, waitSeconds: number, hooks: LockHooks = {}): Promise<() => void> {
   const deadline = Date.now() + waitSeconds * 1000;
   const token = randomBytes(8).toString('hex');
   const start = processStartTime(process.pid);
   for (;;) {
-    try {
-      writeFileSync(lockPath, `${process.pid}\n${start !== null ? `start ${start}\n` : ''}token ${token}\n`, { flag: 'wx' });
-      const release = () => {
-        process.off('exit', release);
-        try {
-          if (readOwner(lockPath)?.token === token) unlinkSync(lockPath);
-        } catch {
-          // already gone
-        }
-      };
-      process.on('exit', release);
-      return release;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') {
-        const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'EISDIR' ? 'a directory has its name' : ((e as Error).message || code || 'unknown error');
-        throw new AosError('database', `cannot create lock file ${lockPath}: ${why}`, 'set AOS_DATA_DIR to a directory on a writable disk with free space');
-      }
-    }
-    let text = readLockText(lockPath);
-    let owner = text === null ? null : parseOwner(text);
-    if (owner === null) {
-      // The owner may be between creating the file and writing its pid: look once more.
-      await sleep(50);
-      text = readLockText(lockPath);
-      owner = text === null ? null : parseOwner(text);
-    }
+    const release = createLock(lockPath, token, start);
+    if (release) return release;
+    const { text, owner } = await currentLock(lockPath);
     const status = owner === null ? 'no' : ownerStatus(owner);
     if (status === 'no') {
-      // Stale lock of a dead process: move it aside atomically so only one waiter takes over.
-      hooks.beforeTakeover?.();
-      const aside = `${lockPath}.stale-${process.pid}`;
-      try {
-        renameSync(lockPath, aside);
-      } catch {
-        continue; // another process took it over first; loop and look again
-      }
-      // Between judging it stale and moving it, another waiter may have taken the stale lock over
-      // and written its own: what was moved is then a live lock, and goes back (link never
-      // overwrites, so a lock created in the meantime is not clobbered either).
-      if (readLockText(aside) !== text) {
-        try {
-          linkSync(aside, lockPath);
-        } catch {
-          // a lock file exists again: its owner goes by that one
-        }
-      }
-      try {
-        unlinkSync(aside);
-      } catch {
-        // already gone
-      }
+      takeOverStale(lockPath, text, hooks);
       continue;
     }
-    if (Date.now() >= deadline) {
-      const pid = (owner as LockOwner).pid;
-      throw new AosError(
-        'database',
-        `embedded database in use by pid ${pid}`,
-        status === 'yes'
-          ? `wait for that aos to finish, or pass {waitSeconds} to wait longer; if it hangs, stop it (kill ${pid})`
-          : `wait for that aos to finish, or pass {waitSeconds}; if pid ${pid} is not an aos (ps -p ${pid}), the lock is left over: remove ${lockPath}`,
-      );
-    }
+    if (Date.now() >= deadline) throw inUseError(lockPath, owner as LockOwner, status);
     await sleep(100);
   }
 }

@@ -28,7 +28,7 @@ export async function lastAppliedMigration(db: Database): Promise<{ last: number
   try {
     // One round trip on every start: this sits on the path of each `aos check`. Plain SQL, not
     // drizzle: the migrator's own table is not in schema.ts, and a check's first statement goes
-    // out before drizzle has loaded (open.ts), so the connection is made while the code loads.
+    // out before drizzle has loaded (server.ts), so the connection is made while the code loads.
     const [row] = await db.query<{ last: string | null; n: number }>(
       'select max(created_at)::text as last, count(*)::int as n from drizzle.__drizzle_migrations',
     );

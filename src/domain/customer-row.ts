@@ -337,44 +337,45 @@ function companyName(row: RowReader, ctx: RowContext): string | null {
   return text;
 }
 
-export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnMapping, ctx: RowContext): RowOutcome {
-  const row = new RowReader(fields, mapping);
-
+/** The row's status, or the outcome of a row that is no customer (or whose status nobody mapped). */
+function rowStatus(row: RowReader, fields: readonly string[], mapping: ColumnMapping, ctx: RowContext): { status: CustomerStatus | null } | { outcome: RowOutcome } {
   // A row whose status says it is no customer is skipped, whatever else it holds.
   const statusCell = row.text('status');
   if (statusCell === null && ctx.noneIsNoCustomer && mapping.status !== null) {
     const raw = (fields[mapping.status] ?? '').trim();
-    if (raw.toLowerCase() === 'none') return { kind: 'skip', status: raw };
+    if (raw.toLowerCase() === 'none') return { outcome: { kind: 'skip', status: raw } };
   }
-  let status: CustomerStatus | null = null;
-  if (statusCell !== null) {
-    const mapped = (ctx.statusOf ?? classifyStatus)(statusCell);
-    // A row split wrong may hold a shifted cell in its status column: it neither skips the row nor
-    // stops the import to be mapped; the row is a customer (fail closed).
-    const shifted = (mapped === null || mapped === 'skip') && splitWrong(fields, ctx);
-    if (shifted) row.drop(`status "${short(statusCell)}" read from a row that does not fit the header: imported as a customer`);
-    else if (mapped === null) return { kind: 'unknown_status', status: statusCell };
-    else if (mapped === 'skip') return { kind: 'skip', status: statusCell };
-    else status = mapped;
+  if (statusCell === null) return { status: null };
+  const mapped = (ctx.statusOf ?? classifyStatus)(statusCell);
+  if (mapped !== null && mapped !== 'skip') return { status: mapped };
+  // A row split wrong may hold a shifted cell in its status column: it neither skips the row nor
+  // stops the import to be mapped; the row is a customer (fail closed).
+  if (splitWrong(fields, ctx)) {
+    row.drop(`status "${short(statusCell)}" read from a row that does not fit the header: imported as a customer`);
+    return { status: null };
   }
+  return { outcome: mapped === null ? { kind: 'unknown_status', status: statusCell } : { kind: 'skip', status: statusCell } };
+}
 
-  const rawName = companyName(row, ctx);
-  // The first domain column with a company domain names it; every other domain of its cell (a
-  // list) and of the further domain columns is the customer's too, and names the company when
-  // no domain column does.
-  const extraDomains: string[] = [];
-  let domain: string | null = null;
+/**
+ * The row's domains, the company's first. The first domain column with a company domain names
+ * it; every other domain of its cell (a list) and of the further domain columns is the
+ * customer's too, and names the company when no domain column does.
+ */
+function rowDomains(row: RowReader, mapping: ColumnMapping, ctx: RowContext, rawName: string | null): string[] {
+  const domains: string[] = [];
   for (const index of ctx.domainColumns ?? domainColumns(mapping)) {
     const text = row.at(index, 'domain');
     if (text === null) continue;
-    cellDomains(row, text, 'domain', rawName, extraDomains);
-    if (extraDomains.length > 0) break;
+    cellDomains(row, text, 'domain', rawName, domains);
+    if (domains.length > 0) break;
   }
-  if (mapping.moreDomains.length > 0) moreDomains(row, mapping.moreDomains, rawName, extraDomains);
-  const spilled = spilledTargets(fields, mapping, ctx, rawName);
-  for (const d of spilled?.domains ?? []) if (!extraDomains.includes(d)) extraDomains.push(d);
-  domain = extraDomains[0] ?? null;
-  // Every address of every email column is the customer's; the first is its contact email.
+  if (mapping.moreDomains.length > 0) moreDomains(row, mapping.moreDomains, rawName, domains);
+  return domains;
+}
+
+/** Every address of every email column is the customer's; the first is its contact email. */
+function rowEmails(row: RowReader, mapping: ColumnMapping, ctx: RowContext, rawName: string | null): { emails: ContactEmail[]; typedDomain: string | null } {
   const emails: ContactEmail[] = [];
   let typedDomain: string | null = null;
   for (const index of ctx.emailColumns ?? emailColumns(mapping)) {
@@ -384,27 +385,24 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     for (const e of cell.emails) if (!emails.some((x) => x.target.value === e.target.value)) emails.push(e);
     typedDomain ??= cell.typedDomain;
   }
-  for (const e of spilled?.emails ?? []) if (!emails.some((x) => x.target.value === e.target.value)) emails.push(e);
-  const email = emails[0] ?? null;
-  // Domain from the domain column(s), else from an address unless at a mail provider.
-  domain ??= emails.find((e) => !e.target.freeMail)?.target.registrableDomain ?? typedDomain;
-  if (rawName === null && domain === null && email === null) {
-    throw new ValueError(`no company name, domain or email${row.warnings.length ? ` (${row.warnings.join('; ')})` : ''}`);
-  }
+  return { emails, typedDomain };
+}
 
-  const name = rawName ?? domain ?? email?.address ?? '';
-  const nameKey = rawName === null ? null : normalizeCompanyName(rawName) || null;
-  let naturalKey: string;
-  if (domain !== null) naturalKey = `d:${domain}`;
-  else if (email !== null) naturalKey = `e:${email.target.value}`;
-  else {
-    const key = normalizeCompanyName(name);
-    if (key === '') throw new ValueError(`company name "${short(name)}" has no letters or digits, and the row has no domain or email`);
-    naturalKey = `n:${key}`;
-  }
-  // The domain entry covers an address at the domain (or under it), a provider's too; webmail
-  // and other companies' addresses need their own entry.
-  const domainEntries = extraDomains.length === 0 ? extraDomains : extraDomains.filter((d) => d !== domain);
+/** The key a customer is known by across imports: its domain, else its email, else its name. */
+function naturalKeyOf(domain: string | null, email: ContactEmail | null, name: string): string {
+  if (domain !== null) return `d:${domain}`;
+  if (email !== null) return `e:${email.target.value}`;
+  const key = normalizeCompanyName(name);
+  if (key === '') throw new ValueError(`company name "${short(name)}" has no letters or digits, and the row has no domain or email`);
+  return `n:${key}`;
+}
+
+/**
+ * The addresses that need an entry of their own, and the addresses after the contact email. The
+ * domain entry covers an address at the domain (or under it), a provider's too; webmail and other
+ * companies' addresses need their own entry.
+ */
+function emailEntries(emails: readonly ContactEmail[], domain: string | null, domainEntries: readonly string[]): { entries: string[]; others: string[] } {
   const entries: string[] = [];
   const others: string[] = [];
   for (let i = 0; i < emails.length; i++) {
@@ -413,6 +411,31 @@ export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnM
     if (!covered) entries.push(e.target.value);
     if (i > 0) others.push(e.address);
   }
+  return { entries, others };
+}
+
+export function normalizeCustomerRow(fields: readonly string[], mapping: ColumnMapping, ctx: RowContext): RowOutcome {
+  const row = new RowReader(fields, mapping);
+  const statusOrOutcome = rowStatus(row, fields, mapping, ctx);
+  if ('outcome' in statusOrOutcome) return statusOrOutcome.outcome;
+  const { status } = statusOrOutcome;
+  const rawName = companyName(row, ctx);
+  const extraDomains = rowDomains(row, mapping, ctx, rawName);
+  const spilled = spilledTargets(fields, mapping, ctx, rawName);
+  for (const d of spilled?.domains ?? []) if (!extraDomains.includes(d)) extraDomains.push(d);
+  const { emails, typedDomain } = rowEmails(row, mapping, ctx, rawName);
+  for (const e of spilled?.emails ?? []) if (!emails.some((x) => x.target.value === e.target.value)) emails.push(e);
+  const email = emails[0] ?? null;
+  // Domain from the domain column(s), else from an address unless at a mail provider.
+  const domain = extraDomains[0] ?? emails.find((e) => !e.target.freeMail)?.target.registrableDomain ?? typedDomain;
+  if (rawName === null && domain === null && email === null) {
+    throw new ValueError(`no company name, domain or email${row.warnings.length ? ` (${row.warnings.join('; ')})` : ''}`);
+  }
+  const name = rawName ?? domain ?? email?.address ?? '';
+  const nameKey = rawName === null ? null : normalizeCompanyName(rawName) || null;
+  const naturalKey = naturalKeyOf(domain, email, name);
+  const domainEntries = extraDomains.length === 0 ? extraDomains : extraDomains.filter((d) => d !== domain);
+  const { entries, others } = emailEntries(emails, domain, domainEntries);
   const values = plainValues(row, ctx);
   return {
     kind: 'customer',

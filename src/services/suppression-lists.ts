@@ -56,9 +56,9 @@ const targetsOf = (source: TargetSource): Promise<readonly TargetInput[]> | read
 
 /** A file refused for its invalid lines: the next step may be to add the valid ones. */
 function withSkipHint(e: unknown): unknown {
-  if (!(e instanceof AosError && e.code === 'input' && / invalid targets?, nothing written/.test(e.template.message))) return e;
+  if (!(e instanceof AosError && e.kind === 'invalid-targets')) return e;
   const hint = e.template.hint ? `${e.template.hint}; or add the valid lines with {skipInvalid}` : 'fix those lines, or add the valid ones with {skipInvalid}';
-  return new AosError(e.code, e.template.message, hint, { cause: e });
+  return new AosError(e.code, e.template.message, hint, { cause: e, kind: e.kind });
 }
 
 export class SuppressionLists extends Service {

@@ -1,6 +1,6 @@
 // Dates, times, intervals and numeric arrays come back as PostgreSQL prints them, through drizzle
 // and through the raw query alike, on both engines. On PGlite the instance parses them so itself,
-// and drops drizzle's per-statement request for it (src/db/open.ts: that request cost ~0.2 ms a
+// and drops drizzle's per-statement request for it (src/db/embedded-engine.ts: that request cost ~0.2 ms a
 // statement); this pins that the two give the same values.
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';

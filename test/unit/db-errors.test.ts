@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLI_SPELLING } from '../../src/cli/flags.js';
 import { isDatabaseFailure, isUnreachable } from '../../src/db/errors.js';
-import { databaseError } from '../../src/db/open.js';
+import { databaseError } from '../../src/db/failures.js';
 
 const coded = (code: string) => Object.assign(new Error(code), { code });
 const named = (name: string) => Object.assign(new Error(name), { name });

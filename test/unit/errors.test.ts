@@ -43,3 +43,23 @@ describe('option and command names in messages', () => {
     expect([...used].filter((name) => !OPTION_NAMES.has(name) && name !== 'option')).toEqual([]);
   });
 });
+
+describe('error kinds', () => {
+  it('an error is of kind general unless its thrower says otherwise, whatever its words', () => {
+    const worded = new AosError('input', '2 invalid targets, nothing written: line 1 "x"');
+    expect(worded.kind).toBe('general');
+    expect('cause' in worded).toBe(false);
+    const kinded = new AosError('input', 'reworded entirely', undefined, { kind: 'invalid-targets' });
+    expect(kinded.kind).toBe('invalid-targets');
+    expect(kinded.code).toBe('input');
+    expect(kinded.exitCode).toBe(2);
+    expect('cause' in kinded).toBe(false);
+  });
+
+  it('a cause passes with a kind', () => {
+    const cause = new Error('driver');
+    const e = new AosError('database', 'the embedded database stopped', undefined, { cause, kind: 'engine-stopped' });
+    expect(e.cause).toBe(cause);
+    expect(e.kind).toBe('engine-stopped');
+  });
+});

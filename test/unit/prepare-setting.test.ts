@@ -1,6 +1,6 @@
 // AOS_PREPARE: on by default (a handle behind a transaction-pooling PgBouncer goes unnamed by itself), off when asked, anything else a usage error.
 import { describe, expect, it } from 'vitest';
-import { prepareSetting } from '../../src/db/open.js';
+import { prepareSetting } from '../../src/db/server.js';
 
 describe('AOS_PREPARE', () => {
   it.each([

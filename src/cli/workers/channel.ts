@@ -4,11 +4,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
-import { AosError, type AosErrorCode } from '../../errors.js';
+import { AosError, type AosErrorCode, type AosErrorKind } from '../../errors.js';
 
 const AHEAD = 2;
 
-export type ErrorMessage = { type: 'error'; code: AosErrorCode | null; message: string; hint: string | undefined };
+export type ErrorMessage = { type: 'error'; code: AosErrorCode | null; kind?: AosErrorKind; message: string; hint: string | undefined };
 
 /** The worker script next to the bundled CLI, or next to the compiled module; null under src/. */
 export function workerScript(name: string, from: string): URL | null {
@@ -57,7 +57,7 @@ export function startWorker<M>(script: URL, workerData: unknown): WorkerInbox<M>
 }
 
 export function errorFrom(m: ErrorMessage): Error {
-  return m.code ? new AosError(m.code, m.message, m.hint) : new Error(m.message);
+  return m.code ? new AosError(m.code, m.message, m.hint, { kind: m.kind ?? 'general' }) : new Error(m.message);
 }
 
 /** Worker side: post messages, waiting for acknowledgements when AHEAD batches are unread. */
@@ -79,7 +79,7 @@ export function outbox<M>(port: MessagePort | null): { send(m: M, batch: boolean
     },
     fail(e) {
       const err = e as Error;
-      const message: ErrorMessage = { type: 'error', code: e instanceof AosError ? e.code : null, message: e instanceof AosError ? e.template.message : (err?.message ?? String(e)), hint: e instanceof AosError ? e.template.hint : undefined };
+      const message: ErrorMessage = { type: 'error', code: e instanceof AosError ? e.code : null, ...(e instanceof AosError ? { kind: e.kind } : {}), message: e instanceof AosError ? e.template.message : (err?.message ?? String(e)), hint: e instanceof AosError ? e.template.hint : undefined };
       port?.postMessage(message);
     },
   };

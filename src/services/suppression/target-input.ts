@@ -59,7 +59,7 @@ export function parseAllTargets(items: readonly TargetInput[], options: { toAdd?
     }
   }
   if (errors.length > 0) {
-    throw new AosError('input', `${errors.length} invalid target${errors.length === 1 ? '' : 's'}, nothing written: ${listSome(errors)}`, pages > 0 ? PLATFORM_PAGE_HINT : undefined);
+    throw new AosError('input', `${errors.length} invalid target${errors.length === 1 ? '' : 's'}, nothing written: ${listSome(errors)}`, pages > 0 ? PLATFORM_PAGE_HINT : undefined, { kind: 'invalid-targets' });
   }
   return targets;
 }
