@@ -436,6 +436,22 @@ interface ParserSource {
 }
 
 /**
+ * The source's next chunk, or 'stopped' once the parser closed. A co-process's writer may keep its
+ * end open and write nothing more: when the reading stops (an error, a removed client), the read
+ * waiting on it is left to whoever owns the stream (it destroys it, src/cli/workers/target-rows.ts),
+ * since waiting for it could wait for ever.
+ */
+function nextChunk(parser: PausableParser, source: ParserSource): () => Promise<IteratorResult<string> | 'stopped'> {
+  const closed = source.ends ? new Promise<'stopped'>((resolve) => parser.once('close', () => resolve('stopped'))) : null;
+  return async () => {
+    const next = source.rest.next();
+    if (!closed) return next;
+    next.catch(() => {});
+    return Promise.race([next, closed]);
+  };
+}
+
+/**
  * Writes the text into the parser, waiting when it is full; stops when it is destroyed. When
  * reading the text fails where a record ends, the parser is ended (csv-parse holds a record back
  * until it sees what follows its line break: the last row before bad bytes was lost) and
@@ -467,17 +483,8 @@ async function feedParser(parser: PausableParser, source: ParserSource, stopped:
     // A parser that failed or was closed never drains: stop feeding it then.
     if (!parser.write(buffer)) await drainedOrClosed(parser);
   };
-  // A co-process's writer may keep its end open and write nothing more: when the reading stops
-  // (an error, a removed client), the read waiting on it is left to whoever owns the stream (it
-  // destroys it, src/cli/workers/target-rows.ts), since waiting for it could wait for ever.
-  const closed = source.ends ? new Promise<'stopped'>((resolve) => parser.once('close', () => resolve('stopped'))) : null;
+  const read = nextChunk(parser, source);
   let abandoned = false;
-  const read = async (): Promise<IteratorResult<string> | 'stopped'> => {
-    const next = source.rest.next();
-    if (!closed) return next;
-    next.catch(() => {});
-    return Promise.race([next, closed]);
-  };
   try {
     if (source.head !== '') await write(source.head);
     if (source.headFailure !== undefined) return stop(source.headFailure);
