@@ -3,7 +3,7 @@
 // (Macintosh)"); or the encoding the user names.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
-import { macRomanOrWindows1252 } from './single-byte.js';
+import { crOnlyLines, guardedDecoder, macRomanOrWindows1252 } from './single-byte.js';
 import { unreadableWorkbook, workbookKind, xlsxAsCsv } from './workbook.js';
 
 export type TextChunks = AsyncIterable<string>;
@@ -185,7 +185,11 @@ function utf16Decoder(encoding: 'utf-16le' | 'utf-16be'): Decoder {
   return self;
 }
 
-function makeDecoder(encoding: string, badBytes: { count: number }): Decoder {
+/**
+ * `guessed`: the encoding was detected, not named. A single-byte one guessed between Windows-1252
+ * and Mac Roman (no CR-only lines to say Mac) stops at a letter byte in a domain or an address.
+ */
+function makeDecoder(encoding: string, badBytes: { count: number }, guessed = false): Decoder {
   if (encoding === 'utf-8') {
     // Lenient: a bad byte becomes U+FFFD, counted, and the records holding one are invalid. The
     // hot path (no bad byte) pays one native indexOf per chunk.
@@ -198,6 +202,7 @@ function makeDecoder(encoding: string, badBytes: { count: number }): Decoder {
     return { write: (chunk) => run(chunk, true), end: () => run(undefined, false) };
   }
   if (encoding === 'utf-16le' || encoding === 'utf-16be') return utf16Decoder(encoding);
+  if (guessed && (encoding === 'windows-1252' || encoding === 'macintosh')) return guardedDecoder(encoding);
   const decoder = iconv.getDecoder(encoding, { stripBOM: true });
   return { write: (chunk) => decoder.write(chunk), end: () => decoder.end() ?? '' };
 }
@@ -283,7 +288,7 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
   if (options.sheet !== undefined) throw new AosError('usage', `{sheet} names a sheet of an .xlsx workbook; ${name} is a text file`, 'drop {sheet}');
   const encoding = encodingOption ? normalizeEncodingName(encodingOption) : detectEncoding(head, done);
   const badBytes = { count: 0 };
-  const decoder = makeDecoder(encoding, badBytes);
+  const decoder = makeDecoder(encoding, badBytes, !encodingOption && !crOnlyLines(head));
   const bomLength = hasBom(head) === encoding ? (encoding === 'utf-8' ? 3 : 2) : 0;
   return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: decodedText(decoder, start, iterator), badBytes, workbook: false };
 }

@@ -1,8 +1,13 @@
 // A file that is not UTF-8: Mac Roman (Excel for Mac's "CSV (Macintosh)") or Windows-1252 (Excel on
 // Windows)? Many bytes are letters in both, different letters: read in the wrong one, `café-paris.fr`
 // becomes `cafŽ-paris.fr` and `sœur-mode.fr` `súur-mode.fr`, other valid domains that nothing
-// suppresses. So the bytes vote only where one reading is plainly wrong, and when nothing settles it
-// and a byte sits in what reads as a domain or an address, the file's encoding is asked for.
+// suppresses. Votes from the rest of the file cannot settle a domain: honest punctuation votes
+// wrong (Windows' em dash in `client—renewing` is Mac Roman's ó, Mac Roman's ’ in `don’t` is
+// Windows' Õ), and ISO-8859-15, ISO-8859-2 or CP850 files read as either. So a byte that reads as
+// a letter in either, inside what reads as a domain or an address, is never guessed: the file's
+// encoding is asked for, in the head (before anything is read) and after it (the reading stops
+// there: guardedDecoder). Only Excel for Mac's CR line ends settle a file as Mac Roman. The votes
+// decide the rest: names and notes, which suppress nothing.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
 
@@ -46,7 +51,7 @@ function voteAt(head: Buffer, i: number): SingleByte | null {
 }
 
 /** The first line break is a CR not followed by LF (classic Mac OS, Excel for Mac's CSV). */
-function crOnlyLines(head: Buffer): boolean {
+export function crOnlyLines(head: Buffer): boolean {
   const cr = head.indexOf(0x0d);
   const lf = head.indexOf(0x0a);
   return cr >= 0 && (lf < 0 || lf > cr + 1);
@@ -67,28 +72,75 @@ function targetTokenAt(head: Buffer, i: number): { start: number; end: number } 
   return domainLike || token.includes(0x40) ? { start, end } : null;
 }
 
-function lineAt(head: Buffer, at: number): number {
-  let line = 1;
-  for (let i = 0; i < at; i++) if (head[i] === 0x0a || (head[i] === 0x0d && head[i + 1] !== 0x0a)) line++;
-  return line;
+function linesBefore(bytes: Buffer, at: number): number {
+  let lines = 0;
+  for (let i = 0; i < at; i++) if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) lines++;
+  return lines;
 }
 
-function unclear(head: Buffer, at: { start: number; end: number }): AosError {
-  const token = head.subarray(at.start, at.end);
+/** A byte that reads as a letter in either encoding, and not the same in both. */
+function readsAsLetter(b: number): boolean {
+  if (b < 0x80) return false;
+  const { mac, win } = HIGH[b - 0x80] as { mac: string; win: string };
+  return mac !== win && (isLetter(mac) || isLetter(win));
+}
+
+/** The first such byte of bytes[from, to) inside a domain or an address, as its token. */
+function firstTargetByte(bytes: Buffer, from = 0, to = bytes.length): { start: number; end: number } | null {
+  for (let i = from; i < to; i++) {
+    if (!readsAsLetter(bytes[i] as number)) continue;
+    const token = targetTokenAt(bytes, i);
+    if (token) return token;
+  }
+  return null;
+}
+
+function unclear(bytes: Buffer, at: { start: number; end: number }, line: number, stopped: boolean): AosError {
+  const token = bytes.subarray(at.start, at.end);
   const mac = iconv.decode(token, 'macintosh');
   const win = iconv.decode(token, 'windows-1252');
   return new AosError(
     'input',
-    `the file is not UTF-8, and its letters read differently in the two encodings it could be: line ${lineAt(head, at.start)} holds "${win}" in Windows-1252 (Excel on Windows) and "${mac}" in Mac Roman (Excel for Mac); a guess could suppress the wrong domain, so nothing was read`,
-    `name the encoding: {encoding} windows-1252 if "${win}" is right, {encoding} macintosh if "${mac}" is; or save the file as "CSV UTF-8"`,
+    `the file is not UTF-8, and line ${line} holds "${win}" in Windows-1252 (Excel on Windows) and "${mac}" in Mac Roman (Excel for Mac): a guess could suppress another domain than the one meant, so ${stopped ? 'the reading stopped there' : 'nothing was read'}`,
+    `name the encoding: {encoding} windows-1252 if "${win}" is right, {encoding} macintosh if "${mac}" is (or the file's own, such as iso-8859-15); or save the file as "CSV UTF-8"`,
   );
 }
 
 /**
- * Mac Roman or Windows-1252 for a head of bytes that is not UTF-8. The votes decide when they
- * agree (or one side has three times the other's); a tie goes to Mac Roman when lines end in CR
- * alone (Excel for Mac), else to Windows-1252, unless a byte the votes did not settle sits in a
- * domain or an address: then the reading could change a target, and the encoding must be named.
+ * The decoder of a single-byte encoding that was guessed, not named: it stops at the first line
+ * holding a byte that reads as a letter inside a domain or an address (the text before that line
+ * comes first, then `stopped`). Whole lines are decoded; a line's start waits for its end.
+ */
+export function guardedDecoder(encoding: SingleByte, firstLine = 1): { write(chunk: Buffer): string; end(): string; stopped: AosError | null } {
+  let held = Buffer.alloc(0);
+  let line = firstLine;
+  const self = { write: (chunk: Buffer) => run(chunk, false), end: () => run(Buffer.alloc(0), true), stopped: null as AosError | null };
+  function run(chunk: Buffer, last: boolean): string {
+    if (self.stopped) return '';
+    const bytes = held.length > 0 ? Buffer.concat([held, chunk]) : chunk;
+    let end = bytes.length;
+    if (!last) {
+      end = Math.max(bytes.lastIndexOf(0x0a), bytes.lastIndexOf(0x0d)) + 1;
+    }
+    const found = firstTargetByte(bytes, 0, end);
+    if (found) {
+      const lineStart = Math.max(bytes.lastIndexOf(0x0a, found.start), bytes.lastIndexOf(0x0d, found.start)) + 1;
+      const at = line + linesBefore(bytes, lineStart);
+      self.stopped = unclear(bytes, found, at, true);
+      return iconv.decode(bytes.subarray(0, lineStart), encoding);
+    }
+    line += linesBefore(bytes, end);
+    held = Buffer.from(bytes.subarray(end));
+    return iconv.decode(bytes.subarray(0, end), encoding);
+  }
+  return self;
+}
+
+/**
+ * Mac Roman or Windows-1252 for a head of bytes that is not UTF-8. Lines ending in CR alone (Excel
+ * for Mac) make it Mac Roman unless the votes say otherwise; else a byte that reads as a letter
+ * inside a domain or an address stops it (the encoding must be named), and the votes decide the
+ * rest: Mac Roman when they are three to one for it, else Windows-1252.
  */
 export function macRomanOrWindows1252(head: Buffer): SingleByte {
   let mac = 0;
@@ -99,16 +151,8 @@ export function macRomanOrWindows1252(head: Buffer): SingleByte {
     if (vote === 'macintosh') mac++;
     else if (vote === 'windows-1252') win++;
   }
-  if (mac > 0 && mac >= 3 * win) return 'macintosh';
-  if (win > 0 && win >= 3 * mac) return 'windows-1252';
   if (mac >= win && crOnlyLines(head)) return 'macintosh';
-  for (let i = 0; i < head.length; i++) {
-    const b = head[i] as number;
-    if (b < 0x80) continue;
-    const { mac: m, win: w } = HIGH[b - 0x80] as { mac: string; win: string };
-    if (m === w || (!isLetter(m) && !isLetter(w))) continue;
-    const token = targetTokenAt(head, i);
-    if (token) throw unclear(head, token);
-  }
-  return mac > win ? 'macintosh' : 'windows-1252';
+  const token = firstTargetByte(head);
+  if (token) throw unclear(head, token, linesBefore(head, token.start) + 1, false);
+  return mac > 0 && mac >= 3 * win ? 'macintosh' : 'windows-1252';
 }
