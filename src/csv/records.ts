@@ -180,9 +180,10 @@ function csvError(e: unknown, lastLine = 0): AosError {
   if (e instanceof AosError) return e;
   const err = e as CsvError & { lines?: number };
   if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-    // csv-parse names the line where the input ended, thousands of lines below the quote.
+    // csv-parse names the line where the input ended, thousands of lines below the quote (and
+    // counts a CRLF inside the open quote as two lines): the quote's own row is named instead.
     const where = lastLine > 0 ? `in the row after line ${lastLine}` : 'in the first row';
-    return new AosError('input', `malformed CSV: a quote opened ${where} is never closed (the rest of the input, to line ${err.lines ?? '?'}, would be one cell)`, 'close the quote on that line, or remove it');
+    return new AosError('input', `malformed CSV: a quote opened ${where} is never closed (the rest of the input would be one cell)`, 'close the quote on that line, or remove it');
   }
   if (err.code === 'CSV_MAX_RECORD_SIZE') {
     return new AosError('input', `malformed CSV: a record near line ${err.lines ?? '?'} is longer than ${MAX_RECORD_SIZE / 1024 / 1024} MB`, 'is this really a CSV file? check its line endings and quotes');
