@@ -13,10 +13,11 @@ import type { Orm } from './database.js';
 
 /** The old chain's last migration and its journal time (drizzle's `when`): a database there is adopted. */
 const V1_LAST = { tag: '0022_change_log_without_nested_loops', when: 1796595350461 };
-/** A pre-squash build of the trigger drop (0023_drop_change_log_triggers): already the baseline's schema. */
+/** The journal time of a pre-squash build's migration that dropped the change-log triggers: already the baseline's schema. */
 const V1_TRIGGERS_DROPPED = 1796602108491;
 
-// What the baseline no longer has: the statement triggers of 0010, 0012, 0016 and 0022.
+// What the baseline no longer has: the old chain's default-expiry trigger and its per-statement
+// change-log triggers on suppression_list and client_customers, with their functions.
 const V1_LEFTOVERS = [
   'DROP TRIGGER IF EXISTS aos_zz_default_expiry ON suppression_list',
   ...['suppression_list', 'client_customers'].flatMap((t) => ['insert', 'update', 'delete'].map((op) => `DROP TRIGGER IF EXISTS aos_log_${op} ON ${t}`)),

@@ -340,7 +340,7 @@ export const platformBuyerSignals = pgTable('platform_buyer_signals', {
   // and how many clients' deals do: what `show` gives of deal values at k, from k + 1 clients. The
   // exact total and average above are one client's value once the others are known, so they are
   // shown only with anonymity off. Null/0 for a domain of one client and on rows refreshed before
-  // they existed (pre-squash migration 0019, test/fixtures/migrations-v1), which show no band until a refresh.
+  // they existed (added by aos 0.1's deal-value-band migration), which show no band until a refresh.
   dealValueBand: text('deal_value_band'),
   dealValueBandClients: integer('deal_value_band_clients').notNull().default(0),
   buyerScore: integer('buyer_score').default(50),
