@@ -3,7 +3,7 @@
 // (Macintosh)"); or the encoding the user names.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
-import { crOnlyLines, guardedDecoder, macRomanOrWindows1252 } from './single-byte.js';
+import { guardedDecoder, macRomanOrWindows1252, readingSettled } from './single-byte.js';
 import { unreadableWorkbook, workbookKind, xlsxAsCsv } from './workbook.js';
 
 export type TextChunks = AsyncIterable<string>;
@@ -186,8 +186,8 @@ function utf16Decoder(encoding: 'utf-16le' | 'utf-16be'): Decoder {
 }
 
 /**
- * `guessed`: the encoding was detected, not named. A single-byte one guessed between Windows-1252
- * and Mac Roman (no CR-only lines to say Mac) stops at a letter byte in a domain or an address.
+ * `guessed`: the encoding was detected, not named, nor settled by the bytes' votes: a single-byte
+ * one then stops at a letter byte in a domain or an address (guardedDecoder).
  */
 function makeDecoder(encoding: string, badBytes: { count: number }, guessed = false): Decoder {
   if (encoding === 'utf-8') {
@@ -288,7 +288,7 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
   if (options.sheet !== undefined) throw new AosError('usage', `{sheet} names a sheet of an .xlsx workbook; ${name} is a text file`, 'drop {sheet}');
   const encoding = encodingOption ? normalizeEncodingName(encodingOption) : detectEncoding(head, done);
   const badBytes = { count: 0 };
-  const decoder = makeDecoder(encoding, badBytes, !encodingOption && !crOnlyLines(head));
+  const decoder = makeDecoder(encoding, badBytes, !encodingOption && readingSettled(head) === null);
   const bomLength = hasBom(head) === encoding ? (encoding === 'utf-8' ? 3 : 2) : 0;
   return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: decodedText(decoder, start, iterator), badBytes, workbook: false };
 }

@@ -1,19 +1,22 @@
 // A file that is not UTF-8: Mac Roman (Excel for Mac's "CSV (Macintosh)") or Windows-1252 (Excel on
 // Windows)? Many bytes are letters in both, different letters: read in the wrong one, `café-paris.fr`
 // becomes `cafŽ-paris.fr` and `sœur-mode.fr` `súur-mode.fr`, other valid domains that nothing
-// suppresses. Votes from the rest of the file cannot settle a domain: honest punctuation votes
-// wrong (Windows' em dash in `client—renewing` is Mac Roman's ó, Mac Roman's ’ in `don’t` is
-// Windows' Õ), and ISO-8859-15, ISO-8859-2 or CP850 files read as either. So a byte that reads as
-// a letter in either, inside what reads as a domain or an address, is never guessed: the file's
+// suppresses. A byte votes only where one reading is plainly wrong: a letter beside a symbol
+// between two letters (ü, not ¸), case inside a word (caf + é, not Ž), a byte Windows-1252 lacks;
+// never punctuation typed between words (Windows' em dash in `client—renewing` is Mac Roman's ó).
+// Votes of two distinct bytes or more, all one way, settle the file unless that reading makes a
+// word of no language (a symbol, or a capital, between small letters: ISO-8859-2, CP850), and so
+// do Excel for Mac's CR line ends. Unsettled, a
+// byte that reads as a letter inside what reads as a domain or an address is never guessed: the
 // encoding is asked for, in the head (before anything is read) and after it (the reading stops
-// there: guardedDecoder). Only Excel for Mac's CR line ends settle a file as Mac Roman. The votes
-// decide the rest: names and notes, which suppress nothing.
+// there: guardedDecoder). ISO-8859-15, ISO-8859-2 or CP850 files mostly end there too.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
 
 type SingleByte = 'macintosh' | 'windows-1252';
 
-const LETTER = /\p{L}/u;
+// Mac Roman's π and Ω are mathematics there, not words' letters.
+const LETTER = /^(?!\p{Script=Greek})\p{L}$/u;
 const isLetter = (c: string) => LETTER.test(c);
 const isLower = (c: string) => c !== c.toUpperCase() && c === c.toLowerCase();
 const isAsciiLetter = (b: number | undefined) => b !== undefined && ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
@@ -23,8 +26,13 @@ const readings = (b: number) => ({ mac: iconv.decode(Buffer.from([b]), 'macintos
 const HIGH = Array.from({ length: 0x80 }, (_, i) => readings(0x80 + i));
 /** Bytes Windows-1252 leaves undefined: only Mac Roman writes them. */
 const NOT_IN_WINDOWS = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
-/** Windows' ’ (O’Brien) is Mac Roman's í (María): between two letters it tells neither. */
-const APOSTROPHE = 0x92;
+/**
+ * Punctuation typed between words (dashes, quotes, apostrophes, ellipsis, bullet) in either
+ * encoding: Windows' — in `client—renewing` is Mac Roman's ó, Mac Roman's ’ in `don’t` is Windows'
+ * Õ, Windows' ’ in O’Brien is Mac Roman's í (María). A byte that is one of them in either reading
+ * tells neither.
+ */
+const BETWEEN_WORDS = new Set([...'‚„…‘’“”•–—']);
 
 /**
  * Which reading the byte at `i` makes plausible, or null. A letter in one reading and a symbol in
@@ -35,13 +43,13 @@ function voteAt(head: Buffer, i: number): SingleByte | null {
   const b = head[i] as number;
   if (NOT_IN_WINDOWS.has(b)) return 'macintosh';
   const { mac, win } = HIGH[b - 0x80] as { mac: string; win: string };
-  if (mac === win) return null;
+  if (mac === win || BETWEEN_WORDS.has(mac) || BETWEEN_WORDS.has(win)) return null;
   const prev = head[i - 1];
   const next = head[i + 1];
   const macLetter = isLetter(mac);
   const winLetter = isLetter(win);
   if (macLetter !== winLetter) {
-    if (b === APOSTROPHE || !isAsciiLetter(prev) || !isAsciiLetter(next)) return null;
+    if (!isAsciiLetter(prev) || !isAsciiLetter(next)) return null;
     return macLetter ? 'macintosh' : 'windows-1252';
   }
   if (!macLetter || isLower(mac) === isLower(win) || !isAsciiLetter(prev)) return null;
@@ -78,11 +86,13 @@ function linesBefore(bytes: Buffer, at: number): number {
   return lines;
 }
 
-/** A byte that reads as a letter in either encoding, and not the same in both. */
+const ANY_LETTER = /\p{L}/u;
+
+/** A byte that reads as a letter (of any script: an IDN may be Greek) in either encoding, and not the same in both. */
 function readsAsLetter(b: number): boolean {
   if (b < 0x80) return false;
   const { mac, win } = HIGH[b - 0x80] as { mac: string; win: string };
-  return mac !== win && (isLetter(mac) || isLetter(win));
+  return mac !== win && (ANY_LETTER.test(mac) || ANY_LETTER.test(win));
 }
 
 /** The first such byte of bytes[from, to) inside a domain or an address, as its token. */
@@ -136,23 +146,60 @@ export function guardedDecoder(encoding: SingleByte, firstLine = 1): { write(chu
   return self;
 }
 
+/** The votes, and how many distinct bytes cast them (one byte voting twice is one piece of evidence). */
+function votesOf(head: Buffer): { mac: number; win: number; macBytes: number; winBytes: number } {
+  const mac = new Map<number, number>();
+  const win = new Map<number, number>();
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i] as number;
+    if (b < 0x80) continue;
+    const vote = voteAt(head, i);
+    if (vote === 'macintosh') mac.set(b, (mac.get(b) ?? 0) + 1);
+    else if (vote === 'windows-1252') win.set(b, (win.get(b) ?? 0) + 1);
+  }
+  const sum = (m: Map<number, number>) => [...m.values()].reduce((a, n) => a + n, 0);
+  return { mac: sum(mac), win: sum(win), macBytes: mac.size, winBytes: win.size };
+}
+
 /**
- * Mac Roman or Windows-1252 for a head of bytes that is not UTF-8. Lines ending in CR alone (Excel
- * for Mac) make it Mac Roman unless the votes say otherwise; else a byte that reads as a letter
- * inside a domain or an address stops it (the encoding must be named), and the votes decide the
- * rest: Mac Roman when they are three to one for it, else Windows-1252.
+ * Whether a reading makes a word of no language somewhere: a symbol between two letters (a
+ * Polish ł read as Windows' ³), or a capital between two small letters (CP850's ü read as Mac
+ * Roman's Å in `mÅnchen`). Another encoding (ISO-8859-2, CP850) than the two it votes between.
+ */
+function contradicted(head: Buffer, reading: SingleByte): boolean {
+  for (let i = 1; i + 1 < head.length; i++) {
+    const b = head[i] as number;
+    if (b < 0x80 || !isAsciiLetter(head[i - 1]) || !isAsciiLetter(head[i + 1])) continue;
+    const { mac, win } = HIGH[b - 0x80] as { mac: string; win: string };
+    const c = reading === 'macintosh' ? mac : win;
+    if (BETWEEN_WORDS.has(c)) continue;
+    if (!isLetter(c) || (!isLower(c) && isAsciiLower(head[i - 1]) && isAsciiLower(head[i + 1]))) return true;
+  }
+  return false;
+}
+
+/**
+ * The reading the bytes settle, or null: lines ending in CR alone (Excel for Mac), or votes of two
+ * distinct bytes or more, all for one reading, which makes no word of no language anywhere.
+ */
+export function readingSettled(head: Buffer): SingleByte | null {
+  const { mac, win, macBytes, winBytes } = votesOf(head);
+  if (mac >= win && crOnlyLines(head)) return 'macintosh';
+  const reading = win === 0 && macBytes >= 2 ? 'macintosh' : mac === 0 && winBytes >= 2 ? 'windows-1252' : null;
+  return reading !== null && !contradicted(head, reading) ? reading : null;
+}
+
+/**
+ * Mac Roman or Windows-1252 for a head of bytes that is not UTF-8. Settled by the votes (none of
+ * them from punctuation, readingSettled), it is that; else a byte that reads as a letter inside a
+ * domain or an address stops it (the encoding must be named), and the file is read as the
+ * majority says (a tie: Windows-1252) with the rest of it guarded (guardedDecoder).
  */
 export function macRomanOrWindows1252(head: Buffer): SingleByte {
-  let mac = 0;
-  let win = 0;
-  for (let i = 0; i < head.length; i++) {
-    if ((head[i] as number) < 0x80) continue;
-    const vote = voteAt(head, i);
-    if (vote === 'macintosh') mac++;
-    else if (vote === 'windows-1252') win++;
-  }
-  if (mac >= win && crOnlyLines(head)) return 'macintosh';
+  const settled = readingSettled(head);
+  if (settled) return settled;
   const token = firstTargetByte(head);
   if (token) throw unclear(head, token, linesBefore(head, token.start) + 1, false);
-  return mac > 0 && mac >= 3 * win ? 'macintosh' : 'windows-1252';
+  const { mac, win } = votesOf(head);
+  return mac > win ? 'macintosh' : 'windows-1252';
 }

@@ -59,6 +59,9 @@ describe('detectEncoding', () => {
     ['Mac Roman, CR (Excel for Mac), an IDN', iconv.encode('Website\rcafé-paris.fr\r', 'macintosh'), 'macintosh'],
     ['Mac Roman, CRLF, É in an upper-case word', iconv.encode('Company,Website\r\nCAFÉ PARIS,cafe.fr\r\n', 'macintosh'), 'macintosh'],
     ['Windows-1252, CRLF, é after a lower-case letter', iconv.encode('Company,Website\r\nCafé,cafe.fr\r\n', 'windows-1252'), 'windows-1252'],
+    // Two distinct bytes vote alike and nothing contradicts the reading: the file is settled, IDNs too.
+    ['Windows-1252, ü and ñ in names, œ in a domain', iconv.encode('Company,Website\r\nMüller,mueller.de\r\nSeñor Taco,sœur-mode.fr\r\n', 'windows-1252'), 'windows-1252'],
+    ['Mac Roman, LF, ä and é in names and an IDN', iconv.encode('Company,Website\nBäckerei,bäckerei.de\nCafé,cafe.fr\n', 'macintosh'), 'macintosh'],
     ['Windows-1252, only O’Brien (no target touched)', iconv.encode('Name,Website\r\nO’Brien’s,obriens.com\r\n', 'windows-1252'), 'windows-1252'],
   ])('%s', (_name, bytes, expected) => expect(detectEncoding(bytes, true)).toBe(expected));
 
@@ -73,6 +76,12 @@ describe('detectEncoding', () => {
     ['Mac Roman, LF, é inside a word', iconv.encode('Website\ncafé-paris.fr\n', 'macintosh'), /"café-paris\.fr" in Mac Roman/],
     ['ISO-8859-15 (LibreOffice)', iconv.encode('Website\nsœur-mode.fr\n', 'iso-8859-15'), /line 2 holds "s½ur-mode\.fr" in Windows-1252/],
     ['CP850 (DOS)', iconv.encode('Website\r\nmünchen-bau.de\r\n', 'cp850'), /line 2 holds/],
+    // One byte voting twice (the name and its domain) is one piece of evidence, not two.
+    ['ISO-8859-2, ę in a name and its domain', iconv.encode('Company,Website\nDęby,dęby.pl\n', 'iso-8859-2'), /line 2 holds "dêby\.pl" in Windows-1252/],
+    // Two bytes vote Windows-1252 (ć → æ, ń → ñ), but ł reads as ³ between letters there: not Windows-1252.
+    ['ISO-8859-2, ć ń and ł', iconv.encode('Company,Website\r\nMaćko Hańczak Włodek,dęby.pl\r\n', 'iso-8859-2'), /line 2 holds "dêby\.pl"/],
+    // Mac Roman's Å between small letters is no word: CP850's ü, with a second byte voting alike.
+    ['CP850, ü and ì in names', iconv.encode('Company,Website\r\nMünchen Bau Lìmo,münchen-bau.de\r\n', 'cp850'), /line 2 holds/],
   ])('%s: the encoding is asked for, never guessed', (_name, bytes, message) => {
     expect(() => detectEncoding(bytes, true)).toThrow(message);
   });
