@@ -101,7 +101,7 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
     expect(r.stderr).not.toMatch(/windows-1252/);
   });
 
-  it('imports a UTF-8 customer file with a bad byte as UTF-8: the unreadable cell dropped, the row kept on what it holds, the others stored as themselves', async () => {
+  it('imports a UTF-8 customer file with a bad byte as UTF-8: an unreadable name dropped, the row kept on what it holds, the others stored as themselves; an unreadable website or address stops the import', async () => {
     // § marks a byte 0xFC (ü in Windows-1252), which is no UTF-8.
     const bad = (text: string) => Buffer.concat(text.split('§').flatMap((part, i) => (i === 0 ? [Buffer.from(part)] : [Buffer.from([0xfc]), Buffer.from(part)])));
     const file = fileWith(
@@ -110,17 +110,23 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
           'Company,Website,Contact Email',
           'München Bau,münchen-bau.de,',
           'B§ro,buero.de,', // the name unreadable: the customer is buero.de
-          'Gr§n GmbH,gr§n-gmbh.de,info@gruen-gmbh.de', // the website unreadable too: the customer is its address
-          'M§ll,m§ll.de,m§ll@müll.de', // nothing readable left: rejected, never stored under a guess
           'Zürich Treuhand,zürich-treuhand.ch,',
         ].join('\n') + '\n',
       ),
     );
+    // A website or address unreadable: the import stops, nothing written (the customer would stay allowed by it).
+    for (const row of ['Gr§n GmbH,gr§n-gmbh.de,info@gruen-gmbh.de', 'M§ll,muell.de,m§ll@müll.de']) {
+      const target = fileWith(bad(['Company,Website,Contact Email', 'München Bau,münchen-bau.de,', row].join('\n') + '\n'));
+      const stopped = await aos(['import', target, '--client', 'utf', '--yes']);
+      expect(stopped.code, stopped.stderr).toBe(2);
+      expect(stopped.stderr).toMatch(/line 3: the (Website|Contact Email) cell holds bytes that are not valid UTF-8 .*nothing written/);
+      expect(await verdict('utf', 'münchen-bau.de')).toBe(false);
+    }
     const rejects = join(dir, `rejects-${++n}.csv`);
     const r = await aos(['import', file, '--client', 'utf', '--yes', '--json', '--rejects', rejects]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'utf-8', rows_read: 5, inserted: 4, rejected: 1, values_dropped: 3 });
-    for (const target of ['münchen-bau.de', 'zürich-treuhand.ch', 'buero.de', 'info@gruen-gmbh.de', 'gruen-gmbh.de']) expect(await verdict('utf', target), target).toBe(true);
+    expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'utf-8', rows_read: 3, inserted: 3, rejected: 0, values_dropped: 1 });
+    for (const target of ['münchen-bau.de', 'zürich-treuhand.ch', 'buero.de']) expect(await verdict('utf', target), target).toBe(true);
     const stored = await aos(['customers', 'list', '--client', 'utf', '--json']);
     expect(stored.stdout).not.toContain('\uFFFD');
     expect(readFileSync(rejects, 'utf8')).toMatch(/Company: holds bytes that are not valid UTF-8.*dropped/);

@@ -8,6 +8,7 @@ import { stagingRow } from './staged-columns.js';
 import { normalizeCustomerRow, type RowContext, type RowOutcome } from '../../domain/customer-row.js';
 import { isBlankRow, isFooterRow, isLoneFirstCell, isRepeatedHeader } from '../../domain/report-furniture.js';
 import { statusKey, ValueError } from '../../domain/values.js';
+import { printable } from '../../domain/printable.js';
 import { AosError } from '../../errors.js';
 import type { ImportReject, ReadCounts, UnknownStatus } from './types.js';
 
@@ -165,8 +166,10 @@ export class RecordReading {
     // A byte the decoder could not read is never imported as a value it does not hold: a cell
     // with one is dropped (a warning, like any bad value), and the row is imported on what it
     // still holds (a customer is never lost to a bad cell, SPEC §7), rejected only when nothing is
-    // left. A status cell keeps its bytes: read as an unknown status, it stops the import.
-    const unreadable = record.undecodable ? this.unreadableCells(record.fields) : null;
+    // left. A status cell keeps its bytes: read as an unknown status, it stops the import. A
+    // domain or email cell with one stops the import: the target it holds cannot be read, and
+    // importing the customer without it would leave that target allowed.
+    const unreadable = record.undecodable ? this.unreadableCells(record) : null;
     let outcome: RowOutcome;
     try {
       outcome = normalizeCustomerRow(unreadable?.fields ?? record.fields, this.o.mapping, this.o.rowContext);
@@ -221,14 +224,27 @@ export class RecordReading {
     return beyond ? `the row has ${fields.length} cells where the header has ${width}: cells beyond the header are filled (an unquoted ${this.o.delimiter === ',' ? 'comma' : 'delimiter'} in a value?): imported on its columns, every domain and address in its cells suppressed` : null;
   }
 
-  /** The fields with every cell holding an unreadable byte blanked (but the status), and a warning per used cell. */
-  private unreadableCells(fields: readonly string[]): { fields: string[]; warnings: string[] } {
-    const status = this.o.mapping.status;
-    const used = new Set<number>([...IMPORT_FIELDS.flatMap((f) => columnsOf(this.o.mapping, f)), ...(this.o.rowContext.domainColumns ?? []), ...(this.o.rowContext.emailColumns ?? [])]);
+  /**
+   * The fields with every cell holding an unreadable byte blanked (but the status), and a warning
+   * per used cell; throws when such a cell is a domain or email cell.
+   */
+  private unreadableCells(record: CsvRecord): { fields: string[]; warnings: string[] } {
+    const { mapping, rowContext, headers } = this.o;
+    const status = mapping.status;
+    const targets = new Set<number>([...(rowContext.domainColumns ?? []), ...(rowContext.emailColumns ?? []), ...mapping.moreDomains]);
+    const used = new Set<number>([...IMPORT_FIELDS.flatMap((f) => columnsOf(mapping, f)), ...targets]);
+    const unreadableTarget = record.fields.findIndex((cell, i) => targets.has(i) && cell.includes('\uFFFD'));
+    if (unreadableTarget >= 0) {
+      throw new AosError(
+        'input',
+        `${linesOf(record)}: the ${headers[unreadableTarget] ?? `column ${unreadableTarget + 1}`} cell holds bytes that are not valid UTF-8 ("${printable(record.fields[unreadableTarget] as string, 60)}"): the domain or address in it cannot be read, and the customer would stay allowed by it; nothing written`,
+        'the file is UTF-8 but for bytes on that line: fix them (or save the file again as "CSV UTF-8"); if the whole file is in another encoding, name it with {encoding}',
+      );
+    }
     const warnings: string[] = [];
-    const out = fields.map((cell, i) => {
+    const out = record.fields.map((cell, i) => {
       if (i === status || !cell.includes('\uFFFD')) return cell;
-      if (used.has(i)) warnings.push(`${this.o.headers[i] ?? `column ${i + 1}`}: holds bytes that are not valid UTF-8 (shown as \uFFFD), dropped`);
+      if (used.has(i)) warnings.push(`${headers[i] ?? `column ${i + 1}`}: holds bytes that are not valid UTF-8 (shown as \uFFFD), dropped`);
       return '';
     });
     return { fields: out, warnings };
