@@ -50,7 +50,7 @@ function unwritable(dataDir: string): { path: string; why: string } | null {
  * "start an empty database": one in its place holds none of the clients, customers or opt-outs, so
  * every check against it answers "allowed" while the data sits in the directory moved aside.
  */
-function restoreHint(dataDir: string): string {
+export function restoreHint(dataDir: string): string {
   return `restore the data directory from a backup, keeping this one (mv "${dataDir}" "${dataDir}.broken"); do not start an empty database in its place: it would hold none of its clients or entries, and every check would answer "allowed"`;
 }
 

@@ -23,6 +23,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AosError } from '../errors.js';
+import { restoreHint } from './embedded-failures.js';
 
 /** The tables whose rows a verdict rests on: an entry, a customer, the client itself. */
 export const VERIFIED_TABLES = ['clients', 'suppression_list', 'agency_suppression_list', 'client_customers'] as const;
@@ -342,6 +343,6 @@ export async function zeroedPageError(pg: Pick<import('@electric-sql/pglite').PG
   return new AosError(
     'database',
     `the embedded database ${dataDir} is damaged: page ${damaged.block} of ${damaged.of === undefined ? 'table' : 'the primary key of table'} ${damaged.table} is ${damaged.kind === 'zeroed' ? 'zeroed' : 'missing (its file ends before it)'} (lost in a crash, on a full disk or in a short copy), so what it held would read as absent`,
-    `restore the data directory from a backup; until then do not use it (adding clients or entries to it would not bring back what was lost)`,
+    restoreHint(dataDir),
   );
 }

@@ -217,14 +217,15 @@ export interface SettledEntry {
 }
 
 /**
- * A customer the undo makes active again (its active before-image restored) may keep entries
- * touched since the run, by a sync's churn or by hand: `past_customer`, an expiry. An active
- * customer's entry never expires (SPEC §7), or once it lapsed a current customer would read as
- * allowed. So, after the rows are back, each of its entries is settled as the import settles an
- * active customer's: no expiry; the active reason where the import would take the entry over (its
- * own, or expired) and where it still says past_customer (the churn being undone); a reason set by
- * hand otherwise kept. An opt-out is never touched (SPEC §5). Each change audited as the undo.
- * The old row is read through a self-join, so the audit says what it was.
+ * A customer the undo makes active again (its active before-image restored) may keep entries that
+ * were changed since the run (by hand, or by a later run) and that a forced undo leaves as they are
+ * now: the sync's `past_customer`, an expiry given by hand. An active customer's entry never
+ * expires (SPEC §7), or once it lapsed a current customer would read as allowed. So each such kept
+ * entry is settled as the import settles an active customer's: no expiry; the active reason where
+ * the import would take the entry over (its own, or expired) or where it still says past_customer
+ * (the churn being undone); a reason set by hand otherwise kept. An opt-out is never touched
+ * (SPEC §5). The entries the undo puts back are as they were before the run and stay so (an undo
+ * restores exactly). Each change audited as the undo; the old row read through a self-join.
  */
 export async function settleRevivedEntries(tx: Orm, run: UndoTarget, actor: string, now: string): Promise<SettledEntry[]> {
   const s = suppressionList;
@@ -244,6 +245,7 @@ export async function settleRevivedEntries(tx: Orm, run: UndoTarget, actor: stri
         from ${s} o, revived r
        where ${aliased('t', s.clientId)} = ${run.client_id} and ${was(s.clientId)} = ${run.client_id} and ${was(s.id)} = ${aliased('t', s.id)}
          and ${was(s.customerId)} = r.row_id and ${was(s.reason)} not in (${optOutList})
+         and exists (select 1 from ${undoPlan} k where k.table_name = ${ENTRIES} and not k.clean and k.row_id = ${was(s.id)})
          and (${was(s.expiresAt)} is not null or (${takeOver} and ${was(s.reason)} <> 'existing_customer'))
       returning ${was(s.domain)} as domain, ${was(s.email)} as email, ${was(s.reason)} as reason_before, ${aliased('t', s.reason)} as reason),
     events as (
