@@ -197,17 +197,22 @@ describe('embedded database faults', () => {
       }
     }
 
-    it("of suppression_list's last page (the opt-outs added after an import): exit 3, never \"allowed\"", async () => {
+    /** A populated directory whose list spans many pages (600 customers), and two opt-outs added then, on its last page. */
+    async function lastPageOptOuts(name: string): Promise<{ data: string; file: (table: string) => string; optOuts: string[]; pages: number }> {
       const { data, file } = await populated();
-      // Enough customers that the list spans many pages; the opt-outs added then land on the last.
-      const csv = join(work, 'many.csv');
+      const csv = join(work, `many-${name}.csv`);
       writeFileSync(csv, customersCsv(600));
       expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
-      const optOuts = ['late1@optout-late.com', 'late2@optout-late.com'];
+      const optOuts = [`${name}1@optout-${name}.com`, `${name}2@optout-${name}.com`];
       expect((await runAos(['suppress', 'add', ...optOuts, '--client', 'acme', '--reason', 'unsubscribed'], { env: env(data) })).code).toBe(0);
       const { blocks, pages } = await entryBlocks(data, optOuts);
       expect(pages).toBeGreaterThan(5);
       expect(blocks).toEqual([pages - 1, pages - 1]);
+      return { data, file, optOuts, pages };
+    }
+
+    it("of suppression_list's last page (the opt-outs added after an import): exit 3, never \"allowed\"", async () => {
+      const { data, file, optOuts, pages } = await lastPageOptOuts('late');
       zeroPage(file('suppression_list'), pages - 1);
       const r = await runAos(['check', ...optOuts, '--client', 'acme'], { env: env(data) });
       expect(r.code, r.stdout).toBe(3);
@@ -217,14 +222,7 @@ describe('embedded database faults', () => {
     }, 240_000);
 
     it("of suppression_list's last page and the primary-key leaves pointing into it: exit 3, never \"allowed\" (check reads the other unique indexes, 27.6)", async () => {
-      const { data, file } = await populated();
-      const csv = join(work, 'many-pk.csv');
-      writeFileSync(csv, customersCsv(600));
-      expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
-      const optOuts = ['pk1@optout-pk.com', 'pk2@optout-pk.com'];
-      expect((await runAos(['suppress', 'add', ...optOuts, '--client', 'acme', '--reason', 'unsubscribed'], { env: env(data) })).code).toBe(0);
-      const { blocks, pages } = await entryBlocks(data, optOuts);
-      expect(blocks).toEqual([pages - 1, pages - 1]);
+      const { data, file, optOuts, pages } = await lastPageOptOuts('pk');
       // A crash that lost the heap page lost the primary key's leaves naming its rows too: the
       // primary key no longer tells that the page held rows; the email and domain keys still do.
       const pk = file('suppression_list_pkey');
@@ -251,14 +249,7 @@ describe('embedded database faults', () => {
     }, 240_000);
 
     it('a table file cut short by its last page (a short copy, a full disk): the opt-outs there are never "allowed" (exit 3, damaged)', async () => {
-      const { data, file } = await populated();
-      const csv = join(work, 'many-cut.csv');
-      writeFileSync(csv, customersCsv(600));
-      expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
-      const optOuts = ['cut1@optout-cut.com', 'cut2@optout-cut.com'];
-      expect((await runAos(['suppress', 'add', ...optOuts, '--client', 'acme', '--reason', 'unsubscribed'], { env: env(data) })).code).toBe(0);
-      const { blocks, pages } = await entryBlocks(data, optOuts);
-      expect(blocks).toEqual([pages - 1, pages - 1]);
+      const { data, file, optOuts, pages } = await lastPageOptOuts('cut');
       truncateSync(file('suppression_list'), (pages - 1) * 8192);
       for (const args of [['check', ...optOuts, '--client', 'acme'], ['clients', 'list']]) {
         const r = await runAos(args, { env: env(data) });
