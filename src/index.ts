@@ -12,6 +12,7 @@ import type { ExpiringEntry, ExpiryPolicyService } from './services/expiry-polic
 import type { ImportSummary, UnknownStatus } from './services/import/customer-import-service.js';
 import type { ImportDiff } from './services/import/sync.js';
 import type { ImportRunView, ImportRunDetail, ImportRunChangeCounts, UndoResult, UndoConflict } from './services/import/run-service.js';
+import type { SettledEntry } from './services/import/undo.js';
 import type { CustomerView, CustomerDetail, CustomerEntryView, CustomerRunView, CustomerRemoveResult, KeptEntry } from './services/customer-service.js';
 import type { RebuildResult, SignalView, BuyerSignalView, AnonymousSignalView } from './services/buyer-signal-service.js';
 import type { SignalLookup, NoSignal, BoostOutcome, TargetBoost } from './services/signal-lookup.js';
@@ -34,7 +35,7 @@ export type {
   DatabaseStatus, MigrationState, ClientAddedView, ClientListing, CheckOutcome, CheckResult, InvalidTarget, ExplainedOutcome,
   Explanation, ExplainedEntry, EntryOrigin, ExplainHistoryEvent, NearbyEntry, AddResult, InvalidLine, AgencyChangeResult,
   RemoveResult, SuppressionEntryView, SuppressionEventView, WhoResult, WhoMatch, ExpiringEntry, ImportSummary, UnknownStatus,
-  ImportDiff, ImportRunView, ImportRunDetail, ImportRunChangeCounts, UndoResult, UndoConflict, CustomerView, CustomerDetail,
+  ImportDiff, ImportRunView, ImportRunDetail, ImportRunChangeCounts, UndoResult, UndoConflict, SettledEntry, CustomerView, CustomerDetail,
   CustomerEntryView, CustomerRunView, CustomerRemoveResult, KeptEntry, RebuildResult, SignalView, BuyerSignalView,
   AnonymousSignalView, SignalLookup, NoSignal, BoostOutcome, TargetBoost,
 };

@@ -45,6 +45,15 @@ function unwritable(dataDir: string): { path: string; why: string } | null {
   return null;
 }
 
+/**
+ * How to recover a data directory that holds the user's data but is damaged: from a backup. Never
+ * "start an empty database": one in its place holds none of the clients, customers or opt-outs, so
+ * every check against it answers "allowed" while the data sits in the directory moved aside.
+ */
+export function restoreHint(dataDir: string): string {
+  return `restore the data directory from a backup, keeping this one (mv "${dataDir}" "${dataDir}.broken"); do not start an empty database in its place: it would hold none of its clients or entries, and every check would answer "allowed"`;
+}
+
 /** The error of a data directory that cannot be opened: what is wrong and how to recover. */
 export function openFailure(dataDir: string, e: unknown, created: boolean): AosError {
   const detail = describeFailure(e);
@@ -80,7 +89,7 @@ export function openFailure(dataDir: string, e: unknown, created: boolean): AosE
   return new AosError(
     'database',
     `cannot open embedded database ${dataDir}: the data directory may be damaged (${detail})`,
-    `if its disk is full, free space and run the command again; otherwise move it aside (mv "${dataDir}" "${dataDir}.broken") and run again to start an empty database, or restore it from a backup`,
+    `if its disk is full, free space and run the command again; otherwise ${restoreHint(dataDir)}`,
     { cause: e },
   );
 }
@@ -116,7 +125,7 @@ export function damagedError(dataDir: string, e: unknown): AosError {
   return new AosError(
     'database',
     `the embedded database ${dataDir} is damaged: ${describeFailure(e)}`,
-    `move it aside (mv "${dataDir}" "${dataDir}.broken") and run again to start an empty database, or restore it from a backup`,
+    restoreHint(dataDir),
     { cause: e },
   );
 }

@@ -13,12 +13,17 @@
 // legitimate anywhere in the file: PostgreSQL extends a table with zeroed pages before it writes
 // them, so a crash or a full disk during an extension leaves one (at the end, and in the middle
 // once a later write extends the table past it), and such a page never held a row. A page that
-// held rows is pointed to by the index entries of those rows (every row has a primary key entry;
-// an index page that is zeroed too makes PostgreSQL itself fail on reading it). The index is read
-// only when a zeroed page is found, which a healthy database seldom has.
+// held rows is pointed to by the index entries of those rows (every row has a primary key entry).
+// Those entries can be lost with it: a zeroed leaf of the primary key only fails a query that
+// reads the primary key, and `check` reads the table through its other unique indexes, which
+// still point into the zeroed page (issue 27.6). So the primary key's own pages must be whole: a
+// page its tree links to (from the metapage, a parent or a sibling) that is zeroed or past the end
+// is damage; an index extension cut short is linked from nowhere. The index is read whenever the
+// heap file changed since it last passed (a cut-short heap shows only in it).
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AosError } from '../errors.js';
+import { restoreHint } from './embedded-failures.js';
 
 /** The tables whose rows a verdict rests on: an entry, a customer, the client itself. */
 export const VERIFIED_TABLES = ['clients', 'suppression_list', 'agency_suppression_list', 'client_customers'] as const;
@@ -34,6 +39,8 @@ export interface DamagedPage {
   block: number;
   /** zeroed: the page reads as new; missing: the file ends before it (cut short). */
   kind: 'zeroed' | 'missing';
+  /** Set when the page is one of the table's primary key index, not of the table itself. */
+  of?: 'primary key';
 }
 
 /** Reads `into.length` bytes (or fewer, at the end) at `position` of one segment file. */
@@ -76,28 +83,103 @@ const LP_DEAD = 2 + 1;
 
 const blockOf = (page: Buffer, at: number) => page.readUInt16LE(at) * 0x10000 + page.readUInt16LE(at + 2);
 
-/** Calls `visit` with the heap block of each heap pointer in a b-tree leaf page (none for other pages). */
-function leafHeapBlocks(page: Buffer, visit: (heapBlock: number) => void): void {
+/** The special space of a b-tree page (nbtree.h BTPageOpaqueData): its sibling links and flags; null for a page that has none. */
+function btreeOpaque(page: Buffer): { special: number; prev: number; next: number; flags: number } | null {
   const special = page.readUInt16LE(16);
-  if (special + 16 > PAGE) return;
-  const flags = page.readUInt16LE(special + 12);
-  if (!(flags & BTP_LEAF) || flags & (BTP_DELETED | BTP_HALF_DEAD | BTP_META)) return;
-  // On a page with a right sibling, item 1 is the high key, a bound and no heap pointer.
-  const first = page.readUInt32LE(special + 4) === 0 ? 1 : 2;
+  if (special + 16 > PAGE) return null;
+  return { special, prev: page.readUInt32LE(special), next: page.readUInt32LE(special + 4), flags: page.readUInt16LE(special + 12) };
+}
+
+/** Calls `visit` with t_tid's block of each item of a b-tree page, the high key (a bound) left out. */
+function itemBlocks(page: Buffer, next: number, visit: (block: number, at: number) => void): void {
+  // On a page with a right sibling, item 1 is the high key, a bound and no pointer.
+  const first = next === 0 ? 1 : 2;
   const items = Math.floor((page.readUInt16LE(12) - 24) / 4);
   for (let item = first; item <= items; item++) {
     const lp = page.readUInt32LE(24 + (item - 1) * 4);
     const flagsOf = (lp >>> 15) & 3;
     const at = lp & 0x7fff;
     if ((flagsOf !== LP_NORMAL && flagsOf !== LP_DEAD) || (lp >>> 17) < 8 || at + 8 > PAGE) continue;
+    visit(blockOf(page, at), at);
+  }
+}
+
+/** Calls `visit` with the heap block of each heap pointer in a b-tree leaf page (none for other pages). */
+export function leafHeapBlocks(page: Buffer, visit: (heapBlock: number) => void): void {
+  const opaque = btreeOpaque(page);
+  if (!opaque || !(opaque.flags & BTP_LEAF) || opaque.flags & (BTP_DELETED | BTP_HALF_DEAD | BTP_META)) return;
+  itemBlocks(page, opaque.next, (block, at) => {
     const offset = page.readUInt16LE(at + 4);
-    if (!(page.readUInt16LE(at + 6) & ALT_TID)) visit(blockOf(page, at));
+    if (!(page.readUInt16LE(at + 6) & ALT_TID)) visit(block);
     else if (offset & ALT_TID) {
       // A posting list: t_tid's block field holds where its pointers start, its offset how many.
-      const start = at + blockOf(page, at);
+      const start = at + block;
       for (let i = 0; i < (offset & OFFSET_MASK) && start + i * 6 + 6 <= PAGE; i++) visit(blockOf(page, start + i * 6));
     }
-  }
+  });
+}
+
+/**
+ * Calls `visit` with each index page a live b-tree page refers to: its siblings, and an inner
+ * page's children (downlinks). Deleted pages are out of the tree: their links say nothing.
+ */
+function linkedPages(page: Buffer, visit: (block: number) => void): void {
+  const opaque = btreeOpaque(page);
+  if (!opaque || opaque.flags & (BTP_DELETED | BTP_HALF_DEAD | BTP_META)) return;
+  visit(opaque.prev);
+  visit(opaque.next);
+  if (!(opaque.flags & BTP_LEAF)) itemBlocks(page, opaque.next, visit);
+}
+
+/** What one pass over a b-tree index found: see scanIndex. */
+export interface IndexScan {
+  /** The first heap block an entry points into that is zeroed or past the heap's end. */
+  heapBlock: number | null;
+  /** The first page of the index itself that is lost: its metapage (0) gone, or a page the tree links to zeroed or past the file's end. */
+  indexBlock: number | null;
+  /** The index's length in pages: a lost page at or past it is missing (the file cut short), not zeroed. */
+  indexPages: number;
+}
+
+/**
+ * One pass over a b-tree index, given its segment files in order. Its entries tell a zeroed heap
+ * page that held rows from one that never did (see the module comment). Its own pages must be
+ * whole too: every page of the tree is linked from the metapage (root), a parent (downlink) or a
+ * sibling, so a page so linked that is zeroed or past the end was lost, with the entries that
+ * would have told which heap pages held rows; a page nothing links to is an extension cut short.
+ * No metapage: nothing tells an empty heap page from a lost one, and every zeroed one is taken as
+ * lost (heapBlock); the index is lost too (indexBlock 0).
+ */
+export function scanIndex(segments: Array<{ read: ReadAt; size: number }>, zeroed: ReadonlySet<number>, heapPages = Infinity): IndexScan {
+  let heapBlock: number | null = null;
+  let meta = false;
+  let pages = 0;
+  const zeroedHere = new Set<number>();
+  const linked = new Set<number>();
+  const link = (block: number) => block !== 0 && linked.add(block); // 0: none (P_NONE), the metapage is never a link
+  segments.forEach(({ read, size }, segment) => {
+    eachPage(read, size, (page, block) => {
+      const at = segment * PAGES_PER_SEGMENT + block;
+      pages = Math.max(pages, at + 1);
+      if (at === 0) {
+        meta = !isNew(page) && page.readUInt32LE(24) === BTREE_MAGIC;
+        // btm_root and btm_fastroot (BTMetaPageData after the 24-byte page header).
+        if (meta) [page.readUInt32LE(32), page.readUInt32LE(40)].forEach(link);
+        return;
+      }
+      if (isNew(page)) {
+        zeroedHere.add(at); // PostgreSQL fails on such a page if it reaches it; a seq scan never does
+        return;
+      }
+      linkedPages(page, link);
+      leafHeapBlocks(page, (b) => {
+        if ((zeroed.has(b) || b >= heapPages) && (heapBlock === null || b < heapBlock)) heapBlock = b;
+      });
+    });
+  });
+  if (!meta) return { heapBlock: zeroed.size > 0 ? Math.min(...zeroed) : null, indexBlock: 0, indexPages: pages };
+  const lost = [...linked].filter((b) => zeroedHere.has(b) || b >= pages);
+  return { heapBlock, indexBlock: lost.length > 0 ? Math.min(...lost) : null, indexPages: pages };
 }
 
 /**
@@ -108,22 +190,7 @@ function leafHeapBlocks(page: Buffer, visit: (heapBlock: number) => void): void 
  * nothing tells an empty page from a lost one, and a lost one is assumed.
  */
 export function firstIndexedBlock(segments: Array<{ read: ReadAt; size: number }>, zeroed: ReadonlySet<number>, heapPages = Infinity): number | null {
-  let found: number | null = null;
-  let meta = false;
-  segments.forEach(({ read, size }, segment) => {
-    eachPage(read, size, (page, block) => {
-      if (segment === 0 && block === 0) {
-        meta = !isNew(page) && page.readUInt32LE(24) === BTREE_MAGIC;
-        return;
-      }
-      if (isNew(page)) return; // an index page never written: PostgreSQL fails on it if reached
-      leafHeapBlocks(page, (heapBlock) => {
-        if ((zeroed.has(heapBlock) || heapBlock >= heapPages) && (found === null || heapBlock < found)) found = heapBlock;
-      });
-    });
-  });
-  if (meta) return found;
-  return zeroed.size > 0 ? Math.min(...zeroed) : null;
+  return scanIndex(segments, zeroed, heapPages).heapBlock;
 }
 
 function withFile<T>(path: string, use: (read: ReadAt) => T): T {
@@ -153,8 +220,9 @@ function segmentsOf(dataDir: string, path: string): Array<{ file: string; size: 
 
 /**
  * The first page of a table that its primary key points into and that is zeroed or past the end
- * of its file, or null. The index is read whenever the heap changed: a file cut short shows no
- * zeroed page, only index entries pointing past its end.
+ * of its file, or null; else a lost page of the primary key itself (scanIndex). The index is read
+ * whenever the heap changed: a file cut short shows no zeroed page, only index entries pointing
+ * past its end; and a zeroed page whose index entries were lost with it shows only in the index.
  */
 function damagedBlock(dataDir: string, heap: Array<{ file: string; size: number }>, index: string | undefined): Omit<DamagedPage, 'table'> | null {
   const zeroed = new Set<number>();
@@ -166,11 +234,13 @@ function damagedBlock(dataDir: string, heap: Array<{ file: string; size: number 
   const heapPages = heap.reduce((pages, { size }, segment) => segment * PAGES_PER_SEGMENT + Math.floor(size / PAGE), 0);
   const files = segmentsOf(dataDir, index);
   const fds = files.map(({ file }) => openSync(file, 'r'));
+  let scan: IndexScan;
   try {
-    return kindOf(firstIndexedBlock(files.map(({ size }, i) => ({ size, read: (position, into) => readSync(fds[i] as number, into, 0, into.length, position) })), zeroed, heapPages));
+    scan = scanIndex(files.map(({ size }, i) => ({ size, read: (position, into) => readSync(fds[i] as number, into, 0, into.length, position) })), zeroed, heapPages);
   } finally {
     for (const fd of fds) closeSync(fd);
   }
+  return kindOf(scan.heapBlock) ?? (scan.indexBlock === null ? null : { block: scan.indexBlock, kind: scan.indexBlock < scan.indexPages ? 'zeroed' : 'missing', of: 'primary key' });
 }
 
 /** Where the verified tables' heap files and their primary keys' files are, as pg_relation_filepath gives them (relative to the data directory). */
@@ -272,7 +342,7 @@ export async function zeroedPageError(pg: Pick<import('@electric-sql/pglite').PG
   if (damaged === null) return null;
   return new AosError(
     'database',
-    `the embedded database ${dataDir} is damaged: page ${damaged.block} of table ${damaged.table} is ${damaged.kind === 'zeroed' ? 'zeroed' : 'missing (its file ends before it)'} (lost in a crash, on a full disk or in a short copy), so what it held would read as absent`,
-    `restore the data directory from a backup; until then do not use it (adding clients or entries to it would not bring back what was lost)`,
+    `the embedded database ${dataDir} is damaged: page ${damaged.block} of ${damaged.of === undefined ? 'table' : 'the primary key of table'} ${damaged.table} is ${damaged.kind === 'zeroed' ? 'zeroed' : 'missing (its file ends before it)'} (lost in a crash, on a full disk or in a short copy), so what it held would read as absent`,
+    restoreHint(dataDir),
   );
 }

@@ -175,9 +175,12 @@ const UNDO_RESULT = [
     'UndoResult',
     {
       run: true, client: true, file_name: true, dry_run: true, forced: true, customers_removed: true, customers_restored: true, entries_removed: true,
-      entries_restored: true, conflicts_kept: true, opt_outs_kept: true, signals_refreshed: true,
+      entries_restored: true, conflicts_kept: true, opt_outs_kept: true, entries_settled: true, signals_refreshed: true,
     },
-    { conflicts_kept: [shape<aos.UndoConflict>('UndoConflict', { table: true, target: true, change: true })] },
+    {
+      conflicts_kept: [shape<aos.UndoConflict>('UndoConflict', { table: true, target: true, change: true })],
+      entries_settled: [shape<aos.SettledEntry>('SettledEntry', { target: true, reason: true })],
+    },
   ),
 ];
 

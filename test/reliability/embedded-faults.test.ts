@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
 import { processStartTime } from '../../src/db/embedded-lock.js';
+import { leafHeapBlocks } from '../../src/db/embedded-integrity.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService } from '../../src/services/import/customer-import-service.js';
 import { BIN, runAos, type RunResult } from '../helpers/cli.js';
@@ -96,6 +97,9 @@ describe('embedded database faults', () => {
     oneClearLine(r);
     expect(r.stderr).toContain(`cannot open embedded database ${data}`);
     expect(r.stderr).toContain(`mv "${data}" "${data}.broken"`);
+    // The data is still in it: the way back is a backup, never an empty database in its place (27.6).
+    expect(r.stderr).toMatch(/hint: [^\n]*restore the data directory from a backup/);
+    expect(r.stderr).not.toMatch(/run again to start an empty database/);
     renameSync(data, `${data}.broken`);
     const rerun = await runAos(['clients', 'add', 'fresh'], { env: env(data) });
     expect(rerun.code, rerun.stderr).toBe(0);
@@ -116,6 +120,9 @@ describe('embedded database faults', () => {
     oneClearLine(r);
     expect(r.stderr).toContain(`embedded database ${data} is damaged`);
     expect(r.stderr).toContain(`mv "${data}" "${data}.broken"`);
+    // The data is still in it: the way back is a backup, never an empty database in its place (27.6).
+    expect(r.stderr).toMatch(/hint: [^\n]*restore the data directory from a backup/);
+    expect(r.stderr).not.toMatch(/run again to start an empty database/);
     renameSync(data, `${data}.broken`);
     const rerun = await runAos(['clients', 'add', 'fresh'], { env: env(data) });
     expect(rerun.code, rerun.stderr).toBe(0);
@@ -134,7 +141,7 @@ describe('embedded database faults', () => {
       expect(verdict.code).toBe(1);
       const db = await openDatabase({ dataDir: data });
       const rows = await db.query<{ relname: string; path: string }>(
-        `select relname, pg_relation_filepath(oid) as path from pg_class where relname in ('clients', 'suppression_list', 'client_customers')`,
+        `select relname, pg_relation_filepath(oid) as path from pg_class where relname in ('clients', 'suppression_list', 'client_customers', 'suppression_list_pkey')`,
       );
       await db.close();
       const paths = new Map(rows.map((r) => [r.relname, join(data, r.path)]));
@@ -190,17 +197,22 @@ describe('embedded database faults', () => {
       }
     }
 
-    it("of suppression_list's last page (the opt-outs added after an import): exit 3, never \"allowed\"", async () => {
+    /** A populated directory whose list spans many pages (600 customers), and two opt-outs added then, on its last page. */
+    async function lastPageOptOuts(name: string): Promise<{ data: string; file: (table: string) => string; optOuts: string[]; pages: number }> {
       const { data, file } = await populated();
-      // Enough customers that the list spans many pages; the opt-outs added then land on the last.
-      const csv = join(work, 'many.csv');
+      const csv = join(work, `many-${name}.csv`);
       writeFileSync(csv, customersCsv(600));
       expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
-      const optOuts = ['late1@optout-late.com', 'late2@optout-late.com'];
+      const optOuts = [`${name}1@optout-${name}.com`, `${name}2@optout-${name}.com`];
       expect((await runAos(['suppress', 'add', ...optOuts, '--client', 'acme', '--reason', 'unsubscribed'], { env: env(data) })).code).toBe(0);
       const { blocks, pages } = await entryBlocks(data, optOuts);
       expect(pages).toBeGreaterThan(5);
       expect(blocks).toEqual([pages - 1, pages - 1]);
+      return { data, file, optOuts, pages };
+    }
+
+    it("of suppression_list's last page (the opt-outs added after an import): exit 3, never \"allowed\"", async () => {
+      const { data, file, optOuts, pages } = await lastPageOptOuts('late');
       zeroPage(file('suppression_list'), pages - 1);
       const r = await runAos(['check', ...optOuts, '--client', 'acme'], { env: env(data) });
       expect(r.code, r.stdout).toBe(3);
@@ -209,15 +221,35 @@ describe('embedded database faults', () => {
       expect(r.stderr).toContain(`page ${pages - 1} of table suppression_list is zeroed`);
     }, 240_000);
 
+    it("of suppression_list's last page and the primary-key leaves pointing into it: exit 3, never \"allowed\" (check reads the other unique indexes, 27.6)", async () => {
+      const { data, file, optOuts, pages } = await lastPageOptOuts('pk');
+      // A crash that lost the heap page lost the primary key's leaves naming its rows too: the
+      // primary key no longer tells that the page held rows; the email and domain keys still do.
+      const pk = file('suppression_list_pkey');
+      const pkPages = statSync(pk).size / 8192;
+      const leaves: number[] = [];
+      const fd = openSync(pk, 'r');
+      for (let block = 1; block < pkPages; block++) {
+        const page = Buffer.alloc(8192);
+        readSync(fd, page, 0, 8192, block * 8192);
+        let points = false;
+        leafHeapBlocks(page, (heapBlock) => (points ||= heapBlock === pages - 1));
+        if (points) leaves.push(block);
+      }
+      closeSync(fd);
+      expect(leaves.length).toBeGreaterThan(0);
+      zeroPage(file('suppression_list'), pages - 1);
+      for (const leaf of leaves) zeroPage(pk, leaf);
+      const r = await runAos(['check', ...optOuts, '--client', 'acme'], { env: env(data) });
+      expect(r.code, r.stdout).toBe(3);
+      oneClearLine(r);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`page ${leaves[0]} of the primary key of table suppression_list is zeroed`);
+      expect(r.stderr).not.toMatch(/run again to start an empty database/);
+    }, 240_000);
+
     it('a table file cut short by its last page (a short copy, a full disk): the opt-outs there are never "allowed" (exit 3, damaged)', async () => {
-      const { data, file } = await populated();
-      const csv = join(work, 'many-cut.csv');
-      writeFileSync(csv, customersCsv(600));
-      expect((await runAos(['import', csv, '--client', 'acme', '--yes'], { env: env(data), timeoutMs: 120_000 })).code).toBe(0);
-      const optOuts = ['cut1@optout-cut.com', 'cut2@optout-cut.com'];
-      expect((await runAos(['suppress', 'add', ...optOuts, '--client', 'acme', '--reason', 'unsubscribed'], { env: env(data) })).code).toBe(0);
-      const { blocks, pages } = await entryBlocks(data, optOuts);
-      expect(blocks).toEqual([pages - 1, pages - 1]);
+      const { data, file, optOuts, pages } = await lastPageOptOuts('cut');
       truncateSync(file('suppression_list'), (pages - 1) * 8192);
       for (const args of [['check', ...optOuts, '--client', 'acme'], ['clients', 'list']]) {
         const r = await runAos(args, { env: env(data) });

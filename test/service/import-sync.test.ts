@@ -27,7 +27,7 @@ describeEachDatabase('import diff and --sync', ({ db }) => {
     );
 
   beforeAll(async () => {
-    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo', 'named', 'by-source', 'rekeyed', 'expiring', 'scale', 'exact', 'vanished']) await new ClientService(db()).add({ slug });
+    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo', 'named', 'by-source', 'rekeyed', 'expiring', 'scale', 'exact', 'vanished', 'revived']) await new ClientService(db()).add({ slug });
     importer = new CustomerImportService({ db: db(), actor: 'importer' });
     suppress = new SuppressionService({ db: db() });
   });
@@ -129,6 +129,32 @@ Gamma,gamma.co.uk,,,Retail,3000,churned,2019-05-06
     await expect(refused).rejects.toThrow(/customer delta\.com \(removed\)/);
     await expect(refused).rejects.toThrow(/entry delta\.com \(removed\)/);
     await expect(refused).rejects.not.toThrow(/ \? \(|id [0-9a-f-]{36}/);
+  });
+
+  it('an undo that makes a churned customer active again leaves none of its entries expiring, opt-outs untouched, audited as the undo (27.7)', async () => {
+    // Delta and Gamma churned by the sync; by hand since: Delta's entry given a later expiry, an
+    // opt-out on Gamma's. The forced undo keeps those entries' rows, but an active customer's entry
+    // never expires (SPEC §7): when Delta's expiry lapsed, a current customer would be "allowed".
+    await run('revived', 'Company,Website,Contact Email\nAlpha,alpha.com,a@alpha.com\nDelta,delta.com,d@delta.com\nGamma,gamma.com,g@gamma.com\nEps,eps.com,e@gmail.com\n', { sourceName: 'crm' });
+    const synced = await run('revived', 'Company,Website\nAlpha,alpha.com\n', { sync: true, sourceName: 'crm', allowMassChurn: true });
+    const forHand = new SuppressionService({ db: db(), actor: 'ops-anna' });
+    const in400Days = new Date(Date.now() + 400 * 86_400_000);
+    await forHand.add({ client: 'revived', targets: [{ value: 'delta.com' }], reason: 'past_customer', expiresAt: in400Days, force: true });
+    await forHand.add({ client: 'revived', targets: [{ value: 'e@gmail.com' }], reason: 'competitor', expiresAt: in400Days, force: true });
+    await forHand.add({ client: 'revived', targets: [{ value: 'gamma.com' }], reason: 'unsubscribed', expiresAt: in400Days, force: true });
+    const undone = await new ImportRunService({ db: db(), actor: 'ops-anna' }).undo({ run: synced.import_run_id as string, force: true });
+    expect(undone.conflicts_kept.map((c) => c.target)).toEqual(expect.arrayContaining(['delta.com', 'e@gmail.com']));
+    expect(await status('revived')).toMatchObject({ Delta: 'active', Gamma: 'active', Eps: 'active' });
+    // The import's rule: an entry the import owns gets the active reason; one set by hand keeps its reason; neither expires.
+    expect(await suppress.isSuppressed('revived', 'delta.com')).toMatchObject({ suppressed: true, reason: 'existing_customer', expires_at: null });
+    expect(await suppress.isSuppressed('revived', 'd@delta.com')).toMatchObject({ suppressed: true, reason: 'existing_customer', expires_at: null });
+    expect(await suppress.isSuppressed('revived', 'e@gmail.com')).toMatchObject({ suppressed: true, reason: 'competitor', expires_at: null });
+    // An opt-out is never touched, expiry and all (SPEC §5).
+    const gamma = await suppress.isSuppressed('revived', 'gamma.com');
+    expect(gamma).toMatchObject({ suppressed: true, reason: 'unsubscribed' });
+    expect(new Date((gamma as { expires_at: string }).expires_at).getTime()).toBe(in400Days.getTime());
+    const history = await suppress.history({ client: 'revived', target: 'delta.com' });
+    expect(history.at(-1)).toMatchObject({ action: 'update', source: 'undo', actor: 'ops-anna', reason_before: 'past_customer', reason_after: 'existing_customer', expires_at: null });
   });
 
   it('--sync names the source it replaces: without one it is a usage error, nothing written', async () => {

@@ -57,4 +57,5 @@ export const renderUndo: Renderer<UndoResult> = (r, out) => {
   out.line(safe(`  customers ${r.customers_removed} removed, ${r.customers_restored} restored; entries ${r.entries_removed} removed, ${r.entries_restored} restored; ${r.signals_refreshed} signals refreshed`));
   for (const k of r.conflicts_kept) out.warn(`kept ${k.table} ${k.target} as it is now: ${k.change}${['changed', 'removed', 'recreated'].includes(k.change) ? ' since the run' : ''}`);
   for (const t of r.opt_outs_kept) out.warn(`kept opt-out ${t}: an undo never removes or weakens an opt-out`);
+  for (const e of r.entries_settled) out.warn(`entry ${e.target} now ${e.reason} without expiry: its customer is active again, and an active customer's entry never expires`);
 };

@@ -8,7 +8,7 @@ import { AosError } from '../../errors.js';
 import { isUuid } from '../../domain/uuid.js';
 import { lockClientWrites } from '../client-lock.js';
 import { ClientService } from '../client-service.js';
-import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, touchedSince, undoCounts, type PlannedRow, type UndoCounts, type UndoTarget } from './undo.js';
+import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, settleRevivedEntries, touchedSince, undoCounts, type PlannedRow, type SettledEntry, type UndoCounts, type UndoTarget } from './undo.js';
 import { refreshSignals } from '../signal-refresh.js';
 import { renderRowsAsLogged } from './change-log.js';
 import { crossShard } from '../../db/cross-shard.js';
@@ -62,6 +62,8 @@ export interface UndoResult extends UndoCounts {
   conflicts_kept: UndoConflict[];
   /** Opt-out entries left untouched: an undo never removes or weakens an opt-out. */
   opt_outs_kept: string[];
+  /** Entries of customers the undo made active again, left without expiry (an active customer's never expires). */
+  entries_settled: SettledEntry[];
   signals_refreshed: number;
 }
 
@@ -260,6 +262,7 @@ export class ImportRunService extends Service {
     const counts = await undoCounts(tx);
     await auditUndo(tx, run, this.actor, now);
     await restoreRows(tx, run);
+    const settled = await settleRevivedEntries(tx, run, this.actor, now);
     const signals = domains.length > 0 ? (await refreshSignals(tx, { domains })).changed : 0;
     await tx
       .update(r)
@@ -274,6 +277,7 @@ export class ImportRunService extends Service {
       ...counts,
       conflicts_kept: conflicts,
       opt_outs_kept: optOuts.map((image) => targetOf('suppression_list', image)),
+      entries_settled: settled,
       signals_refreshed: signals,
     };
   }

@@ -8,7 +8,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type Orm } from '../../db/database.js';
 import { clientCustomers, customerEvents, importRunChanges, importRunReads, importRuns, suppressionEvents, suppressionList } from '../../db/schema.js';
 import { OPT_OUT_REASONS } from '../../db/schema-constants.js';
-import { aliased, columnList } from '../../db/sql.js';
+import { aliased, bare, columnList } from '../../db/sql.js';
 import { sameHash } from './change-log-writes.js';
 import { undoPlan } from './scratch-tables.js';
 
@@ -208,6 +208,54 @@ export async function auditUndo(tx: Orm, run: UndoTarget, actor: string, now: st
     select ${run.client_id}, row_id, coalesce(before, current)->>${sql.raw(`'${clientCustomers.naturalKey.name}'`)},
            ${action}, current, ${run.id}, ${actor}, 'undo', ${now}::timestamptz
       from ${undoPlan} where table_name = ${CUSTOMERS} and clean and not (before is null and current is null)`);
+}
+
+/** An entry the undo settled for its customer, active again: its target and reason now. */
+export interface SettledEntry {
+  target: string;
+  reason: string;
+}
+
+/**
+ * A customer the undo makes active again (its active before-image restored) may keep entries that
+ * were changed since the run (by hand, or by a later run) and that a forced undo leaves as they are
+ * now: the sync's `past_customer`, an expiry given by hand. An active customer's entry never
+ * expires (SPEC §7), or once it lapsed a current customer would read as allowed. So each such kept
+ * entry is settled as the import settles an active customer's: no expiry; the active reason where
+ * the import would take the entry over (its own, or expired) or where it still says past_customer
+ * (the churn being undone); a reason set by hand otherwise kept. An opt-out is never touched
+ * (SPEC §5). The entries the undo puts back are as they were before the run and stay so (an undo
+ * restores exactly). Each change audited as the undo; the old row read through a self-join.
+ */
+export async function settleRevivedEntries(tx: Orm, run: UndoTarget, actor: string, now: string): Promise<SettledEntry[]> {
+  const s = suppressionList;
+  const e = suppressionEvents;
+  const at = sql`${now}::timestamptz`;
+  const was = (column: AnyPgColumn) => aliased('o', column);
+  const takeOver = sql`(${was(s.source)} = 'import' or ${was(s.reason)} = 'past_customer' or ${was(s.expiresAt)} <= ${at})`;
+  return rowsOf<SettledEntry>(
+    tx,
+    sql`
+    with revived as (
+      select row_id from ${undoPlan}
+       where table_name = ${CUSTOMERS} and clean and before is not null and ${field('before', clientCustomers.status)} = 'active'),
+    settled as (
+      update ${s} t set ${bare(s.expiresAt)} = null, ${bare(s.updatedAt)} = ${at},
+             ${bare(s.reason)} = case when ${takeOver} then 'existing_customer' else ${was(s.reason)} end
+        from ${s} o, revived r
+       where ${aliased('t', s.clientId)} = ${run.client_id} and ${was(s.clientId)} = ${run.client_id} and ${was(s.id)} = ${aliased('t', s.id)}
+         and ${was(s.customerId)} = r.row_id and ${was(s.reason)} not in (${optOutList})
+         and exists (select 1 from ${undoPlan} k where k.table_name = ${ENTRIES} and not k.clean and k.row_id = ${was(s.id)})
+         and (${was(s.expiresAt)} is not null or (${takeOver} and ${was(s.reason)} <> 'existing_customer'))
+      returning ${was(s.domain)} as domain, ${was(s.email)} as email, ${was(s.reason)} as reason_before, ${aliased('t', s.reason)} as reason),
+    events as (
+      insert into ${e} (${columnList([e.clientId, e.target, e.kind, e.action, e.reasonBefore, e.reasonAfter, e.expiresAt, e.notes, e.actor, e.source, e.at])})
+      select ${run.client_id}, coalesce(domain, email), case when domain is not null then 'domain' else 'email' end, 'update', reason_before, reason, null,
+             ${`undo of import run ${run.id} (${run.file_name}): its customer is active again, and an active customer's entry never expires`}, ${actor}, 'undo', ${at}
+        from settled
+      returning 1)
+    select coalesce(domain, email) as target, reason from settled order by 1`,
+  );
 }
 
 /** Rows go back to their before images: the current row out, the before image in (by id). */
