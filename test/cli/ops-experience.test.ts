@@ -22,7 +22,7 @@ describe('help pages', () => {
       expect(r.stdout, group).toContain(`Examples:\n  $ aos ${group} `);
     }
     const main = await runAos(['--help']);
-    for (const code of ['0 ok', '1 check', '2 usage', '3 database', '4 a bulk check could not read', '70 internal error', '130 interrupted', '141 ']) expect(main.stdout).toContain(code);
+    for (const code of ['0 ok', '1 check', '2 usage', '3 database', '4 a bulk check or boost could not read', '70 internal error', '130 interrupted', '141 ']) expect(main.stdout).toContain(code);
     const check = await runAos(['check', '--help']);
     for (const code of ['0 every target allowed', '1 any suppressed', '4 the leads file could not be read', '70 internal error', '130 interrupted', '141 ']) expect(check.stdout).toContain(code);
   });
