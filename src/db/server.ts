@@ -140,6 +140,17 @@ async function settle(sql: postgres.Sql, watch: SessionWatch): Promise<void> {
 }
 
 /**
+ * A statement that failed with its connection (a reset, the server's 57P01) is a close on its way:
+ * the next statement may be sent before the socket's 'close' and become the new connection's first,
+ * so the throwaway select goes first from now, not only from the close (a check retried at once
+ * after a kill got the stale 57P01; issue 24 review).
+ */
+function noteLost(watch: SessionWatch, e: unknown): void {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (isUnreachable(e) || code === '57P01' || (typeof code === 'string' && code.startsWith('CONNECTION_'))) watch.reconnecting = true;
+}
+
+/**
  * Database.queryPrepared on the server: named while the connection keeps named statements. Once a
  * pooler lost one, postgres.js has prepared it again once already: the pooler cannot keep it, so
  * this handle stops naming statements (as AOS_PREPARE=off would) and asks unnamed, once. Another
@@ -157,6 +168,7 @@ function preparedQuery(sql: postgres.Sql, location: string, preparing: boolean, 
     try {
       rows = (await sql.unsafe(text, params as never[], { prepare: true })) as unknown as T[];
     } catch (e) {
+      noteLost(watch, e);
       const code = (e as { code?: unknown } | null)?.code;
       if (typeof code !== 'string' || !POOLED_STATEMENT_LOST.has(code)) throw databaseError(location, e, sql.parameters);
       prepare = false;
@@ -177,7 +189,10 @@ export async function openPostgres(url: string, preparing: boolean, onStatement?
   const sql = serverClient(url, location, preparing, () => Object.assign(watch, { session: undefined, reconnecting: true }), onStatement);
   const base = wrapQueryable(async (text, params) => {
     await settle(sql, watch);
-    return sql.unsafe(text, params as never[], { prepare: false });
+    return sql.unsafe(text, params as never[], { prepare: false }).catch((e: unknown) => {
+      noteLost(watch, e);
+      throw e;
+    });
   }, location, sql.parameters);
   // Drizzle is loaded when a statement first needs it, not with this module: the migration-state
   // statement (plain SQL) opens the connection first, so the server starts its backend while

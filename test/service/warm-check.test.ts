@@ -179,6 +179,17 @@ for (const engine of enginesUnderTest()) {
         expect(verdicts(await service.checkMany(slug, ['later.com']))).toEqual(['suppressed']);
       });
 
+      it('a check retried at once after the one a kill failed answers right: the killed session\'s error is never handed to it (issue 24 review)', async () => {
+        const service = await warm();
+        const answers: Array<string[] | string> = [];
+        for (let i = 0; i < 10; i++) {
+          await other!`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'aos'`;
+          await answerOf(service.checkMany(slug, ['shop.bigcorp.com', 'free.com'])); // meets the reset, or answers
+          answers.push(await answerOf(service.checkMany(slug, ['shop.bigcorp.com', 'free.com'])));
+        }
+        expect(answers).toEqual(Array.from({ length: 10 }, () => ['suppressed', 'allowed']));
+      });
+
       it('a connection lost between checks: the next check answers right on a new connection or is a database error, never "allowed" wrongly', async () => {
         const service = await warm();
         await other!`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'aos'`;
