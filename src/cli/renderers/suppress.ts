@@ -38,7 +38,8 @@ export const renderRemoved =
     if (fromFile) out.line(`${result.client}: ${result.removed.length} removed, ${result.not_found.length} not suppressed (nothing to remove)`);
     else {
       for (const e of result.removed) out.line(`removed ${displayTarget(e.target)} (${e.reason})`);
-      for (const t of result.not_found) out.line(`not suppressed: ${displayTarget(t)} (nothing to remove)`);
+      // A subdomain or an address with no entry of its own may still be suppressed by its domain's.
+      for (const t of result.not_found) out.line(`no entry for ${displayTarget(t)} (nothing to remove; \`aos check\` says whether an entry above it still suppresses it)`);
     }
     if (result.from_import.length > 0) out.warn(`${someOf(result.from_import)} came from imported customers: the next import of those customers suppresses them again`);
     const still = result.still_suppressed;
