@@ -3,7 +3,7 @@
 // (Macintosh)"); or the encoding the user names.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
-import { guardedDecoder, macRomanOrWindows1252, readingSettled } from './single-byte.js';
+import { guardedDecoder, macRomanOrWindows1252 } from './single-byte.js';
 import { unreadableWorkbook, workbookKind, xlsxAsCsv } from './workbook.js';
 
 export type TextChunks = AsyncIterable<string>;
@@ -92,19 +92,26 @@ function utf8Census(head: Buffer, complete: boolean): { multiByte: number; bad: 
 /**
  * Picks the encoding from the first bytes of the input (see module comment). Valid multi-byte
  * UTF-8 anywhere in the head makes it UTF-8 even with some bad bytes beside it (those rows are
- * invalid); only a head with no UTF-8 letter at all is read as a single-byte encoding.
+ * invalid); only a head with no UTF-8 letter at all is read as a single-byte encoding. `guarded`:
+ * a single-byte encoding the bytes did not settle, whose reading stops at a letter byte in a
+ * domain or an address (guardedDecoder).
  */
-export function detectEncoding(head: Buffer, complete: boolean): string {
+function detectReading(head: Buffer, complete: boolean): { encoding: string; guarded: boolean } {
   const bom = hasBom(head);
-  if (bom) return bom;
+  if (bom) return { encoding: bom, guarded: false };
   const utf16 = bomlessUtf16(head);
-  if (utf16) return utf16;
+  if (utf16) return { encoding: utf16, guarded: false };
   if (head.includes(0)) {
     throw new AosError('input', 'the file looks binary (it contains NUL bytes), not CSV text', 'export the data as CSV, or name the encoding with {encoding}');
   }
   const census = utf8Census(head, complete);
-  if (census.bad === 0 || census.multiByte > 0) return 'utf-8';
-  return macRomanOrWindows1252(head);
+  if (census.bad === 0 || census.multiByte > 0) return { encoding: 'utf-8', guarded: false };
+  const { encoding, settled } = macRomanOrWindows1252(head);
+  return { encoding, guarded: !settled };
+}
+
+export function detectEncoding(head: Buffer, complete: boolean): string {
+  return detectReading(head, complete).encoding;
 }
 
 function normalizeEncodingName(name: string): string {
@@ -185,11 +192,8 @@ function utf16Decoder(encoding: 'utf-16le' | 'utf-16be'): Decoder {
   return self;
 }
 
-/**
- * `guessed`: the encoding was detected, not named, nor settled by the bytes' votes: a single-byte
- * one then stops at a letter byte in a domain or an address (guardedDecoder).
- */
-function makeDecoder(encoding: string, badBytes: { count: number }, guessed = false): Decoder {
+/** `guarded`: a single-byte encoding detected, not named, nor settled by the bytes (detectReading). */
+function makeDecoder(encoding: string, badBytes: { count: number }, guarded = false): Decoder {
   if (encoding === 'utf-8') {
     // Lenient: a bad byte becomes U+FFFD, counted, and the records holding one are invalid. The
     // hot path (no bad byte) pays one native indexOf per chunk.
@@ -202,7 +206,7 @@ function makeDecoder(encoding: string, badBytes: { count: number }, guessed = fa
     return { write: (chunk) => run(chunk, true), end: () => run(undefined, false) };
   }
   if (encoding === 'utf-16le' || encoding === 'utf-16be') return utf16Decoder(encoding);
-  if (guessed && (encoding === 'windows-1252' || encoding === 'macintosh')) return guardedDecoder(encoding);
+  if (guarded && (encoding === 'windows-1252' || encoding === 'macintosh')) return guardedDecoder(encoding);
   const decoder = iconv.getDecoder(encoding, { stripBOM: true });
   return { write: (chunk) => decoder.write(chunk), end: () => decoder.end() ?? '' };
 }
@@ -286,9 +290,9 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
   }
   if (workbook) throw unreadableWorkbook(workbook, name);
   if (options.sheet !== undefined) throw new AosError('usage', `{sheet} names a sheet of an .xlsx workbook; ${name} is a text file`, 'drop {sheet}');
-  const encoding = encodingOption ? normalizeEncodingName(encodingOption) : detectEncoding(head, done);
+  const { encoding, guarded } = encodingOption ? { encoding: normalizeEncodingName(encodingOption), guarded: false } : detectReading(head, done);
   const badBytes = { count: 0 };
-  const decoder = makeDecoder(encoding, badBytes, !encodingOption && readingSettled(head) === null);
+  const decoder = makeDecoder(encoding, badBytes, guarded);
   const bomLength = hasBom(head) === encoding ? (encoding === 'utf-8' ? 3 : 2) : 0;
   return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: decodedText(decoder, start, iterator), badBytes, workbook: false };
 }

@@ -59,7 +59,7 @@ function voteAt(head: Buffer, i: number): SingleByte | null {
 }
 
 /** The first line break is a CR not followed by LF (classic Mac OS, Excel for Mac's CSV). */
-export function crOnlyLines(head: Buffer): boolean {
+function crOnlyLines(head: Buffer): boolean {
   const cr = head.indexOf(0x0d);
   const lf = head.indexOf(0x0a);
   return cr >= 0 && (lf < 0 || lf > cr + 1);
@@ -178,28 +178,30 @@ function contradicted(head: Buffer, reading: SingleByte): boolean {
   return false;
 }
 
+type Votes = ReturnType<typeof votesOf>;
+
 /**
  * The reading the bytes settle, or null: lines ending in CR alone (Excel for Mac), or votes of two
  * distinct bytes or more, all for one reading, which makes no word of no language anywhere.
  */
-export function readingSettled(head: Buffer): SingleByte | null {
-  const { mac, win, macBytes, winBytes } = votesOf(head);
+function settledReading(head: Buffer, { mac, win, macBytes, winBytes }: Votes): SingleByte | null {
   if (mac >= win && crOnlyLines(head)) return 'macintosh';
   const reading = win === 0 && macBytes >= 2 ? 'macintosh' : mac === 0 && winBytes >= 2 ? 'windows-1252' : null;
   return reading !== null && !contradicted(head, reading) ? reading : null;
 }
 
 /**
- * Mac Roman or Windows-1252 for a head of bytes that is not UTF-8. Settled by the votes (none of
- * them from punctuation, readingSettled), it is that; else a byte that reads as a letter inside a
- * domain or an address stops it (the encoding must be named), and the file is read as the
- * majority says (a tie: Windows-1252) with the rest of it guarded (guardedDecoder).
+ * Mac Roman or Windows-1252 for a head of bytes that is not UTF-8, and whether the bytes settled it.
+ * Settled by the votes (none of them from punctuation: settledReading), it is that; else a byte
+ * that reads as a letter inside a domain or an address stops it (the encoding must be named), and
+ * the file is read as the majority says (a tie: Windows-1252), the rest of it to be guarded
+ * (guardedDecoder).
  */
-export function macRomanOrWindows1252(head: Buffer): SingleByte {
-  const settled = readingSettled(head);
-  if (settled) return settled;
+export function macRomanOrWindows1252(head: Buffer): { encoding: SingleByte; settled: boolean } {
+  const votes = votesOf(head);
+  const settled = settledReading(head, votes);
+  if (settled) return { encoding: settled, settled: true };
   const token = firstTargetByte(head);
   if (token) throw unclear(head, token, linesBefore(head, token.start) + 1, false);
-  const { mac, win } = votesOf(head);
-  return mac > win ? 'macintosh' : 'windows-1252';
+  return { encoding: votes.mac > votes.win ? 'macintosh' : 'windows-1252', settled: false };
 }

@@ -146,8 +146,7 @@ async function settle(sql: postgres.Sql, watch: SessionWatch): Promise<void> {
  * after a kill got the stale 57P01; issue 24 review).
  */
 function noteLost(watch: SessionWatch, e: unknown): void {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (isUnreachable(e) || code === '57P01' || (typeof code === 'string' && code.startsWith('CONNECTION_'))) watch.reconnecting = true;
+  if (isUnreachable(e) || (e as { code?: unknown } | null)?.code === '57P01') watch.reconnecting = true;
 }
 
 /**
