@@ -6,6 +6,8 @@ import { readCsv, type CsvReader } from './records.js';
 
 export interface CsvSource {
   encoding: string;
+  /** The bytes said the encoding (a BOM, UTF-8 letters…) or the user named it: not a guess. */
+  encodingCertain: boolean;
   delimiter: string;
   reader: CsvReader;
   /** SHA-256 (hex) of the input bytes; known once every record has been read. */
@@ -37,6 +39,7 @@ export async function openCsvSource(input: AsyncIterable<Buffer | string>, optio
   const csv = await readCsv(decoded.text, { delimiter: decoded.workbook ? ',' : options.delimiter, badBytes: decoded.badBytes });
   return {
     encoding: decoded.encoding,
+    encodingCertain: decoded.certain,
     delimiter: csv.delimiter,
     reader: csv.reader,
     sha256: () => (digest ??= hash.digest('hex')),

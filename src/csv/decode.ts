@@ -3,7 +3,7 @@
 // (Macintosh)"); or the encoding the user names.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
-import { guardedDecoder, macRomanOrWindows1252 } from './single-byte.js';
+import { guardHead, guardedDecoder, isSingleByte, macRomanOrWindows1252, type GuardMode } from './single-byte.js';
 import { unreadableWorkbook, workbookKind, xlsxAsCsv } from './workbook.js';
 
 export type TextChunks = AsyncIterable<string>;
@@ -12,6 +12,8 @@ const SNIFF_BYTES = 64 * 1024;
 
 export interface Decoded {
   encoding: string;
+  /** A BOM, UTF-16's NULs, UTF-8 letters in the head, a workbook or the user named it: not a guess. */
+  certain: boolean;
   /** The byte-order mark the decoder dropped from the text (empty if none). */
   bom: Buffer;
   text: TextChunks;
@@ -92,22 +94,30 @@ function utf8Census(head: Buffer, complete: boolean): { multiByte: number; bad: 
 /**
  * Picks the encoding from the first bytes of the input (see module comment). Valid multi-byte
  * UTF-8 anywhere in the head makes it UTF-8 even with some bad bytes beside it (those rows are
- * invalid); only a head with no UTF-8 letter at all is read as a single-byte encoding. `guarded`:
- * a single-byte encoding the bytes did not settle, whose reading stops at a letter byte in a
- * domain or an address (guardedDecoder).
+ * invalid); only a head with no UTF-8 letter at all is read as a single-byte encoding, a guess
+ * whose reading stops at a byte above ASCII in a domain, an address or a URL (guardedDecoder).
+ * `certain`: a BOM, UTF-16's NULs or UTF-8 letters said it (an encoding remembered from an
+ * earlier import does not apply then).
  */
-function detectReading(head: Buffer, complete: boolean): { encoding: string; guarded: boolean } {
+function detectReading(head: Buffer, complete: boolean): { encoding: string; guard: GuardMode | null; certain: boolean } {
   const bom = hasBom(head);
-  if (bom) return { encoding: bom, guarded: false };
+  if (bom) return { encoding: bom, guard: null, certain: true };
   const utf16 = bomlessUtf16(head);
-  if (utf16) return { encoding: utf16, guarded: false };
+  if (utf16) return { encoding: utf16, guard: null, certain: true };
   if (head.includes(0)) {
     throw new AosError('input', 'the file looks binary (it contains NUL bytes), not CSV text', 'export the data as CSV, or name the encoding with {encoding}');
   }
   const census = utf8Census(head, complete);
-  if (census.bad === 0 || census.multiByte > 0) return { encoding: 'utf-8', guarded: false };
-  const { encoding, settled } = macRomanOrWindows1252(head);
-  return { encoding, guarded: !settled };
+  if (census.bad === 0 || census.multiByte > 0) return { encoding: 'utf-8', guard: null, certain: census.multiByte > 0 };
+  return { encoding: macRomanOrWindows1252(head), guard: 'guessed', certain: false };
+}
+
+/** A named encoding: a single-byte one is guarded against UTF-8 letters in targets, from the head on. */
+function namedReading(name: string, head: Buffer): { encoding: string; guard: GuardMode | null; certain: boolean } {
+  const encoding = normalizeEncodingName(name);
+  if (!isSingleByte(encoding)) return { encoding, guard: null, certain: true };
+  guardHead(head, 'named', encoding);
+  return { encoding, guard: 'named', certain: true };
 }
 
 export function detectEncoding(head: Buffer, complete: boolean): string {
@@ -192,8 +202,8 @@ function utf16Decoder(encoding: 'utf-16le' | 'utf-16be'): Decoder {
   return self;
 }
 
-/** `guarded`: a single-byte encoding detected, not named, nor settled by the bytes (detectReading). */
-function makeDecoder(encoding: string, badBytes: { count: number }, guarded = false): Decoder {
+/** `guard`: how a single-byte reading is guarded (detectReading, namedReading). */
+function makeDecoder(encoding: string, badBytes: { count: number }, guard: GuardMode | null): Decoder {
   if (encoding === 'utf-8') {
     // Lenient: a bad byte becomes U+FFFD, counted, and the records holding one are invalid. The
     // hot path (no bad byte) pays one native indexOf per chunk.
@@ -206,7 +216,7 @@ function makeDecoder(encoding: string, badBytes: { count: number }, guarded = fa
     return { write: (chunk) => run(chunk, true), end: () => run(undefined, false) };
   }
   if (encoding === 'utf-16le' || encoding === 'utf-16be') return utf16Decoder(encoding);
-  if (guarded && (encoding === 'windows-1252' || encoding === 'macintosh')) return guardedDecoder(encoding);
+  if (guard) return guardedDecoder(encoding, guard);
   const decoder = iconv.getDecoder(encoding, { stripBOM: true });
   return { write: (chunk) => decoder.write(chunk), end: () => decoder.end() ?? '' };
 }
@@ -286,13 +296,13 @@ export async function decodeStream(source: AsyncIterable<Buffer | string>, encod
   const name = options.name ?? 'the input';
   const workbook = workbookKind(head);
   if (workbook === 'xlsx') {
-    return { encoding: 'utf-8', bom: Buffer.alloc(0), text: xlsxAsCsv(workbookBytes(head, done, iterator), { sheet: options.sheet, name }), badBytes: { count: 0 }, workbook: true };
+    return { encoding: 'utf-8', certain: true, bom: Buffer.alloc(0), text: xlsxAsCsv(workbookBytes(head, done, iterator), { sheet: options.sheet, name }), badBytes: { count: 0 }, workbook: true };
   }
   if (workbook) throw unreadableWorkbook(workbook, name);
   if (options.sheet !== undefined) throw new AosError('usage', `{sheet} names a sheet of an .xlsx workbook; ${name} is a text file`, 'drop {sheet}');
-  const { encoding, guarded } = encodingOption ? { encoding: normalizeEncodingName(encodingOption), guarded: false } : detectReading(head, done);
+  const { encoding, guard, certain } = encodingOption ? namedReading(encodingOption, head) : detectReading(head, done);
   const badBytes = { count: 0 };
-  const decoder = makeDecoder(encoding, badBytes, guarded);
+  const decoder = makeDecoder(encoding, badBytes, guard);
   const bomLength = hasBom(head) === encoding ? (encoding === 'utf-8' ? 3 : 2) : 0;
-  return { encoding, bom: Buffer.from(head.subarray(0, bomLength)), text: decodedText(decoder, start, iterator), badBytes, workbook: false };
+  return { encoding, certain, bom: Buffer.from(head.subarray(0, bomLength)), text: decodedText(decoder, start, iterator), badBytes, workbook: false };
 }

@@ -6,10 +6,10 @@
 // never punctuation typed between words (Windows' em dash in `client—renewing` is Mac Roman's ó).
 // Votes of two distinct bytes or more, all one way, settle the file unless that reading makes a
 // word of no language (a symbol, or a capital, between small letters: ISO-8859-2, CP850), and so
-// do Excel for Mac's CR line ends. Unsettled, a
-// byte that reads as a letter inside what reads as a domain or an address is never guessed: the
-// encoding is asked for, in the head (before anything is read) and after it (the reading stops
-// there: guardedDecoder). ISO-8859-15, ISO-8859-2 or CP850 files mostly end there too.
+// do Excel for Mac's CR line ends. The votes read names only: a Polish file votes Windows-1252 as
+// readily as a French one, so a byte above ASCII inside what may be a domain, an address or a URL
+// is never guessed: the encoding is asked for, in the head (before anything is read) and after it
+// (the reading stops there: guardedDecoder). A named encoding is guarded too, against UTF-8.
 import iconv from 'iconv-lite';
 import { AosError } from '../errors.js';
 
@@ -65,19 +65,27 @@ function crOnlyLines(head: Buffer): boolean {
   return cr >= 0 && (lf < 0 || lf > cr + 1);
 }
 
-// What ends a cell's token: a delimiter, a space, a quote, a line break.
+// What ends a cell's token: a delimiter, a space, a quote, a line break, an address's angle brackets.
 const TOKEN_END = new Set([0x2c, 0x3b, 0x09, 0x7c, 0x20, 0x22, 0x27, 0x0a, 0x0d, 0x3c, 0x3e]);
+const DOT = 0x2e;
 
-/** The token around `i` (a cell's word) when it reads as a domain or an address: a dot and a letter after it, or an @. */
-function targetTokenAt(head: Buffer, i: number): { start: number; end: number } | null {
+/**
+ * The token around `i` (a cell's word) when it may be a domain, an address or a URL: an @, or a dot
+ * before a letter anywhere in it (`élan-vital.fr.`, `…/contact?v=2.1`; not the full stop ending
+ * `Zürich.`, nor the thousands of `€1.234`).
+ */
+function targetTokenAt(bytes: Buffer, i: number): { start: number; end: number } | null {
   let start = i;
-  while (start > 0 && !TOKEN_END.has(head[start - 1] as number)) start--;
+  while (start > 0 && !TOKEN_END.has(bytes[start - 1] as number)) start--;
   let end = i + 1;
-  while (end < head.length && !TOKEN_END.has(head[end] as number)) end++;
-  const token = head.subarray(start, end);
-  const dot = token.lastIndexOf(0x2e);
-  const domainLike = dot >= 0 && isAsciiLetter(token[dot + 1]) && dot > 0;
-  return domainLike || token.includes(0x40) ? { start, end } : null;
+  while (end < bytes.length && !TOKEN_END.has(bytes[end] as number)) end++;
+  for (let k = start; k < end; k++) {
+    const b = bytes[k];
+    if (b === 0x40) return { start, end };
+    const next = bytes[k + 1] as number;
+    if (b === DOT && k > start && k + 1 < end && (isAsciiLetter(next) || next >= 0x80)) return { start, end };
+  }
+  return null;
 }
 
 function linesBefore(bytes: Buffer, at: number): number {
@@ -86,42 +94,89 @@ function linesBefore(bytes: Buffer, at: number): number {
   return lines;
 }
 
-const ANY_LETTER = /\p{L}/u;
-
-/** A byte that reads as a letter (of any script: an IDN may be Greek) in either encoding, and not the same in both. */
-function readsAsLetter(b: number): boolean {
-  if (b < 0x80) return false;
-  const { mac, win } = HIGH[b - 0x80] as { mac: string; win: string };
-  return mac !== win && (ANY_LETTER.test(mac) || ANY_LETTER.test(win));
+/** The length of the valid UTF-8 sequence of 2-4 bytes starting at `i`, or 0. */
+function utf8SequenceAt(bytes: Buffer, i: number): number {
+  const b = bytes[i] as number;
+  const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+  if (need === 0 || i + need >= bytes.length) return 0;
+  for (let k = 1; k <= need; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return 0;
+  return need + 1;
 }
 
-/** The first such byte of bytes[from, to) inside a domain or an address, as its token. */
-function firstTargetByte(bytes: Buffer, from = 0, to = bytes.length): { start: number; end: number } | null {
+/**
+ * How a single-byte reading is guarded where a domain, an address or a URL holds bytes above
+ * ASCII. `guessed` (the encoding came from the bytes, not from the user): any such byte stops it,
+ * whatever the votes said, since one wrong letter makes another valid domain (`tęcza.pl` read as
+ * Windows-1252 is `têcza.pl`; Polish ł is its `³`, which a target reads as `3`). `named` (given
+ * with --encoding, or remembered from an earlier import): a valid UTF-8 letter there stops it,
+ * which no single-byte file writes into a domain (`góra.pl` saved as UTF-8 read as Windows-1252
+ * is `gã³ra.pl`).
+ */
+export type GuardMode = 'guessed' | 'named';
+
+/** The token of the first byte of bytes[from, to) the mode stops at, or null. */
+function firstGuardedByte(bytes: Buffer, mode: GuardMode, from = 0, to = bytes.length): { start: number; end: number } | null {
   for (let i = from; i < to; i++) {
-    if (!readsAsLetter(bytes[i] as number)) continue;
+    if ((bytes[i] as number) < 0x80) continue;
+    if (mode === 'named' && utf8SequenceAt(bytes, i) === 0) continue;
     const token = targetTokenAt(bytes, i);
     if (token) return token;
   }
   return null;
 }
 
-function unclear(bytes: Buffer, at: { start: number; end: number }, line: number, stopped: boolean): AosError {
-  const token = bytes.subarray(at.start, at.end);
-  const mac = iconv.decode(token, 'macintosh');
-  const win = iconv.decode(token, 'windows-1252');
+/** What the token reads as in each encoding a file of targets likely is, distinct readings only. */
+function readingsOf(token: Buffer, mode: GuardMode, named: string): Array<[string, string]> {
+  const seen = new Set<string>();
+  const out: Array<[string, string]> = [];
+  for (const encoding of mode === 'named' ? [named, 'utf-8'] : ['windows-1252', 'macintosh', 'windows-1250', 'utf-8']) {
+    const text = encoding === 'utf-8' ? new TextDecoder('utf-8', { fatal: false }).decode(token) : iconv.decode(token, encoding);
+    if (text.includes('\uFFFD') || seen.has(text)) continue;
+    seen.add(text);
+    out.push([encoding, text]);
+  }
+  return out;
+}
+
+const DESCRIBED: Record<string, string> = {
+  'windows-1252': 'Windows-1252 (Excel on Windows)',
+  macintosh: 'Mac Roman (Excel for Mac)',
+  'windows-1250': 'Windows-1250 (Excel on Windows, Central Europe)',
+  'utf-8': 'UTF-8',
+};
+
+function unclear(bytes: Buffer, at: { start: number; end: number }, line: number, stopped: boolean, mode: GuardMode, encoding: string): AosError {
+  const readings = readingsOf(bytes.subarray(at.start, at.end), mode, encoding);
+  const listed = readings.map(([e, text]) => `"${text}" in ${DESCRIBED[e] ?? e}`).join(', ');
+  const outcome = stopped ? 'the reading stopped there' : 'nothing was read';
+  const utf8 = readings.find(([e]) => e === 'utf-8')?.[1];
+  if (mode === 'named') {
+    return new AosError(
+      'input',
+      `line ${line} holds "${iconv.decode(bytes.subarray(at.start, at.end), encoding)}" read as ${encoding}, but its bytes are UTF-8 for "${utf8 ?? '?'}": the wrong reading could suppress another domain than the one meant, so ${outcome}`,
+      `the file is UTF-8 there: drop {encoding} ${encoding} (or give {encoding} utf-8), or save the whole file in one encoding`,
+    );
+  }
+  const hints = readings.map(([e, text]) => `{encoding} ${e} if "${text}" is right`);
   return new AosError(
     'input',
-    `the file is not UTF-8, and line ${line} holds "${win}" in Windows-1252 (Excel on Windows) and "${mac}" in Mac Roman (Excel for Mac): a guess could suppress another domain than the one meant, so ${stopped ? 'the reading stopped there' : 'nothing was read'}`,
-    `name the encoding: {encoding} windows-1252 if "${win}" is right, {encoding} macintosh if "${mac}" is (or the file's own, such as iso-8859-15); or save the file as "CSV UTF-8"`,
+    `the file is not UTF-8, and line ${line} holds a domain or address with letters beyond ASCII: ${listed}; a guess could suppress another domain than the one meant, so ${outcome}`,
+    `name the encoding: ${hints.join(', ')} (or the file's own, such as iso-8859-2); or save the file as "CSV UTF-8"`,
   );
 }
 
+/** Throws when the head holds a byte the mode stops at: nothing is read. */
+export function guardHead(head: Buffer, mode: GuardMode, encoding: string): void {
+  const token = firstGuardedByte(head, mode);
+  if (token) throw unclear(head, token, linesBefore(head, token.start) + 1, false, mode, encoding);
+}
+
 /**
- * The decoder of a single-byte encoding that was guessed, not named: it stops at the first line
- * holding a byte that reads as a letter inside a domain or an address (the text before that line
- * comes first, then `stopped`). Whole lines are decoded; a line's start waits for its end.
+ * The decoder of a single-byte encoding, guarded (GuardMode): it stops at the first line holding
+ * a byte the mode stops at (the text before that line comes first, then `stopped`). Whole lines
+ * are decoded; a line's start waits for its end.
  */
-export function guardedDecoder(encoding: SingleByte, firstLine = 1): { write(chunk: Buffer): string; end(): string; stopped: AosError | null } {
+export function guardedDecoder(encoding: string, mode: GuardMode, firstLine = 1): { write(chunk: Buffer): string; end(): string; stopped: AosError | null } {
   let held = Buffer.alloc(0);
   let line = firstLine;
   const self = { write: (chunk: Buffer) => run(chunk, false), end: () => run(Buffer.alloc(0), true), stopped: null as AosError | null };
@@ -132,11 +187,11 @@ export function guardedDecoder(encoding: SingleByte, firstLine = 1): { write(chu
     if (!last) {
       end = Math.max(bytes.lastIndexOf(0x0a), bytes.lastIndexOf(0x0d)) + 1;
     }
-    const found = firstTargetByte(bytes, 0, end);
+    const found = firstGuardedByte(bytes, mode, 0, end);
     if (found) {
       const lineStart = Math.max(bytes.lastIndexOf(0x0a, found.start), bytes.lastIndexOf(0x0d, found.start)) + 1;
       const at = line + linesBefore(bytes, lineStart);
-      self.stopped = unclear(bytes, found, at, true);
+      self.stopped = unclear(bytes, found, at, true, mode, encoding);
       return iconv.decode(bytes.subarray(0, lineStart), encoding);
     }
     line += linesBefore(bytes, end);
@@ -144,6 +199,20 @@ export function guardedDecoder(encoding: SingleByte, firstLine = 1): { write(chu
     return iconv.decode(bytes.subarray(0, end), encoding);
   }
   return self;
+}
+
+const singleByte = new Map<string, boolean>();
+
+/** Whether iconv reads `encoding` a byte a character (windows-125x, ISO-8859-x, Mac Roman, CP850…). */
+export function isSingleByte(encoding: string): boolean {
+  let known = singleByte.get(encoding);
+  if (known === undefined && /^utf-?8$/i.test(encoding)) known = false;
+  if (known === undefined) {
+    const high = Buffer.from(Array.from({ length: 0x80 }, (_, i) => 0x80 + i));
+    known = iconv.decode(high, encoding).length === high.length;
+    singleByte.set(encoding, known);
+  }
+  return known;
 }
 
 /** The votes, and how many distinct bytes cast them (one byte voting twice is one piece of evidence). */
@@ -191,17 +260,13 @@ function settledReading(head: Buffer, { mac, win, macBytes, winBytes }: Votes): 
 }
 
 /**
- * Mac Roman or Windows-1252 for a head of bytes that is not UTF-8, and whether the bytes settled it.
- * Settled by the votes (none of them from punctuation: settledReading), it is that; else a byte
- * that reads as a letter inside a domain or an address stops it (the encoding must be named), and
- * the file is read as the majority says (a tie: Windows-1252), the rest of it to be guarded
- * (guardedDecoder).
+ * Mac Roman or Windows-1252 for a head of bytes that is not UTF-8: what the votes settle
+ * (settledReading), else the majority (a tie: Windows-1252). Either way a guess: it reads names,
+ * never a domain or an address (a byte above ASCII in one stops it: guardHead, guardedDecoder).
  */
-export function macRomanOrWindows1252(head: Buffer): { encoding: SingleByte; settled: boolean } {
+export function macRomanOrWindows1252(head: Buffer): SingleByte {
   const votes = votesOf(head);
-  const settled = settledReading(head, votes);
-  if (settled) return { encoding: settled, settled: true };
-  const token = firstTargetByte(head);
-  if (token) throw unclear(head, token, linesBefore(head, token.start) + 1, false);
-  return { encoding: votes.mac > votes.win ? 'macintosh' : 'windows-1252', settled: false };
+  const encoding = settledReading(head, votes) ?? (votes.mac > votes.win ? 'macintosh' : 'windows-1252');
+  guardHead(head, 'guessed', encoding);
+  return encoding;
 }

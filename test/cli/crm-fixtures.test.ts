@@ -145,7 +145,12 @@ for (const engine of cliEnginesUnderTest()) {
     });
 
     it('a hand-made spreadsheet: ";", Windows-1252, Excel serial dates, a Churned? column, blank rows and bad cells', async () => {
-      const s = await importJson('sheet', fixture('spreadsheet-semicolon-1252.csv'));
+      // zoë@zoedesign.co.uk: an address with a letter beyond ASCII in a file that is not UTF-8 waits
+      // for the encoding to be named (read as Mac Roman it is zoÎ@…, another address).
+      const asked = await aos(['import', fixture('spreadsheet-semicolon-1252.csv'), '--client', 'sheet', '--yes']);
+      expect(asked.code, asked.stderr).toBe(2);
+      expect(asked.stderr).toContain('--encoding windows-1252 if "zoë@zoedesign.co.uk" is right');
+      const s = await importJson('sheet', fixture('spreadsheet-semicolon-1252.csv'), '--encoding', 'windows-1252');
       // Müller's two addresses in one cell are both its own now, no dropped value (issue 23 §3).
       expect(s).toMatchObject({ encoding: 'windows-1252', delimiter: ';', inserted: 5, skipped: 3, rejected: 0, values_dropped: 5 });
       expect(s.mapping).toMatchObject({ status: 'Churned?', customer_since: 'Customer Since', contact_email: 'Email' });

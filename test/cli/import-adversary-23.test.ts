@@ -115,11 +115,14 @@ for (const engine of enginesUnderTest()) {
       expect(await suppressed(slug, ['beta.io'])).toEqual({ 'beta.io': false });
     });
 
-    it('a Mac Roman file with LF endings and only ø æ ß is read as Mac Roman (three bytes that are symbols between letters in Windows-1252): bjørn.no is suppressed, never bj¿rn.no', async () => {
+    it('a Mac Roman file with LF endings and only ø æ ß in its IDNs: the encoding is asked for, never bj¿rn.no; named, bjørn.no is suppressed', async () => {
       const iconv = (await import('iconv-lite')).default;
       const mac = file('nordic.csv', iconv.encode('Company,Website,Email,Status\nBjørn AS,bjørn.no,post@bjørn.no,Customer\nMæhle,mæhle.dk,,Customer\nStraße Bau,straße.de,,Customer\n', 'macintosh'));
       const slug = await client();
-      const r = await aos(['import', mac, '--client', slug, '--yes', '--json']);
+      const asked = await aos(['import', mac, '--client', slug, '--yes', '--json']);
+      expect(asked.code, asked.stderr).toBe(2);
+      expect(asked.stderr).toContain('\\"bjørn.no\\" in Mac Roman');
+      const r = await aos(['import', mac, '--client', slug, '--yes', '--json', '--encoding', 'macintosh']);
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ rows_read: 3, inserted: 3, rejected: 0 });
       expect(await suppressed(slug, ['bjørn.no', 'post@bjørn.no', 'mæhle.dk', 'straße.de'])).toEqual({ 'bjørn.no': true, 'post@bjørn.no': true, 'mæhle.dk': true, 'straße.de': true });

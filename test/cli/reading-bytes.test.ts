@@ -12,6 +12,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKER_MIN_BYTES } from '../../src/cli/workers/size.js';
 import { ndjson, runAos } from '../helpers/cli.js';
+import { startCoProcess } from '../helpers/coprocess.js';
 import { enginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aos-reading-bytes-'));
@@ -60,7 +61,7 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
 
   beforeAll(async () => {
     cli = await freshCliDatabase(engine);
-    for (const slug of ['mac', 'utf', 'strict', 'leads', 'board', 'tabs', 'enc']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+    for (const slug of ['mac', 'utf', 'strict', 'leads', 'board', 'tabs', 'enc', 'rem', 'pl']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
     const add = await aos(['suppress', 'add', 'münchen-bau.de', 'zürich-treuhand.ch', 'bäckerei-schmidt.de', '--client', 'leads', '--reason', 'existing_customer']);
     expect(add.code).toBe(0);
   }, 120_000);
@@ -68,8 +69,15 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
     await cli?.dispose();
   });
 
-  it('imports every row of an Excel for Mac CSV in Mac Roman, its IDNs as themselves', async () => {
-    const r = await aos(['import', fileWith(macCsv('macintosh')), '--client', 'mac', '--yes', '--json']);
+  it('an Excel for Mac CSV in Mac Roman with IDNs: the encoding is asked for though its CR line ends tell it; named, every row is imported, its IDNs as themselves', async () => {
+    const file = fileWith(macCsv('macintosh'));
+    // The CR line ends and the votes read names; a domain's letters are never guessed.
+    const asked = await aos(['import', file, '--client', 'mac', '--yes', '--json']);
+    expect(asked.code, asked.stderr).toBe(2);
+    expect(asked.stdout).toBe('');
+    expect(asked.stderr).toContain('--encoding macintosh if \\"bäckerei-schmidt.de\\" is right');
+    expect(await verdict('mac', 'acme.com.au')).toBe(false);
+    const r = await aos(['import', file, '--client', 'mac', '--yes', '--json', '--encoding', 'macintosh']);
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({ encoding: 'macintosh', rows_read: 4, inserted: 4, rejected: 0 });
@@ -193,7 +201,7 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
       const r = await aos(args);
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain('line 2 holds "sœur-mode.fr" in Windows-1252 (Excel on Windows) and "súur-mode.fr" in Mac Roman');
+      expect(r.stderr).toContain('line 2 holds a domain or address with letters beyond ASCII: "sœur-mode.fr" in Windows-1252 (Excel on Windows), "súur-mode.fr" in Mac Roman');
       expect(r.stderr).toMatch(/hint: name the encoding: --encoding windows-1252 if "sœur-mode\.fr" is right/);
     }
     expect(await verdict('enc', 'bob.com')).toBe(false);
@@ -225,5 +233,71 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
       expect(r.stderr).toMatch(what);
       expect(r.stderr).toMatch(/hint: .*(CSV UTF-8|Export To > CSV)/);
     }
+  });
+  // Issue 27, round 6: an encoding guessed, named or remembered never turns an IDN into another domain.
+  describe('an IDN is never read in an encoding that was guessed, or named wrong', () => {
+    const utf8Idns = 'Company,Website\r\nGora,góra.pl\r\nStrasse,straße.de\r\nIstmo,ístmo.es\r\n';
+    beforeAll(async () => {
+      expect((await aos(['suppress', 'add', 'góra.pl', 'straße.de', 'ístmo.es', 'tęcza.pl', 'orzeł.pl', '--client', 'pl', '--reason', 'unsubscribed'])).code).toBe(0);
+    });
+
+    it('a Polish Windows-1250 file whose names vote Windows-1252: the encoding is asked for, tęcza.pl never read as têcza.pl', async () => {
+      const file = fileWith(iconv.encode('Name,City,Website\r\nJan,Kraków,tęcza.pl\r\nOla,Częstochowa,orzeł.pl\r\n', 'windows-1250'));
+      for (const args of [['check', '--file', file, '--client', 'pl', '--filter'], ['signals', 'boost', '--file', file]]) {
+        const r = await aos(args);
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain('--encoding windows-1250 if "tęcza.pl" is right');
+      }
+      const named = await aos(['check', '--file', file, '--client', 'pl', '--encoding', 'windows-1250', '--json']);
+      expect(ndjson(named.stdout).map((o) => [o.input, o.suppressed])).toEqual([['tęcza.pl', true], ['orzeł.pl', true]]);
+    });
+
+    it('--encoding windows-1252 given for a UTF-8 file: refused where a domain reads as UTF-8, nothing answered or imported', async () => {
+      const file = fileWith(utf8Idns);
+      const check = await aos(['check', '--file', file, '--client', 'pl', '--encoding', 'windows-1252', '--filter']);
+      expect(check.code, check.stderr).toBe(2);
+      expect(check.stdout).toBe('');
+      expect(check.stderr).toContain('line 2 holds "gÃ³ra.pl" read as windows-1252, but its bytes are UTF-8 for "góra.pl"');
+      expect(check.stderr).toContain('hint: the file is UTF-8 there: drop --encoding windows-1252');
+      const imported = await aos(['import', file, '--client', 'rem', '--yes', '--encoding', 'latin1']);
+      expect(imported.code, imported.stderr).toBe(2);
+      expect(await verdict('rem', 'straße.de')).toBe(false);
+    });
+
+    it('an encoding named for an earlier import is not applied to a file whose bytes say UTF-8', async () => {
+      const cp = fileWith(iconv.encode('Company,Website\r\nCafé Crème,cafecreme.fr\r\n', 'windows-1252'));
+      const first = await aos(['import', cp, '--client', 'rem', '--yes', '--encoding', 'windows-1252']);
+      expect(first.code, first.stderr).toBe(0);
+      const r = await aos(['import', fileWith(utf8Idns), '--client', 'rem', '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'utf-8', inserted: 3 });
+      for (const target of ['góra.pl', 'straße.de', 'ístmo.es']) expect(await verdict('rem', target), target).toBe(true);
+    });
+
+    it('UTF-8 with two stray Windows-1252 bytes in its head and IDNs past it: the reading stops at the first IDN (exit 4), none of them let through', async () => {
+      const head = Buffer.concat([Buffer.from('Name,Email,Website\n'), iconv.encode('Renée Müller,renee@x.de,x.de\n', 'windows-1252')]);
+      const filler = Array.from({ length: 3000 }, (_, i) => `Person ${i},p${i}@lead${i}.com,lead${i}.com`).join('\n') + '\n';
+      const tail = 'Anna,anna@straße.de,straße.de\nGora,info@góra.pl,góra.pl\nLast,l@last.com,last.com\n';
+      const file = fileWith(Buffer.concat([head, Buffer.from(filler), Buffer.from(tail)]));
+      const rejected = join(dir, `rejected-${++n}.csv`);
+      const r = await aos(['check', '--file', file, '--client', 'pl', '--filter', '--rejected', rejected]);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stdout).not.toMatch(/stra|ra\.pl|last\.com/);
+      expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(3002); // header, Renée, 3000 leads
+      expect(r.stderr).toContain('"anna@straße.de" in UTF-8');
+      expect(r.stderr).toContain('--encoding utf-8 if "anna@straße.de" is right');
+    });
+
+    it('a co-process whose first line is Windows-1252: a later UTF-8 IDN stops it, never answered allowed', async () => {
+      const co = startCoProcess(['check', '-', '--client', 'pl', '--json'], cli.env);
+      co.child.stdin.write(iconv.encode('Renée Müller <renee@newlead.de>\n', 'windows-1252'));
+      expect(JSON.parse(await co.answer())).toMatchObject({ target: 'renee@newlead.de', suppressed: false });
+      co.child.stdin.write(Buffer.from('góra.pl\n'));
+      const exit = await co.exit();
+      expect(exit.rest).toBe('');
+      expect(exit.code).toBe(4);
+      expect(exit.stderr).toContain('góra.pl\\" in UTF-8');
+    });
   });
 });

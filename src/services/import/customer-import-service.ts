@@ -103,7 +103,12 @@ export class CustomerImportService extends Service {
       throw e;
     }
     if (request.delimiter !== undefined || request.encoding !== undefined || !request.reopenInput) return { csv, head, request };
-    const candidates = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, head.headers, csv));
+    const remembered = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, head.headers, csv));
+    // An encoding remembered from an earlier file never overrides one this file's bytes say (a
+    // UTF-8 export after a Windows-1252 one turned `góra.pl` into `gã³ra.pl`).
+    const candidates = csv.encodingCertain
+      ? remembered.flatMap((c) => (c.override.delimiter === undefined ? [] : [{ ...c, override: { delimiter: c.override.delimiter } }]))
+      : remembered;
     for (const candidate of candidates) {
       const again = await openCsvSource(request.reopenInput(), { ...candidate.override, sheet: request.sheet, name: request.fileName });
       try {
