@@ -456,6 +456,8 @@ interface SyncFigures {
   churned: number;
   reimport: number[];
   sync: number[];
+  /** `imports undo` of the sync run: linear in what it churned (a quadratic undo ran for minutes). */
+  undo: number[];
 }
 
 /**
@@ -475,7 +477,7 @@ async function benchSync(opts: BenchOptions, work: string): Promise<SyncFigures>
   };
   await writeLines(full, rows(customers));
   await writeLines(half, rows(customers - churned));
-  const f: SyncFigures = { customers, churned, reimport: [], sync: [] };
+  const f: SyncFigures = { customers, churned, reimport: [], sync: [], undo: [] };
   for (let run = 0; run < opts.runs; run++) {
     await withServerDatabase(async (url) => {
       const env = { DATABASE_URL: url };
@@ -485,23 +487,27 @@ async function benchSync(opts: BenchOptions, work: string): Promise<SyncFigures>
       await aos(['import', full, ...common], env);
       f.reimport.push((await aos(['import', half, ...common], env)).seconds);
       const sync = await aos(['import', half, ...common, '--sync', '--force'], env);
-      const summary = JSON.parse(sync.stdout) as { diff?: { churned?: number } };
+      const summary = JSON.parse(sync.stdout) as { diff?: { churned?: number }; import_run_id?: string };
       if (summary.diff?.churned !== churned) throw new Error(`the sync churned ${summary.diff?.churned}, expected ${churned}`);
       f.sync.push(sync.seconds);
+      const undo = await aos(['imports', 'undo', String(summary.import_run_id), '--json'], env);
+      const undone = JSON.parse(undo.stdout) as { customers_restored?: number };
+      if (undone.customers_restored !== churned) throw new Error(`the undo restored ${undone.customers_restored}, expected ${churned}`);
+      f.undo.push(undo.seconds);
     });
-    opts.log(`  sync ${customers}: run ${run + 1}/${opts.runs} re-import ${fmt(f.reimport.at(-1))}s, sync ${fmt(f.sync.at(-1))}s`);
+    opts.log(`  sync ${customers}: run ${run + 1}/${opts.runs} re-import ${fmt(f.reimport.at(-1))}s, sync ${fmt(f.sync.at(-1))}s, undo ${fmt(f.undo.at(-1))}s`);
   }
   return f;
 }
 
 function syncLine(f: SyncFigures): string {
   const ratio = median(f.sync) / median(f.reimport);
-  return `| ${f.customers.toLocaleString('en')} customers, ${f.churned.toLocaleString('en')} churned | ${fmt(median(f.reimport))} s | ${fmt(median(f.sync))} s | ${fmt(ratio)}× |`;
+  return `| ${f.customers.toLocaleString('en')} customers, ${f.churned.toLocaleString('en')} churned | ${fmt(median(f.reimport))} s | ${fmt(median(f.sync))} s | ${fmt(ratio)}× | ${fmt(median(f.undo))} s |`;
 }
 
 const SYNC_HEADER = [
-  '| customers, churned | re-import of the file | `--sync` of the same file | sync / re-import (target ≤ 2×) |',
-  '| --- | ---: | ---: | ---: |',
+  '| customers, churned | re-import of the file | `--sync` of the same file | sync / re-import (target ≤ 2×) | `imports undo` of the sync |',
+  '| --- | ---: | ---: | ---: | ---: |',
 ];
 
 function machine(): string[] {
