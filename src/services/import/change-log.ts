@@ -26,10 +26,13 @@ export async function beginImportChangeLog(tx: Orm, clientId: string): Promise<I
  * rowHash), both over the row's text, whose timestamps and dates render by the session's time
  * zone and date style: the import and the undo set both alike, for their transaction. Only the
  * output style is set (ISO): the day/month order of the server's DateStyle, which reads dates the
- * statements are given, stays as it is.
+ * statements are given, stays as it is. The log's values are large (a 50k churn logs megabytes of
+ * images in one row): where the server has lz4, they are stored with it, which costs a fraction
+ * of pglz (PGlite has only pglz).
  */
 export async function renderRowsAsLogged(tx: Orm): Promise<void> {
-  await tx.execute(sql`select set_config('timezone', 'UTC', true), set_config('datestyle', 'ISO', true)`);
+  await tx.execute(sql`select set_config('timezone', 'UTC', true), set_config('datestyle', 'ISO', true),
+    (select set_config('default_toast_compression', 'lz4', true) from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals))`);
 }
 
 /** Ties the change set to its import run. */
