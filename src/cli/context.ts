@@ -1,4 +1,5 @@
 // What every command gets: output, the actor, an abort signal, and a lazily opened database.
+import { userInfo } from 'node:os';
 import type { ListingCsvOptions } from '../csv/listing-csv.js';
 import type { Database } from '../db/database.js';
 import type { OpenDatabaseOptions } from '../db/open.js';
@@ -39,7 +40,7 @@ export class CliContext {
   ) {
     this.output = output;
     this.signal = signal;
-    this.actor = globals.actor?.trim() || env.USER || env.USERNAME || 'unknown';
+    this.actor = globals.actor?.trim() || env.USER || env.USERNAME || systemUser() || 'unknown';
   }
 
   private waitSeconds(): number {
@@ -113,3 +114,12 @@ export class CliContext {
 
 /** How a command gets the context (created on first use, after the global flags are parsed). */
 export type ContextProvider = () => CliContext;
+
+/** The login name of the process's user when the environment names none (a container, cron). */
+function systemUser(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined; // a uid with no passwd entry
+  }
+}

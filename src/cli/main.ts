@@ -69,13 +69,22 @@ function commandPath(cmd: { name(): string; parent: unknown }): string {
   return names.join(' ');
 }
 
+/** Command words ops type for another command: `aos unsuppress` means removing an entry, not adding one. */
+const MEANT: Record<string, string> = {
+  unsuppress: 'suppress remove',
+  unblock: 'suppress remove',
+  allow: 'suppress remove',
+  block: 'suppress add',
+};
+
 function configureErrors(cmd: Command<unknown[], Record<string, unknown>, Record<string, unknown>>, output: () => Output): void {
   cmd.exitOverride();
   cmd.configureOutput({
     outputError: (text) => {
       // commander's messages start with "error: " and may add "(Did you mean x?)" on a 2nd line.
       const [first = '', ...rest] = text.trim().replace(/^error: /, '').split('\n');
-      const suggestion = rest.join(' ').match(/Did you mean (.+)\?/)?.[1];
+      const unknown = first.match(/^unknown command '(.+)'$/)?.[1];
+      const suggestion = (unknown !== undefined && Object.hasOwn(MEANT, unknown) ? MEANT[unknown] : undefined) ?? rest.join(' ').match(/Did you mean (.+)\?/)?.[1];
       const help = `see \`${commandPath(cmd)} --help\``;
       output().error(first, suggestion ? `did you mean ${suggestion}? ${help}` : help);
     },

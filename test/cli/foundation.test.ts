@@ -34,6 +34,10 @@ describe('aos without a database', () => {
     const r = await runAos(['clients', 'lst']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('did you mean list?');
+    // `unsuppress` is closest to `suppress` by its letters, and means the opposite.
+    const un = await runAos(['unsuppress', 'acme.com']);
+    expect(un.code).toBe(2);
+    expect(un.stderr).toContain('did you mean suppress remove?');
   });
 
   it('an unreachable DATABASE_URL is exit 3 with the URL redacted and no stack trace', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addClients, cliEnginesUnderTest, freshCliDatabase, type CliDatabase } from '../helpers/databases.js';
@@ -150,6 +150,13 @@ for (const engine of cliEnginesUnderTest()) {
       expect(r.stderr).toMatch(/line 2.*line 4/);
       expect(r.stderr).toMatch(/\nhint: fix those lines, or add the valid ones with --skip-invalid\n$/);
       expect((await aos(['check', 'good-one.com', '--client', 'acme'])).code).toBe(0);
+    });
+
+    it('without $USER (a container, cron) the actor is the login name of the process, never "unknown"', async () => {
+      const env = { ...fresh.env, USER: '', USERNAME: '' };
+      expect((await runAos(['suppress', 'add', 'nouser.com', '--client', 'acme', '--reason', 'competitor'], { env })).code).toBe(0);
+      const history = ndjson((await aos(['suppress', 'history', 'nouser.com', '--client', 'acme', '--json'])).stdout);
+      expect(history.map((e) => e.actor)).toEqual([userInfo().username]);
     });
 
     it('expiry with --for, list --json, opt-out protection and history with the actor', async () => {
