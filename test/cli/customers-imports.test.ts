@@ -64,6 +64,18 @@ for (const engine of cliEnginesUnderTest()) {
       expect(none.stderr).toContain('hint: find it with `aos customers list --client acme --search TEXT`');
     });
 
+    it('customers list and show give an IDN as people type it; --json keeps the stored punycode', async () => {
+      expect((await aos(['clients', 'add', 'idn'])).code).toBe(0);
+      expect((await aos(['import', '-', '--client', 'idn', '--yes'], 'Company,Website\nMünchen Bau,münchen-bau.de\n')).code).toBe(0);
+      expect((await aos(['customers', 'list', '--client', 'idn'])).stdout).toMatch(/München Bau\s+münchen-bau\.de\s/);
+      const shown = await aos(['customers', 'show', 'münchen-bau.de', '--client', 'idn']);
+      expect(shown.stdout).toContain('  domain         münchen-bau.de\n');
+      expect(shown.stdout).toContain('  münchen-bau.de  existing_customer  source import');
+      expect(shown.stdout).not.toContain('xn--');
+      const json = ndjson((await aos(['customers', 'list', '--client', 'idn', '--json'])).stdout);
+      expect(json[0]).toMatchObject({ domain: 'xn--mnchen-bau-9db.de' });
+    });
+
     it('imports list and show: file, sha256, rows, counts, actor, status', async () => {
       const list = await aos(['imports', 'list', '--client', 'acme', '--json']);
       const runs = ndjson(list.stdout);

@@ -1,5 +1,6 @@
 // `customers list|show|remove` for people. Names, contacts and sources come from clients' files:
 // shown without terminal controls.
+import { displayTarget } from '../../domain/display.js';
 import { withoutControls as safe } from '../../domain/printable.js';
 import type { CustomerDetail, CustomerRemoveResult, CustomerView } from '../../services/customer-service.js';
 import type { Renderer } from '../context.js';
@@ -11,14 +12,14 @@ export const renderCustomers: Renderer<CustomerView[]> = (list, out) => {
   if (list.length === 0) return out.info('no customers');
   out.table(
     ['company', 'domain', 'contact', 'status', 'deal_value', 'source'],
-    list.map((cu) => [cu.company_name, cu.domain ?? '-', cu.contact_email ?? '-', cu.status, cu.deal_value ?? '-', cu.source]),
+    list.map((cu) => [cu.company_name, cu.domain ? displayTarget(cu.domain) : '-', cu.contact_email ?? '-', cu.status, cu.deal_value ?? '-', cu.source]),
   );
 };
 
 function customerLines(d: CustomerDetail): string[] {
   const cu = d.customer;
   const fields: Array<[string, string | null]> = [
-    ['domain', cu.domain], ['contact', [cu.contact_name, cu.contact_email].filter(Boolean).join(' ') || null],
+    ['domain', cu.domain && displayTarget(cu.domain)], ['contact', [cu.contact_name, cu.contact_email].filter(Boolean).join(' ') || null],
     ['other emails', cu.other_emails?.join(', ') || null], ['title', cu.contact_title],
     ['industry', cu.industry], ['employees', cu.employee_count_range], ['customer since', cu.customer_since], ['churned at', cu.churned_at],
     ['deal value', cu.deal_value], ['services', cu.services?.join(',') || null], ['external id', cu.external_id], ['source', cu.source], ['updated', cu.updated_at],
@@ -31,7 +32,7 @@ export const renderCustomer: Renderer<CustomerDetail> = (d, out) => {
     ...customerLines(d),
     'entries:',
     ...(d.entries.length === 0 ? ['  none: nothing suppresses this customer'] : []),
-    ...d.entries.map((e) => `  ${e.target}  ${e.reason}  source ${e.source ?? '-'}${e.expires_at ? `  expires ${e.expires_at}` : ''}${e.linked ? '' : '  (not linked to this customer)'}`),
+    ...d.entries.map((e) => `  ${displayTarget(e.target)}  ${e.reason}  source ${e.source ?? '-'}${e.expires_at ? `  expires ${e.expires_at}` : ''}${e.linked ? '' : '  (not linked to this customer)'}`),
     'import runs:',
     ...(d.import_runs.length === 0 ? ['  none recorded'] : []),
     ...d.import_runs.map((r) => `  ${r.id.slice(0, 8)}  ${r.finished_at}  ${r.file_name}  ${r.change} by ${r.actor}${r.status === 'completed' ? '' : `  (${r.status})`}`),
@@ -43,8 +44,8 @@ const KEPT_BECAUSE = { opt_out: 'an opt-out', manual: 'added by hand', other_cus
 
 export const renderCustomerRemoved: Renderer<CustomerRemoveResult> = (r, out) => {
   const cu = r.customer;
-  out.line(safe(`removed customer ${cu.company_name} (${cu.domain ?? cu.contact_email ?? cu.id}) from ${r.client}`));
-  for (const e of r.entries_removed) out.line(safe(`removed entry ${e.target} (${e.reason})`));
-  for (const e of r.entries_kept) out.line(safe(`kept entry ${e.target} (${e.reason}): ${KEPT_BECAUSE[e.why]}`));
+  out.line(safe(`removed customer ${cu.company_name} (${displayTarget(cu.domain ?? cu.contact_email ?? cu.id)}) from ${r.client}`));
+  for (const e of r.entries_removed) out.line(safe(`removed entry ${displayTarget(e.target)} (${e.reason})`));
+  for (const e of r.entries_kept) out.line(safe(`kept entry ${displayTarget(e.target)} (${e.reason}): ${KEPT_BECAUSE[e.why]}`));
   out.warn('the next import that holds this customer brings it back');
 };
