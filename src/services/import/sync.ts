@@ -75,6 +75,14 @@ export async function diffAndSync(tx: Orm, o: SyncOptions): Promise<ImportDiff> 
   return diff;
 }
 
+/**
+ * A customer's source is the sync's source whatever its case: people type `--source hubspot` for
+ * the customers an earlier import stored as `HubSpot`, and an exact match found none of them, so
+ * the sync churned nothing and said "0 of 0". Sources differing only in case are one source (the
+ * stored spelling is the import's own name for it), so no other source's customer is churned.
+ */
+const sameSource = (column: SQL | AnyPgColumn, name: string): SQL => sql`lower(${column}) = lower(${name})`;
+
 type StoredDiff = Pick<ImportDiff, 'new' | 'changed' | 'unchanged' | 'changed_fields' | 'changes' | 'customers_before' | 'source_customers_before'>;
 
 /**
@@ -100,7 +108,7 @@ async function diffAgainstStored(tx: Orm, o: SyncOptions): Promise<StoredDiff> {
     sql`select (select coalesce(sum(cardinality(${changes.rowIds})), 0)::int from ${changes} where ${logged} and ${changes.befores} is null) as new,
                (select count(*)::int from ${DIFF}) as changed,
                (select count(*)::int from ${cc} where ${cc.clientId} = ${o.clientId}) as total,
-               (select count(*)::int from ${cc} where ${cc.clientId} = ${o.clientId} and ${cc.source} = ${o.sourceName}) as source_total,
+               (select count(*)::int from ${cc} where ${cc.clientId} = ${o.clientId} and ${sameSource(cc.source, o.sourceName)}) as source_total,
                (select count(*)::int from ${MERGED_CUSTOMERS}) as merged`,
   );
   const fields = await rowsOf<{ field: string; n: number }>(tx, sql`select f as field, count(*)::int as n from ${DIFF}, unnest(fields) f group by f order by f`);
@@ -149,7 +157,7 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
     sql`
       with gone as (
         update ${cc} c set ${setList(churn)}
-         where ${c(cc.clientId)} = ${o.clientId} and ${c(cc.source)} = ${o.sourceName} and ${c(cc.status)} = 'active'
+         where ${c(cc.clientId)} = ${o.clientId} and ${sameSource(c(cc.source), o.sourceName)} and ${c(cc.status)} = 'active'
            and not exists (select 1 from ${MERGED_CUSTOMERS} m where m.${bare(cc.naturalKey)} = ${c(cc.naturalKey)})
          returning ${c(cc.companyName)} as company_name, ${c(cc.domain)} as domain, ${loggedColumns('c', sql`false`)}),
       gone_logged as (${logWrites(log, cc, sql.raw('gone'), churn.map(([column]) => column))}),
