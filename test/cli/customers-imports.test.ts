@@ -142,13 +142,15 @@ for (const engine of cliEnginesUnderTest()) {
       expect(human.stdout).toContain(`  ${'against stored'.padEnd(25)} 1 new, 1 changed (industry 1), 0 unchanged`);
       expect(human.stdout).toContain(`  ${'--sync would churn'.padEnd(25)} 3 of 4 stored customers of this source (missing from the file): MORE THAN HALF`);
       expect(human.stdout).toContain(`  ${'rows read'.padEnd(25)} `);
+      // The churn's entry moves (a2.com, a3.com, a4.com to past_customer) are suppression updates.
+      expect(human.stdout).toContain(`  ${'would update suppressions'.padEnd(25)} 3\n`);
       const refused = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--source', 'csv']);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('aos: error: --sync would churn 3 of the 4 customers of syncco from source csv, more than half: nothing written');
       expect(refused.stderr).toContain('pass --yes --force');
       const forced = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--source', 'csv', '--force', '--json']);
       expect(forced.code).toBe(0);
-      expect(JSON.parse(forced.stdout).diff).toMatchObject({ churned: 3 });
+      expect(JSON.parse(forced.stdout)).toMatchObject({ suppressions_updated: 3, diff: { churned: 3, churned_entries: 3 } });
       const churned = ndjson((await aos(['customers', 'list', '--client', 'syncco', '--status', 'churned', '--json'])).stdout);
       expect(churned.map((c) => c.company_name)).toEqual(['A2', 'A3', 'A4']);
     });
