@@ -1,14 +1,18 @@
 // Outside text (file cells, stored names, typed targets) made safe to show; no dependencies, so
 // the CLI's output layer can load it without the public suffix list.
 
+// Control characters (Cc: C0, DEL, C1), format characters (Cf: bidirectional overrides and
+// isolates, zero-width spaces and joiners, the soft hyphen, the BOM) and the line and paragraph
+// separators: none shows as itself, so each one shows as "?".
+const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
 /**
- * Text from files and the database as a terminal may show it: control characters (C0, DEL, C1)
- * and bidirectional overrides become "?", so a hostile cell cannot move the cursor, retitle the
- * window or reorder what ops read.
+ * Text from files and the database as a terminal may show it: every character that is invisible
+ * or moves what follows becomes "?", so a hostile cell cannot move the cursor, retitle the window
+ * or reorder what ops read, and `"k1\u200b"` (a zero-width space) reads as the `k1?` it is, not as k1.
  */
 export function withoutControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+  return text.replace(UNSHOWABLE, '?');
 }
 
 /** Keeps hostile input printable in one line of an error message. */

@@ -198,8 +198,16 @@ const NOT_YET_IN_PHRASE = new Set(['potential', 'prospective', 'prospect', 'pros
 // Words said only of a customer one has: a phrase with one of them is about a customer.
 const EXISTING_IN_PHRASE = new Set(['churn', 'churning', 'risk', 'renewal', 'renew', 'renewing', 'upsell', 'upgrade', 'converted', 'expansion', 'retention']);
 const CUSTOMER_NOUNS = new Set(['customer', 'customers', 'client', 'clients']);
-// The whole of a not-yet phrase: one not-yet word, a space, one customer noun, nothing else.
-const NOT_YET_CUSTOMER = /^(?:potential|prospective|prospect|possible|future|target|lead) (?:customer|client)s?$/;
+// Words that say customer without reading as one by themselves ("Paid" alone is asked for; the
+// German, Spanish, Portuguese, Dutch and Scandinavian nouns): beside a not-customer word
+// ("Subscriber - paid", "Kunde (Lead)") they make the phrase unreadable, never a skip.
+const CUSTOMER_HINT_IN_PHRASE = new Set([
+  'paid', 'kunde', 'kunden', 'kundin', 'kundinnen', 'bestandskunde', 'cliente', 'clientes', 'klant', 'klanten', 'klient', 'klienten', 'kund', 'kunder',
+]);
+// The whole of a not-yet phrase: one not-yet adjective, a space, one customer noun, nothing else.
+// Only adjectives: a noun before the customer noun ("Prospect client", "Lead customer" — a lead
+// customer is also a key one, "Target client") may be a list without its separator, so is asked for.
+const NOT_YET_CUSTOMER = /^(?:potential|prospective|possible|future) (?:customer|client)s?$/;
 const PARTNER_IN_PHRASE = new Set(['partner', 'reseller', 'affiliate']);
 const NEGATIONS = new Set(['not', 'non', 'no', 'never']);
 const YES = new Set(['yes', 'y', 'true', 't', '1', 'x']);
@@ -261,8 +269,7 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
     // ("Potential Customer", "Prospective clients"): word order, a list or a step between
     // words ("Lead;Customer", "Prospect / Client", "Lead > Customer", "Opportunity Won") once
     // skipped customers. A won outcome is a customer; anything else is asked for (fail closed).
-    const customerWord = words.some((w) => ACTIVE_IN_PHRASE.has(w) || CHURN_IN_PHRASE.has(w) || EXISTING_IN_PHRASE.has(w));
-    if (!customerWord) return 'skip';
+    if (!words.some(isCustomerWord)) return 'skip';
     // The text itself, not its key: the key reads "Lead, Customer" (a list) as "lead customer".
     if (NOT_YET_CUSTOMER.test(text.trim().toLowerCase().replace(/\s+/g, ' '))) return 'skip';
     if (words.at(-1) === 'won' && !words.some((w) => CHURN_IN_PHRASE.has(w))) return 'active';
@@ -271,9 +278,14 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
   if (words.some((w) => CHURN_IN_PHRASE.has(w))) return 'churned';
   if (words.includes('lost')) return lostIsDeal && !words.some((w) => CUSTOMER_NOUNS.has(w)) ? 'skip' : 'churned';
   if (words.some((w) => ACTIVE_IN_PHRASE.has(w))) return 'active';
-  if (words.some((w) => SKIP_WORDS.has(w))) return 'skip';
+  // A not-customer word beside a customer one ("Subscriber - paid", "Kunde (Lead)") is no skip.
+  if (words.some((w) => SKIP_WORDS.has(w))) return words.some(isCustomerWord) ? null : 'skip';
   return null;
 }
+
+/** Whether a word of a status phrase says the row is (or was) a customer. */
+const isCustomerWord = (w: string): boolean =>
+  ACTIVE_IN_PHRASE.has(w) || CHURN_IN_PHRASE.has(w) || EXISTING_IN_PHRASE.has(w) || CUSTOMER_HINT_IN_PHRASE.has(w);
 
 /**
  * `--status-map 'Other=skip,Vendor=partner'` → { other: 'skip', vendor: 'partner' } (keys by

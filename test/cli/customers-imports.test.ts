@@ -119,6 +119,24 @@ for (const engine of cliEnginesUnderTest()) {
       expect(ndjson(history.stdout).at(-1)).toMatchObject({ action: 'remove', actor: 'ops-anna', source: 'manual' });
     });
 
+    it('imports undo names the entries removed by hand since the run by their target, refused and forced', async () => {
+      expect((await aos(['clients', 'add', 'byhand'])).code).toBe(0);
+      const run = await aos(['import', file('byhand.csv', 'Company,Website,Email\nAcme,acme.com,\nBeta,beta.io,\nGamma,,gina@gmail.com\nDelta,delta.net,\n'), '--client', 'byhand', '--yes', '--json']);
+      const runId = JSON.parse(run.stdout).import_run_id as string;
+      expect((await aos(['suppress', 'remove', 'beta.io', '--client', 'byhand'])).code).toBe(0);
+      expect((await aos(['suppress', 'remove', 'gina@gmail.com', '--client', 'byhand'])).code).toBe(0);
+      expect((await aos(['customers', 'remove', 'delta.net', '--client', 'byhand'])).code).toBe(0);
+      const refused = await aos(['imports', 'undo', runId]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('entry beta.io (removed), entry delta.net (removed), entry gina@gmail.com (removed)');
+      expect(refused.stderr).not.toContain('entry id ');
+      const forced = await aos(['imports', 'undo', runId, '--force']);
+      expect(forced.code).toBe(0);
+      expect(forced.stderr).toContain('kept entry beta.io as it is now: removed since the run');
+      expect(forced.stderr).toContain('kept entry gina@gmail.com as it is now: removed since the run');
+      expect(forced.stderr).not.toContain('entry id ');
+    });
+
     it('import --sync: the diff in --dry-run --json and in the summary; a mass churn needs --yes --force', async () => {
       expect((await aos(['clients', 'add', 'syncco'])).code).toBe(0);
       const full = file('full.csv', 'Company,Website,Industry\nA1,a1.com,Retail\nA2,a2.com,Retail\nA3,a3.com,Retail\nA4,a4.com,Retail\n');
@@ -136,13 +154,15 @@ for (const engine of cliEnginesUnderTest()) {
       expect(human.stdout).toContain(`  ${'against stored'.padEnd(25)} 1 new, 1 changed (industry 1), 0 unchanged`);
       expect(human.stdout).toContain(`  ${'--sync would churn'.padEnd(25)} 3 of 4 stored customers of this source (missing from the file): MORE THAN HALF`);
       expect(human.stdout).toContain(`  ${'rows read'.padEnd(25)} `);
+      // The churn's entry moves (a2.com, a3.com, a4.com to past_customer) are suppression updates.
+      expect(human.stdout).toContain(`  ${'would update suppressions'.padEnd(25)} 3\n`);
       const refused = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--source', 'csv']);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('aos: error: --sync would churn 3 of the 4 customers of syncco from source csv, more than half: nothing written');
       expect(refused.stderr).toContain('pass --yes --force');
       const forced = await aos(['import', part, '--client', 'syncco', '--yes', '--sync', '--source', 'csv', '--force', '--json']);
       expect(forced.code).toBe(0);
-      expect(JSON.parse(forced.stdout).diff).toMatchObject({ churned: 3 });
+      expect(JSON.parse(forced.stdout)).toMatchObject({ suppressions_updated: 3, diff: { churned: 3, churned_entries: 3 } });
       const churned = ndjson((await aos(['customers', 'list', '--client', 'syncco', '--status', 'churned', '--json'])).stdout);
       expect(churned.map((c) => c.company_name)).toEqual(['A2', 'A3', 'A4']);
     });

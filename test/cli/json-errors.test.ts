@@ -58,6 +58,17 @@ for (const engine of cliEnginesUnderTest()) {
       expect(jsonError(r.stderr)).toEqual({ error: { code: 'usage', message: 'unknown client "nope"', hint: 'list clients with `aos clients list`' } });
     });
 
+    it('a client reference with a zero-width space or an RTL override shows each as "?", text and JSON alike', async () => {
+      for (const [client, shown] of [['acme\u200b', 'acme?'], ['acme\u202e', 'acme?'], ['ac\u2066me', 'ac?me']]) {
+        const text = await aos(['check', 'x.com', '--client', client as string]);
+        expect(text.code).toBe(2);
+        expect(text.stderr).toContain(`aos: error: unknown client "${shown}"`);
+        expect(text.stderr).not.toMatch(/[\u200b\u202e\u2066]/);
+        const json = await aos(['check', 'x.com', '--client', client as string, '--json']);
+        expect((jsonError(json.stderr) as { error: { message: string } }).error.message).toBe(`unknown client "${shown}"`);
+      }
+    });
+
     it('a result shown, then the command fails: NDJSON on stdout, the error as JSON on stderr, exit 2', async () => {
       const r = await aos(['signals', 'show', 'a.com x', '--json']);
       expect(r.code).toBe(2);

@@ -78,6 +78,12 @@ for (const engine of cliEnginesUnderTest()) {
       const bad = await runAos(['signals', 'top'], { env: { ...fresh.env, AOS_SIGNALS_K: 'three' } });
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('invalid AOS_SIGNALS_K "three"');
+      // An environment variable has no --help: its error says which values it takes, with --json too.
+      for (const value of ['three', '0', '99999999999']) {
+        const json = await runAos(['signals', 'top', '--json'], { env: { ...fresh.env, AOS_SIGNALS_K: value } });
+        expect(json.code).toBe(2);
+        expect(JSON.parse(json.stderr).error.hint).toBe('AOS_SIGNALS_K is k, the fewest clients a signal is shown for: a whole number from 1 (shows everything) up; unset it for the default, 3');
+      }
     });
 
     it.each([

@@ -141,7 +141,7 @@ const EXPIRING_ENTRIES = [
 
 const IMPORT_DIFF = shape<aos.ImportDiff>(
   'ImportDiff',
-  { new: true, changed: true, unchanged: true, changed_fields: true, changes: true, sync: true, churned: true, churned_customers: true, customers_before: true, source_customers_before: true, mass_churn: true },
+  { new: true, changed: true, unchanged: true, changed_fields: true, changes: true, sync: true, churned: true, churned_customers: true, churned_entries: true, customers_before: true, source_customers_before: true, mass_churn: true },
   { changes: [shape<aos.ImportDiff['changes'][number]>('ImportDiff change', { customer: true, fields: true })] },
 );
 const IMPORT_SUMMARY = [

@@ -27,7 +27,7 @@ describeEachDatabase('import diff and --sync', ({ db }) => {
     );
 
   beforeAll(async () => {
-    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo', 'named', 'by-source', 'rekeyed', 'expiring', 'scale', 'exact', 'vanished', 'revived']) await new ClientService(db()).add({ slug });
+    for (const slug of ['diff', 'sync', 'mass', 'masscli', 'other-source', 'undo', 'named', 'by-source', 'rekeyed', 'expiring', 'scale', 'exact', 'vanished', 'revived', 'cased']) await new ClientService(db()).add({ slug });
     importer = new CustomerImportService({ db: db(), actor: 'importer' });
     suppress = new SuppressionService({ db: db() });
   });
@@ -44,7 +44,7 @@ Epsilon,epsilon.io,Media,500
     const dry = await run('diff', next, { dryRun: true });
     expect(dry.diff).toEqual({
       new: 1, changed: 1, unchanged: 2, changed_fields: { deal_value: 1, industry: 1 }, changes: [{ customer: 'Beta', fields: ['deal_value', 'industry'] }],
-      sync: false, churned: 0, churned_customers: [], customers_before: 4, source_customers_before: 4, mass_churn: false,
+      sync: false, churned: 0, churned_customers: [], churned_entries: 0, customers_before: 4, source_customers_before: 4, mass_churn: false,
     });
     // Without --sync nothing goes missing: Delta stays active.
     expect((await run('diff', next)).diff).toEqual(dry.diff);
@@ -173,6 +173,21 @@ Gamma,gamma.co.uk,,,Retail,3000,churned,2019-05-06
     await expect(run('by-source', headerOnly, { sync: true, sourceName: 'hubspot' })).rejects.toMatchObject({ code: 'input', message: expect.stringContaining('churn 2 of the 2 customers of by-source from source hubspot') });
     expect((await status('by-source')).Acme).toBe('active');
     expect((await run('by-source', headerOnly, { sync: true, sourceName: 'hubspot', dryRun: true })).diff).toMatchObject({ churned: 2, source_customers_before: 2, mass_churn: true });
+  });
+
+  it('--sync --source hubspot replaces the customers stored as HubSpot, and counts the entries its churn moves', async () => {
+    await run('cased', STORED, { sourceName: 'HubSpot' });
+    await run('cased', 'Company,Website\nOmega,omega.com\n', { sourceName: 'csv' });
+    const next = 'Company,Website,Industry,Deal Size\nAlpha,alpha.com,Retail,1000\nBeta,beta.io,Media,2000\nGamma,gamma.co.uk,Retail,3000\n';
+    const dry = await run('cased', next, { sync: true, sourceName: 'hubspot', dryRun: true });
+    expect(dry.diff).toMatchObject({ churned: 1, churned_customers: ['Delta'], churned_entries: 1, source_customers_before: 4, mass_churn: false });
+    expect(dry.suppressions_updated).toBe(1);
+    const summary = await run('cased', next, { sync: true, sourceName: 'hubspot' });
+    expect(summary.diff).toMatchObject({ churned: 1, churned_entries: 1, source_customers_before: 4 });
+    expect(summary.suppressions_updated).toBe(1);
+    // Omega came from another source: never churned.
+    expect(await status('cased')).toEqual({ Alpha: 'active', Beta: 'active', Gamma: 'active', Delta: 'churned', Omega: 'active' });
+    expect(await suppress.isSuppressed('cased', 'delta.com')).toMatchObject({ suppressed: true, reason: 'past_customer' });
   });
 
   it('a stored customer known by name only, now given a website, is one changed customer: the counts never go negative', async () => {

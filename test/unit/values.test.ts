@@ -105,13 +105,20 @@ describe('classifyStatus', () => {
     ['Current customer, previously a lead', 'Status', null], ['Active (target upsell)', 'Status', null], ['Client (future expansion)', 'Status', null],
     ['Customer (opportunity: upsell)', 'Status', null], ['Renewal opportunity', 'Status', null], ['At risk - possible churn', 'Status', null],
     ['Current client - renewal opportunity', 'Customer Stage', null], ['Converted lead', 'Lead Status', null],
-    ['Lead customer', 'Type', 'skip'], ['Potential Customer', 'Status', 'skip'], ['Prospect', 'Stage', 'skip'], ['Target', 'Type', 'skip'],
+    ['Potential Customer', 'Status', 'skip'], ['Prospect', 'Stage', 'skip'], ['Target', 'Type', 'skip'],
     // Issue 23 (adversary): a customer word beside a not-yet word is never skip unless the value is
     // wholly a not-yet phrase; word order, lists and steps decide nothing. A won outcome is a customer.
     ['Opportunity Won', 'Stage', 'active'], ['Lead Won', 'Stage', 'active'], ['Lead - Won', 'Status', 'active'], ['Prospect (Won)', 'Status', 'active'],
     ['Lead;Customer', 'Status', null], ['Customer;Lead', 'Status', null], ['Prospect / Client', 'Type', null], ['Lead > Customer', 'Lifecycle Stage', null],
     ['Lead, Customer', 'Status', null], ['Prospect|Client', 'Type', null], ['Customer - prospect', 'Type', null], ['Client prospect', 'Type', null],
     ['Prospective clients', 'Type', 'skip'], ['Potential customers', 'Status', 'skip'], ['Qualified Lead', 'Status', 'skip'], ['Lead;Prospect', 'Status', 'skip'],
+    // A customer word (in English or not: paid, Kunde, Kundin, cliente) beside a not-customer word
+    // is ambiguous: asked for (proposed as a customer), never skipped. So is a noun before the
+    // customer noun ("Prospect client" may be a list; a "Lead customer" may be a key one).
+    ['Subscriber - paid', 'Status', null], ['Paid subscriber', 'Lifecycle Stage', null], ['Kunde (Lead)', 'Status', null],
+    ['Lead (Kundin)', 'Typ', null], ['Cliente - prospecto', 'Status', null], ['Prospect cliente', 'Status', null],
+    ['Prospect client', 'Type', null], ['Prospect clients', 'Status', null], ['Lead customer', 'Type', null], ['Target client', 'Type', null],
+    ['Kunde', 'Status', null], ['Paid', 'Status', null], ['Subscriber', 'Status', 'skip'], ['Lead (Interessent)', 'Status', 'skip'],
     // A lost customer in a customer's stage column is a past one; a lost deal in a deal stage is none.
     ['Lost', 'Customer Stage', 'churned'], ['Lost customer', 'Lifecycle Stage', 'churned'], ['Lost', 'Lifecycle Stage', 'skip'], ['Closed Lost', 'Stage', 'skip'],
   ])('%j in %j → %j', (input, header, expected) => expect(classifyStatus(input, header)).toBe(expected));

@@ -13,7 +13,8 @@ export function registerSignalsCommands(program: Command<[], Record<string, unkn
     const { BuyerSignalService, DEFAULT_MIN_CLIENTS } = await import('../../services/buyer-signal-service.js');
     // k of SPEC §8 "Anonymity" is the deployment's setting, not a flag: no script lowers it by accident.
     const k = process.env.AOS_SIGNALS_K;
-    const minClients = k === undefined || k.trim() === '' ? DEFAULT_MIN_CLIENTS : parsePositiveInteger('AOS_SIGNALS_K', k);
+    const hint = `AOS_SIGNALS_K is k, the fewest clients a signal is shown for: a whole number from 1 (shows everything) up; unset it for the default, ${DEFAULT_MIN_CLIENTS}`;
+    const minClients = k === undefined || k.trim() === '' ? DEFAULT_MIN_CLIENTS : parsePositiveInteger('AOS_SIGNALS_K', k, undefined, hint);
     return { c, minClients, signals: await c.service(async () => BuyerSignalService, { minClients }) };
   };
 

@@ -144,7 +144,7 @@ function conflictOf(row: PlannedRow): UndoConflict {
   const image = row.current ?? row.before ?? row.last_known;
   return {
     table: row.table_name === 'client_customers' ? 'customer' : 'entry',
-    // A row whose every image is gone (an entry removed by hand) is named by its id, never '?'.
+    // A row whose every image is gone (one the audit cannot name either) is named by its id, never '?'.
     target: image ? targetOf(row.table_name, image) : `id ${row.row_id}`,
     change: row.kept_because ?? (row.current === null ? 'removed' : row.after_hash === null ? 'recreated' : 'changed'),
   };

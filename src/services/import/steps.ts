@@ -109,7 +109,8 @@ export function summaryOf(plan: ImportPlan, s: StepCounts): ImportSummary {
     skipped: s.read.skipped,
     values_dropped: s.read.values_dropped,
     suppressions_added: s.entries.added,
-    suppressions_updated: s.entries.updated,
+    // A sync's churn moves entries to past_customer after the entry upserts: updates too.
+    suppressions_updated: s.entries.updated + (s.diff?.churned_entries ?? 0),
     without_target: s.merged.withoutTarget,
     signals_refreshed: s.signalsRefreshed,
     first_rejects: s.read.first_rejects,

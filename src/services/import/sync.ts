@@ -24,6 +24,8 @@ export interface ImportDiff {
   /** With sync: active customers of this source missing from the file, churned by the import. */
   churned: number;
   churned_customers: string[];
+  /** With sync: the churned customers' entries moved to past_customer (suppressions_updated counts them too). */
+  churned_entries: number;
   /** The client's customers before the import. */
   customers_before: number;
   /** The customers of the synced source before the import: what a sync replaces. */
@@ -55,7 +57,7 @@ const DIFF = importDiff;
 /** The diff against what was stored and, with sync, the churn; refuses a mass churn not agreed beforehand. */
 export async function diffAndSync(tx: Orm, o: SyncOptions): Promise<ImportDiff> {
   const stored = await diffAgainstStored(tx, o);
-  const churned = o.sync ? await churnMissing(tx, o) : [];
+  const { churned, moved } = o.sync ? await churnMissing(tx, o) : { churned: [], moved: 0 };
   const diff: ImportDiff = {
     new: stored.new,
     changed: stored.changed,
@@ -65,6 +67,7 @@ export async function diffAndSync(tx: Orm, o: SyncOptions): Promise<ImportDiff> 
     sync: o.sync,
     churned: churned.length,
     churned_customers: churned.slice(0, LISTED).map((c) => c.company_name),
+    churned_entries: moved,
     customers_before: stored.customers_before,
     source_customers_before: stored.source_customers_before,
     // Against the source's own customers: other sources' are never churned, so counting them
@@ -74,6 +77,14 @@ export async function diffAndSync(tx: Orm, o: SyncOptions): Promise<ImportDiff> 
   if (diff.mass_churn && !o.dryRun && !o.allowMassChurn) throw massChurnRefused(diff, o);
   return diff;
 }
+
+/**
+ * A customer's source is the sync's source whatever its case: people type `--source hubspot` for
+ * the customers an earlier import stored as `HubSpot`, and an exact match found none of them, so
+ * the sync churned nothing and said "0 of 0". Sources differing only in case are one source (the
+ * stored spelling is the import's own name for it), so no other source's customer is churned.
+ */
+const sameSource = (column: SQL | AnyPgColumn, name: string): SQL => sql`lower(${column}) = lower(${name})`;
 
 type StoredDiff = Pick<ImportDiff, 'new' | 'changed' | 'unchanged' | 'changed_fields' | 'changes' | 'customers_before' | 'source_customers_before'>;
 
@@ -100,7 +111,7 @@ async function diffAgainstStored(tx: Orm, o: SyncOptions): Promise<StoredDiff> {
     sql`select (select coalesce(sum(cardinality(${changes.rowIds})), 0)::int from ${changes} where ${logged} and ${changes.befores} is null) as new,
                (select count(*)::int from ${DIFF}) as changed,
                (select count(*)::int from ${cc} where ${cc.clientId} = ${o.clientId}) as total,
-               (select count(*)::int from ${cc} where ${cc.clientId} = ${o.clientId} and ${cc.source} = ${o.sourceName}) as source_total,
+               (select count(*)::int from ${cc} where ${cc.clientId} = ${o.clientId} and ${sameSource(cc.source, o.sourceName)}) as source_total,
                (select count(*)::int from ${MERGED_CUSTOMERS}) as merged`,
   );
   const fields = await rowsOf<{ field: string; n: number }>(tx, sql`select f as field, count(*)::int as n from ${DIFF}, unnest(fields) f group by f order by f`);
@@ -125,7 +136,7 @@ async function diffAgainstStored(tx: Orm, o: SyncOptions): Promise<StoredDiff> {
  * The client's active customers of this source that the file no longer holds: churned, never
  * deleted; the customer stays, its entries move to past_customer, and their signals are refreshed.
  */
-async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_name: string; domain: string | null }>> {
+async function churnMissing(tx: Orm, o: SyncOptions): Promise<{ churned: Array<{ company_name: string; domain: string | null }>; moved: number }> {
   const now = sql`${o.now}::timestamptz`;
   const c = (column: AnyPgColumn) => aliased('c', column);
   const s = (column: AnyPgColumn) => aliased('s', column);
@@ -144,12 +155,12 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
     // default expiry for that reason applies (none without a default).
     [sl.expiresAt, sql`coalesce(${s(sl.expiresAt)}, ${now} + (select ${ed.periodInterval} from ${ed} where ${ed.clientId} = ${o.clientId} and ${ed.reason} = 'past_customer'))`],
   ];
-  const churned = await withoutNestedLoops(tx, () => rowsOf<{ company_name: string; domain: string | null }>(
+  const churned = await withoutNestedLoops(tx, () => rowsOf<{ company_name: string; domain: string | null; moved: number }>(
     tx,
     sql`
       with gone as (
         update ${cc} c set ${setList(churn)}
-         where ${c(cc.clientId)} = ${o.clientId} and ${c(cc.source)} = ${o.sourceName} and ${c(cc.status)} = 'active'
+         where ${c(cc.clientId)} = ${o.clientId} and ${sameSource(c(cc.source), o.sourceName)} and ${c(cc.status)} = 'active'
            and not exists (select 1 from ${MERGED_CUSTOMERS} m where m.${bare(cc.naturalKey)} = ${c(cc.naturalKey)})
          returning ${c(cc.companyName)} as company_name, ${c(cc.domain)} as domain, ${loggedColumns('c', sql`false`)}),
       gone_logged as (${logWrites(log, cc, sql.raw('gone'), churn.map(([column]) => column))}),
@@ -162,11 +173,11 @@ async function churnMissing(tx: Orm, o: SyncOptions): Promise<Array<{ company_na
       events as (
         insert into ${se} (${columnList([se.clientId, se.target, se.kind, se.action, se.reasonBefore, se.reasonAfter, se.expiresAt, se.notes, se.actor, se.source, se.at])})
         select ${o.clientId}, target, kind, 'update', 'existing_customer', 'past_customer', expires_at, ${`--sync: missing from ${o.fileName}`}, ${o.actor}, 'import', ${now} from moved)
-      select company_name, domain from gone order by company_name`,
+      select company_name, domain, (select count(*) from moved)::int as moved from gone order by company_name`,
   ));
   const domains = [...new Set(churned.map((r) => r.domain).filter((d): d is string => d !== null))];
   if (domains.length > 0) await BuyerSignalService.refresh(tx, { domains });
-  return churned;
+  return { churned, moved: churned[0]?.moved ?? 0 };
 }
 
 /** An UPDATE's SET list as column/value pairs, so the columns it writes can be named elsewhere. */

@@ -152,6 +152,43 @@ export async function nameVanishedRows(tx: Orm, run: UndoTarget): Promise<void> 
                and ${ce.customerId} in (select row_id from ${undoPlan} u where u.table_name = ${CUSTOMERS} and ${vanished} and u.last_known is null)
              order by ${ce.customerId}, ${ce.at} desc) e
      where ${vanished} and u.table_name = ${CUSTOMERS} and u.last_known is null and u.row_id = e.customer_id`);
+  await nameEntriesRemovedByHand(tx, run);
+}
+
+/**
+ * An entry the run inserted and someone removed by hand since has no image anywhere: the removal's
+ * audit (suppression_events) names its target but not its id. Its name is read from the audit as
+ * a set: the targets the run added (its 'add' events, stamped with the run's clock, which is the
+ * created_at of every row it inserted: not import_runs' times, the database's clock), removed by
+ * hand after that, and held by none of the run's rows still there. Paired with the unnamed rows in
+ * order: each is an entry the run inserted and a manual removal deleted, so the names listed are
+ * those entries' (which row has which name does not matter; neither is shown). A run none of whose
+ * inserted rows is left to date it keeps the ids.
+ */
+async function nameEntriesRemovedByHand(tx: Orm, run: UndoTarget): Promise<void> {
+  const e = (alias: string, column: AnyPgColumn) => aliased(alias, column);
+  const se = suppressionEvents;
+  await tx.execute(sql`
+    with unnamed as (
+      select row_id, row_number() over (order by row_id) as n from ${undoPlan}
+       where table_name = ${ENTRIES} and not clean and before is null and current is null and last_known is null),
+    run_clock as (
+      select min((coalesce(current, last_known)->>'created_at')::timestamptz) as at from ${undoPlan}
+       where before is null and coalesce(current, last_known)->>'created_at' is not null and exists (select 1 from unnamed)),
+    held as (
+      select v.target from ${undoPlan} p
+       cross join lateral (values (p.current->>'domain'), (p.current->>'email'), (p.before->>'domain'), (p.before->>'email')) v(target)
+       where p.table_name = ${ENTRIES} and v.target is not null and exists (select 1 from unnamed)),
+    removed as (
+      select target, kind, row_number() over (order by target) as n from (
+        select distinct ${e('a', se.target)} as target, ${e('a', se.kind)} as kind from ${se} a, run_clock r
+         where ${e('a', se.clientId)} = ${run.client_id} and ${e('a', se.source)} = 'import' and ${e('a', se.action)} = 'add' and ${e('a', se.at)} = r.at
+           and exists (select 1 from ${se} m where ${e('m', se.clientId)} = ${run.client_id} and ${e('m', se.target)} = ${e('a', se.target)}
+                          and ${e('m', se.source)} = 'manual' and ${e('m', se.action)} = 'remove' and ${e('m', se.at)} >= ${e('a', se.at)})
+           and not exists (select 1 from held h where h.target = ${e('a', se.target)})) t)
+    update ${undoPlan} u set last_known = jsonb_build_object(removed.kind, removed.target)
+      from unnamed, removed
+     where unnamed.n = removed.n and u.table_name = ${ENTRIES} and u.row_id = unnamed.row_id`);
 }
 
 /** Rows of the run that a later run or a manual change touched since, or that stay for them. */
