@@ -49,6 +49,12 @@ export interface Database extends Queryable {
    * check the real one does (constraints, triggers, locks) and writes nothing.
    */
   transaction<T>(fn: (tx: Orm) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Fails (AosError 'database', damaged) when a page of these tables was lost where PostgreSQL
+   * cannot see it: embedded only, for tables the open does not check (the import change log,
+   * before an undo trusts it). The server keeps its own files whole (fsync): it has none.
+   */
+  verifyTables?(tables: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

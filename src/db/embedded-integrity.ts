@@ -4,9 +4,10 @@
 // "allowed" (exit 0), a zeroed page of clients said "no clients yet: add one". Before the
 // database answers anything, the heap files of the tables a verdict rests on are checked for an
 // uninitialized page that held rows, straight from the files (no SQL can tell such a page from an
-// empty one). A file is scanned again only when its size or modification time changed since it
-// last passed (remembered beside the data directory), so a check after no write costs a catalog
-// query and a stat per file. A file cut short (a short copy, a full disk) is found the same way:
+// empty one). Every open reads each file's page headers for zeroed pages; the primary key is read
+// again only when the file's size, time or zeroed pages changed since it last passed (remembered
+// beside the data directory): a fault can zero a page and keep the file's size and time. The
+// commit log is checked too (embedded-commit-log.ts). A file cut short (a short copy, a full disk) is found the same way:
 // its primary key points past its end.
 //
 // Which zeroed page held rows: one its primary key's index points into. A zeroed page can be
@@ -23,6 +24,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AosError } from '../errors.js';
+import { zeroedCommitLogPage } from './embedded-commit-log.js';
 import { restoreHint } from './embedded-failures.js';
 
 /** The tables whose rows a verdict rests on: an entry, a customer, the client itself. */
@@ -60,12 +62,17 @@ function eachPage(read: ReadAt, size: number, visit: (page: Buffer, block: numbe
 /** PageIsNew: pd_upper (bytes 14-15 of the page header) is 0, as in a page never written. */
 const isNew = (page: Buffer) => page.readUInt16LE(14) === 0;
 
-/** The blocks of a heap segment file that PostgreSQL would read as new (zeroed), numbered within the segment. */
+/**
+ * The blocks of a heap segment file that PostgreSQL would read as new (zeroed), numbered within the
+ * segment. Only each page's pd_upper is read: this runs on every open (see findDamagedPage), and a
+ * read of two bytes a page costs less than copying the whole file.
+ */
 export function newPages(read: ReadAt, size: number): number[] {
   const blocks: number[] = [];
-  eachPage(read, size, (page, block) => {
-    if (isNew(page)) blocks.push(block);
-  });
+  const upper = Buffer.alloc(2);
+  for (let block = 0; block < Math.floor(size / PAGE); block++) {
+    if (read(block * PAGE + 14, upper) === 2 && upper.readUInt16LE(0) === 0) blocks.push(block);
+  }
   return blocks;
 }
 
@@ -202,9 +209,23 @@ function withFile<T>(path: string, use: (read: ReadAt) => T): T {
   }
 }
 
-/** A relation's segment files (path, path.1…) with their stat, in order; none when the first is missing. */
-function segmentsOf(dataDir: string, path: string): Array<{ file: string; size: number; key: string }> {
-  const out: Array<{ file: string; size: number; key: string }> = [];
+interface Segment {
+  file: string;
+  size: number;
+  /** Its zeroed pages, numbered within the segment. */
+  zeroed: number[];
+  /** What passed last time must match: its size, its time and its zeroed pages. */
+  key: string;
+}
+
+/**
+ * A relation's segment files (path, path.1…) with their stat and zeroed pages, in order; none when
+ * the first is missing. The zeroed pages are part of the key: a page zeroed by a fault that keeps
+ * the file's size and time (bit rot, a storage fault, a restore that keeps times) changes no stat,
+ * and a key of size and time alone never looked at the file again (opt-outs answered "allowed").
+ */
+function segmentsOf(dataDir: string, path: string): Segment[] {
+  const out: Segment[] = [];
   for (let segment = 0; ; segment++) {
     const file = join(dataDir, segment === 0 ? path : `${path}.${segment}`);
     let stat;
@@ -213,7 +234,8 @@ function segmentsOf(dataDir: string, path: string): Array<{ file: string; size: 
     } catch {
       return out; // no further segment (a missing first one is PostgreSQL's to report)
     }
-    out.push({ file, size: stat.size, key: `${stat.size}:${stat.mtimeMs}` });
+    const zeroed = withFile(file, (read) => newPages(read, stat.size));
+    out.push({ file, size: stat.size, zeroed, key: `${stat.size}:${stat.mtimeMs}:${zeroed.join(',')}` });
     if (stat.size < SEGMENT) return out;
   }
 }
@@ -224,10 +246,10 @@ function segmentsOf(dataDir: string, path: string): Array<{ file: string; size: 
  * whenever the heap changed: a file cut short shows no zeroed page, only index entries pointing
  * past its end; and a zeroed page whose index entries were lost with it shows only in the index.
  */
-function damagedBlock(dataDir: string, heap: Array<{ file: string; size: number }>, index: string | undefined): Omit<DamagedPage, 'table'> | null {
+function damagedBlock(dataDir: string, heap: Segment[], index: string | undefined): Omit<DamagedPage, 'table'> | null {
   const zeroed = new Set<number>();
-  heap.forEach(({ file, size }, segment) => {
-    for (const block of withFile(file, (read) => newPages(read, size))) zeroed.add(segment * PAGES_PER_SEGMENT + block);
+  heap.forEach(({ zeroed: blocks }, segment) => {
+    for (const block of blocks) zeroed.add(segment * PAGES_PER_SEGMENT + block);
   });
   const kindOf = (block: number | null) => (block === null ? null : { block, kind: zeroed.has(block) ? ('zeroed' as const) : ('missing' as const) });
   if (index === undefined) return kindOf(zeroed.size > 0 ? Math.min(...zeroed) : null);
@@ -285,10 +307,11 @@ function knownFiles(dataDir: string, verified: Verified): TableFiles | null {
 /**
  * The first damaged page of the verified tables, or null. `locate` asks the database where their
  * files are; it is called only when the catalog changed since the last pass (a query costs more
- * than the rest of this together on a cold start).
+ * than the rest of this together on a cold start). Without `verifiedPath`, nothing is remembered:
+ * every file is checked through.
  */
-export async function findDamagedPage(dataDir: string, locate: () => Promise<TableFiles>, verifiedPath: string): Promise<DamagedPage | null> {
-  const verified = readVerified(verifiedPath);
+export async function findDamagedPage(dataDir: string, locate: () => Promise<TableFiles>, verifiedPath: string | null): Promise<DamagedPage | null> {
+  const verified = verifiedPath === null ? {} : readVerified(verifiedPath);
   const known = knownFiles(dataDir, verified);
   const located = known ?? (await locate());
   const seen = verified.files ?? {};
@@ -303,7 +326,7 @@ export async function findDamagedPage(dataDir: string, locate: () => Promise<Tab
     }
     for (const { file, key } of heap) passed[file] = key;
   }
-  if (changed || Object.keys(seen).length !== Object.keys(passed).length) {
+  if (verifiedPath !== null && (changed || Object.keys(seen).length !== Object.keys(passed).length)) {
     const catalogKey = fileKey(join(dataDir, located.catalog));
     try {
       writeFileSync(verifiedPath, JSON.stringify({ catalog: catalogKey === null ? undefined : { path: located.catalog, key: catalogKey }, tables: located.tables, files: passed }));
@@ -314,35 +337,71 @@ export async function findDamagedPage(dataDir: string, locate: () => Promise<Tab
   return null;
 }
 
-/**
- * The verified tables' heap files checked for a zeroed page where data must be: the error that says
- * so, or null. Damage, not a full disk: the hint never leads to starting afresh (that would drop
- * the list) nor to adding a client (whose entries the damaged table would orphan).
- */
-export async function zeroedPageError(pg: Pick<import('@electric-sql/pglite').PGlite, 'query' | 'exec'>, dataDir: string): Promise<AosError | null> {
-  const locate = async () => {
-    // Each table with its primary key's index: the index tells a zeroed page that held rows from an empty one.
+type Engine = Pick<import('@electric-sql/pglite').PGlite, 'query' | 'exec'>;
+
+/** Where the tables' files are, each with its primary key's index (which tells a zeroed page that held rows from an empty one). */
+function locator(pg: Engine, tables: readonly string[]): () => Promise<TableFiles> {
+  return async () => {
     const { rows } = await pg.query<{ table: string; path: string; index: string }>(
       `select c.relname as table, pg_relation_filepath(c.oid) as path,
               coalesce((select pg_relation_filepath(i.indexrelid) from pg_index i where i.indrelid = c.oid and i.indisprimary), '') as index
          from pg_class c
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and c.relname = any($1::text[])
        union all select '', pg_relation_filepath('pg_class'), ''`,
-      [[...VERIFIED_TABLES]],
+      [[...tables]],
     );
     return { catalog: rows.find((r) => r.table === '')?.path ?? '', tables: rows.filter((r) => r.table !== '') };
   };
-  let damaged = await findDamagedPage(dataDir, locate, `${dataDir}.verified`);
-  if (damaged === null) return null;
+}
+
+/** A lost page of the tables or of the commit log, said as the error's message, or null. */
+type FindDamage = () => Promise<string | null>;
+
+const pageMessage = (damaged: DamagedPage) =>
+  `page ${damaged.block} of ${damaged.of === undefined ? 'table' : 'the primary key of table'} ${damaged.table} is ${damaged.kind === 'zeroed' ? 'zeroed' : 'missing (its file ends before it)'} (lost in a crash, on a full disk or in a short copy), so what it held would read as absent`;
+
+/**
+ * What `find` reports, confirmed after a checkpoint, as the error that says the directory is
+ * damaged; null when nothing is. Damage, not a full disk: the hint never leads to starting afresh
+ * (that would drop the list) nor to adding a client (whose entries the damaged table would orphan).
+ */
+async function confirmedDamage(pg: Engine, dataDir: string, find: FindDamage): Promise<AosError | null> {
+  if ((await find()) === null) return null;
   // A process killed mid-write leaves pages its transaction extended the file with still zero on
-  // disk, while recovery has replayed them in memory only: written out, a page that held anything
-  // is no longer zero. Only a page that stays zero after a checkpoint was lost.
+  // disk, while recovery has replayed them in memory only (the commit log's newest page too):
+  // written out, a page that held anything is no longer zero. Only one that stays zero was lost.
   await pg.exec('checkpoint');
-  damaged = await findDamagedPage(dataDir, locate, `${dataDir}.verified`);
-  if (damaged === null) return null;
-  return new AosError(
-    'database',
-    `the embedded database ${dataDir} is damaged: page ${damaged.block} of ${damaged.of === undefined ? 'table' : 'the primary key of table'} ${damaged.table} is ${damaged.kind === 'zeroed' ? 'zeroed' : 'missing (its file ends before it)'} (lost in a crash, on a full disk or in a short copy), so what it held would read as absent`,
-    restoreHint(dataDir),
-  );
+  const damaged = await find();
+  return damaged === null ? null : new AosError('database', `the embedded database ${dataDir} is damaged: ${damaged}`, restoreHint(dataDir));
+}
+
+/** The commit log's lost page, as a message; the next transaction id comes from the engine's snapshot (no id is taken). */
+async function commitLogDamage(pg: Engine, dataDir: string): Promise<string | null> {
+  const { rows } = await pg.query<{ next: string }>(`select (pg_snapshot_xmax(pg_current_snapshot())::text::numeric % 4294967296)::text as next`);
+  const lost = zeroedCommitLogPage(dataDir, Number(rows[0]?.next ?? 0));
+  return lost === null ? null : `page ${lost.page} of its commit log (${lost.file}) is zeroed (lost in a crash, on a full disk or in a short copy), so the transactions it recorded, opt-outs among them, would read as never committed`;
+}
+
+/**
+ * Before the database answers anything: the verified tables' files checked for a zeroed or missing
+ * page where data must be, and the commit log for a zeroed page; the error that says so, or null.
+ */
+export async function zeroedPageError(pg: Engine, dataDir: string): Promise<AosError | null> {
+  const locate = locator(pg, VERIFIED_TABLES);
+  return confirmedDamage(pg, dataDir, async () => {
+    const damaged = await findDamagedPage(dataDir, locate, `${dataDir}.verified`);
+    return damaged === null ? commitLogDamage(pg, dataDir) : pageMessage(damaged);
+  });
+}
+
+/**
+ * Tables outside the verified set, checked through before a command relies on them (the import
+ * change log before an undo reads it): the error that says one is damaged, or null.
+ */
+export async function damagedTablesError(pg: Engine, dataDir: string, tables: readonly string[]): Promise<AosError | null> {
+  const locate = locator(pg, tables);
+  return confirmedDamage(pg, dataDir, async () => {
+    const damaged = await findDamagedPage(dataDir, locate, null);
+    return damaged === null ? null : pageMessage(damaged);
+  });
 }

@@ -9,7 +9,7 @@ import { driverError, isDatabaseFailure } from './errors.js';
 import { type Database, type Orm, type Queryable, type Row, type StatementObserver, type TransactionOptions } from './database.js';
 import { damagedError, isDamage, isEngineFailure, openFailure, stalledError } from './embedded-failures.js';
 import { CLOSE_MS, closeWithin, engineStarter, settledWithin, StallWatch, withoutAsSentParsers, type PGliteInstance } from './embedded-engine.js';
-import { zeroedPageError } from './embedded-integrity.js';
+import { damagedTablesError, zeroedPageError } from './embedded-integrity.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { databaseError, describeFailure, isDiskFull, runner } from './failures.js';
 
@@ -153,6 +153,18 @@ export class EmbeddedDatabase implements Database {
     } catch (e) {
       throw this.unwrap(e);
     }
+  }
+
+  /** A zeroed page reads as an empty one (embedded-integrity.ts): these tables are checked through now. */
+  async verifyTables(tables: readonly string[]): Promise<void> {
+    const pg = await this.healthy();
+    let damage: AosError | null;
+    try {
+      damage = await this.watch.settles(damagedTablesError(pg, this.location, tables));
+    } catch (e) {
+      throw this.failed(e);
+    }
+    if (damage) throw damage;
   }
 
   async close(): Promise<void> {

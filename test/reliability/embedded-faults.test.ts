@@ -3,7 +3,7 @@
 // a data directory left broken, AOS_DATA_DIR at a file, a lock file whose pid now belongs to
 // another process. Each ends in one clear line (never "undefined") and a rerun that works.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -168,6 +168,61 @@ describe('embedded database faults', () => {
       // Every command that opens it says the same: nothing answers from it.
       const list = await runAos(['suppress', 'list', '--client', 'acme'], { env: env(data) });
       expect(list.code).toBe(3);
+    }, 240_000);
+
+    it('that keeps its file\'s size and time (bit rot, a restore that keeps times): exit 3 once a check has passed, never "allowed" from what was remembered', async () => {
+      const { data, file } = await populated();
+      // Two checks: the first may still write hint bits at its close (a new time); the second
+      // passes on files that stay as they are and leaves them in $AOS_DATA_DIR.verified.
+      const heap = file('suppression_list');
+      for (let i = 0; i < 2; i++) expect((await runAos(['check', 'kept-co.com', '--client', 'acme', '-q'], { env: env(data) })).code).toBe(1);
+      const { size, mtimeMs } = statSync(heap);
+      expect(readFileSync(`${data}.verified`, 'utf8')).toContain(`"${heap}":"${size}:${mtimeMs}`);
+      // touch keeps the time to the nanosecond (utimes from Node rounds it, which changes the key).
+      const times = join(work, 'times-ref');
+      writeFileSync(times, '');
+      execFileSync('touch', ['-r', heap, times]);
+      zeroPage(heap, 0);
+      execFileSync('touch', ['-r', times, heap]);
+      expect(statSync(heap).mtimeMs).toBe(mtimeMs);
+      const r = await runAos(['check', 'kept-co.com', 'jane@optout.com', '--client', 'acme'], { env: env(data) });
+      expect(r.code, r.stdout).toBe(3);
+      oneClearLine(r);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`the embedded database ${data} is damaged: page 0 of table suppression_list is zeroed`);
+    }, 240_000);
+
+    it('of the commit log (pg_xact): the opt-outs it recorded as committed are never "allowed" (exit 3, damaged)', async () => {
+      const { data } = await populated();
+      zeroPage(join(data, 'pg_xact', '0000'), 0);
+      for (const args of [['check', 'jane@optout.com', '--client', 'acme'], ['suppress', 'list', '--client', 'acme']]) {
+        const r = await runAos(args, { env: env(data) });
+        expect(r.code, `${args.join(' ')}: ${r.stdout}`).toBe(3);
+        oneClearLine(r);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(`the embedded database ${data} is damaged: page 0 of its commit log (pg_xact/0000) is zeroed`);
+        expect(r.stderr).toMatch(/hint: restore the data directory from a backup/);
+      }
+    }, 240_000);
+
+    it('of the import change log: undo refuses (exit 3, damaged) instead of removing customers a later run still lists', async () => {
+      const { data } = await populated();
+      const csv = join(work, 'reads.csv');
+      writeFileSync(csv, 'Company,Website\nX1,x1-reads.com\nX2,x2-reads.com\n');
+      for (let i = 0; i < 2; i++) expect((await runAos(['import', csv, '--client', 'acme', '--yes', '-q'], { env: env(data) })).code).toBe(0);
+      const runs = await runAos(['imports', 'list', '--client', 'acme', '--json'], { env: env(data) });
+      // NDJSON, newest first: the first of the two runs is the older one.
+      const first = (runs.stdout.trim().split('\n').map((line) => JSON.parse(line)) as Array<{ id: string; file_name: string }>).filter((r) => r.file_name === 'reads.csv').at(-1)?.id as string;
+      const db = await openDatabase({ dataDir: data });
+      const [reads] = await db.query<{ path: string }>(`select pg_relation_filepath('import_run_reads') as path`);
+      await db.close();
+      zeroPage(join(data, reads?.path as string), 0);
+      const undo = await runAos(['imports', 'undo', first], { env: env(data) });
+      expect(undo.code, undo.stdout).toBe(3);
+      oneClearLine(undo);
+      expect(undo.stderr).toContain(`the embedded database ${data} is damaged: page 0 of table import_run_reads is zeroed`);
+      // Nothing was undone: the customer a later run re-imported is still suppressed.
+      expect((await runAos(['check', 'x1-reads.com', '--client', 'acme', '-q'], { env: env(data) })).code).toBe(1);
     }, 240_000);
 
     it('of clients: exit 3 (damaged), never "no clients yet: add one" (following it orphaned the entries)', async () => {

@@ -1,9 +1,9 @@
 // ImportRunService: the import runs of a client, and undoing one from its row-change log
 // (import_run_changes, written by the import's own statements; see change-log.ts).
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableName, sql, type SQL } from 'drizzle-orm';
 import { Service, type ServiceOptions } from '../service-base.js';
 import { isoTimestamp, rowsOf, type Orm } from '../../db/database.js';
-import { clients, importRuns } from '../../db/schema.js';
+import { clients, importRunChanges, importRunReads, importRuns } from '../../db/schema.js';
 import { AosError } from '../../errors.js';
 import { isUuid } from '../../domain/uuid.js';
 import { lockClientWrites } from '../client-lock.js';
@@ -222,6 +222,9 @@ export class ImportRunService extends Service {
    */
   async undo(options: { run: string; dryRun?: boolean; force?: boolean }): Promise<UndoResult> {
     const found = await this.resolve(options.run);
+    // The change log decides what is put back and what a later run still lists (and so is kept):
+    // a page of it lost without an error would undo rows it should keep (embedded only).
+    await this.db.verifyTables?.([getTableName(importRunChanges), getTableName(importRunReads)]);
     // A dry run does all of it and rolls back: the answer is what the undo would have done.
     return this.db.transaction(
       async (tx) => ({ ...(await this.undoIn(tx, found, Boolean(options.force))), dry_run: Boolean(options.dryRun) }),
