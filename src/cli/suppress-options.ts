@@ -10,6 +10,8 @@ import { openInput } from './inputs.js';
 export const scopeClientOption = () => new Option('-c, --client <client>', 'client slug or id');
 export const allClientsOption = (description: string) => new Option('--all-clients', description);
 export const columnOption = () => new Option('--column <name>', 'CSV column holding the targets');
+/** `--encoding` for a --file whose encoding is not read off its bytes (a CRM's Windows-1252 or Mac Roman export). */
+export const fileEncodingOption = () => new Option('--encoding <name>', 'with --file: its encoding (default: detected; e.g. windows-1252, macintosh)');
 
 /** --client or --all-clients, exactly one. */
 export function listScope(opts: { client?: string | undefined; allClients?: true | undefined }): ListScope {
@@ -20,11 +22,14 @@ export function listScope(opts: { client?: string | undefined; allClients?: true
 }
 
 /** The arguments, or the --file (opened now: a wrong path is a usage error before any work). */
-export function targetSource(args: readonly string[], opts: { file?: string | undefined; column?: string | undefined }, signal: AbortSignal): TargetSource {
+export function targetSource(args: readonly string[], opts: { file?: string | undefined; column?: string | undefined; encoding?: string | undefined }, signal: AbortSignal): TargetSource {
   if (opts.file && args.length > 0) throw new AosError('usage', 'give targets as arguments or with --file, not both');
-  if (!opts.file) return { values: args.map((value) => ({ value })) };
+  if (!opts.file) {
+    if (opts.encoding !== undefined) throw new AosError('usage', '--encoding goes with --file', 'targets given as arguments are read as your shell gives them');
+    return { values: args.map((value) => ({ value })) };
+  }
   const input = openInput(opts.file, signal);
-  return { file: { stream: input.stream, name: input.name, column: opts.column } };
+  return { file: { stream: input.stream, name: input.name, column: opts.column, encoding: opts.encoding } };
 }
 
 /** The service every suppress subcommand calls, its module loaded while the database opens. */

@@ -16,6 +16,8 @@ export interface BoostLeadsOptions {
   name: string;
   /** The column that holds the targets (default: read as `check` reads a lead). */
   column?: string | undefined;
+  /** The file's encoding when its bytes do not tell (default: detected, as `check --file` detects it). */
+  encoding?: string | undefined;
   /** Start the output with a UTF-8 BOM (it does anyway when the input had one). */
   bom: boolean;
   /** Ctrl-C: an aborted read is the interruption, not a stop of the input. */
@@ -31,7 +33,7 @@ export interface BoostLeadsOptions {
  * written, then throws an `incomplete` error: a partial scored file never passes as a whole one.
  */
 export async function boostLeadsCsv(signals: BuyerSignalService, input: AsyncIterable<Buffer | string>, out: NodeJS.WritableStream, options: BoostLeadsOptions): Promise<number> {
-  const source = await readLeadRows(input, { name: options.name, column: options.column });
+  const source = await readLeadRows(input, { name: options.name, column: options.column, encoding: options.encoding });
   const bom = options.bom || source.bom;
   // The sep= line goes between the BOM and the header, so both are written here, before the rows.
   if (source.sepLine !== null) out.write(`${bom ? '\ufeff' : ''}${source.sepLine}`);

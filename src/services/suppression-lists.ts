@@ -27,6 +27,8 @@ export interface TargetFile {
   /** For messages: the file name or "stdin". */
   name: string;
   column?: string | undefined;
+  /** The file's encoding when its bytes do not tell (default: detected, as `import` detects it). */
+  encoding?: string | undefined;
 }
 
 /** The targets as given, or the file that holds them. */
@@ -44,7 +46,7 @@ export interface ListAddRequest extends Omit<AddOptions, 'targets'> {
 
 /** A file's targets, each with its line; a file that holds none is refused. */
 export async function readTargetFile(file: TargetFile): Promise<TargetInput[]> {
-  const source = await readTargetRows(file.stream, { name: file.name, column: file.column });
+  const source = await readTargetRows(file.stream, { name: file.name, column: file.column, encoding: file.encoding });
   const items: TargetInput[] = [];
   for await (const rows of source.rows) for (const row of rows) items.push({ value: row.value, line: row.line });
   if (items.length === 0) throw new AosError('input', `${file.name} holds no targets`);

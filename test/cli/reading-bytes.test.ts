@@ -289,6 +289,31 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
       expect(r.stderr).toContain('--encoding utf-8 if "anna@straße.de" is right');
     });
 
+    it('suppress add/remove --file and signals boost --file take --encoding: a Windows-1252 opt-out file is asked about, then read as named', async () => {
+      const file = fileWith(iconv.encode('Email,Name\r\nabmeldung@müller-bau.de,Jörg Müller\r\n', 'windows-1252'));
+      const asked = await aos(['suppress', 'add', '--file', file, '--client', 'enc', '--reason', 'bounced']);
+      expect(asked.code, asked.stderr).toBe(2);
+      expect(asked.stderr).toContain('--encoding windows-1252 if "abmeldung@müller-bau.de" is right');
+      expect(await verdict('enc', 'abmeldung@müller-bau.de')).toBe(false);
+      const added = await aos(['suppress', 'add', '--file', file, '--encoding', 'windows-1252', '--client', 'enc', '--reason', 'bounced']);
+      expect(added.code, added.stderr).toBe(0);
+      expect(await verdict('enc', 'abmeldung@müller-bau.de')).toBe(true);
+      const boost = await aos(['signals', 'boost', '--file', file, '--encoding', 'windows-1252']);
+      expect(boost.code, boost.stderr).toBe(0);
+      expect(boost.stdout).toContain('abmeldung@müller-bau.de,Jörg Müller,');
+      const refused = await aos(['suppress', 'remove', '--file', file, '--encoding', 'windows-1252', '--client', 'enc']);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain('refusing to remove opt-out: abmeldung@müller-bau.de (bounced)');
+      const removed = await aos(['suppress', 'remove', '--file', file, '--encoding', 'windows-1252', '--client', 'enc', '--force']);
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(await verdict('enc', 'abmeldung@müller-bau.de')).toBe(false);
+      for (const args of [['suppress', 'add', 'x.com', '--client', 'enc', '--reason', 'bounced', '--encoding', 'latin1'], ['signals', 'boost', 'x.com', '--encoding', 'latin1']]) {
+        const r = await aos(args);
+        expect(r.code, args.join(' ')).not.toBe(0);
+        expect(r.stderr).toContain('--encoding goes with --file');
+      }
+    });
+
     it('a co-process whose first line is Windows-1252: a later UTF-8 IDN stops it, never answered allowed', async () => {
       const co = startCoProcess(['check', '-', '--client', 'pl', '--json'], cli.env);
       co.child.stdin.write(iconv.encode('Renée Müller <renee@newlead.de>\n', 'windows-1252'));

@@ -1,6 +1,7 @@
 // `aos signals boost`: beside the other signals subcommands (kept in its own file).
 import type { Command } from '@commander-js/extra-typings';
 import { BOM_HELP } from '../../csv/people-csv.js';
+import { AosError } from '../../errors.js';
 import { examples, jsonOption } from '../command-options.js';
 import { openInput, targetsFile } from '../inputs.js';
 import { renderBoosts } from '../renderers/signals.js';
@@ -15,17 +16,19 @@ export function registerBoostCommand(signals: Command, service: () => Promise<{ 
     .argument('[targets...]', 'domains, URLs or emails')
     .option('--file <path>', 'leads CSV (or - for stdin)')
     .option('--column <name>', 'column holding the domain, URL or email (default: the first that holds them)')
+    .option('--encoding <name>', 'with --file: its encoding (default: detected; e.g. windows-1252, macintosh)')
     .addOption(jsonOption('NDJSON for targets given as arguments'))
     .option('--bom', BOM_HELP)
     .addHelpText('after', examples('aos signals boost buildright.com.au', 'aos signals boost --file leads.csv --column Website > scored-leads.csv'))
     .action(async (targets, opts) => {
       const { c, signals: s } = await service();
       const file = targetsFile(targets, opts.file, 'pass domains, URLs or emails, or --file leads.csv');
+      if (file === undefined && opts.encoding !== undefined) throw new AosError('usage', '--encoding goes with --file', 'targets given as arguments are read as your shell gives them');
       if (file !== undefined) {
         // A leads CSV: the CSV itself is the output, scored row by row.
         const { boostLeadsCsv } = await import('../../services/signal-export.js');
         const input = openInput(file, c.signal);
-        await boostLeadsCsv(s, input.stream, c.output.stdoutStream, { name: input.name, column: opts.column, bom: Boolean(opts.bom), signal: c.signal });
+        await boostLeadsCsv(s, input.stream, c.output.stdoutStream, { name: input.name, column: opts.column, encoding: opts.encoding, bom: Boolean(opts.bom), signal: c.signal });
         return c.ended('ok');
       }
       const { boostTargets, invalidTargetsError } = await import('../../services/signal-lookup.js');

@@ -2,7 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { examples, jsonOption } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
 import { renderRemoved } from '../renderers/suppress.js';
-import { allClientsOption, columnOption, listScope, scopeClientOption, suppressionLists, targetSource } from '../suppress-options.js';
+import { allClientsOption, columnOption, fileEncodingOption, listScope, scopeClientOption, suppressionLists, targetSource } from '../suppress-options.js';
 
 export function registerSuppressRemoveCommand(suppress: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   suppress
@@ -13,6 +13,7 @@ export function registerSuppressRemoveCommand(suppress: Command<[], Record<strin
     .addOption(allClientsOption('remove from the agency-wide list'))
     .option('--file <path>', 'read targets from a file')
     .addOption(columnOption())
+    .addOption(fileEncodingOption())
     .option('--force', 'also remove opt-outs: unsubscribed, do_not_contact and bounced entries')
     .addOption(jsonOption())
     .addHelpText('after', examples('aos suppress remove rival-agency.com --client acme', 'aos suppress remove jane@bigcorp.com --client acme --force   # an unsubscribed entry'))

@@ -3,7 +3,7 @@ import { resolveExpiry } from '../../domain/expiry.js';
 import { examples, jsonOption } from '../command-options.js';
 import type { ContextProvider } from '../context.js';
 import { renderAdded } from '../renderers/suppress.js';
-import { allClientsOption, columnOption, listScope, scopeClientOption, suppressionLists, targetSource } from '../suppress-options.js';
+import { allClientsOption, columnOption, fileEncodingOption, listScope, scopeClientOption, suppressionLists, targetSource } from '../suppress-options.js';
 import { registerSuppressListCommands } from './suppress-list.js';
 import { registerSuppressRemoveCommand } from './suppress-remove.js';
 
@@ -27,6 +27,7 @@ export function registerSuppressCommands(program: Command<[], Record<string, unk
     .option('--note <text>', 'why, for the audit trail')
     .option('--file <path>', 'read targets from a file: one a line, or a CSV column (all lines validated first)')
     .addOption(columnOption())
+    .addOption(fileEncodingOption())
     .option('--force', 'allow weakening an existing entry (an opt-out\'s reason, a new or earlier expiry) and suppressing a whole free-mail domain (gmail.com…)')
     .option('--skip-invalid', 'with --file: add the valid lines and list the invalid ones (default: one invalid line refuses the file)')
     .addOption(jsonOption())

@@ -2,6 +2,7 @@
 // passes force, and only the entries read and checked are deleted, audited in the same statement.
 import type { Database } from '../../db/database.js';
 import { OPT_OUT_REASONS } from '../../db/schema-constants.js';
+import { displayTarget } from '../../domain/display.js';
 import { AosError } from '../../errors.js';
 import { lockClientWrites } from '../client-lock.js';
 import type { EntryList } from './entry-lists.js';
@@ -12,7 +13,7 @@ import type { DistinctTargets } from './target-input.js';
 function refuseOptOutRemoval(list: EntryList, entries: readonly SuppressionEntryView[]): void {
   const optOuts = entries.filter((e) => OPT_OUT_REASONS.includes(e.reason));
   if (optOuts.length === 0) return;
-  const named = optOuts.map((e) => `${e.target} (${e.reason})`).join(', ');
+  const named = optOuts.map((e) => `${displayTarget(e.target)} (${e.reason})`).join(', ');
   const plural = optOuts.length === 1 ? '' : 's';
   if (list.clientId === null) {
     throw new AosError('input', `refusing to remove legal opt-out${plural} from the agency-wide list: ${named}; nothing removed`, 'pass {force} only if that request was withdrawn');
