@@ -137,6 +137,21 @@ for (const engine of cliEnginesUnderTest()) {
       expect(forced.stderr).not.toContain('entry id ');
     });
 
+    it('a forced undo that keeps many rows says so in a line per kind, not a line per row; --json lists them all', async () => {
+      expect((await aos(['clients', 'add', 'manykept'])).code).toBe(0);
+      const rows = (industry: string) => 'Company,Website,Industry\n' + Array.from({ length: 25 }, (_, i) => `Co ${i},zz${i}-many.com,${industry}\n`).join('') + 'Bücher,bücher.de,' + industry + '\n';
+      const first = JSON.parse((await aos(['import', file('many1.csv', rows('Retail')), '--client', 'manykept', '--yes', '--json'])).stdout).import_run_id as string;
+      expect((await aos(['import', file('many2.csv', rows('Media')), '--client', 'manykept', '--yes'])).code).toBe(0);
+      const forced = await aos(['imports', 'undo', first, '--force', '--dry-run']);
+      expect(forced.code, forced.stderr).toBe(0);
+      const warnings = forced.stderr.split('\n').filter(Boolean);
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(/^aos: warning: kept 26 customers as they are now: changed since the run: (.+, ){9}.+ and 16 more \(--json lists them all\)$/);
+      expect(forced.stderr).toContain('bücher.de');
+      const json = JSON.parse((await aos(['imports', 'undo', first, '--force', '--dry-run', '--json'])).stdout);
+      expect(json.conflicts_kept).toHaveLength(52);
+    });
+
     it('import --sync: the diff in --dry-run --json and in the summary; a mass churn needs --yes --force', async () => {
       expect((await aos(['clients', 'add', 'syncco'])).code).toBe(0);
       const full = file('full.csv', 'Company,Website,Industry\nA1,a1.com,Retail\nA2,a2.com,Retail\nA3,a3.com,Retail\nA4,a4.com,Retail\n');

@@ -1,10 +1,21 @@
 // `imports list|show|undo` for people. Every stored value (file names, actors, mapped column
 // names) came from outside: shown without terminal controls.
+import { displayTarget } from '../../domain/display.js';
 import { withoutControls as safe } from '../../domain/printable.js';
-import type { ImportRunDetail, ImportRunView, UndoResult } from '../../services/import/run-service.js';
+import type { ImportRunDetail, ImportRunView, UndoConflict, UndoResult } from '../../services/import/run-service.js';
 import type { Renderer } from '../context.js';
 
 const shortId = (id: string) => id.slice(0, 8);
+
+/** Rows of one kind warned about one by one up to this many; past it, one line names the first few (--json lists them all). */
+const WARN_EACH_MAX = 10;
+
+/** One warning a row while they are few; a forced undo of a 20k-row run would otherwise print 40k lines. */
+function warnEach(out: Parameters<Renderer<unknown>>[1], targets: readonly string[], one: (target: string) => string, many: (shown: string, more: number) => string): void {
+  const shown = targets.map(displayTarget);
+  if (shown.length <= WARN_EACH_MAX) for (const t of shown) out.warn(one(t));
+  else out.warn(many(shown.slice(0, WARN_EACH_MAX).join(', '), shown.length - WARN_EACH_MAX));
+}
 
 /** The counts in the order an import reports them; counts this list does not know go last. */
 const COUNTS = ['rows_read', 'inserted', 'updated', 'unchanged', 'merged', 'rejected', 'skipped', 'values_dropped', 'suppressions_added', 'suppressions_updated', 'signals_refreshed'];
@@ -55,7 +66,26 @@ export const renderImportRun: Renderer<ImportRunDetail> = (r, out) => {
 export const renderUndo: Renderer<UndoResult> = (r, out) => {
   out.line(safe(`${r.dry_run ? 'would undo' : 'undid'} import run ${shortId(r.run)} (${r.file_name}, client ${r.client}):`));
   out.line(safe(`  customers ${r.customers_removed} removed, ${r.customers_restored} restored; entries ${r.entries_removed} removed, ${r.entries_restored} restored; ${r.signals_refreshed} signals refreshed`));
-  for (const k of r.conflicts_kept) out.warn(`kept ${k.table} ${k.target} as it is now: ${k.change}${['changed', 'removed', 'recreated'].includes(k.change) ? ' since the run' : ''}`);
-  for (const t of r.opt_outs_kept) out.warn(`kept opt-out ${t}: an undo never removes or weakens an opt-out`);
-  for (const e of r.entries_settled) out.warn(`entry ${e.target} now ${e.reason} without expiry: its customer is active again, and an active customer's entry never expires`);
+  const kinds = new Map<string, UndoConflict[]>();
+  for (const k of r.conflicts_kept) {
+    const key = `${k.table} ${k.change}`;
+    if (!kinds.has(key)) kinds.set(key, []);
+    kinds.get(key)!.push(k);
+  }
+  for (const group of kinds.values()) {
+    const { table, change } = group[0]!;
+    const why = `${change}${['changed', 'removed', 'recreated'].includes(change) ? ' since the run' : ''}`;
+    const tables = table === 'entry' ? 'entries' : 'customers';
+    warnEach(out, group.map((k) => k.target), (t) => `kept ${table} ${t} as it is now: ${why}`, (shown, more) => `kept ${group.length} ${tables} as they are now: ${why}: ${shown} and ${more} more (--json lists them all)`);
+  }
+  warnEach(out, r.opt_outs_kept, (t) => `kept opt-out ${t}: an undo never removes or weakens an opt-out`, (shown, more) => `kept ${r.opt_outs_kept.length} opt-outs: an undo never removes or weakens an opt-out: ${shown} and ${more} more (--json lists them all)`);
+  const settled = new Map<string, string[]>();
+  for (const e of r.entries_settled) {
+    if (!settled.has(e.reason)) settled.set(e.reason, []);
+    settled.get(e.reason)!.push(e.target);
+  }
+  for (const [reason, targets] of settled) {
+    const why = "without expiry: its customer is active again, and an active customer's entry never expires";
+    warnEach(out, targets, (t) => `entry ${t} now ${reason} ${why}`, (shown, more) => `${targets.length} entries now ${reason} ${why}: ${shown} and ${more} more (--json lists them all)`);
+  }
 };
