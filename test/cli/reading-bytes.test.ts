@@ -275,6 +275,24 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
       for (const target of ['góra.pl', 'straße.de', 'ístmo.es']) expect(await verdict('rem', target), target).toBe(true);
     });
 
+    it('the encoding named for a client\'s earlier file with the same header is used again for the next one; another header is still asked about', async () => {
+      expect((await aos(['clients', 'add', 'again'])).code).toBe(0);
+      const export1252 = (rows: string, header = 'Company,Website,Contact Email') => fileWith(iconv.encode(`${header}\r\n${rows}`, 'windows-1252'));
+      const first = await aos(['import', export1252('Müller Bau,müller-bau.de,info@müller-bau.de\r\n'), '--client', 'again', '--yes', '--encoding', 'windows-1252']);
+      expect(first.code, first.stderr).toBe(0);
+      const next = await aos(['import', export1252('Bäckerei Köln,bäckerei-köln.de,\r\n'), '--client', 'again', '--yes', '--json']);
+      expect(next.code, next.stderr).toBe(0);
+      expect(JSON.parse(next.stdout)).toMatchObject({ encoding: 'windows-1252', inserted: 1 });
+      expect(await verdict('again', 'bäckerei-köln.de')).toBe(true);
+      const other = await aos(['import', export1252('Straßenbau,straßenbau.de\r\n', 'Name,Domain'), '--client', 'again', '--yes']);
+      expect(other.code, other.stderr).toBe(2);
+      expect(other.stderr).toContain('--encoding windows-1252 if "straßenbau.de" is right');
+      const utf8 = await aos(['import', fileWith('Company,Website,Contact Email\r\nGora,góra.pl,\r\n'), '--client', 'again', '--yes', '--json']);
+      expect(utf8.code, utf8.stderr).toBe(0);
+      expect(JSON.parse(utf8.stdout)).toMatchObject({ encoding: 'utf-8' });
+      expect(await verdict('again', 'góra.pl')).toBe(true);
+    });
+
     it('UTF-8 with two stray Windows-1252 bytes in its head and IDNs past it: the reading stops at the first IDN (exit 4), none of them let through', async () => {
       const head = Buffer.concat([Buffer.from('Name,Email,Website\n'), iconv.encode('Renée Müller,renee@x.de,x.de\n', 'windows-1252')]);
       const filler = Array.from({ length: 3000 }, (_, i) => `Person ${i},p${i}@lead${i}.com,lead${i}.com`).join('\n') + '\n';

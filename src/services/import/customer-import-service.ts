@@ -94,12 +94,18 @@ export class CustomerImportService extends Service {
    * names none and the input can be reopened (a file, not stdin).
    */
   private async openCsv(request: ImportRequest, client: ClientRef): Promise<{ csv: CsvSource; head: Head; request: ImportRequest }> {
-    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter, sheet: request.sheet, name: request.fileName });
+    let csv: CsvSource;
     let head: Head;
     try {
-      head = await readHead(request, csv);
+      csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter, sheet: request.sheet, name: request.fileName });
+      try {
+        head = await readHead(request, csv);
+      } catch (e) {
+        await csv.reader.close();
+        throw e;
+      }
     } catch (e) {
-      await csv.reader.close();
+      if (e instanceof AosError && e.kind === 'encoding-unclear') return this.openWithRememberedEncoding(request, client, e);
       throw e;
     }
     if (request.delimiter !== undefined || request.encoding !== undefined || !request.reopenInput) return { csv, head, request };
@@ -123,5 +129,30 @@ export class CustomerImportService extends Service {
       await again.reader.close();
     }
     return { csv, head, request };
+  }
+
+  /**
+   * A file whose encoding its bytes do not tell, and none named: the encoding ops named for this
+   * client's earlier file with the same header, when read with it the header is that one (the next
+   * month's export of the same CRM). Read in it, a domain whose bytes are UTF-8 still stops the
+   * reading (a named encoding's guard). Else the question stands.
+   */
+  private async openWithRememberedEncoding(request: ImportRequest, client: ClientRef, unclear: AosError): Promise<{ csv: CsvSource; head: Head; request: ImportRequest }> {
+    if (request.encoding !== undefined || !request.reopenInput) throw unclear;
+    const remembered = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, [], { delimiter: '', encoding: '' }));
+    for (const candidate of remembered) {
+      if (candidate.override.encoding === undefined) continue;
+      const override = { encoding: candidate.override.encoding, delimiter: request.delimiter ?? candidate.override.delimiter };
+      let again: CsvSource | undefined;
+      try {
+        again = await openCsvSource(request.reopenInput(), { ...override, sheet: request.sheet, name: request.fileName });
+        const againHead = await readHead(request, again);
+        if (headerKey(againHead.headers) === candidate.headerKey) return { csv: again, head: againHead, request: { ...request, ...override } };
+      } catch {
+        // Unreadable in that encoding: the next candidate, or the question.
+      }
+      await again?.reader.close();
+    }
+    throw unclear;
   }
 }
