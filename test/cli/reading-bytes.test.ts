@@ -284,6 +284,11 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
       expect(next.code, next.stderr).toBe(0);
       expect(JSON.parse(next.stdout)).toMatchObject({ encoding: 'windows-1252', inserted: 1 });
       expect(await verdict('again', 'bäckerei-köln.de')).toBe(true);
+      const filler = Array.from({ length: 3000 }, (_, i) => `Café ${i},cafe${i}.fr,`).join('\r\n');
+      const late = await aos(['import', export1252(`${filler}\r\nZürich AG,zürich-ag.ch,\r\n`), '--client', 'again', '--yes', '--json']);
+      expect(late.code, late.stderr).toBe(0);
+      expect(JSON.parse(late.stdout)).toMatchObject({ encoding: 'windows-1252', inserted: 3001 });
+      expect(await verdict('again', 'zürich-ag.ch')).toBe(true);
       const other = await aos(['import', export1252('Straßenbau,straßenbau.de\r\n', 'Name,Domain'), '--client', 'again', '--yes']);
       expect(other.code, other.stderr).toBe(2);
       expect(other.stderr).toContain('--encoding windows-1252 if "straßenbau.de" is right');

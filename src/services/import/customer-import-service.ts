@@ -109,7 +109,10 @@ export class CustomerImportService extends Service {
       throw e;
     }
     if (request.delimiter !== undefined || request.encoding !== undefined || !request.reopenInput) return { csv, head, request };
-    const remembered = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, head.headers, csv));
+    // A guessed single-byte encoding counts as none: the same one remembered as named is read again
+    // as named, so a domain beyond ASCII past the head does not stop it.
+    const detected = csv.encodingCertain ? csv : { delimiter: csv.delimiter, encoding: '' };
+    const remembered = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, head.headers, detected));
     // An encoding remembered from an earlier file never overrides one this file's bytes say (a
     // UTF-8 export after a Windows-1252 one turned `góra.pl` into `gã³ra.pl`).
     const candidates = csv.encodingCertain
