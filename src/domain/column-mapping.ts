@@ -504,6 +504,21 @@ export function autoMapColumns(headers: readonly string[], samples: readonly (re
   return matcher.mapping;
 }
 
+/**
+ * A column whose header names the status outright (`Status`, `Type`, `Stage`) left unmapped because
+ * none of its sampled values reads as one (a German `Kunde`, a custom picklist): every row then
+ * takes the default status, which ops should hear about. Null when the status is mapped.
+ */
+export function unreadStatusColumn(headers: readonly string[], samples: readonly (readonly string[])[], mapping: ColumnMapping): { column: string; values: string[] } | null {
+  if (mapping.status !== null) return null;
+  for (const [index, header] of headers.entries()) {
+    if (!SYNONYMS.status.includes(normalizeHeader(header)) || fieldOfColumn(mapping, index) !== null) continue;
+    const values = [...new Set(sampleValues(samples, index))];
+    if (values.length > 0) return { column: header, values: values.slice(0, 5) };
+  }
+  return null;
+}
+
 /** Finds a header by name for --map and remembered mappings: exact, then normalized. */
 export function findHeader(headers: readonly string[], name: string): number {
   const exact = headers.findIndex((h) => h.trim() === name.trim());

@@ -31,7 +31,7 @@ for (const engine of cliEnginesUnderTest()) {
     beforeAll(async () => {
       fresh = await freshDatabase(engine);
       await fresh.db.close();
-      for (const slug of ['copper', 'fresh', 'close', 'zoho', 'zohoc', 'xero', 'qbo', 'google', 'outlook', 'monday']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+      for (const slug of ['copper', 'fresh', 'close', 'zoho', 'zohoc', 'xero', 'qbo', 'google', 'outlook', 'monday', 'dekunde']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
       // Ten processes, each opening the embedded database, on a shared machine.
     }, 240_000);
     afterAll(async () => fresh.dispose());
@@ -184,6 +184,22 @@ for (const engine of cliEnginesUnderTest()) {
       expect(names).not.toContain('Churned');
       expect(names).not.toContain('Onboarding');
       expect(names).toHaveLength(6);
+      const text = await aos(['import', fixture('monday-board.csv'), '--client', 'monday', '--yes', '--dry-run']);
+      expect(text.stderr).toContain('column "Status" was not read as the status: none of its values (Done, Working on it, Stuck) is a status aos knows');
+    });
+
+    it('a German Status (Kunde, Ehemaliger Kunde) that aos cannot read is named, never silently left out; the hint, filled in, reads it', async () => {
+      const first = await aos(['import', fixture('de-kontakte-status-semicolon.csv'), '--client', 'dekunde', '--yes', '--dry-run']);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toContain('column "Status" was not read as the status: none of its values (Kunde, Ehemaliger Kunde, Interessent) is a status aos knows, so every row took the default status');
+      const hint = /--status-map '([^']*)'/.exec(first.stderr)?.[1];
+      expect(hint).toBe('Kunde=…,Ehemaliger Kunde=…,Interessent=…');
+      // Pasted as it is, the hint is refused: nothing is guessed for the person who pastes it.
+      const pasted = await aos(['import', fixture('de-kontakte-status-semicolon.csv'), '--client', 'dekunde', '--yes', '--map', 'status=Status', '--status-map', hint as string]);
+      expect(pasted.code).toBe(2);
+      const s = await importJson('dekunde', 'de-kontakte-status-semicolon.csv', '--map', 'status=Status', '--status-map', 'Kunde=active,Ehemaliger Kunde=churned,Interessent=skip');
+      expect(s).toMatchObject({ inserted: 3, skipped: 1, status_column_unread: null });
+      await verdicts('dekunde', { 'mueller-bau.de': 'existing_customer', 'schmidt-soehne.de': 'past_customer', 'gross-elektro.de': 'existing_customer', 'klein-logistik.de': null });
     });
   });
 }

@@ -150,7 +150,7 @@ const IMPORT_SUMMARY = [
     {
       client: true, file: true, dry_run: true, encoding: true, delimiter: true, mapping: true, date_format: true, status_map: true, rows_read: true, inserted: true,
       updated: true, unchanged: true, merged: true, rejected: true, skipped: true, values_dropped: true, suppressions_added: true, suppressions_updated: true,
-      without_target: true, signals_refreshed: true, first_rejects: true, first_dropped: true, first_furniture: true, unknown_statuses: true, import_run_id: true, seconds: true, diff: true,
+      without_target: true, signals_refreshed: true, first_rejects: true, first_dropped: true, first_furniture: true, unknown_statuses: true, import_run_id: true, seconds: true, diff: true, status_column_unread: true,
     },
     {
       diff: [IMPORT_DIFF],

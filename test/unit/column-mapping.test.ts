@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoMapColumns, findHeader, headerKey, mappingByName, missingRequired, normalizeHeader } from '../../src/domain/column-mapping.js';
+import { autoMapColumns, findHeader, headerKey, mappingByName, missingRequired, normalizeHeader, unreadStatusColumn } from '../../src/domain/column-mapping.js';
 
 // [header row, expected field → header name]
 const headerSets: Array<[string, string[], Record<string, string | string[]>]> = [
@@ -324,5 +324,19 @@ describe('autoMapColumns: a column of addresses under a header it cannot read (i
   ])('%j is not', (header, cell) => {
     const headers = ['Company', 'Website', 'Email', header];
     expect(mappingByName(autoMapColumns(headers, samples(cell)), headers).contact_email).toBe('Email');
+  });
+});
+
+describe('unreadStatusColumn: a column headed as the status that was not read as one is named', () => {
+  const cases: Array<[string, string[], string[][], { column: string; values: string[] } | null]> = [
+    ['German values under Status', ['Firma', 'Webseite', 'Status'], [['A', 'a.de', 'Kunde'], ['B', 'b.de', 'Ehemaliger Kunde'], ['C', 'c.de', 'Kunde']], { column: 'Status', values: ['Kunde', 'Ehemaliger Kunde'] }],
+    ['English values: read, nothing to say', ['Company', 'Website', 'Status'], [['A', 'a.com', 'Customer'], ['B', 'b.com', 'Churned']], null],
+    ['an empty Status column: nothing to say', ['Company', 'Website', 'Status'], [['A', 'a.com', ''], ['B', 'b.com', '']], null],
+    ['State is geography, not a status', ['Company', 'Website', 'State'], [['A', 'a.com', 'Bayern']], null],
+    ['a custom picklist under Type', ['Account Name', 'Website', 'Type'], [['A', 'a.com', 'Gold'], ['B', 'b.com', 'Silver']], { column: 'Type', values: ['Gold', 'Silver'] }],
+    ['at most five values named', ['Company', 'Website', 'Stage'], ['v1', 'v2', 'v3', 'v4', 'v5', 'v6'].map((v, i) => [`C${i}`, `c${i}.com`, v]), { column: 'Stage', values: ['v1', 'v2', 'v3', 'v4', 'v5'] }],
+  ];
+  it.each(cases)('%s', (_, headers, samples, expected) => {
+    expect(unreadStatusColumn(headers, samples, autoMapColumns(headers, samples))).toEqual(expected);
   });
 });

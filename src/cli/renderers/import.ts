@@ -20,6 +20,12 @@ export const renderImportSummary = (rejectsPath: string | undefined): Renderer<I
   if (summary.date_format === null && summary.first_dropped.some((d) => d.warning.includes(NOT_ISO_DATE))) {
     out.hint('dates in another format: pass --date-format, e.g. --date-format DD/MM/YYYY');
   }
+  const unread = summary.status_column_unread;
+  if (unread) {
+    const values = unread.values.map((v) => printable(v, 30));
+    out.warn(`column "${printable(unread.column, 40)}" was not read as the status: none of its values (${values.join(', ')}) is a status aos knows, so every row took the default status`);
+    out.hint(`if it says who is a customer: --map status="${printable(unread.column, 40)}" --status-map '${values.map((v) => `${v}=…`).join(',')}' (each active, churned, partner, competitor or skip)`);
+  }
   if (summary.without_target > 0) out.warn(`${summary.without_target} customer(s) have neither domain nor email, so nothing can suppress them`);
 };
 

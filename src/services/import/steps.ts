@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Orm } from '../../db/database.js';
 import { clientCustomers } from '../../db/schema.js';
 import { bare } from '../../db/sql.js';
-import { mappingByName } from '../../domain/column-mapping.js';
+import { mappingByName, unreadStatusColumn } from '../../domain/column-mapping.js';
 import { printable } from '../../domain/targets.js';
 import { AosError } from '../../errors.js';
 import { BuyerSignalService } from '../buyer-signal-service.js';
@@ -120,6 +120,7 @@ export function summaryOf(plan: ImportPlan, s: StepCounts): ImportSummary {
     import_run_id: null,
     seconds: secondsSince(plan.started),
     diff: s.diff,
+    status_column_unread: plan.request.mapOverrides && 'status' in plan.request.mapOverrides ? null : unreadStatusColumn(plan.head.headers, plan.head.samples, plan.mapping),
   };
 }
 

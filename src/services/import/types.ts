@@ -83,6 +83,12 @@ export interface ImportSummary extends ReadCounts {
   seconds: number;
   /** Against what was stored: new, changed (which fields), unchanged, and with sync the churned. */
   diff: ImportDiff | null;
+  /**
+   * A column headed as the status (`Status`, `Type`) that was not read as one, none of its first
+   * values being a status word (`Kunde`): every row took the default status. Null otherwise, or
+   * when --map named the status (or skipped it).
+   */
+  status_column_unread: { column: string; values: string[] } | null;
 }
 
 export interface ImportRequest {
