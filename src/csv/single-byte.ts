@@ -125,17 +125,38 @@ function firstGuardedByte(bytes: Buffer, mode: GuardMode, from = 0, to = bytes.l
   return null;
 }
 
-/** What the token reads as in each encoding a file of targets likely is, distinct readings only. */
-function readingsOf(token: Buffer, mode: GuardMode, named: string): Array<[string, string]> {
-  const seen = new Set<string>();
-  const out: Array<[string, string]> = [];
+/**
+ * What the token reads as in each encoding a file of targets likely is: each distinct reading once,
+ * with every encoding that gives it (Windows-1252 and Windows-1250 read `münchen-bau.de` alike).
+ */
+function readingsOf(token: Buffer, mode: GuardMode, named: string): Array<[string[], string]> {
+  const out: Array<[string[], string]> = [];
   for (const encoding of mode === 'named' ? [named, 'utf-8'] : ['windows-1252', 'macintosh', 'windows-1250', 'utf-8']) {
     const text = encoding === 'utf-8' ? new TextDecoder('utf-8', { fatal: false }).decode(token) : iconv.decode(token, encoding);
-    if (text.includes('\uFFFD') || seen.has(text)) continue;
-    seen.add(text);
-    out.push([encoding, text]);
+    if (text.includes('\uFFFD')) continue;
+    const same = out.find(([, t]) => t === text);
+    if (same) same[0].push(encoding);
+    else out.push([[encoding], text]);
   }
   return out;
+}
+
+/**
+ * The guarded token of the head that tells the likely encodings apart best: the first with the
+ * most distinct readings (a Polish file's `tęcza.pl` on line 3, not its `münchen-bau.de` on line
+ * 2, which Windows-1252 and Windows-1250 read alike: a hint built on that one led to the wrong one).
+ */
+function tellingToken(head: Buffer, first: { start: number; end: number }, mode: GuardMode, encoding: string): { start: number; end: number } {
+  let best = first;
+  let most = readingsOf(head.subarray(first.start, first.end), mode, encoding).length;
+  for (let from = first.end, seen = 0; seen < 200; seen++) {
+    const token = firstGuardedByte(head, mode, from);
+    if (!token) break;
+    const count = readingsOf(head.subarray(token.start, token.end), mode, encoding).length;
+    if (count > most) [best, most] = [token, count];
+    from = token.end;
+  }
+  return best;
 }
 
 const DESCRIBED: Record<string, string> = {
@@ -147,9 +168,9 @@ const DESCRIBED: Record<string, string> = {
 
 function unclear(bytes: Buffer, at: { start: number; end: number }, line: number, stopped: boolean, mode: GuardMode, encoding: string): AosError {
   const readings = readingsOf(bytes.subarray(at.start, at.end), mode, encoding);
-  const listed = readings.map(([e, text]) => `"${text}" in ${DESCRIBED[e] ?? e}`).join(', ');
+  const listed = readings.map(([es, text]) => `"${text}" in ${es.map((e) => DESCRIBED[e] ?? e).join(' and ')}`).join(', ');
   const outcome = stopped ? 'the reading stopped there' : 'nothing was read';
-  const utf8 = readings.find(([e]) => e === 'utf-8')?.[1];
+  const utf8 = readings.find(([es]) => es.includes('utf-8'))?.[1];
   if (mode === 'named') {
     return new AosError(
       'input',
@@ -157,7 +178,11 @@ function unclear(bytes: Buffer, at: { start: number; end: number }, line: number
       `the file is UTF-8 there: drop {encoding} ${encoding} (or give {encoding} utf-8), or save the whole file in one encoding`,
     );
   }
-  const hints = readings.map(([e, text]) => `{encoding} ${e} if "${text}" is right`);
+  // Encodings that read this token alike are offered together: which one the file is decides
+  // its other lines, so the hint never picks one of them (a Polish file named windows-1252).
+  const hints = readings.map(([es, text]) =>
+    es.length === 1 ? `{encoding} ${es[0]} if "${text}" is right` : `${es.map((e) => `{encoding} ${e}`).join(' or ')} if "${text}" is right (they read this line alike: name the one the file was saved in)`,
+  );
   return new AosError(
     'input',
     `the file is not UTF-8, and line ${line} holds a domain or address with letters beyond ASCII: ${listed}; a guess could suppress another domain than the one meant, so ${outcome}`,
@@ -169,7 +194,9 @@ function unclear(bytes: Buffer, at: { start: number; end: number }, line: number
 /** Throws when the head holds a byte the mode stops at: nothing is read. */
 export function guardHead(head: Buffer, mode: GuardMode, encoding: string): void {
   const token = firstGuardedByte(head, mode);
-  if (token) throw unclear(head, token, linesBefore(head, token.start) + 1, false, mode, encoding);
+  if (!token) return;
+  const telling = mode === 'guessed' ? tellingToken(head, token, mode, encoding) : token;
+  throw unclear(head, telling, linesBefore(head, telling.start) + 1, false, mode, encoding);
 }
 
 /**

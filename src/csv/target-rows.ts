@@ -7,6 +7,20 @@ import { parseTarget, printable } from '../domain/targets.js';
 import { AosError } from '../errors.js';
 import { decodeStream } from './decode.js';
 import { ByteWindow, readCsv, type CsvRecord } from './records.js';
+import { linesOf, STRAY_QUOTE_HINT, swallowingCell } from './swallowed-rows.js';
+
+/** A record whose cell swallowed rows (swallowed-rows.ts): reading stops there, never passes them on unread. */
+function swallowedRowsError(record: CsvRecord, header: CsvRecord | null): AosError {
+  const cell = swallowingCell(record.fields, ',', 0);
+  const column = header?.fields[cell];
+  return new AosError(
+    'input',
+    `${linesOf(record)}: ${column ? `the ${printable(column, 40)} cell` : 'a quoted cell'} runs on over what reads as further rows (a stray quote?), which cannot be read one by one`,
+    STRAY_QUOTE_HINT,
+  );
+}
+
+const widthOf = (header: CsvRecord | null, sample: readonly CsvRecord[]) => header?.fields.length ?? Math.max(0, ...sample.map((r) => r.fields.length));
 
 export interface TargetRow {
   value: string;
@@ -89,14 +103,20 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
     column = Math.max(column, 0);
   }
 
+  const width = widthOf(header, buffered);
   async function* rows(): AsyncGenerator<TargetRow[]> {
     const toRow = (r: CsvRecord): TargetRow => {
       const row: TargetRow = { value: r.fields[column] ?? '', line: r.line, fields: r.fields };
       if (r.raw) row.raw = r.raw;
       return row;
     };
-    if (buffered.length > 0) yield buffered.map(toRow);
-    for await (const batch of csv.reader.batches()) yield batch.map(toRow);
+    const toRows = (records: readonly CsvRecord[]): TargetRow[] => {
+      const bad = records.find((r) => swallowingCell(r.fields, csv.delimiter, width) >= 0);
+      if (bad) throw swallowedRowsError(bad, header);
+      return records.map(toRow);
+    };
+    if (buffered.length > 0) yield toRows(buffered);
+    for await (const batch of csv.reader.batches()) yield toRows(batch);
   }
   return { header, column, delimiter: csv.delimiter, rows: rows() };
 }
@@ -175,9 +195,16 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
     named && titles.length > 0 && named.raw ? { ...named, raw: Buffer.concat([...titles.map((t) => t.raw ?? Buffer.alloc(0)), named.raw]) } : named;
   const skipped = new Set<CsvRecord>(named ? [...titles, named] : titles);
 
+  const width = widthOf(header, sample);
+  /** Set by toRows at a record that swallowed rows: thrown once the rows before it are out. */
+  let stop: AosError | null = null;
   const toRows = (records: readonly CsvRecord[]): LeadRow[] => {
     const out: LeadRow[] = [];
     for (const r of records) {
+      if (swallowingCell(r.fields, csv.delimiter, width) >= 0) {
+        stop = swallowedRowsError(r, header);
+        break;
+      }
       const row = (r.undecodable ? undecodableLead(r.fields) : leadCells(layout, r.fields)) as LeadRow | null;
       if (!row) continue; // a blank line or a row of delimiters: no lead
       row.line = r.line;
@@ -192,9 +219,11 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
       // The header and title lines are all in the sample: only its records are tested for them.
       const first = toRows(skipped.size > 0 ? buffered.filter((r) => !skipped.has(r)) : buffered);
       if (first.length > 0) yield first;
+      if (stop) throw stop;
       for await (const batch of csv.reader.batches()) {
         const leads = toRows(batch);
         if (leads.length > 0 || batch.length === 0) yield leads;
+        if (stop) throw stop;
       }
     } finally {
       await csv.reader.close();

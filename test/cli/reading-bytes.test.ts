@@ -235,7 +235,65 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
     }
   });
   // Issue 27, round 6: an encoding guessed, named or remembered never turns an IDN into another domain.
+  describe('a stray quote that swallows rows stops the reading, never passes them on unchecked', () => {
+    const leads = 'Name,Email,Website\nAnn,ann@fresh1.io,fresh1.io\n"Bob Smith,bob@fresh2.io,fresh2.io\nSarah,sarah.b@gmail.com,https://www.buildright-quote.com.au/team\nZed "the man",zed@fresh3.io,fresh3.io\nCarl,carl@fresh4.io,fresh4.io\n';
+    beforeAll(async () => {
+      expect((await aos(['suppress', 'add', 'buildright-quote.com.au', 'sarah@buildright-quote.com.au', '--client', 'leads', '--reason', 'existing_customer'])).code).toBe(0);
+    });
+
+    it('check --file --filter, check - and --column: exit 4 after the rows before it, the swallowed customer never on stdout', async () => {
+      const file = fileWith(leads);
+      const rejected = join(dir, `rejected-${++n}.csv`);
+      const filtered = await aos(['check', '--file', file, '--client', 'leads', '--filter', '--rejected', rejected]);
+      expect(filtered.code, filtered.stderr).toBe(4);
+      expect(filtered.stdout).toBe('Name,Email,Website\nAnn,ann@fresh1.io,fresh1.io\n');
+      expect(filtered.stderr).toContain('lines 3-5: the Name cell runs on over what reads as further rows (a stray quote?)');
+      expect(filtered.stderr).toContain('double it ("")');
+      const piped = await aos(['check', '-', '--client', 'leads', '--json'], leads);
+      expect(piped.code).toBe(4);
+      expect(ndjson(piped.stdout).map((o) => o.input)).toEqual(['ann@fresh1.io']);
+      const column = await aos(['check', '--file', fileWith(leads.replace('https://www.buildright-quote.com.au/team', 'x.io').replace('sarah.b@gmail.com', 'sarah@buildright-quote.com.au')), '--column', 'Email', '--client', 'leads', '--filter']);
+      expect(column.code).toBe(4);
+      expect(column.stdout).not.toContain('sarah@');
+      const boost = await aos(['signals', 'boost', '--file', file]);
+      expect(boost.code).toBe(4);
+      expect(boost.stdout).not.toContain('Sarah');
+    });
+
+    it('suppress add --file: a two-column opt-out list with a stray quote is refused whole, nothing added', async () => {
+      const optouts = fileWith('Email,Name\nu1@optout1.com,Ann\nu2@optout2.com,"Bob\nu3@optout3.com,Carl\nu4@optout4.com,Dan "D" x\nu5@optout5.com,Eve\n');
+      const r = await aos(['suppress', 'add', '--file', optouts, '--client', 'leads', '--reason', 'unsubscribed']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('lines 3-5: the Name cell runs on over what reads as further rows');
+      expect(await verdict('leads', 'u1@optout1.com')).toBe(false);
+    });
+
+    it('an import of two columns with a stray quote stops (a swallowed row holds a website), nothing written', async () => {
+      const r = await aos(['import', fileWith('Company,Website\nAcme,acme-quote.com\n"Beta Ltd,beta-quote.com\nGamma,gamma-quote.com\nZed "x",zed-quote.com\n'), '--client', 'leads', '--yes']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('a cell holds a line break and what reads as further rows');
+      expect(await verdict('leads', 'acme-quote.com')).toBe(false);
+    });
+
+    it('a note with a line break (Excel for Mac) is no swallowed row: checked as a lead', async () => {
+      const r = await aos(['check', '--file', fileWith('Name,Website,Notes\nAnn,fresh9.io,"Called twice,\nsee website"\n'), '--client', 'leads', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(ndjson(r.stdout)).toHaveLength(1);
+    });
+  });
+
   describe('an IDN is never read in an encoding that was guessed, or named wrong', () => {
+    it('a Windows-1250 file whose first IDN reads alike in Windows-1252: the hint names the line that tells them apart', async () => {
+      const file = fileWith(iconv.encode('Company,Website,Email\r\nMünchen Bau,münchen-bau.de,hans@münchen-bau.de\r\nTęcza,tęcza.pl,biuro@tęcza.pl\r\n', 'windows-1250'));
+      const r = await aos(['import', file, '--client', 'pl', '--yes']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('line 3 holds');
+      expect(r.stderr).toContain('--encoding windows-1250 if "tęcza.pl" is right');
+      const alike = await aos(['check', '--file', fileWith(iconv.encode('Company,Website\r\nMünchen Bau,münchen-bau.de\r\n', 'windows-1250')), '--client', 'pl']);
+      expect(alike.code).toBe(2);
+      expect(alike.stderr).toContain('--encoding windows-1252 or --encoding windows-1250 if "münchen-bau.de" is right (they read this line alike: name the one the file was saved in)');
+    });
+
     const utf8Idns = 'Company,Website\r\nGora,góra.pl\r\nStrasse,straße.de\r\nIstmo,ístmo.es\r\n';
     beforeAll(async () => {
       expect((await aos(['suppress', 'add', 'góra.pl', 'straße.de', 'ístmo.es', 'tęcza.pl', 'orzeł.pl', '--client', 'pl', '--reason', 'unsubscribed'])).code).toBe(0);

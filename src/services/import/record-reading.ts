@@ -2,6 +2,7 @@
 // report furniture, a skipped status, a reject or a status nobody mapped; dropped values are
 // counted and reported as they pass.
 import type { CsvReader, CsvRecord } from '../../csv/records.js';
+import { holdsRows, holdsTargetRow, linesOf, STRAY_QUOTE_HINT } from '../../csv/swallowed-rows.js';
 import { columnsOf, type ColumnMapping } from '../../domain/column-mapping.js';
 import { IMPORT_FIELDS } from '../../domain/customer-fields.js';
 import { stagingRow } from './staged-columns.js';
@@ -210,7 +211,7 @@ export class RecordReading {
     let swallowed = false;
     for (const cell of fields) {
       if (!cell.includes('\n') && !cell.includes('\r')) continue;
-      if (beyond || holdsRows(cell, this.o.delimiter, width)) swallowed = true;
+      if (beyond || holdsRows(cell, this.o.delimiter, width) || holdsTargetRow(cell, this.o.delimiter, true)) swallowed = true;
     }
     if (swallowed) {
       throw new AosError(
@@ -218,7 +219,7 @@ export class RecordReading {
         `${linesOf(record)}: a cell holds a line break and what reads as further rows of the file (${beyond ? `the row has ${fields.length} cells where the header has ${width}` : 'a quoted cell spans whole rows'}); stopped rather than lose rows, nothing written`,
         beyond
           ? 'the file mixes line endings (a lone CR inside CRLF lines): open it in a spreadsheet and save it again as "CSV UTF-8", or fix the line it names'
-          : 'a quote in a cell (24" screen) opened a quoted cell that runs on over the next rows: double it ("") or remove it on that line, or save the file again from a spreadsheet as "CSV UTF-8"',
+          : STRAY_QUOTE_HINT,
       );
     }
     return beyond ? `the row has ${fields.length} cells where the header has ${width}: cells beyond the header are filled (an unquoted ${this.o.delimiter === ',' ? 'comma' : 'delimiter'} in a value?): imported on its columns, every domain and address in its cells suppressed` : null;
@@ -287,28 +288,3 @@ function strictAbort(line: number, problem: string): AosError {
   return new AosError('input', `line ${line}: ${problem}; {strict}: import aborted, nothing written`, 'fix that row, or drop {strict} to import without the bad values ({onReject} lists them)');
 }
 
-/**
- * Whether a multi-line cell holds what reads as whole rows of a file of `width` columns: an inner
- * line with the header's count of delimiters, or as many delimiters over the cell as whole rows
- * between its line breaks carry (the tail of one row and the head of the next, swallowed by a
- * stray quote). An address or note with a line break (Excel for Mac) holds a few at most.
- */
-function holdsRows(cell: string, delimiter: string, width: number): boolean {
-  if (width < 3) return false;
-  const lines = cell.split(/\r\n|\r|\n/);
-  const perRow = width - 1;
-  let total = 0;
-  for (const [i, line] of lines.entries()) {
-    const count = line.split(delimiter).length - 1;
-    if (i > 0 && i < lines.length - 1 && count >= perRow) return true;
-    total += count;
-  }
-  return total >= (lines.length - 1) * perRow;
-}
-
-/** "lines 8-9" for a record over several lines (a record's line is where it ends). */
-function linesOf(record: CsvRecord): string {
-  let breaks = 0;
-  for (const cell of record.fields) breaks += cell.split(/\r\n|\r|\n/).length - 1;
-  return breaks === 0 ? `line ${record.line}` : `lines ${record.line - breaks}-${record.line}`;
-}
