@@ -122,6 +122,26 @@ describe(`ops experience [${engine}]`, () => {
     expect((await aos(['suppress', 'list', '--client', 'acme', '--json'])).stdout).toContain('"target":"xn--bcher-kva.de"');
   });
 
+  it('an IDN reads in Unicode in the --rejected reason, suppress expiring and suppress who; their JSON keeps punycode', async () => {
+    writeFileSync(join(dir, 'leads-idn.csv'), 'Name,Website\nKai,https://shop.bücher.de\nAnn,fine.io\n');
+    const r = await aos(['check', '--file', 'leads-idn.csv', '--client', 'acme', '--filter', '--rejected', 'blocked-idn.csv', '--no-bom']);
+    expect(r.stdout).toBe('Name,Website\nAnn,fine.io\n');
+    expect(readFileSync(join(dir, 'blocked-idn.csv'), 'utf8')).toBe('Name,Website,reason\nKai,https://shop.bücher.de,competitor (bücher.de)\n');
+
+    expect((await aos(['suppress', 'add', 'straße-idn.de', '--client', 'acme', '--reason', 'partner', '--for', '10d'])).code).toBe(0);
+    const expiring = await aos(['suppress', 'expiring', '--client', 'acme', '--within', '30d']);
+    expect(expiring.stdout).toMatch(/acme\s+straße-idn\.de\s+partner/);
+    expect(expiring.stdout).not.toContain('xn--');
+    expect((await aos(['suppress', 'expiring', '--client', 'acme', '--within', '30d', '--csv'])).stdout).toContain(',straße-idn.de,');
+    expect((await aos(['suppress', 'expiring', '--client', 'acme', '--within', '30d', '--json'])).stdout).toContain('"target":"xn--strae-idn-');
+
+    const who = await aos(['suppress', 'who', 'https://shop.bücher.de']);
+    expect(who.stdout).toMatch(/acme\s+bücher\.de\s/);
+    expect(who.stdout).not.toContain('xn--');
+    expect(JSON.parse((await aos(['suppress', 'who', 'shop.bücher.de', '--json'])).stdout)).toMatchObject({ target: 'shop.xn--bcher-kva.de' });
+    expect((await aos(['suppress', 'who', 'nobody-bücher.de'])).stdout).toBe('nobody-bücher.de: no client suppresses it\n');
+  });
+
   it('an import that changes nothing refreshes 0 signals; a rebuild then says nothing changed', async () => {
     writeFileSync(join(dir, 'customers.csv'), 'Company,Website\nAcme,acme.com\nBeta,beta.io\n');
     const first = await aos(['import', 'customers.csv', '--client', 'gamma', '--yes', '--json']);
