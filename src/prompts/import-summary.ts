@@ -14,7 +14,7 @@ export function describeSummary(s: ImportSummary): string {
     ['unchanged', s.unchanged],
     ['merged duplicates', s.merged],
     ['rejected rows', s.rejected, s.first_rejects.map((r) => `line ${r.line}: ${printable(r.error, 100)}`)],
-    ['skipped rows', s.skipped, s.first_furniture.map((f) => `line ${f.line}: "${printable(f.text, 60)}", ${f.what}`)],
+    ['skipped rows', s.skipped, s.first_skipped.map((k) => `line ${k.line}: ${printable(k.why, 100)}`)],
     ['values dropped', s.values_dropped, s.first_dropped.map((d) => `line ${d.line}: ${printable(d.warning, 100)}`)],
     ['without domain or email', s.without_target],
     [dry ? 'would add suppressions' : 'suppressions added', s.suppressions_added],

@@ -142,6 +142,15 @@ describe(`ops experience [${engine}]`, () => {
     expect((await aos(['suppress', 'who', 'nobody-bücher.de'])).stdout).toBe('nobody-bücher.de: no client suppresses it\n');
   });
 
+  it('an import names the rows it skipped and why (a status that is no customer, a blank row, the header again), in the summary and --json', async () => {
+    writeFileSync(join(dir, 'skips.csv'), 'Company,Website,Status\nAcme,acme.com,Customer\nLeadCo,lead.io,Prospect\n,,\nBeta,beta.io,Customer\nCompany,Website,Status\n');
+    const r = await aos(['import', 'skips.csv', '--client', 'beta', '--yes', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/skipped rows\s+3\n {6}line 3: status "Prospect" is not a customer\n {6}line 4: a blank row\n {6}line 6: the header row again: "Company \| Website \| Status"\n/);
+    const json = JSON.parse((await aos(['import', 'skips.csv', '--client', 'beta', '--yes', '--dry-run', '--json'])).stdout);
+    expect(json).toMatchObject({ skipped: 3, first_skipped: [{ line: 3, why: 'status "Prospect" is not a customer' }, { line: 4, why: 'a blank row' }, { line: 6, why: 'the header row again: "Company | Website | Status"' }] });
+  });
+
   it('an import that changes nothing refreshes 0 signals; a rebuild then says nothing changed', async () => {
     writeFileSync(join(dir, 'customers.csv'), 'Company,Website\nAcme,acme.com\nBeta,beta.io\n');
     const first = await aos(['import', 'customers.csv', '--client', 'gamma', '--yes', '--json']);

@@ -51,6 +51,7 @@ export class RecordReading {
   private readonly firstRejects: ReadCounts['first_rejects'] = [];
   private readonly firstDropped: ReadCounts['first_dropped'] = [];
   private readonly firstFurniture: ReadCounts['first_furniture'] = [];
+  private readonly firstSkipped: ReadCounts['first_skipped'] = [];
   private readonly unknownStatuses = new Map<string, UnknownStatus>();
   private namedWithoutDomain = false;
   private derivedNames = false;
@@ -96,6 +97,7 @@ export class RecordReading {
       first_rejects: this.firstRejects,
       first_dropped: this.firstDropped,
       first_furniture: this.firstFurniture,
+      first_skipped: this.firstSkipped,
       unknown_statuses: [...this.unknownStatuses.values()].sort((a, b) => b.rows - a.rows),
       namedWithoutDomain: this.namedWithoutDomain,
       derivedNames: this.derivedNames,
@@ -148,7 +150,7 @@ export class RecordReading {
   private sort(record: CsvRecord, batch: unknown[][]): Promise<void> | undefined {
     this.rowsRead++;
     if (isBlankRow(record.fields)) {
-      this.skipped++;
+      this.skip(record, 'a blank row');
       return undefined;
     }
     if (isFooterRow(record.fields)) {
@@ -180,7 +182,7 @@ export class RecordReading {
     if (unreadable && outcome.kind === 'customer') outcome.warnings.unshift(...unreadable.warnings);
     if (misfit !== null && outcome.kind === 'customer') outcome.warnings.unshift(misfit);
     if (outcome.kind === 'skip') {
-      this.skipped++;
+      this.skip(record, `status "${printable(outcome.status, 40)}" is not a customer`);
       return undefined;
     }
     if (outcome.kind === 'unknown_status') {
@@ -252,8 +254,15 @@ export class RecordReading {
 
   /** A furniture line: skipped, and the first few named, so a customer taken for one is seen. */
   private furniture(record: CsvRecord, what: string): void {
+    const text = record.fields.map((f) => f.trim()).filter((f) => f !== '').join(' | ');
+    if (this.firstFurniture.length < FIRST_FEW) this.firstFurniture.push({ line: record.line, text, what });
+    this.skip(record, `${what}: "${printable(text, 60)}"`);
+  }
+
+  /** A row that is no customer: counted, and the first few named with why, so ops see which ones. */
+  private skip(record: CsvRecord, why: string): void {
     this.skipped++;
-    if (this.firstFurniture.length < FIRST_FEW) this.firstFurniture.push({ line: record.line, text: record.fields.map((f) => f.trim()).filter((f) => f !== '').join(' | '), what });
+    if (this.firstSkipped.length < FIRST_FEW) this.firstSkipped.push({ line: record.line, why });
   }
 
   private rejectedRow(record: CsvRecord, error: string): Promise<void> | undefined {

@@ -32,6 +32,8 @@ export interface ReadCounts {
   first_dropped: Array<{ line: number; warning: string }>;
   /** The first report furniture lines skipped (footers, group titles, the header again): what they held. */
   first_furniture: Array<{ line: number; text: string; what: string }>;
+  /** The first skipped rows of any kind (furniture, blank rows, a status that is no customer) and why. */
+  first_skipped: Array<{ line: number; why: string }>;
   /** Status values nobody mapped (only when the request collects them instead of failing), most frequent first. */
   unknown_statuses: UnknownStatus[];
 }
