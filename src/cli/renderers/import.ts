@@ -1,6 +1,7 @@
 // `import` for people: the summary after the import, and its progress while it runs.
 import { printable, withoutControls } from '../../domain/printable.js';
-import { NOT_ISO_DATE } from '../../domain/values.js';
+import { likelyDateFormat } from '../../domain/date-formats.js';
+import { datesNotIso } from '../../domain/values.js';
 import { describeSummary } from '../../prompts/import-summary.js';
 import type { ImportSummary } from '../../services/import/customer-import-service.js';
 import type { Renderer } from '../context.js';
@@ -17,9 +18,9 @@ export const renderImportSummary = (rejectsPath: string | undefined): Renderer<I
   if (summary.rejected > 0) out.warn(`${summary.rejected} row(s) rejected${seeRejects}`);
   if (summary.values_dropped > 0) out.warn(`${summary.values_dropped} value(s) did not parse and were dropped (the rows were imported)${seeRejects}`);
   // The value's warning names no flag (it is the library's too): say which one reads other dates.
-  if (summary.date_format === null && summary.first_dropped.some((d) => d.warning.includes(NOT_ISO_DATE))) {
-    out.hint('dates in another format: pass --date-format, e.g. --date-format DD/MM/YYYY');
-  }
+  // The format proposed is read off the dates dropped (31.12.2024: DD.MM.YYYY).
+  const notIso = summary.date_format === null ? summary.first_dropped.flatMap((d) => datesNotIso(d.warning)) : [];
+  if (notIso.length > 0) out.hint(`dates in another format: pass --date-format, e.g. --date-format ${likelyDateFormat(notIso)}`);
   if (summary.without_target > 0) out.warn(`${summary.without_target} customer(s) have neither domain nor email, so nothing can suppress them`);
 };
 
