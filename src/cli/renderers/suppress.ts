@@ -63,8 +63,8 @@ export const renderEntries: Renderer<SuppressionEntryView[]> = (entries, out) =>
 export const renderHistory: Renderer<SuppressionEventView[]> = (events, out) => {
   if (events.length === 0) return out.info('no changes recorded');
   out.table(
-    ['at', 'action', 'target', 'reason', 'actor', 'source'],
-    events.map((e) => [e.at ?? '', e.action, displayTarget(e.target), e.action === 'update' ? `${e.reason_before} → ${e.reason_after}` : (e.reason_after ?? e.reason_before ?? ''), e.actor, e.source]),
+    ['at', 'action', 'target', 'reason', 'actor', 'source', 'notes'],
+    events.map((e) => [e.at ?? '', e.action, displayTarget(e.target), e.action === 'update' ? `${e.reason_before} → ${e.reason_after}` : (e.reason_after ?? e.reason_before ?? ''), e.actor, e.source, e.notes ?? '']),
   );
 };
 
