@@ -28,6 +28,9 @@ export function describeSummary(s: ImportSummary): string {
   ].filter(Boolean).join('\n');
 }
 
+/** The file's encoding when it is not UTF-8, else null: a Windows-1252 guess is worth seeing (é read as Ã©?). */
+export const notUtf8 = (s: Pick<ImportSummary, 'encoding'>): string | null => (/^utf-?8$/i.test(s.encoding) ? null : s.encoding);
+
 /** `width`: the label column of the summary above it, so the diff's figures line up with its. */
 export function describeDiff(diff: ImportDiff | null, dryRun: boolean, width = 20): string {
   if (!diff) return '';

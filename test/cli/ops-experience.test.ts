@@ -151,6 +151,18 @@ describe(`ops experience [${engine}]`, () => {
     expect(json).toMatchObject({ skipped: 3, first_skipped: [{ line: 3, why: 'status "Prospect" is not a customer' }, { line: 4, why: 'a blank row' }, { line: 6, why: 'the header row again: "Company | Website | Status"' }] });
   });
 
+  it('the import summary names an encoding that is not UTF-8 (and says nothing of UTF-8); import --help says .xlsx is read', async () => {
+    writeFileSync(join(dir, 'cp1252.csv'), Buffer.from('Company,Website\nS\xf8ren AB,soren.dk\n', 'latin1'));
+    const r = await aos(['import', 'cp1252.csv', '--client', 'beta', '--yes', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}columns: .*\n {2}encoding: windows-1252\n/m);
+    writeFileSync(join(dir, 'utf8.csv'), 'Company,Website\nSøren AB,soren.dk\n');
+    expect((await aos(['import', 'utf8.csv', '--client', 'beta', '--yes', '--dry-run'])).stdout).not.toContain('encoding');
+    const help = (await runAos(['import', '--help'])).stdout;
+    expect(help).toContain('from a CSV or .xlsx export');
+    expect(help).toMatch(/\.xlsx workbook/);
+  });
+
   it('an import that changes nothing refreshes 0 signals; a rebuild then says nothing changed', async () => {
     writeFileSync(join(dir, 'customers.csv'), 'Company,Website\nAcme,acme.com\nBeta,beta.io\n');
     const first = await aos(['import', 'customers.csv', '--client', 'gamma', '--yes', '--json']);

@@ -7,8 +7,8 @@ import { importProgress, renderImportSummary } from '../renderers/import.js';
 export function registerImportCommand(program: Command<[], Record<string, unknown>>, ctx: ContextProvider): void {
   const command = program
     .command('import')
-    .description("import a client's existing customers from a CSV: customers, suppressions and buyer signals, all or nothing")
-    .argument('<file>', 'CSV file, or - for stdin');
+    .description("import a client's existing customers from a CSV or .xlsx export: customers, suppressions and buyer signals, all or nothing")
+    .argument('<file>', 'CSV file, .xlsx workbook (its first sheet, or --sheet NAME), or - for stdin');
   withImportOptions(command).action(async (file, opts) => {
     const c = ctx();
     const request = await importRequestOf(file, opts);

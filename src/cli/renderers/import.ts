@@ -2,7 +2,7 @@
 import { printable, withoutControls } from '../../domain/printable.js';
 import { likelyDateFormat } from '../../domain/date-formats.js';
 import { datesNotIso } from '../../domain/values.js';
-import { describeSummary } from '../../prompts/import-summary.js';
+import { describeSummary, notUtf8 } from '../../prompts/import-summary.js';
 import type { ImportSummary } from '../../services/import/customer-import-service.js';
 import type { Renderer } from '../context.js';
 import type { Output } from '../output.js';
@@ -14,6 +14,9 @@ export const renderImportSummary = (rejectsPath: string | undefined): Renderer<I
   // Off a terminal nobody confirmed the mapping: say which column fed which field.
   const columns = Object.entries(summary.mapping).map(([field, header]) => `${field} ← ${(Array.isArray(header) ? header : [header]).map((h) => printable(h, 40)).join(' + ')}`);
   out.line(`  columns: ${columns.join(', ') || '(none mapped)'}`);
+  // UTF-8 goes without saying; another encoding (detected or given) is named, so a wrong guess shows.
+  const encoding = notUtf8(summary);
+  if (encoding) out.line(`  encoding: ${encoding}`);
   out.line(describeSummary(summary));
   if (summary.rejected > 0) out.warn(`${summary.rejected} row(s) rejected${seeRejects}`);
   if (summary.values_dropped > 0) out.warn(`${summary.values_dropped} value(s) did not parse and were dropped (the rows were imported)${seeRejects}`);
