@@ -151,6 +151,28 @@ describe(`ops experience [${engine}]`, () => {
     expect(json).toMatchObject({ skipped: 3, first_skipped: [{ line: 3, why: 'status "Prospect" is not a customer' }, { line: 4, why: 'a blank row' }, { line: 6, why: 'the header row again: "Company | Website | Status"' }] });
   });
 
+  it('import --skipped writes every skipped row as it came, with _line and _skipped; past the first few the summary points to it', async () => {
+    const prospects = Array.from({ length: 6 }, (_, i) => `Lead ${i},lead${i}.io,Prospect`);
+    writeFileSync(join(dir, 'many-skips.csv'), ['Pipeline report', 'Company,Website,Status', 'Acme,acme.com,Customer', ...prospects].join('\n') + '\n');
+    const r = await aos(['import', 'many-skips.csv', '--client', 'beta', '--yes', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/skipped rows\s+7\n {6}line 1: above the header row: "Pipeline report"\n {6}line 4: status "Prospect" is not a customer\n/);
+    expect(r.stderr).toContain('hint: 7 rows skipped, the first 5 named above: pass --skipped PATH to list them all with why');
+    const listed = await aos(['import', 'many-skips.csv', '--client', 'beta', '--yes', '--dry-run', '--skipped', 'skipped.csv', '--no-bom']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stderr).not.toContain('--skipped');
+    expect(readFileSync(join(dir, 'skipped.csv'), 'utf8')).toBe(
+      [
+        'Company,Website,Status,_line,_skipped',
+        'Pipeline report,1,"above the header row: ""Pipeline report"""',
+        ...prospects.map((p, i) => `${p},${i + 4},"status ""Prospect"" is not a customer"`),
+      ].join('\n') + '\n',
+    );
+    const same = await aos(['import', 'many-skips.csv', '--client', 'beta', '--yes', '--dry-run', '--skipped', 'many-skips.csv']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('--skipped many-skips.csv is the input file');
+  });
+
   it('the import summary names an encoding that is not UTF-8 (and says nothing of UTF-8); import --help says .xlsx is read', async () => {
     writeFileSync(join(dir, 'cp1252.csv'), Buffer.from('Company,Website\nS\xf8ren AB,soren.dk\n', 'latin1'));
     const r = await aos(['import', 'cp1252.csv', '--client', 'beta', '--yes', '--dry-run']);

@@ -7,8 +7,11 @@ import type { ImportSummary } from '../../services/import/customer-import-servic
 import type { Renderer } from '../context.js';
 import type { Output } from '../output.js';
 
-/** `rejectsPath`: the --rejects file, which the warnings point to (or suggest, without one). */
-export const renderImportSummary = (rejectsPath: string | undefined): Renderer<ImportSummary> => (summary, out) => {
+/**
+ * `rejectsPath`: the --rejects file, which the warnings point to (or suggest, without one);
+ * `skippedPath`: the --skipped file, suggested when more rows were skipped than the summary names.
+ */
+export const renderImportSummary = (rejectsPath: string | undefined, skippedPath?: string): Renderer<ImportSummary> => (summary, out) => {
   const seeRejects = rejectsPath ? `: see ${rejectsPath}` : ': pass --rejects PATH to see them';
   out.line(`${summary.dry_run ? 'dry run (nothing written): ' : ''}${withoutControls(summary.file)} → ${summary.client} in ${summary.seconds}s`);
   // Off a terminal nobody confirmed the mapping: say which column fed which field.
@@ -24,6 +27,9 @@ export const renderImportSummary = (rejectsPath: string | undefined): Renderer<I
   // The format proposed is read off the dates dropped (31.12.2024: DD.MM.YYYY).
   const notIso = summary.date_format === null ? summary.first_dropped.flatMap((d) => datesNotIso(d.warning)) : [];
   if (notIso.length > 0) out.hint(`dates in another format: pass --date-format, e.g. --date-format ${likelyDateFormat(notIso)}`);
+  if (skippedPath === undefined && summary.skipped > summary.first_skipped.length) {
+    out.hint(`${summary.skipped} rows skipped, the first ${summary.first_skipped.length} named above: pass --skipped PATH to list them all with why`);
+  }
   if (summary.without_target > 0) out.warn(`${summary.without_target} customer(s) have neither domain nor email, so nothing can suppress them`);
 };
 

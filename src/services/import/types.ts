@@ -14,6 +14,13 @@ export interface ImportReject {
   warning?: string;
 }
 
+/** A row that is no customer (a status that says so, a blank row, report furniture), and why. */
+export interface ImportSkip {
+  line: number;
+  fields: string[];
+  why: string;
+}
+
 export interface UnknownStatus {
   value: string;
   rows: number;
@@ -121,6 +128,8 @@ export interface ImportRequest {
   reopenInput?: (() => AsyncIterable<Buffer | string>) | undefined;
   /** Each rejected row and dropped value; `delimiter`: the file's, so a rejects file reads like its input. */
   onReject?: (reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>;
+  /** Each skipped row (not those above the header row, which are only counted). */
+  onSkip?: (skip: ImportSkip, headers: string[], delimiter: string) => void | Promise<void>;
   /** The file's header row and delimiter, once read: a rejects file has its header even when no row is rejected. */
   onHeader?: (headers: string[], delimiter: string) => void | Promise<void>;
   onProgress?: (rowsRead: number) => void;
