@@ -8,7 +8,7 @@ import { parseStatusMap, type StatusClass } from '../domain/values.js';
 import { AosError } from '../errors.js';
 import type { ImportRequest } from '../services/import/customer-import-service.js';
 import { clientOption, jsonOption } from './command-options.js';
-import { refuseRejectsOnInput } from './inputs.js';
+import { refuseOutputOnInput } from './inputs.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -24,6 +24,7 @@ Examples:
   $ aos import hubspot-export.csv --client acme --yes --dry-run  # check first, write nothing
   $ aos import crm.csv --client acme --yes --map company_name="Account Name" --map domain=Website
   $ aos import export.csv --client acme --yes --date-format DD/MM/YYYY --rejects rejected.csv
+  $ aos import hubspot-deals.csv --client acme --yes --dry-run --skipped skipped.csv   # which rows are no customer, and why
   $ aos import hubspot.csv --client acme --yes --map domain="Company Domain Name|Website URL"
   $ aos import pipedrive-deals.csv --client acme --yes --status-map 'Other=skip,Reseller=partner'
   $ cat customers.csv | aos import - --client acme --json
@@ -44,6 +45,7 @@ export function withImportOptions<Args extends unknown[]>(command: Command<Args>
     .option('--status-map <value=status,…>', 'what status values mean: active, churned, partner, competitor or skip (repeatable)', collect, [] as string[])
     .option('--date-format <format>', 'date format of date columns, e.g. DD/MM/YYYY (ISO 8601 dates are read either way)')
     .option('--rejects <path>', 'write rejected rows and dropped values there (original columns + _line + _error + _warning)')
+    .option('--skipped <path>', 'write the rows skipped as no customer there (a status, a blank row, a report line): original columns + _line + _skipped')
     .option('--no-bom', NO_BOM_HELP)
     .option('--strict', 'abort the whole import on the first rejected row or value that does not parse')
     .option('--sync', 'the file is the complete customer list of --source NAME (required): stored customers of that source missing from it become churned (never deleted)')
@@ -60,7 +62,8 @@ export async function importRequestOf(file: string, opts: ImportFlags): Promise<
   const statusMap = statusMapOption(opts.statusMap);
   const { parseDelimiterOption } = await import('../csv/records.js');
   const delimiter = parseDelimiterOption(opts.delimiter);
-  if (opts.rejects) refuseRejectsOnInput(opts.rejects, file);
+  if (opts.rejects) refuseOutputOnInput('--rejects', opts.rejects, file);
+  if (opts.skipped) refuseOutputOnInput('--skipped', opts.skipped, file);
   return {
     client: opts.client,
     mapOverrides,

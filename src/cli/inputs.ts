@@ -100,8 +100,9 @@ function sameFile(a: string, b: string): boolean {
   return x && y ? sameInode(x, y) : resolve(a) === resolve(b);
 }
 
-/** Opening `--rejects` truncates it: refused, before anything is opened, when it is the input file. */
-export function refuseRejectsOnInput(rejects: string, input: string): void {
-  if (input === '-' || !sameFile(rejects, input)) return;
-  throw new AosError('usage', `--rejects ${rejects} is the input file: it would be emptied before it is read`, 'write the rejects to another path, e.g. --rejects rejected.csv');
+/** Opening `--rejects` (`--skipped`) truncates it: refused, before anything is opened, when it is the input file. */
+export function refuseOutputOnInput(flag: '--rejects' | '--skipped', path: string, input: string): void {
+  if (input === '-' || !sameFile(path, input)) return;
+  const example = flag === '--rejects' ? 'rejected.csv' : 'skipped.csv';
+  throw new AosError('usage', `${flag} ${path} is the input file: it would be emptied before it is read`, `write them to another path, e.g. ${flag} ${example}`);
 }

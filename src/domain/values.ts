@@ -1,9 +1,13 @@
 // Parsing of imported cell values. Each parser returns the clean value or throws a ValueError
 // whose message becomes the row's `_error`.
 import type { CustomerStatus } from '../db/schema-constants.js';
+import { likelyDateFormat } from './date-formats.js';
 
 /** How a dropped date value without a date format is described (the CLI then suggests --date-format). */
 export const NOT_ISO_DATE = 'is not ISO 8601 (YYYY-MM-DD)';
+
+/** The dates a dropped-value warning names as not ISO 8601 (what a date format is proposed from). */
+export const datesNotIso = (warning: string): string[] => [...warning.matchAll(/date "([^"]*)" is not ISO 8601/g)].map((m) => m[1] ?? '');
 
 /**
  * A value that does not parse. Its message may name a library option as `{option}` (errors.js):
@@ -92,7 +96,7 @@ export function makeDateParser(format?: string): DateParser {
         const serial = excelSerialDate(s);
         if (serial) return serial;
       }
-      if (!m) throw new ValueError(`date "${text}" ${NOT_ISO_DATE}; set the date format of the file, e.g. DD/MM/YYYY`);
+      if (!m) throw new ValueError(`date "${text}" ${NOT_ISO_DATE}; set the date format of the file, e.g. ${likelyDateFormat([text])}`);
       return validDate(Number(m[1]), Number(m[2]), Number(m[3]), text);
     };
   }

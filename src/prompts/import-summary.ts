@@ -14,7 +14,7 @@ export function describeSummary(s: ImportSummary): string {
     ['unchanged', s.unchanged],
     ['merged duplicates', s.merged],
     ['rejected rows', s.rejected, s.first_rejects.map((r) => `line ${r.line}: ${printable(r.error, 100)}`)],
-    ['skipped rows', s.skipped, s.first_furniture.map((f) => `line ${f.line}: "${printable(f.text, 60)}", ${f.what}`)],
+    ['skipped rows', s.skipped, s.first_skipped.map((k) => `line ${k.line}: ${printable(k.why, 100)}`)],
     ['values dropped', s.values_dropped, s.first_dropped.map((d) => `line ${d.line}: ${printable(d.warning, 100)}`)],
     ['without domain or email', s.without_target],
     [dry ? 'would add suppressions' : 'suppressions added', s.suppressions_added],
@@ -27,6 +27,9 @@ export function describeSummary(s: ImportSummary): string {
     describeDiff(s.diff, s.dry_run, width),
   ].filter(Boolean).join('\n');
 }
+
+/** The file's encoding when it is not UTF-8, else null: a Windows-1252 guess is worth seeing (é read as Ã©?). */
+export const notUtf8 = (s: Pick<ImportSummary, 'encoding'>): string | null => (/^utf-?8$/i.test(s.encoding) ? null : s.encoding);
 
 /** `width`: the label column of the summary above it, so the diff's figures line up with its. */
 export function describeDiff(diff: ImportDiff | null, dryRun: boolean, width = 20): string {

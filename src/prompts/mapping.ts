@@ -19,7 +19,7 @@ import { printable } from '../domain/targets.js';
 import { makeDateParser, STATUS_CLASSES, statusKey, type StatusClass } from '../domain/values.js';
 import { AosError, spell, type Spelling } from '../errors.js';
 import type { ImportPrompts, ImportSummary, MappingProposal, UnknownStatus, WriteAnswer } from '../services/import/customer-import-service.js';
-import { describeSummary } from './import-summary.js';
+import { describeSummary, notUtf8 } from './import-summary.js';
 import type { PromptIO } from './io.js';
 import { confirmMassChurnInteractively } from './sync.js';
 
@@ -207,7 +207,7 @@ export async function mapStatusesInteractively(unknown: readonly UnknownStatus[]
 
 export async function confirmWriteInteractively(summary: ImportSummary, io: PromptIO = {}): Promise<WriteAnswer> {
   const context = contextOf(io);
-  context.output.write(`\nValidation summary for ${printable(summary.file, 60)} → ${summary.client} (date format ${dateFormatName(summary.date_format)}):\n${describeSummary(summary)}\n\n`);
+  context.output.write(`\nValidation summary for ${printable(summary.file, 60)} → ${summary.client} (${notUtf8(summary) ? `encoding ${notUtf8(summary)}, ` : ''}date format ${dateFormatName(summary.date_format)}):\n${describeSummary(summary)}\n\n`);
   const choice = await ask(() =>
     select<'write' | 'date' | 'cancel'>(
       {

@@ -49,9 +49,9 @@ export class AgencyListService extends Service {
     return { client: ALL_CLIENTS, ...(await addToList(this.db, agencyList, targets, request)) };
   }
 
-  async remove(options: { targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<{ client: typeof ALL_CLIENTS; removed: AgencyEntryView[]; not_found: string[] }> {
+  async remove(options: { targets: readonly TargetInput[]; force?: boolean | undefined; note?: string | undefined }): Promise<{ client: typeof ALL_CLIENTS; removed: AgencyEntryView[]; not_found: string[] }> {
     const targets = distinctTargets(requireTargets(options.targets));
-    const change = { force: Boolean(options.force), actor: this.actor, now: this.now };
+    const change = { force: Boolean(options.force), note: options.note, actor: this.actor, now: this.now };
     const removed = await removeManualEntries(this.db, agencyList, targets, change);
     return { client: ALL_CLIENTS, removed: removed.map(agencyWide), not_found: notFound(targets, removed) };
   }

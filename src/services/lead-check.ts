@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { LeadRow, LeadRows } from '../csv/target-rows.js';
+import { displayTarget } from '../domain/display.js';
 import { incompleteReading, untilStopped } from './incomplete-reading.js';
 import type { CheckOutcome, SuppressionService } from './suppression-service.js';
 
@@ -47,7 +48,7 @@ export function countOutcome(tally: LeadCheckTally, o: CheckOutcome): void {
 export const checkedLeads = (tally: LeadCheckTally): number => tally.allowed + tally.suppressed + tally.invalid;
 
 /** Why a row is not let through, in the rejects CSV's last column. */
-const rejectReason = (o: CheckOutcome): string => ('error' in o ? `invalid: ${o.error}` : `${o.reason} (${o.match})`);
+const rejectReason = (o: CheckOutcome): string => ('error' in o ? `invalid: ${o.error}` : `${o.reason} (${displayTarget(o.match ?? '')})`);
 
 async function write(out: NodeJS.WritableStream, data: string | Uint8Array): Promise<void> {
   if (!out.write(data)) await once(out, 'drain');

@@ -88,10 +88,10 @@ export class SuppressionLists extends Service {
     return skipped ? { ...added, invalid: skipped.invalid } : added;
   }
 
-  async remove(request: { scope: ListScope; targets: TargetSource; force?: boolean | undefined }): Promise<RemoveResult | AgencyRemoveResult> {
+  async remove(request: { scope: ListScope; targets: TargetSource; force?: boolean | undefined; note?: string | undefined }): Promise<RemoveResult | AgencyRemoveResult> {
     const targets = await targetsOf(request.targets);
-    const { scope, force } = request;
-    return 'allClients' in scope ? this.agencyList().remove({ targets, force }) : this.clientList().remove({ client: scope.client, targets, force });
+    const { scope, force, note } = request;
+    return 'allClients' in scope ? this.agencyList().remove({ targets, force, note }) : this.clientList().remove({ client: scope.client, targets, force, note });
   }
 
   /** The list's entries, streamed: live ones, or with `includeExpired` all of them. */

@@ -157,10 +157,11 @@ export class SuppressionService extends Service {
     return { client: ref.slug, ...counts, mail_provider_domains: mailProviderDomains(targets) };
   }
 
-  async remove(options: { client: string; targets: readonly TargetInput[]; force?: boolean | undefined }): Promise<RemoveResult> {
+  /** `note`: why, for the audit trail (the removal's event holds it, as an add's holds its note). */
+  async remove(options: { client: string; targets: readonly TargetInput[]; force?: boolean | undefined; note?: string | undefined }): Promise<RemoveResult> {
     const ref = await this.resolveClient(options.client);
     const targets = distinctTargets(requireTargets(options.targets));
-    const change = { force: Boolean(options.force), actor: this.actor, now: this.now };
+    const change = { force: Boolean(options.force), note: options.note, actor: this.actor, now: this.now };
     const removed = await removeManualEntries(this.db, clientList(ref.id), targets, change);
     const stillSuppressed = removed.length ? await this.checkMany(ref.id, removed.map((e) => e.target)) : [];
     return {

@@ -62,6 +62,11 @@ for (const engine of enginesUnderTest()) {
       const given = await aos(['import', file, '--client', 'bad', '--yes', '--dry-run', '--date-format', 'MM/DD/YYYY']);
       expect(given.stdout).toMatch(/values dropped\s+1/);
       expect(given.stderr).not.toContain('hint: dates in another format');
+      // The format proposed is the dates' own: dotted dates get DD.MM.YYYY, which reads them.
+      const dotted = join(dir, `dotted-${engine}.csv`);
+      writeFileSync(dotted, 'Company,Website,Customer Since\nAcme,acme.com,31.12.2024\nBeta,beta.io,01.02.2023\n');
+      expect((await aos(['import', dotted, '--client', 'bad', '--yes', '--dry-run'])).stderr).toContain('hint: dates in another format: pass --date-format, e.g. --date-format DD.MM.YYYY');
+      expect((await aos(['import', dotted, '--client', 'bad', '--yes', '--dry-run', '--date-format', 'DD.MM.YYYY'])).stdout).toMatch(/values dropped\s+0/);
     });
 
     it('writes rejects with _line and _error, dropped values with _warning; --strict aborts with exit 2 and writes nothing', async () => {

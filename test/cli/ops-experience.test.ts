@@ -122,6 +122,69 @@ describe(`ops experience [${engine}]`, () => {
     expect((await aos(['suppress', 'list', '--client', 'acme', '--json'])).stdout).toContain('"target":"xn--bcher-kva.de"');
   });
 
+  it('an IDN reads in Unicode in the --rejected reason, suppress expiring and suppress who; their JSON keeps punycode', async () => {
+    writeFileSync(join(dir, 'leads-idn.csv'), 'Name,Website\nKai,https://shop.bücher.de\nAnn,fine.io\n');
+    const r = await aos(['check', '--file', 'leads-idn.csv', '--client', 'acme', '--filter', '--rejected', 'blocked-idn.csv', '--no-bom']);
+    expect(r.stdout).toBe('Name,Website\nAnn,fine.io\n');
+    expect(readFileSync(join(dir, 'blocked-idn.csv'), 'utf8')).toBe('Name,Website,reason\nKai,https://shop.bücher.de,competitor (bücher.de)\n');
+
+    expect((await aos(['suppress', 'add', 'straße-idn.de', '--client', 'acme', '--reason', 'partner', '--for', '10d'])).code).toBe(0);
+    const expiring = await aos(['suppress', 'expiring', '--client', 'acme', '--within', '30d']);
+    expect(expiring.stdout).toMatch(/acme\s+straße-idn\.de\s+partner/);
+    expect(expiring.stdout).not.toContain('xn--');
+    expect((await aos(['suppress', 'expiring', '--client', 'acme', '--within', '30d', '--csv'])).stdout).toContain(',straße-idn.de,');
+    expect((await aos(['suppress', 'expiring', '--client', 'acme', '--within', '30d', '--json'])).stdout).toContain('"target":"xn--strae-idn-');
+
+    const who = await aos(['suppress', 'who', 'https://shop.bücher.de']);
+    expect(who.stdout).toMatch(/acme\s+bücher\.de\s/);
+    expect(who.stdout).not.toContain('xn--');
+    expect(JSON.parse((await aos(['suppress', 'who', 'shop.bücher.de', '--json'])).stdout)).toMatchObject({ target: 'shop.xn--bcher-kva.de' });
+    expect((await aos(['suppress', 'who', 'nobody-bücher.de'])).stdout).toBe('nobody-bücher.de: no client suppresses it\n');
+  });
+
+  it('an import names the rows it skipped and why (a status that is no customer, a blank row, the header again), in the summary and --json', async () => {
+    writeFileSync(join(dir, 'skips.csv'), 'Company,Website,Status\nAcme,acme.com,Customer\nLeadCo,lead.io,Prospect\n,,\nBeta,beta.io,Customer\nCompany,Website,Status\n');
+    const r = await aos(['import', 'skips.csv', '--client', 'beta', '--yes', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/skipped rows\s+3\n {6}line 3: status "Prospect" is not a customer\n {6}line 4: a blank row\n {6}line 6: the header row again: "Company \| Website \| Status"\n/);
+    const json = JSON.parse((await aos(['import', 'skips.csv', '--client', 'beta', '--yes', '--dry-run', '--json'])).stdout);
+    expect(json).toMatchObject({ skipped: 3, first_skipped: [{ line: 3, why: 'status "Prospect" is not a customer' }, { line: 4, why: 'a blank row' }, { line: 6, why: 'the header row again: "Company | Website | Status"' }] });
+  });
+
+  it('import --skipped writes every skipped row as it came, with _line and _skipped; past the first few the summary points to it', async () => {
+    const prospects = Array.from({ length: 6 }, (_, i) => `Lead ${i},lead${i}.io,Prospect`);
+    writeFileSync(join(dir, 'many-skips.csv'), ['Pipeline report', 'Company,Website,Status', 'Acme,acme.com,Customer', ...prospects].join('\n') + '\n');
+    const r = await aos(['import', 'many-skips.csv', '--client', 'beta', '--yes', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/skipped rows\s+7\n {6}line 1: above the header row: "Pipeline report"\n {6}line 4: status "Prospect" is not a customer\n/);
+    expect(r.stderr).toContain('hint: 7 rows skipped, the first 5 named above: pass --skipped PATH to list them all with why');
+    const listed = await aos(['import', 'many-skips.csv', '--client', 'beta', '--yes', '--dry-run', '--skipped', 'skipped.csv', '--no-bom']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stderr).not.toContain('--skipped');
+    expect(readFileSync(join(dir, 'skipped.csv'), 'utf8')).toBe(
+      [
+        'Company,Website,Status,_line,_skipped',
+        'Pipeline report,1,"above the header row: ""Pipeline report"""',
+        ...prospects.map((p, i) => `${p},${i + 4},"status ""Prospect"" is not a customer"`),
+      ].join('\n') + '\n',
+    );
+    const same = await aos(['import', 'many-skips.csv', '--client', 'beta', '--yes', '--dry-run', '--skipped', 'many-skips.csv']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('--skipped many-skips.csv is the input file');
+  });
+
+  it('the import summary names an encoding that is not UTF-8 (and says nothing of UTF-8); import --help says .xlsx is read', async () => {
+    writeFileSync(join(dir, 'cp1252.csv'), Buffer.from('Company,Website\nS\xf8ren AB,soren.dk\n', 'latin1'));
+    const r = await aos(['import', 'cp1252.csv', '--client', 'beta', '--yes', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}columns: .*\n {2}encoding: windows-1252\n/m);
+    writeFileSync(join(dir, 'utf8.csv'), 'Company,Website\nSøren AB,soren.dk\n');
+    expect((await aos(['import', 'utf8.csv', '--client', 'beta', '--yes', '--dry-run'])).stdout).not.toContain('encoding');
+    const help = (await runAos(['import', '--help'])).stdout;
+    expect(help).toContain('from a CSV or .xlsx export');
+    expect(help).toMatch(/\.xlsx workbook/);
+  });
+
   it('an import that changes nothing refreshes 0 signals; a rebuild then says nothing changed', async () => {
     writeFileSync(join(dir, 'customers.csv'), 'Company,Website\nAcme,acme.com\nBeta,beta.io\n');
     const first = await aos(['import', 'customers.csv', '--client', 'gamma', '--yes', '--json']);

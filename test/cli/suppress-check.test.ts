@@ -177,6 +177,20 @@ for (const engine of cliEnginesUnderTest()) {
       expect(history.map((e) => [e.action, e.actor])).toEqual([['add', 'ops-anna'], ['remove', 'ops-anna']]);
     });
 
+    it('remove --note: the audit trail records why it was removed, as add --note records why it was added', async () => {
+      expect((await aos(['suppress', 'add', 'noted-rival.com', '--client', 'acme', '--reason', 'competitor', '--note', 'direct competitor'])).code).toBe(0);
+      const r = await aos(['suppress', 'remove', 'noted-rival.com', '--client', 'acme', '--note', 'now a partner, ticket 4211']);
+      expect(r.code, r.stderr).toBe(0);
+      const history = ndjson((await aos(['suppress', 'history', 'noted-rival.com', '--client', 'acme', '--json'])).stdout);
+      expect(history.map((e) => [e.action, e.notes])).toEqual([['add', 'direct competitor'], ['remove', 'now a partner, ticket 4211']]);
+      expect((await aos(['suppress', 'history', 'noted-rival.com', '--client', 'acme'])).stdout).toMatch(/remove\s+noted-rival\.com\s+competitor\s+ops-anna\s+manual\s+now a partner, ticket 4211/);
+      // Without a note, the removal's event keeps the entry's own (it is gone from the list).
+      await aos(['suppress', 'add', 'noted-rival.com', '--client', 'acme', '--reason', 'competitor', '--note', 'again']);
+      await aos(['suppress', 'remove', 'noted-rival.com', '--client', 'acme']);
+      const after = ndjson((await aos(['suppress', 'history', 'noted-rival.com', '--client', 'acme', '--json'])).stdout);
+      expect(after.at(-1)).toMatchObject({ action: 'remove', notes: 'again' });
+    });
+
     it('list --csv neutralizes spreadsheet formulas', async () => {
       await aos(['suppress', 'add', 'formula.com', '--client', 'acme', '--reason', 'competitor', '--note', '=HYPERLINK("http://evil","x")']);
       const r = await aos(['suppress', 'list', '--client', 'acme', '--csv']);

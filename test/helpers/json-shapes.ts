@@ -150,13 +150,14 @@ const IMPORT_SUMMARY = [
     {
       client: true, file: true, dry_run: true, encoding: true, delimiter: true, mapping: true, date_format: true, status_map: true, rows_read: true, inserted: true,
       updated: true, unchanged: true, merged: true, rejected: true, skipped: true, values_dropped: true, suppressions_added: true, suppressions_updated: true,
-      without_target: true, signals_refreshed: true, first_rejects: true, first_dropped: true, first_furniture: true, unknown_statuses: true, import_run_id: true, seconds: true, diff: true, status_column_unread: true,
+      without_target: true, signals_refreshed: true, first_rejects: true, first_dropped: true, first_furniture: true, first_skipped: true, unknown_statuses: true, import_run_id: true, seconds: true, diff: true, status_column_unread: true,
     },
     {
       diff: [IMPORT_DIFF],
       first_rejects: [shape<aos.ImportSummary['first_rejects'][number]>('first reject', { line: true, error: true })],
       first_dropped: [shape<aos.ImportSummary['first_dropped'][number]>('first dropped value', { line: true, warning: true })],
       first_furniture: [shape<aos.ImportSummary['first_furniture'][number]>('first furniture line', { line: true, text: true, what: true })],
+      first_skipped: [shape<aos.ImportSummary['first_skipped'][number]>('first skipped row', { line: true, why: true })],
       unknown_statuses: [shape<aos.UnknownStatus>('UnknownStatus', { value: true, rows: true })],
     },
   ),

@@ -5,7 +5,7 @@ import { BOM_HELP } from '../../csv/people-csv.js';
 import { AosError } from '../../errors.js';
 import { examples, jsonOption, listing, listingFormat } from '../command-options.js';
 import type { CliContext, ContextProvider } from '../context.js';
-import { EXPIRING_CSV_COLUMNS, renderExpiring, renderExpiryDefaults } from '../renderers/expiry.js';
+import { EXPIRING_CSV_COLUMNS, expiringCsvCell, renderExpiring, renderExpiryDefaults } from '../renderers/expiry.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const subcommand = (program: Command<[], Record<string, unknown>>, name: string) => program.commands.find((c) => c.name() === name) ?? program.command(name);
@@ -46,6 +46,6 @@ ${examples('aos clients set acme --expire past_customer=24m', 'aos clients set a
       listingFormat(opts);
       const c = ctx();
       const entries = (await expiryPolicy(c)).expiring({ client: opts.client, within: opts.within });
-      return listing(c, entries, opts, renderExpiring(opts.within), { columns: EXPIRING_CSV_COLUMNS });
+      return listing(c, entries, opts, renderExpiring(opts.within), { columns: EXPIRING_CSV_COLUMNS, cell: expiringCsvCell });
     });
 }

@@ -14,13 +14,14 @@ export function registerSuppressRemoveCommand(suppress: Command<[], Record<strin
     .option('--file <path>', 'read targets from a file')
     .addOption(columnOption())
     .addOption(fileEncodingOption())
+    .option('--note <text>', 'why, for the audit trail')
     .option('--force', 'also remove opt-outs: unsubscribed, do_not_contact and bounced entries')
     .addOption(jsonOption())
-    .addHelpText('after', examples('aos suppress remove rival-agency.com --client acme', 'aos suppress remove jane@bigcorp.com --client acme --force   # an unsubscribed entry'))
+    .addHelpText('after', examples('aos suppress remove rival-agency.com --client acme', 'aos suppress remove jane@bigcorp.com --client acme --force --note "opt-out withdrawn by email, ticket 4211"'))
     .action(async (args, opts) => {
       const c = ctx();
       const scope = listScope(opts);
-      const result = await (await suppressionLists(c)).remove({ scope, targets: targetSource(args, opts, c.signal), force: opts.force });
+      const result = await (await suppressionLists(c)).remove({ scope, targets: targetSource(args, opts, c.signal), force: opts.force, note: opts.note });
       return c.show(result, renderRemoved(opts.file !== undefined), opts.json);
     });
 }

@@ -1,24 +1,34 @@
 // `import` for people: the summary after the import, and its progress while it runs.
 import { printable, withoutControls } from '../../domain/printable.js';
-import { NOT_ISO_DATE } from '../../domain/values.js';
-import { describeSummary } from '../../prompts/import-summary.js';
+import { likelyDateFormat } from '../../domain/date-formats.js';
+import { datesNotIso } from '../../domain/values.js';
+import { describeSummary, notUtf8 } from '../../prompts/import-summary.js';
 import type { ImportSummary } from '../../services/import/customer-import-service.js';
 import type { Renderer } from '../context.js';
 import type { Output } from '../output.js';
 
-/** `rejectsPath`: the --rejects file, which the warnings point to (or suggest, without one). */
-export const renderImportSummary = (rejectsPath: string | undefined): Renderer<ImportSummary> => (summary, out) => {
+/**
+ * `rejectsPath`: the --rejects file, which the warnings point to (or suggest, without one);
+ * `skippedPath`: the --skipped file, suggested when more rows were skipped than the summary names.
+ */
+export const renderImportSummary = (rejectsPath: string | undefined, skippedPath?: string): Renderer<ImportSummary> => (summary, out) => {
   const seeRejects = rejectsPath ? `: see ${rejectsPath}` : ': pass --rejects PATH to see them';
   out.line(`${summary.dry_run ? 'dry run (nothing written): ' : ''}${withoutControls(summary.file)} → ${summary.client} in ${summary.seconds}s`);
   // Off a terminal nobody confirmed the mapping: say which column fed which field.
   const columns = Object.entries(summary.mapping).map(([field, header]) => `${field} ← ${(Array.isArray(header) ? header : [header]).map((h) => printable(h, 40)).join(' + ')}`);
   out.line(`  columns: ${columns.join(', ') || '(none mapped)'}`);
+  // UTF-8 goes without saying; another encoding (detected or given) is named, so a wrong guess shows.
+  const encoding = notUtf8(summary);
+  if (encoding) out.line(`  encoding: ${encoding}`);
   out.line(describeSummary(summary));
   if (summary.rejected > 0) out.warn(`${summary.rejected} row(s) rejected${seeRejects}`);
   if (summary.values_dropped > 0) out.warn(`${summary.values_dropped} value(s) did not parse and were dropped (the rows were imported)${seeRejects}`);
   // The value's warning names no flag (it is the library's too): say which one reads other dates.
-  if (summary.date_format === null && summary.first_dropped.some((d) => d.warning.includes(NOT_ISO_DATE))) {
-    out.hint('dates in another format: pass --date-format, e.g. --date-format DD/MM/YYYY');
+  // The format proposed is read off the dates dropped (31.12.2024: DD.MM.YYYY).
+  const notIso = summary.date_format === null ? summary.first_dropped.flatMap((d) => datesNotIso(d.warning)) : [];
+  if (notIso.length > 0) out.hint(`dates in another format: pass --date-format, e.g. --date-format ${likelyDateFormat(notIso)}`);
+  if (skippedPath === undefined && summary.skipped > summary.first_skipped.length) {
+    out.hint(`${summary.skipped} rows skipped, the first ${summary.first_skipped.length} named above: pass --skipped PATH to list them all with why`);
   }
   const unread = summary.status_column_unread;
   if (unread) {

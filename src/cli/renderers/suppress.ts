@@ -44,8 +44,8 @@ export const renderRemoved =
     if (result.from_import.length > 0) out.warn(`${someOf(result.from_import)} came from imported customers: the next import of those customers suppresses them again`);
     const still = result.still_suppressed;
     if (fromFile && still.length > WARN_EACH_MAX) {
-      out.warn(`${still.length} removed targets are still suppressed by a parent domain entry, e.g. ${still[0]?.target} by ${still[0]?.match}`);
-    } else for (const o of still) out.warn(`${o.target} is still suppressed by the entry ${o.match} (${o.reason})`);
+      out.warn(`${still.length} removed targets are still suppressed by a parent domain entry, e.g. ${displayTarget(still[0]?.target ?? '')} by ${displayTarget(still[0]?.match ?? '')}`);
+    } else for (const o of still) out.warn(`${displayTarget(o.target)} is still suppressed by the entry ${displayTarget(o.match ?? '')} (${o.reason})`);
   };
 
 /** The columns of `suppress list --csv`, in order. */
@@ -63,15 +63,15 @@ export const renderEntries: Renderer<SuppressionEntryView[]> = (entries, out) =>
 export const renderHistory: Renderer<SuppressionEventView[]> = (events, out) => {
   if (events.length === 0) return out.info('no changes recorded');
   out.table(
-    ['at', 'action', 'target', 'reason', 'actor', 'source'],
-    events.map((e) => [e.at ?? '', e.action, displayTarget(e.target), e.action === 'update' ? `${e.reason_before} → ${e.reason_after}` : (e.reason_after ?? e.reason_before ?? ''), e.actor, e.source]),
+    ['at', 'action', 'target', 'reason', 'actor', 'source', 'notes'],
+    events.map((e) => [e.at ?? '', e.action, displayTarget(e.target), e.action === 'update' ? `${e.reason_before} → ${e.reason_after}` : (e.reason_after ?? e.reason_before ?? ''), e.actor, e.source, e.notes ?? '']),
   );
 };
 
 export const renderWho: Renderer<WhoResult> = (result, out) => {
-  if (result.clients.length === 0) return out.line(safe(`${result.target}: no client suppresses it`));
+  if (result.clients.length === 0) return out.line(safe(`${displayTarget(result.target)}: no client suppresses it`));
   out.table(
     ['client', 'entry', 'covers', 'reason', 'source', 'by', 'since', 'expires'],
-    result.clients.map((m) => [m.client, m.match, m.covers, m.reason, m.source ?? '-', m.created_by ?? '-', m.created_at ?? '-', m.expired ? `expired ${m.expires_at}` : (m.expires_at ?? '-')]),
+    result.clients.map((m) => [m.client, displayTarget(m.match), m.covers, m.reason, m.source ?? '-', m.created_by ?? '-', m.created_at ?? '-', m.expired ? `expired ${m.expires_at}` : (m.expires_at ?? '-')]),
   );
 };

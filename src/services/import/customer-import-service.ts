@@ -15,7 +15,7 @@ import { runImportSteps, summaryOf } from './steps.js';
 import { secondsSince } from '../elapsed.js';
 import type { ImportRequest, ImportSettings, ImportSummary, MappingProposal } from './types.js';
 
-export type { ImportReject, ReadCounts, UnknownStatus } from './types.js';
+export type { ImportReject, ImportSkip, ReadCounts, UnknownStatus } from './types.js';
 export type { RememberedMapping } from './remembered-mapping.js';
 export type { ImportRequest, ImportSettings, ImportSummary, MappingOrigin, MappingProposal } from './types.js';
 export { importInteractively, type ImportPrompts, type ImportRunner, type InteractiveImportDeps, type WriteAnswer } from './interactive.js';

@@ -112,6 +112,7 @@ class InteractiveImport {
         dryRun,
         collectUnknownStatuses: validation,
         onReject: validation ? undefined : request.onReject,
+        onSkip: validation ? undefined : request.onSkip,
         onHeader: validation ? undefined : request.onHeader,
       }),
     );

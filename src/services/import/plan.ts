@@ -29,7 +29,8 @@ const HEADER_SEARCH_ROWS = 12;
 /** The header row and the rows read after it so far; records above the header are furniture. */
 export interface Head {
   headers: string[];
-  aboveHeader: number;
+  /** Records above the header row (a report's title lines): skipped. */
+  aboveHeader: CsvRecord[];
   buffered: CsvRecord[];
   samples: string[][];
 }
@@ -88,6 +89,7 @@ propose: (given: Partial<ImportSettings>) => Promise<MappingProposal>,
     strict: Boolean(request.strict),
     batchSize: IMPORT_BATCH_SIZE,
     onReject: request.onReject,
+    onSkip: request.onSkip,
     onProgress: request.onProgress,
     checkAbort,
   });
@@ -148,7 +150,7 @@ export async function readHead(request: ImportRequest, csv: CsvSource): Promise<
       'add a first line naming the columns (for example Company,Website,Email) and import again',
     );
   }
-  return { headers, aboveHeader: at, buffered, samples };
+  return { headers, aboveHeader: first.slice(0, at), buffered, samples };
 }
 
 export function parseStatusOption(value: string | undefined): CustomerStatus | null {

@@ -11,7 +11,7 @@ import { isBlankRow, isFooterRow, isLoneFirstCell, isRepeatedHeader } from '../.
 import { statusKey, ValueError } from '../../domain/values.js';
 import { printable } from '../../domain/printable.js';
 import { AosError } from '../../errors.js';
-import type { ImportReject, ReadCounts, UnknownStatus } from './types.js';
+import type { ImportReject, ImportSkip, ReadCounts, UnknownStatus } from './types.js';
 
 /** What reading the records found: the summary's counts of it, and what the merge needs to know. */
 export interface RecordsRead extends ReadCounts {
@@ -30,12 +30,13 @@ export interface ReadingOptions {
   mapping: ColumnMapping;
   rowContext: RowContext;
   /** Records above the header row: read, and skipped. */
-  aboveHeader: number;
+  aboveHeader: readonly CsvRecord[];
   /** The first bad row or value aborts the import. */
   strict: boolean;
   /** Rows sent to the staging table per statement. */
   batchSize: number;
   onReject?: ((reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>) | undefined;
+  onSkip?: ((skip: ImportSkip, headers: string[], delimiter: string) => void | Promise<void>) | undefined;
   onProgress?: ((rowsRead: number) => void) | undefined;
   /** Throws when the import was interrupted. */
   checkAbort: () => void;
@@ -45,13 +46,14 @@ const FIRST_FEW = 5;
 
 /** Sorts records into staged rows and counts; read its counts() once its batches are consumed. */
 export class RecordReading {
-  private rowsRead: number;
-  private skipped: number;
+  private rowsRead = 0;
+  private skipped = 0;
   private rejected = 0;
   private valuesDropped = 0;
   private readonly firstRejects: ReadCounts['first_rejects'] = [];
   private readonly firstDropped: ReadCounts['first_dropped'] = [];
   private readonly firstFurniture: ReadCounts['first_furniture'] = [];
+  private readonly firstSkipped: ReadCounts['first_skipped'] = [];
   private readonly unknownStatuses = new Map<string, UnknownStatus>();
   private namedWithoutDomain = false;
   private derivedNames = false;
@@ -59,10 +61,7 @@ export class RecordReading {
   /** A lone first cell (and blank rows after it) waiting for the next row: a group title or a customer. */
   private readonly held: CsvRecord[] = [];
 
-  constructor(private readonly o: ReadingOptions) {
-    this.rowsRead = o.aboveHeader;
-    this.skipped = o.aboveHeader;
-  }
+  constructor(private readonly o: ReadingOptions) {}
 
   /** The staged rows of the records read ahead (`buffered`) and of the rest, in batches. */
   async *stagedBatches(buffered: readonly CsvRecord[], reader: CsvReader): AsyncGenerator<unknown[][]> {
@@ -74,6 +73,11 @@ export class RecordReading {
       batch = [];
       return out;
     };
+    for (const record of this.o.aboveHeader) {
+      this.rowsRead++;
+      const text = filledCells(record);
+      await this.skip(record, text === '' ? 'a blank row above the header row' : `above the header row: "${printable(text, 60)}"`);
+    }
     // sort() is synchronous but for a reported reject: no await per row of a million.
     for (const record of buffered) await this.take(record, batch);
     for await (const records of reader.batches()) {
@@ -97,6 +101,7 @@ export class RecordReading {
       first_rejects: this.firstRejects,
       first_dropped: this.firstDropped,
       first_furniture: this.firstFurniture,
+      first_skipped: this.firstSkipped,
       unknown_statuses: [...this.unknownStatuses.values()].sort((a, b) => b.rows - a.rows),
       namedWithoutDomain: this.namedWithoutDomain,
       derivedNames: this.derivedNames,
@@ -133,7 +138,8 @@ export class RecordReading {
     for (const [i, record] of held.entries()) {
       if (i === 0 && groupTitle) {
         this.rowsRead++;
-        this.furniture(record, 'a group title (the header row follows it)');
+        const reported = this.furniture(record, 'a group title (the header row follows it)');
+        if (reported) reports.push(reported);
         continue;
       }
       const reported = this.sort(record, batch);
@@ -148,18 +154,9 @@ export class RecordReading {
    */
   private sort(record: CsvRecord, batch: unknown[][]): Promise<void> | undefined {
     this.rowsRead++;
-    if (isBlankRow(record.fields)) {
-      this.skipped++;
-      return undefined;
-    }
-    if (isFooterRow(record.fields)) {
-      this.furniture(record, 'a report footer');
-      return undefined;
-    }
-    if (isRepeatedHeader(record.fields, this.o.headers)) {
-      this.furniture(record, 'the header row again');
-      return undefined;
-    }
+    if (isBlankRow(record.fields)) return this.skip(record, 'a blank row');
+    if (isFooterRow(record.fields)) return this.furniture(record, 'a report footer');
+    if (isRepeatedHeader(record.fields, this.o.headers)) return this.furniture(record, 'the header row again');
     // A row with cells past the header is imported on what its columns hold, with a warning (counted,
     // in --rejects), and every domain and address in any of its cells is suppressed with it
     // (spilledTargets): a customer is never lost to a bad cell (SPEC §7), nor a shifted website.
@@ -180,10 +177,7 @@ export class RecordReading {
     }
     if (unreadable && outcome.kind === 'customer') outcome.warnings.unshift(...unreadable.warnings);
     if (misfit !== null && outcome.kind === 'customer') outcome.warnings.unshift(misfit);
-    if (outcome.kind === 'skip') {
-      this.skipped++;
-      return undefined;
-    }
+    if (outcome.kind === 'skip') return this.skip(record, `status "${printable(outcome.status, 40)}" is not a customer`);
     if (outcome.kind === 'unknown_status') {
       this.countUnknown(outcome.status);
       return undefined;
@@ -252,9 +246,21 @@ export class RecordReading {
   }
 
   /** A furniture line: skipped, and the first few named, so a customer taken for one is seen. */
-  private furniture(record: CsvRecord, what: string): void {
+  private furniture(record: CsvRecord, what: string): Promise<void> | undefined {
+    const text = filledCells(record);
+    if (this.firstFurniture.length < FIRST_FEW) this.firstFurniture.push({ line: record.line, text, what });
+    return this.skip(record, `${what}: "${printable(text, 60)}"`);
+  }
+
+  /**
+   * A row that is no customer: counted, the first few named with why, so ops see which ones, and
+   * every one sent to onSkip (--skipped). Returns that report, when there is one to wait for.
+   */
+  private skip(record: CsvRecord, why: string): Promise<void> | undefined {
     this.skipped++;
-    if (this.firstFurniture.length < FIRST_FEW) this.firstFurniture.push({ line: record.line, text: record.fields.map((f) => f.trim()).filter((f) => f !== '').join(' | '), what });
+    if (this.firstSkipped.length < FIRST_FEW) this.firstSkipped.push({ line: record.line, why });
+    const reported = this.o.onSkip?.({ line: record.line, fields: record.fields, why }, this.o.headers, this.o.delimiter);
+    return reported ? Promise.resolve(reported) : undefined;
   }
 
   private rejectedRow(record: CsvRecord, error: string): Promise<void> | undefined {
@@ -288,3 +294,5 @@ function strictAbort(line: number, problem: string): AosError {
   return new AosError('input', `line ${line}: ${problem}; {strict}: import aborted, nothing written`, 'fix that row, or drop {strict} to import without the bad values ({onReject} lists them)');
 }
 
+/** A record's filled cells, as one line: "Grand Totals (3 records) | 45000". */
+const filledCells = (record: CsvRecord): string => record.fields.map((f) => f.trim()).filter((f) => f !== '').join(' | ');

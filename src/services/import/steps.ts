@@ -116,6 +116,7 @@ export function summaryOf(plan: ImportPlan, s: StepCounts): ImportSummary {
     first_rejects: s.read.first_rejects,
     first_dropped: s.read.first_dropped,
     first_furniture: s.read.first_furniture,
+    first_skipped: s.read.first_skipped,
     unknown_statuses: s.read.unknown_statuses,
     import_run_id: null,
     seconds: secondsSince(plan.started),

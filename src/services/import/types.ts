@@ -14,6 +14,13 @@ export interface ImportReject {
   warning?: string;
 }
 
+/** A row that is no customer (a status that says so, a blank row, report furniture), and why. */
+export interface ImportSkip {
+  line: number;
+  fields: string[];
+  why: string;
+}
+
 export interface UnknownStatus {
   value: string;
   rows: number;
@@ -32,6 +39,8 @@ export interface ReadCounts {
   first_dropped: Array<{ line: number; warning: string }>;
   /** The first report furniture lines skipped (footers, group titles, the header again): what they held. */
   first_furniture: Array<{ line: number; text: string; what: string }>;
+  /** The first skipped rows of any kind (furniture, blank rows, a status that is no customer) and why. */
+  first_skipped: Array<{ line: number; why: string }>;
   /** Status values nobody mapped (only when the request collects them instead of failing), most frequent first. */
   unknown_statuses: UnknownStatus[];
 }
@@ -125,6 +134,8 @@ export interface ImportRequest {
   reopenInput?: (() => AsyncIterable<Buffer | string>) | undefined;
   /** Each rejected row and dropped value; `delimiter`: the file's, so a rejects file reads like its input. */
   onReject?: (reject: ImportReject, headers: string[], delimiter: string) => void | Promise<void>;
+  /** Each skipped row (not those above the header row, which are only counted). */
+  onSkip?: (skip: ImportSkip, headers: string[], delimiter: string) => void | Promise<void>;
   /** The file's header row and delimiter, once read: a rejects file has its header even when no row is rejected. */
   onHeader?: (headers: string[], delimiter: string) => void | Promise<void>;
   onProgress?: (rowsRead: number) => void;

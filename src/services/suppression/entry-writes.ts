@@ -128,8 +128,11 @@ export async function upsertWithAudit(tx: Orm, list: EntryList, kind: TargetKind
 /**
  * Deletes these entries (those the caller read and locked, and only those: an entry another writer
  * committed since, an opt-out say, was never checked) and audits each removal, in one statement.
+ * The event's notes are the removal's note (why it was removed, as an add's are why it was added),
+ * else the entry's own, which would otherwise be gone with it.
  */
-export async function deleteWithAudit(tx: Orm, list: EntryList, entries: readonly SuppressionEntryView[], actor: string, now: string): Promise<void> {
+export async function deleteWithAudit(tx: Orm, list: EntryList, entries: readonly SuppressionEntryView[], audit: { actor: string; now: string; note: string | null }): Promise<void> {
+  const { actor, now, note } = audit;
   if (entries.length === 0) return;
   const t = list.table;
   const checked = (kind: TargetKind) => entries.filter((e) => e.kind === kind).map((e) => e.target);
@@ -139,6 +142,6 @@ export async function deleteWithAudit(tx: Orm, list: EntryList, entries: readonl
         returning ${t.domain} as domain, ${t.email} as email, ${t.reason} as reason, ${t.expiresAt} as expires_at, ${t.notes} as notes)
       insert into ${suppressionEvents} (${EVENT_COLUMNS})
       select ${auditClientId(list)}::uuid, coalesce(domain, email), case when domain is not null then 'domain' else 'email' end,
-             'remove', reason, null, expires_at, notes, ${actor}, 'manual', ${now}::timestamptz from gone`,
+             'remove', reason, null, expires_at, coalesce(${note}::text, notes), ${actor}, 'manual', ${now}::timestamptz from gone`,
   );
 }

@@ -30,7 +30,7 @@ export async function removeManualEntries(
   db: Database,
   list: EntryList,
   targets: DistinctTargets,
-  change: { force: boolean; actor: string; now: () => Date },
+  change: { force: boolean; note?: string | undefined; actor: string; now: () => Date },
 ): Promise<SuppressionEntryView[]> {
   return db.transaction(async (tx) => {
     // Never between an undo's plan and its deletes (client-lock.ts); the agency-wide list has no undo.
@@ -38,7 +38,7 @@ export async function removeManualEntries(
     const entries = await lockEntries(tx, list, targets);
     if (!change.force) refuseOptOutRemoval(list, entries);
     // Timed once the lock is held, as an add is (manual-add.ts).
-    await deleteWithAudit(tx, list, entries, change.actor, change.now().toISOString());
+    await deleteWithAudit(tx, list, entries, { actor: change.actor, now: change.now().toISOString(), note: change.note?.trim() || null });
     return entries;
   });
 }
