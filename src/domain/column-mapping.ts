@@ -519,6 +519,24 @@ export function unreadStatusColumn(headers: readonly string[], samples: readonly
   return null;
 }
 
+// Pipedrive's `Organization - Label` / `Person - Label`: Customer, Hot lead, Cold lead.
+const LABEL_HEADER = /label$/;
+
+/**
+ * The columns other than the status that name a status, stage, type or label (never geography,
+ * nor another thing's status: NOT_STATUS_HEADER) and no field took: a row the status column skips
+ * is still a customer when one of them says so (customer-row.ts, customerWitness).
+ */
+export function statusWitnessColumns(headers: readonly string[], mapping: ColumnMapping): Array<{ index: number; header: string }> {
+  const out: Array<{ index: number; header: string }> = [];
+  for (const [index, header] of headers.entries()) {
+    const h = normalizeHeader(header);
+    if (index === mapping.status || fieldOfColumn(mapping, index) !== null) continue;
+    if ((STATUS_HEADER.test(h) || LABEL_HEADER.test(h)) && !NOT_STATUS_HEADER.test(h)) out.push({ index, header });
+  }
+  return out;
+}
+
 /** Finds a header by name for --map and remembered mappings: exact, then normalized. */
 export function findHeader(headers: readonly string[], name: string): number {
   const exact = headers.findIndex((h) => h.trim() === name.trim());

@@ -48,6 +48,12 @@ export interface RowContext {
   emailColumns?: readonly number[];
   /** The header's cell count: a row with filled cells past it was split wrong (see spilledTargets). */
   headerWidth?: number;
+  /**
+   * Other columns that name a status, stage, type or label (statusWitnessColumns): a row the status
+   * column skips is a customer when one of them says "Customer" (HubSpot's `Type` of Prospect beside
+   * a `Lifecycle Stage` of Customer, Pipedrive's `Organization - Label` beside a lost deal).
+   */
+  statusWitnesses?: ReadonlyArray<{ index: number; header: string }>;
 }
 
 export type RowOutcome =
@@ -354,7 +360,23 @@ function rowStatus(row: RowReader, fields: readonly string[], mapping: ColumnMap
     row.drop(`status "${short(statusCell)}" read from a row that does not fit the header: imported as a customer`);
     return { status: null };
   }
+  if (mapped === 'skip') {
+    const witness = customerWitness(fields, ctx);
+    if (witness) {
+      row.drop(`status "${short(statusCell)}" says no customer, but ${short(witness.header)} says "${short(witness.value)}": imported as a customer`);
+      return { status: 'active' };
+    }
+  }
   return { outcome: mapped === null ? { kind: 'unknown_status', status: statusCell } : { kind: 'skip', status: statusCell } };
+}
+
+/** The first other status-like cell of the row that reads as a current customer, if any. */
+function customerWitness(fields: readonly string[], ctx: RowContext): { header: string; value: string } | null {
+  for (const { index, header } of ctx.statusWitnesses ?? []) {
+    const value = (fields[index] ?? '').trim();
+    if (value !== '' && classifyStatus(value, header) === 'active') return { header, value };
+  }
+  return null;
 }
 
 /**

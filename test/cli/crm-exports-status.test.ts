@@ -3,11 +3,21 @@
 // them (`--yes`, a pasted hint), then checked: every customer is suppressed, every prospect,
 // supplier, group title and footer is not (issue 23: the status column, its values, the company
 // name, report furniture).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runAos } from '../helpers/cli.js';
 import { cliEnginesUnderTest, freshDatabase, type FreshDatabase } from '../helpers/databases.js';
 
-const fixture = (name: string) => new URL(`../fixtures/crm/${name}`, import.meta.url).pathname;
+const fixture = (name: string) => (name.startsWith('/') ? name : new URL(`../fixtures/crm/${name}`, import.meta.url).pathname);
+const inlineDir = mkdtempSync(join(tmpdir(), 'aos-crm-inline-'));
+/** A file written here, for the cases too small to keep as a fixture; its full path (fixture() leaves it as it is). */
+const inline = (name: string, content: string) => {
+  const path = join(inlineDir, name);
+  writeFileSync(path, content);
+  return path;
+};
 
 for (const engine of cliEnginesUnderTest()) {
   // The embedded engine opens PGlite in every process: a few seconds a command on a shared machine.
@@ -31,7 +41,7 @@ for (const engine of cliEnginesUnderTest()) {
     beforeAll(async () => {
       fresh = await freshDatabase(engine);
       await fresh.db.close();
-      for (const slug of ['copper', 'fresh', 'close', 'zoho', 'zohoc', 'xero', 'qbo', 'google', 'outlook', 'monday', 'dekunde']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+      for (const slug of ['copper', 'fresh', 'close', 'zoho', 'zohoc', 'xero', 'qbo', 'google', 'outlook', 'monday', 'dekunde', 'hubtype', 'pdlabel']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
       // Ten processes, each opening the embedded database, on a shared machine.
     }, 240_000);
     afterAll(async () => fresh.dispose());
@@ -186,6 +196,22 @@ for (const engine of cliEnginesUnderTest()) {
       expect(names).toHaveLength(6);
       const text = await aos(['import', fixture('monday-board.csv'), '--client', 'monday', '--yes', '--dry-run']);
       expect(text.stderr).toContain('column "Status" was not read as the status: none of its values (Done, Working on it, Stuck) is a status aos knows');
+    });
+
+    it('HubSpot companies with a Type of Prospect beside a Lifecycle Stage of Customer: a customer, whichever column is the status', async () => {
+      const file = inline('hubspot-type.csv', 'Record ID,Company name,Company Domain Name,Lifecycle Stage,Type\n1,H Alpha,h-alpha.io,Customer,Customer\n2,H Gamma,h-gamma.io,Customer,Prospect\n3,H Zeta,h-zeta.io,Lead,Prospect\n');
+      const r = await aos(['import', file, '--client', 'hubtype', '--yes', '--json', '--map', 'status=Type']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ inserted: 2, skipped: 1 });
+      expect(JSON.stringify(JSON.parse(r.stdout).first_dropped)).toContain('status \\"Prospect\\" says no customer, but Lifecycle Stage says \\"Customer\\"');
+      await verdicts('hubtype', { 'h-alpha.io': 'existing_customer', 'h-gamma.io': 'existing_customer', 'h-zeta.io': null });
+    });
+
+    it('a Pipedrive deals export: an open or lost deal of an organization labelled Customer is a customer', async () => {
+      const file = inline('pipedrive-label.csv', 'Deal - Title,Deal - Status,Organization - Name,Organization - Label,Organization - Website\nUpsell 2025,open,P Alpha,Customer,p-alpha.io\nRenewal,lost,P Beta,Customer,p-beta.io\nFirst deal,lost,P Gamma,Cold lead,p-gamma.io\n');
+      const s = await importJson('pdlabel', file);
+      expect(s).toMatchObject({ inserted: 2, skipped: 1 });
+      await verdicts('pdlabel', { 'p-alpha.io': 'existing_customer', 'p-beta.io': 'existing_customer', 'p-gamma.io': null });
     });
 
     it('a German Status (Kunde, Ehemaliger Kunde) that aos cannot read is named, never silently left out; the hint, filled in, reads it', async () => {

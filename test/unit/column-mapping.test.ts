@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoMapColumns, findHeader, headerKey, mappingByName, missingRequired, normalizeHeader, unreadStatusColumn } from '../../src/domain/column-mapping.js';
+import { autoMapColumns, findHeader, headerKey, mappingByName, missingRequired, normalizeHeader, statusWitnessColumns, unreadStatusColumn } from '../../src/domain/column-mapping.js';
 
 // [header row, expected field → header name]
 const headerSets: Array<[string, string[], Record<string, string | string[]>]> = [
@@ -338,5 +338,18 @@ describe('unreadStatusColumn: a column headed as the status that was not read as
   ];
   it.each(cases)('%s', (_, headers, samples, expected) => {
     expect(unreadStatusColumn(headers, samples, autoMapColumns(headers, samples))).toEqual(expected);
+  });
+});
+
+describe('statusWitnessColumns: the other columns that may say a skipped row is a customer', () => {
+  const cases: Array<[string, string[], string[][], string[]]> = [
+    ['HubSpot: Type beside Lifecycle Stage', ['Record ID', 'Company name', 'Company Domain Name', 'Lifecycle Stage', 'Type'], [['1', 'A', 'a.io', 'Customer', 'Prospect']], ['Type']],
+    ['Pipedrive deals: the organization label', ['Deal - Title', 'Deal - Status', 'Organization - Name', 'Organization - Label', 'Organization - Website'], [['Up', 'open', 'P', 'Customer', 'p.io']], ['Organization - Label']],
+    ['never geography, a lead status or an email status', ['Company', 'Website', 'Status', 'State', 'Lead Status', 'Email Status'], [['A', 'a.com', 'Customer', 'VIC', 'Customer', 'Customer']], []],
+  ];
+  it.each(cases)('%s', (_, headers, samples, expected) => {
+    const mapping = autoMapColumns(headers, samples);
+    const witnesses = statusWitnessColumns(headers, mapping).map((w) => w.header);
+    expect(witnesses.filter((h) => h !== headers[mapping.status ?? -1])).toEqual(expected);
   });
 });

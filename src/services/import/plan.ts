@@ -6,7 +6,7 @@ import type { CsvSource } from '../../csv/csv-source.js';
 import type { CsvRecord } from '../../csv/records.js';
 import { betterDelimiter, delimiterName } from '../../csv/delimiter.js';
 import { headerCellReadingAsData } from '../../domain/header-row.js';
-import { domainColumns, emailColumns, isDealsExport, missingRequired, normalizeHeader, type ColumnMapping } from '../../domain/column-mapping.js';
+import { domainColumns, emailColumns, isDealsExport, missingRequired, normalizeHeader, statusWitnessColumns, type ColumnMapping } from '../../domain/column-mapping.js';
 import type { RowContext } from '../../domain/customer-row.js';
 import { headerRowIndex, isBlankRow, isFooterRow, isRepeatedHeader } from '../../domain/report-furniture.js';
 import { printable } from '../../domain/targets.js';
@@ -112,7 +112,7 @@ function rowContextOf(mapping: ColumnMapping, headers: readonly string[], settin
     }
     return status;
   };
-  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), emailColumns: emailColumns(mapping), headerWidth: headers.length, subCustomerNames: isSubCustomerColumn(mapping, headers), noneIsNoCustomer: NONE_IS_NO_CUSTOMER.test(normalizeHeader(statusHeader)) };
+  return { parseDate: dateParserOf(settings.dateFormat), defaultStatus, statusOf, domainColumns: domainColumns(mapping), emailColumns: emailColumns(mapping), headerWidth: headers.length, statusWitnesses: mapping.status === null ? [] : statusWitnessColumns(headers, mapping), subCustomerNames: isSubCustomerColumn(mapping, headers), noneIsNoCustomer: NONE_IS_NO_CUSTOMER.test(normalizeHeader(statusHeader)) };
 }
 
 // Zendesk Sell's `customer_status` is none/current/past: its "none" says the contact is no customer
