@@ -83,6 +83,14 @@ const invalid: Array<[string, string]> = [
   ['a–b.com', 'not a letter, digit or hyphen'],
   ['https://caf®.fr/', 'not a letter, digit or hyphen'],
   ['jo@bj¿rn.no', 'not a letter, digit or hyphen'],
+  // Superscripts, fractions, circled digits and ordinals fold to ASCII (³ → 3): a Polish ł or ą
+  // read as Windows-1252, never typed into a domain (IDNA2008 disallows them).
+  ['³ódÿ-meble.pl', 'no letter of a domain'],
+  ['biuro@zab¹bki.pl', 'no letter of a domain'],
+  ['ªbc.de', 'no letter of a domain'],
+  ['①.com', 'no letter of a domain'],
+  ['https://x³y.com/', 'no letter of a domain'],
+  ['x³y.com/path', 'no letter of a domain'],
   ['com', 'public suffix'],
   ['com.au', 'public suffix'],
   ['co.uk', 'public suffix'],
