@@ -12,11 +12,8 @@ export type AosErrorCode = 'usage' | 'input' | 'database' | 'incomplete' | 'inte
  *    its instance cannot be trusted and is reopened before the next statement.
  *  - `invalid-targets`: a write refused because some of its targets are invalid, nothing written
  *    (services/suppression/target-input.ts): the caller may offer to add the valid ones.
- *  - `encoding-unclear`: a file that is not UTF-8 holds a domain or address beyond ASCII and no
- *    encoding was named (csv/single-byte.ts): an import may try the one named for this client's
- *    earlier file with the same header.
  */
-export type AosErrorKind = 'general' | 'engine-stopped' | 'invalid-targets' | 'encoding-unclear';
+export type AosErrorKind = 'general' | 'engine-stopped' | 'invalid-targets';
 
 /** What a finished command found, beyond success (`check`: a suppressed target, an invalid one). */
 export type Outcome = 'ok' | 'suppressed' | 'invalid';

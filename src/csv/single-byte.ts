@@ -187,7 +187,6 @@ function unclear(bytes: Buffer, at: { start: number; end: number }, line: number
     'input',
     `the file is not UTF-8, and line ${line} holds a domain or address with letters beyond ASCII: ${listed}; a guess could suppress another domain than the one meant, so ${outcome}`,
     `name the encoding: ${hints.join(', ')} (or the file's own, such as iso-8859-2); or save the file as "CSV UTF-8"`,
-    { kind: 'encoding-unclear' },
   );
 }
 

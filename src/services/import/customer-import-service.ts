@@ -89,35 +89,26 @@ export class CustomerImportService extends Service {
   }
 
   /**
-   * Opens the input as CSV and reads its head. A delimiter or encoding given by hand on an earlier
-   * import of this header set is used again (the input is read anew with it) when the request
-   * names none and the input can be reopened (a file, not stdin).
+   * Opens the input as CSV and reads its head. A delimiter given by hand on an earlier import of
+   * this header set is used again (the input is read anew with it) when the request names no
+   * delimiter or encoding and the input can be reopened (a file, not stdin).
    */
   private async openCsv(request: ImportRequest, client: ClientRef): Promise<{ csv: CsvSource; head: Head; request: ImportRequest }> {
-    let csv: CsvSource;
+    const csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter, sheet: request.sheet, name: request.fileName });
     let head: Head;
     try {
-      csv = await openCsvSource(request.input, { encoding: request.encoding, delimiter: request.delimiter, sheet: request.sheet, name: request.fileName });
-      try {
-        head = await readHead(request, csv);
-      } catch (e) {
-        await csv.reader.close();
-        throw e;
-      }
+      head = await readHead(request, csv);
     } catch (e) {
-      if (e instanceof AosError && e.kind === 'encoding-unclear') return this.openWithRememberedEncoding(request, client, e);
+      await csv.reader.close();
       throw e;
     }
     if (request.delimiter !== undefined || request.encoding !== undefined || !request.reopenInput) return { csv, head, request };
-    // A guessed single-byte encoding counts as none: the same one remembered as named is read again
-    // as named, so a domain beyond ASCII past the head does not stop it.
-    const detected = csv.encodingCertain ? csv : { delimiter: csv.delimiter, encoding: '' };
-    const remembered = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, head.headers, detected));
-    // An encoding remembered from an earlier file never overrides one this file's bytes say (a
-    // UTF-8 export after a Windows-1252 one turned `góra.pl` into `gã³ra.pl`).
-    const candidates = csv.encodingCertain
-      ? remembered.flatMap((c) => (c.override.delimiter === undefined ? [] : [{ ...c, override: { delimiter: c.override.delimiter } }]))
-      : remembered;
+    const remembered = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, head.headers, { delimiter: csv.delimiter, encoding: csv.encoding }));
+    // Only a delimiter is used again. An encoding remembered from an earlier file is never applied
+    // to this one: a UTF-8 export after a Windows-1252 one turned `góra.pl` into `gã³ra.pl`, and a
+    // Mac Roman or Windows-1250 file with the same columns read as the Windows-1252 one named for
+    // last month's stored `cafž-paris.fr` and `têcza.pl` without a question.
+    const candidates = remembered.flatMap((c) => (c.override.delimiter === undefined ? [] : [{ ...c, override: { delimiter: c.override.delimiter } }]));
     for (const candidate of candidates) {
       const again = await openCsvSource(request.reopenInput(), { ...candidate.override, sheet: request.sheet, name: request.fileName });
       try {
@@ -132,30 +123,5 @@ export class CustomerImportService extends Service {
       await again.reader.close();
     }
     return { csv, head, request };
-  }
-
-  /**
-   * A file whose encoding its bytes do not tell, and none named: the encoding ops named for this
-   * client's earlier file with the same header, when read with it the header is that one (the next
-   * month's export of the same CRM). Read in it, a domain whose bytes are UTF-8 still stops the
-   * reading (a named encoding's guard). Else the question stands.
-   */
-  private async openWithRememberedEncoding(request: ImportRequest, client: ClientRef, unclear: AosError): Promise<{ csv: CsvSource; head: Head; request: ImportRequest }> {
-    if (request.encoding !== undefined || !request.reopenInput) throw unclear;
-    const remembered = await this.db.run((orm) => rememberedInputOverrides(orm, client.id, [], { delimiter: '', encoding: '' }));
-    for (const candidate of remembered) {
-      if (candidate.override.encoding === undefined) continue;
-      const override = { encoding: candidate.override.encoding, delimiter: request.delimiter ?? candidate.override.delimiter };
-      let again: CsvSource | undefined;
-      try {
-        again = await openCsvSource(request.reopenInput(), { ...override, sheet: request.sheet, name: request.fileName });
-        const againHead = await readHead(request, again);
-        if (headerKey(againHead.headers) === candidate.headerKey) return { csv: again, head: againHead, request: { ...request, ...override } };
-      } catch {
-        // Unreadable in that encoding: the next candidate, or the question.
-      }
-      await again?.reader.close();
-    }
-    throw unclear;
   }
 }
