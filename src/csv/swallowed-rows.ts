@@ -24,16 +24,17 @@ export function holdsRows(cell: string, delimiter: string, width: number): boole
 }
 
 /**
- * Whether a line after a cell's first line break holds a target (a domain, a URL or an email) as a
- * cell of its own: a row swallowed whole, whatever the file's width (a two-column opt-out list, a
- * one-column list). `withDelimiter`: only a line that also holds the delimiter counts (an import,
- * whose notes may name a website on a line of its own).
+ * Whether a multi-line cell holds a target (a domain, a URL or an email) as a cell of its own: a
+ * row swallowed whole, whatever the file's width (a two-column opt-out list, a one-column list).
+ * The first line counts when it holds the delimiter: a quote opened before a row's own website
+ * (`"BuildRight,buildright.com.au` closed by `27"` on the next line) swallows that website into
+ * the cell. `withDelimiter`: only lines that hold the delimiter count (an import, whose notes may
+ * name a website on a line of its own).
  */
 export function holdsTargetRow(cell: string, delimiter: string, withDelimiter: boolean): boolean {
   const lines = cell.split(/\r\n|\r|\n/);
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (withDelimiter && !line.includes(delimiter)) continue;
+  for (const [i, line] of lines.entries()) {
+    if ((withDelimiter || i === 0) && !line.includes(delimiter)) continue;
     if (line.split(delimiter).some((f) => f.trim() !== '' && parseTarget(f.trim()).ok)) return true;
   }
   return false;

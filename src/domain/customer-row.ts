@@ -6,7 +6,7 @@ import { domainColumns, emailColumns, isRecordId, type ColumnMapping } from './c
 import { CUSTOMER_FIELDS, type CustomerField, type CustomerFieldValues, type ImportField } from './customer-fields.js';
 import { mailboxAddress, parseTarget, printable, type Target } from './targets.js';
 import { isSiteBuilder } from './platforms.js';
-import { classifyStatus, isNoWebsite, isPlaceholder, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
+import { classifyStatus, witnessSaysCustomer, isNoWebsite, isPlaceholder, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
 
 /** A customer as the import stages it: every field of customer-fields.ts under its schema property. */
 export interface CustomerRecord extends CustomerFieldValues {
@@ -363,18 +363,19 @@ function rowStatus(row: RowReader, fields: readonly string[], mapping: ColumnMap
   if (mapped === 'skip') {
     const witness = customerWitness(fields, ctx);
     if (witness) {
-      row.drop(`status "${short(statusCell)}" says no customer, but ${short(witness.header)} says "${short(witness.value)}": imported as a customer`);
-      return { status: 'active' };
+      row.drop(`status "${short(statusCell)}" says no customer, but ${short(witness.header)} says "${short(witness.value)}": imported as a ${witness.status === 'churned' ? 'past ' : ''}customer`);
+      return { status: witness.status };
     }
   }
   return { outcome: mapped === null ? { kind: 'unknown_status', status: statusCell } : { kind: 'skip', status: statusCell } };
 }
 
-/** The first other status-like cell of the row that reads as a current customer, if any. */
-function customerWitness(fields: readonly string[], ctx: RowContext): { header: string; value: string } | null {
+/** The first other status-like cell of the row that says customer (witnessSaysCustomer), if any. */
+function customerWitness(fields: readonly string[], ctx: RowContext): { header: string; value: string; status: 'active' | 'churned' } | null {
   for (const { index, header } of ctx.statusWitnesses ?? []) {
     const value = (fields[index] ?? '').trim();
-    if (value !== '' && classifyStatus(value, header) === 'active') return { header, value };
+    const status = value === '' ? null : witnessSaysCustomer(value, header);
+    if (status) return { header, value, status };
   }
   return null;
 }

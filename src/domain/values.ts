@@ -287,6 +287,26 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
   return null;
 }
 
+// German, Dutch, Polish and Scandinavian compounds end in the customer noun (Bestandskunde, Stammkundin, Vaste klant).
+const CUSTOMER_NOUN_ENDING = /(?:kunde|kunden|kundin|klant|klient|kund)$/;
+// Negations of the languages whose customer nouns count above ("Kein Kunde", "Geen klant", "Nie klient").
+const NEGATIONS_ABROAD = new Set(['kein', 'keine', 'nicht', 'geen', 'niet', 'nie', 'sin', 'ikke', 'inte', 'ej', 'ei', 'nao', 'não']);
+
+/**
+ * What another status-like column (a witness: HubSpot's `Lifecycle Stage` beside the `Type` read
+ * as the status) says of a row its status column skips: a current or past customer, or null. A
+ * customer word the status column would ask about (`Kunde`, `cliente`, `Paid`) counts here: the
+ * question is whether anything in the row says customer, and a skip must not win over it.
+ */
+export function witnessSaysCustomer(text: string, header: string): 'active' | 'churned' | null {
+  const status = classifyStatus(text, header);
+  if (status === 'active' || status === 'churned') return status;
+  if (status !== null) return null;
+  const words = statusKey(text).split(/[^\p{L}]+/u).filter(Boolean);
+  if (words.some((w) => NEGATIONS.has(w) || NEGATIONS_ABROAD.has(w))) return null;
+  return words.some((w) => isCustomerWord(w) || CUSTOMER_NOUN_ENDING.test(w)) ? 'active' : null;
+}
+
 /** Whether a word of a status phrase says the row is (or was) a customer. */
 const isCustomerWord = (w: string): boolean =>
   ACTIVE_IN_PHRASE.has(w) || CHURN_IN_PHRASE.has(w) || EXISTING_IN_PHRASE.has(w) || CUSTOMER_HINT_IN_PHRASE.has(w);

@@ -208,10 +208,10 @@ for (const engine of cliEnginesUnderTest()) {
     });
 
     it('a Pipedrive deals export: an open or lost deal of an organization labelled Customer is a customer', async () => {
-      const file = inline('pipedrive-label.csv', 'Deal - Title,Deal - Status,Organization - Name,Organization - Label,Organization - Website\nUpsell 2025,open,P Alpha,Customer,p-alpha.io\nRenewal,lost,P Beta,Customer,p-beta.io\nFirst deal,lost,P Gamma,Cold lead,p-gamma.io\n');
+      const file = inline('pipedrive-label.csv', 'Deal - Title,Deal - Status,Organization - Name,Organization - Label,Organization - Website\nUpsell 2025,open,P Alpha,Customer,p-alpha.io\nRenewal,lost,P Beta,Customer,p-beta.io\nFirst deal,lost,P Gamma,Cold lead,p-gamma.io\nVerlängerung,lost,P Delta,Kunde,p-delta.de\nAbschluss,lost,P Epsilon,Ex-Kunde,p-epsilon.de\n');
       const s = await importJson('pdlabel', file);
-      expect(s).toMatchObject({ inserted: 2, skipped: 1 });
-      await verdicts('pdlabel', { 'p-alpha.io': 'existing_customer', 'p-beta.io': 'existing_customer', 'p-gamma.io': null });
+      expect(s).toMatchObject({ inserted: 4, skipped: 1 });
+      await verdicts('pdlabel', { 'p-alpha.io': 'existing_customer', 'p-beta.io': 'existing_customer', 'p-gamma.io': null, 'p-delta.de': 'existing_customer', 'p-epsilon.de': 'past_customer' });
     });
 
     it('a German Status (Kunde, Ehemaliger Kunde) that aos cannot read is named, never silently left out; the hint, filled in, reads it', async () => {

@@ -275,6 +275,18 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
       expect(await verdict('leads', 'acme-quote.com')).toBe(false);
     });
 
+    it('a quote opened before a row\'s own website and closed on the next line: that row\'s website is swallowed, and the reading stops', async () => {
+      const own = 'Company,Website\nAlpha,alpha.com\n"BuildRight,buildright-quote.com.au\nScreens 27",screens.com\nOmega,omega.com\n';
+      const filtered = await aos(['check', '--file', fileWith(own), '--client', 'leads', '--filter']);
+      expect(filtered.code, filtered.stderr).toBe(4);
+      expect(filtered.stdout).toBe('Company,Website\nAlpha,alpha.com\n');
+      const added = await aos(['suppress', 'add', '--file', fileWith(own.replace('buildright-quote.com.au', 'optout-quote.com')), '--column', 'Website', '--client', 'leads', '--reason', 'unsubscribed']);
+      expect(added.code, added.stderr).toBe(2);
+      const imported = await aos(['import', fileWith(own.replace('buildright-quote.com.au', 'optout-quote.com')), '--client', 'leads', '--yes']);
+      expect(imported.code, imported.stderr).toBe(2);
+      expect(await verdict('leads', 'alpha.com')).toBe(false);
+    });
+
     it('a note with a line break (Excel for Mac) is no swallowed row: checked as a lead', async () => {
       const r = await aos(['check', '--file', fileWith('Name,Website,Notes\nAnn,fresh9.io,"Called twice,\nsee website"\n'), '--client', 'leads', '--json']);
       expect(r.code, r.stderr).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, classifyStatus, parseStatusMap, statusKey } from '../../src/domain/values.js';
+import { makeDateParser, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, classifyStatus, parseStatusMap, statusKey, witnessSaysCustomer } from '../../src/domain/values.js';
 import { statusMapHint } from '../../src/services/import/customer-import-service.js';
 
 describe('parseDealValue', () => {
@@ -164,4 +164,17 @@ describe('other values', () => {
     ['  Acme,  Inc ', 'acme inc'],
     ['Ｆｕｌｌwidth', 'fullwidth'],
   ])('company name %j → %j', (input, expected) => expect(normalizeCompanyName(input)).toBe(expected));
+});
+
+describe('witnessSaysCustomer: another status-like cell that keeps a skipped row a customer', () => {
+  const cases: Array<[string, 'active' | 'churned' | null]> = [
+    ['Customer', 'active'], ['Customer - Direct', 'active'], ['Kunde', 'active'], ['Kundin', 'active'], ['cliente', 'active'], ['Paid', 'active'],
+    ['Bestandskunde', 'active'], ['Stammkunde', 'active'], ['Aktiver Kunde', 'active'], ['Klient aktywny', 'active'], ['Klant', 'active'],
+    ['Ex-Kunde', 'churned'], ['Former customer', 'churned'],
+    ['Prospect', null], ['Lead', null], ['Potential Customer', null], ['Not a customer', null], ['Kein Kunde', null], ['Geen klant', null],
+    ['Yes', null], ['Member', null], ['Partner', null],
+  ];
+  it.each(cases)('%s → %s', (text, expected) => {
+    expect(witnessSaysCustomer(text, 'Type')).toBe(expected);
+  });
 });
