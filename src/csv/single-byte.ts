@@ -180,13 +180,19 @@ function unclear(bytes: Buffer, at: { start: number; end: number }, line: number
   }
   // Encodings that read this token alike are offered together: which one the file is decides
   // its other lines, so the hint never picks one of them (a Polish file named windows-1252).
+  // Encodings that read this line alike (the best line of the head) may read later lines apart
+  // (Windows-1252 and Windows-1250: `münchen-bau.de` alike, `tęcza.pl` not): naming one of them is
+  // a guess at the rest of the file, so UTF-8 comes first, and they are offered only together.
+  const alike = readings.find(([es]) => es.length > 1 && !es.includes('utf-8'));
   const hints = readings.map(([es, text]) =>
-    es.length === 1 ? `{encoding} ${es[0]} if "${text}" is right` : `${es.map((e) => `{encoding} ${e}`).join(' or ')} if "${text}" is right (they read this line alike: name the one the file was saved in)`,
+    es.length === 1 ? `{encoding} ${es[0]} if "${text}" is right` : `${es.map((e) => `{encoding} ${e}`).join(' or ')} if "${text}" is right and you know which of them the file was saved in`,
   );
   return new AosError(
     'input',
     `the file is not UTF-8, and line ${line} holds a domain or address with letters beyond ASCII: ${listed}; a guess could suppress another domain than the one meant, so ${outcome}`,
-    `name the encoding: ${hints.join(', ')} (or the file's own, such as iso-8859-2); or save the file as "CSV UTF-8"`,
+    alike
+      ? `save the file as "CSV UTF-8" and run it again: ${alike[0].map((e) => DESCRIBED[e] ?? e).join(' and ')} read the first domains of this file alike but may read later ones apart (tęcza.pl, têcza.pl), and its bytes cannot tell which it is; else name the encoding: ${hints.join(', ')}`
+      : `name the encoding: ${hints.join(', ')} (or the file's own, such as iso-8859-2); or save the file as "CSV UTF-8"`,
   );
 }
 

@@ -303,7 +303,8 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
       expect(r.stderr).toContain('--encoding windows-1250 if "tęcza.pl" is right');
       const alike = await aos(['check', '--file', fileWith(iconv.encode('Company,Website\r\nMünchen Bau,münchen-bau.de\r\n', 'windows-1250')), '--client', 'pl']);
       expect(alike.code).toBe(2);
-      expect(alike.stderr).toContain('--encoding windows-1252 or --encoding windows-1250 if "münchen-bau.de" is right (they read this line alike: name the one the file was saved in)');
+      expect(alike.stderr).toContain('hint: save the file as "CSV UTF-8" and run it again: Windows-1252 (Excel on Windows) and Windows-1250 (Excel on Windows, Central Europe) read the first domains of this file alike');
+      expect(alike.stderr).toContain('--encoding windows-1252 or --encoding windows-1250 if "münchen-bau.de" is right and you know which of them the file was saved in');
     });
 
     const utf8Idns = 'Company,Website\r\nGora,góra.pl\r\nStrasse,straße.de\r\nIstmo,ístmo.es\r\n';
