@@ -9,7 +9,7 @@ import { openInput } from './inputs.js';
 /** `--client`, optional here: `--all-clients` is the other choice. */
 export const scopeClientOption = () => new Option('-c, --client <client>', 'client slug or id');
 export const allClientsOption = (description: string) => new Option('--all-clients', description);
-export const columnOption = () => new Option('--column <name>', 'CSV column holding the targets');
+export const columnOption = () => new Option('--column <name>', 'CSV column holding the targets (needed when several columns hold emails or domains)');
 /** `--encoding` for a --file whose encoding is not read off its bytes (a CRM's Windows-1252 or Mac Roman export). */
 export const fileEncodingOption = () => new Option('--encoding <name>', 'with --file: its encoding (default: detected; e.g. windows-1252, macintosh)');
 

@@ -70,6 +70,21 @@ export function pickTargetColumn(sample: readonly string[][]): number {
   return columnsWhere(sample, looksLikeTarget)[0] ?? -1;
 }
 
+/**
+ * A file of targets read without --column holds them in one column only: with two (`E-Mail` and
+ * `Alt-E-Mail`, or an email and a website), reading the first would leave the others out without
+ * a word, and adding all would suppress a whole company for one person's opt-out.
+ */
+function onlyTargetColumn(columns: readonly number[], header: CsvRecord | null, name: string): void {
+  if (columns.length < 2) return;
+  const names = columns.map((c) => (header ? `"${printable(header.fields[c] ?? '', 40)}"` : `column ${c + 1}`));
+  throw new AosError(
+    'usage',
+    `${columns.length} columns of ${name} hold emails or domains (${names.join(', ')}): which one to read is not guessed; nothing read`,
+    'name it with {column} (a list of people: its email column; of companies: its website column), and run again for another column',
+  );
+}
+
 export async function readTargetRows(source: AsyncIterable<Buffer | string>, options: ReadTargetRowsOptions): Promise<TargetRows> {
   const decoded = await decodeStream(source, options.encoding, { sheet: options.sheet, name: options.name });
   const delimiter = decoded.workbook ? ',' : options.delimiter;
@@ -89,10 +104,12 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
   } else if (first && first.fields.some((f) => looksLikeTarget(f))) {
     // No header: data from line 1.
     column = first.fields.findIndex((f) => looksLikeTarget(f));
+    onlyTargetColumn(columnsWhere(buffered.map((r) => r.fields), looksLikeTarget), null, options.name);
   } else {
     header = buffered.shift() ?? null;
     const sample = buffered.map((r) => r.fields);
     column = pickTargetColumn(sample);
+    onlyTargetColumn(columnsWhere(sample, looksLikeTarget), header, options.name);
     if (column < 0 && buffered.length > 0) {
       throw new AosError(
         'input',

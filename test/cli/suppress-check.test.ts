@@ -142,6 +142,21 @@ for (const engine of cliEnginesUnderTest()) {
       expect(r.stderr).toMatch(/^aos: warning: 30 removed targets are still suppressed by a parent domain entry, e\.g\. sub\d+\.bigcorp\.com by bigcorp\.com\n$/);
     });
 
+    it('suppress add/remove --file with targets in several columns: which one is not guessed (exit 2, nothing written); --column reads one', async () => {
+      const file = join(dir, `two-columns-${engine}.csv`);
+      writeFileSync(file, 'Name;E-Mail;Website;Alt-E-Mail\nJo;jo@optout-two.de;optout-two.de;jo.private@optout-alt.de\n');
+      for (const command of [['add', '--reason', 'do_not_contact'], ['remove']]) {
+        const r = await aos(['suppress', command[0] as string, '--file', file, '--client', 'acme', ...command.slice(1)]);
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toContain('3 columns of two-columns-' + engine + '.csv hold emails or domains ("E-Mail", "Website", "Alt-E-Mail")');
+        expect(r.stderr).toContain('hint: name it with --column');
+      }
+      expect((await aos(['check', 'jo@optout-two.de', '--client', 'acme'])).code).toBe(0);
+      const one = await aos(['suppress', 'add', '--file', file, '--column', 'Alt-E-Mail', '--client', 'acme', '--reason', 'do_not_contact']);
+      expect(one.code, one.stderr).toBe(0);
+      expect((await aos(['check', 'jo.private@optout-alt.de', '--client', 'acme'])).code).toBe(1);
+    });
+
     it('suppress add --file validates every line first: exit 2 naming lines, nothing written', async () => {
       const file = join(dir, `bad-${engine}.txt`);
       writeFileSync(file, 'good-one.com\nlocalhost\ngood-two.com\n127.0.0.1\n');
