@@ -5,6 +5,7 @@ import type { Database } from '../../src/db/database.js';
 import { ClientService } from '../../src/services/client-service.js';
 import { CustomerImportService, type ImportRequest, type ImportReject } from '../../src/services/import/customer-import-service.js';
 import { SuppressionService } from '../../src/services/suppression-service.js';
+import { ImportRunService } from '../../src/services/import/run-service.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { customerCsv } from '../../bench/generate.js';
 import { parseStatusMap } from '../../src/domain/values.js';
@@ -33,7 +34,7 @@ describeEachDatabase('CustomerImportService', ({ db }) => {
 
   beforeAll(async () => {
     const clients = new ClientService(db());
-    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines', 'mailbox', 'expiry', 'deals', 'kiwi', 'wide', 'statusmap', 'delim', 'every']) await clients.add({ slug, services: ['seo'] });
+    for (const slug of ['seed', 'dupes', 'status', 'manual', 'expired', 'strict', 'big', 'enc', 'remember', 'dry', 'lines', 'mailbox', 'expiry', 'deals', 'kiwi', 'wide', 'statusmap', 'delim', 'every', 'undone-part', 'undone-whole']) await clients.add({ slug, services: ['seo'] });
     service = new CustomerImportService({ db: db(), actor: 'importer' });
     checker = new SuppressionService({ db: db() });
   });
@@ -190,6 +191,22 @@ named only,,,Trades,
     expect(proposal.remembered).toBe(true);
     expect(proposal.mapping).toMatchObject({ company_name: 0, domain: 1 });
     expect(proposal.origin.company_name).toBe('remembered');
+  });
+
+  it('a run undone in part (--force) keeps proposing its mapping; a run undone whole does not', async () => {
+    const csv = 'Firma,Webseite,Status\nMüller,mueller-remember.de,Kunde\nKlein,klein-remember.de,Interessent\n';
+    const settings = { mapOverrides: { company_name: 'Firma', domain: 'Webseite', status: 'Status' }, statusMap: parseStatusMap('Kunde=active,Interessent=skip') };
+    const first = await run('undone-part', csv, settings);
+    // A later run, of other columns, changes Müller: the forced undo keeps it, so the run stands in part.
+    await run('undone-part', 'Company,Website,Industry\nMüller GmbH,mueller-remember.de,Retail\n');
+    expect((await new ImportRunService({ db: db() }).undo({ run: first.import_run_id as string, force: true })).conflicts_kept.length).toBeGreaterThan(0);
+    const client = await new ClientService(db()).resolve('undone-part');
+    const kept = await service.proposeMapping(client, ['Firma', 'Webseite', 'Status'], []);
+    expect(kept.remembered).toBe(true);
+    expect(kept.settings.statusMap).toMatchObject({ interessent: 'skip' });
+    const whole = await run('undone-whole', csv, settings);
+    await new ImportRunService({ db: db() }).undo({ run: whole.import_run_id as string });
+    expect((await service.proposeMapping(await new ClientService(db()).resolve('undone-whole'), ['Firma', 'Webseite', 'Status'], [])).remembered).toBe(false);
   });
 
   // Three batches of IMPORT_BATCH_SIZE (10k) in npm test; 50k with AOS_STRESS=1.

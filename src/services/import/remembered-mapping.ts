@@ -1,6 +1,6 @@
 // What a client's imports remember in import_runs: each run's row, with the mapping and settings
 // it confirmed (proposed again for the same header set) and its counts.
-import { and, desc, eq, isNotNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Orm } from '../../db/database.js';
 import { importRuns } from '../../db/schema.js';
 import { headerKey, type MappingByName } from '../../domain/column-mapping.js';
@@ -21,7 +21,9 @@ export interface InputOverride {
   encoding?: string;
 }
 
-const completedOf = (clientId: string) => and(eq(importRuns.clientId, clientId), eq(importRuns.status, 'completed'));
+// A run undone in part (--force kept rows a later run or a hand had changed) still stands in part,
+// with its mapping: the next file of those columns gets it proposed. A run undone whole does not.
+const completedOf = (clientId: string) => and(eq(importRuns.clientId, clientId), inArray(importRuns.status, ['completed', 'partially_undone']));
 
 /** The mapping and settings confirmed by the last import of this client with the same header set. */
 export async function rememberedMapping(orm: Orm, clientId: string, headers: readonly string[]): Promise<RememberedMapping | null> {
