@@ -192,7 +192,7 @@ function unclear(bytes: Buffer, at: { start: number; end: number }, line: number
     `the file is not UTF-8, and line ${line} holds a domain or address with letters beyond ASCII: ${listed}; a guess could suppress another domain than the one meant, so ${outcome}`,
     alike
       ? `save the file as "CSV UTF-8" and run it again: ${alike[0].map((e) => DESCRIBED[e] ?? e).join(' and ')} read the first domains of this file alike but may read later ones apart (tęcza.pl, têcza.pl), and its bytes cannot tell which it is; else name the encoding: ${hints.join(', ')}`
-      : `name the encoding: ${hints.join(', ')} (or the file's own, such as iso-8859-2); or save the file as "CSV UTF-8"`,
+      : `name the encoding: ${hints.join(', ')}; or save the file as "CSV UTF-8"`,
   );
 }
 

@@ -26,15 +26,15 @@ export function holdsRows(cell: string, delimiter: string, width: number): boole
 /**
  * Whether a multi-line cell holds a target (a domain, a URL or an email) as a cell of its own: a
  * row swallowed whole, whatever the file's width (a two-column opt-out list, a one-column list).
- * The first line counts when it holds the delimiter: a quote opened before a row's own website
- * (`"BuildRight,buildright.com.au` closed by `27"` on the next line) swallows that website into
- * the cell. `withDelimiter`: only lines that hold the delimiter count (an import, whose notes may
- * name a website on a line of its own).
+ * `check` (a check, `suppress --file`): any line counts, the first too — a quote opened before a
+ * row's website (`"target.com` or `"BuildRight,buildright.com.au`, closed by `27"` on the next
+ * line) swallows that website into the cell. `import`: only lines that hold the delimiter count
+ * (a note may name a website on a line of its own; the import reads its website column anyway).
  */
-export function holdsTargetRow(cell: string, delimiter: string, withDelimiter: boolean): boolean {
+export function holdsTargetRow(cell: string, delimiter: string, mode: 'check' | 'import'): boolean {
   const lines = cell.split(/\r\n|\r|\n/);
-  for (const [i, line] of lines.entries()) {
-    if ((withDelimiter || i === 0) && !line.includes(delimiter)) continue;
+  for (const line of lines) {
+    if (mode === 'import' && !line.includes(delimiter)) continue;
     if (line.split(delimiter).some((f) => f.trim() !== '' && parseTarget(f.trim()).ok)) return true;
   }
   return false;
@@ -42,7 +42,7 @@ export function holdsTargetRow(cell: string, delimiter: string, withDelimiter: b
 
 /** The first cell of a record that swallowed rows (for a check: any row-like or target line), or -1. */
 export function swallowingCell(fields: readonly string[], delimiter: string, width: number): number {
-  return fields.findIndex((cell) => (cell.includes('\n') || cell.includes('\r')) && (holdsRows(cell, delimiter, width) || holdsTargetRow(cell, delimiter, false)));
+  return fields.findIndex((cell) => (cell.includes('\n') || cell.includes('\r')) && (holdsRows(cell, delimiter, width) || holdsTargetRow(cell, delimiter, 'check')));
 }
 
 /** "lines 8-9" for a record over several lines (a record's line is where it ends). */

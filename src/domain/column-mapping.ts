@@ -519,8 +519,12 @@ export function unreadStatusColumn(headers: readonly string[], samples: readonly
   return null;
 }
 
-// Pipedrive's `Organization - Label` / `Person - Label`: Customer, Hot lead, Cold lead.
-const LABEL_HEADER = /label$/;
+// Columns that may say what a row is, besides the status: Pipedrive's `Organization - Labels`,
+// tags, categories, segments, relationships, and the same words in other languages (Statut,
+// Stato, Typ, Kundenart, Etikett). Only a customer is read from them, which at worst suppresses
+// more: everything but geography, contact details and names may serve.
+const WITNESS_HEADER = /status|stage|type|lifecycle|label|tag|categor|segment|relationship|classif|statut|stato|estado|typ|tipo|art$|etiquet|etikett|gruppe|group/;
+const NOT_WITNESS_HEADER = /state|province|region|country|county|city|territory|suburb|postcode|zip|address|location|email|phone|mobile|fax|website|url|domain|owner|industry|currency|gender|marital/;
 
 /**
  * The columns other than the status that name a status, stage, type or label (never geography,
@@ -532,7 +536,7 @@ export function statusWitnessColumns(headers: readonly string[], mapping: Column
   for (const [index, header] of headers.entries()) {
     const h = normalizeHeader(header);
     if (index === mapping.status || fieldOfColumn(mapping, index) !== null) continue;
-    if ((STATUS_HEADER.test(h) || LABEL_HEADER.test(h)) && !NOT_STATUS_HEADER.test(h)) out.push({ index, header });
+    if (WITNESS_HEADER.test(h) && !NOT_WITNESS_HEADER.test(h)) out.push({ index, header });
   }
   return out;
 }

@@ -363,7 +363,7 @@ function rowStatus(row: RowReader, fields: readonly string[], mapping: ColumnMap
   if (mapped === 'skip') {
     const witness = customerWitness(fields, ctx);
     if (witness) {
-      row.drop(`status "${short(statusCell)}" says no customer, but ${short(witness.header)} says "${short(witness.value)}": imported as a ${witness.status === 'churned' ? 'past ' : ''}customer`);
+      row.drop(`status "${short(statusCell)}" says no customer, but ${short(witness.header)} says "${short(witness.value)}": imported as ${witness.status === 'churned' ? 'a past customer' : witness.status === 'active' ? 'a customer' : `a ${witness.status}`}`);
       return { status: witness.status };
     }
   }
@@ -371,7 +371,7 @@ function rowStatus(row: RowReader, fields: readonly string[], mapping: ColumnMap
 }
 
 /** The first other status-like cell of the row that says customer (witnessSaysCustomer), if any. */
-function customerWitness(fields: readonly string[], ctx: RowContext): { header: string; value: string; status: 'active' | 'churned' } | null {
+function customerWitness(fields: readonly string[], ctx: RowContext): { header: string; value: string; status: CustomerStatus } | null {
   for (const { index, header } of ctx.statusWitnesses ?? []) {
     const value = (fields[index] ?? '').trim();
     const status = value === '' ? null : witnessSaysCustomer(value, header);

@@ -68,10 +68,21 @@ export function registrableDomain(hostname: string): string | null {
 type HostResult = { ok: true; hostname: string; registrable: string; tier: MailProviderTier | null } | { ok: false; error: string };
 
 const NOT_IN_LABEL = /[^\p{L}\p{M}\p{N}.-]/u;
-// Superscripts, fractions, circled digits and the ordinals ª º: IDNA2008 disallows them, WHATWG
-// maps them to ASCII (³ → 3). In a domain they are a byte read in the wrong encoding: Polish ł
-// and ą are Windows-1252's ³ and ¹ (`łódź-meble.pl` named windows-1252 read as `3ódÿ-meble.pl`).
-const FOLDED_TO_ASCII = /[\p{No}\u00aa\u00ba]/u;
+// A character that compatibility folding turns into others: superscripts, fractions, circled
+// letters and digits, ligatures (ﬁ ﬂ), ™, ª º, ㎝. IDNA2008 disallows them; WHATWG maps them to
+// ASCII (³ → 3, ﬂ → fl). In a domain they are a byte read in the wrong encoding: Polish ł and ą
+// are Windows-1252's ³ and ¹, ß is Mac Roman's ﬂ (`łódź-meble.pl` read as `3ódÿ-meble.pl`,
+// `großhandel.de` as `groflhandel.de`). Full- and half-width forms (typed by CJK input methods)
+// and the ideographic full stops are the exception: they are the same letters.
+const WIDTH_FORMS = /[\uff00-\uffef\u3002]/u;
+function foldedCharacter(host: string): string | null {
+  for (const c of host) {
+    if (c.charCodeAt(0) < 0x80 || WIDTH_FORMS.test(c)) continue;
+    if (c.normalize('NFKC') !== c) return c;
+  }
+  return null;
+}
+const foldedError = (c: string) => `not a valid domain name ("${c}" is no letter of a domain: a byte read in the wrong encoding?)`;
 
 /** Validates and normalizes a bare hostname (already lowercased, no scheme or path). */
 function normalizeHostname(raw: string): HostResult {
@@ -85,8 +96,8 @@ function normalizeHostname(raw: string): HostResult {
   // WHATWG IDNA: Unicode labels become punycode ('' when they cannot be) and punycode labels are
   // checked (xn--bcher-kva0 does not decode); other ASCII names skip the (costly) conversion.
   if (!/^[a-z0-9.-]*$/.test(host) || host.includes('xn--')) {
-    const folded = FOLDED_TO_ASCII.exec(host);
-    if (folded) return { ok: false, error: `not a valid domain name ("${folded[0]}" is no letter of a domain: a byte read in the wrong encoding?)` };
+    const folded = foldedCharacter(host);
+    if (folded) return { ok: false, error: foldedError(folded) };
     const ascii = domainToASCII(host);
     if (ascii === '') return { ok: false, error: 'not a valid domain name' };
     // WHATWG's mapping lets symbols through (a©b.com, bj¿rn.no, a–b.com) where IDNA2008 allows
@@ -117,8 +128,8 @@ function hostFromUrl(input: string): { ok: true; host: string } | { ok: false; e
   if (simple) return { ok: true, host: simple[1] as string };
   // new URL() folds ³ to 3 before normalizeHostname could see it.
   const authority = input.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/, 1)[0] as string;
-  const folded = FOLDED_TO_ASCII.exec(authority);
-  if (folded) return { ok: false, error: `not a valid domain name ("${folded[0]}" is no letter of a domain: a byte read in the wrong encoding?)` };
+  const folded = foldedCharacter(authority);
+  if (folded) return { ok: false, error: foldedError(folded) };
   try {
     const url = new URL(SCHEME.test(input) ? input : `http://${input}`);
     if (url.hostname === '') return { ok: false, error: 'URL has no host name' };

@@ -288,7 +288,7 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
 }
 
 // German, Dutch, Polish and Scandinavian compounds end in the customer noun (Bestandskunde, Stammkundin, Vaste klant).
-const CUSTOMER_NOUN_ENDING = /(?:kunde|kunden|kundin|klant|klient|kund)$/;
+const CUSTOMER_NOUN_ENDING = /(?:kunde|kunden|kundin|klant|klient|klientka|kund|clienti|cliente|clientes|zákazník|zakaznik|asiakas|asiakkaat)$/;
 // Negations of the languages whose customer nouns count above ("Kein Kunde", "Geen klant", "Nie klient").
 const NEGATIONS_ABROAD = new Set(['kein', 'keine', 'nicht', 'geen', 'niet', 'nie', 'sin', 'ikke', 'inte', 'ej', 'ei', 'nao', 'não']);
 
@@ -298,13 +298,16 @@ const NEGATIONS_ABROAD = new Set(['kein', 'keine', 'nicht', 'geen', 'niet', 'nie
  * customer word the status column would ask about (`Kunde`, `cliente`, `Paid`) counts here: the
  * question is whether anything in the row says customer, and a skip must not win over it.
  */
-export function witnessSaysCustomer(text: string, header: string): 'active' | 'churned' | null {
+export function witnessSaysCustomer(text: string, header: string): 'active' | 'churned' | 'partner' | 'competitor' | null {
   const status = classifyStatus(text, header);
   if (status === 'active' || status === 'churned') return status;
-  if (status !== null) return null;
+  if (status === 'skip') return null;
   const words = statusKey(text).split(/[^\p{L}]+/u).filter(Boolean);
   if (words.some((w) => NEGATIONS.has(w) || NEGATIONS_ABROAD.has(w))) return null;
-  return words.some((w) => isCustomerWord(w) || CUSTOMER_NOUN_ENDING.test(w)) ? 'active' : null;
+  // "Customer / Partner", "Customer; Competitor": a customer first; a partner or competitor alone
+  // is suppressed as one (the status column would have read it so).
+  if (words.some((w) => isCustomerWord(w) || CUSTOMER_NOUN_ENDING.test(w))) return 'active';
+  return status;
 }
 
 /** Whether a word of a status phrase says the row is (or was) a customer. */

@@ -212,6 +212,10 @@ for (const engine of cliEnginesUnderTest()) {
       const s = await importJson('pdlabel', file);
       expect(s).toMatchObject({ inserted: 4, skipped: 1 });
       await verdicts('pdlabel', { 'p-alpha.io': 'existing_customer', 'p-beta.io': 'existing_customer', 'p-gamma.io': null, 'p-delta.de': 'existing_customer', 'p-epsilon.de': 'past_customer' });
+      // Newer exports name the column in the plural, with several labels in a cell.
+      const plural = inline('pipedrive-labels.csv', 'Deal - Title,Deal - Status,Organization - Name,Organization - Website,Organization - Labels\nRenewal,lost,Q Alpha,q-alpha.io,Customer\nUpsell,open,Q Beta,q-beta.io,"Customer, VIP"\nNew,lost,Q Gamma,q-gamma.io,Partner\n');
+      expect(await importJson('pdlabel', plural)).toMatchObject({ inserted: 3, skipped: 0 });
+      await verdicts('pdlabel', { 'q-alpha.io': 'existing_customer', 'q-beta.io': 'existing_customer', 'q-gamma.io': 'partner' });
     });
 
     it('a German Status (Kunde, Ehemaliger Kunde) that aos cannot read is named, never silently left out; the hint, filled in, reads it', async () => {

@@ -285,6 +285,12 @@ for (const engine of enginesUnderTest()) describe(`reading bytes: no row lost si
       const imported = await aos(['import', fileWith(own.replace('buildright-quote.com.au', 'optout-quote.com')), '--client', 'leads', '--yes']);
       expect(imported.code, imported.stderr).toBe(2);
       expect(await verdict('leads', 'alpha.com')).toBe(false);
+      // The opening line holds only the website: the quote swallows it into the Name cell.
+      for (const shape of ['Name,Website\n"buildright-quote.com.au\nScreens 27",free.com\n', 'Name;Website\r"https://buildright-quote.com.au/team\rScreens 27";free.com\r']) {
+        const r = await aos(['check', '--file', fileWith(shape), '--client', 'leads', '--filter']);
+        expect(r.code, `${JSON.stringify(shape)}: ${r.stderr}`).toBe(4);
+        expect(r.stdout).not.toContain('buildright');
+      }
     });
 
     it('a note with a line break (Excel for Mac) is no swallowed row: checked as a lead', async () => {

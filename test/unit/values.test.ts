@@ -167,12 +167,13 @@ describe('other values', () => {
 });
 
 describe('witnessSaysCustomer: another status-like cell that keeps a skipped row a customer', () => {
-  const cases: Array<[string, 'active' | 'churned' | null]> = [
+  const cases: Array<[string, 'active' | 'churned' | 'partner' | 'competitor' | null]> = [
     ['Customer', 'active'], ['Customer - Direct', 'active'], ['Kunde', 'active'], ['Kundin', 'active'], ['cliente', 'active'], ['Paid', 'active'],
     ['Bestandskunde', 'active'], ['Stammkunde', 'active'], ['Aktiver Kunde', 'active'], ['Klient aktywny', 'active'], ['Klant', 'active'],
     ['Ex-Kunde', 'churned'], ['Former customer', 'churned'],
     ['Prospect', null], ['Lead', null], ['Potential Customer', null], ['Not a customer', null], ['Kein Kunde', null], ['Geen klant', null],
-    ['Yes', null], ['Member', null], ['Partner', null],
+    ['Yes', null], ['Member', null], ['Partner', 'partner'], ['Competitor', 'competitor'],
+    ['Customer / Partner', 'active'], ['Partner, Customer', 'active'], ['Customer; Competitor', 'active'], ['Clienti', 'active'], ['Klientka', 'active'], ['Zákazník', 'active'], ['Asiakas', 'active'],
   ];
   it.each(cases)('%s → %s', (text, expected) => {
     expect(witnessSaysCustomer(text, 'Type')).toBe(expected);

@@ -205,7 +205,7 @@ export class RecordReading {
     let swallowed = false;
     for (const cell of fields) {
       if (!cell.includes('\n') && !cell.includes('\r')) continue;
-      if (beyond || holdsRows(cell, this.o.delimiter, width) || holdsTargetRow(cell, this.o.delimiter, true)) swallowed = true;
+      if (beyond || holdsRows(cell, this.o.delimiter, width) || holdsTargetRow(cell, this.o.delimiter, 'import')) swallowed = true;
     }
     if (swallowed) {
       throw new AosError(
