@@ -55,7 +55,9 @@ const ASCII_HOSTNAME = /^(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)*(?!-)[a-z0-9-]{1,63}(?
 // last one starting with a letter (never an IPv4 form), no port, userinfo or escapes. Anything
 // else goes through new URL().
 const SIMPLE_URL_HOST = /^(?:https?:\/\/)?((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\.?)(?=[/?#]|$)/;
-const EMAIL_LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/;
+// Letters of any script too (RFC 6531: `jörg.weber@web.de` is an address, and its opt-out must be
+// recordable); compared in NFC, so a decomposed ö is the same mailbox.
+const EMAIL_LOCAL = /^[\p{L}\p{M}\p{N}!#$%&'*+/=?^_`{|}~.-]{1,64}$/u;
 const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
 
 /** The registrable domain of an already normalized hostname, or null for suffixes, IPs, junk. */
@@ -155,11 +157,13 @@ export function canonicalEmail(local: string, domain: string): string {
 function parseEmail(input: string, text: string): TargetResult {
   const address = text.startsWith('mailto:') ? text.slice('mailto:'.length) : text;
   const at = address.lastIndexOf('@');
-  const local = address.slice(0, at);
+  const local = address.slice(0, at).normalize('NFC');
   const domainPart = address.slice(at + 1);
   if (local === '' || !EMAIL_LOCAL.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
     return { ok: false, input, error: 'not a valid email address' };
   }
+  const folded = foldedCharacter(local);
+  if (folded) return { ok: false, input, error: `"${folded}" is no letter of an address: a byte read in the wrong encoding?` };
   if (domainPart === '') return { ok: false, input, error: 'email address has no domain' };
   const host = normalizeHostname(domainPart);
   if (!host.ok) return { ok: false, input, error: `email domain: ${host.error}` };

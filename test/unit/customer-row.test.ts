@@ -91,7 +91,9 @@ describe('normalizeCustomerRow: a customer is never lost to a bad cell', () => {
     [['Acme', 'acme.com', '', 'approx 5k', 'Q1 2023'], 'd:acme.com', null, null, ['customer_since: date "Q1 2023" is not ISO 8601 (YYYY-MM-DD); set the date format of the file, e.g. DD/MM/YYYY', 'deal_value: deal value "approx 5k" is not a number']],
     // Two addresses in one cell are both the customer's (SPEC §7), no longer a dropped value.
     [['Acme', 'acme.com', 'a@acme.com; b@acme.com', '', ''], 'd:acme.com', 'a@acme.com', null, []],
-    [['Élodie SARL', 'elodie.fr', 'élodie@elodie.fr', '', ''], 'd:elodie.fr', null, null, ['contact_email "élodie@elodie.fr" is not a valid email address']],
+    // An internationalized address (RFC 6531) is an address; one with a folded character is a misread byte.
+    [['Élodie SARL', 'elodie.fr', 'élodie@elodie.fr', '', ''], 'd:elodie.fr', 'élodie@elodie.fr', null, []],
+    [['Jörg GmbH', 'joerg.de', 'jo³rg@joerg.de', '', ''], 'd:joerg.de', null, null, ['contact_email "jo³rg@joerg.de" is not a valid email address ("³" is no letter of an address: a byte read in the wrong encoding?)']],
     [['Acme', '', 'acme.com', '', ''], 'd:acme.com', null, null, ['contact_email "acme.com" is a domain, not an email address']],
     [['Acme', 'not a domain!', 'jo@acme.io', '', ''], 'd:acme.io', 'jo@acme.io', null, ['domain "not a domain!": target contains spaces or control characters']],
     [['Acme', 'acme.com', '', '', '44927'], 'd:acme.com', null, null, []],

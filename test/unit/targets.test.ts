@@ -22,6 +22,10 @@ const valid: Array<[string, 'domain' | 'email', string, string, boolean]> = [
   ['bigcorp.com:8080', 'domain', 'bigcorp.com', 'bigcorp.com', false],
   ['www.bigcorp.com?utm_source=x', 'domain', 'bigcorp.com', 'bigcorp.com', false],
   ['https://user@bigcorp.com/x', 'domain', 'bigcorp.com', 'bigcorp.com', false],
+  // Internationalized local parts (RFC 6531), in NFC: a decomposed ö is the same mailbox.
+  ['Jörg.Weber@web.de', 'email', 'jörg.weber@web.de', 'web.de', true],
+  ['Jo\u0308rg.Weber@web.de', 'email', 'jörg.weber@web.de', 'web.de', true],
+  ['анна@пример.рф', 'email', 'анна@xn--e1afmkfd.xn--p1ai', 'xn--e1afmkfd.xn--p1ai', false],
   ['buildright.com.au', 'domain', 'buildright.com.au', 'buildright.com.au', false],
   ['www.buildright.com.au', 'domain', 'buildright.com.au', 'buildright.com.au', false],
   ['eu.buildright.com.au', 'domain', 'eu.buildright.com.au', 'buildright.com.au', false],
@@ -128,6 +132,7 @@ const invalid: Array<[string, string]> = [
   ['.sarah@bigcorp.com', 'not a valid email'],
   ['sarah..chen@bigcorp.com', 'not a valid email'],
   ['<script>@x.com', 'not a valid email'],
+  ['jo³rg@web.de', 'no letter of an address'],
   ['Sarah <bigcorp.com>', 'spaces'],
   ['Sarah <sarah@big corp.com>', 'spaces'],
   ['Sa\u001brah <sarah@bigcorp.com>', 'control'],
