@@ -6,6 +6,7 @@ import { isoTimestamp, rowsOf, type Orm } from '../../db/database.js';
 import { clients, importRunChanges, importRunReads, importRuns } from '../../db/schema.js';
 import { AosError } from '../../errors.js';
 import { isUuid } from '../../domain/uuid.js';
+import { displayTarget } from '../../domain/display.js';
 import { lockClientWrites } from '../client-lock.js';
 import { ClientService } from '../client-service.js';
 import { auditUndo, domainsTouched, keepOptOuts, keepWhatLaterRunsRead, nameVanishedRows, planUndo, restoreRows, rowChanges, settleRevivedEntries, touchedSince, undoCounts, type PlannedRow, type SettledEntry, type UndoCounts, type UndoTarget } from './undo.js';
@@ -151,11 +152,11 @@ function conflictOf(row: PlannedRow): UndoConflict {
 }
 
 function refusal(run: ResolvedImportRun, conflicts: UndoConflict[]): AosError {
-  const named = conflicts.slice(0, MAX_NAMED).map((c) => `${c.table} ${c.target} (${c.change})`).join(', ');
+  const named = conflicts.slice(0, MAX_NAMED).map((c) => `${c.table} ${displayTarget(c.target)} (${c.change})`).join(', ');
   const more = conflicts.length > MAX_NAMED ? ` and ${conflicts.length - MAX_NAMED} more` : '';
   return new AosError(
     'input',
-    `refusing to undo import run ${run.id} (${run.file_name}): ${conflicts.length} of its rows were changed since by a later import or by hand, or a later import still lists them: ${named}${more}; nothing changed`,
+    `refusing to undo import run ${run.id} (${run.file_name}): ${conflicts.length === 1 ? '1 of its rows was' : `${conflicts.length} of its rows were`} changed since by a later import or by hand, or a later import still lists them: ${named}${more}; nothing changed`,
     "undo the later runs first, or pass {force} to undo this run's part only and keep those rows as they are now",
   );
 }
