@@ -85,6 +85,25 @@ function onlyTargetColumn(columns: readonly number[], header: CsvRecord | null, 
   );
 }
 
+/** An email or a domain in a cell, alone or in a list (`a@x.com; b@y.com`, a HubSpot "additional emails" cell). */
+const holdsTarget = (cell: string) => cell.trim() !== '' && cell.split(/[\s,;|]+/).some((part) => part !== '' && looksLikeTarget(part));
+
+/**
+ * Every row, not only the sampled ones: a target in another column than the one read (a second
+ * address filled from row 61 on, a list, a ragged row's extra cell) refuses the file, since
+ * reading one column would leave it out without a word.
+ */
+function targetsOnlyIn(record: CsvRecord, column: number, header: CsvRecord | null, name: string): void {
+  const other = record.fields.findIndex((cell, i) => i !== column && holdsTarget(cell));
+  if (other < 0) return;
+  const where = (c: number) => (header?.fields[c] !== undefined ? `"${printable(header.fields[c] as string, 40)}"` : `column ${c + 1}`);
+  throw new AosError(
+    'usage',
+    `line ${record.line} of ${name} holds an email or domain in ${where(other)} ("${printable(record.fields[other] as string, 60)}") besides ${where(column)}: which column to read is not guessed; nothing read`,
+    'name it with {column} (a list of people: its email column; of companies: its website column), and run again for another column',
+  );
+}
+
 export async function readTargetRows(source: AsyncIterable<Buffer | string>, options: ReadTargetRowsOptions): Promise<TargetRows> {
   const decoded = await decodeStream(source, options.encoding, { sheet: options.sheet, name: options.name });
   const delimiter = decoded.workbook ? ',' : options.delimiter;
@@ -130,6 +149,7 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
     const toRows = (records: readonly CsvRecord[]): TargetRow[] => {
       const bad = records.find((r) => swallowingCell(r.fields, csv.delimiter, width) >= 0);
       if (bad) throw swallowedRowsError(bad, header);
+      if (options.column === undefined) for (const r of records) targetsOnlyIn(r, column, header, options.name);
       return records.map(toRow);
     };
     if (buffered.length > 0) yield toRows(buffered);

@@ -524,7 +524,8 @@ export function unreadStatusColumn(headers: readonly string[], samples: readonly
 // Stato, Typ, Kundenart, Etikett). Only a customer is read from them, which at worst suppresses
 // more: everything but geography, contact details and names may serve.
 const WITNESS_HEADER = /status|stage|type|lifecycle|label|tag|categor|segment|relationship|classif|statut|stato|estado|typ|tipo|art$|etiquet|etikett|gruppe|group/;
-const NOT_WITNESS_HEADER = /state|province|region|country|county|city|territory|suburb|postcode|zip|address|location|email|phone|mobile|fax|website|url|domain|owner|industry|currency|gender|marital/;
+// Columns that hold who the customer is, never what it is.
+const NOT_WITNESS_FIELDS: ReadonlySet<ImportField> = new Set(['company_name', 'domain', 'contact_email', 'contact_name', 'contact_title', 'external_id']);
 
 /**
  * The columns other than the status that name a status, stage, type or label (never geography,
@@ -535,8 +536,10 @@ export function statusWitnessColumns(headers: readonly string[], mapping: Column
   const out: Array<{ index: number; header: string }> = [];
   for (const [index, header] of headers.entries()) {
     const h = normalizeHeader(header);
-    if (index === mapping.status || fieldOfColumn(mapping, index) !== null) continue;
-    if (WITNESS_HEADER.test(h) && !NOT_WITNESS_HEADER.test(h)) out.push({ index, header });
+    // A column another field took may say it too (`Business Type` read as the industry).
+    const field = fieldOfColumn(mapping, index);
+    if (index === mapping.status || (field !== null && NOT_WITNESS_FIELDS.has(field))) continue;
+    if (WITNESS_HEADER.test(h)) out.push({ index, header });
   }
   return out;
 }

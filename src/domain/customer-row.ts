@@ -349,7 +349,12 @@ function rowStatus(row: RowReader, fields: readonly string[], mapping: ColumnMap
   const statusCell = row.text('status');
   if (statusCell === null && ctx.noneIsNoCustomer && mapping.status !== null) {
     const raw = (fields[mapping.status] ?? '').trim();
-    if (raw.toLowerCase() === 'none') return { outcome: { kind: 'skip', status: raw } };
+    if (raw.toLowerCase() === 'none') {
+      const witness = customerWitness(fields, ctx);
+      if (!witness) return { outcome: { kind: 'skip', status: raw } };
+      row.drop(`status "${short(raw)}" says no customer, but ${short(witness.header)} says "${short(witness.value)}": imported as a customer`);
+      return { status: witness.status };
+    }
   }
   if (statusCell === null) return { status: null };
   const mapped = (ctx.statusOf ?? classifyStatus)(statusCell);

@@ -130,7 +130,14 @@ function hostFromUrl(input: string): { ok: true; host: string } | { ok: false; e
   if (simple) return { ok: true, host: simple[1] as string };
   // new URL() folds ³ to 3 before normalizeHostname could see it.
   const authority = input.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/, 1)[0] as string;
-  const folded = foldedCharacter(authority);
+  // Escapes too: `gro%EF%AC%82handel.de` is groﬂhandel.de to new URL(), which folds it to fl.
+  let decoded = authority;
+  try {
+    decoded = decodeURIComponent(authority);
+  } catch {
+    // A lone % is no escape: new URL() refuses it below.
+  }
+  const folded = foldedCharacter(decoded);
   if (folded) return { ok: false, error: foldedError(folded) };
   try {
     const url = new URL(SCHEME.test(input) ? input : `http://${input}`);
@@ -154,6 +161,16 @@ export function canonicalEmail(local: string, domain: string): string {
   return `${user}@${host}`;
 }
 
+/**
+ * A local part as it compares: full- and half-width forms as the letters they are (ｊｏｅ is joe),
+ * lowercased without context (the input was lowercased whole, and JavaScript writes a capital Σ
+ * before a dot as σ but one at a word's end as ς: ΝΙΚΟΣ.ΠΑΠΑΣ and Νικος.Παπας are one mailbox),
+ * and Turkish İ as i (its lowercase is i + a combining dot no address holds).
+ */
+function comparableLocal(local: string): string {
+  return local.normalize('NFKC').toLowerCase().replaceAll('ς', 'σ').replaceAll('i\u0307', 'i');
+}
+
 function parseEmail(input: string, text: string): TargetResult {
   const address = text.startsWith('mailto:') ? text.slice('mailto:'.length) : text;
   const at = address.lastIndexOf('@');
@@ -164,10 +181,11 @@ function parseEmail(input: string, text: string): TargetResult {
   }
   const folded = foldedCharacter(local);
   if (folded) return { ok: false, input, error: `"${folded}" is no letter of an address: a byte read in the wrong encoding?` };
+  const mailbox = comparableLocal(local);
   if (domainPart === '') return { ok: false, input, error: 'email address has no domain' };
   const host = normalizeHostname(domainPart);
   if (!host.ok) return { ok: false, input, error: `email domain: ${host.error}` };
-  const value = canonicalEmail(local, host.hostname);
+  const value = canonicalEmail(mailbox, host.hostname);
   const hostname = value.slice(value.lastIndexOf('@') + 1);
   // canonicalEmail only ever renames googlemail.com to gmail.com: webmail both, and registrable.
   const registrable = hostname === host.hostname ? host.registrable : hostname;

@@ -288,9 +288,11 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
 }
 
 // German, Dutch, Polish and Scandinavian compounds end in the customer noun (Bestandskunde, Stammkundin, Vaste klant).
-const CUSTOMER_NOUN_ENDING = /(?:kunde|kunden|kundin|klant|klient|klientka|kund|clienti|cliente|clientes|zákazník|zakaznik|asiakas|asiakkaat)$/;
+const CUSTOMER_NOUN_ENDING = /(?:kunde|kunden|kundin|klant|klient|klientka|kund|clienti|cliente|clientes|zákazník|zakaznik|asiakas|asiakkaat|клиент|клиенты|клієнт|клієнти)$/;
 // Negations of the languages whose customer nouns count above ("Kein Kunde", "Geen klant", "Nie klient").
 const NEGATIONS_ABROAD = new Set(['kein', 'keine', 'nicht', 'geen', 'niet', 'nie', 'sin', 'ikke', 'inte', 'ej', 'ei', 'nao', 'não']);
+const ARTICLES = new Set(['a', 'an', 'the', 'ein', 'eine', 'een', 'un', 'une', 'una', 'uno']);
+const isCustomerNoun = (w: string | undefined) => w !== undefined && (CUSTOMER_NOUNS.has(w) || CUSTOMER_NOUN_ENDING.test(w) || w === 'paid');
 
 /**
  * What another status-like column (a witness: HubSpot's `Lifecycle Stage` beside the `Type` read
@@ -303,7 +305,10 @@ export function witnessSaysCustomer(text: string, header: string): 'active' | 'c
   if (status === 'active' || status === 'churned') return status;
   if (status === 'skip') return null;
   const words = statusKey(text).split(/[^\p{L}]+/u).filter(Boolean);
-  if (words.some((w) => NEGATIONS.has(w) || NEGATIONS_ABROAD.has(w))) return null;
+  // Only a negation of the customer word itself ("Not a customer", "Kein Kunde") says no: in
+  // "Non-Profit Customer" or "Customer, No Newsletter" it negates something else.
+  const negated = words.some((w, i) => (NEGATIONS.has(w) || NEGATIONS_ABROAD.has(w)) && isCustomerNoun(words[i + 1] === undefined || !ARTICLES.has(words[i + 1] as string) ? words[i + 1] : words[i + 2]));
+  if (negated) return null;
   // "Customer / Partner", "Customer; Competitor": a customer first; a partner or competitor alone
   // is suppressed as one (the status column would have read it so).
   if (words.some((w) => isCustomerWord(w) || CUSTOMER_NOUN_ENDING.test(w))) return 'active';

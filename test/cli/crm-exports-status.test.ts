@@ -41,7 +41,7 @@ for (const engine of cliEnginesUnderTest()) {
     beforeAll(async () => {
       fresh = await freshDatabase(engine);
       await fresh.db.close();
-      for (const slug of ['copper', 'fresh', 'close', 'zoho', 'zohoc', 'xero', 'qbo', 'google', 'outlook', 'monday', 'dekunde', 'hubtype', 'pdlabel']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+      for (const slug of ['copper', 'fresh', 'close', 'zoho', 'zohoc', 'xero', 'qbo', 'google', 'outlook', 'monday', 'dekunde', 'hubtype', 'pdlabel', 'witness10']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
       // Ten processes, each opening the embedded database, on a shared machine.
     }, 240_000);
     afterAll(async () => fresh.dispose());
@@ -216,6 +216,26 @@ for (const engine of cliEnginesUnderTest()) {
       const plural = inline('pipedrive-labels.csv', 'Deal - Title,Deal - Status,Organization - Name,Organization - Website,Organization - Labels\nRenewal,lost,Q Alpha,q-alpha.io,Customer\nUpsell,open,Q Beta,q-beta.io,"Customer, VIP"\nNew,lost,Q Gamma,q-gamma.io,Partner\n');
       expect(await importJson('pdlabel', plural)).toMatchObject({ inserted: 3, skipped: 0 });
       await verdicts('pdlabel', { 'q-alpha.io': 'existing_customer', 'q-beta.io': 'existing_customer', 'q-gamma.io': 'partner' });
+    });
+
+    it('witnesses a skipped row cannot lose: a negation of something else, Zendesk none, a column another field took, words inside other words', async () => {
+      const file = inline('witness10.csv', [
+        'Company,Website,customer_status,Segment,Tags,Business Type,Relationship State,Owner Tags,Velocity Segment',
+        'Alpha Co,alpha-w10.com,none,Non-Profit Customer,,,,,',
+        'Beta Co,beta-w10.com,none,,"Customer, No Newsletter",,,,',
+        'Theta Co,theta-w10.com,none,,,Customer,,,',
+        'Mu Co,mu-w10.com,none,,,,Customer,,',
+        'Nu Co,nu-w10.com,none,,,,,Клиент,',
+        'Pi Co,pi-w10.com,none,,,,,,Customer',
+        'Rho Co,rho-w10.com,none,Not a customer,,,,,',
+        'Sigma Co,sigma-w10.com,current,,,,,,',
+      ].join('\n') + '\n');
+      const s = await importJson('witness10', file, '--map', 'status=customer_status');
+      expect(s).toMatchObject({ inserted: 7, skipped: 1 });
+      await verdicts('witness10', {
+        'alpha-w10.com': 'existing_customer', 'beta-w10.com': 'existing_customer', 'theta-w10.com': 'existing_customer',
+        'mu-w10.com': 'existing_customer', 'nu-w10.com': 'existing_customer', 'pi-w10.com': 'existing_customer', 'rho-w10.com': null,
+      });
     });
 
     it('a German Status (Kunde, Ehemaliger Kunde) that aos cannot read is named, never silently left out; the hint, filled in, reads it', async () => {

@@ -157,6 +157,21 @@ for (const engine of cliEnginesUnderTest()) {
       expect((await aos(['check', 'jo.private@optout-alt.de', '--client', 'acme'])).code).toBe(1);
     });
 
+    it('suppress add --file: a second address past the sampled rows, or in a list cell, refuses the file too', async () => {
+      const late = join(dir, `late-column-${engine}.csv`);
+      writeFileSync(late, 'Email,Secondary Email\n' + Array.from({ length: 60 }, (_, i) => `late${i}@optout-late.com,\n`).join('') + 'late60@optout-late.com,late60.alt@optout-alt.com\n');
+      const r = await aos(['suppress', 'add', '--file', late, '--client', 'acme', '--reason', 'unsubscribed']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('line 62 of late-column-' + engine + '.csv holds an email or domain in "Secondary Email"');
+      expect((await aos(['check', 'late0@optout-late.com', '--client', 'acme'])).code).toBe(0);
+    });
+
+    it('one mailbox whatever its case or width: Greek final sigma, Turkish İ, full-width letters', async () => {
+      expect((await aos(['suppress', 'add', 'ΝΙΚΟΣ.ΠΑΠΑΣ@ote.gr', 'İPEK.YILMAZ@gmail.com', 'joe.w@gmail.com', '--client', 'acme', '--reason', 'unsubscribed'])).code).toBe(0);
+      const r = await aos(['check', 'Νικος.Παπας@ote.gr', 'ipek.yilmaz@gmail.com', 'ｊｏｅ.ｗ@gmail.com', '--client', 'acme', '--json']);
+      expect(ndjson(r.stdout).map((o) => o.suppressed)).toEqual([true, true, true]);
+    });
+
     it('suppress add --file validates every line first: exit 2 naming lines, nothing written', async () => {
       const file = join(dir, `bad-${engine}.txt`);
       writeFileSync(file, 'good-one.com\nlocalhost\ngood-two.com\n127.0.0.1\n');

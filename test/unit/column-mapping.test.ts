@@ -345,7 +345,8 @@ describe('statusWitnessColumns: the other columns that may say a skipped row is 
   const cases: Array<[string, string[], string[][], string[]]> = [
     ['HubSpot: Type beside Lifecycle Stage', ['Record ID', 'Company name', 'Company Domain Name', 'Lifecycle Stage', 'Type'], [['1', 'A', 'a.io', 'Customer', 'Prospect']], ['Type']],
     ['Pipedrive deals: the organization label', ['Deal - Title', 'Deal - Status', 'Organization - Name', 'Organization - Label', 'Organization - Website'], [['Up', 'open', 'P', 'Customer', 'p.io']], ['Organization - Label']],
-    ['never geography or an email status; a lead status may say customer', ['Company', 'Website', 'Status', 'State', 'Lead Status', 'Email Status'], [['A', 'a.com', 'Customer', 'VIC', 'Customer', 'Customer']], ['Lead Status']],
+    ['never geography; a lead or email status may say customer (only more is suppressed)', ['Company', 'Website', 'Status', 'State', 'Lead Status', 'Email Status'], [['A', 'a.com', 'Customer', 'VIC', 'Customer', 'Customer']], ['Lead Status', 'Email Status']],
+    ['a column another field took (Business Type as the industry) and words inside other words', ['Company', 'Website', 'Lifecycle Stage', 'Business Type', 'Relationship State', 'Owner Tags', 'Velocity Segment'], [['A', 'a.com', 'Lead', 'Customer', 'Customer', 'Customer', 'Customer']], ['Business Type', 'Relationship State', 'Owner Tags', 'Velocity Segment']],
     ['plural labels, tags and other languages', ['Firma', 'Webseite', 'Status', 'Organization - Labels', 'Tags', 'Kundenart', 'Statut', 'Telefon'], [['A', 'a.de', 'Prospect', 'Customer', 'vip', 'Bestandskunde', 'Client', '123']], ['Organization - Labels', 'Tags', 'Kundenart', 'Statut']],
   ];
   it.each(cases)('%s', (_, headers, samples, expected) => {

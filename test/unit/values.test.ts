@@ -173,6 +173,7 @@ describe('witnessSaysCustomer: another status-like cell that keeps a skipped row
     ['Ex-Kunde', 'churned'], ['Former customer', 'churned'],
     ['Prospect', null], ['Lead', null], ['Potential Customer', null], ['Not a customer', null], ['Kein Kunde', null], ['Geen klant', null],
     ['Yes', null], ['Member', null], ['Partner', 'partner'], ['Competitor', 'competitor'],
+    ['Non-Profit Customer', 'active'], ['Customer, No Newsletter', 'active'], ['Customer - not renewing', 'active'], ['Клиент', 'active'], ['Not a client', null],
     ['Customer / Partner', 'active'], ['Partner, Customer', 'active'], ['Customer; Competitor', 'active'], ['Clienti', 'active'], ['Klientka', 'active'], ['Zákazník', 'active'], ['Asiakas', 'active'],
   ];
   it.each(cases)('%s → %s', (text, expected) => {
