@@ -168,6 +168,8 @@ export function canonicalEmail(local: string, domain: string): string {
  * and Turkish İ as i (its lowercase is i + a combining dot no address holds).
  */
 function comparableLocal(local: string): string {
+  // Nearly every address is ASCII, already lowercased: a bulk check of a million pays nothing.
+  if (/^[\x00-\x7f]*$/.test(local)) return local;
   return local.normalize('NFKC').toLowerCase().replaceAll('ς', 'σ').replaceAll('i\u0307', 'i');
 }
 
