@@ -524,6 +524,9 @@ export function unreadStatusColumn(headers: readonly string[], samples: readonly
 // Stato, Typ, Kundenart, Etikett). Only a customer is read from them, which at worst suppresses
 // more: everything but geography, contact details and names may serve.
 const WITNESS_HEADER = /status|stage|type|lifecycle|label|tag|categor|segment|relationship|classif|statut|stato|estado|typ|tipo|art$|etiquet|etikett|gruppe|group/;
+// A prospect's or a lead's own status says what the prospect is (Zendesk Sell's prospect_status
+// of `current` is a current prospect), never that it is a customer.
+const NOT_WITNESS_HEADER = /prospect|lead/;
 // Columns that hold who the customer is, never what it is.
 const NOT_WITNESS_FIELDS: ReadonlySet<ImportField> = new Set(['company_name', 'domain', 'contact_email', 'contact_name', 'contact_title', 'external_id']);
 
@@ -539,7 +542,7 @@ export function statusWitnessColumns(headers: readonly string[], mapping: Column
     // A column another field took may say it too (`Business Type` read as the industry).
     const field = fieldOfColumn(mapping, index);
     if (index === mapping.status || (field !== null && NOT_WITNESS_FIELDS.has(field))) continue;
-    if (WITNESS_HEADER.test(h)) out.push({ index, header });
+    if (WITNESS_HEADER.test(h) && !NOT_WITNESS_HEADER.test(h)) out.push({ index, header });
   }
   return out;
 }
