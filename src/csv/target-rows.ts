@@ -10,8 +10,7 @@ import { ByteWindow, readCsv, type CsvRecord } from './records.js';
 import { linesOf, STRAY_QUOTE_HINT, swallowingCell } from './swallowed-rows.js';
 
 /** A record whose cell swallowed rows (swallowed-rows.ts): reading stops there, never passes them on unread. */
-function swallowedRowsError(record: CsvRecord, header: CsvRecord | null): AosError {
-  const cell = swallowingCell(record.fields, ',', 0);
+function swallowedRowsError(record: CsvRecord, header: CsvRecord | null, cell: number): AosError {
   const column = header?.fields[cell];
   return new AosError(
     'input',
@@ -147,8 +146,10 @@ export async function readTargetRows(source: AsyncIterable<Buffer | string>, opt
       return row;
     };
     const toRows = (records: readonly CsvRecord[]): TargetRow[] => {
-      const bad = records.find((r) => swallowingCell(r.fields, csv.delimiter, width) >= 0);
-      if (bad) throw swallowedRowsError(bad, header);
+      for (const r of records) {
+        const cell = swallowingCell(r.fields, csv.delimiter, width);
+        if (cell >= 0) throw swallowedRowsError(r, header, cell);
+      }
       if (options.column === undefined) for (const r of records) targetsOnlyIn(r, column, header, options.name);
       return records.map(toRow);
     };
@@ -238,8 +239,9 @@ export async function readLeadRows(source: AsyncIterable<Buffer | string>, optio
   const toRows = (records: readonly CsvRecord[]): LeadRow[] => {
     const out: LeadRow[] = [];
     for (const r of records) {
-      if (swallowingCell(r.fields, csv.delimiter, width) >= 0) {
-        stop = swallowedRowsError(r, header);
+      const cell = swallowingCell(r.fields, csv.delimiter, width);
+      if (cell >= 0) {
+        stop = swallowedRowsError(r, header, cell);
         break;
       }
       const row = (r.undecodable ? undecodableLead(r.fields) : leadCells(layout, r.fields)) as LeadRow | null;
