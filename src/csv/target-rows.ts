@@ -84,8 +84,26 @@ function onlyTargetColumn(columns: readonly number[], header: CsvRecord | null, 
   );
 }
 
-/** An email or a domain in a cell, alone or in a list (`a@x.com; b@y.com`, a HubSpot "additional emails" cell). */
-const holdsTarget = (cell: string) => cell.trim() !== '' && cell.split(/[\s,;|]+/).some((part) => part !== '' && looksLikeTarget(part));
+/**
+ * An email or a domain anywhere in a cell: alone, in a list (`a@x.com; b@y.com`), in brackets or
+ * quotes (`Bob (bob@two.com)`, `[four.com]`), after a label (`email:bob@two.com`), escaped
+ * (`bob%40two.com`) or full-width (`bob＠two.com`).
+ */
+function holdsTarget(cell: string): boolean {
+  if (cell.trim() === '') return false;
+  let text = cell.normalize('NFKC');
+  try {
+    text = decodeURIComponent(text);
+  } catch {
+    // A lone % is no escape.
+  }
+  for (const token of text.split(/[^\p{L}\p{N}\p{M}@.\-_+%:/?=&#~]+/u)) {
+    const bare = token.replace(/[.:?=&#/]+$/, '');
+    if (bare === '') continue;
+    if (looksLikeTarget(bare) || bare.split(/[:?]/).some((part) => part !== '' && looksLikeTarget(part.replace(/[.]+$/, '')))) return true;
+  }
+  return false;
+}
 
 /**
  * Every row, not only the sampled ones: a target in another column than the one read (a second

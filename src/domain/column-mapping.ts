@@ -523,10 +523,10 @@ export function unreadStatusColumn(headers: readonly string[], samples: readonly
 // tags, categories, segments, relationships, and the same words in other languages (Statut,
 // Stato, Typ, Kundenart, Etikett). Only a customer is read from them, which at worst suppresses
 // more: everything but geography, contact details and names may serve.
-const WITNESS_HEADER = /status|stage|type|lifecycle|label|tag|categor|segment|relationship|classif|statut|stato|estado|typ|tipo|art$|etiquet|etikett|gruppe|group/;
+const WITNESS_HEADER = /status|stage|type|lifecycle|label|tag|categor|kategor|segment|relationship|classif|statut|stato|estado|typ|tipo|art$|etiquet|etikett|gruppe|group|phase|etape|étape|fase|stadium|tier|kind|klasse|beziehung|pipeline/;
 // A prospect's or a lead's own status says what the prospect is (Zendesk Sell's prospect_status
-// of `current` is a current prospect), never that it is a customer.
-const NOT_WITNESS_HEADER = /prospect|lead/;
+// of `current` is a current prospect): there only a customer noun counts (`Lead Status: Customer`).
+const LEAD_HEADER = /prospect|lead/;
 // Columns that hold who the customer is, never what it is.
 const NOT_WITNESS_FIELDS: ReadonlySet<ImportField> = new Set(['company_name', 'domain', 'contact_email', 'contact_name', 'contact_title', 'external_id']);
 
@@ -535,14 +535,14 @@ const NOT_WITNESS_FIELDS: ReadonlySet<ImportField> = new Set(['company_name', 'd
  * nor another thing's status: NOT_STATUS_HEADER) and no field took: a row the status column skips
  * is still a customer when one of them says so (customer-row.ts, customerWitness).
  */
-export function statusWitnessColumns(headers: readonly string[], mapping: ColumnMapping): Array<{ index: number; header: string }> {
-  const out: Array<{ index: number; header: string }> = [];
+export function statusWitnessColumns(headers: readonly string[], mapping: ColumnMapping): Array<{ index: number; header: string; nounsOnly: boolean }> {
+  const out: Array<{ index: number; header: string; nounsOnly: boolean }> = [];
   for (const [index, header] of headers.entries()) {
     const h = normalizeHeader(header);
     // A column another field took may say it too (`Business Type` read as the industry).
     const field = fieldOfColumn(mapping, index);
     if (index === mapping.status || (field !== null && NOT_WITNESS_FIELDS.has(field))) continue;
-    if (WITNESS_HEADER.test(h) && !NOT_WITNESS_HEADER.test(h)) out.push({ index, header });
+    if (WITNESS_HEADER.test(h)) out.push({ index, header, nounsOnly: LEAD_HEADER.test(h) });
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { domainColumns, emailColumns, isRecordId, type ColumnMapping } from './c
 import { CUSTOMER_FIELDS, type CustomerField, type CustomerFieldValues, type ImportField } from './customer-fields.js';
 import { mailboxAddress, parseTarget, printable, type Target } from './targets.js';
 import { isSiteBuilder } from './platforms.js';
-import { classifyStatus, witnessSaysCustomer, isNoWebsite, isPlaceholder, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
+import { classifyStatus, namesCustomer, witnessSaysCustomer, isNoWebsite, isPlaceholder, normalizeCompanyName, parseBoolean, parseDealValue, parseServices, ValueError, type DateParser, type StatusClass } from './values.js';
 
 /** A customer as the import stages it: every field of customer-fields.ts under its schema property. */
 export interface CustomerRecord extends CustomerFieldValues {
@@ -53,7 +53,7 @@ export interface RowContext {
    * column skips is a customer when one of them says "Customer" (HubSpot's `Type` of Prospect beside
    * a `Lifecycle Stage` of Customer, Pipedrive's `Organization - Label` beside a lost deal).
    */
-  statusWitnesses?: ReadonlyArray<{ index: number; header: string }>;
+  statusWitnesses?: ReadonlyArray<{ index: number; header: string; nounsOnly?: boolean }>;
 }
 
 export type RowOutcome =
@@ -377,9 +377,9 @@ function rowStatus(row: RowReader, fields: readonly string[], mapping: ColumnMap
 
 /** The first other status-like cell of the row that says customer (witnessSaysCustomer), if any. */
 function customerWitness(fields: readonly string[], ctx: RowContext): { header: string; value: string; status: CustomerStatus } | null {
-  for (const { index, header } of ctx.statusWitnesses ?? []) {
+  for (const { index, header, nounsOnly } of ctx.statusWitnesses ?? []) {
     const value = (fields[index] ?? '').trim();
-    const status = value === '' ? null : witnessSaysCustomer(value, header);
+    const status = value === '' || (nounsOnly && !namesCustomer(value)) ? null : witnessSaysCustomer(value, header);
     if (status) return { header, value, status };
   }
   return null;

@@ -170,7 +170,10 @@ export function canonicalEmail(local: string, domain: string): string {
 function comparableLocal(local: string): string {
   // Nearly every address is ASCII, already lowercased: a bulk check of a million pays nothing.
   if (/^[\x00-\x7f]*$/.test(local)) return local;
-  return local.normalize('NFKC').toLowerCase().replaceAll('ς', 'σ').replaceAll('i\u0307', 'i');
+  // The dot of İ is dropped wherever other marks stand beside it (İ́ is i + U+0307 + U+0301, Ị̇ is
+  // i + U+0323 + U+0307), then the marks are composed again, so í is í however it was typed.
+  const lower = local.normalize('NFKC').toLowerCase().replaceAll('ς', 'σ');
+  return lower.normalize('NFD').replace(/i(\p{M}*?)\u0307/gu, 'i$1').normalize('NFC');
 }
 
 function parseEmail(input: string, text: string): TargetResult {

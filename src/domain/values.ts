@@ -288,7 +288,7 @@ export function classifyStatus(text: string, header = ''): StatusClass | null {
 }
 
 // German, Dutch, Polish and Scandinavian compounds end in the customer noun (Bestandskunde, Stammkundin, Vaste klant).
-const CUSTOMER_NOUN_ENDING = /(?:kunde|kunden|kundin|klant|klient|klientka|kund|clienti|cliente|clientes|zákazník|zakaznik|asiakas|asiakkaat|клиент|клиенты|клієнт|клієнти)$/;
+const CUSTOMER_NOUN_ENDING = /(?:kunde|kunden|kundin|klant|klient|klientka|kund|clienti|cliente|clientes|zákazník|zakaznik|asiakas|asiakkaat|клиент|клиенты|клієнт|клієнти|顧客|顾客|客户|客戶)$/;
 // Negations of the languages whose customer nouns count above ("Kein Kunde", "Geen klant", "Nie klient").
 const NEGATIONS_ABROAD = new Set(['kein', 'keine', 'nicht', 'geen', 'niet', 'nie', 'sin', 'ikke', 'inte', 'ej', 'ei', 'nao', 'não']);
 const ARTICLES = new Set(['a', 'an', 'the', 'ein', 'eine', 'een', 'un', 'une', 'una', 'uno']);
@@ -313,6 +313,11 @@ export function witnessSaysCustomer(text: string, header: string): 'active' | 'c
   // is suppressed as one (the status column would have read it so).
   if (words.some((w) => isCustomerWord(w) || CUSTOMER_NOUN_ENDING.test(w))) return 'active';
   return status;
+}
+
+/** Whether a value names a customer by its noun (`Customer`, `Kunde`, `Ex-client`), not by a state word (`current`). */
+export function namesCustomer(text: string): boolean {
+  return statusKey(text).split(/[^\p{L}]+/u).some((w) => isCustomerNoun(w));
 }
 
 /** Whether a word of a status phrase says the row is (or was) a customer. */

@@ -41,7 +41,7 @@ for (const engine of cliEnginesUnderTest()) {
     beforeAll(async () => {
       fresh = await freshDatabase(engine);
       await fresh.db.close();
-      for (const slug of ['copper', 'fresh', 'close', 'zoho', 'zohoc', 'xero', 'qbo', 'google', 'outlook', 'monday', 'dekunde', 'hubtype', 'pdlabel', 'witness10']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
+      for (const slug of ['copper', 'fresh', 'close', 'zoho', 'zohoc', 'xero', 'qbo', 'google', 'outlook', 'monday', 'dekunde', 'hubtype', 'pdlabel', 'witness10', 'witness11']) expect((await aos(['clients', 'add', slug])).code).toBe(0);
       // Ten processes, each opening the embedded database, on a shared machine.
     }, 240_000);
     afterAll(async () => fresh.dispose());
@@ -236,6 +236,20 @@ for (const engine of cliEnginesUnderTest()) {
         'alpha-w10.com': 'existing_customer', 'beta-w10.com': 'existing_customer', 'theta-w10.com': 'existing_customer',
         'mu-w10.com': 'existing_customer', 'nu-w10.com': 'existing_customer', 'pi-w10.com': 'existing_customer', 'rho-w10.com': null,
       });
+    });
+
+    it('a lead\'s or prospect\'s own status witnesses by a customer noun only; more words for a stage or kind', async () => {
+      const file = inline('witness11.csv', [
+        'Company,Website,Status,Lead Status,Prospect Status,Kategorie,Tier',
+        'Lead Cust,leadcust-w11.com,Prospect,Customer,,,',
+        'Prospect Cur,prospectcur-w11.com,Prospect,,current,,',
+        'Kat Co,kat-w11.com,Prospect,,,Kunde,',
+        'Tier Co,tier-w11.com,Prospect,,,,顧客',
+        'Real Co,real-w11.com,Customer,,,,',
+      ].join('\n') + '\n');
+      const s = await importJson('witness11', file, '--map', 'status=Status');
+      expect(s).toMatchObject({ inserted: 4, skipped: 1 });
+      await verdicts('witness11', { 'leadcust-w11.com': 'existing_customer', 'prospectcur-w11.com': null, 'kat-w11.com': 'existing_customer', 'tier-w11.com': 'existing_customer', 'real-w11.com': 'existing_customer' });
     });
 
     it('a German Status (Kunde, Ehemaliger Kunde) that aos cannot read is named, never silently left out; the hint, filled in, reads it', async () => {

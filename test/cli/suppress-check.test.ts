@@ -164,6 +164,12 @@ for (const engine of cliEnginesUnderTest()) {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain('line 62 of late-column-' + engine + '.csv holds an email or domain in "Secondary Email"');
       expect((await aos(['check', 'late0@optout-late.com', '--client', 'acme'])).code).toBe(0);
+      for (const note of ['Escalated by Bob (bob@two.com)', 'Also unsubscribe [four.com]', 'email:bob@two.com', 'bob%40two.com', 'ｂｏｂ＠ｔｗｏ．ｃｏｍ', 'two.com…']) {
+        const wrapped = join(dir, `wrapped-${engine}.csv`);
+        writeFileSync(wrapped, `Email,Notes\njane@optout-one.com,"${note}"\n`);
+        const refused = await aos(['suppress', 'add', '--file', wrapped, '--client', 'acme', '--reason', 'unsubscribed']);
+        expect(refused.code, note).toBe(2);
+      }
     });
 
     it('one mailbox whatever its case or width: Greek final sigma, Turkish İ, full-width letters', async () => {
