@@ -522,7 +522,7 @@ export function unreadStatusColumn(headers: readonly string[], samples: readonly
 // Columns that may say what a row is, besides the status: Pipedrive's `Organization - Labels`,
 // tags, categories, segments, relationships, and the same words in other languages (Statut,
 // Stato, Typ, Kundenart, Etikett). Only a customer is read from them, which at worst suppresses
-// more: everything but geography, contact details and names may serve.
+// more: any column but those holding who the customer is (NOT_WITNESS_FIELDS) may serve.
 const WITNESS_HEADER = /status|stage|type|lifecycle|label|tag|categor|kategor|segment|relationship|classif|statut|stato|estado|typ|tipo|art$|etiquet|etikett|gruppe|group|phase|etape|étape|fase|stadium|tier|kind|klasse|beziehung|pipeline/;
 // A prospect's or a lead's own status says what the prospect is (Zendesk Sell's prospect_status
 // of `current` is a current prospect): there only a customer noun counts (`Lead Status: Customer`).
@@ -531,9 +531,10 @@ const LEAD_HEADER = /prospect|lead/;
 const NOT_WITNESS_FIELDS: ReadonlySet<ImportField> = new Set(['company_name', 'domain', 'contact_email', 'contact_name', 'contact_title', 'external_id']);
 
 /**
- * The columns other than the status that name a status, stage, type or label (never geography,
- * nor another thing's status: NOT_STATUS_HEADER) and no field took: a row the status column skips
- * is still a customer when one of them says so (customer-row.ts, customerWitness).
+ * The columns other than the status whose header names a status, stage, type, label or the like
+ * (WITNESS_HEADER), and that hold no name, website or email: a row the status column skips is
+ * still a customer when one of them says so (customer-row.ts, customerWitness); a lead's or
+ * prospect's column (`nounsOnly`) only by a customer noun.
  */
 export function statusWitnessColumns(headers: readonly string[], mapping: ColumnMapping): Array<{ index: number; header: string; nounsOnly: boolean }> {
   const out: Array<{ index: number; header: string; nounsOnly: boolean }> = [];

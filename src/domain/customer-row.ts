@@ -349,12 +349,7 @@ function rowStatus(row: RowReader, fields: readonly string[], mapping: ColumnMap
   const statusCell = row.text('status');
   if (statusCell === null && ctx.noneIsNoCustomer && mapping.status !== null) {
     const raw = (fields[mapping.status] ?? '').trim();
-    if (raw.toLowerCase() === 'none') {
-      const witness = customerWitness(fields, ctx);
-      if (!witness) return { outcome: { kind: 'skip', status: raw } };
-      row.drop(`status "${short(raw)}" says no customer, but ${short(witness.header)} says "${short(witness.value)}": imported as a customer`);
-      return { status: witness.status };
-    }
+    if (raw.toLowerCase() === 'none') return witnessedStatus(row, raw, customerWitness(fields, ctx)) ?? { outcome: { kind: 'skip', status: raw } };
   }
   if (statusCell === null) return { status: null };
   const mapped = (ctx.statusOf ?? classifyStatus)(statusCell);
@@ -366,13 +361,18 @@ function rowStatus(row: RowReader, fields: readonly string[], mapping: ColumnMap
     return { status: null };
   }
   if (mapped === 'skip') {
-    const witness = customerWitness(fields, ctx);
-    if (witness) {
-      row.drop(`status "${short(statusCell)}" says no customer, but ${short(witness.header)} says "${short(witness.value)}": imported as ${witness.status === 'churned' ? 'a past customer' : witness.status === 'active' ? 'a customer' : `a ${witness.status}`}`);
-      return { status: witness.status };
-    }
+    const witnessed = witnessedStatus(row, statusCell, customerWitness(fields, ctx));
+    if (witnessed) return witnessed;
   }
   return { outcome: mapped === null ? { kind: 'unknown_status', status: statusCell } : { kind: 'skip', status: statusCell } };
+}
+
+/** A skipping status overruled by a witness: the witness's status, the overruled value named among the dropped ones. */
+function witnessedStatus(row: RowReader, overruled: string, witness: ReturnType<typeof customerWitness>): { status: CustomerStatus } | null {
+  if (!witness) return null;
+  const as = witness.status === 'churned' ? 'a past customer' : witness.status === 'active' ? 'a customer' : `a ${witness.status}`;
+  row.drop(`status "${short(overruled)}" says no customer, but ${short(witness.header)} says "${short(witness.value)}": imported as ${as}`);
+  return { status: witness.status };
 }
 
 /** The first other status-like cell of the row that says customer (witnessSaysCustomer), if any. */

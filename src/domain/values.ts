@@ -292,6 +292,8 @@ const CUSTOMER_NOUN_ENDING = /(?:kunde|kunden|kundin|klant|klient|klientka|kund|
 // Negations of the languages whose customer nouns count above ("Kein Kunde", "Geen klant", "Nie klient").
 const NEGATIONS_ABROAD = new Set(['kein', 'keine', 'nicht', 'geen', 'niet', 'nie', 'sin', 'ikke', 'inte', 'ej', 'ei', 'nao', 'não']);
 const ARTICLES = new Set(['a', 'an', 'the', 'ein', 'eine', 'een', 'un', 'une', 'una', 'uno']);
+/** A status phrase's words, in any script ("Kein Kunde" → kein, kunde). */
+const statusWords = (text: string) => statusKey(text).split(/[^\p{L}]+/u).filter(Boolean);
 const isCustomerNoun = (w: string | undefined) => w !== undefined && (CUSTOMER_NOUNS.has(w) || CUSTOMER_NOUN_ENDING.test(w) || w === 'paid');
 
 /**
@@ -304,10 +306,10 @@ export function witnessSaysCustomer(text: string, header: string): 'active' | 'c
   const status = classifyStatus(text, header);
   if (status === 'active' || status === 'churned') return status;
   if (status === 'skip') return null;
-  const words = statusKey(text).split(/[^\p{L}]+/u).filter(Boolean);
+  const words = statusWords(text);
   // Only a negation of the customer word itself ("Not a customer", "Kein Kunde") says no: in
   // "Non-Profit Customer" or "Customer, No Newsletter" it negates something else.
-  const negated = words.some((w, i) => (NEGATIONS.has(w) || NEGATIONS_ABROAD.has(w)) && isCustomerNoun(words[i + 1] === undefined || !ARTICLES.has(words[i + 1] as string) ? words[i + 1] : words[i + 2]));
+  const negated = words.some((w, i) => (NEGATIONS.has(w) || NEGATIONS_ABROAD.has(w)) && isCustomerNoun(ARTICLES.has(words[i + 1] ?? '') ? words[i + 2] : words[i + 1]));
   if (negated) return null;
   // "Customer / Partner", "Customer; Competitor": a customer first; a partner or competitor alone
   // is suppressed as one (the status column would have read it so).
@@ -317,7 +319,7 @@ export function witnessSaysCustomer(text: string, header: string): 'active' | 'c
 
 /** Whether a value names a customer by its noun (`Customer`, `Kunde`, `Ex-client`), not by a state word (`current`). */
 export function namesCustomer(text: string): boolean {
-  return statusKey(text).split(/[^\p{L}]+/u).some((w) => isCustomerNoun(w));
+  return statusWords(text).some((w) => isCustomerNoun(w));
 }
 
 /** Whether a word of a status phrase says the row is (or was) a customer. */
